@@ -1,0 +1,21 @@
+// Runs the test tiers in order and exits non-zero if any fails.
+// Tier 1: core + CLI tests under node's test runner against real throwaway PostgreSQL clusters.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+function testFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => path.join(dir, f))
+    .sort();
+}
+
+const files = testFiles('out/test/core');
+if (files.length === 0) {
+  console.error('no core test files found under out/test/core: run `npm run build` first');
+  process.exit(1);
+}
+const core = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+process.exit(core.status ?? 1);
