@@ -1,0 +1,172 @@
+// Runs the extension's mocha suite inside a real VS Code extension host, offline and headless:
+// code-server serves the workbench and runs the extension host as a Node process on this machine,
+// headless Chromium (driven by playwright-core) opens the workbench with the development and tests
+// paths in the workbench's `payload`, and the workbench reports the suite's result by calling
+// window.codeAutomationExit(code), which this script exposes to the page.
+//
+// Two host sessions run against one throwaway PostgreSQL: "main" with workspace trust off, and
+// "untrusted" with trust on (the folder opens in Restricted Mode). Exits with the first failure.
+//
+//   node scripts/run-extension-tests.mjs [main|untrusted ...]
+// Env: DRYDOCK_EXT_TEST_TIMEOUT_MS (default 300000 per session), DRYDOCK_EXT_TEST_VERBOSE=1.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import util from 'node:util';
+import { projectRoot, requireBuildOutputs, scratchWorkspace, startTestDatabase, testsEntry } from './extension-test-env.mjs';
+
+const require = createRequire(import.meta.url);
+const SESSIONS = { main: { trust: false }, untrusted: { trust: true } };
+const timeoutMs = Number(process.env.DRYDOCK_EXT_TEST_TIMEOUT_MS || 300_000);
+const verbose = Boolean(process.env.DRYDOCK_EXT_TEST_VERBOSE);
+// Browser noise that says nothing about the extension.
+const NOISE = /iframe which has both|Failed to load resource|service worker|Web Worker extension host|webviews are not supported|\[Extension Host\] *$/i;
+
+function installHost() {
+  const result = spawnSync('bash', [path.join(projectRoot, 'scripts', 'setup-vscode-host.sh')], {
+    stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`setup-vscode-host.sh failed with ${result.status}`);
+  return result.stdout.trim().split('\n').pop();
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, server, logFile) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) break;
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not start:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+}
+
+/** Starts code-server in its own process group (so its extension hosts stop with it). */
+async function startCodeServer(hostDir, scratch, trust, env) {
+  const port = await freePort();
+  const logFile = path.join(scratch, 'code-server.log');
+  const args = [
+    path.join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--user-data-dir', path.join(scratch, 'user'), '--extensions-dir', path.join(scratch, 'extensions'),
+    '--config', path.join(scratch, 'config.yaml'),
+    ...(trust ? [] : ['--disable-workspace-trust']),
+  ];
+  const out = fs.openSync(logFile, 'w');
+  const server = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
+  fs.closeSync(out);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  try {
+    await waitForHealth(url, server, logFile);
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return { url, logFile, stop };
+}
+
+/** Opens the workbench in headless Chromium and resolves with the code the tests exited with. */
+async function driveWorkbench(serverUrl, folder) {
+  const { chromium } = require('playwright-core');
+  const host = new URL(serverUrl).host;
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${host}${projectRoot}`],
+    ['extensionTestsPath', `vscode-remote://${host}${testsEntry}`],
+  ];
+  const url = `${serverUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await browser.newPage();
+    let finish;
+    const exited = new Promise((resolve) => (finish = resolve));
+    await page.exposeFunction('codeAutomationExit', (code) => finish(code));
+    page.on('console', async (message) => {
+      let args = await Promise.all(message.args().map((a) => a.jsonValue().catch(() => String(a))));
+      if (typeof args[0] === 'string' && args[0].startsWith('%c')) args = args.slice(2); // log styling
+      const line = args.length > 0 ? util.format(...args) : message.text();
+      if (verbose || !NOISE.test(line)) console.log(message.type() === 'log' ? line : `[${message.type()}] ${line}`);
+    });
+    page.on('pageerror', (err) => console.log(`[pageerror] ${err.message}`));
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    await page.goto(url);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function runSession(name, hostDir, dbEnv) {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `drydock-ext-${name}-`));
+  const folder = scratchWorkspace();
+  console.log(`\n== extension tests: ${name} session (workspace trust ${SESSIONS[name].trust ? 'on' : 'off'}) ==`);
+  const server = await startCodeServer(hostDir, scratch, SESSIONS[name].trust, {
+    ...dbEnv, DRYDOCK_EXT_SUITE: name, DRYDOCK_TEST_USER_DATA_DIR: path.join(scratch, 'user'),
+  });
+  let code;
+  try {
+    code = await driveWorkbench(server.url, folder);
+  } finally {
+    server.stop();
+  }
+  if (code === 'timeout') {
+    console.error(`extension tests (${name}) timed out after ${timeoutMs} ms`);
+    code = 124;
+  }
+  if (code !== 0) console.error(`--- code-server log (last lines) ---\n${fs.readFileSync(server.logFile, 'utf8').slice(-3000)}`);
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.rmSync(folder, { recursive: true, force: true });
+  return code;
+}
+
+async function main() {
+  requireBuildOutputs();
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(SESSIONS);
+  for (const name of names) if (!(name in SESSIONS)) throw new Error(`unknown session "${name}"`);
+  const hostDir = installHost();
+  const db = await startTestDatabase();
+  let exitCode = 0;
+  try {
+    for (const name of names) {
+      const code = await runSession(name, hostDir, db.env);
+      console.log(`extension tests (${name}) exit code: ${code}`);
+      if (code !== 0 && exitCode === 0) exitCode = typeof code === 'number' ? code : 1;
+    }
+  } finally {
+    await db.stop();
+  }
+  process.exit(exitCode);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(2);
+});
