@@ -1,0 +1,81 @@
+// Turns the configured connections (settings) and their passwords (SecretStorage) into what core
+// connects with. With no configured connection, DATABASE_URL or the PG* variables (and ~/.pgpass,
+// which core's connection honours) make an "environment" connection.
+import * as vscode from 'vscode';
+import { describeConnection, secretsOf, type ConnectionSettings } from '../core/connection';
+import type { Config, ConfiguredConnection } from './config';
+import type { Log } from './log';
+import type { PasswordStore } from './secrets';
+
+export const ENVIRONMENT_CONNECTION = 'environment';
+
+/** A connection ready to hand to core. */
+export interface ResolvedConnection {
+  name: string;
+  settings: ConnectionSettings;
+  /** "user@host:port/database", never with a password. */
+  label: string;
+  allowApply: boolean;
+}
+
+export class Connections {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the configured connections, the active one or a password changes. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly config: Config, private readonly passwords: PasswordStore, private readonly log: Log) {}
+
+  /** Names of the configured connections. */
+  names(): string[] {
+    return this.config.connections.map((c) => c.name);
+  }
+
+  /** The name runs use: the selected one, the only one configured, or the environment. */
+  activeName(): string | undefined {
+    const chosen = this.config.activeConnection;
+    const names = this.names();
+    if (chosen && names.includes(chosen)) return chosen;
+    if (names.length === 1) return names[0];
+    if (names.length === 0 && (process.env.DATABASE_URL || process.env.PGHOST || process.env.PGDATABASE)) return ENVIRONMENT_CONNECTION;
+    return undefined;
+  }
+
+  /** The named (default: active) connection with its password, or undefined when there is none. */
+  async resolve(name = this.activeName()): Promise<ResolvedConnection | undefined> {
+    if (name === undefined) return undefined;
+    if (name === ENVIRONMENT_CONNECTION && !this.names().includes(name)) return this.fromEnvironment();
+    const configured = this.config.connections.find((c) => c.name === name);
+    if (!configured) return undefined;
+    const settings = toConnectionSettings(configured, await this.passwords.get(name));
+    this.log.addSecrets(secretsOf(settings));
+    return { name, settings, label: describeConnection(settings), allowApply: configured.allowApply === true };
+  }
+
+  fireChanged(): void {
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private fromEnvironment(): ResolvedConnection {
+    const settings: ConnectionSettings = { applicationName: 'drydock (vscode)' };
+    if (process.env.DATABASE_URL) settings.connectionString = process.env.DATABASE_URL;
+    this.log.addSecrets(secretsOf(settings));
+    return { name: ENVIRONMENT_CONNECTION, settings, label: describeConnection(settings), allowApply: false };
+  }
+}
+
+/** Core's connection settings for a configured connection and its stored password. */
+export function toConnectionSettings(configured: ConfiguredConnection, password: string | undefined): ConnectionSettings {
+  const settings: ConnectionSettings = { applicationName: 'drydock (vscode)', connectTimeoutMs: 10_000 };
+  if (configured.connectionString) settings.connectionString = configured.connectionString;
+  if (configured.host) settings.host = configured.host;
+  if (configured.port) settings.port = configured.port;
+  if (configured.database) settings.database = configured.database;
+  if (configured.user) settings.user = configured.user;
+  if (configured.sslmode) settings.sslmode = configured.sslmode;
+  if (password) settings.password = password;
+  return settings;
+}

@@ -1,0 +1,40 @@
+// Everything a feature needs, built once in activate() and passed to each registerX(ctx).
+import * as vscode from 'vscode';
+import { Config } from './config';
+import { Connections } from './connections';
+import { Log } from './log';
+import { editorPrompts, type Prompts } from './prompts';
+import { ResultsStore } from './results';
+import { RunController } from './runController';
+import { DevMarks, PasswordStore } from './secrets';
+
+export interface DrydockContext {
+  readonly extension: vscode.ExtensionContext;
+  readonly config: Config;
+  readonly passwords: PasswordStore;
+  readonly devMarks: DevMarks;
+  readonly log: Log;
+  readonly connections: Connections;
+  readonly results: ResultsStore;
+  readonly runs: RunController;
+  /** Modal questions; tests replace it through the extension's `_private` exports. */
+  prompts: Prompts;
+  /** Ties a disposable to the extension's lifetime. */
+  subscribe(...disposables: vscode.Disposable[]): void;
+}
+
+/** Builds the context; does no I/O (settings and secrets are read when a feature asks). */
+export function createContext(extension: vscode.ExtensionContext): DrydockContext {
+  const subscribe = (...disposables: vscode.Disposable[]) => extension.subscriptions.push(...disposables);
+  const config = new Config();
+  const log = new Log();
+  const passwords = new PasswordStore(extension.secrets);
+  const connections = new Connections(config, passwords, log);
+  const results = new ResultsStore(() => config.maxRuns);
+  const runs = new RunController();
+  subscribe(log, connections, results, runs);
+  return {
+    extension, config, passwords, devMarks: new DevMarks(extension.globalState), log, connections, results, runs,
+    prompts: editorPrompts, subscribe,
+  };
+}

@@ -1,0 +1,51 @@
+// Conversions between core's result model (1-based lines/columns in UTF-16 units) and VS Code's
+// types (0-based). The only place that knows both.
+import * as vscode from 'vscode';
+import type { Diagnostic as CoreDiagnostic, ErrorReport, Position, Range } from '../core/report';
+
+const SEVERITIES: Record<CoreDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+/** Core's 1-based position as an editor position. */
+export function toPosition(position: Position): vscode.Position {
+  return new vscode.Position(Math.max(position.line - 1, 0), Math.max(position.column - 1, 0));
+}
+
+/** Core's range as an editor range. */
+export function toRange(range: Range): vscode.Range {
+  return new vscode.Range(toPosition(range.start), toPosition(range.end));
+}
+
+/** A static (parse-time) finding as an editor diagnostic, with its stable code. */
+export function toDiagnostic(finding: CoreDiagnostic): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
+  diagnostic.code = finding.code;
+  diagnostic.source = 'drydock';
+  return diagnostic;
+}
+
+/** A run failure as an editor diagnostic: SQLSTATE as code, hint as related information. */
+export function errorToDiagnostic(error: ErrorReport, uri: vscode.Uri, fallback: Range): vscode.Diagnostic {
+  const range = toRange(error.range ?? fallback);
+  const message = `${error.label}: ${error.title}: ${error.message}${error.detail ? `\n${error.detail}` : ''}`;
+  const diagnostic = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Error);
+  diagnostic.code = error.sqlstate;
+  diagnostic.source = 'drydock run';
+  if (error.hint) {
+    diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), `Hint: ${error.hint}`)];
+  }
+  return diagnostic;
+}
+
+/** The error as plain text (for the clipboard and logs). */
+export function errorToText(error: ErrorReport): string {
+  const lines = [`${error.label} — SQLSTATE ${error.sqlstate} (${error.title})`, error.message];
+  if (error.detail) lines.push(`Detail: ${error.detail}`);
+  if (error.hint) lines.push(`Hint: ${error.hint}`);
+  if (error.context) lines.push(`Context: ${error.context}`);
+  if (error.file && error.position) lines.push(`At: ${error.file}:${error.position.line}:${error.position.column}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,18 @@
+// drydock.dryRunOnSave: dry-run a migration file when it is saved. Off by default; only in
+// trusted workspaces, only on a connection marked as a development database, one run at a time.
+import * as vscode from 'vscode';
+import type { DrydockContext } from './context';
+import type { MigrationRunner } from './runCommands';
+
+/** Returns the save handler the diagnostics wiring calls after parsing. */
+export function registerDryRunOnSave(ctx: DrydockContext, runner: MigrationRunner): (document: vscode.TextDocument) => void {
+  return (document) => {
+    if (!ctx.config.dryRunOnSave || !vscode.workspace.isTrusted || ctx.runs.busy) return;
+    if (document.uri.scheme !== 'file' || document.languageId !== 'sql') return;
+    void (async () => {
+      const connection = await ctx.connections.resolve();
+      if (!connection?.allowApply || !ctx.devMarks.get(connection.name)) return;
+      await runner.run('dry-run', [document.uri], false, { quiet: true }, connection.name);
+    })();
+  };
+}

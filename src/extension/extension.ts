@@ -1,0 +1,50 @@
+// Activation: build one context, register each feature, and return the API tests use. Nothing
+// here connects, reads files or loads the parser; features do that when a command or save asks.
+import * as vscode from 'vscode';
+import { registerCodeLens } from './codeLens';
+import { COMMANDS } from './commands';
+import { registerConnectionCommands } from './connectionCommands';
+import { createContext, type DrydockContext } from './context';
+import { registerDiagnostics, RunDiagnostics } from './diagnostics';
+import { registerDryRunOnSave } from './dryRunOnSave';
+import { registerResultActions } from './resultActions';
+import { RunResultsTreeProvider } from './resultsTree';
+import { MigrationRunner, registerRunCommands } from './runCommands';
+import { registerStatusBar, type StatusBar } from './statusBar';
+
+/** What activate() returns. `_private` exists for the extension-host tests only. */
+export interface DrydockApi {
+  _private: {
+    context: DrydockContext;
+    tree: RunResultsTreeProvider;
+    diagnostics: RunDiagnostics;
+    statusBar: StatusBar;
+    commandIds: readonly string[];
+  };
+}
+
+export function activate(extension: vscode.ExtensionContext): DrydockApi | undefined {
+  try {
+    const ctx = createContext(extension);
+    const tree = new RunResultsTreeProvider(ctx.results);
+    ctx.subscribe(tree, vscode.window.createTreeView('drydock.runs', { treeDataProvider: tree, showCollapseAll: true }));
+    const statusBar = registerStatusBar(ctx);
+    const diagnostics = new RunDiagnostics(ctx);
+    const runner = new MigrationRunner(ctx, diagnostics, statusBar);
+    registerRunCommands(ctx, runner);
+    registerConnectionCommands(ctx);
+    registerResultActions(ctx, runner);
+    registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner));
+    registerCodeLens(ctx);
+    return { _private: { context: ctx, tree, diagnostics, statusBar, commandIds: Object.values(COMMANDS) } };
+  } catch (err) {
+    // VS Code shows nothing when activation throws; say it.
+    const message = err instanceof Error ? err.message : String(err);
+    void vscode.window.showErrorMessage(`Drydock failed to start: ${message}`);
+    return undefined;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,15 @@
+// The questions Drydock asks the user. Kept behind one object so the extension-host tests can
+// answer modal dialogs (which would otherwise wait for a click) through the exported `_private`.
+import * as vscode from 'vscode';
+
+export interface Prompts {
+  /** Modal confirmation; resolves true only when the user chose `action`. */
+  confirm(message: string, detail: string, action: string): Promise<boolean>;
+}
+
+export const editorPrompts: Prompts = {
+  async confirm(message, detail, action) {
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+    return choice === action;
+  },
+};

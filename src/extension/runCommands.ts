@@ -1,0 +1,176 @@
+// Dry-Run, Apply, Verify and Dry-Run Folder up to this File: collect the files, check trust, the
+// connection and (for apply) the dev mark and the user's confirmation, then run core with progress
+// and cancellation, and hand the report to the results view and diagnostics.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunMode, RunReport } from '../core/report';
+import { checkApplyAllowed } from './applyGuard';
+import { COMMANDS, registerCommands } from './commands';
+import type { DrydockContext } from './context';
+import { parseFile, runFiles } from './engine';
+import { filesToRun, readMigrationFiles } from './migrationFiles';
+import type { RunRequest } from './results';
+import type { RunDiagnostics } from './diagnostics';
+import type { StatusBar } from './statusBar';
+
+const MODE_TITLES: Record<RunMode, string> = { 'dry-run': 'Dry-run', apply: 'Apply', verify: 'Verify' };
+
+/** Options a caller (dry-run on save, re-run) can pass; commands from menus pass none. */
+export interface RunCall {
+  /** Do not show notifications for the outcome (dry-run on save). */
+  quiet?: boolean;
+}
+
+export class MigrationRunner {
+  constructor(private readonly ctx: DrydockContext, private readonly diagnostics: RunDiagnostics, private readonly statusBar: StatusBar) {}
+
+  /** Runs a request; resolves with the report, or undefined when nothing ran (refused before connecting). */
+  async run(mode: RunMode, targets: vscode.Uri[], upTo: boolean, call: RunCall = {}, connectionName?: string): Promise<RunReport | undefined> {
+    const { ctx } = this;
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Drydock does not connect to databases in Restricted Mode. Trust this workspace to run migrations.');
+      return undefined;
+    }
+    if (ctx.runs.busy) {
+      void vscode.window.showWarningMessage('A Drydock run is already in progress (Drydock: Cancel Run stops it).');
+      return undefined;
+    }
+    if (targets.length === 0) {
+      void vscode.window.showWarningMessage('Open a .sql migration (or choose one in the Explorer) to run it.');
+      return undefined;
+    }
+    const connection = await ctx.connections.resolve(connectionName);
+    if (!connection) {
+      const choice = await vscode.window.showWarningMessage('No Drydock connection is selected.', 'Add Connection', 'Select Connection');
+      if (choice) void vscode.commands.executeCommand(choice === 'Add Connection' ? COMMANDS.addConnection : COMMANDS.selectConnection);
+      return undefined;
+    }
+    const files = await readMigrationFiles(await filesToRun(targets, upTo));
+    if (files.length === 0) {
+      void vscode.window.showWarningMessage('No .sql files to run there.');
+      return undefined;
+    }
+    const request: RunRequest = { mode, targets, upTo, connectionName: connection.name };
+
+    if (mode === 'apply') {
+      let verdict;
+      try {
+        verdict = await checkApplyAllowed(connection, ctx.devMarks);
+      } catch (err) {
+        return this.connectionFailed(err, connection.name, call);
+      }
+      if (!verdict.allowed) {
+        ctx.log.warn(verdict.reason);
+        if (!call.quiet) void vscode.window.showErrorMessage(verdict.reason);
+        return undefined;
+      }
+      const parsed = await Promise.all(files.map((f) => parseFile(f.path, f.text)));
+      const count = parsed.reduce((n, p) => n + p.statements.filter((s) => s.role === 'statement').length, 0);
+      const settings = connection.settings;
+      const question = `Apply ${count} statement${count === 1 ? '' : 's'} to database "${verdict.identity.database}"?`;
+      const detail = [
+        `Connection: ${connection.name}`,
+        `Server: ${connection.label.replace(/^[^@]*@/, '').replace(/\/[^/]*$/, '')} (PostgreSQL ${verdict.version}, system ${verdict.identity.systemIdentifier})`,
+        `Database: ${verdict.identity.database}`,
+        `User: ${settings.user ?? connection.label.split('@')[0]}`,
+        `Files: ${files.map((f) => path.basename(f.path)).join(', ')}`,
+        'The changes are committed.',
+      ].join('\n');
+      if (!(await ctx.prompts.confirm(question, detail, 'Apply'))) {
+        ctx.log.info(`apply of ${files.length} file(s) not confirmed`);
+        return undefined;
+      }
+    }
+    return this.execute(request, mode, files, connection, call);
+  }
+
+  private async execute(request: RunRequest, mode: RunMode, files: Awaited<ReturnType<typeof readMigrationFiles>>,
+    connection: NonNullable<Awaited<ReturnType<DrydockContext['connections']['resolve']>>>, call: RunCall): Promise<RunReport | undefined> {
+    const { ctx } = this;
+    const names = files.map((f) => path.basename(f.path)).join(', ');
+    ctx.log.info(`${mode} ${names} on ${connection.name} (${connection.label})`);
+    const signal = ctx.runs.start();
+    this.diagnostics.clearRunDiagnostics();
+    let report: RunReport;
+    try {
+      report = await vscode.window.withProgress({
+        location: call.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+        title: `Drydock: ${MODE_TITLES[mode]} ${names}`,
+        cancellable: true,
+      }, (progress, token) => {
+        token.onCancellationRequested(() => ctx.runs.cancel());
+        let reported = 0;
+        return runFiles(files, {
+          mode, connection: connection.settings, settings: ctx.config.runSettings, signal,
+          onProgress: (p) => {
+            const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
+            reported = p.done;
+            progress.report({ message: `statement ${p.done + 1} of ${p.total}: ${p.kind}`, increment });
+          },
+        });
+      });
+    } catch (err) {
+      return this.connectionFailed(err, connection.name, call);
+    } finally {
+      ctx.runs.finish();
+    }
+    ctx.results.add(request, report, connection.label);
+    this.diagnostics.showRunDiagnostics(report);
+    this.statusBar.connected(connection.name, report);
+    this.logReport(report);
+    if (!call.quiet) this.announce(report);
+    return report;
+  }
+
+  private connectionFailed(err: unknown, name: string, call: RunCall): undefined {
+    const message = this.ctx.log.mask(err instanceof Error ? err.message : String(err));
+    this.ctx.log.error(`connection "${name}" failed: ${message}`);
+    this.statusBar.failed(name, message);
+    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock could not run on "${name}": ${message}`);
+    return undefined;
+  }
+
+  private logReport(report: RunReport): void {
+    const { log } = this.ctx;
+    const ending = report.committed ? 'committed' : 'rolled back';
+    log.info(`${report.mode} ${report.outcome} (${ending}) in ${Math.round(report.timings.totalMs)} ms: ${report.statements.length} statement(s)`);
+    if (report.error) {
+      const e = report.error;
+      const where = e.file && e.position ? ` at ${path.basename(e.file)}:${e.position.line}:${e.position.column}` : '';
+      log.error(`${e.label} ${e.sqlstate} (${e.title})${where}: ${e.message}${e.detail ? ` — ${e.detail}` : ''}`);
+    }
+    for (const d of report.diagnostics) log.warn(`${path.basename(d.file)}:${d.range.start.line}:${d.range.start.column} ${d.code}: ${d.message}`);
+  }
+
+  private announce(report: RunReport): void {
+    const title = MODE_TITLES[report.mode];
+    if (report.outcome === 'succeeded') {
+      void vscode.window.showInformationMessage(`Drydock: ${title} succeeded (${report.committed ? 'committed' : 'rolled back'}).`);
+    } else if (report.error) {
+      void vscode.window.showErrorMessage(`Drydock: ${title} ${report.outcome}: ${report.error.label}: ${this.ctx.log.mask(report.error.message)}`);
+    } else {
+      void vscode.window.showWarningMessage(`Drydock: ${title} ${report.outcome}.`);
+    }
+  }
+}
+
+/** The file a command applies to: the explorer/CodeLens argument, else the active SQL editor. */
+function targetsOf(uri: unknown, selected: unknown): vscode.Uri[] {
+  if (Array.isArray(selected) && selected.length > 0 && selected.every((u) => u instanceof vscode.Uri)) return selected as vscode.Uri[];
+  if (uri instanceof vscode.Uri) return [uri];
+  const editor = vscode.window.activeTextEditor;
+  return editor && editor.document.uri.scheme === 'file' ? [editor.document.uri] : [];
+}
+
+/** Registers the run commands; returns the runner for dry-run on save and re-run. */
+export function registerRunCommands(ctx: DrydockContext, runner: MigrationRunner): void {
+  const command = (mode: RunMode, upTo = false) => () => (uri?: unknown, selected?: unknown) =>
+    runner.run(mode, targetsOf(uri, selected), upTo);
+  registerCommands(ctx, {
+    [COMMANDS.dryRunMigration]: command('dry-run'),
+    [COMMANDS.applyMigration]: command('apply'),
+    [COMMANDS.verifyMigration]: command('verify'),
+    [COMMANDS.dryRunFolderUpToFile]: command('dry-run', true),
+    [COMMANDS.cancelRun]: (c) => () => c.runs.cancel(),
+  });
+}

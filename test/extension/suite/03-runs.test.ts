@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { before, beforeEach, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { RunReport } from '../../../src/core/report';
+import type { DrydockApi } from '../../../src/extension/extension';
+import { addConnection, createDatabase, drydock, fixture, query, tableExists, waitFor } from '../support';
+
+type Node = vscode.TreeItem & { children(): Node[] };
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+describe('dry-run, apply and the results tree', () => {
+  let api: DrydockApi;
+  let database: string;
+  const prompts: string[] = [];
+
+  before(async () => {
+    api = await drydock();
+    // Modal dialogs would wait for a click: answer "Apply" and record what was asked.
+    api._private.context.prompts = {
+      confirm: async (message, detail) => {
+        prompts.push(`${message}\n${detail}`);
+        return true;
+      },
+    };
+  });
+
+  beforeEach(async () => {
+    database = await createDatabase();
+    prompts.length = 0;
+    await vscode.commands.executeCommand('drydock.results.clear');
+  });
+
+  it('dry-run of a file succeeds, shows its statements, and leaves nothing in the database', async () => {
+    await addConnection('scratch', database, false);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.outcome, 'succeeded');
+    assert.equal(report.committed, false);
+    assert.equal(await tableExists(database, 'accounts'), false, 'dry-run left the accounts table behind');
+
+    const [run, ...others] = api._private.tree.getChildren() as Node[];
+    assert.equal(others.length, 0);
+    assert.ok(run);
+    assert.equal(run.contextValue, 'drydock.run');
+    assert.match(labelOf(run), /^dry-run: 001_create_accounts\.sql$/);
+    assert.match(String(run.description), /succeeded · rolled back/);
+    const statements = run.children();
+    assert.deepEqual(statements.map((s) => s.contextValue), ['drydock.statement.ok', 'drydock.statement.ok']);
+    assert.equal(labelOf(statements[0]!), 'CREATE TABLE accounts (');
+    assert.equal(statements[0]!.command?.command, 'drydock.results.reveal');
+  });
+
+  it('dry-run of a folder up to a file shows the classified failure in the tree and as a diagnostic', async () => {
+    await addConnection('scratch', database, false);
+    const target = fixture('migrations/002_unique_email.sql');
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunFolderUpToFile', target);
+    assert.equal(report?.outcome, 'failed');
+    assert.deepEqual(report.files.map((f) => f.split('/').pop()), ['001_create_accounts.sql', '002_unique_email.sql']);
+    assert.equal(await tableExists(database, 'accounts'), false, 'the failed dry-run left the accounts table behind');
+
+    const [run] = api._private.tree.getChildren() as Node[];
+    const failed = run!.children().find((s) => s.contextValue === 'drydock.statement.failed');
+    assert.ok(failed, 'no failed statement in the tree');
+    assert.equal(labelOf(failed), 'CREATE UNIQUE INDEX accounts_email_key ON accounts (email)');
+    const error = failed.children().find((c) => c.contextValue?.startsWith('drydock.error'));
+    assert.ok(error, 'the failed statement has no error child');
+    assert.equal(labelOf(error), 'Data conflict');
+    assert.match(String(error.description), /^23505 /);
+    const details = Object.fromEntries(error.children().map((d) => [labelOf(d), String(d.tooltip)]));
+    assert.match(details.Message ?? '', /could not create unique index/);
+    assert.match(details.Detail ?? '', /ada@example\.com/);
+
+    const diagnostics = vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run');
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0]!.code, '23505');
+    assert.equal(diagnostics[0]!.range.start.line, 3, 'the diagnostic is not on the CREATE UNIQUE INDEX line');
+  });
+
+  it('the next run clears the previous run diagnostics', async () => {
+    await addConnection('scratch', database, false);
+    const target = fixture('migrations/002_unique_email.sql');
+    await vscode.commands.executeCommand('drydock.dryRunFolderUpToFile', target);
+    assert.equal(vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run').length, 1);
+    await vscode.commands.executeCommand('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run').length, 0);
+  });
+
+  it('apply is refused on a connection not marked as a development database', async () => {
+    await addConnection('not-dev', database, false);
+    const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report, undefined);
+    assert.equal(prompts.length, 0, 'a refused apply must not even ask');
+    assert.equal(await tableExists(database, 'accounts'), false);
+  });
+
+  it('apply on a dev connection asks with server, database, user and statement count, then commits', async () => {
+    await addConnection('dev', database, true);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.outcome, 'succeeded');
+    assert.equal(report.committed, true);
+    assert.equal(prompts.length, 1);
+    assert.match(prompts[0]!, /Apply 2 statements to database "ext_/);
+    assert.match(prompts[0]!, /Server: 127\.0\.0\.1:\d+/);
+    assert.match(prompts[0]!, /User: drydock_test/);
+    const rows = await query(database, 'SELECT count(*)::int AS n FROM accounts');
+    assert.equal(rows[0]?.n, 3);
+    const [run] = api._private.tree.getChildren() as Node[];
+    assert.match(String(run!.description), /succeeded · committed/);
+  });
+
+  it('apply is refused when a dev connection now points at another database than the one marked', async () => {
+    await addConnection('dev', database, true);
+    const other = await createDatabase();
+    const config = vscode.workspace.getConfiguration('drydock');
+    const connections = (config.get<{ name: string; database?: string }[]>('connections') ?? []).map((c) => (c.name === 'dev' ? { ...c, database: other } : c));
+    await config.update('connections', connections, vscode.ConfigurationTarget.Global);
+    const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report, undefined);
+    assert.equal(prompts.length, 0);
+    assert.equal(await tableExists(other, 'accounts'), false);
+  });
+
+  it('cancel stops a long dry-run and leaves nothing behind', async () => {
+    await addConnection('scratch', database, false);
+    const running = vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('slow/slow.sql'));
+    await waitFor('the sleep to start', async () => {
+      const rows = await query('postgres', "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'");
+      return rows.length > 0;
+    });
+    const started = Date.now();
+    await vscode.commands.executeCommand('drydock.cancelRun');
+    const report = await running;
+    assert.equal(report?.outcome, 'cancelled');
+    assert.ok(Date.now() - started < 10_000, 'cancel did not stop the statement promptly');
+    assert.equal(await tableExists(database, 'slow_marker'), false);
+  });
+});

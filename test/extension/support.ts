@@ -1,0 +1,85 @@
+// Helpers for the extension-host suites: the activated extension's API, the throwaway PostgreSQL
+// the runner started (described by DRYDOCK_TEST_PG_* variables), and fixture files.
+import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import * as vscode from 'vscode';
+import type { DrydockApi } from '../../src/extension/extension';
+
+export const EXTENSION_ID = 'drydock.pg-drydock';
+
+/** The activated extension's exports. */
+export async function drydock(): Promise<DrydockApi> {
+  const extension = vscode.extensions.getExtension<DrydockApi>(EXTENSION_ID);
+  assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
+  const api = await extension.activate();
+  assert.ok(api, 'activate() returned no API (activation failed)');
+  return api;
+}
+
+function env(name: string): string {
+  const value = process.env[name];
+  assert.ok(value, `${name} is not set: run the suite through scripts/run-extension-tests.mjs`);
+  return value;
+}
+
+export const testServer = {
+  host: () => env('DRYDOCK_TEST_PG_HOST'),
+  port: () => Number(env('DRYDOCK_TEST_PG_PORT')),
+  user: () => env('DRYDOCK_TEST_PG_USER'),
+  password: () => env('DRYDOCK_TEST_PG_PASSWORD'),
+};
+
+async function withClient<T>(database: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ host: testServer.host(), port: testServer.port(), user: testServer.user(), password: testServer.password(), database });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+let databases = 0;
+/** Creates an empty database on the test server and returns its name. */
+export async function createDatabase(): Promise<string> {
+  databases += 1;
+  const name = `ext_${process.pid}_${databases}`;
+  await withClient('postgres', (c) => c.query(`CREATE DATABASE ${name}`));
+  return name;
+}
+
+/** Runs a query as the test (not through Drydock) and returns its rows. */
+export function query(database: string, sql: string): Promise<Record<string, unknown>[]> {
+  return withClient(database, async (c) => (await c.query(sql)).rows);
+}
+
+export async function tableExists(database: string, table: string): Promise<boolean> {
+  const rows = await query(database, `SELECT to_regclass('public.${table}') IS NOT NULL AS present`);
+  return rows[0]?.present === true;
+}
+
+/** Adds (or replaces) a connection through the real command, settings and secret storage. */
+export async function addConnection(name: string, database: string, allowApply: boolean): Promise<void> {
+  const saved = await vscode.commands.executeCommand<boolean>('drydock.addConnection', {
+    name, host: testServer.host(), port: testServer.port(), database, user: testServer.user(), password: testServer.password(), allowApply,
+  });
+  assert.equal(saved, true, `addConnection(${name}) did not save`);
+}
+
+/** The URI of a file of the scratch copy of test/fixtures/workspace opened for this run. */
+export function fixture(relative: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace folder is not open');
+  return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
+}
+
+/** Polls until `check` returns a truthy value. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

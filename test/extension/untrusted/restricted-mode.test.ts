@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import { drydock, fixture, waitFor } from '../support';
+
+describe('Restricted Mode (untrusted workspace)', () => {
+  let server: net.Server;
+  let port = 0;
+  let accepted = 0;
+
+  before(async () => {
+    // A TCP listener standing in for a database: any connection attempt is counted.
+    server = net.createServer((socket) => {
+      accepted += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+
+  after(() => server.close());
+
+  it('runs in an untrusted workspace', async () => {
+    await drydock();
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  it('dry-run, apply and verify do not connect', async () => {
+    await vscode.workspace.getConfiguration('drydock').update('connections',
+      [{ name: 'counted', host: '127.0.0.1', port, database: 'x', user: 'x' }], vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('drydock').update('activeConnection', 'counted', vscode.ConfigurationTarget.Global);
+    const file = fixture('migrations/001_create_accounts.sql');
+    for (const command of ['drydock.dryRunMigration', 'drydock.applyMigration', 'drydock.verifyMigration', 'drydock.dryRunFolderUpToFile']) {
+      assert.equal(await vscode.commands.executeCommand(command, file), undefined, `${command} returned a report`);
+    }
+    const marked = await vscode.commands.executeCommand('drydock.addConnection', { name: 'dev', host: '127.0.0.1', port, allowApply: true });
+    assert.equal(marked, false, 'a dev mark was recorded in Restricted Mode');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(accepted, 0, 'Drydock connected in Restricted Mode');
+  });
+
+  it('still shows static diagnostics', async () => {
+    const uri = fixture('broken/syntax_error.sql');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const found = await waitFor('syntax diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'syntax-error'));
+    assert.equal(found.range.start.line, 2);
+  });
+});
