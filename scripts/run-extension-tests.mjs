@@ -7,7 +7,9 @@
 // Two host sessions run against one throwaway PostgreSQL: "main" with workspace trust off, and
 // "untrusted" with trust on (the folder opens in Restricted Mode). Exits with the first failure.
 //
-//   node scripts/run-extension-tests.mjs [main|untrusted ...]
+//   node scripts/run-extension-tests.mjs [--vsix] [main|untrusted ...]
+// --vsix: package the extension with vsce and run the tests against the unpacked package (what a
+// user installs: the bundle and its wasm, no node_modules) instead of the working tree.
 // Env: DRYDOCK_EXT_TEST_TIMEOUT_MS (default 300000 per session), DRYDOCK_EXT_TEST_VERBOSE=1.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +25,11 @@ const SESSIONS = { main: { trust: false }, untrusted: { trust: true } };
 const timeoutMs = Number(process.env.DRYDOCK_EXT_TEST_TIMEOUT_MS || 300_000);
 const verbose = Boolean(process.env.DRYDOCK_EXT_TEST_VERBOSE);
 // Browser noise that says nothing about the extension.
-const NOISE = /iframe which has both|Failed to load resource|service worker|Web Worker extension host|webviews are not supported|\[Extension Host\] *$/i;
+const NOISE = new RegExp([
+  'iframe which has both', 'Failed to load resource', 'service worker', 'connection token', 'Creating a socket',
+  'ChatSessionStore', 'additional builtin extensions', 'open-vsx\\.org', 'AI generated workspace trust',
+  'refused to show dialog in tests. Contents: Do you trust',
+].join('|'), 'i');
 
 function installHost() {
   const result = spawnSync('bash', [path.join(projectRoot, 'scripts', 'setup-vscode-host.sh')], {
@@ -88,11 +94,11 @@ async function startCodeServer(hostDir, scratch, trust, env) {
 }
 
 /** Opens the workbench in headless Chromium and resolves with the code the tests exited with. */
-async function driveWorkbench(serverUrl, folder) {
+async function driveWorkbench(serverUrl, extensionPath, folder) {
   const { chromium } = require('playwright-core');
   const host = new URL(serverUrl).host;
   const payload = [
-    ['extensionDevelopmentPath', `vscode-remote://${host}${projectRoot}`],
+    ['extensionDevelopmentPath', `vscode-remote://${host}${extensionPath}`],
     ['extensionTestsPath', `vscode-remote://${host}${testsEntry}`],
   ];
   const url = `${serverUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -123,7 +129,7 @@ async function driveWorkbench(serverUrl, folder) {
   }
 }
 
-async function runSession(name, hostDir, dbEnv) {
+async function runSession(name, hostDir, extensionPath, dbEnv) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `drydock-ext-${name}-`));
   const folder = scratchWorkspace();
   console.log(`\n== extension tests: ${name} session (workspace trust ${SESSIONS[name].trust ? 'on' : 'off'}) ==`);
@@ -132,7 +138,7 @@ async function runSession(name, hostDir, dbEnv) {
   });
   let code;
   try {
-    code = await driveWorkbench(server.url, folder);
+    code = await driveWorkbench(server.url, extensionPath, folder);
   } finally {
     server.stop();
   }
@@ -146,22 +152,35 @@ async function runSession(name, hostDir, dbEnv) {
   return code;
 }
 
+/** Packages the extension and returns the unpacked package's extension/ folder. */
+function unpackedVsix() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-vsix-'));
+  const result = spawnSync(process.execPath, [path.join(projectRoot, 'scripts', 'package-vsix.mjs'), '--unpack', dir], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('packaging the extension failed');
+  return path.join(dir, 'extension');
+}
+
 async function main() {
   requireBuildOutputs();
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const fromVsix = args.includes('--vsix');
+  const wanted = args.filter((a) => a !== '--vsix');
   const names = wanted.length > 0 ? wanted : Object.keys(SESSIONS);
   for (const name of names) if (!(name in SESSIONS)) throw new Error(`unknown session "${name}"`);
   const hostDir = installHost();
+  const extensionPath = fromVsix ? unpackedVsix() : projectRoot;
+  console.log(`extension under test: ${fromVsix ? 'the packaged .vsix' : 'the working tree'}`);
   const db = await startTestDatabase();
   let exitCode = 0;
   try {
     for (const name of names) {
-      const code = await runSession(name, hostDir, db.env);
+      const code = await runSession(name, hostDir, extensionPath, db.env);
       console.log(`extension tests (${name}) exit code: ${code}`);
       if (code !== 0 && exitCode === 0) exitCode = typeof code === 'number' ? code : 1;
     }
   } finally {
     await db.stop();
+    if (fromVsix) fs.rmSync(path.dirname(extensionPath), { recursive: true, force: true });
   }
   process.exit(exitCode);
 }

@@ -1,5 +1,6 @@
 // Runs the test tiers in order and exits non-zero if any fails.
 // Tier 1: core + CLI tests under node's test runner against real throwaway PostgreSQL clusters.
+// Tier 2: the extension, packaged as a .vsix, in a real VS Code extension host (scripts/run-extension-tests.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,4 +19,6 @@ if (files.length === 0) {
   process.exit(1);
 }
 const core = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(core.status ?? 1);
+if (core.status !== 0) process.exit(core.status ?? 1);
+const extension = spawnSync(process.execPath, ['scripts/run-extension-tests.mjs', '--vsix'], { stdio: 'inherit' });
+process.exit(extension.status ?? 1);

@@ -1,0 +1,46 @@
+// Packages the extension with vsce into dist/drydock.vsix and checks what went in: the bundle,
+// libpg-query's WebAssembly parser next to it, and a total under 5 MB. With --unpack <dir>, also
+// extracts the package's extension/ folder there (the extension tests can run from it).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const vsix = path.join(root, 'dist', 'drydock.vsix');
+const MAX_BYTES = 5 * 1024 * 1024;
+const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/libpg-query.wasm'];
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', ...options });
+  if (result.status !== 0) {
+    console.error(`${command} ${args.join(' ')} failed:\n${result.stdout ?? ''}${result.stderr ?? ''}`);
+    process.exit(1);
+  }
+  return result.stdout;
+}
+
+fs.rmSync(vsix, { force: true });
+run(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies',
+  '--allow-missing-repository', '--skip-license', '--out', vsix]);
+const size = fs.statSync(vsix).size;
+const listing = run('python3', ['-m', 'zipfile', '-l', vsix]);
+const missing = REQUIRED.filter((entry) => !listing.includes(entry));
+if (missing.length > 0) {
+  console.error(`package-vsix: ${path.relative(root, vsix)} lacks ${missing.join(', ')}`);
+  process.exit(1);
+}
+if (size >= MAX_BYTES) {
+  console.error(`package-vsix: ${path.relative(root, vsix)} is ${size} bytes, over the 5 MB limit`);
+  process.exit(1);
+}
+console.log(`package-vsix: dist/drydock.vsix ${Math.round(size / 1024)} KiB, ${listing.trim().split('\n').length - 1} files`);
+
+const unpackAt = process.argv.indexOf('--unpack');
+if (unpackAt !== -1) {
+  const target = process.argv[unpackAt + 1];
+  if (!target) throw new Error('--unpack needs a directory');
+  fs.rmSync(target, { recursive: true, force: true });
+  run('python3', ['-m', 'zipfile', '-e', vsix, target]);
+  console.log(`package-vsix: unpacked to ${path.join(target, 'extension')}`);
+}
