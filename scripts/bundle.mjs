@@ -1,43 +1,23 @@
-// Bundles the extension and the CLI into dist/ with esbuild. `vscode` is provided by the editor;
-// `pg-native` is an optional binding `pg` only loads on request. libpg-query locates its
-// WebAssembly parser next to the script that loads it (__dirname), which after bundling is dist/,
-// so the .wasm file is copied there. Entries whose source does not exist yet are skipped.
-import * as esbuild from 'esbuild';
+// Bundles the CLI and the extension with esbuild. The PostgreSQL parser's WebAssembly file is
+// loaded from the bundle's own directory at run time, so it is copied next to the bundles.
+import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = path.join(root, 'dist');
 const entries = [
-  { source: 'src/extension/extension.ts', output: 'extension.js' },
-  { source: 'src/cli/main.ts', output: 'cli.js', banner: '#!/usr/bin/env node' },
+  { entry: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { entry: 'src/extension/extension.ts', out: 'dist/extension.js' },
 ];
 
-fs.mkdirSync(dist, { recursive: true });
-for (const entry of entries) {
-  if (!fs.existsSync(path.join(root, entry.source))) {
-    console.log(`bundle: ${entry.source} does not exist yet; skipped`);
-    continue;
-  }
-  const outfile = path.join(dist, entry.output);
-  await esbuild.build({
-    entryPoints: [path.join(root, entry.source)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode', 'pg-native'],
-    sourcemap: true,
-    minify: process.env.DRYDOCK_BUNDLE_MINIFY !== '0',
-    keepNames: true,
-    logLevel: 'warning',
-    ...(entry.banner ? { banner: { js: entry.banner } } : {}),
+for (const { entry, out, banner } of entries) {
+  if (!fs.existsSync(entry)) continue;
+  await build({
+    entryPoints: [entry], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+    external: ['vscode', 'pg-native'], sourcemap: true, minify: true, logLevel: 'warning',
+    banner: banner ? { js: banner } : undefined,
   });
-  if (entry.banner) fs.chmodSync(outfile, 0o755);
-  console.log(`bundle: ${entry.source} -> dist/${entry.output} (${Math.round(fs.statSync(outfile).size / 1024)} KiB)`);
+  if (banner) fs.chmodSync(out, 0o755);
 }
-
-const wasm = path.join(root, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm');
-if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(dist, 'libpg-query.wasm'));
+fs.mkdirSync('dist', { recursive: true });
+fs.copyFileSync(path.join('node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), path.join('dist', 'libpg-query.wasm'));
+console.log(`bundle: ${entries.filter((e) => fs.existsSync(e.entry)).map((e) => e.out).join(', ')}`);
