@@ -10,7 +10,9 @@
 //   node scripts/run-extension-tests.mjs [--vsix] [main|untrusted ...]
 // --vsix: package the extension with vsce and run the tests against the unpacked package (what a
 // user installs: the bundle and its wasm, no node_modules) instead of the working tree.
-// Env: DRYDOCK_EXT_TEST_TIMEOUT_MS (default 300000 per session), DRYDOCK_EXT_TEST_VERBOSE=1.
+// Env: DRYDOCK_EXT_TEST_TIMEOUT_MS (default 300000 per session), DRYDOCK_EXT_TEST_VERBOSE=1,
+// DRYDOCK_EXT_TEST_GREP (mocha grep), DRYDOCK_EXT_SCREENSHOT=<file.png> (the screenshot test asks
+// this script, which owns the browser, to capture the workbench into that file).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -108,7 +110,7 @@ async function driveWorkbench(serverUrl, extensionPath, folder) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
   try {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
     let finish;
     const exited = new Promise((resolve) => (finish = resolve));
     await page.exposeFunction('codeAutomationExit', (code) => finish(code));
@@ -120,13 +122,25 @@ async function driveWorkbench(serverUrl, extensionPath, folder) {
     });
     page.on('pageerror', (err) => console.log(`[pageerror] ${err.message}`));
     const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    const screenshots = setInterval(() => void captureWhenAsked(page), 200);
     await page.goto(url);
     const code = await exited;
     clearTimeout(timer);
+    clearInterval(screenshots);
     return code;
   } finally {
     await browser.close();
   }
+}
+
+/** Takes the screenshot the screenshot test requested (request/done files beside the target). */
+async function captureWhenAsked(page) {
+  const target = process.env.DRYDOCK_EXT_SCREENSHOT;
+  if (!target || !fs.existsSync(`${target}.request`)) return;
+  fs.rmSync(`${target}.request`);
+  await page.screenshot({ path: target });
+  fs.writeFileSync(`${target}.done`, '');
+  console.log(`screenshot saved to ${target}`);
 }
 
 async function runSession(name, hostDir, extensionPath, dbEnv) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, beforeEach, describe, it } from 'mocha';
+import { after, before, beforeEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/report';
 import type { DrydockApi } from '../../../src/extension/extension';
@@ -135,5 +135,26 @@ describe('dry-run, apply and the results tree', () => {
     assert.equal(report?.outcome, 'cancelled');
     assert.ok(Date.now() - started < 10_000, 'cancel did not stop the statement promptly');
     assert.equal(await tableExists(database, 'slow_marker'), false);
+  });
+});
+
+describe('dry-run on save', () => {
+  after(() => vscode.workspace.getConfiguration('drydock').update('dryRunOnSave', undefined, vscode.ConfigurationTarget.Global));
+
+  it('dry-runs a saved migration on a dev connection when drydock.dryRunOnSave is on', async () => {
+    const api = await drydock();
+    const database = await createDatabase();
+    await addConnection('dev-save', database, true);
+    await vscode.commands.executeCommand('drydock.results.clear');
+    await vscode.workspace.getConfiguration('drydock').update('dryRunOnSave', true, vscode.ConfigurationTarget.Global);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fixture('migrations/001_create_accounts.sql')));
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '-- touched\n'));
+    await editor.document.save();
+    const [run] = await waitFor('a run from the save', () => {
+      const runs = api._private.tree.getChildren();
+      return runs.length > 0 ? runs : undefined;
+    });
+    assert.match(String(run?.description), /succeeded · rolled back/);
+    assert.equal(await tableExists(database, 'accounts'), false);
   });
 });
