@@ -21,8 +21,10 @@ function run(command, args, options = {}) {
 }
 
 fs.rmSync(vsix, { force: true });
+// The project has no public repository URL yet: keep README links relative (the screenshot is
+// packaged too, so they resolve inside the installed extension).
 run(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies',
-  '--allow-missing-repository', '--skip-license', '--out', vsix]);
+  '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', vsix]);
 const size = fs.statSync(vsix).size;
 const listing = run('python3', ['-m', 'zipfile', '-l', vsix]);
 const missing = REQUIRED.filter((entry) => !listing.includes(entry));

@@ -5,10 +5,10 @@ import type { DrydockContext } from './context';
 import type { MigrationRunner } from './runCommands';
 
 /** Returns the save handler the diagnostics wiring calls after parsing. */
-export function registerDryRunOnSave(ctx: DrydockContext, runner: MigrationRunner): (document: vscode.TextDocument) => void {
+export function registerDryRunOnSave(ctx: DrydockContext, runner: MigrationRunner,
+  isMigrationFile: (document: vscode.TextDocument) => boolean): (document: vscode.TextDocument) => void {
   return (document) => {
-    if (!ctx.config.dryRunOnSave || !vscode.workspace.isTrusted || ctx.runs.busy) return;
-    if (document.uri.scheme !== 'file' || document.languageId !== 'sql') return;
+    if (!ctx.config.dryRunOnSave || !vscode.workspace.isTrusted || ctx.runs.busy || !isMigrationFile(document)) return;
     void (async () => {
       const connection = await ctx.connections.resolve();
       if (!connection?.allowApply || !ctx.devMarks.get(connection.name)) return;

@@ -34,7 +34,7 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     registerRunCommands(ctx, runner);
     registerConnectionCommands(ctx);
     registerResultActions(ctx, runner);
-    registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner));
+    registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner, (d) => diagnostics.isMigrationFile(d)));
     registerCodeLens(ctx);
     return { _private: { context: ctx, tree, diagnostics, statusBar, commandIds: Object.values(COMMANDS) } };
   } catch (err) {

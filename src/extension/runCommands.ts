@@ -98,7 +98,8 @@ export class MigrationRunner {
         title: `Drydock: ${MODE_TITLES[mode]} ${names}`,
         cancellable: true,
       }, (progress, token) => {
-        token.onCancellationRequested(() => ctx.runs.cancel());
+        // Lives as long as this run.
+        const cancellation = token.onCancellationRequested(() => ctx.runs.cancel());
         let reported = 0;
         return runFiles(files, {
           mode, connection: connection.settings, settings: ctx.config.runSettings, signal,
@@ -107,7 +108,7 @@ export class MigrationRunner {
             reported = p.done;
             progress.report({ message: `statement ${p.done + 1} of ${p.total}: ${p.kind}`, increment });
           },
-        });
+        }).finally(() => cancellation.dispose());
       });
     } catch (err) {
       return this.connectionFailed(err, connection.name, call);
@@ -116,7 +117,7 @@ export class MigrationRunner {
     }
     ctx.results.add(request, report, connection.label);
     this.diagnostics.showRunDiagnostics(report);
-    this.statusBar.connected(connection.name, report);
+    this.statusBar.reportRun(connection.name, report);
     this.logReport(report);
     if (!call.quiet) this.announce(report);
     return report;

@@ -16,10 +16,14 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-  /** Records the server version a run reached. */
-  connected(name: string, report: RunReport): void {
-    if (report.server) this.versions.set(name, report.server.version);
-    if (this.failure?.name === name) this.failure = undefined;
+  /** Records what a run found: the server's version, or why it could not connect. */
+  reportRun(name: string, report: RunReport): void {
+    if (report.server) {
+      this.versions.set(name, report.server.version);
+      if (this.failure?.name === name) this.failure = undefined;
+    } else if (report.error) {
+      this.failure = { name, reason: `${report.error.label} (${report.error.sqlstate}): ${report.error.message}` };
+    }
     this.render();
   }
 
@@ -50,6 +54,10 @@ export class StatusBar implements vscode.Disposable {
   /** What the item shows (for tests). */
   get text(): string {
     return this.item.text;
+  }
+
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : this.item.tooltip?.value ?? '';
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/report';
 import type { DrydockApi } from '../../../src/extension/extension';
-import { addConnection, createDatabase, drydock, fixture, query, tableExists, waitFor } from '../support';
+import { addConnection, createDatabase, drydock, fixture, query, tableExists, testServer, waitFor } from '../support';
 
 type Node = vscode.TreeItem & { children(): Node[] };
 
@@ -120,6 +120,19 @@ describe('dry-run, apply and the results tree', () => {
     assert.equal(report, undefined);
     assert.equal(prompts.length, 0);
     assert.equal(await tableExists(other, 'accounts'), false);
+  });
+
+  it('a connection that fails shows in the status bar with the classified reason, without its password', async () => {
+    await vscode.commands.executeCommand('drydock.addConnection', {
+      name: 'wrong-password', host: testServer.host(), port: testServer.port(), database, user: testServer.user(), password: 'not-the-password-42',
+    });
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.server, null);
+    assert.equal(report.error?.sqlstate, '28P01');
+    const text = api._private.statusBar.text;
+    assert.match(text, /^\$\(warning\) wrong-password/);
+    assert.equal(api._private.statusBar.tooltip.includes('not-the-password-42'), false);
+    assert.match(api._private.statusBar.tooltip, /28P01/);
   });
 
   it('cancel stops a long dry-run and leaves nothing behind', async () => {
