@@ -1,11 +1,12 @@
 // Apply only ever reaches a database the user marked as a development database, and only while
 // the connection still reaches the very server (system identifier + database) that was marked.
+import type { ServerInfo } from '../core/report';
 import type { ResolvedConnection } from './connections';
 import { identify } from './engine';
 import type { DevMarks, ServerIdentity } from './secrets';
 
 export type ApplyVerdict =
-  | { allowed: true; identity: ServerIdentity; version: string }
+  | { allowed: true; identity: ServerIdentity; server: ServerInfo }
   | { allowed: false; reason: string };
 
 /** Checks the dev mark of a connection against the server it reaches now (one short connection). */
@@ -17,7 +18,7 @@ export async function checkApplyAllowed(connection: ResolvedConnection, marks: D
   if (!marked) {
     return { allowed: false, reason: `Apply refused: connection "${connection.name}" has allowApply but no recorded server identity; mark it with Drydock: Add Connection.` };
   }
-  const { identity, version } = await identify(connection.settings);
+  const { identity, server } = await identify(connection.settings);
   if (identity.systemIdentifier !== marked.systemIdentifier || identity.database !== marked.database) {
     return {
       allowed: false,
@@ -25,5 +26,5 @@ export async function checkApplyAllowed(connection: ResolvedConnection, marks: D
         `not the development database it was marked on (server ${marked.systemIdentifier} database "${marked.database}").`,
     };
   }
-  return { allowed: true, identity, version };
+  return { allowed: true, identity, server };
 }

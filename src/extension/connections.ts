@@ -15,6 +15,8 @@ export interface ResolvedConnection {
   settings: ConnectionSettings;
   /** "user@host:port/database", never with a password. */
   label: string;
+  /** "host:port" as configured (or from the environment). */
+  endpoint: string;
   allowApply: boolean;
 }
 
@@ -48,7 +50,7 @@ export class Connections {
     if (!configured) return undefined;
     const settings = toConnectionSettings(configured, await this.passwords.get(name));
     this.log.addSecrets(secretsOf(settings));
-    return { name, settings, label: describeConnection(settings), allowApply: configured.allowApply === true };
+    return { name, settings, ...described(settings), allowApply: configured.allowApply === true };
   }
 
   fireChanged(): void {
@@ -63,8 +65,15 @@ export class Connections {
     const settings: ConnectionSettings = { applicationName: 'drydock (vscode)' };
     if (process.env.DATABASE_URL) settings.connectionString = process.env.DATABASE_URL;
     this.log.addSecrets(secretsOf(settings));
-    return { name: ENVIRONMENT_CONNECTION, settings, label: describeConnection(settings), allowApply: false };
+    return { name: ENVIRONMENT_CONNECTION, settings, ...described(settings), allowApply: false };
   }
+}
+
+function described(settings: ConnectionSettings): { label: string; endpoint: string } {
+  const label = describeConnection(settings);
+  // describeConnection's shape is user@host:port/database.
+  const endpoint = /@([^/]*)\//.exec(label)?.[1] ?? label;
+  return { label, endpoint };
 }
 
 /** Core's connection settings for a configured connection and its stored password. */

@@ -4,7 +4,7 @@
 import type { ParsedFile } from '../core/parser';
 import type { MigrationFile, RunOptions } from '../core/runner';
 import type { ConnectionSettings } from '../core/connection';
-import type { RunReport } from '../core/report';
+import type { RunReport, ServerInfo } from '../core/report';
 import type { ServerIdentity } from './secrets';
 
 /** Parses one file with the real PostgreSQL parser (loaded on first use). */
@@ -21,12 +21,12 @@ export async function runFiles(files: MigrationFile[], options: RunOptions): Pro
 }
 
 /** The identity of the server and database a connection reaches right now. */
-export async function identify(connection: ConnectionSettings): Promise<{ identity: ServerIdentity; version: string }> {
+export async function identify(connection: ConnectionSettings): Promise<{ identity: ServerIdentity; server: ServerInfo }> {
   const session = await import('../core/session');
   const open = await session.openSession(connection);
   try {
     const identity = await session.serverIdentity(open);
-    return { identity, version: open.serverInfo.version };
+    return { identity, server: open.serverInfo };
   } finally {
     await open.close();
   }

@@ -4,8 +4,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunMode, RunReport } from '../core/report';
+import type { MigrationFile } from '../core/runner';
 import { checkApplyAllowed } from './applyGuard';
 import { COMMANDS, registerCommands } from './commands';
+import type { ResolvedConnection } from './connections';
 import type { DrydockContext } from './context';
 import { parseFile, runFiles } from './engine';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
@@ -52,40 +54,44 @@ export class MigrationRunner {
     }
     const request: RunRequest = { mode, targets, upTo, connectionName: connection.name };
 
-    if (mode === 'apply') {
-      let verdict;
-      try {
-        verdict = await checkApplyAllowed(connection, ctx.devMarks);
-      } catch (err) {
-        return this.connectionFailed(err, connection.name, call);
-      }
-      if (!verdict.allowed) {
-        ctx.log.warn(verdict.reason);
-        if (!call.quiet) void vscode.window.showErrorMessage(verdict.reason);
-        return undefined;
-      }
-      const parsed = await Promise.all(files.map((f) => parseFile(f.path, f.text)));
-      const count = parsed.reduce((n, p) => n + p.statements.filter((s) => s.role === 'statement').length, 0);
-      const settings = connection.settings;
-      const question = `Apply ${count} statement${count === 1 ? '' : 's'} to database "${verdict.identity.database}"?`;
-      const detail = [
-        `Connection: ${connection.name}`,
-        `Server: ${connection.label.replace(/^[^@]*@/, '').replace(/\/[^/]*$/, '')} (PostgreSQL ${verdict.version}, system ${verdict.identity.systemIdentifier})`,
-        `Database: ${verdict.identity.database}`,
-        `User: ${settings.user ?? connection.label.split('@')[0]}`,
-        `Files: ${files.map((f) => path.basename(f.path)).join(', ')}`,
-        'The changes are committed.',
-      ].join('\n');
-      if (!(await ctx.prompts.confirm(question, detail, 'Apply'))) {
-        ctx.log.info(`apply of ${files.length} file(s) not confirmed`);
-        return undefined;
-      }
-    }
+    if (mode === 'apply' && !(await this.approveApply(connection, files, call))) return undefined;
     return this.execute(request, mode, files, connection, call);
   }
 
-  private async execute(request: RunRequest, mode: RunMode, files: Awaited<ReturnType<typeof readMigrationFiles>>,
-    connection: NonNullable<Awaited<ReturnType<DrydockContext['connections']['resolve']>>>, call: RunCall): Promise<RunReport | undefined> {
+  /** The apply guard, then the modal confirmation naming server, database, user and statement count. */
+  private async approveApply(connection: ResolvedConnection, files: MigrationFile[], call: RunCall): Promise<boolean> {
+    const { ctx } = this;
+    let verdict;
+    try {
+      verdict = await checkApplyAllowed(connection, ctx.devMarks);
+    } catch (err) {
+      this.connectionFailed(err, connection.name, call);
+      return false;
+    }
+    if (!verdict.allowed) {
+      ctx.log.warn(verdict.reason);
+      if (!call.quiet) void vscode.window.showErrorMessage(verdict.reason);
+      return false;
+    }
+    const parsed = await Promise.all(files.map((f) => parseFile(f.path, f.text)));
+    const count = parsed.reduce((n, p) => n + p.statements.filter((s) => s.role === 'statement').length, 0);
+    const { identity, server } = verdict;
+    const question = `Apply ${count} statement${count === 1 ? '' : 's'} to database "${identity.database}" on ${connection.endpoint}?`;
+    const detail = [
+      `Connection: ${connection.name}`,
+      `Server: ${connection.endpoint} (PostgreSQL ${server.version}, system identifier ${identity.systemIdentifier})`,
+      `Database: ${identity.database}`,
+      `User: ${server.user}`,
+      `Files: ${files.map((f) => path.basename(f.path)).join(', ')}`,
+      'The changes will be committed.',
+    ].join('\n');
+    const confirmed = await ctx.prompts.confirm(question, detail, 'Apply');
+    if (!confirmed) ctx.log.info(`apply of ${files.length} file(s) not confirmed`);
+    return confirmed;
+  }
+
+  private async execute(request: RunRequest, mode: RunMode, files: MigrationFile[], connection: ResolvedConnection,
+    call: RunCall): Promise<RunReport | undefined> {
     const { ctx } = this;
     const names = files.map((f) => path.basename(f.path)).join(', ');
     ctx.log.info(`${mode} ${names} on ${connection.name} (${connection.label})`);
