@@ -117,6 +117,10 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
 
     const connection = connectionFrom(values.db, io.env);
     secrets = secretsOf(connection);
+    const settings = {
+      lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
+      statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
+    };
     const files = readFiles(paths);
     if (command === 'apply' && !values.yes) {
       if (!io.stdin.isTTY) throw new UsageError('apply needs --yes when not run from a terminal');
@@ -125,10 +129,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         return EXIT_USAGE;
       }
     }
-    const report = await runMigrations(files, {
-      mode: command as RunMode, connection,
-      settings: { lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'), statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout') },
-    });
+    const report = await runMigrations(files, { mode: command as RunMode, connection, settings });
     const text = values.json ? JSON.stringify(report, null, 2) : formatReport(report, color);
     io.stdout.write(maskSecrets(text, secrets) + '\n');
     return exitCodeOf(report);
