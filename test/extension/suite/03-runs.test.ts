@@ -87,6 +87,31 @@ describe('dry-run, apply and the results tree', () => {
     assert.equal(vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run').length, 0);
   });
 
+  it('editing the text a run diagnostic points at removes that diagnostic', async () => {
+    await addConnection('scratch', database, false);
+    const target = fixture('migrations/002_unique_email.sql');
+    await vscode.commands.executeCommand('drydock.dryRunFolderUpToFile', target);
+    const runDiagnostics = () => vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run');
+    assert.equal(runDiagnostics().length, 1);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target));
+    await editor.edit((e) => e.insert(new vscode.Position(3, 0), ' '));
+    await waitFor('the run diagnostic to go', () => runDiagnostics().length === 0);
+    await editor.edit((e) => e.delete(new vscode.Range(3, 0, 3, 1)));
+    await editor.document.save();
+  });
+
+  it('keeps only the last drydock.results.maxRuns runs', async () => {
+    await addConnection('scratch', database, false);
+    const config = vscode.workspace.getConfiguration('drydock');
+    await config.update('results.maxRuns', 2, vscode.ConfigurationTarget.Global);
+    try {
+      for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+      assert.equal(api._private.tree.getChildren().length, 2);
+    } finally {
+      await config.update('results.maxRuns', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('apply is refused on a connection not marked as a development database', async () => {
     await addConnection('not-dev', database, false);
     const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
