@@ -18,6 +18,26 @@ describe('activation', () => {
     for (const id of ours) assert.ok(contributed.includes(id), `${id} is registered but not in package.json`);
   });
 
+  it('every menu entry names a contributed command and every walkthrough medium is packaged', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const manifest = extension.packageJSON as {
+      contributes: {
+        commands: ContributedCommand[];
+        menus: Record<string, ContributedCommand[]>;
+        walkthroughs: { steps: { media: { markdown?: string } }[] }[];
+      };
+    };
+    const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
+    for (const [menu, entries] of Object.entries(manifest.contributes.menus)) {
+      for (const entry of entries) assert.ok(contributed.has(entry.command), `${menu} lists unknown command ${entry.command}`);
+    }
+    for (const step of manifest.contributes.walkthroughs.flatMap((w) => w.steps)) {
+      if (!step.media.markdown) continue;
+      const medium = vscode.Uri.joinPath(extension.extensionUri, step.media.markdown);
+      await vscode.workspace.fs.stat(medium); // throws when missing
+    }
+  });
+
   it('shows the Migration Runs view empty before any run', async () => {
     const api = await drydock();
     await vscode.commands.executeCommand('drydock.results.clear');

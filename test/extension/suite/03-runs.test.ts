@@ -87,6 +87,34 @@ describe('dry-run, apply and the results tree', () => {
     assert.equal(vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run').length, 0);
   });
 
+  it('dry-run of a folder runs its SQL files in name order', async () => {
+    await addConnection('scratch', database, false);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations'));
+    assert.deepEqual(report?.files.map((f) => f.split('/').pop()), ['001_create_accounts.sql', '002_unique_email.sql']);
+    assert.equal(report.outcome, 'failed');
+    assert.equal(report.error?.sqlstate, '23505');
+  });
+
+  it('shows a statement\'s notices under it', async () => {
+    await addConnection('scratch', database, false);
+    await vscode.commands.executeCommand('drydock.dryRunMigration', fixture('notices/raise_notice.sql'));
+    const [run] = api._private.tree.getChildren() as Node[];
+    const [statement] = run!.children();
+    const notice = statement!.children().find((c) => labelOf(c) === 'NOTICE');
+    assert.ok(notice, 'no NOTICE node under the DO statement');
+    assert.equal(notice.description, 'backfill would touch 42 rows');
+  });
+
+  it('Remove Connection deletes it from settings, with its password and dev mark', async () => {
+    await addConnection('to-remove', database, true);
+    assert.ok(api._private.context.devMarks.get('to-remove'));
+    assert.equal(await vscode.commands.executeCommand('drydock.removeConnection', 'to-remove'), true);
+    const names = (vscode.workspace.getConfiguration('drydock').get<{ name: string }[]>('connections') ?? []).map((c) => c.name);
+    assert.equal(names.includes('to-remove'), false);
+    assert.equal(await api._private.context.passwords.get('to-remove'), undefined);
+    assert.equal(api._private.context.devMarks.get('to-remove'), undefined);
+  });
+
   it('editing the text a run diagnostic points at removes that diagnostic', async () => {
     await addConnection('scratch', database, false);
     const target = fixture('migrations/002_unique_email.sql');
