@@ -1,6 +1,7 @@
 // Helpers for the extension-host suites: the activated extension's API, the throwaway PostgreSQL
 // the runner started (described by DRYDOCK_TEST_PG_* variables), and fixture files.
 import assert from 'node:assert/strict';
+import { before, beforeEach } from 'mocha';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
 import type { DrydockApi } from '../../src/extension/extension';
@@ -82,4 +83,47 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A node of the Migration Runs view, as the tests walk it. */
+export type ResultNode = vscode.TreeItem & { children(): ResultNode[] };
+
+export function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+/** The run nodes of the Migration Runs view, newest first. */
+export function runNodes(api: DrydockApi): ResultNode[] {
+  return api._private.tree.getChildren() as ResultNode[];
+}
+
+/** What each test of a run suite gets: a fresh database, an empty view, answered prompts. */
+export interface RunFixture {
+  api: DrydockApi;
+  database: string;
+  /** The apply confirmations asked so far in this test ("message\ndetail"). */
+  prompts: string[];
+}
+
+/**
+ * Registers mocha hooks: before each test, a new database and a cleared Migration Runs view, and
+ * modal confirmations answered "Apply" (a modal would otherwise wait for a click) and recorded.
+ */
+export function useRunFixture(): RunFixture {
+  const state = { prompts: [] as string[] } as RunFixture;
+  before(async () => {
+    state.api = await drydock();
+  });
+  beforeEach(async () => {
+    state.database = await createDatabase();
+    state.prompts.length = 0;
+    state.api._private.context.prompts = {
+      confirm: async (message, detail) => {
+        state.prompts.push(`${message}\n${detail}`);
+        return true;
+      },
+    };
+    await vscode.commands.executeCommand('drydock.results.clear');
+  });
+  return state;
 }

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { RunReport } from '../../../src/core/report';
+import { addConnection, fixture, labelOf, runNodes, tableExists, useRunFixture, waitFor } from '../support';
+
+describe('dry-run and the Migration Runs view', () => {
+  const f = useRunFixture();
+
+  it('dry-run of a file succeeds, shows its statements, and leaves nothing in the database', async () => {
+    await addConnection('scratch', f.database, false);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.outcome, 'succeeded');
+    assert.equal(report.committed, false);
+    assert.equal(await tableExists(f.database, 'accounts'), false, 'dry-run left the accounts table behind');
+
+    const [run, ...others] = runNodes(f.api);
+    assert.equal(others.length, 0);
+    assert.ok(run);
+    assert.equal(run.contextValue, 'drydock.run');
+    assert.match(labelOf(run), /^dry-run: 001_create_accounts\.sql$/);
+    assert.match(String(run.description), /^succeeded · rolled back · \d+ ms · scratch · PG \d+/);
+    const statements = run.children();
+    assert.deepEqual(statements.map((s) => s.contextValue), ['drydock.statement.ok', 'drydock.statement.ok']);
+    assert.equal(labelOf(statements[0]!), 'CREATE TABLE accounts (');
+    assert.equal(statements[0]!.command?.command, 'drydock.results.reveal');
+  });
+
+  it('dry-run of a folder up to a file shows the classified failure in the tree and as a diagnostic', async () => {
+    await addConnection('scratch', f.database, false);
+    const target = fixture('migrations/002_unique_email.sql');
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunFolderUpToFile', target);
+    assert.equal(report?.outcome, 'failed');
+    assert.deepEqual(report.files.map((f) => f.split('/').pop()), ['001_create_accounts.sql', '002_unique_email.sql']);
+    assert.equal(await tableExists(f.database, 'accounts'), false, 'the failed dry-run left the accounts table behind');
+
+    const [run] = runNodes(f.api);
+    const failed = run!.children().find((s) => s.contextValue === 'drydock.statement.failed');
+    assert.ok(failed, 'no failed statement in the tree');
+    assert.equal(labelOf(failed), 'CREATE UNIQUE INDEX accounts_email_key ON accounts (email)');
+    const error = failed.children().find((c) => c.contextValue?.startsWith('drydock.error'));
+    assert.ok(error, 'the failed statement has no error child');
+    assert.equal(labelOf(error), 'Data conflict');
+    assert.match(String(error.description), /^23505 /);
+    const details = Object.fromEntries(error.children().map((d) => [labelOf(d), String(d.tooltip)]));
+    assert.match(details.Message ?? '', /could not create unique index/);
+    assert.match(details.Detail ?? '', /ada@example\.com/);
+
+    const diagnostics = vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run');
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0]!.code, '23505');
+    assert.equal(diagnostics[0]!.range.start.line, 3, 'the diagnostic is not on the CREATE UNIQUE INDEX line');
+  });
+
+  it('the next run clears the previous run diagnostics', async () => {
+    await addConnection('scratch', f.database, false);
+    const target = fixture('migrations/002_unique_email.sql');
+    await vscode.commands.executeCommand('drydock.dryRunFolderUpToFile', target);
+    assert.equal(vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run').length, 1);
+    await vscode.commands.executeCommand('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run').length, 0);
+  });
+
+  it('dry-run of a folder runs its SQL files in name order', async () => {
+    await addConnection('scratch', f.database, false);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations'));
+    assert.deepEqual(report?.files.map((f) => f.split('/').pop()), ['001_create_accounts.sql', '002_unique_email.sql']);
+    assert.equal(report.outcome, 'failed');
+    assert.equal(report.error?.sqlstate, '23505');
+  });
+
+  it('shows a statement\'s notices under it', async () => {
+    await addConnection('scratch', f.database, false);
+    await vscode.commands.executeCommand('drydock.dryRunMigration', fixture('notices/raise_notice.sql'));
+    const [run] = runNodes(f.api);
+    const [statement] = run!.children();
+    const notice = statement!.children().find((c) => labelOf(c) === 'NOTICE');
+    assert.ok(notice, 'no NOTICE node under the DO statement');
+    assert.equal(notice.description, 'backfill would touch 42 rows');
+  });
+
+  it('editing the text a run diagnostic points at removes that diagnostic', async () => {
+    await addConnection('scratch', f.database, false);
+    const target = fixture('migrations/002_unique_email.sql');
+    await vscode.commands.executeCommand('drydock.dryRunFolderUpToFile', target);
+    const runDiagnostics = () => vscode.languages.getDiagnostics(target).filter((d) => d.source === 'drydock run');
+    assert.equal(runDiagnostics().length, 1);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target));
+    await editor.edit((e) => e.insert(new vscode.Position(3, 0), ' '));
+    await waitFor('the run diagnostic to go', () => runDiagnostics().length === 0);
+    await editor.edit((e) => e.delete(new vscode.Range(3, 0, 3, 1)));
+    await editor.document.save();
+  });
+
+  it('keeps only the last drydock.results.maxRuns runs', async () => {
+    await addConnection('scratch', f.database, false);
+    const config = vscode.workspace.getConfiguration('drydock');
+    await config.update('results.maxRuns', 2, vscode.ConfigurationTarget.Global);
+    try {
+      for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+      assert.equal(runNodes(f.api).length, 2);
+    } finally {
+      await config.update('results.maxRuns', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});

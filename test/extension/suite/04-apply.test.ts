@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { RunReport } from '../../../src/core/report';
+import { addConnection, createDatabase, fixture, query, runNodes, tableExists, useRunFixture } from '../support';
+
+describe('apply and its guard', () => {
+  const f = useRunFixture();
+
+  it('apply is refused on a connection not marked as a development database', async () => {
+    await addConnection('not-dev', f.database, false);
+    const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report, undefined);
+    assert.equal(f.prompts.length, 0, 'a refused apply must not even ask');
+    assert.equal(await tableExists(f.database, 'accounts'), false);
+  });
+
+  it('apply on a dev connection asks with server, database, user and statement count, then commits', async () => {
+    await addConnection('dev', f.database, true);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.outcome, 'succeeded');
+    assert.equal(report.committed, true);
+    assert.equal(f.prompts.length, 1);
+    assert.match(f.prompts[0]!, /Apply 2 statements to database "ext_/);
+    assert.match(f.prompts[0]!, /Server: 127\.0\.0\.1:\d+/);
+    assert.match(f.prompts[0]!, /User: drydock_test/);
+    const rows = await query(f.database, 'SELECT count(*)::int AS n FROM accounts');
+    assert.equal(rows[0]?.n, 3);
+    const [run] = runNodes(f.api);
+    assert.match(String(run!.description), /succeeded · committed/);
+  });
+
+  it('apply is refused when a dev connection now points at another database than the one marked', async () => {
+    await addConnection('dev', f.database, true);
+    const other = await createDatabase();
+    const config = vscode.workspace.getConfiguration('drydock');
+    const connections = (config.get<{ name: string; database?: string }[]>('connections') ?? []).map((c) => (c.name === 'dev' ? { ...c, database: other } : c));
+    await config.update('connections', connections, vscode.ConfigurationTarget.Global);
+    const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report, undefined);
+    assert.equal(f.prompts.length, 0);
+    assert.equal(await tableExists(other, 'accounts'), false);
+  });
+});

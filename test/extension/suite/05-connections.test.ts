@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { RunReport } from '../../../src/core/report';
+import { addConnection, fixture, runNodes, testServer, useRunFixture } from '../support';
+
+describe('connections', () => {
+  const f = useRunFixture();
+
+  it('Remove Connection deletes it from settings, with its password and dev mark', async () => {
+    await addConnection('to-remove', f.database, true);
+    assert.ok(f.api._private.context.devMarks.get('to-remove'));
+    assert.equal(await vscode.commands.executeCommand('drydock.removeConnection', 'to-remove'), true);
+    const names = (vscode.workspace.getConfiguration('drydock').get<{ name: string }[]>('connections') ?? []).map((c) => c.name);
+    assert.equal(names.includes('to-remove'), false);
+    assert.equal(await f.api._private.context.passwords.get('to-remove'), undefined);
+    assert.equal(f.api._private.context.devMarks.get('to-remove'), undefined);
+  });
+
+  it('a connection that fails shows in the status bar with the classified reason, without its password', async () => {
+    await vscode.commands.executeCommand('drydock.addConnection', {
+      name: 'wrong-password', host: testServer.host(), port: testServer.port(), database: f.database, user: testServer.user(), password: 'not-the-password-42',
+    });
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.server, null);
+    assert.equal(report.error?.sqlstate, '28P01');
+    const text = f.api._private.statusBar.text;
+    assert.match(text, /^\$\(warning\) wrong-password/);
+    assert.equal(f.api._private.statusBar.tooltip.includes('not-the-password-42'), false);
+    assert.match(f.api._private.statusBar.tooltip, /28P01/);
+  });
+
+  it('Select Connection makes the named connection the one runs use and shows it in the status bar', async () => {
+    await addConnection('first', f.database, false);
+    await addConnection('second', f.database, false);
+    assert.equal(await vscode.commands.executeCommand('drydock.selectConnection', 'first'), true);
+    assert.equal(vscode.workspace.getConfiguration('drydock').get('activeConnection'), 'first');
+    assert.match(f.api._private.statusBar.text, /^\$\(database\) first/);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(runNodes(f.api)[0]?.description?.toString().includes('· first ·'), true);
+    assert.equal(report?.outcome, 'succeeded');
+    assert.match(f.api._private.statusBar.text, /^\$\(database\) first · PG \d+/);
+  });
+});

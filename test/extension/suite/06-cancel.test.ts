@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { RunReport } from '../../../src/core/report';
+import { addConnection, fixture, query, tableExists, useRunFixture, waitFor } from '../support';
+
+describe('cancel', () => {
+  const f = useRunFixture();
+
+  it('cancel stops a long dry-run and leaves nothing behind', async () => {
+    await addConnection('scratch', f.database, false);
+    const running = vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('slow/slow.sql'));
+    await waitFor('the sleep to start', async () => {
+      const rows = await query('postgres', "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'");
+      return rows.length > 0;
+    });
+    const started = Date.now();
+    await vscode.commands.executeCommand('drydock.cancelRun');
+    const report = await running;
+    assert.equal(report?.outcome, 'cancelled');
+    assert.ok(Date.now() - started < 10_000, 'cancel did not stop the statement promptly');
+    assert.equal(await tableExists(f.database, 'slow_marker'), false);
+  });
+});
