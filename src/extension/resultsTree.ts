@@ -49,8 +49,9 @@ export class RunNode extends vscode.TreeItem {
     const files = report.files.map((f) => path.basename(f));
     super(`${report.mode}: ${files.length > 2 ? `${files.length} files` : files.join(', ')}`,
       newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-    const ending = report.committed ? 'committed' : report.server ? 'rolled back' : 'not connected';
-    this.description = `${report.outcome} · ${ending} · ${Math.round(report.timings.totalMs)} ms`;
+    const ending = report.committed ? 'committed' : !report.server ? 'not connected' : report.mode === 'verify' ? 'read-only' : 'rolled back';
+    const server = report.server ? ` · PG ${report.server.version}` : '';
+    this.description = `${report.outcome} · ${ending} · ${Math.round(report.timings.totalMs)} ms · ${entry.request.connectionName}${server}`;
     this.iconPath = OUTCOME_ICONS[report.outcome];
     this.id = `run-${entry.id}`;
     this.tooltip = [
