@@ -80,12 +80,15 @@ async function startCodeServer(hostDir, scratch, trust, env) {
   fs.closeSync(out);
   const url = `http://127.0.0.1:${port}`;
   const stop = () => {
+    process.off('exit', stop);
     try {
       process.kill(-server.pid, 'SIGTERM');
     } catch {
       // already gone
     }
   };
+  // Also when this script dies early (an exception, Ctrl-C): no code-server left behind.
+  process.on('exit', stop);
   try {
     await waitForHealth(url, server, logFile);
   } catch (err) {
@@ -198,6 +201,8 @@ async function main() {
   }
   process.exit(exitCode);
 }
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 
 main().catch((err) => {
   console.error(err);
