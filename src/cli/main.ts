@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { describeConnection, maskSecrets, secretsOf, type ConnectionSettings } from '../core/connection';
 import { decodeMigrationText, parseMigration } from '../core/parser';
 import type { RunMode, RunReport } from '../core/report';
-import { runMigrations, type MigrationFile } from '../core/runner';
+import { runMigrations, type MigrationFile, type RunProgress } from '../core/runner';
 import { formatDiagnostic, formatReport } from './format';
 
 const USAGE = `usage: drydock <command> [options] FILE...
@@ -129,7 +129,17 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         return EXIT_USAGE;
       }
     }
-    const report = await runMigrations(files, { mode: command as RunMode, connection, settings });
+    const progress = io.stderr === process.stderr && process.stderr.isTTY && !values.json
+      ? (p: RunProgress) => process.stderr.write(`\r\u001b[K${p.done + 1}/${p.total} ${p.file}:${p.kind}`)
+      : undefined;
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    const report = await runMigrations(files, { mode: command as RunMode, connection, settings, signal: abort.signal, onProgress: progress })
+      .finally(() => {
+        process.off('SIGINT', onSigint);
+        if (progress) process.stderr.write('\r\u001b[K');
+      });
     const text = values.json ? JSON.stringify(report, null, 2) : formatReport(report, color);
     io.stdout.write(maskSecrets(text, secrets) + '\n');
     return exitCodeOf(report);
