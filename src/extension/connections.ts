@@ -22,6 +22,7 @@ export interface ResolvedConnection {
 
 export class Connections {
   private readonly changed = new vscode.EventEmitter<void>();
+  private readonly warnedAbout = new Set<string>();
   /** Fires when the configured connections, the active one or a password changes. */
   readonly onDidChange = this.changed.event;
 
@@ -50,6 +51,10 @@ export class Connections {
     if (!configured) return undefined;
     const settings = toConnectionSettings(configured, await this.passwords.get(name));
     this.log.addSecrets(secretsOf(settings));
+    if (hasUrlPassword(configured.connectionString) && !this.warnedAbout.has(name)) {
+      this.warnedAbout.add(name);
+      this.log.warn(`connection "${name}" has a password in its connectionString setting; run Drydock: Add Connection to keep it in secret storage instead`);
+    }
     return { name, settings, ...described(settings), allowApply: configured.allowApply === true };
   }
 
@@ -66,6 +71,15 @@ export class Connections {
     if (process.env.DATABASE_URL) settings.connectionString = process.env.DATABASE_URL;
     this.log.addSecrets(secretsOf(settings));
     return { name: ENVIRONMENT_CONNECTION, settings, ...described(settings), allowApply: false };
+  }
+}
+
+function hasUrlPassword(connectionString: string | undefined): boolean {
+  if (!connectionString) return false;
+  try {
+    return new URL(connectionString).password !== '';
+  } catch {
+    return /\bpassword\s*=/i.test(connectionString);
   }
 }
 
