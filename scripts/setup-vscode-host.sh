@@ -13,7 +13,7 @@ CODE_SERVER_VERSION=${DRYDOCK_CODE_SERVER_VERSION:-4.99.4}   # 4.99.x is the las
 CACHE_ROOT=${DRYDOCK_VSCODE_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/drydock-vscode-host}
 INSTALL_DIR="$CACHE_ROOT/$CODE_SERVER_VERSION"
 READY_MARKER="$INSTALL_DIR/.ready"
-APT_PACKAGES=(chromium ripgrep build-essential python3 pkg-config libkrb5-dev curl)
+APT_PACKAGES=(chromium ripgrep build-essential python3 pkg-config libkrb5-dev)
 
 log() { echo "setup-vscode-host: $*" >&2; }
 
