@@ -4,7 +4,8 @@
 #   - Debian packages: chromium (headless browser for the workbench), ripgrep (VS Code's search
 #     binary, normally downloaded from GitHub), and the toolchain for code-server's native modules;
 #   - code-server (VS Code 1.99.3 served as a web workbench whose extension hosts are Node processes).
-# The install is cached per code-server version, so a second run only checks the marker and exits.
+# The install is cached per code-server version, so a later run only checks the Debian packages
+# and the cache marker.
 #
 #   bash scripts/setup-vscode-host.sh          # prints the install directory on its last line
 set -euo pipefail
@@ -16,11 +17,6 @@ READY_MARKER="$INSTALL_DIR/.ready"
 APT_PACKAGES=(chromium ripgrep build-essential python3 pkg-config libkrb5-dev)
 
 log() { echo "setup-vscode-host: $*" >&2; }
-
-if [ -f "$READY_MARKER" ]; then
-  echo "$INSTALL_DIR"
-  exit 0
-fi
 
 install_missing_apt_packages() {
   local missing=() pkg
@@ -74,7 +70,12 @@ install_code_server() {
   date -u +%FT%TZ > "$READY_MARKER"
 }
 
+# The apt check is cheap and runs every time: a restored cache does not bring Chromium with it.
 install_missing_apt_packages
+if [ -f "$READY_MARKER" ]; then
+  echo "$INSTALL_DIR"
+  exit 0
+fi
 mkdir -p "$CACHE_ROOT"
 install_code_server
 log "ready in $INSTALL_DIR"
