@@ -19,6 +19,10 @@ describe('README screenshot', () => {
     await vscode.commands.executeCommand('drydock.dryRunFolderUpToFile', file);
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('drydock.runs.focus');
+    // Widen the side bar by narrowing the editor next to it.
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    for (let i = 0; i < 4; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
+    await vscode.commands.executeCommand('drydock.runs.focus');
     await new Promise((r) => setTimeout(r, 1500));
     fs.writeFileSync(`${target}.request`, '');
     await waitFor('the screenshot', () => fs.existsSync(`${target}.done`), 20_000);
