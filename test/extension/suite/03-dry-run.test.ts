@@ -103,4 +103,18 @@ describe('dry-run and the Migration Runs view', () => {
       await config.update('results.maxRuns', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  it('a file core refuses to run is not sent: the run shows the problem and its skipped statements', async () => {
+    await addConnection('scratch', f.database, false);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('broken/meta_command.sql'));
+    assert.equal(report?.outcome, 'refused');
+    assert.equal(report.server, null);
+    const [run] = runNodes(f.api);
+    assert.match(String(run!.description), /^refused · not connected/);
+    const children = run!.children();
+    assert.ok(children.some((c) => c.contextValue === 'drydock.statement.skipped'), 'no skipped statement');
+    const problem = children.find((c) => labelOf(c) === 'Problem');
+    assert.match(String(problem?.description), /meta_command\.sql:1 psql meta-command/);
+    assert.equal(await tableExists(f.database, 'with_meta'), false);
+  });
 });
