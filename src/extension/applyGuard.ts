@@ -5,6 +5,7 @@ import type { ResolvedConnection } from './connections';
 import { identify } from './engine';
 import type { DevMarks, ServerIdentity } from './secrets';
 
+/** Whether an apply may go ahead, with what the confirmation shows, or why not. */
 export type ApplyVerdict =
   | { allowed: true; identity: ServerIdentity; server: ServerInfo }
   | { allowed: false; reason: string };

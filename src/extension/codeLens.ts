@@ -27,6 +27,7 @@ class MigrationCodeLensProvider implements vscode.CodeLensProvider {
   }
 }
 
+/** Registers the CodeLens provider for SQL files on disk. */
 export function registerCodeLens(ctx: DrydockContext): void {
   const provider = new MigrationCodeLensProvider();
   ctx.subscribe(

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { DrydockContext } from './context';
 
+/** Every command the extension registers, by purpose. */
 export const COMMANDS = {
   applyMigration: 'drydock.applyMigration',
   dryRunMigration: 'drydock.dryRunMigration',
@@ -23,6 +24,7 @@ export const COMMANDS = {
   removeRun: 'drydock.results.removeRun',
 } as const;
 
+/** One of the command ids in COMMANDS. */
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 /** A command is built from the context, so handlers stay small and testable. */

@@ -110,6 +110,7 @@ const removeConnection = (ctx: DrydockContext) => async (name?: string): Promise
   return true;
 };
 
+/** Registers Add, Select and Remove Connection and Show Output. */
 export function registerConnectionCommands(ctx: DrydockContext): void {
   registerCommands(ctx, {
     [COMMANDS.addConnection]: addConnection,

@@ -7,6 +7,7 @@ import type { Config, ConfiguredConnection } from './config';
 import type { Log } from './log';
 import type { PasswordStore } from './secrets';
 
+/** Name of the connection built from DATABASE_URL / PG* when none is configured. */
 export const ENVIRONMENT_CONNECTION = 'environment';
 
 /** A connection ready to hand to core. */
@@ -20,6 +21,7 @@ export interface ResolvedConnection {
   allowApply: boolean;
 }
 
+/** Resolves connection names to what core connects with. */
 export class Connections {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly warnedAbout = new Set<string>();

@@ -8,6 +8,7 @@ import { ResultsStore } from './results';
 import { RunController } from './runController';
 import { DevMarks, PasswordStore } from './secrets';
 
+/** The services every feature of the extension is built from. */
 export interface DrydockContext {
   readonly extension: vscode.ExtensionContext;
   readonly config: Config;

@@ -7,6 +7,7 @@ import type { DrydockContext } from './context';
 import { errorToDiagnostic, toDiagnostic } from './convert';
 import { parseFile } from './engine';
 
+/** Owns both diagnostic collections and decides which files are migrations. */
 export class RunDiagnostics implements vscode.Disposable {
   readonly parse = vscode.languages.createDiagnosticCollection('drydock');
   readonly run = vscode.languages.createDiagnosticCollection('drydock run');

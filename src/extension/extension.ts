@@ -23,6 +23,7 @@ export interface DrydockApi {
   };
 }
 
+/** Called by VS Code on the first SQL file, Drydock command or view; returns the API. */
 export function activate(extension: vscode.ExtensionContext): DrydockApi | undefined {
   try {
     const ctx = createContext(extension);
@@ -45,6 +46,5 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
   }
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
-}
+/** Nothing to do: everything is disposed through context.subscriptions. */
+export function deactivate(): void {}

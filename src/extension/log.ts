@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { maskSecrets } from '../core/connection';
 
+/** The "Drydock" LogOutputChannel with secret masking. */
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();

@@ -53,6 +53,7 @@ const runFixQuery = (ctx: DrydockContext) => async (node: ErrorNode) => {
   }
 };
 
+/** Registers the Migration Runs view's item and title actions. */
 export function registerResultActions(ctx: DrydockContext, runner: MigrationRunner): void {
   registerCommands(ctx, {
     [COMMANDS.revealResult]: reveal,

@@ -13,6 +13,7 @@ export interface RunRequest {
   connectionName: string;
 }
 
+/** One finished run as the view shows it. */
 export interface RunEntry {
   id: number;
   request: RunRequest;
@@ -21,6 +22,7 @@ export interface RunEntry {
   connectionLabel: string;
 }
 
+/** The last runs, newest first; fires when they change. */
 export class ResultsStore implements vscode.Disposable {
   private entries: RunEntry[] = [];
   private nextId = 1;

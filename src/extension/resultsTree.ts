@@ -158,6 +158,7 @@ export class VerificationNode extends vscode.TreeItem {
   }
 }
 
+/** One verification check: kind, name, status and detail. */
 export class CheckNode extends vscode.TreeItem {
   override readonly contextValue = 'drydock.check';
 

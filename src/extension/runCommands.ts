@@ -23,6 +23,7 @@ export interface RunCall {
   quiet?: boolean;
 }
 
+/** Runs migrations for the commands, re-run and dry-run on save. */
 export class MigrationRunner {
   constructor(private readonly ctx: DrydockContext, private readonly diagnostics: RunDiagnostics, private readonly statusBar: StatusBar) {}
 

@@ -2,6 +2,7 @@
 // `drydock.running` context key that enables Cancel and disables starting another run.
 import * as vscode from 'vscode';
 
+/** Tracks the single run in flight and its cancellation. */
 export class RunController implements vscode.Disposable {
   private current: AbortController | undefined;
 

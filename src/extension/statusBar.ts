@@ -5,6 +5,7 @@ import type { RunReport } from '../core/report';
 import { COMMANDS } from './commands';
 import type { DrydockContext } from './context';
 
+/** The connection status bar item. */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('drydock.connection', vscode.StatusBarAlignment.Left, 50);
   private readonly versions = new Map<string, string>();
@@ -65,6 +66,7 @@ export class StatusBar implements vscode.Disposable {
   }
 }
 
+/** Creates the status bar item and keeps it current with settings changes. */
 export function registerStatusBar(ctx: DrydockContext): StatusBar {
   const statusBar = new StatusBar(ctx);
   ctx.subscribe(statusBar, ctx.connections.onDidChange(() => statusBar.render()), vscode.workspace.onDidChangeConfiguration((e) => {
