@@ -1,5 +1,6 @@
 // Activation: build one context, register each feature, and return the API tests use. Nothing
 // here connects, reads files or loads the parser; features do that when a command or save asks.
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { registerCodeLens } from './codeLens';
 import { COMMANDS } from './commands';
@@ -25,6 +26,7 @@ export interface DrydockApi {
 
 /** Called by VS Code on the first SQL file, Drydock command or view; returns the API. */
 export function activate(extension: vscode.ExtensionContext): DrydockApi | undefined {
+  const started = performance.now();
   try {
     const ctx = createContext(extension);
     const tree = new RunResultsTreeProvider(ctx.results);
@@ -37,6 +39,7 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     registerResultActions(ctx, runner);
     registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner, (d) => diagnostics.isMigrationFile(d)));
     registerCodeLens(ctx);
+    ctx.log.channel.debug(`activated in ${(performance.now() - started).toFixed(1)} ms`);
     return { _private: { context: ctx, tree, diagnostics, statusBar, commandIds: Object.values(COMMANDS) } };
   } catch (err) {
     // VS Code shows nothing when activation throws; say it.
