@@ -6,6 +6,7 @@ import { COMMANDS, registerCommands } from './commands';
 import type { ConfiguredConnection } from './config';
 import { toConnectionSettings } from './connections';
 import type { DrydockContext } from './context';
+import type { Prompts } from './prompts';
 import { identify } from './engine';
 
 /** Arguments of drydock.addConnection when called programmatically. */
@@ -28,25 +29,27 @@ function splitPassword(connection: AddConnectionArgs): { connection: ConfiguredC
   }
 }
 
-async function askForConnection(): Promise<AddConnectionArgs | undefined> {
-  const name = await vscode.window.showInputBox({ title: 'Drydock: Add Connection (1/4)', prompt: 'Name of the connection', placeHolder: 'local dev' });
+const DEV_ANSWERS = { no: 'No: dry-run and verify only', yes: 'Yes: a development database Drydock may apply to' };
+
+async function askForConnection(prompts: Prompts): Promise<AddConnectionArgs | undefined> {
+  const name = await prompts.input({ title: 'Drydock: Add Connection (1/4)', prompt: 'Name of the connection', placeHolder: 'local dev' });
   if (!name) return undefined;
-  const connectionString = await vscode.window.showInputBox({
+  const connectionString = await prompts.input({
     title: 'Drydock: Add Connection (2/4)', prompt: 'Connection URL (the password is asked next and kept in secret storage)',
     placeHolder: 'postgres://user@localhost:5432/app_dev',
   });
   if (!connectionString) return undefined;
-  const password = await vscode.window.showInputBox({ title: 'Drydock: Add Connection (3/4)', prompt: 'Password (leave empty for ~/.pgpass or PGPASSWORD)', password: true });
+  const password = await prompts.input({ title: 'Drydock: Add Connection (3/4)', prompt: 'Password (leave empty for ~/.pgpass or PGPASSWORD)', password: true });
   if (password === undefined) return undefined;
-  const dev = await vscode.window.showQuickPick(['No: dry-run and verify only', 'Yes: a development database Drydock may apply to'], {
+  const dev = await prompts.pick([DEV_ANSWERS.no, DEV_ANSWERS.yes], {
     title: 'Drydock: Add Connection (4/4)', placeHolder: 'Is this a development database?',
   });
   if (!dev) return undefined;
-  return { name, connectionString, ...(password ? { password } : {}), allowApply: dev.startsWith('Yes') };
+  return { name, connectionString, ...(password ? { password } : {}), allowApply: dev === DEV_ANSWERS.yes };
 }
 
 const addConnection = (ctx: DrydockContext) => async (args?: AddConnectionArgs): Promise<boolean> => {
-  const input = args && typeof args === 'object' && typeof args.name === 'string' ? args : await askForConnection();
+  const input = args && typeof args === 'object' && typeof args.name === 'string' ? args : await askForConnection(ctx.prompts);
   if (!input) return false;
   const { connection, password } = splitPassword(input);
   if (password) ctx.log.addSecrets([password]);
@@ -86,8 +89,7 @@ async function pickConnection(ctx: DrydockContext, title: string): Promise<strin
     return undefined;
   }
   const active = ctx.connections.activeName();
-  const items = names.map((name) => ({ label: name, description: name === active ? 'active' : '' }));
-  return (await vscode.window.showQuickPick(items, { title }))?.label;
+  return ctx.prompts.pick(names, { title, placeHolder: active ? `active: ${active}` : 'no active connection' });
 }
 
 const selectConnection = (ctx: DrydockContext) => async (name?: string): Promise<boolean> => {

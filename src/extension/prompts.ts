@@ -1,11 +1,16 @@
 // The questions Drydock asks the user. Kept behind one object so the extension-host tests can
-// answer modal dialogs (which would otherwise wait for a click) through the exported `_private`.
+// answer them (a modal dialog or an input box would otherwise wait for a person) through the
+// exported `_private`.
 import * as vscode from 'vscode';
 
 /** Questions that need the user's answer. */
 export interface Prompts {
   /** Modal confirmation; resolves true only when the user chose `action`. */
   confirm(message: string, detail: string, action: string): Promise<boolean>;
+  /** A line of text; undefined when dismissed. */
+  input(options: vscode.InputBoxOptions): Promise<string | undefined>;
+  /** One of `items`; undefined when dismissed. */
+  pick(items: string[], options: vscode.QuickPickOptions): Promise<string | undefined>;
 }
 
 /** The real dialogs. */
@@ -13,5 +18,11 @@ export const editorPrompts: Prompts = {
   async confirm(message, detail, action) {
     const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
     return choice === action;
+  },
+  async input(options) {
+    return vscode.window.showInputBox(options);
+  },
+  async pick(items, options) {
+    return vscode.window.showQuickPick(items, options);
   },
 };

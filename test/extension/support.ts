@@ -5,6 +5,7 @@ import { before, beforeEach } from 'mocha';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
 import type { DrydockApi } from '../../src/extension/extension';
+import type { Prompts } from '../../src/extension/prompts';
 
 export const EXTENSION_ID = 'drydock.pg-drydock';
 
@@ -85,6 +86,33 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
   }
 }
 
+/** What scriptedPrompts answers: the confirmation, then input boxes and picks in order. */
+export interface Script {
+  confirm?: boolean;
+  inputs?: string[];
+  picks?: string[];
+  /** Receives each confirmation asked ("message\ndetail"). */
+  asked?: string[];
+}
+
+/** Prompts that answer from a script instead of waiting for a person (undefined when it runs out). */
+export function scriptedPrompts(script: Script): Prompts {
+  const inputs = [...(script.inputs ?? [])];
+  const picks = [...(script.picks ?? [])];
+  return {
+    confirm: async (message, detail) => {
+      script.asked?.push(`${message}\n${detail}`);
+      return script.confirm ?? false;
+    },
+    input: async () => inputs.shift(),
+    pick: async (items) => {
+      const answer = picks.shift();
+      assert.ok(answer === undefined || items.includes(answer), `"${answer}" is not among ${JSON.stringify(items)}`);
+      return answer;
+    },
+  };
+}
+
 /** A node of the Migration Runs view, as the tests walk it. */
 export type ResultNode = vscode.TreeItem & { children(): ResultNode[] };
 
@@ -117,12 +145,7 @@ export function useRunFixture(): RunFixture {
   beforeEach(async () => {
     state.database = await createDatabase();
     state.prompts.length = 0;
-    state.api._private.context.prompts = {
-      confirm: async (message, detail) => {
-        state.prompts.push(`${message}\n${detail}`);
-        return true;
-      },
-    };
+    state.api._private.context.prompts = scriptedPrompts({ confirm: true, asked: state.prompts });
     await vscode.commands.executeCommand('drydock.results.clear');
   });
   return state;

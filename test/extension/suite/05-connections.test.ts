@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/report';
-import { addConnection, fixture, runNodes, testServer, useRunFixture } from '../support';
+import { addConnection, fixture, runNodes, scriptedPrompts, testServer, useRunFixture } from '../support';
 
 describe('connections', () => {
   const f = useRunFixture();
@@ -40,5 +40,28 @@ describe('connections', () => {
     assert.equal(runNodes(f.api)[0]?.description?.toString().includes('· first ·'), true);
     assert.equal(report?.outcome, 'succeeded');
     assert.match(f.api._private.statusBar.text, /^\$\(database\) first · PG \d+/);
+  });
+
+  it('Add Connection asked interactively moves a password typed into the URL to secret storage', async () => {
+    const password = testServer.password();
+    const url = `postgres://${testServer.user()}:${encodeURIComponent(password)}@${testServer.host()}:${testServer.port()}/${f.database}`;
+    f.api._private.context.prompts = scriptedPrompts({ inputs: ['typed', url, ''], picks: ['Yes: a development database Drydock may apply to'] });
+    assert.equal(await vscode.commands.executeCommand('drydock.addConnection'), true);
+    const saved = (vscode.workspace.getConfiguration('drydock').get<{ name: string; connectionString?: string }[]>('connections') ?? [])
+      .find((c) => c.name === 'typed');
+    assert.ok(saved?.connectionString, 'the connection was not saved');
+    assert.equal(saved.connectionString.includes(password), false, 'the password stayed in settings');
+    assert.equal(await f.api._private.context.passwords.get('typed'), password);
+    assert.ok(f.api._private.context.devMarks.get('typed'), 'no dev mark was recorded');
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.outcome, 'succeeded', 'the stored password does not connect');
+  });
+
+  it('Select Connection without an argument asks which one', async () => {
+    await addConnection('picked', f.database, false);
+    await addConnection('other', f.database, false);
+    f.api._private.context.prompts = scriptedPrompts({ picks: ['picked'] });
+    assert.equal(await vscode.commands.executeCommand('drydock.selectConnection'), true);
+    assert.equal(vscode.workspace.getConfiguration('drydock').get('activeConnection'), 'picked');
   });
 });

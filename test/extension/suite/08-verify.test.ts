@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/report';
-import { addConnection, createDatabase, drydock, fixture, labelOf, type ResultNode } from '../support';
+import { addConnection, createDatabase, drydock, fixture, labelOf, type ResultNode, scriptedPrompts } from '../support';
 
 describe('verify', () => {
   it('lists each declared object under a Verification node with its status', async () => {
     const api = await drydock();
-    api._private.context.prompts = { confirm: async () => true };
+    api._private.context.prompts = scriptedPrompts({ confirm: true });
     const database = await createDatabase();
     await addConnection('dev-verify', database, true);
     await vscode.commands.executeCommand('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));

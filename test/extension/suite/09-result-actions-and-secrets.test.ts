@@ -4,7 +4,7 @@ import path from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { DrydockApi } from '../../../src/extension/extension';
-import { addConnection, createDatabase, drydock, fixture, testServer } from '../support';
+import { addConnection, createDatabase, drydock, fixture, scriptedPrompts, testServer } from '../support';
 
 type Node = vscode.TreeItem & { children(): Node[] };
 
@@ -23,7 +23,7 @@ describe('result actions and secrets', () => {
     api = await drydock();
     // Committed duplicates (apply of 001), then a dry-run of 002 that trips over them: the fix
     // query can then find the rows outside the rolled-back run.
-    api._private.context.prompts = { confirm: async () => true };
+    api._private.context.prompts = scriptedPrompts({ confirm: true });
     await addConnection('dev-actions', await createDatabase(), true);
     await vscode.commands.executeCommand('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
     await vscode.commands.executeCommand('drydock.results.clear');
