@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { drydock, EXTENSION_ID } from '../support';
+import { drydock, EXTENSION_ID, fixture } from '../support';
 
 interface ContributedCommand { command: string }
 
@@ -42,5 +42,16 @@ describe('activation', () => {
     const api = await drydock();
     await vscode.commands.executeCommand('drydock.results.clear');
     assert.deepEqual(api._private.tree.getChildren(), []);
+  });
+
+  it('puts Dry-run · Apply · Verify lenses at the top of a SQL file', async () => {
+    await drydock();
+    const uri = fixture('migrations/001_create_accounts.sql');
+    await vscode.workspace.openTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const ours = lenses.filter((l) => l.command?.command.startsWith('drydock.'));
+    assert.deepEqual(ours.map((l) => l.command?.command), ['drydock.dryRunMigration', 'drydock.applyMigration', 'drydock.verifyMigration']);
+    assert.ok(ours.every((l) => l.range.start.line === 0));
+    assert.equal((ours[0]?.command?.arguments?.[0] as vscode.Uri).fsPath, uri.fsPath);
   });
 });

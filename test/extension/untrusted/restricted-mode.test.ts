@@ -46,4 +46,12 @@ describe('Restricted Mode (untrusted workspace)', () => {
     const found = await waitFor('syntax diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'syntax-error'));
     assert.equal(found.range.start.line, 2);
   });
+
+  it('offers no run lenses', async () => {
+    await drydock();
+    const uri = fixture('migrations/001_create_accounts.sql');
+    await vscode.workspace.openTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.equal(lenses.filter((l) => l.command?.command.startsWith('drydock.')).length, 0);
+  });
 });
