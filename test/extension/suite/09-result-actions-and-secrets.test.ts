@@ -42,6 +42,13 @@ describe('result actions and secrets', () => {
     assert.match(text, /Detail: Key \(email\)=\(ada@example\.com\) is duplicated/);
   });
 
+  it('Copy SQL puts the statement on the clipboard', async () => {
+    const [run] = api._private.tree.getChildren() as Node[];
+    const failed = run!.children().find((s) => s.contextValue === 'drydock.statement.failed');
+    await vscode.commands.executeCommand('drydock.results.copySql', failed);
+    assert.equal(await vscode.env.clipboard.readText(), 'CREATE UNIQUE INDEX accounts_email_key ON accounts (email)');
+  });
+
   it('clicking a failed statement reveals and selects it in the editor', async () => {
     const [run] = api._private.tree.getChildren() as Node[];
     const failed = run!.children().find((s) => s.contextValue === 'drydock.statement.failed');
