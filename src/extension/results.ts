@@ -3,6 +3,13 @@
 import * as vscode from 'vscode';
 import type { RunMode, RunReport } from '../core/report';
 
+/** How a run left the database: committed, rolled back, read-only (verify) or not connected. */
+export function endingOf(report: RunReport): string {
+  if (report.committed) return 'committed';
+  if (!report.server) return 'not connected';
+  return report.mode === 'verify' ? 'read-only' : 'rolled back';
+}
+
 /** What was asked for, so a run can be repeated. */
 export interface RunRequest {
   mode: RunMode;

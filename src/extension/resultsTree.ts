@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckStatus, ErrorReport, NoticeReport, RunOutcome, StatementReport, StatementStatus, VerificationCheck } from '../core/report';
 import { COMMANDS } from './commands';
-import type { ResultsStore, RunEntry } from './results';
+import { endingOf, type ResultsStore, type RunEntry } from './results';
 
 const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 
@@ -49,7 +49,7 @@ export class RunNode extends vscode.TreeItem {
     const files = report.files.map((f) => path.basename(f));
     super(`${report.mode}: ${files.length > 2 ? `${files.length} files` : files.join(', ')}`,
       newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-    const ending = report.committed ? 'committed' : !report.server ? 'not connected' : report.mode === 'verify' ? 'read-only' : 'rolled back';
+    const ending = endingOf(report);
     const server = report.server ? ` · PG ${report.server.version}` : '';
     this.description = `${report.outcome} · ${ending} · ${Math.round(report.timings.totalMs)} ms · ${entry.request.connectionName}${server}`;
     this.iconPath = OUTCOME_ICONS[report.outcome];

@@ -11,7 +11,7 @@ import type { ResolvedConnection } from './connections';
 import type { DrydockContext } from './context';
 import { parseFile, runFiles } from './engine';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
-import type { RunRequest } from './results';
+import { endingOf, type RunRequest } from './results';
 import type { RunDiagnostics } from './diagnostics';
 import type { StatusBar } from './statusBar';
 
@@ -66,7 +66,7 @@ export class MigrationRunner {
     try {
       verdict = await checkApplyAllowed(connection, ctx.devMarks);
     } catch (err) {
-      this.connectionFailed(err, connection.name, call);
+      this.runFailed(err, connection.name, call);
       return false;
     }
     if (!verdict.allowed) {
@@ -118,7 +118,7 @@ export class MigrationRunner {
         }).finally(() => cancellation.dispose());
       });
     } catch (err) {
-      return this.connectionFailed(err, connection.name, call);
+      return this.runFailed(err, connection.name, call);
     } finally {
       ctx.runs.finish();
     }
@@ -130,7 +130,8 @@ export class MigrationRunner {
     return report;
   }
 
-  private connectionFailed(err: unknown, name: string, call: RunCall): undefined {
+  /** A run that threw instead of producing a report (e.g. the apply guard could not connect). */
+  private runFailed(err: unknown, name: string, call: RunCall): undefined {
     const message = this.ctx.log.mask(err instanceof Error ? err.message : String(err));
     this.ctx.log.error(`connection "${name}" failed: ${message}`);
     this.statusBar.failed(name, message);
@@ -140,8 +141,7 @@ export class MigrationRunner {
 
   private logReport(report: RunReport): void {
     const { log } = this.ctx;
-    const ending = report.committed ? 'committed' : 'rolled back';
-    log.info(`${report.mode} ${report.outcome} (${ending}) in ${Math.round(report.timings.totalMs)} ms: ${report.statements.length} statement(s)`);
+    log.info(`${report.mode} ${report.outcome} (${endingOf(report)}) in ${Math.round(report.timings.totalMs)} ms: ${report.statements.length} statement(s)`);
     if (report.error) {
       const e = report.error;
       const where = e.file && e.position ? ` at ${path.basename(e.file)}:${e.position.line}:${e.position.column}` : '';
@@ -153,7 +153,7 @@ export class MigrationRunner {
   private announce(report: RunReport): void {
     const title = MODE_TITLES[report.mode];
     if (report.outcome === 'succeeded') {
-      void vscode.window.showInformationMessage(`Drydock: ${title} succeeded (${report.committed ? 'committed' : 'rolled back'}).`);
+      void vscode.window.showInformationMessage(`Drydock: ${title} succeeded (${endingOf(report)}).`);
     } else if (report.error) {
       void vscode.window.showErrorMessage(`Drydock: ${title} ${report.outcome}: ${report.error.label}: ${this.ctx.log.mask(report.error.message)}`);
     } else {
@@ -170,7 +170,7 @@ function targetsOf(uri: unknown, selected: unknown): vscode.Uri[] {
   return editor && editor.document.uri.scheme === 'file' ? [editor.document.uri] : [];
 }
 
-/** Registers the run commands; returns the runner for dry-run on save and re-run. */
+/** Registers Dry-Run, Apply, Verify, Dry-Run Folder up to this File and Cancel Run. */
 export function registerRunCommands(ctx: DrydockContext, runner: MigrationRunner): void {
   const command = (mode: RunMode, upTo = false) => () => (uri?: unknown, selected?: unknown) =>
     runner.run(mode, targetsOf(uri, selected), upTo);
