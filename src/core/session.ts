@@ -30,12 +30,25 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** pg lets a connection string override a separate password, so a stored password goes into the URL (in memory only). */
+function withPassword(connectionString: string, password: string | undefined): string {
+  if (!password) return connectionString;
+  try {
+    const url = new URL(connectionString);
+    if (url.password) return connectionString;
+    url.password = password;
+    return url.toString();
+  } catch {
+    return connectionString; // key=value strings keep their own password handling
+  }
+}
+
 function clientConfig(settings: ConnectionSettings): ClientConfig {
   const config: ClientConfig = {
     application_name: settings.applicationName ?? 'drydock',
     connectionTimeoutMillis: settings.connectTimeoutMs ?? 10_000,
   };
-  if (settings.connectionString) config.connectionString = settings.connectionString;
+  if (settings.connectionString) config.connectionString = withPassword(settings.connectionString, settings.password);
   if (settings.host) config.host = settings.host;
   if (settings.port) config.port = settings.port;
   if (settings.database) config.database = settings.database;

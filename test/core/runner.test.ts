@@ -338,4 +338,14 @@ describeEachServer('runner', (server) => {
     assert.equal(report.error!.sqlstate, '28P01');
     assert.doesNotMatch(JSON.stringify(report), /wrong-password-123/);
   });
+
+  test('a password given apart from a URL without one is used (as the extension passes stored secrets)', async () => {
+    const database = await seededDatabase(server());
+    const bare = server().url(database).replace(`:${server().password}@`, '@');
+    const report = await runMigrations([fixture('empty.sql')], {
+      mode: 'verify', connection: { connectionString: bare, password: server().password },
+    });
+    assert.equal(report.error, undefined);
+    assert.equal(report.server!.database, database);
+  });
 });
