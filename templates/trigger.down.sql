@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS {{triggerName}} ON {{table}};{{#ownsFunction}}
+DROP FUNCTION IF EXISTS {{functionName}}();{{/ownsFunction}}

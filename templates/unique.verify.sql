@@ -1,0 +1,3 @@
+-- Fails (division by zero) unless the unique constraint {{name}} exists on {{table}}.
+SELECT 1 / count(*) FROM pg_constraint
+WHERE conrelid = to_regclass({{tableLiteral}}) AND conname = {{nameLiteral}} AND contype = 'u';
