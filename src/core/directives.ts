@@ -1,0 +1,62 @@
+// Migration-tool conventions that live in comments: which part of a file runs, and whether it must
+// run outside a transaction. These are comments to PostgreSQL, so only whole comment lines count.
+
+/** A no-transaction directive and the tool whose convention it follows. */
+export interface NoTransactionDirective {
+  tool: 'dbmate' | 'goose' | 'graphile-migrate' | 'drydock';
+  /** 1-based line of the directive. */
+  line: number;
+}
+
+export interface FileDirectives {
+  noTransaction: NoTransactionDirective | null;
+  /** The file text with every "down" section blanked (same length, line breaks kept). */
+  runnableText: string;
+  /** 1-based line where the first blanked down section starts, if any. */
+  downSectionLine: number | null;
+}
+
+interface LineRule {
+  pattern: RegExp;
+  effect: 'up' | 'down' | 'no-transaction';
+  tool: NoTransactionDirective['tool'];
+}
+
+const LINE_RULES: LineRule[] = [
+  { pattern: /^--\s*migrate:up\b.*\btransaction:false\b/i, effect: 'no-transaction', tool: 'dbmate' },
+  { pattern: /^--\s*migrate:up\b/i, effect: 'up', tool: 'dbmate' },
+  { pattern: /^--\s*migrate:down\b/i, effect: 'down', tool: 'dbmate' },
+  { pattern: /^--\s*\+goose\s+NO\s+TRANSACTION\b/i, effect: 'no-transaction', tool: 'goose' },
+  { pattern: /^--\s*\+goose\s+Up\b/i, effect: 'up', tool: 'goose' },
+  { pattern: /^--\s*\+goose\s+Down\b/i, effect: 'down', tool: 'goose' },
+  { pattern: /^--!\s*no-transaction\b/i, effect: 'no-transaction', tool: 'graphile-migrate' },
+  { pattern: /^--\s*drydock:no-transaction\b/i, effect: 'no-transaction', tool: 'drydock' },
+];
+
+function blank(text: string): string {
+  return text.replace(/[^\r\n]/g, ' ');
+}
+
+/** Reads the directives of a migration file and blanks its down sections. */
+export function readDirectives(text: string): FileDirectives {
+  const lines = text.split(/(?<=\n)/);
+  let noTransaction: NoTransactionDirective | null = null;
+  let downSectionLine: number | null = null;
+  let inDown = false;
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    const trimmed = line.trim();
+    const rule = trimmed.startsWith('--') ? LINE_RULES.find((r) => r.pattern.test(trimmed)) : undefined;
+    if (rule?.effect === 'down') {
+      inDown = true;
+      downSectionLine ??= i + 1;
+    } else if (rule?.effect === 'up') {
+      inDown = false;
+    } else if (rule?.effect === 'no-transaction' && !inDown) {
+      noTransaction ??= { tool: rule.tool, line: i + 1 };
+      if (rule.tool === 'dbmate') inDown = false; // "-- migrate:up transaction:false" also opens the up section
+    }
+    out.push(inDown ? blank(line) : line);
+  });
+  return { noTransaction, runnableText: out.join(''), downSectionLine };
+}
