@@ -34,12 +34,15 @@ export interface TableName {
 export function parseTableName(text: string): TableName {
   const parts: string[] = [];
   const re = /\s*(?:"((?:[^"]|"")*)"|([^".\s]+))\s*(\.|$)/y;
-  let match: RegExpExecArray | null;
-  while (re.lastIndex < text.length && (match = re.exec(text)) !== null) {
+  let complete = false;
+  for (let match = re.exec(text); match !== null; match = re.exec(text)) {
     parts.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : (match[2] ?? '').toLowerCase());
-    if (match[3] === '') break;
+    if (match[3] === '') {
+      complete = true;
+      break;
+    }
   }
-  if (parts.length === 0 || parts.length > 2 || parts.some((p) => p === '')) {
+  if (!complete || parts.length > 2 || parts.some((p) => p === '')) {
     throw new Error(`not a table name: ${JSON.stringify(text)}`);
   }
   return parts.length === 2 ? { schema: parts[0] ?? null, name: parts[1] ?? '' } : { schema: null, name: parts[0] ?? '' };

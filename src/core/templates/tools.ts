@@ -131,7 +131,7 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
       const stamp = i.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
       return [
         { path: join(i.dir, `deploy/${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, `-- Deploy ${i.slug} to pg\n${i.up}`), role: 'up', mode: 'create' },
-        { path: join(i.dir, `revert/${i.slug}.sql`), text: `-- Revert ${i.slug} from pg\n${i.down}`, role: 'down', mode: 'create' },
+        { path: join(i.dir, `revert/${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, `-- Revert ${i.slug} from pg\n${i.down}`), role: 'down', mode: 'create' },
         { path: join(i.dir, `verify/${i.slug}.sql`), text: `-- Verify ${i.slug} on pg\n${i.verify}`, role: 'verify', mode: 'create' },
         { path: join(i.dir, 'sqitch.plan'), text: `${i.slug} ${stamp} ${i.planner} # ${i.slug.replace(/_/g, ' ')}\n`, role: 'plan', mode: 'append' },
       ];
@@ -145,10 +145,12 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
       const n = nextSequence(versionsIn(i.dir, i.existingPaths, /^V(\d+)(?:[._]\d+)*__[^/]*\.sql$/), 1);
       const files: RenderedFile[] = [
         { path: join(i.dir, `V${n}__${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, i.up), role: 'up', mode: 'create' },
-        { path: join(i.dir, `U${n}__${i.slug}.sql`), text: i.down, role: 'down', mode: 'create' },
+        { path: join(i.dir, `U${n}__${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, i.down), role: 'down', mode: 'create' },
       ];
       if (i.noTransaction) {
-        files.push({ path: join(i.dir, `V${n}__${i.slug}.sql.conf`), text: 'executeInTransaction=false\n', role: 'config', mode: 'create' });
+        for (const prefix of ['V', 'U']) {
+          files.push({ path: join(i.dir, `${prefix}${n}__${i.slug}.sql.conf`), text: 'executeInTransaction=false\n', role: 'config', mode: 'create' });
+        }
       }
       return files;
     },
@@ -173,7 +175,7 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
       const folder = join(i.dir, `${dieselVersion(i.now)}_${i.slug}`);
       const files: RenderedFile[] = [
         { path: `${folder}/up.sql`, text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, i.up), role: 'up', mode: 'create' },
-        { path: `${folder}/down.sql`, text: i.down, role: 'down', mode: 'create' },
+        { path: `${folder}/down.sql`, text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, i.down), role: 'down', mode: 'create' },
       ];
       if (i.noTransaction) files.push({ path: `${folder}/metadata.toml`, text: 'run_in_transaction = false\n', role: 'config', mode: 'create' });
       return files;
