@@ -1,0 +1,74 @@
+// Whether the expression a file declares and the one the catalog prints back mean the same.
+// PostgreSQL prints expressions with explicit casts, extra parentheses, `= ANY (ARRAY[…])` for
+// `IN (…)` and two comparisons for BETWEEN; both sides are parsed and normalised the same way.
+import { parseSql } from './pgParser';
+
+type Tree = unknown;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function opName(expr: Record<string, unknown>): string {
+  const name = expr.name as { String?: { sval?: string } }[] | undefined;
+  return name?.map((n) => n.String?.sval ?? '').join('.') ?? '';
+}
+
+function comparison(op: string, left: Tree, right: Tree): Tree {
+  return { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: op } }], lexpr: left, rexpr: right } };
+}
+
+/** Rewrites one node into the canonical form, or returns it unchanged. */
+function canonical(node: Record<string, unknown>): Tree {
+  if (isRecord(node.TypeCast)) return node.TypeCast.arg; // casts the catalog adds to constants
+  const expr = node.A_Expr;
+  if (isRecord(expr)) {
+    if (expr.kind === 'AEXPR_IN') {
+      const items = isRecord(expr.rexpr) && isRecord(expr.rexpr.List) ? expr.rexpr.List.items : expr.rexpr;
+      return { ANY: { op: opName(expr), left: expr.lexpr, items } };
+    }
+    if (expr.kind === 'AEXPR_OP_ANY' && isRecord(expr.rexpr) && isRecord(expr.rexpr.A_ArrayExpr)) {
+      return { ANY: { op: opName(expr), left: expr.lexpr, items: expr.rexpr.A_ArrayExpr.elements } };
+    }
+    if (expr.kind === 'AEXPR_BETWEEN' && isRecord(expr.rexpr) && isRecord(expr.rexpr.List)) {
+      const [low, high] = expr.rexpr.List.items as Tree[];
+      return { BoolExpr: { boolop: 'AND_EXPR', args: [comparison('>=', expr.lexpr, low), comparison('<=', expr.lexpr, high)] } };
+    }
+  }
+  return node;
+}
+
+function normalise(tree: Tree): Tree {
+  if (Array.isArray(tree)) return tree.map(normalise);
+  if (!isRecord(tree)) return tree;
+  let current: Tree = tree;
+  for (let i = 0; i < 10; i++) {
+    if (!isRecord(current)) break;
+    const next = canonical(current);
+    if (next === current) break;
+    current = next;
+  }
+  if (!isRecord(current)) return normalise(current);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(current)) {
+    if (key === 'location' || key.endsWith('_location') || key === 'rexpr_list_start' || key === 'rexpr_list_end') continue;
+    out[key] = normalise(value);
+  }
+  return out;
+}
+
+function normalisedTree(expression: string): string | null {
+  try {
+    const stmt = parseSql(`SELECT ${expression}`).stmts?.[0]?.stmt;
+    return JSON.stringify(normalise(stmt));
+  } catch {
+    return null;
+  }
+}
+
+/** True when two SQL expressions have the same normalised parse tree (or the same text). */
+export function expressionsEquivalent(a: string, b: string): boolean {
+  if (a.trim() === b.trim()) return true;
+  const left = normalisedTree(a);
+  return left !== null && left === normalisedTree(b);
+}
