@@ -235,7 +235,9 @@ export function statementEffects(node: Node, sql: string, stmtByteStart: number,
       const cmd = item.AlterTableCmd;
       if ((cmd.subtype === 'AT_AddConstraint') && cmd.def && 'Constraint' in cmd.def) {
         const d = constraintDeclaration(cmd.def.Constraint, table, schema, t, stmtByteStart);
-        if (d?.usingIndex) effects.push({ action: 'rename-index', from: d.usingIndex, to: d.name });
+        // USING INDEX renames the index to the constraint's name; when the names are the same (the
+        // uq_ convention) nothing is renamed and the index stays.
+        if (d?.usingIndex && d.usingIndex !== d.name) effects.push({ action: 'rename-index', from: d.usingIndex, to: d.name });
         declare(d);
       } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
         effects.push({ action: 'validate', name: cmd.name, table: qualifiedName(schema, table) });

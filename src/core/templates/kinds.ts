@@ -23,8 +23,13 @@ export interface TemplateParams {
   concurrently?: boolean;
   /** GIN operator class (default jsonb_path_ops: smaller, serves @> containment). */
   opclass?: GinOperatorClass;
-  /** GIN: create the index only when the column really is jsonb (a DO block, not concurrent). */
+  /**
+   * Create the index only when it can be: GIN only where the column really is jsonb, a B-tree index
+   * only where the table exists. Guarded forms are DO blocks, so never CONCURRENTLY.
+   */
   guarded?: boolean;
+  /** Unique: attach the index as a UNIQUE constraint (default true) or keep a unique index only. */
+  asConstraint?: boolean;
   /** CHECK as an enumeration: column IN (values). */
   values?: readonly string[];
   /** CHECK as a range: column BETWEEN min AND max (either bound alone gives >= / <=). */
@@ -32,7 +37,10 @@ export interface TemplateParams {
   max?: number;
   /** Overrides the derived index / constraint / trigger name. */
   objectName?: string;
-  /** Trigger: an existing shared function to call instead of creating a per-table one. */
+  /**
+   * Trigger: a function shared by several tables (created or replaced, never dropped by the down)
+   * instead of the per-table update_<table>_updated_at function.
+   */
   functionName?: string;
 }
 
@@ -101,10 +109,11 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
   index(table, params) {
     const columns = requireColumns('index', params, false);
     const name = params.objectName ?? deriveName('idx', table.name, columns);
-    const concurrently = params.concurrently ?? true;
+    const guarded = params.guarded ?? false;
+    const concurrently = !guarded && (params.concurrently ?? true);
     const where = params.where?.trim() ?? '';
     return {
-      vars: { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', '), partial: where !== '', where },
+      vars: { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', '), partial: where !== '', where, guarded },
       noTransaction: concurrently,
       declares: [{ kind: 'index', name, table: table.name }],
       defaultName: `add_${name}`,
@@ -157,7 +166,7 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
       },
       noTransaction: false,
       declares: [
-        ...(ownsFunction ? [{ kind: 'function' as const, name: functionName, table: table.name }] : []),
+        { kind: 'function', name: functionName, table: table.name },
         { kind: 'trigger', name: triggerName, table: table.name },
       ],
       defaultName: `add_${triggerName}_trigger`,
@@ -167,10 +176,11 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
     const columns = requireColumns('unique', params, false);
     const name = params.objectName ?? deriveName('uq', table.name, columns);
     const concurrently = params.concurrently ?? true;
+    const asConstraint = params.asConstraint ?? true;
     return {
-      vars: { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', ') },
+      vars: { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', '), asConstraint },
       noTransaction: concurrently,
-      declares: [{ kind: 'constraint', name, table: table.name }],
+      declares: [{ kind: asConstraint ? 'constraint' : 'index', name, table: table.name }],
       defaultName: `add_${name}`,
     };
   },

@@ -1,8 +1,9 @@
-// renderTemplate: one kind × one tool → the files to write. Pure apart from reading the template
-// text once; the time and the existing files are inputs, so the same call gives the same files.
+// renderTemplate / renderMigration: kinds × one tool → the files to write. Pure apart from reading
+// the template text once; the time and the existing files are inputs, so the same call gives the
+// same files.
 import { planKind, type DeclaredObject, type TemplateKind, type TemplateParams } from './kinds';
-import { slugify } from './sqlText';
-import { fillTemplate, templateText } from './templateText';
+import { slugify, splitTopLevelStatements } from './sqlText';
+import { fillTemplate, templateText, type TemplatePart } from './templateText';
 import { TOOL_LAYOUTS, type MigrationTool, type RenderedFile } from './tools';
 
 export interface RenderOptions {
@@ -18,9 +19,15 @@ export interface RenderOptions {
   planner?: string;
 }
 
+/** One object of a migration: a kind and its parameters. */
+export interface MigrationItem {
+  kind: TemplateKind;
+  params: TemplateParams;
+}
+
 /** The files of one migration and the SQL each part runs. */
 export interface RenderResult {
-  kind: TemplateKind;
+  kinds: TemplateKind[];
   tool: MigrationTool;
   slug: string;
   files: RenderedFile[];
@@ -37,13 +44,41 @@ export interface RenderResult {
   declares: DeclaredObject[];
 }
 
-/** Renders the template of `kind` with `params` in the layout of `tool`. Throws on missing params. */
-export function renderTemplate(kind: TemplateKind, params: TemplateParams, tool: MigrationTool, options: RenderOptions = {}): RenderResult {
-  const plan = planKind(kind, params);
-  const slug = slugify(options.name ?? plan.defaultName);
-  const upSql = fillTemplate(templateText(kind, 'up'), plan.vars);
-  const downSql = fillTemplate(templateText(kind, 'down'), plan.vars);
-  const verifySql = fillTemplate(templateText(kind, 'verify'), plan.vars);
+/** The statement without the comment lines before it: two items creating the same function match. */
+function statementKey(statement: string): string {
+  return statement.replace(/^(\s*--[^\n]*\n)*/, '').trim();
+}
+
+/**
+ * The parts joined statement by statement, each distinct statement once: in its first place for
+ * an up (create before use), in its last place for a down (drop after the last user is gone).
+ */
+function joinParts(parts: readonly string[], keep: 'first' | 'last'): string {
+  const all = parts.flatMap(splitTopLevelStatements);
+  const ordered = keep === 'first' ? all : [...all].reverse();
+  const seen = new Set<string>();
+  const kept = ordered.filter((statement) => {
+    const key = statementKey(statement);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return `${(keep === 'first' ? kept : kept.reverse()).join('\n\n')}\n`;
+}
+
+/** Renders several objects as one migration in the layout of `tool`. Throws on missing params. */
+export function renderMigration(items: readonly MigrationItem[], tool: MigrationTool, options: RenderOptions = {}): RenderResult {
+  const first = items[0];
+  if (!first) throw new Error('a migration needs at least one object');
+  const plans = items.map((item) => ({ item, plan: planKind(item.kind, item.params) }));
+  const fill = (part: TemplatePart, order: typeof plans, keep: 'first' | 'last') =>
+    joinParts(order.map(({ item, plan }) => fillTemplate(templateText(item.kind, part), plan.vars)), keep);
+  const upSql = fill('up', plans, 'first');
+  const downSql = fill('down', [...plans].reverse(), 'last');
+  const verifySql = fill('verify', plans, 'first');
+  const noTransaction = plans.some(({ plan }) => plan.noTransaction);
+  const firstName = plans[0]?.plan.defaultName ?? first.kind;
+  const slug = slugify(options.name ?? (items.length === 1 ? firstName : `${firstName}_and_${items.length - 1}_more`));
   const layout = TOOL_LAYOUTS[tool];
   const files = layout.files({
     slug,
@@ -53,8 +88,15 @@ export function renderTemplate(kind: TemplateKind, params: TemplateParams, tool:
     up: upSql,
     down: downSql,
     verify: verifySql,
-    noTransaction: plan.noTransaction,
+    noTransaction,
     planner: options.planner ?? 'drydock <drydock@localhost>',
   });
-  return { kind, tool, slug, files, upSql, downSql, verifySql, noTransaction: plan.noTransaction, hasDown: layout.hasDown, declares: plan.declares };
+  const declares = new Map<string, DeclaredObject>();
+  for (const { plan } of plans) for (const d of plan.declares) declares.set(`${d.kind}:${d.name}`, d);
+  return { kinds: items.map((i) => i.kind), tool, slug, files, upSql, downSql, verifySql, noTransaction, hasDown: layout.hasDown, declares: [...declares.values()] };
+}
+
+/** Renders the template of `kind` with `params` in the layout of `tool`. Throws on missing params. */
+export function renderTemplate(kind: TemplateKind, params: TemplateParams, tool: MigrationTool, options: RenderOptions = {}): RenderResult {
+  return renderMigration([{ kind, params }], tool, options);
 }
