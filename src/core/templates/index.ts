@@ -4,3 +4,5 @@ export * from './tools';
 export * from './detect';
 export * from './render';
 export { deriveName, parseTableName, quoteIdent, quoteLiteral, splitTopLevelStatements } from './sqlText';
+export * from './catalog';
+export * from './workspaceFiles';
