@@ -6,3 +6,4 @@ export * from './render';
 export { deriveName, parseTableName, quoteIdent, quoteLiteral, splitTopLevelStatements } from './sqlText';
 export * from './catalog';
 export * from './workspaceFiles';
+export * from './questions';
