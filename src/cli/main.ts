@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { describeConnection, maskSecrets, secretsOf, type ConnectionSettings } from '../core/connection';
 import { decodeMigrationText, parseMigration } from '../core/parser';
 import type { RunMode, RunReport } from '../core/report';
-import { runMigrations, type MigrationFile } from '../core/runner';
+import { runMigrations, type MigrationFile, type RunProgress } from '../core/runner';
 import { formatDiagnostic, formatReport } from './format';
 import { runNewCommand } from './newCommand';
 
@@ -120,6 +120,10 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
 
     const connection = connectionFrom(values.db, io.env);
     secrets = secretsOf(connection);
+    const settings = {
+      lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
+      statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
+    };
     const files = readFiles(paths);
     if (command === 'apply' && !values.yes) {
       if (!io.stdin.isTTY) throw new UsageError('apply needs --yes when not run from a terminal');
@@ -128,10 +132,17 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         return EXIT_USAGE;
       }
     }
-    const report = await runMigrations(files, {
-      mode: command as RunMode, connection,
-      settings: { lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'), statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout') },
-    });
+    const progress = io.stderr === process.stderr && process.stderr.isTTY && !values.json
+      ? (p: RunProgress) => process.stderr.write(`\r\u001b[K${p.done + 1}/${p.total} ${p.file}:${p.kind}`)
+      : undefined;
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    const report = await runMigrations(files, { mode: command as RunMode, connection, settings, signal: abort.signal, onProgress: progress })
+      .finally(() => {
+        process.off('SIGINT', onSigint);
+        if (progress) process.stderr.write('\r\u001b[K');
+      });
     const text = values.json ? JSON.stringify(report, null, 2) : formatReport(report, color);
     io.stdout.write(maskSecrets(text, secrets) + '\n');
     return exitCodeOf(report);

@@ -93,6 +93,12 @@ function offsetInStatement(fields: ErrorFields, sql: string): number | null {
     const at = sql.indexOf(fields.internalQuery);
     if (at >= 0) return at + codePointToUtf16(fields.internalQuery, Number(fields.internalPosition) - 1);
   }
+  // Inside a function or DO body the server names the failing inner statement in its context.
+  const inner = /SQL statement "([\s\S]*?)"\n/.exec(`${fields.where ?? ''}\n`)?.[1];
+  if (inner) {
+    const at = sql.indexOf(inner);
+    if (at >= 0) return at;
+  }
   return null;
 }
 

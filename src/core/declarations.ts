@@ -93,15 +93,18 @@ function typeNameText(type: TypeName | undefined): string {
   return parts.join('.') + (type.arrayBounds?.length ? '[]' : '');
 }
 
-function indexDeclaration(stmt: IndexStmt, text: StatementText, stmtByteStart: number): IndexDeclaration {
+function indexDeclaration(stmt: IndexStmt, statementText: () => StatementText, stmtByteStart: number): IndexDeclaration {
   const { table, schema } = qualified(stmt.relation);
-  const relationOffset = text.offsetOfByte((stmt.relation?.location ?? stmtByteStart) - stmtByteStart);
-  const open = text.findToken('(', relationOffset);
-  const close = open >= 0 ? text.closingParen(open) : -1;
-  const items = close > open ? text.listItems(open, close) : [];
   const elems = (stmt.indexParams ?? []).map((p) => ('IndexElem' in p ? p.IndexElem : {}));
+  // Plain column lists need no source text; expressions and predicates are read from the tokens.
+  const needsText = stmt.whereClause !== undefined || elems.some((e) => !e.name);
+  const text = needsText ? statementText() : null;
+  const relationOffset = text ? text.offsetOfByte((stmt.relation?.location ?? stmtByteStart) - stmtByteStart) : 0;
+  const open = text ? text.findToken('(', relationOffset) : -1;
+  const close = text && open >= 0 ? text.closingParen(open) : -1;
+  const items = text && close > open ? text.listItems(open, close) : [];
   let predicate: string | null = null;
-  if (stmt.whereClause && close >= 0) {
+  if (text && stmt.whereClause && close >= 0) {
     const where = text.findToken('WHERE', text.tokens[close]!.end, true);
     if (where >= 0) predicate = text.sql.slice(text.tokens[where]!.end).trim();
   }
@@ -128,12 +131,13 @@ const CONSTRAINT_TYPES: Partial<Record<NonNullable<Constraint['contype']>, Const
 };
 
 function constraintDeclaration(
-  c: Constraint, table: string, schema: string | null, text: StatementText, stmtByteStart: number, column?: string,
+  c: Constraint, table: string, schema: string | null, statementText: () => StatementText, stmtByteStart: number, column?: string,
 ): ConstraintDeclaration | null {
   const type = c.contype ? CONSTRAINT_TYPES[c.contype] : undefined;
   if (!type || !c.conname) return null;
   let expression: string | null = null;
   if (type === 'check') {
+    const text = statementText();
     const from = text.offsetOfByte(Math.max((c.location ?? stmtByteStart) - stmtByteStart, 0));
     const check = text.findToken('CHECK', from);
     expression = check >= 0 ? text.parenthesisedFrom(text.tokens[check]!.end)?.inner ?? null : null;
@@ -203,38 +207,39 @@ const DROP_KINDS: Record<string, DeclaredKind> = {
 };
 
 /** The schema effects and touched tables of one parsed statement. */
-export function statementEffects(node: Node, sql: string, stmtByteStart: number, guarded = false): StatementEffects {
+export function statementEffects(
+  node: Node, sql: string, stmtByteStart: number, guarded = false, makeText: () => StatementText = () => new StatementText(sql),
+): StatementEffects {
   const effects: SchemaEffect[] = [];
   const tables: string[] = [];
   const declare = (d: Omit<Declaration, 'guarded'> | null) => {
     if (d) effects.push({ action: 'declare', declaration: { ...d, guarded } as Declaration });
   };
-  const text = () => new StatementText(sql);
+  let scanned: StatementText | null = null;
+  const text = () => (scanned ??= makeText());
   if ('IndexStmt' in node) {
-    const d = indexDeclaration(node.IndexStmt, text(), stmtByteStart);
+    const d = indexDeclaration(node.IndexStmt, text, stmtByteStart);
     tables.push(qualifiedName(d.schema, d.table));
     if (d.name) declare(d);
   } else if ('CreateStmt' in node) {
     const { table, schema } = qualified(node.CreateStmt.relation);
     tables.push(qualifiedName(schema, table));
-    const t = text();
     for (const elt of node.CreateStmt.tableElts ?? []) {
-      if ('Constraint' in elt) declare(constraintDeclaration(elt.Constraint, table, schema, t, stmtByteStart));
+      if ('Constraint' in elt) declare(constraintDeclaration(elt.Constraint, table, schema, text, stmtByteStart));
       if ('ColumnDef' in elt) {
         for (const c of elt.ColumnDef.constraints ?? []) {
-          if ('Constraint' in c) declare(constraintDeclaration(c.Constraint, table, schema, t, stmtByteStart, elt.ColumnDef.colname));
+          if ('Constraint' in c) declare(constraintDeclaration(c.Constraint, table, schema, text, stmtByteStart, elt.ColumnDef.colname));
         }
       }
     }
   } else if ('AlterTableStmt' in node) {
     const { table, schema } = qualified(node.AlterTableStmt.relation);
     tables.push(qualifiedName(schema, table));
-    const t = text();
     for (const item of node.AlterTableStmt.cmds ?? []) {
       if (!('AlterTableCmd' in item)) continue;
       const cmd = item.AlterTableCmd;
       if ((cmd.subtype === 'AT_AddConstraint') && cmd.def && 'Constraint' in cmd.def) {
-        const d = constraintDeclaration(cmd.def.Constraint, table, schema, t, stmtByteStart);
+        const d = constraintDeclaration(cmd.def.Constraint, table, schema, text, stmtByteStart);
         // USING INDEX renames the index to the constraint's name; when the names are the same (the
         // uq_ convention) nothing is renamed and the index stays.
         if (d?.usingIndex && d.usingIndex !== d.name) effects.push({ action: 'rename-index', from: d.usingIndex, to: d.name });

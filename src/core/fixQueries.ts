@@ -21,8 +21,9 @@ function keyColumnsOf(detail: string | undefined): string[] {
 }
 
 function duplicatesQuery(statement: ParsedStatement, error: ErrorReport): string | null {
-  const index = declaredIndexes(statement).find((d) => d.unique);
-  const constraint = declaredConstraints(statement).find((d) => d.type === 'unique' || d.type === 'primary-key');
+  const named = (d: { name: string }) => !error.constraint || d.name === error.constraint;
+  const index = declaredIndexes(statement).find((d) => d.unique && named(d));
+  const constraint = declaredConstraints(statement).find((d) => (d.type === 'unique' || d.type === 'primary-key') && named(d));
   const source = index ?? constraint;
   const table = source ? relationSql(source.schema, source.table) : error.table ? relationSql(error.schema ?? null, error.table) : null;
   const columns = source ? source.columns.map((c) => (/^[\w$]+$/.test(c) ? quoteIdent(c) : c)) : keyColumnsOf(error.detail);
@@ -32,8 +33,9 @@ function duplicatesQuery(statement: ParsedStatement, error: ErrorReport): string
   return `SELECT ${list}, count(*) AS duplicates\nFROM ${table}${where}\nGROUP BY ${list}\nHAVING count(*) > 1\nORDER BY count(*) DESC, ${list}\nLIMIT ${LIMIT}`;
 }
 
-function checkViolationsQuery(statement: ParsedStatement): string | null {
-  const check = declaredConstraints(statement).find((d) => d.type === 'check' && d.expression);
+function checkViolationsQuery(statement: ParsedStatement, error: ErrorReport): string | null {
+  const checks = declaredConstraints(statement).filter((d) => d.type === 'check' && d.expression);
+  const check = checks.find((d) => d.name === error.constraint) ?? checks[0];
   if (!check?.expression) return null;
   // NOT (expr) is true only where the CHECK is false; NULL results pass a CHECK, and pass here too.
   return `SELECT *\nFROM ${relationSql(check.schema, check.table)}\nWHERE NOT (${check.expression})\nLIMIT ${LIMIT}`;
@@ -77,7 +79,7 @@ export function referencedTableNeedingKey(statement: ParsedStatement): { schema:
 export function buildFixQuery(statement: ParsedStatement, error: ErrorReport, referencedKey: string[] | null = null): string | null {
   switch (error.sqlstate) {
     case '23505': return duplicatesQuery(statement, error);
-    case '23514': return checkViolationsQuery(statement);
+    case '23514': return checkViolationsQuery(statement, error);
     case '23502': return nullsQuery(statement, error);
     case '23503': return orphansQuery(statement, referencedKey);
     case '55P03': return lockHoldersQuery(statement);

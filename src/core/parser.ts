@@ -81,9 +81,9 @@ function errorTokenLength(message: string): number {
   return /at or near "(.*)"$/.exec(message)?.[1]?.length ?? 1;
 }
 
-function simulatedSqlFor(sql: string, rule: OutsideTransaction | null): string | null {
+function simulatedSqlFor(sql: string, rule: OutsideTransaction | null, makeText: () => StatementText): string | null {
   if (!rule?.strip) return null;
-  const text = new StatementText(sql);
+  const text = makeText();
   let out = sql;
   for (const token of [...text.tokens].reverse()) {
     if (rule.strip.includes(token.upper)) out = out.slice(0, token.start) + out.slice(token.end);
@@ -104,8 +104,8 @@ class DiagnosticSink {
   }
 }
 
-function effectsOf(node: Node, sql: string, byteStart: number): { effects: SchemaEffect[]; tables: string[] } {
-  const own = statementEffects(node, sql, byteStart);
+function effectsOf(node: Node, sql: string, byteStart: number, makeText: () => StatementText): { effects: SchemaEffect[]; tables: string[] } {
+  const own = statementEffects(node, sql, byteStart, false, makeText);
   if (!('DoStmt' in node)) return own;
   for (const inner of statementsInDoBlock(node.DoStmt)) {
     const found = statementEffects(inner.node, inner.sql, 0, true);
@@ -125,16 +125,19 @@ function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedS
     while (end > start && /\s/.test(raw.text[end - 1] ?? '')) end -= 1;
     const sql = raw.text.slice(start, end);
     const node = rawStmt.stmt;
+    // Scanned only when a statement needs its tokens (most do not), and then only once.
+    let text: StatementText | null = null;
+    const makeText = () => (text ??= new StatementText(sql));
     const outsideTransaction = outsideTransactionRule(node);
-    const { effects, tables } = effectsOf(node, sql, byteStart);
+    const { effects, tables } = effectsOf(node, sql, byteStart, makeText);
     return [{
       file, index, sql, node, effects, tables, outsideTransaction,
-      kind: statementKind(node, sql),
+      kind: statementKind(node, sql, makeText),
       offsets: { start, end },
       range: lines.rangeOf({ start, end }),
       role: 'statement' as const,
       transactionControl: transactionControlOf(node),
-      simulatedSql: simulatedSqlFor(sql, outsideTransaction),
+      simulatedSql: simulatedSqlFor(sql, outsideTransaction, makeText),
     }];
   });
 }

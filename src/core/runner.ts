@@ -308,8 +308,8 @@ class Run {
       this.report.verification = result.checks;
       this.report.inventory = result.inventory;
       this.report.indexUsage = result.indexUsage;
-      if (result.failed) {
-        const first = result.checks.find((c) => ['missing', 'invalid', 'mismatch', 'disabled', 'not-validated'].includes(c.status))!;
+      const first = result.failures[0];
+      if (first) {
         this.fail({ ...classifyError({ code: 'DRY01', message: `verification failed: ${first.kind} ${first.name} is ${first.status}: ${first.detail}` }), sqlstate: 'DRY01', title: 'Verification failed', file: first.file });
       }
     } catch (err) {

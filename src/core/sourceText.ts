@@ -13,6 +13,22 @@ export interface Token {
   keyword: boolean;
 }
 
+function tokensOf(sql: string): Token[] {
+  let scanned: ScanToken[] = [];
+  try {
+    scanned = scanSql(sql);
+  } catch {
+    scanned = []; // unscannable text has no tokens; callers then find nothing
+  }
+  const toUtf16 = new OffsetConverter(sql, 'byte');
+  return scanned.map((t) => {
+    const start = toUtf16.toUtf16(t.start);
+    const end = toUtf16.toUtf16(t.end);
+    const text = sql.slice(start, end);
+    return { start, end, text, upper: text.toUpperCase(), keyword: t.keywordKind !== 0 };
+  });
+}
+
 /** The tokens of one statement, addressable by UTF-16 offset. */
 export class StatementText {
   readonly tokens: Token[];
@@ -20,18 +36,7 @@ export class StatementText {
 
   constructor(readonly sql: string) {
     this.byteToUtf16 = new OffsetConverter(sql, 'byte');
-    let scanned: ScanToken[] = [];
-    try {
-      scanned = scanSql(sql);
-    } catch {
-      scanned = []; // unscannable text has no tokens; callers then find nothing
-    }
-    this.tokens = scanned.map((t) => {
-      const start = this.byteToUtf16.toUtf16(t.start);
-      const end = this.byteToUtf16.toUtf16(t.end);
-      const text = sql.slice(start, end);
-      return { start, end, text, upper: text.toUpperCase(), keyword: t.keywordKind !== 0 };
-    });
+    this.tokens = tokensOf(sql);
   }
 
   /** UTF-16 offset of a statement-relative byte offset (parse-tree locations). */

@@ -242,8 +242,8 @@ export interface VerificationResult {
   checks: VerificationCheck[];
   inventory: InventoryItem[];
   indexUsage: IndexUsage[];
-  /** True when a check means the migration did not leave the database as declared. */
-  failed: boolean;
+  /** The checks showing the migration did not leave the database as declared. */
+  failures: VerificationCheck[];
 }
 
 const FAILING: CheckStatus[] = ['missing', 'invalid', 'mismatch', 'disabled'];
@@ -251,13 +251,16 @@ const FAILING: CheckStatus[] = ['missing', 'invalid', 'mismatch', 'disabled'];
 /** Verifies every object the files declare, in one catalog query on `session`. */
 export async function verifyDeclaredObjects(session: Session, files: ParsedFile[]): Promise<VerificationResult> {
   const { expectations, tables } = expectedObjects(files);
-  if (expectations.length === 0 && tables.length === 0) return { checks: [], inventory: [], indexUsage: [], failed: false };
+  if (expectations.length === 0 && tables.length === 0) return { checks: [], inventory: [], indexUsage: [], failures: [] };
   const result = await session.query(CATALOG_QUERY, [JSON.stringify(lookups(expectations, tables))]);
   const answer = result.rows[0]?.answer as CatalogAnswer;
   const checks = expectations.map((e): VerificationCheck => {
     const verdict = verdictFor(e, answer);
     return { kind: e.kind, name: e.name, table: e.table, status: verdict.status, detail: verdict.detail, file: e.file, statementIndex: e.statementIndex };
   });
-  const failed = checks.some((c, i) => FAILING.includes(c.status) || (c.status === 'not-validated' && expectations[i]?.validated));
-  return { checks, inventory: answer.inventory, indexUsage: answer.usage.map((u) => ({ ...u, scans: Number(u.scans), tuplesRead: Number(u.tuplesRead), tuplesFetched: Number(u.tuplesFetched), sizeBytes: Number(u.sizeBytes) })), failed };
+  const failures = checks.filter((c, i) => FAILING.includes(c.status) || (c.status === 'not-validated' && expectations[i]?.validated));
+  const indexUsage = answer.usage.map((u) => ({
+    ...u, scans: Number(u.scans), tuplesRead: Number(u.tuplesRead), tuplesFetched: Number(u.tuplesFetched), sizeBytes: Number(u.sizeBytes),
+  }));
+  return { checks, inventory: answer.inventory, indexUsage, failures };
 }

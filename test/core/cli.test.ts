@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { describeEachServer, exampleMigrations, repoRoot, seededDatabase, sql } from '../support/database';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const examples = () => exampleMigrations().map((f) => path.join(repoRoot, f.path));
+
+interface CliResult { code: number | null; stdout: string; stderr: string }
+
+/** Runs the bundled CLI (the artefact users get) with a clean environment. */
+function drydock(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('check parses without a database: 0 for clean files, 2 with file:line:column for problems', async () => {
+  const clean = await drydock(['check', ...examples()]);
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.match(clean.stdout, /19 statements in 5 file\(s\), 0 error\(s\)/);
+  const bad = await drydock(['check', path.join(repoRoot, 'test/fixtures/meta-command.sql'), path.join(repoRoot, 'test/fixtures/syntax-error.sql')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stdout, /meta-command\.sql:1:1: error \[psql-meta-command\]/);
+  assert.match(bad.stdout, /syntax-error\.sql:3:1: error \[syntax-error\] Syntax error: syntax error at or near "CREAT"/);
+});
+
+test('usage errors exit 2 with a clear message', async () => {
+  const none = await drydock([]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /usage: drydock/);
+  const unknown = await drydock(['launch', 'x.sql']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command: launch/);
+  const missing = await drydock(['check', 'does-not-exist.sql']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read does-not-exist\.sql: ENOENT/);
+  const badTimeout = await drydock(['dry-run', '--lock-timeout', 'soon', 'x.sql']);
+  assert.equal(badTimeout.code, 2);
+  assert.match(badTimeout.stderr, /--lock-timeout must be a number/);
+});
+
+describeEachServer('drydock CLI', (server) => {
+  test('dry-run --json prints the report; nothing is committed; the password never appears', async () => {
+    const url = server().url(await seededDatabase(server()));
+    const result = await drydock(['dry-run', '--json', '--db', url, ...examples()]);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.mode, 'dry-run');
+    assert.equal(report.committed, false);
+    assert.equal(report.statements.length, 19);
+    assert.equal(report.verification.length, 20);
+    assert.doesNotMatch(result.stdout + result.stderr, new RegExp(server().password));
+    assert.deepEqual(await sql(url, "SELECT 1 FROM pg_indexes WHERE indexname LIKE 'idx\\_%'"), []);
+  });
+
+  test('apply needs --yes off a terminal, then commits; a failing migration exits 1 with a readable explanation', async () => {
+    const url = server().url(await seededDatabase(server()));
+    const refused = await drydock(['apply', ...examples()], { DATABASE_URL: url });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /apply needs --yes/);
+    const applied = await drydock(['apply', '--yes', ...examples()], { DATABASE_URL: url });
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+    assert.match(applied.stdout, /succeeded: committed/);
+    assert.equal((await sql(url, "SELECT 1 FROM pg_indexes WHERE indexname = 'uq_conversation_messages_session_id_message_order'")).length, 1);
+    const dirty = server().url(await seededDatabase(server()));
+    await sql(dirty, "INSERT INTO lessons (title, difficulty_level) VALUES ('too hard', 9)");
+    const failed = await drydock(['dry-run', '--no-color', ...examples()], { DATABASE_URL: dirty });
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, /Data conflict: Check violation \(SQLSTATE 23514\) at .*003_add_check_constraints\.sql:29:1/);
+    assert.match(failed.stdout, /fix query:/);
+    assert.match(failed.stdout, /"title":"too hard"/);
+    assert.doesNotMatch(failed.stdout + failed.stderr, new RegExp(server().password));
+  });
+
+  test('connection from PG* variables and ~/.pgpass when no URL is given', async () => {
+    const database = await seededDatabase(server());
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-home-'));
+    try {
+      fs.writeFileSync(path.join(home, '.pgpass'), `127.0.0.1:${server().port}:*:${server().user}:${server().password}\n`, { mode: 0o600 });
+      const env = { HOME: home, PGHOST: '127.0.0.1', PGPORT: String(server().port), PGUSER: server().user, PGDATABASE: database };
+      const result = await drydock(['verify', '--json', ...examples()], env);
+      assert.equal(result.code, 1, result.stderr);
+      const report = JSON.parse(result.stdout);
+      assert.equal(report.server.database, database);
+      assert.equal(report.verification.find((c: { name: string }) => c.name === 'chk_lessons_difficulty_level').status, 'missing');
+      assert.equal(report.verification.find((c: { name: string }) => c.name === 'chk_lessons_status').status, 'skipped');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  test('a wrong password or an unreachable server exits 2 and masks the password', async () => {
+    const wrong = server().url().replace(`:${server().password}@`, ':not-the-password-42@');
+    const result = await drydock(['dry-run', '--db', wrong, ...examples()]);
+    assert.equal(result.code, 2);
+    assert.match(result.stdout, /Password authentication failed \(SQLSTATE 28P01\)/);
+    assert.doesNotMatch(result.stdout + result.stderr, /not-the-password-42/);
+    const down = await drydock(['dry-run', '--db', 'postgres://x:hidden-pw-77@127.0.0.1:1/db', ...examples()]);
+    assert.equal(down.code, 2);
+    assert.match(down.stdout, /Service temporarily unavailable/);
+    assert.doesNotMatch(down.stdout + down.stderr, /hidden-pw-77/);
+  });
+});

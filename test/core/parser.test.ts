@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { ConstraintDeclaration, IndexDeclaration, TriggerDeclaration } from '../../src/core/declarations';
+import { decodeMigrationText, loadParser, parseMigrationSync, type ParsedFile } from '../../src/core/parser';
+import { LineIndex, OffsetConverter, codePointToUtf16 } from '../../src/core/text';
+import { exampleMigrations } from '../support/database';
+
+before(() => loadParser());
+
+function declarations(file: ParsedFile) {
+  return file.statements.flatMap((s) => s.effects.flatMap((e) => (e.action === 'declare' ? [e.declaration] : [])));
+}
+
+function codes(file: ParsedFile): string[] {
+  return file.diagnostics.map((d) => d.code);
+}
+
+describe('offsets and positions', () => {
+  test('byte offsets convert to UTF-16 across 2-, 3- and 4-byte characters', () => {
+    const text = 'é☃🚀x';
+    const bytes = new OffsetConverter(text, 'byte');
+    assert.deepEqual([0, 2, 5, 9, 10].map((b) => bytes.toUtf16(b)), [0, 1, 2, 4, 5]);
+  });
+
+  test('code-point positions (server error positions) convert to UTF-16', () => {
+    assert.equal(codePointToUtf16('🚀🚀x', 2), 4);
+    assert.equal(codePointToUtf16('abc', 2), 2);
+  });
+
+  test('line index maps offsets to 1-based lines and columns, CRLF included', () => {
+    const lines = new LineIndex('ab\r\ncd\nef');
+    assert.deepEqual(lines.positionAt(0), { line: 1, column: 1 });
+    assert.deepEqual(lines.positionAt(5), { line: 2, column: 2 });
+    assert.deepEqual(lines.positionAt(8), { line: 3, column: 2 });
+    assert.equal(lines.offsetAt({ line: 2, column: 2 }), 5);
+  });
+});
+
+describe('parseMigration', () => {
+  test('statement ranges count UTF-16 columns after multi-byte text before the statement', () => {
+    const text = "-- übersicht ☃ 🚀\nSELECT '🚀' AS a; CREATE TABLE t (x int);\n  ALTER TABLE t ADD COLUMN y int";
+    const file = parseMigrationSync('m.sql', text);
+    assert.deepEqual(file.diagnostics, []);
+    assert.equal(file.statements.length, 3);
+    const [first, second, third] = file.statements;
+    assert.deepEqual(first!.range, { start: { line: 2, column: 1 }, end: { line: 2, column: 17 } });
+    assert.equal(first!.sql, "SELECT '🚀' AS a");
+    assert.equal(text.slice(second!.offsets.start, second!.offsets.end), 'CREATE TABLE t (x int)');
+    assert.deepEqual(second!.range.start, { line: 2, column: 19 });
+    assert.deepEqual(third!.range, { start: { line: 3, column: 3 }, end: { line: 3, column: 33 } });
+    assert.deepEqual(file.statements.map((s) => s.kind), ['SELECT', 'CREATE TABLE', 'ALTER TABLE']);
+  });
+
+  test('a syntax error is reported at its exact token, after multi-byte text', () => {
+    const file = parseMigrationSync('m.sql', "SELECT '☃🚀';\nSELEC 1;\n");
+    assert.equal(file.runnable, false);
+    const [d] = file.diagnostics;
+    assert.equal(d!.code, 'syntax-error');
+    assert.match(d!.message, /at or near "SELEC"/);
+    assert.deepEqual(d!.range, { start: { line: 2, column: 1 }, end: { line: 2, column: 6 } });
+  });
+
+  test('a syntax error at the end of input points at the last character', () => {
+    const file = parseMigrationSync('m.sql', 'SELECT (1');
+    assert.equal(file.diagnostics[0]!.code, 'syntax-error');
+    assert.deepEqual(file.diagnostics[0]!.range.start, { line: 1, column: 9 });
+  });
+
+  test('psql meta-commands get their own diagnostic at their line, and real SQL around them still splits', () => {
+    const file = parseMigrationSync('m.sql', 'SELECT 1;\n\\set ON_ERROR_STOP on\nSELECT 2;\n  \\i other.sql\n\\connect db\nSELECT 3;');
+    assert.deepEqual(file.diagnostics.map((d) => [d.code, d.range.start.line]), [['psql-meta-command', 2], ['psql-meta-command', 4], ['psql-meta-command', 5]]);
+    assert.match(file.diagnostics[0]!.message, /psql meta-command, not SQL/);
+    assert.equal(file.statements.length, 3);
+    assert.equal(file.runnable, false);
+  });
+
+  test('a backslash inside a string or a function body is not a meta-command', () => {
+    const file = parseMigrationSync('m.sql', "SELECT E'a\\\\b';\nDO $$\nBEGIN\n  RAISE NOTICE '\\i not a command';\nEND $$;");
+    assert.deepEqual(codes(file), []);
+  });
+
+  test('an empty or comment-only file is a warning, not an error', () => {
+    for (const text of ['', '   \n', '-- nothing here\n/* still nothing */\n']) {
+      const file = parseMigrationSync('m.sql', text);
+      assert.deepEqual(codes(file), ['empty-file']);
+      assert.equal(file.runnable, true);
+      assert.equal(file.statements.length, 0);
+    }
+  });
+
+  test('binary content is refused before parsing', () => {
+    assert.equal(decodeMigrationText(Buffer.from([0xff, 0xfe, 0x00, 0x41])), null);
+    const file = parseMigrationSync('m.bin', 'SELECT 1;\u0000\u0001');
+    assert.deepEqual(codes(file), ['binary-file']);
+    assert.equal(file.runnable, false);
+  });
+
+  test('accepts PostgreSQL 18 syntax (virtual generated columns, RETURNING old/new)', () => {
+    const file = parseMigrationSync('m.sql', 'CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) VIRTUAL);\nUPDATE t SET a = 1 RETURNING old.a, new.a;');
+    assert.deepEqual(codes(file), []);
+    assert.equal(file.statements.length, 2);
+  });
+
+  test('a BEGIN … COMMIT around the whole file is a wrapper, not an error', () => {
+    const file = parseMigrationSync('m.sql', 'BEGIN;\nCREATE TABLE t (x int);\nCOMMIT;\n');
+    assert.deepEqual(codes(file), []);
+    assert.deepEqual(file.statements.map((s) => s.role), ['wrapper', 'statement', 'wrapper']);
+  });
+
+  test('COMMIT, ROLLBACK, END, START TRANSACTION or PREPARE TRANSACTION mid-file are refused', () => {
+    for (const control of ['COMMIT', 'ROLLBACK', 'END', 'ABORT', 'START TRANSACTION', "PREPARE TRANSACTION 'x'", "COMMIT PREPARED 'x'"]) {
+      const file = parseMigrationSync('m.sql', `CREATE TABLE a (x int);\n${control};\nCREATE TABLE b (x int);`);
+      assert.equal(file.runnable, false, control);
+      assert.deepEqual(codes(file), ['transaction-control'], control);
+      assert.equal(file.diagnostics[0]!.range.start.line, 2, control);
+    }
+  });
+
+  test('SAVEPOINT and ROLLBACK TO SAVEPOINT are allowed inside the run', () => {
+    const file = parseMigrationSync('m.sql', 'SAVEPOINT a;\nSELECT 1;\nROLLBACK TO SAVEPOINT a;\nRELEASE SAVEPOINT a;');
+    assert.deepEqual(codes(file), []);
+  });
+
+  test('CONCURRENTLY gets a simulated equivalent and a warning when there is no directive', () => {
+    const file = parseMigrationSync('m.sql', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_t_x ON t (x);\nDROP INDEX CONCURRENTLY idx_old;\nREINDEX (CONCURRENTLY) INDEX idx_t_x;\nVACUUM t;');
+    assert.deepEqual(codes(file), ['needs-no-transaction', 'needs-no-transaction', 'needs-no-transaction', 'needs-no-transaction']);
+    assert.deepEqual(file.statements.map((s) => s.simulatedSql), [
+      'CREATE INDEX IF NOT EXISTS idx_t_x ON t (x)', 'DROP INDEX idx_old', 'REINDEX INDEX idx_t_x', null,
+    ]);
+  });
+
+  test('no-transaction directives of dbmate, goose, graphile-migrate and drydock are recognised', () => {
+    const cases: [string, string][] = [
+      ['-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (x);\n-- migrate:down\nDROP INDEX i;', 'dbmate'],
+      ['-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (x);\n-- +goose Down\nDROP INDEX i;', 'goose'],
+      ['--! no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);', 'graphile-migrate'],
+      ['-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);', 'drydock'],
+    ];
+    for (const [text, tool] of cases) {
+      const file = parseMigrationSync('m.sql', text);
+      assert.equal(file.noTransaction?.tool, tool);
+      assert.deepEqual(codes(file), [], tool);
+      assert.equal(file.statements.length, 1, `${tool}: only the up section runs`);
+    }
+  });
+
+  test('goose StatementBegin/End around a function body is understood', () => {
+    const file = parseMigrationSync('m.sql', '-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN NEW;\nEND;\n$$;\n-- +goose StatementEnd\n\n-- +goose Down\nDROP FUNCTION f();\n');
+    assert.deepEqual(codes(file), []);
+    assert.deepEqual(file.statements.map((s) => s.kind), ['CREATE FUNCTION']);
+  });
+
+  test('declared objects are read from the parse tree: index, constraint, trigger, function', () => {
+    const file = parseMigrationSync('m.sql', `
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_m_session_order ON app.m (session_id, message_order) WHERE deleted_at IS NULL;
+CREATE INDEX idx_p_data ON p USING gin (path_data jsonb_path_ops);
+ALTER TABLE s ADD CONSTRAINT chk_s_status CHECK (status IN ('a', 'b')) NOT VALID;
+ALTER TABLE s VALIDATE CONSTRAINT chk_s_status;
+ALTER TABLE c ADD CONSTRAINT fk_c_user FOREIGN KEY (user_id) REFERENCES users (id);
+CREATE FUNCTION touch(integer, text) RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER update_s_updated_at BEFORE INSERT OR UPDATE ON s FOR EACH ROW EXECUTE FUNCTION touch();`);
+    const [uq, gin, chk, fk, fn, trg] = declarations(file);
+    assert.deepEqual({ ...(uq as IndexDeclaration) }, {
+      kind: 'index', name: 'uq_m_session_order', schema: 'app', table: 'm', columns: ['session_id', 'message_order'], method: 'btree',
+      opclasses: [null, null], predicate: 'deleted_at IS NULL', unique: true, concurrently: true, guarded: false,
+    });
+    assert.deepEqual((gin as IndexDeclaration).opclasses, ['jsonb_path_ops']);
+    assert.equal((gin as IndexDeclaration).method, 'gin');
+    assert.equal((chk as ConstraintDeclaration).expression, "status IN ('a', 'b')");
+    assert.equal((chk as ConstraintDeclaration).notValid, true);
+    assert.deepEqual((fk as ConstraintDeclaration).references, { table: 'users', schema: null, columns: ['id'] });
+    assert.deepEqual(fn, { kind: 'function', name: 'touch', schema: null, args: ['int4', 'text'], language: 'plpgsql', returnsTrigger: true, procedure: false, guarded: false });
+    assert.deepEqual({ ...(trg as TriggerDeclaration) }, { kind: 'trigger', name: 'update_s_updated_at', schema: null, table: 's', function: 'touch', timing: 'BEFORE', events: ['INSERT', 'UPDATE'], forEach: 'ROW', guarded: false });
+    const validate = file.statements[3]!.effects[0];
+    assert.deepEqual(validate, { action: 'validate', name: 'chk_s_status', table: 's' });
+  });
+
+  test('objects created inside DO blocks (plain or EXECUTE of a literal) are declared as guarded', () => {
+    const file = parseMigrationSync('m.sql', "DO $$ BEGIN IF true THEN CREATE INDEX IF NOT EXISTS idx_a ON t (a); EXECUTE 'CREATE INDEX idx_b ON t (b)'; END IF; END $$;");
+    assert.deepEqual(declarations(file).map((d) => [d.name, d.guarded]), [['idx_a', true], ['idx_b', true]]);
+  });
+
+  test('the five example migrations parse cleanly and declare what they create', () => {
+    const parsed = exampleMigrations().map((f) => parseMigrationSync(f.path, f.text));
+    assert.deepEqual(parsed.flatMap(codes), []);
+    const names = parsed.flatMap(declarations).map((d) => d.name);
+    assert.ok(names.includes('uq_conversation_messages_session_id_message_order'));
+    assert.ok(names.includes('chk_user_profiles_proficiency_level'));
+    assert.ok(names.includes('update_lessons_updated_at'));
+    assert.equal(names.length, 20);
+  });
+
+  test('a 10 MB file parses into all its statements', () => {
+    const statement = "INSERT INTO t (id, note) VALUES (1, 'ünïcødé padding padding padding padding padding');\n";
+    const count = Math.ceil((10 * 1024 * 1024) / Buffer.byteLength(statement));
+    const file = parseMigrationSync('big.sql', statement.repeat(count));
+    assert.equal(file.statements.length, count);
+    const last = file.statements[count - 1]!;
+    assert.deepEqual(last.range.start, { line: count, column: 1 });
+    assert.equal(last.sql, statement.trim().replace(/;$/, ''));
+  });
+});
