@@ -53,11 +53,10 @@ export function detectMigrationTool(entries: readonly WorkspaceEntry[], override
   const evidence = new Map<MigrationTool, Set<string>>();
   const note = (rule: Rule, dir: string | null) => {
     score.set(rule.tool, (score.get(rule.tool) ?? 0) + rule.weight);
-    (evidence.get(rule.tool) ?? evidence.set(rule.tool, new Set()).get(rule.tool))?.add(rule.why);
+    evidence.set(rule.tool, (evidence.get(rule.tool) ?? new Set<string>()).add(rule.why));
     if (dir !== null) {
       const counts = dirs.get(rule.tool) ?? new Map<string, number>();
-      counts.set(dir, (counts.get(dir) ?? 0) + 1);
-      dirs.set(rule.tool, counts);
+      dirs.set(rule.tool, counts.set(dir, (counts.get(dir) ?? 0) + 1));
     }
   };
   for (const entry of entries) {

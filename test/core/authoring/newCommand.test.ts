@@ -89,6 +89,15 @@ describe('drydock new (no database)', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'sqitch.plan'), 'utf8'), plan, 'the plan was appended to although nothing was written');
   });
 
+  test('graphile project: appended to migrations/current.sql, --! no-transaction moved to the top', async () => {
+    const dir = project({ '.gmrc': '{}', 'migrations/current.sql': 'CREATE TABLE notes (id int);\n', 'migrations/committed/000001.sql': '--! Previous: -\n' });
+    const { code, out } = await drydockNew(dir, 'gin', '--table', 'user_profiles', '--columns', 'learning_goals');
+    assert.equal(code, 0);
+    assert.equal(out, 'migrations/current.sql\n');
+    const text = fs.readFileSync(path.join(dir, 'migrations/current.sql'), 'utf8');
+    assert.match(text, /^--! no-transaction\nCREATE TABLE notes \(id int\);\n\n-- GIN index idx_user_profiles_learning_goals/);
+  });
+
   test('usage errors exit 2 with a message and write nothing', async () => {
     const dir = project({});
     const cases: [string[], RegExp][] = [
