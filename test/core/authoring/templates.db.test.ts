@@ -14,19 +14,15 @@ import {
   MIGRATION_TOOLS, mergeInto, renderMigration, renderTemplate,
   type MigrationItem, type MigrationTool, type RenderResult,
 } from '../../../src/core/templates';
-import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
+import { serversUnderTest, startPostgres, type PostgresBinaries, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 import { KIND_CASES } from './kindCases';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const seedDir = path.join(root, 'examples', 'seed-app');
 const NOW = new Date('2026-11-25T14:00:00Z');
 
-let pg: ThrowawayPostgres;
-let seedTemplate: string;
-let variantTemplate: string;
-
-async function withClient<T>(db: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: pg.url(db) });
+async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);
@@ -36,8 +32,8 @@ async function withClient<T>(db: string, fn: (c: Client) => Promise<T>): Promise
 }
 
 /** Indexes, constraints, triggers and functions of the public schema, as definitions. */
-function catalog(db: string): Promise<string[]> {
-  return withClient(db, async (c) => (await c.query<{ line: string }>(`
+function catalog(url: string): Promise<string[]> {
+  return withClient(url, async (c) => (await c.query<{ line: string }>(`
     SELECT 'index ' || c.relname || ': ' || pg_get_indexdef(i.indexrelid) || ' valid=' || i.indisvalid AS line
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace
     UNION ALL
@@ -52,8 +48,8 @@ function catalog(db: string): Promise<string[]> {
     ORDER BY 1`)).rows.map((r) => r.line));
 }
 
-async function run(db: string, files: MigrationFile[], mode: RunMode): Promise<RunReport> {
-  return runMigrations(files, { mode, connection: { connectionString: pg.url(db) } });
+async function run(url: string, files: MigrationFile[], mode: RunMode): Promise<RunReport> {
+  return runMigrations(files, { mode, connection: { connectionString: url } });
 }
 
 function describeFailure(report: RunReport): string {
@@ -86,28 +82,45 @@ function downFile(r: RenderResult): MigrationFile | null {
   throw new Error(`no down part found for ${r.tool}`);
 }
 
-before(async () => {
-  pg = await startPostgres();
-  const schema = fs.readFileSync(path.join(seedDir, 'schema.sql'), 'utf8');
-  seedTemplate = await pg.createDatabase();
-  await withClient(seedTemplate, (c) => c.query(schema));
-  // The other deployment: conversation_interactions exists and conversation_context is jsonb.
-  variantTemplate = await pg.createDatabase();
-  await withClient(variantTemplate, (c) => c.query(`${schema}
-    CREATE TABLE conversation_interactions (id bigserial PRIMARY KEY, session_id bigint NOT NULL REFERENCES conversation_sessions (id));
-    ALTER TABLE conversation_sessions ALTER COLUMN conversation_context TYPE jsonb USING conversation_context::jsonb;`));
-});
+interface Cluster {
+  pg: ThrowawayPostgres;
+  /** Database with the example schema as shipped. */
+  seed: string;
+  /** The other deployment: conversation_interactions exists and conversation_context is jsonb. */
+  variant: string;
+}
 
-after(async () => {
-  await pg?.stop();
-});
+async function startCluster(server?: PostgresBinaries): Promise<Cluster> {
+  const cluster = await startPostgres(server);
+  const schema = fs.readFileSync(path.join(seedDir, 'schema.sql'), 'utf8');
+  const seed = await cluster.createDatabase();
+  const variant = await cluster.createDatabase();
+  for (const [db, extra] of [[seed, ''], [variant, `
+    CREATE TABLE conversation_interactions (id bigserial PRIMARY KEY, session_id bigint NOT NULL REFERENCES conversation_sessions (id));
+    ALTER TABLE conversation_sessions ALTER COLUMN conversation_context TYPE jsonb USING conversation_context::jsonb;`]] as const) {
+    const client = new Client({ connectionString: cluster.url(db) });
+    await client.connect();
+    await client.query(schema + extra);
+    await client.end();
+  }
+  return { pg: cluster, seed, variant };
+}
 
 describe('every kind × every tool on the example schema', () => {
+  let pg: ThrowawayPostgres;
+  let seedTemplate: string;
+  before(async () => {
+    ({ pg, seed: seedTemplate } = await startCluster());
+  });
+  after(async () => {
+    await pg?.stop();
+  });
+
   for (const { kind, label, params, creates = true, setup } of KIND_CASES) {
     for (const tool of MIGRATION_TOOLS) {
       test(`${kind} (${label}) as ${tool}: dry-run clean, verified, re-runnable, down restores the catalog`, async () => {
         const r = renderTemplate(kind, params, tool, { now: NOW });
-        const db = await pg.createDatabase(seedTemplate);
+        const db = pg.url(await pg.createDatabase(seedTemplate));
         if (setup) await withClient(db, (c) => c.query(setup));
         const before = await catalog(db);
         const files = upFiles(r);
@@ -189,33 +202,44 @@ describe('the example migrations come out of the templates', () => {
     assert.equal(originals().length, SEED_MIGRATIONS.length);
   });
 
-  for (const tool of ['plain', 'goose'] as MigrationTool[]) {
-    for (const variant of ['as shipped', 'with conversation_interactions and jsonb context'] as const) {
-      test(`rendered as ${tool} (${variant}): same catalog as the examples, every step verified`, async () => {
-        const template = variant === 'as shipped' ? seedTemplate : variantTemplate;
-        const expectedDb = await pg.createDatabase(template);
-        for (const file of originals()) {
-          const report = await run(expectedDb, [file], 'apply');
-          assert.equal(report.outcome, 'succeeded', `${file.path}: ${describeFailure(report)}`);
-        }
-        const renderedDb = await pg.createDatabase(template);
-        const existingPaths: string[] = [];
-        for (const { name, items } of SEED_MIGRATIONS) {
-          const r = renderMigration(items, tool, { name, now: NOW, existingPaths });
-          existingPaths.push(...r.files.map((f) => f.path));
-          const report = await run(renderedDb, upFiles(r), 'apply');
-          assert.equal(report.outcome, 'succeeded', `${name}: ${describeFailure(report)}`);
-          const notOk = report.verification.filter((v) => v.status !== 'ok' && v.status !== 'skipped');
-          assert.deepEqual(notOk, [], `${name}: verification`);
-        }
-        const expected = await catalog(expectedDb);
-        assert.ok(expected.length > 20, 'the examples created objects');
-        assert.deepEqual(await catalog(renderedDb), expected);
-        if (variant !== 'as shipped') {
-          assert.ok(expected.some((l) => l.startsWith('index idx_conversation_sessions_conversation_context')));
-          assert.ok(expected.some((l) => l.startsWith('index idx_conversation_interactions_session_id')));
-        }
+  for (const server of serversUnderTest()) {
+    describe(`on ${server.label}`, () => {
+      let cluster: Cluster;
+      before(async () => {
+        cluster = await startCluster(server);
       });
-    }
+      after(async () => {
+        await cluster?.pg.stop();
+      });
+      for (const tool of ['plain', 'goose'] as MigrationTool[]) {
+        for (const variant of ['as shipped', 'with conversation_interactions and jsonb context'] as const) {
+          test(`rendered as ${tool} (${variant}): same catalog as the examples, every step verified`, async () => {
+            const template = variant === 'as shipped' ? cluster.seed : cluster.variant;
+            const expectedDb = cluster.pg.url(await cluster.pg.createDatabase(template));
+            for (const file of originals()) {
+              const report = await run(expectedDb, [file], 'apply');
+              assert.equal(report.outcome, 'succeeded', `${file.path}: ${describeFailure(report)}`);
+            }
+            const renderedDb = cluster.pg.url(await cluster.pg.createDatabase(template));
+            const existingPaths: string[] = [];
+            for (const { name, items } of SEED_MIGRATIONS) {
+              const r = renderMigration(items, tool, { name, now: NOW, existingPaths });
+              existingPaths.push(...r.files.map((f) => f.path));
+              const report = await run(renderedDb, upFiles(r), 'apply');
+              assert.equal(report.outcome, 'succeeded', `${name}: ${describeFailure(report)}`);
+              const notOk = report.verification.filter((v) => v.status !== 'ok' && v.status !== 'skipped');
+              assert.deepEqual(notOk, [], `${name}: verification`);
+            }
+            const expected = await catalog(expectedDb);
+            assert.ok(expected.length > 20, 'the examples created objects');
+            assert.deepEqual(await catalog(renderedDb), expected);
+            if (variant !== 'as shipped') {
+              assert.ok(expected.some((l) => l.startsWith('index idx_conversation_sessions_conversation_context')));
+              assert.ok(expected.some((l) => l.startsWith('index idx_conversation_interactions_session_id')));
+            }
+          });
+        }
+      }
+    });
   }
 });
