@@ -7,7 +7,7 @@ import type { ConnectionSettings } from '../core/connection';
 import { openSession, type Session } from '../core/session';
 import {
   KIND_QUESTIONS, TEMPLATE_KINDS, MIGRATION_TOOLS, checkTemplateTarget, columnChoices, detectMigrationTool,
-  listColumns, listTables, paramsFromAnswers, planKind, renderTemplate, scanWorkspace, writeRenderedFiles,
+  listColumns, listTables, migrationDir, paramsFromAnswers, planKind, renderTemplate, scanWorkspace, writeRenderedFiles,
   type CatalogColumn, type CheckShape, type GinOperatorClass, type MigrationTool, type TemplateKind, type WizardAnswers,
 } from '../core/templates';
 
@@ -135,12 +135,13 @@ async function newMigration(host: NewMigrationHost, target?: vscode.Uri): Promis
     const root = folder.uri.fsPath;
     const workspace = scanWorkspace(root);
     const detected = detectMigrationTool(workspace, configuredTool());
-    let dir = detected.dir;
+    let clicked: string | undefined;
     if (target) {
       const stat = await vscode.workspace.fs.stat(target);
       const picked = stat.type === vscode.FileType.Directory ? target.fsPath : path.dirname(target.fsPath);
-      dir = path.relative(root, picked).split(path.sep).join('/') || '.';
+      clicked = path.relative(root, picked).split(path.sep).join('/') || '.';
     }
+    const dir = migrationDir(detected.tool, detected.dir, clicked);
     const rendered = renderTemplate(kind, params, detected.tool, { name, dir, existingPaths: workspace.map((e) => e.path) });
     const written = writeRenderedFiles(root, rendered.files);
     const main = rendered.files.findIndex((f) => f.role === 'migration' || f.role === 'up');

@@ -2,6 +2,7 @@
 // become template parameters. The editor only shows the questions; the decisions live here.
 import type { CatalogColumn } from './catalog';
 import type { GinOperatorClass, TemplateKind, TemplateParams } from './kinds';
+import type { MigrationTool } from './tools';
 
 /** How a kind's columns are chosen. */
 export interface KindQuestions {
@@ -62,4 +63,16 @@ export function paramsFromAnswers(kind: TemplateKind, answers: WizardAnswers): T
     }
   }
   return params;
+}
+
+/** Tools whose migrations are single files directly in the migrations folder. */
+const FLAT_LAYOUT: ReadonlySet<MigrationTool> = new Set(['plain', 'dbmate', 'goose', 'flyway']);
+
+/**
+ * Where a migration started from an explorer folder goes: that folder for tools that keep flat
+ * files in one folder; the detected folder for sqitch (deploy/revert/verify below it), diesel (a
+ * folder per migration) and graphile (always current.sql).
+ */
+export function migrationDir(tool: MigrationTool, detectedDir: string, clickedDir: string | undefined): string {
+  return clickedDir !== undefined && FLAT_LAYOUT.has(tool) ? clickedDir : detectedDir;
 }

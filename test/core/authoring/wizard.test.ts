@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_FORMAT_OPTIONS } from '../../../src/core/formatSql';
-import { MIGRATION_TOOLS, columnChoices, paramsFromAnswers } from '../../../src/core/templates';
+import { MIGRATION_TOOLS, columnChoices, migrationDir, paramsFromAnswers } from '../../../src/core/templates';
 import { NEW_MIGRATION_COMMAND_ID } from './extensionIds';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
@@ -41,6 +41,14 @@ describe('wizard decisions', () => {
     assert.throws(() => paramsFromAnswers('check', { table: 't', columns: ['n'], checkShape: 'range', checkInput: 'one to five' }), /looks like 1\.\.5/);
     assert.throws(() => paramsFromAnswers('check', { table: 't', columns: ['n'], checkShape: 'values', checkInput: ' , ' }), /at least one/);
   });
+});
+
+test('a folder picked in the explorer is used by flat layouts only', () => {
+  assert.equal(migrationDir('dbmate', 'db/migrations', 'db/other'), 'db/other');
+  assert.equal(migrationDir('plain', 'migrations', undefined), 'migrations');
+  assert.equal(migrationDir('sqitch', 'db', 'db/deploy'), 'db');
+  assert.equal(migrationDir('diesel', 'migrations', 'migrations/2024-01-01-000000_x'), 'migrations');
+  assert.equal(migrationDir('graphile', 'migrations', 'migrations/committed'), 'migrations');
 });
 
 describe('package.json declarations for authoring', () => {
