@@ -18,6 +18,11 @@ const pgQuery = require('libpg-query') as typeof import('libpg-query');
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const fixtureDir = path.join(root, 'test', 'fixtures', 'authoring', 'format');
 
+function listSql(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.sql')).map((f) => path.join(dir, f)).sort();
+}
+
 function dollarBodies(sql: string): string[] {
   return [...sql.matchAll(/(\$[A-Za-z_]*\$)[\s\S]*?\1/g)].map((m) => m[0]);
 }
@@ -54,6 +59,33 @@ describe('formatSql keeps meaning', () => {
       assert.ok(formatted.endsWith('\n'));
     });
   }
+
+  test('every SQL fixture of the project and the seed-app example: meaning kept, or refused when it does not parse', () => {
+    const files = [
+      ...listSql(path.join(root, 'test', 'fixtures')).filter((f) => !f.includes(`${path.sep}grammar-must-fail${path.sep}`)),
+      ...listSql(path.join(root, 'examples')),
+    ];
+    assert.ok(files.length >= 10, `only ${files.length} fixtures`);
+    let refused = 0;
+    for (const file of files) {
+      const sql = fs.readFileSync(file, 'utf8');
+      const label = path.relative(root, file);
+      let parses = true;
+      try {
+        pgQuery.parseSync(sql);
+      } catch {
+        parses = false;
+      }
+      if (parses) {
+        formatsKeepingMeaning(label, sql);
+      } else {
+        const outcome = formatSql(sql);
+        assert.equal(outcome.ok, false, `${label} does not parse but was formatted`);
+        refused += 1;
+      }
+    }
+    assert.ok(refused >= 1, 'no unparsable fixture exercised the refusal');
+  });
 
   test('every rendered template in every tool layout', () => {
     let count = 0;
