@@ -128,6 +128,7 @@ export async function runNewCommand(argv: string[], io: NewIo = process): Promis
     const rendered = renderTemplate(kind, params, detected.tool, {
       dir: values.dir ?? detected.dir,
       existingPaths: workspace.map((e) => e.path),
+      project: path.basename(root),
       ...(values.name ? { name: values.name } : {}),
     });
     const written = writeRenderedFiles(root, rendered.files);

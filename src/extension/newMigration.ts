@@ -142,7 +142,7 @@ async function newMigration(host: NewMigrationHost, target?: vscode.Uri): Promis
       clicked = path.relative(root, picked).split(path.sep).join('/') || '.';
     }
     const dir = migrationDir(detected.tool, detected.dir, clicked);
-    const rendered = renderTemplate(kind, params, detected.tool, { name, dir, existingPaths: workspace.map((e) => e.path) });
+    const rendered = renderTemplate(kind, params, detected.tool, { name, dir, existingPaths: workspace.map((e) => e.path), project: folder.name });
     const written = writeRenderedFiles(root, rendered.files);
     const main = rendered.files.findIndex((f) => f.role === 'migration' || f.role === 'up');
     await vscode.window.showTextDocument(vscode.Uri.file(written[Math.max(main, 0)] ?? written[0] ?? root));

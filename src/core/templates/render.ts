@@ -17,6 +17,8 @@ export interface RenderOptions {
   existingPaths?: readonly string[];
   /** sqitch plan author, "Name <email>". */
   planner?: string;
+  /** Project name written into a new sqitch.plan (default "app"). */
+  project?: string;
 }
 
 /** One object of a migration: a kind and its parameters. */
@@ -90,6 +92,7 @@ export function renderMigration(items: readonly MigrationItem[], tool: Migration
     verify: verifySql,
     noTransaction,
     planner: options.planner ?? 'drydock <drydock@localhost>',
+    project: options.project ?? 'app',
   });
   const declares = new Map<string, DeclaredObject>();
   for (const { plan } of plans) for (const d of plan.declares) declares.set(`${d.kind}:${d.name}`, d);

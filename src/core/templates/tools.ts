@@ -21,6 +21,8 @@ export interface RenderedFile {
   mode: 'create' | 'append';
   /** For append files: a line that must be the file's first line (e.g. graphile's `--! no-transaction`). */
   header?: string;
+  /** For append files: what a new file starts with (e.g. the pragmas of a new sqitch.plan). */
+  preamble?: string;
 }
 
 /** Everything a layout needs to lay out one migration. */
@@ -35,6 +37,8 @@ export interface LayoutInput {
   noTransaction: boolean;
   /** "Name <email>" written in a sqitch plan line. */
   planner: string;
+  /** Project name, for a sqitch.plan that does not exist yet. */
+  project: string;
 }
 
 export interface ToolLayout {
@@ -133,7 +137,7 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
         { path: join(i.dir, `deploy/${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, `-- Deploy ${i.slug} to pg\n${i.up}`), role: 'up', mode: 'create' },
         { path: join(i.dir, `revert/${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, `-- Revert ${i.slug} from pg\n${i.down}`), role: 'down', mode: 'create' },
         { path: join(i.dir, `verify/${i.slug}.sql`), text: `-- Verify ${i.slug} on pg\n${i.verify}`, role: 'verify', mode: 'create' },
-        { path: join(i.dir, 'sqitch.plan'), text: `${i.slug} ${stamp} ${i.planner} # ${i.slug.replace(/_/g, ' ')}\n`, role: 'plan', mode: 'append' },
+        { path: join(i.dir, 'sqitch.plan'), text: `${i.slug} ${stamp} ${i.planner} # ${i.slug.replace(/_/g, ' ')}\n`, role: 'plan', mode: 'append', preamble: `%syntax-version=1.0.0\n%project=${i.project}\n\n` },
       ];
     },
   },
@@ -194,7 +198,7 @@ export function isMigrationTool(value: string): value is MigrationTool {
  */
 export function mergeInto(file: RenderedFile, existing: string | null): string {
   if (file.mode === 'create' || existing === null || existing.trim() === '') {
-    return file.header ? `${file.header}\n${file.text}` : file.text;
+    return `${file.header ? `${file.header}\n` : ''}${file.mode === 'append' ? file.preamble ?? '' : ''}${file.text}`;
   }
   let base = existing.endsWith('\n') ? existing : `${existing}\n`;
   if (file.header && !base.startsWith(`${file.header}\n`)) base = `${file.header}\n${base}`;

@@ -95,6 +95,7 @@ describe('tool layouts', () => {
     assert.equal(renderTemplate('check', { table: 'lessons', columns: ['duration_minutes'] }, 'diesel', { now: NOW }).files.length, 2);
     const plan = renderTemplate(...gin, 'sqitch', { now: NOW, planner: 'Ada <ada@example.org>' }).files.find((f) => f.role === 'plan');
     assert.equal(plan?.text, 'add_idx_user_profiles_learning_goals 2026-11-25T13:45:09Z Ada <ada@example.org> # add idx user profiles learning goals\n');
+    assert.equal(mergeInto(plan!, null), `%syntax-version=1.0.0\n%project=app\n\n${plan?.text}`);
     assert.equal(mergeInto(plan!, '%syntax-version=1.0.0\n%project=app\n\nfirst 2026-01-01T00:00:00Z A <a@b> # x'),
       `%syntax-version=1.0.0\n%project=app\n\nfirst 2026-01-01T00:00:00Z A <a@b> # x\n${plan?.text}`);
   });
