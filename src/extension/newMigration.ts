@@ -25,6 +25,21 @@ function configuredTool(): MigrationTool | 'auto' {
   return (MIGRATION_TOOLS as readonly string[]).includes(value) ? value as MigrationTool : 'auto';
 }
 
+/**
+ * Answers given up front (by a task, a keybinding's args or a test): the wizard asks only for
+ * what is missing. `answers` must then name the table and columns.
+ */
+export interface NewMigrationPreset {
+  kind: TemplateKind;
+  answers?: WizardAnswers;
+  name?: string;
+}
+
+function isPreset(value: unknown): value is NewMigrationPreset {
+  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string'
+    && (TEMPLATE_KINDS as readonly string[]).includes((value as { kind: string }).kind);
+}
+
 class Cancelled extends Error {}
 
 function answered<T>(value: T | undefined): T {
@@ -113,25 +128,32 @@ async function openConnection(host: NewMigrationHost): Promise<Session | null> {
   }
 }
 
-/** Runs the wizard; `target` is the explorer folder or file it was started from, if any. */
-async function newMigration(host: NewMigrationHost, target?: vscode.Uri): Promise<void> {
+async function askAnswers(kind: TemplateKind, session: Session | null): Promise<WizardAnswers> {
+  const table = await pickTable(session);
+  const columns = await pickColumns(kind, table, session);
+  return kindSpecificAnswers(kind, { table, columns });
+}
+
+/**
+ * Runs the wizard; `target` is the explorer folder or file it was started from, if any.
+ * Resolves to the paths written (none when there is no folder open).
+ */
+async function newMigration(host: NewMigrationHost, target: vscode.Uri | undefined, preset: NewMigrationPreset | undefined): Promise<string[]> {
   const folder = (target && vscode.workspace.getWorkspaceFolder(target)) ?? vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     void vscode.window.showErrorMessage('Drydock: open a folder first; the migration is written into the workspace.');
-    return;
+    return [];
   }
-  const kind = await pickKind();
+  const kind = preset?.kind ?? await pickKind();
   const session = await openConnection(host);
   try {
-    const table = await pickTable(session);
-    const columns = await pickColumns(kind, table, session);
-    const answers = await kindSpecificAnswers(kind, { table, columns });
+    const answers = preset?.answers ?? await askAnswers(kind, session);
     const params = paramsFromAnswers(kind, answers);
     if (session) {
       const problems = await checkTemplateTarget(session, kind, params);
       if (problems.length > 0) throw new Error(problems.join('; '));
     }
-    const name = answered(await vscode.window.showInputBox({ title: 'Migration name', value: planKind(kind, params).defaultName }));
+    const name = preset?.name ?? answered(await vscode.window.showInputBox({ title: 'Migration name', value: planKind(kind, params).defaultName }));
     const root = folder.uri.fsPath;
     const workspace = scanWorkspace(root);
     const detected = detectMigrationTool(workspace, configuredTool());
@@ -147,18 +169,23 @@ async function newMigration(host: NewMigrationHost, target?: vscode.Uri): Promis
     const main = rendered.files.findIndex((f) => f.role === 'migration' || f.role === 'up');
     await vscode.window.showTextDocument(vscode.Uri.file(written[Math.max(main, 0)] ?? written[0] ?? root));
     void vscode.window.showInformationMessage(`Drydock: wrote ${written.length} file(s) for ${detected.tool} (${detected.evidence[0] ?? ''}).`);
+    return written;
   } finally {
     await session?.close();
   }
 }
 
-/** Registers "Drydock: New Migration from Template". */
+/**
+ * Registers "Drydock: New Migration from Template". From the explorer it receives the clicked
+ * resource; a NewMigrationPreset argument pre-answers the questions. Resolves to the paths written.
+ */
 export function registerNewMigration(ctx: NewMigrationHost): void {
-  ctx.subscribe(vscode.commands.registerCommand(NEW_MIGRATION_COMMAND, async (target?: vscode.Uri) => {
+  ctx.subscribe(vscode.commands.registerCommand(NEW_MIGRATION_COMMAND, async (first?: unknown, second?: unknown): Promise<string[]> => {
     try {
-      await newMigration(ctx, target instanceof vscode.Uri ? target : undefined);
+      return await newMigration(ctx, first instanceof vscode.Uri ? first : undefined, [first, second].find(isPreset));
     } catch (err) {
       if (!(err instanceof Cancelled)) void vscode.window.showErrorMessage(`Drydock: ${(err as Error).message}`);
+      return [];
     }
   }));
 }
