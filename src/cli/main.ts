@@ -7,6 +7,7 @@ import { decodeMigrationText, parseMigration } from '../core/parser';
 import type { RunMode, RunReport } from '../core/report';
 import { runMigrations, type MigrationFile, type RunProgress } from '../core/runner';
 import { formatDiagnostic, formatReport } from './format';
+import { runNewCommand } from './newCommand';
 
 const USAGE = `usage: drydock <command> [options] FILE...
 
@@ -15,6 +16,7 @@ commands:
   apply FILE...     run the files atomically and commit only if everything succeeds
   verify FILE...    check that what the files declare exists and is healthy (read only)
   check FILE...     parse only (no database): syntax, psql meta-commands, transaction control
+  new KIND ...      write a migration from a template (drydock new --help)
 
 options:
   --db URL                  connection URL (else DATABASE_URL, else PG* variables and ~/.pgpass)
@@ -96,6 +98,7 @@ async function check(paths: string[], io: Io, json: boolean, color: boolean): Pr
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function main(argv: string[], io: Io = process): Promise<number> {
+  if (argv[0] === 'new') return runNewCommand(argv.slice(1), { stdout: io.stdout, stderr: io.stderr, cwd: () => process.cwd() });
   let secrets: string[] = [];
   try {
     const { values, positionals } = parseArgs({

@@ -60,7 +60,7 @@ export type Declaration = (IndexDeclaration | ConstraintDeclaration | TriggerDec
 /** An effect on a verifiable object, in file order. */
 export type SchemaEffect =
   | { action: 'declare'; declaration: Declaration }
-  | { action: 'drop'; kind: DeclaredKind; name: string; table: string | null }
+  | { action: 'drop'; kind: DeclaredKind; name: string; table: string | null; guarded: boolean }
   | { action: 'validate'; name: string; table: string }
   | { action: 'rename-index'; from: string; to: string };
 
@@ -240,12 +240,14 @@ export function statementEffects(
       const cmd = item.AlterTableCmd;
       if ((cmd.subtype === 'AT_AddConstraint') && cmd.def && 'Constraint' in cmd.def) {
         const d = constraintDeclaration(cmd.def.Constraint, table, schema, text, stmtByteStart);
-        if (d?.usingIndex) effects.push({ action: 'rename-index', from: d.usingIndex, to: d.name });
+        // USING INDEX renames the index to the constraint's name; when the names are the same (the
+        // uq_ convention) nothing is renamed and the index stays.
+        if (d?.usingIndex && d.usingIndex !== d.name) effects.push({ action: 'rename-index', from: d.usingIndex, to: d.name });
         declare(d);
       } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
         effects.push({ action: 'validate', name: cmd.name, table: qualifiedName(schema, table) });
       } else if (cmd.subtype === 'AT_DropConstraint' && cmd.name) {
-        effects.push({ action: 'drop', kind: 'constraint', name: cmd.name, table: qualifiedName(schema, table) });
+        effects.push({ action: 'drop', kind: 'constraint', name: cmd.name, table: qualifiedName(schema, table), guarded });
       }
     }
   } else if ('CreateTrigStmt' in node) {
@@ -262,7 +264,7 @@ export function statementEffects(
       const name = parts[parts.length - 1] ?? '';
       // DROP TRIGGER name ON table arrives as [table…, name]
       const table = kind === 'trigger' ? parts.slice(0, -1).join('.') || null : null;
-      if (kind && name) effects.push({ action: 'drop', kind, name, table });
+      if (kind && name) effects.push({ action: 'drop', kind, name, table, guarded });
     }
   } else if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_INDEX' && node.RenameStmt.relation?.relname && node.RenameStmt.newname) {
     effects.push({ action: 'rename-index', from: node.RenameStmt.relation.relname, to: node.RenameStmt.newname });

@@ -14,6 +14,8 @@ interface Expectation {
   table: string | null;
   schema: string | null;
   present: boolean;
+  /** Dropped inside a DO block: whether it really went depends on a condition. */
+  guardedDrop: boolean;
   declaration: Declaration | null;
   validated: boolean;
   file: string;
@@ -38,7 +40,7 @@ export function expectedObjects(files: ParsedFile[]): { expectations: Expectatio
           const d = effect.declaration;
           const table = d.kind === 'function' ? null : qualifiedName(d.schema, d.table);
           byKey.set(keyOf(d.kind, d.name, table), {
-            kind: d.kind, name: d.name, table, schema: d.schema, present: true, declaration: d,
+            kind: d.kind, name: d.name, table, schema: d.schema, present: true, guardedDrop: false, declaration: d,
             validated: d.kind !== 'constraint' || !d.notValid, file: file.file, statementIndex: statement.index,
           });
         } else if (effect.action === 'validate') {
@@ -48,12 +50,14 @@ export function expectedObjects(files: ParsedFile[]): { expectations: Expectatio
           const kind = effect.action === 'drop' ? effect.kind : 'index';
           const name = effect.action === 'drop' ? effect.name : effect.from;
           const table = effect.action === 'drop' ? effect.table : null;
+          const guardedDrop = effect.action === 'drop' && effect.guarded;
           const found = findByName(kind, name, table);
           if (found) {
             found.present = false;
+            found.guardedDrop = guardedDrop;
           } else if (effect.action === 'drop') {
             byKey.set(keyOf(kind, name, table), {
-              kind, name, table, schema: null, present: false, declaration: null, validated: true, file: file.file, statementIndex: statement.index,
+              kind, name, table, schema: null, present: false, guardedDrop, declaration: null, validated: true, file: file.file, statementIndex: statement.index,
             });
           }
         }
@@ -221,7 +225,10 @@ function verdictFor(e: Expectation, answer: CatalogAnswer): Verdict {
   const key = keyOf(e.kind, e.name, e.table);
   const found = [...answer.indexes, ...answer.constraints, ...answer.triggers, ...answer.functions].find((f) => f.key === key && f.found);
   if (!e.present) {
-    return found ? { status: 'mismatch', detail: 'still exists although the file drops or renames it' } : { status: 'ok', detail: 'absent, as the file leaves it' };
+    if (!found) return { status: 'ok', detail: 'absent, as the file leaves it' };
+    return e.guardedDrop
+      ? { status: 'skipped', detail: 'still exists: it is dropped inside a DO block whose condition did not hold' }
+      : { status: 'mismatch', detail: 'still exists although the file drops or renames it' };
   }
   if (!found) {
     return e.declaration?.guarded

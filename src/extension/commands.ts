@@ -22,6 +22,7 @@ export const COMMANDS = {
   rerun: 'drydock.results.rerun',
   clearRuns: 'drydock.results.clear',
   removeRun: 'drydock.results.removeRun',
+  newMigrationFromTemplate: 'drydock.newMigrationFromTemplate',
 } as const;
 
 /** One of the command ids in COMMANDS. */

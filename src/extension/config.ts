@@ -2,6 +2,7 @@
 // run settings shared with the CLI come from core's DEFAULT_SETTINGS (package.json declares the
 // same defaults; a core-tier test keeps them equal).
 import * as vscode from 'vscode';
+import { DEFAULT_FORMAT_OPTIONS } from '../core/formatSql';
 import { DEFAULT_SETTINGS, withDefaults, type DrydockSettings } from '../core/settings';
 
 /** A named connection as the user configured it (never with a password). */
@@ -14,6 +15,13 @@ export interface ConfiguredConnection {
   user?: string;
   sslmode?: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
   allowApply?: boolean;
+}
+
+/** The drydock.format.* settings as written by the user (validated where they are used). */
+export interface FormatSettings {
+  keywordCase: string;
+  indent: number | null;
+  lineWidth: number;
 }
 
 const SECTION = 'drydock';
@@ -56,6 +64,21 @@ export class Config {
   get maxRuns(): number {
     const value = this.section.get<number>('results.maxRuns', DEFAULT_MAX_RUNS);
     return Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_RUNS;
+  }
+
+  /** drydock.migrationTool: "auto" or a migration tool's name (checked against core's list by the caller). */
+  get migrationTool(): string {
+    return this.section.get<string>('migrationTool', 'auto');
+  }
+
+  /** drydock.format.*: null indent means "follow the editor's tab size". */
+  get formatSettings(): FormatSettings {
+    const s = this.section;
+    return {
+      keywordCase: s.get<string>('format.keywordCase', DEFAULT_FORMAT_OPTIONS.keywordCase),
+      indent: s.get<number | null>('format.indent', null),
+      lineWidth: s.get<number>('format.lineWidth', DEFAULT_FORMAT_OPTIONS.lineWidth),
+    };
   }
 
   async setConnections(connections: ConfiguredConnection[]): Promise<void> {

@@ -8,6 +8,8 @@ import { registerConnectionCommands } from './connectionCommands';
 import { createContext, type DrydockContext } from './context';
 import { registerDiagnostics, RunDiagnostics } from './diagnostics';
 import { registerDryRunOnSave } from './dryRunOnSave';
+import { registerFormatting } from './formatting';
+import { registerNewMigration } from './newMigration';
 import { registerResultActions } from './resultActions';
 import { RunResultsTreeProvider } from './resultsTree';
 import { MigrationRunner, registerRunCommands } from './runCommands';
@@ -39,6 +41,8 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     registerResultActions(ctx, runner);
     registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner, (d) => diagnostics.isMigrationFile(d)));
     registerCodeLens(ctx);
+    registerFormatting(ctx);
+    registerNewMigration(ctx);
     ctx.log.channel.debug(`activated in ${(performance.now() - started).toFixed(1)} ms`);
     return { _private: { context: ctx, tree, diagnostics, statusBar, commandIds: Object.values(COMMANDS) } };
   } catch (err) {

@@ -348,4 +348,15 @@ describeEachServer('runner', (server) => {
     assert.equal(report.error, undefined);
     assert.equal(report.server!.database, database);
   });
+
+  test('a drop inside a DO block whose condition does not hold is skipped, not a mismatch', async () => {
+    const url = server().url(await seededDatabase(server()));
+    await sql(url, 'CREATE INDEX idx_lessons_title ON lessons (title)');
+    const guarded = file('guarded-drop.sql', "DO $$ BEGIN IF false THEN DROP INDEX idx_lessons_title; END IF; END $$;");
+    const report = await run(url, [guarded], 'dry-run');
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    assert.deepEqual(report.verification.map((c) => [c.name, c.status]), [['idx_lessons_title', 'skipped']]);
+    const plain = await run(url, [file('drop.sql', 'DROP INDEX idx_lessons_title;')], 'dry-run');
+    assert.deepEqual(plain.verification.map((c) => [c.name, c.status]), [['idx_lessons_title', 'ok']]);
+  });
 });

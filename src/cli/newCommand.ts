@@ -1,0 +1,148 @@
+// `drydock new`: renders a migration from the templates into the project's migration tool layout,
+// optionally checking the target against a database first, and prints the paths it wrote.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { maskSecrets, secretsOf, type ConnectionSettings } from '../core/connection';
+import { openSession } from '../core/session';
+import {
+  TEMPLATE_KINDS, MIGRATION_TOOLS, checkTemplateTarget, detectMigrationTool, isMigrationTool, isTemplateKind,
+  renderTemplate, scanWorkspace, writeRenderedFiles, type GinOperatorClass, type TemplateParams,
+} from '../core/templates';
+
+export const NEW_USAGE = `usage: drydock new <${TEMPLATE_KINDS.join('|')}> --table T [options]
+
+  --columns a,b          indexed / constrained columns (trigger: the timestamp column, default updated_at)
+  --where EXPR           partial index predicate
+  --values a,b,c         CHECK column IN (values)
+  --min N --max N        CHECK column BETWEEN N AND M (either alone: >= / <=); neither: > 0
+  --opclass OPS          GIN operator class: jsonb_path_ops (default) or jsonb_ops
+  --guarded              GIN: only where the column is jsonb; index: only where the table exists
+  --no-concurrently      build indexes inside the migration's transaction
+  --unique-index-only    unique: keep a unique index, do not attach a constraint
+  --function NAME        trigger: call this shared function instead of update_<table>_updated_at()
+  --object-name NAME     name of the index / constraint / trigger instead of the derived one
+  --tool TOOL            ${MIGRATION_TOOLS.join('|')} (default: detected from the project)
+  --dir D                folder for the migration (default: where the project keeps them)
+  --name N               migration name (default: derived, e.g. add_idx_lessons_user_id)
+  --root D               project root (default: the current directory)
+  --db URL               check that the table and columns exist (and a GIN column is jsonb) first
+  --json                 print what was written as JSON
+
+exit codes: 0 written, 1 the database check failed, 2 usage or connection error`;
+
+interface NewIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  cwd(): string;
+}
+
+const EXIT_OK = 0;
+const EXIT_CHECK_FAILED = 1;
+const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+function number(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${value}`);
+  return n;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: {
+      table: { type: 'string' }, columns: { type: 'string' }, where: { type: 'string' }, values: { type: 'string' },
+      min: { type: 'string' }, max: { type: 'string' }, opclass: { type: 'string' }, guarded: { type: 'boolean' },
+      'no-concurrently': { type: 'boolean' }, 'unique-index-only': { type: 'boolean' }, function: { type: 'string' },
+      'object-name': { type: 'string' }, tool: { type: 'string' }, dir: { type: 'string' }, name: { type: 'string' },
+      root: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function paramsFrom(values: ReturnType<typeof parse>['values']): TemplateParams {
+  if (!values.table) throw new UsageError('--table is required');
+  if (values.opclass !== undefined && values.opclass !== 'jsonb_path_ops' && values.opclass !== 'jsonb_ops') {
+    throw new UsageError(`--opclass must be jsonb_path_ops or jsonb_ops, got ${values.opclass}`);
+  }
+  const params: TemplateParams = { table: values.table };
+  const optional: Partial<TemplateParams> = {
+    columns: list(values.columns), where: values.where, values: list(values.values),
+    min: number(values.min, '--min'), max: number(values.max, '--max'),
+    opclass: values.opclass as GinOperatorClass | undefined, guarded: values.guarded,
+    concurrently: values['no-concurrently'] ? false : undefined,
+    asConstraint: values['unique-index-only'] ? false : undefined,
+    functionName: values.function, objectName: values['object-name'],
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) Object.assign(params, { [key]: value });
+  }
+  return params;
+}
+
+async function checkAgainstDatabase(connection: ConnectionSettings, kind: Parameters<typeof checkTemplateTarget>[1], params: TemplateParams): Promise<string[]> {
+  const session = await openSession(connection);
+  try {
+    return await checkTemplateTarget(session, kind, params);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Runs `drydock new …` (argv after "new"); resolves to the exit code. */
+export async function runNewCommand(argv: string[], io: NewIo = process): Promise<number> {
+  let secrets: string[] = [];
+  try {
+    const { values, positionals } = parse(argv);
+    if (values.help) {
+      io.stdout.write(NEW_USAGE + '\n');
+      return EXIT_OK;
+    }
+    const [kind, ...extra] = positionals;
+    if (!kind || !isTemplateKind(kind)) throw new UsageError(`drydock new needs a kind: ${TEMPLATE_KINDS.join(', ')}${kind ? ` (got ${kind})` : ''}`);
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    if (values.tool !== undefined && values.tool !== 'auto' && !isMigrationTool(values.tool)) {
+      throw new UsageError(`--tool must be one of ${MIGRATION_TOOLS.join(', ')}, got ${values.tool}`);
+    }
+    const params = paramsFrom(values);
+    const root = path.resolve(io.cwd(), values.root ?? '.');
+
+    if (values.db) {
+      const connection: ConnectionSettings = { connectionString: values.db };
+      secrets = secretsOf(connection);
+      const problems = await checkAgainstDatabase(connection, kind, params);
+      if (problems.length > 0) {
+        io.stderr.write(`not written: ${problems.join('; ')}\n`);
+        return EXIT_CHECK_FAILED;
+      }
+    }
+
+    const workspace = scanWorkspace(root);
+    const detected = detectMigrationTool(workspace, values.tool as Parameters<typeof detectMigrationTool>[1]);
+    const rendered = renderTemplate(kind, params, detected.tool, {
+      dir: values.dir ?? detected.dir,
+      existingPaths: workspace.map((e) => e.path),
+      project: path.basename(root),
+      ...(values.name ? { name: values.name } : {}),
+    });
+    const written = writeRenderedFiles(root, rendered.files);
+    const shown = written.map((p) => path.relative(io.cwd(), p) || p);
+    if (values.json) {
+      io.stdout.write(JSON.stringify({ tool: detected.tool, evidence: detected.evidence, files: shown, declares: rendered.declares, noTransaction: rendered.noTransaction }, null, 2) + '\n');
+    } else {
+      for (const p of shown) io.stdout.write(p + '\n');
+    }
+    return EXIT_OK;
+  } catch (err) {
+    const known = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || err instanceof Error;
+    io.stderr.write(`drydock new: ${maskSecrets(known ? (err as Error).message : String(err), secrets)}\n`);
+    if (err instanceof UsageError) io.stderr.write('run drydock new --help for usage\n');
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,197 @@
+// The five kinds of migration the templates write, as data: what each needs, how it names what it
+// creates, and the values its template text (templates/<kind>.*.sql) is filled with.
+import {
+  deriveName, parseTableName, quoteIdent, quoteLiteral, tableSql, type TableName,
+} from './sqlText';
+import type { TemplateVars } from './templateText';
+
+export const TEMPLATE_KINDS = ['index', 'gin', 'check', 'trigger', 'unique'] as const;
+/** A kind of migration the templates can write. */
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export type GinOperatorClass = 'jsonb_path_ops' | 'jsonb_ops';
+
+/** What the author chose; only `table` is always required. */
+export interface TemplateParams {
+  /** Table name, optionally schema-qualified ("app.lessons"). */
+  table: string;
+  /** Indexed / constrained columns; the trigger's timestamp column (default updated_at). */
+  columns?: readonly string[];
+  /** Predicate of a partial index. */
+  where?: string;
+  /** Build indexes CONCURRENTLY (default true; ignored by guarded GIN). */
+  concurrently?: boolean;
+  /** GIN operator class (default jsonb_path_ops: smaller, serves @> containment). */
+  opclass?: GinOperatorClass;
+  /**
+   * Create the index only when it can be: GIN only where the column really is jsonb, a B-tree index
+   * only where the table exists. Guarded forms are DO blocks, so never CONCURRENTLY.
+   */
+  guarded?: boolean;
+  /** Unique: attach the index as a UNIQUE constraint (default true) or keep a unique index only. */
+  asConstraint?: boolean;
+  /** CHECK as an enumeration: column IN (values). */
+  values?: readonly string[];
+  /** CHECK as a range: column BETWEEN min AND max (either bound alone gives >= / <=). */
+  min?: number;
+  max?: number;
+  /** Overrides the derived index / constraint / trigger name. */
+  objectName?: string;
+  /**
+   * Trigger: a function shared by several tables (created or replaced, never dropped by the down)
+   * instead of the per-table update_<table>_updated_at function.
+   */
+  functionName?: string;
+}
+
+/** An object a rendered migration creates, as verification will look for it. */
+export interface DeclaredObject {
+  kind: 'index' | 'constraint' | 'trigger' | 'function';
+  name: string;
+  table: string;
+}
+
+/** A kind filled in: template values plus what the migration means. */
+export interface KindPlan {
+  vars: TemplateVars;
+  /** The up part cannot run inside a transaction (CONCURRENTLY). */
+  noTransaction: boolean;
+  /** What the up part creates. */
+  declares: DeclaredObject[];
+  /** A short description, used as the default migration name. */
+  defaultName: string;
+}
+
+function requireColumns(kind: TemplateKind, params: TemplateParams, exactlyOne: boolean): string[] {
+  const columns = (params.columns ?? []).map((c) => c.trim()).filter((c) => c !== '');
+  if (columns.length === 0) throw new Error(`${kind} needs at least one column`);
+  if (exactlyOne && columns.length !== 1) throw new Error(`${kind} takes exactly one column, got ${columns.length}`);
+  return columns;
+}
+
+function isNumeric(value: string): boolean {
+  return /^-?\d+(\.\d+)?$/.test(value);
+}
+
+/** The CHECK predicate: enumeration, range, or "> 0" when neither is given. */
+export function checkPredicate(column: string, params: TemplateParams): string {
+  const col = quoteIdent(column);
+  if (params.values && params.values.length > 0) {
+    const numeric = params.values.every(isNumeric);
+    return `${col} IN (${params.values.map((v) => (numeric ? v : quoteLiteral(v))).join(', ')})`;
+  }
+  const { min, max } = params;
+  if (min !== undefined && max !== undefined) {
+    if (min > max) throw new Error(`check range is empty: min ${min} > max ${max}`);
+    return `${col} BETWEEN ${min} AND ${max}`;
+  }
+  if (min !== undefined) return `${col} >= ${min}`;
+  if (max !== undefined) return `${col} <= ${max}`;
+  return `${col} > 0`;
+}
+
+function baseVars(table: TableName, name: string, concurrently: boolean): Record<string, string | boolean> {
+  const qualifiedName = table.schema ? `${quoteIdent(table.schema)}.${quoteIdent(name)}` : quoteIdent(name);
+  return {
+    table: tableSql(table),
+    tableLiteral: quoteLiteral(tableSql(table)),
+    name: quoteIdent(name),
+    nameLiteral: quoteLiteral(name),
+    qualifiedName,
+    qualifiedNameLiteral: quoteLiteral(qualifiedName),
+    concurrently,
+  };
+}
+
+type Planner = (table: TableName, params: TemplateParams) => KindPlan;
+
+const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
+  index(table, params) {
+    const columns = requireColumns('index', params, false);
+    const name = params.objectName ?? deriveName('idx', table.name, columns);
+    const guarded = params.guarded ?? false;
+    const concurrently = !guarded && (params.concurrently ?? true);
+    const where = params.where?.trim() ?? '';
+    return {
+      vars: { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', '), partial: where !== '', where, guarded },
+      noTransaction: concurrently,
+      declares: [{ kind: 'index', name, table: table.name }],
+      defaultName: `add_${name}`,
+    };
+  },
+  gin(table, params) {
+    const [column = ''] = requireColumns('gin', params, true);
+    const name = params.objectName ?? deriveName('idx', table.name, [column]);
+    const guarded = params.guarded ?? false;
+    const concurrently = !guarded && (params.concurrently ?? true);
+    return {
+      vars: {
+        ...baseVars(table, name, concurrently),
+        column: quoteIdent(column),
+        columnLiteral: quoteLiteral(column),
+        opclass: params.opclass ?? 'jsonb_path_ops',
+        guarded,
+      },
+      noTransaction: concurrently,
+      declares: [{ kind: 'index', name, table: table.name }],
+      defaultName: `add_${name}`,
+    };
+  },
+  check(table, params) {
+    const [column = ''] = requireColumns('check', params, true);
+    const name = params.objectName ?? deriveName('chk', table.name, [column]);
+    return {
+      vars: { ...baseVars(table, name, false), column: quoteIdent(column), predicate: checkPredicate(column, params) },
+      noTransaction: false,
+      declares: [{ kind: 'constraint', name, table: table.name }],
+      defaultName: `add_${name}`,
+    };
+  },
+  trigger(table, params) {
+    const column = params.columns?.[0]?.trim() || 'updated_at';
+    const triggerName = params.objectName ?? deriveName('update', table.name, [column]);
+    const ownsFunction = params.functionName === undefined;
+    const functionName = params.functionName ?? triggerName;
+    const functionSql = table.schema && ownsFunction
+      ? `${quoteIdent(table.schema)}.${quoteIdent(functionName)}`
+      : functionName.split('.').map((p) => quoteIdent(p)).join('.');
+    return {
+      vars: {
+        ...baseVars(table, triggerName, false),
+        column: quoteIdent(column),
+        triggerName: quoteIdent(triggerName),
+        triggerNameLiteral: quoteLiteral(triggerName),
+        functionName: functionSql,
+        ownsFunction,
+      },
+      noTransaction: false,
+      declares: [
+        { kind: 'function', name: functionName, table: table.name },
+        { kind: 'trigger', name: triggerName, table: table.name },
+      ],
+      defaultName: `add_${triggerName}_trigger`,
+    };
+  },
+  unique(table, params) {
+    const columns = requireColumns('unique', params, false);
+    const name = params.objectName ?? deriveName('uq', table.name, columns);
+    const concurrently = params.concurrently ?? true;
+    const asConstraint = params.asConstraint ?? true;
+    return {
+      vars: { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', '), asConstraint },
+      noTransaction: concurrently,
+      declares: [{ kind: asConstraint ? 'constraint' : 'index', name, table: table.name }],
+      defaultName: `add_${name}`,
+    };
+  },
+};
+
+/** True for the kinds the templates know. */
+export function isTemplateKind(value: string): value is TemplateKind {
+  return (TEMPLATE_KINDS as readonly string[]).includes(value);
+}
+
+/** The template values and meaning of one kind for the given parameters; throws on missing ones. */
+export function planKind(kind: TemplateKind, params: TemplateParams): KindPlan {
+  return PLANNERS[kind](parseTableName(params.table), params);
+}

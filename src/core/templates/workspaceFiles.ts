@@ -1,0 +1,66 @@
+// The file-system side of "new migration" shared by the CLI and the extension: listing a
+// workspace for tool detection and numbering, and writing rendered files without overwriting.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkspaceEntry } from './detect';
+import { mergeInto, type RenderedFile } from './tools';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', 'target', 'vendor', '.venv', '__pycache__']);
+const READ_TEXT = /\.sql$|(^|\/)(sqitch\.plan|sqitch\.conf|diesel\.toml|flyway\.conf|flyway\.toml)$/;
+const TEXT_BYTES = 4096;
+
+/** Workspace-relative paths (with the start of .sql and tool config files) under `root`. */
+export function scanWorkspace(root: string, maxFiles = 5000): WorkspaceEntry[] {
+  const entries: WorkspaceEntry[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 8 || entries.length >= maxFiles) return;
+    let items: fs.Dirent[];
+    try {
+      items = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const item of items.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, item.name);
+      if (item.isDirectory()) {
+        if (!SKIP_DIRS.has(item.name)) walk(full, depth + 1);
+      } else if (item.isFile() && entries.length < maxFiles) {
+        const rel = path.relative(root, full).split(path.sep).join('/');
+        const entry: WorkspaceEntry = { path: rel };
+        if (READ_TEXT.test(rel)) entry.text = readStart(full);
+        entries.push(entry);
+      }
+    }
+  };
+  walk(root, 0);
+  return entries;
+}
+
+function readStart(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(TEXT_BYTES);
+    const n = fs.readSync(fd, buffer, 0, TEXT_BYTES, 0);
+    return buffer.subarray(0, n).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes rendered files under `root`: new files are created (an existing one is an error, checked
+ * before anything is written), append files are merged into what is there. Returns absolute paths.
+ */
+export function writeRenderedFiles(root: string, files: readonly RenderedFile[]): string[] {
+  const targets = files.map((file) => ({ file, full: path.resolve(root, ...file.path.split('/')) }));
+  for (const { file, full } of targets) {
+    if (!full.startsWith(path.resolve(root) + path.sep)) throw new Error(`${file.path} is outside ${root}`);
+    if (file.mode === 'create' && fs.existsSync(full)) throw new Error(`${file.path} already exists; not overwriting it`);
+  }
+  for (const { file, full } of targets) {
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    const existing = file.mode === 'append' && fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null;
+    fs.writeFileSync(full, mergeInto(file, existing), { flag: file.mode === 'create' ? 'wx' : 'w' });
+  }
+  return targets.map((t) => t.full);
+}

@@ -1,0 +1,1 @@
+DROP INDEX {{#concurrently}}CONCURRENTLY {{/concurrently}}IF EXISTS {{qualifiedName}};

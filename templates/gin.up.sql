@@ -1,0 +1,19 @@
+-- GIN index {{name}} on the jsonb column {{table}}.{{column}} ({{opclass}}).
+{{^guarded}}{{#concurrently}}-- CONCURRENTLY builds it without blocking writes; it cannot run inside a transaction.
+{{/concurrently}}CREATE INDEX {{#concurrently}}CONCURRENTLY {{/concurrently}}IF NOT EXISTS {{name}}
+  ON {{table}} USING gin ({{column}} {{opclass}});{{/guarded}}{{#guarded}}-- Guarded: created only where {{column}} really is jsonb (a DO block cannot build CONCURRENTLY).
+DO $drydock$
+BEGIN
+  IF EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = to_regclass({{tableLiteral}})
+      AND attname = {{columnLiteral}}
+      AND NOT attisdropped
+      AND atttypid = 'jsonb'::regtype
+  ) THEN
+    CREATE INDEX IF NOT EXISTS {{name}} ON {{table}} USING gin ({{column}} {{opclass}});
+  ELSE
+    RAISE NOTICE 'skipped index %: %.% is not a jsonb column', {{nameLiteral}}, {{tableLiteral}}, {{columnLiteral}};
+  END IF;
+END
+$drydock$;{{/guarded}}

@@ -1,0 +1,13 @@
+-- Keeps {{table}}.{{column}} current: {{triggerName}} sets it on every UPDATE.
+CREATE OR REPLACE FUNCTION {{functionName}}() RETURNS trigger
+LANGUAGE plpgsql AS $function$
+BEGIN
+  NEW.{{column}} := now();
+  RETURN NEW;
+END
+$function$;
+
+-- CREATE OR REPLACE TRIGGER (PostgreSQL 14+) makes this statement re-runnable.
+CREATE OR REPLACE TRIGGER {{triggerName}}
+  BEFORE UPDATE ON {{table}}
+  FOR EACH ROW EXECUTE FUNCTION {{functionName}}();

@@ -1,0 +1,16 @@
+-- Unique {{#asConstraint}}constraint{{/asConstraint}}{{^asConstraint}}index{{/asConstraint}} {{name}} on {{table}} ({{columns}}){{#asConstraint}}, built from an index so that the
+-- table is locked only for the moment it takes to attach it{{/asConstraint}}.
+{{#concurrently}}-- CONCURRENTLY builds the index without blocking writes; it cannot run inside a transaction.
+{{/concurrently}}CREATE UNIQUE INDEX {{#concurrently}}CONCURRENTLY {{/concurrently}}IF NOT EXISTS {{name}}
+  ON {{table}} ({{columns}});{{#asConstraint}}
+
+DO $drydock$
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_constraint
+    WHERE conrelid = to_regclass({{tableLiteral}}) AND conname = {{nameLiteral}}
+  ) THEN
+    ALTER TABLE {{table}} ADD CONSTRAINT {{name}} UNIQUE USING INDEX {{name}};
+  END IF;
+END
+$drydock$;{{/asConstraint}}

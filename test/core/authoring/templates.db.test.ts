@@ -1,0 +1,245 @@
+// Acceptance for the templates against a real PostgreSQL holding the example app's schema: for
+// every kind × every tool layout the files dry-run cleanly, apply with every declared object
+// verified, apply again without changing anything, and the down file (where the tool has one)
+// returns the catalog to what it was. Also: the five example migrations of examples/seed-app come
+// out of the templates, i.e. rendering and running them leaves the same catalog as the originals.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Client } from 'pg';
+import type { RunMode, RunReport } from '../../../src/core/report';
+import { runMigrations, type MigrationFile } from '../../../src/core/runner';
+import {
+  MIGRATION_TOOLS, mergeInto, renderMigration, renderTemplate,
+  type MigrationItem, type MigrationTool, type RenderResult,
+} from '../../../src/core/templates';
+import { serversUnderTest, startPostgres, type PostgresBinaries, type ThrowawayPostgres } from '../../support/throwawayPostgres';
+import { KIND_CASES } from './kindCases';
+
+const root = path.resolve(__dirname, '..', '..', '..', '..');
+const seedDir = path.join(root, 'examples', 'seed-app');
+const NOW = new Date('2026-11-25T14:00:00Z');
+
+async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Indexes, constraints, triggers and functions of the public schema, as definitions. */
+function catalog(url: string): Promise<string[]> {
+  return withClient(url, async (c) => (await c.query<{ line: string }>(`
+    SELECT 'index ' || c.relname || ': ' || pg_get_indexdef(i.indexrelid) || ' valid=' || i.indisvalid AS line
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) || ' validated=' || convalidated
+      FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT 'trigger ' || tgname || ': ' || pg_get_triggerdef(oid) || ' enabled=' || tgenabled::text
+      FROM pg_trigger WHERE NOT tgisinternal
+    UNION ALL
+    SELECT 'function ' || proname || '(' || pg_get_function_identity_arguments(oid) || ') returns ' || prorettype::regtype
+      FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+    ORDER BY 1`)).rows.map((r) => r.line));
+}
+
+async function run(url: string, files: MigrationFile[], mode: RunMode): Promise<RunReport> {
+  return runMigrations(files, { mode, connection: { connectionString: url } });
+}
+
+function describeFailure(report: RunReport): string {
+  return JSON.stringify({ outcome: report.outcome, error: report.error, diagnostics: report.diagnostics, failed: report.statements.filter((s) => s.status === 'failed') }, null, 2);
+}
+
+/** The files Drydock (and the tool) would run forward. */
+function upFiles(r: RenderResult): MigrationFile[] {
+  return r.files.filter((f) => f.role === 'migration' || f.role === 'up').map((f) => ({ path: f.path, text: mergeInto(f, null) }));
+}
+
+/**
+ * The down part as a file the runner runs forward: a down file as it is, or a dbmate/goose down
+ * section turned into that tool's up section (keeping its no-transaction directive).
+ */
+function downFile(r: RenderResult): MigrationFile | null {
+  const file = r.files.find((f) => f.role === 'down');
+  if (file) return { path: file.path, text: file.text };
+  const single = r.files[0];
+  if (!single || !r.hasDown) return null;
+  if (r.tool === 'dbmate') {
+    const down = single.text.slice(single.text.indexOf('-- migrate:down'));
+    return { path: single.path, text: down.replace('-- migrate:down', '-- migrate:up') };
+  }
+  if (r.tool === 'goose') {
+    const header = single.text.startsWith('-- +goose NO TRANSACTION') ? '-- +goose NO TRANSACTION\n' : '';
+    const down = single.text.slice(single.text.indexOf('-- +goose Down'));
+    return { path: single.path, text: header + down.replace('-- +goose Down', '-- +goose Up') };
+  }
+  throw new Error(`no down part found for ${r.tool}`);
+}
+
+interface Cluster {
+  pg: ThrowawayPostgres;
+  /** Database with the example schema as shipped. */
+  seed: string;
+  /** The other deployment: conversation_interactions exists and conversation_context is jsonb. */
+  variant: string;
+}
+
+async function startCluster(server?: PostgresBinaries): Promise<Cluster> {
+  const cluster = await startPostgres(server);
+  const schema = fs.readFileSync(path.join(seedDir, 'schema.sql'), 'utf8');
+  const seed = await cluster.createDatabase();
+  const variant = await cluster.createDatabase();
+  for (const [db, extra] of [[seed, ''], [variant, `
+    CREATE TABLE conversation_interactions (id bigserial PRIMARY KEY, session_id bigint NOT NULL REFERENCES conversation_sessions (id));
+    ALTER TABLE conversation_sessions ALTER COLUMN conversation_context TYPE jsonb USING conversation_context::jsonb;`]] as const) {
+    const client = new Client({ connectionString: cluster.url(db) });
+    await client.connect();
+    await client.query(schema + extra);
+    await client.end();
+  }
+  return { pg: cluster, seed, variant };
+}
+
+describe('every kind × every tool on the example schema', () => {
+  let pg: ThrowawayPostgres;
+  let seedTemplate: string;
+  before(async () => {
+    ({ pg, seed: seedTemplate } = await startCluster());
+  });
+  after(async () => {
+    await pg?.stop();
+  });
+
+  for (const { kind, label, params, creates = true, setup } of KIND_CASES) {
+    for (const tool of MIGRATION_TOOLS) {
+      test(`${kind} (${label}) as ${tool}: dry-run clean, verified, re-runnable, down restores the catalog`, async () => {
+        const r = renderTemplate(kind, params, tool, { now: NOW });
+        const db = pg.url(await pg.createDatabase(seedTemplate));
+        if (setup) await withClient(db, (c) => c.query(setup));
+        const before = await catalog(db);
+        const files = upFiles(r);
+
+        const dry = await run(db, files, 'dry-run');
+        assert.equal(dry.outcome, 'succeeded', describeFailure(dry));
+        assert.equal(dry.committed, false);
+        assert.deepEqual(dry.diagnostics.filter((d) => d.severity === 'error'), []);
+        assert.deepEqual(await catalog(db), before, 'a dry-run changed the catalog');
+
+        const applied = await run(db, files, 'apply');
+        assert.equal(applied.outcome, 'succeeded', describeFailure(applied));
+        assert.equal(applied.committed, true);
+        const afterApply = await catalog(db);
+        for (const object of r.declares) {
+          const check = applied.verification.find((v) => v.name === object.name && v.kind === object.kind);
+          assert.ok(check, `${object.kind} ${object.name} was not verified: ${JSON.stringify(applied.verification)}`);
+          if (creates) assert.equal(check.status, 'ok', `${object.kind} ${object.name}: ${check.status} ${check.detail}`);
+          assert.equal(afterApply.some((line) => line.startsWith(`${object.kind} ${object.name}`)), creates, `${object.kind} ${object.name} in the catalog`);
+        }
+        if (creates) assert.notDeepEqual(afterApply, before);
+
+        const again = await run(db, files, 'apply');
+        assert.equal(again.outcome, 'succeeded', `second apply: ${describeFailure(again)}`);
+        assert.deepEqual(await catalog(db), afterApply, 'applying twice changed the catalog');
+
+        if (tool === 'sqitch' && creates) {
+          await withClient(db, (c) => c.query(r.verifySql));
+        }
+        const down = downFile(r);
+        assert.equal(down !== null, r.hasDown);
+        if (down) {
+          const reverted = await run(db, [down], 'apply');
+          assert.equal(reverted.outcome, 'succeeded', `down: ${describeFailure(reverted)}`);
+          assert.deepEqual(await catalog(db), before, 'the down did not restore the catalog');
+          if (tool === 'sqitch' && creates) {
+            await assert.rejects(withClient(db, (c) => c.query(r.verifySql)), /division by zero/);
+          }
+        }
+      });
+    }
+  }
+});
+
+/** The five example migrations as template items. */
+const SEED_MIGRATIONS: { name: string; items: MigrationItem[] }[] = [
+  { name: 'add missing indexes', items: [
+    { kind: 'index', params: { table: 'conversation_messages', columns: ['session_id'], concurrently: false } },
+    { kind: 'index', params: { table: 'lesson_sessions', columns: ['user_id', 'lesson_id'], concurrently: false } },
+    { kind: 'index', params: { table: 'conversation_sessions', columns: ['user_id'], where: "status = 'active'", concurrently: false, objectName: 'idx_conversation_sessions_active_user_id' } },
+    { kind: 'index', params: { table: 'conversation_interactions', columns: ['session_id'], guarded: true } },
+  ] },
+  { name: 'add jsonb gin indexes', items: [
+    { kind: 'gin', params: { table: 'user_profiles', columns: ['learning_goals'], opclass: 'jsonb_ops', concurrently: false } },
+    { kind: 'gin', params: { table: 'learning_paths', columns: ['path_data'], opclass: 'jsonb_path_ops', concurrently: false } },
+    { kind: 'gin', params: { table: 'lesson_versions', columns: ['lesson_plan'], opclass: 'jsonb_ops', concurrently: false } },
+    { kind: 'gin', params: { table: 'conversation_sessions', columns: ['conversation_context'], opclass: 'jsonb_ops', guarded: true } },
+  ] },
+  { name: 'add check constraints', items: [
+    { kind: 'check', params: { table: 'lessons', columns: ['status'], values: ['draft', 'published', 'archived'] } },
+    { kind: 'check', params: { table: 'user_profiles', columns: ['role'], values: ['learner', 'teacher', 'admin'] } },
+    { kind: 'check', params: { table: 'conversation_sessions', columns: ['session_type'], values: ['practice', 'lesson', 'free_talk'] } },
+    { kind: 'check', params: { table: 'conversation_messages', columns: ['message_order'] } },
+    { kind: 'check', params: { table: 'user_profiles', columns: ['proficiency_level'], min: 1, max: 5 } },
+    { kind: 'check', params: { table: 'lessons', columns: ['difficulty_level'], min: 1, max: 5 } },
+  ] },
+  { name: 'add updated_at triggers', items: ['user_profiles', 'lessons', 'learning_paths', 'conversation_sessions'].map((table) => (
+    { kind: 'trigger' as const, params: { table, functionName: 'update_updated_at_column' } })) },
+  { name: 'add unique message order', items: [
+    { kind: 'unique', params: { table: 'conversation_messages', columns: ['session_id', 'message_order'], asConstraint: false, concurrently: false } },
+  ] },
+];
+
+describe('the example migrations come out of the templates', () => {
+  const originals = () => fs.readdirSync(path.join(seedDir, 'migrations')).filter((f) => f.endsWith('.sql')).sort()
+    .map((f) => ({ path: `migrations/${f}`, text: fs.readFileSync(path.join(seedDir, 'migrations', f), 'utf8') }));
+
+  test('there are five example migrations, one per rendered migration', () => {
+    assert.equal(originals().length, SEED_MIGRATIONS.length);
+  });
+
+  for (const server of serversUnderTest()) {
+    describe(`on ${server.label}`, () => {
+      let cluster: Cluster;
+      before(async () => {
+        cluster = await startCluster(server);
+      });
+      after(async () => {
+        await cluster?.pg.stop();
+      });
+      for (const tool of ['plain', 'goose'] as MigrationTool[]) {
+        for (const variant of ['as shipped', 'with conversation_interactions and jsonb context'] as const) {
+          test(`rendered as ${tool} (${variant}): same catalog as the examples, every step verified`, async () => {
+            const template = variant === 'as shipped' ? cluster.seed : cluster.variant;
+            const expectedDb = cluster.pg.url(await cluster.pg.createDatabase(template));
+            for (const file of originals()) {
+              const report = await run(expectedDb, [file], 'apply');
+              assert.equal(report.outcome, 'succeeded', `${file.path}: ${describeFailure(report)}`);
+            }
+            const renderedDb = cluster.pg.url(await cluster.pg.createDatabase(template));
+            const existingPaths: string[] = [];
+            for (const { name, items } of SEED_MIGRATIONS) {
+              const r = renderMigration(items, tool, { name, now: NOW, existingPaths });
+              existingPaths.push(...r.files.map((f) => f.path));
+              const report = await run(renderedDb, upFiles(r), 'apply');
+              assert.equal(report.outcome, 'succeeded', `${name}: ${describeFailure(report)}`);
+              const notOk = report.verification.filter((v) => v.status !== 'ok' && v.status !== 'skipped');
+              assert.deepEqual(notOk, [], `${name}: verification`);
+            }
+            const expected = await catalog(expectedDb);
+            assert.ok(expected.length > 20, 'the examples created objects');
+            assert.deepEqual(await catalog(renderedDb), expected);
+            if (variant !== 'as shipped') {
+              assert.ok(expected.some((l) => l.startsWith('index idx_conversation_sessions_conversation_context')));
+              assert.ok(expected.some((l) => l.startsWith('index idx_conversation_interactions_session_id')));
+            }
+          });
+        }
+      }
+    });
+  }
+});

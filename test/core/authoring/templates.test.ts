@@ -1,0 +1,200 @@
+// renderTemplate for every kind × every tool: the files land where the tool expects them, carry
+// its directives, parse with Drydock's parser (the real PostgreSQL parser) without errors, and
+// declare the objects they promise. Database-backed checks live in templates.db.test.ts.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { loadParser, parseMigrationSync } from '../../../src/core/parser';
+import {
+  MIGRATION_TOOLS, TEMPLATE_KINDS, detectMigrationTool, mergeInto, renderTemplate,
+  type MigrationTool, type TemplateKind, type TemplateParams,
+} from '../../../src/core/templates';
+import { KIND_CASES } from './kindCases';
+
+const NOW = new Date('2026-11-25T13:45:09Z');
+
+
+const SQL_ROLES = new Set(['migration', 'up', 'down', 'verify']);
+
+before(() => loadParser());
+
+describe('renderTemplate: every kind × every tool', () => {
+  for (const { kind, label, params } of KIND_CASES) {
+    for (const tool of MIGRATION_TOOLS) {
+      test(`${kind} (${label}) as ${tool}: files parse without errors and declare ${kind} objects`, () => {
+        const r = renderTemplate(kind, params, tool, { now: NOW });
+        assert.ok(r.files.length > 0);
+        for (const file of r.files.filter((f) => SQL_ROLES.has(f.role))) {
+          const parsed = parseMigrationSync(file.path, mergeInto(file, null));
+          const problems = parsed.diagnostics.filter((d) => d.severity !== 'info');
+          assert.deepEqual(problems.map((d) => `${d.code}: ${d.message}`), [], `${file.path}:\n${file.text}`);
+          assert.ok(parsed.statements.length > 0, `${file.path} has no statements`);
+          if (file.role !== 'verify') assert.equal(parsed.noTransaction !== null, r.noTransaction, `${file.path}: no-transaction directive`);
+          if (file.role === 'migration' || file.role === 'up') {
+            const declared = parsed.statements.flatMap((s) => s.effects)
+              .flatMap((e) => (e.action === 'declare' ? [e.declaration.name] : []));
+            for (const object of r.declares) assert.ok(declared.includes(object.name), `${file.path} does not declare ${object.name}`);
+          }
+        }
+        for (const sql of [r.upSql, r.downSql, r.verifySql]) {
+          const parsed = parseMigrationSync('part.sql', r.noTransaction ? `-- drydock:no-transaction\n${sql}` : sql);
+          assert.equal(parsed.runnable, true, sql);
+        }
+      });
+    }
+  }
+});
+
+describe('tool layouts', () => {
+  const gin: [TemplateKind, TemplateParams] = ['gin', { table: 'user_profiles', columns: ['learning_goals'] }];
+  const paths = (tool: MigrationTool, existingPaths: string[] = []) =>
+    renderTemplate(...gin, tool, { now: NOW, name: 'Index learning goals', existingPaths }).files.map((f) => `${f.role}:${f.path}`);
+
+  test('each tool names and places files its own way', () => {
+    assert.deepEqual(paths('plain'), ['migration:migrations/001_index_learning_goals.sql']);
+    assert.deepEqual(paths('dbmate'), ['migration:db/migrations/20261125134509_index_learning_goals.sql']);
+    assert.deepEqual(paths('goose'), ['migration:migrations/20261125134509_index_learning_goals.sql']);
+    assert.deepEqual(paths('sqitch'), [
+      'up:deploy/index_learning_goals.sql', 'down:revert/index_learning_goals.sql',
+      'verify:verify/index_learning_goals.sql', 'plan:sqitch.plan',
+    ]);
+    assert.deepEqual(paths('flyway'), [
+      'up:db/migration/V1__index_learning_goals.sql', 'down:db/migration/U1__index_learning_goals.sql',
+      'config:db/migration/V1__index_learning_goals.sql.conf', 'config:db/migration/U1__index_learning_goals.sql.conf',
+    ]);
+    assert.deepEqual(paths('graphile'), ['migration:migrations/current.sql']);
+    assert.deepEqual(paths('diesel'), [
+      'up:migrations/2026-11-25-134509_index_learning_goals/up.sql',
+      'down:migrations/2026-11-25-134509_index_learning_goals/down.sql',
+      'config:migrations/2026-11-25-134509_index_learning_goals/metadata.toml',
+    ]);
+  });
+
+  test('numbered tools continue after the existing files, keeping their width', () => {
+    assert.deepEqual(paths('plain', ['migrations/0009_a.sql', 'migrations/0010_b.sql', 'other/0099_x.sql']),
+      ['migration:migrations/0011_index_learning_goals.sql']);
+    assert.deepEqual(paths('flyway', ['db/migration/V7__a.sql', 'db/migration/V12_1__b.sql']).slice(0, 1),
+      ['up:db/migration/V13__index_learning_goals.sql']);
+    assert.deepEqual(paths('goose', ['migrations/00004_a.sql']), ['migration:migrations/00005_index_learning_goals.sql']);
+  });
+
+  test('directives: dbmate sections and transaction:false, goose NO TRANSACTION and StatementBegin/End', () => {
+    const dbmate = renderTemplate(...gin, 'dbmate', { now: NOW }).files[0]?.text ?? '';
+    assert.match(dbmate, /^-- migrate:up transaction:false\n[\s\S]*CREATE INDEX CONCURRENTLY[\s\S]*\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY/);
+    const goose = renderTemplate('trigger', { table: 'lessons' }, 'goose', { now: NOW }).files[0]?.text ?? '';
+    assert.doesNotMatch(goose, /NO TRANSACTION/);
+    assert.match(goose, /^-- \+goose Up\n-- \+goose StatementBegin\n[\s\S]*CREATE OR REPLACE FUNCTION[\s\S]*\$function\$;\n-- \+goose StatementEnd\n\n[\s\S]*CREATE OR REPLACE TRIGGER(?![\s\S]*StatementBegin[\s\S]*-- \+goose Down)/);
+    const gooseGin = renderTemplate(...gin, 'goose', { now: NOW }).files[0]?.text ?? '';
+    assert.match(gooseGin, /^-- \+goose NO TRANSACTION\n-- \+goose Up\n/);
+  });
+
+  test('flyway and diesel get their no-transaction settings; sqitch gets a plan line', () => {
+    const flyway = renderTemplate(...gin, 'flyway', { now: NOW }).files.find((f) => f.role === 'config');
+    assert.equal(flyway?.text, 'executeInTransaction=false\n');
+    const diesel = renderTemplate(...gin, 'diesel', { now: NOW }).files.find((f) => f.role === 'config');
+    assert.equal(diesel?.text, 'run_in_transaction = false\n');
+    assert.equal(renderTemplate('check', { table: 'lessons', columns: ['duration_minutes'] }, 'diesel', { now: NOW }).files.length, 2);
+    const plan = renderTemplate(...gin, 'sqitch', { now: NOW, planner: 'Ada <ada@example.org>' }).files.find((f) => f.role === 'plan');
+    assert.equal(plan?.text, 'add_idx_user_profiles_learning_goals 2026-11-25T13:45:09Z Ada <ada@example.org> # add idx user profiles learning goals\n');
+    assert.equal(mergeInto(plan!, null), `%syntax-version=1.0.0\n%project=app\n\n${plan?.text}`);
+    assert.equal(mergeInto(plan!, '%syntax-version=1.0.0\n%project=app\n\nfirst 2026-01-01T00:00:00Z A <a@b> # x'),
+      `%syntax-version=1.0.0\n%project=app\n\nfirst 2026-01-01T00:00:00Z A <a@b> # x\n${plan?.text}`);
+  });
+
+  test('graphile: appended to current.sql, with --! no-transaction moved to the top when needed', () => {
+    const file = renderTemplate(...gin, 'graphile', { now: NOW }).files[0]!;
+    const merged = mergeInto(file, 'CREATE TABLE t (id int);\n');
+    assert.ok(merged.startsWith('--! no-transaction\nCREATE TABLE t (id int);\n\n-- GIN index'));
+    assert.equal(mergeInto(file, merged).match(/--! no-transaction/g)?.length, 1);
+    const check = renderTemplate('check', { table: 'lessons', columns: ['duration_minutes'] }, 'graphile', { now: NOW }).files[0]!;
+    assert.ok(mergeInto(check, 'SELECT 1;\n').startsWith('SELECT 1;\n\n-- CHECK'));
+  });
+
+  test('tools without downs say so; the others carry the down SQL', () => {
+    for (const tool of MIGRATION_TOOLS) {
+      const r = renderTemplate(...gin, tool, { now: NOW });
+      const hasDownFile = r.files.some((f) => f.role === 'down') || r.files.some((f) => /migrate:down|\+goose Down/.test(f.text));
+      assert.equal(hasDownFile, r.hasDown, tool);
+    }
+  });
+});
+
+describe('names and parameters', () => {
+  test('names follow idx_/uq_/chk_/update_<table>_updated_at and quote what needs quoting', () => {
+    const r = renderTemplate('index', { table: 'app."Order Items"', columns: ['order', 'createdAt'] }, 'plain', { now: NOW });
+    assert.equal(r.declares[0]?.name, 'idx_order_items_order_createdat');
+    assert.match(r.upSql, /ON app\."Order Items" \("order", "createdAt"\)/);
+    assert.match(r.downSql, /DROP INDEX CONCURRENTLY IF EXISTS app\.idx_order_items_order_createdat;/);
+    assert.equal(renderTemplate('trigger', { table: 'lessons' }, 'plain').declares.map((d) => d.name).join(), 'update_lessons_updated_at,update_lessons_updated_at');
+    assert.equal(renderTemplate('check', { table: 'lessons', columns: ['rating'] }, 'plain').declares[0]?.name, 'chk_lessons_rating');
+    assert.equal(renderTemplate('unique', { table: 'lessons', columns: ['user_id', 'slug'] }, 'plain').declares[0]?.name, 'uq_lessons_user_id_slug');
+  });
+
+  test('derived names are cut to PostgreSQL\'s 63-byte limit', () => {
+    const r = renderTemplate('index', { table: 'a'.repeat(40), columns: ['b'.repeat(40)] }, 'plain');
+    assert.equal(r.declares[0]?.name.length, 63);
+  });
+
+  test('CHECK predicates: enumeration (quoted or numeric), range, one bound, > 0', () => {
+    const up = (params: Partial<TemplateParams>) => renderTemplate('check', { table: 't', columns: ['c'], ...params }, 'plain').upSql;
+    assert.match(up({ values: ['a', "it's"] }), /CHECK \(c IN \('a', 'it''s'\)\) NOT VALID/);
+    assert.match(up({ values: ['1', '2'] }), /CHECK \(c IN \(1, 2\)\)/);
+    assert.match(up({ min: 1, max: 5 }), /CHECK \(c BETWEEN 1 AND 5\)/);
+    assert.match(up({ min: 0 }), /CHECK \(c >= 0\)/);
+    assert.match(up({}), /CHECK \(c > 0\)/);
+    assert.match(up({}), /VALIDATE CONSTRAINT chk_t_c;/);
+  });
+
+  test('a shared trigger function is called but never dropped by the down', () => {
+    const r = renderTemplate('trigger', { table: 'lessons', functionName: 'set_updated_at' }, 'plain');
+    assert.match(r.upSql, /EXECUTE FUNCTION set_updated_at\(\)/);
+    assert.doesNotMatch(r.downSql, /DROP FUNCTION/);
+    assert.match(renderTemplate('trigger', { table: 'lessons' }, 'plain').downSql, /DROP FUNCTION IF EXISTS update_lessons_updated_at\(\);/);
+  });
+
+  test('missing or contradictory parameters are refused with a message', () => {
+    assert.throws(() => renderTemplate('index', { table: 't' }, 'plain'), /at least one column/);
+    assert.throws(() => renderTemplate('gin', { table: 't', columns: ['a', 'b'] }, 'plain'), /exactly one column/);
+    assert.throws(() => renderTemplate('check', { table: 't', columns: ['c'], min: 5, max: 1 }, 'plain'), /range is empty/);
+    for (const table of ['a.b.c', 'Order Items', 'app.', '']) {
+      assert.throws(() => renderTemplate('index', { table, columns: ['x'] }, 'plain'), /not a table name/, table);
+    }
+    assert.throws(() => renderTemplate('index', { table: 't', columns: ['x'] }, 'plain', { name: '!!!' }), /no letters or digits/);
+  });
+
+  test('every kind has up, down and verify templates', () => {
+    for (const kind of TEMPLATE_KINDS) {
+      const r = renderTemplate(kind, { table: 't', columns: ['c'] }, 'sqitch');
+      assert.deepEqual(r.files.map((f) => f.role), ['up', 'down', 'verify', 'plan']);
+    }
+  });
+});
+
+describe('detectMigrationTool', () => {
+  const cases: [string, { path: string; text?: string }[], MigrationTool, string][] = [
+    ['sqitch.plan', [{ path: 'db/sqitch.plan' }, { path: 'db/deploy/a.sql' }], 'sqitch', 'db'],
+    ['dbmate sections', [{ path: 'db/migrations/20240101000000_a.sql', text: '-- migrate:up\nSELECT 1;\n-- migrate:down\n' }], 'dbmate', 'db/migrations'],
+    ['goose annotations', [{ path: 'sql/00001_a.sql', text: '-- +goose Up\nSELECT 1;' }], 'goose', 'sql'],
+    ['flyway V files', [{ path: 'src/main/resources/db/migration/V1__init.sql' }], 'flyway', 'src/main/resources/db/migration'],
+    ['graphile .gmrc', [{ path: '.gmrc' }, { path: 'migrations/current.sql' }, { path: 'migrations/committed/000001.sql' }], 'graphile', 'migrations'],
+    ['diesel.toml', [{ path: 'diesel.toml' }, { path: 'migrations/2024-01-01-000000_create/up.sql' }], 'diesel', 'migrations'],
+    ['numbered files', [{ path: 'schema/001_init.sql' }, { path: 'schema/002_more.sql' }], 'plain', 'schema'],
+    ['nothing', [{ path: 'README.md' }], 'plain', 'migrations'],
+  ];
+  for (const [label, entries, tool, dir] of cases) {
+    test(`${label} → ${tool} in ${dir}`, () => {
+      const detected = detectMigrationTool(entries);
+      assert.equal(detected.tool, tool);
+      assert.equal(detected.dir, dir);
+      assert.ok(detected.evidence.length > 0);
+    });
+  }
+
+  test('goose annotations outweigh numbered file names; a setting overrides detection', () => {
+    const entries = [{ path: 'db/001_a.sql', text: '-- +goose Up\n' }, { path: 'db/002_b.sql', text: '-- +goose Up\n' }];
+    assert.equal(detectMigrationTool(entries).tool, 'goose');
+    const forced = detectMigrationTool(entries, 'dbmate');
+    assert.equal(forced.tool, 'dbmate');
+    assert.deepEqual(forced.evidence, ['set to dbmate']);
+    assert.equal(detectMigrationTool(entries, 'auto').tool, 'goose');
+  });
+});
