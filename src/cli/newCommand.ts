@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { maskSecrets, secretsOf, type ConnectionSettings } from '../core/connection';
+import { loadParser } from '../core/parser';
 import { openSession } from '../core/session';
 import {
   TEMPLATE_KINDS, MIGRATION_TOOLS, checkTemplateTarget, detectMigrationTool, isMigrationTool, isTemplateKind,
@@ -123,6 +124,7 @@ export async function runNewCommand(argv: string[], io: NewIo = process): Promis
       }
     }
 
+    await loadParser(); // rendering splits statements with the real parser
     const workspace = scanWorkspace(root);
     const detected = detectMigrationTool(workspace, values.tool as Parameters<typeof detectMigrationTool>[1]);
     const rendered = renderTemplate(kind, params, detected.tool, {

@@ -180,6 +180,26 @@ function checkStatements(statements: ParsedStatement[], sink: DiagnosticSink, no
   }
 }
 
+/**
+ * Splits SQL text into its statements with the real parser (after `loadParser()`): each chunk runs
+ * from the end of the previous statement (so comments before a statement stay with it) to its
+ * terminating semicolon. Throws on a syntax error.
+ */
+export function splitStatements(sql: string): { sql: string; node: Node }[] {
+  const toUtf16 = new OffsetConverter(sql, 'byte');
+  const chunks: { sql: string; node: Node }[] = [];
+  let previousEnd = 0;
+  for (const raw of parseSql(sql).stmts ?? []) {
+    if (!raw.stmt) continue;
+    const byteStart = raw.stmt_location ?? 0;
+    let end = raw.stmt_len ? toUtf16.toUtf16(byteStart + raw.stmt_len) : sql.length;
+    if (sql[end] === ';') end += 1;
+    chunks.push({ sql: sql.slice(previousEnd, end).trim(), node: raw.stmt });
+    previousEnd = end;
+  }
+  return chunks;
+}
+
 /** Parses a migration file (after `loadParser()` has resolved). */
 export function parseMigrationSync(file: string, text: string): ParsedFile {
   const lines = new LineIndex(text);

@@ -1,20 +1,20 @@
 // Quoting names and values into SQL that Drydock writes itself (fix queries, catalog lookups).
-import { scanSql } from './pgParser';
 
-const UNRESERVED = 1;
-
-function isKeywordNeedingQuotes(name: string): boolean {
-  try {
-    const token = scanSql(name)[0];
-    return token !== undefined && token.keywordKind > UNRESERVED;
-  } catch {
-    return true;
-  }
-}
+// PostgreSQL's reserved and type/function-name keywords (Appendix C): as a table, column or index
+// name they must be quoted. Column-name keywords (int, time, values, …) may stand bare there.
+const KEYWORDS_NEEDING_QUOTES = new Set(`
+all analyse analyze and any array as asc asymmetric both case cast check collate column constraint
+create current_catalog current_date current_role current_time current_timestamp current_user default
+deferrable desc distinct do else end except false fetch for foreign from grant group having in
+initially intersect into lateral leading limit localtime localtimestamp not null offset on only or
+order placing primary references returning select session_user some symmetric system_user table then
+to trailing true union unique user using variadic when where window with
+authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull
+join left like natural notnull outer overlaps right similar tablesample verbose`.trim().split(/\s+/));
 
 /** An identifier as SQL: bare when PostgreSQL would read it back unchanged, else double-quoted. */
 export function quoteIdent(name: string): string {
-  if (/^[a-z_][a-z0-9_$]*$/.test(name) && !isKeywordNeedingQuotes(name)) return name;
+  if (/^[a-z_][a-z0-9_$]*$/.test(name) && !KEYWORDS_NEEDING_QUOTES.has(name)) return name;
   return `"${name.replace(/"/g, '""')}"`;
 }
 

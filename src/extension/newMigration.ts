@@ -4,6 +4,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/connection';
+import { loadParser } from '../core/parser';
 import { openSession, type Session } from '../core/session';
 import {
   KIND_QUESTIONS, TEMPLATE_KINDS, MIGRATION_TOOLS, checkTemplateTarget, columnChoices, detectMigrationTool,
@@ -165,6 +166,7 @@ async function newMigration(host: NewMigrationHost, target: vscode.Uri | undefin
       clicked = path.relative(root, picked).split(path.sep).join('/') || '.';
     }
     const dir = migrationDir(detected.tool, detected.dir, clicked);
+    await loadParser(); // rendering splits statements with the real parser
     const rendered = renderTemplate(kind, params, detected.tool, { name, dir, existingPaths: workspace.map((e) => e.path), project: folder.name });
     const written = writeRenderedFiles(root, rendered.files);
     const main = rendered.files.findIndex((f) => f.role === 'migration' || f.role === 'up');

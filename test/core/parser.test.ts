@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { ConstraintDeclaration, IndexDeclaration, TriggerDeclaration } from '../../src/core/declarations';
-import { decodeMigrationText, loadParser, parseMigrationSync, type ParsedFile } from '../../src/core/parser';
+import { decodeMigrationText, loadParser, parseMigrationSync, splitStatements, type ParsedFile } from '../../src/core/parser';
 import { LineIndex, OffsetConverter, codePointToUtf16 } from '../../src/core/text';
 import { exampleMigrations } from '../support/database';
 
@@ -198,5 +198,15 @@ CREATE TRIGGER update_s_updated_at BEFORE INSERT OR UPDATE ON s FOR EACH ROW EXE
     const last = file.statements[count - 1]!;
     assert.deepEqual(last.range.start, { line: count, column: 1 });
     assert.equal(last.sql, statement.trim().replace(/;$/, ''));
+  });
+
+  test('splitStatements keeps comments with the statement they precede and semicolons inside bodies', () => {
+    const chunks = splitStatements("-- first\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;\n\n-- second ☃\nSELECT ';';\nSELECT 3");
+    assert.deepEqual(chunks.map((c) => c.sql), [
+      '-- first\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;',
+      "-- second ☃\nSELECT ';';",
+      'SELECT 3',
+    ]);
+    assert.ok('CreateFunctionStmt' in chunks[0]!.node);
   });
 });

@@ -2,7 +2,8 @@
 // the template text once; the time and the existing files are inputs, so the same call gives the
 // same files.
 import { planKind, type DeclaredObject, type TemplateKind, type TemplateParams } from './kinds';
-import { slugify, splitTopLevelStatements } from './sqlText';
+import { splitStatements } from '../parser';
+import { slugify } from './sqlText';
 import { fillTemplate, templateText, type TemplatePart } from './templateText';
 import { TOOL_LAYOUTS, type MigrationTool, type RenderedFile } from './tools';
 
@@ -56,7 +57,7 @@ function statementKey(statement: string): string {
  * an up (create before use), in its last place for a down (drop after the last user is gone).
  */
 function joinParts(parts: readonly string[], keep: 'first' | 'last'): string {
-  const all = parts.flatMap(splitTopLevelStatements);
+  const all = parts.flatMap((part) => splitStatements(part).map((s) => s.sql));
   const ordered = keep === 'first' ? all : [...all].reverse();
   const seen = new Set<string>();
   const kept = ordered.filter((statement) => {

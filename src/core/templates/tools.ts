@@ -1,6 +1,7 @@
 // Migration tool layouts as data: where each tool keeps its files, how it names a new migration,
 // and how it marks the up and down parts and "run outside a transaction".
-import { hasDollarQuotedBody, splitTopLevelStatements } from './sqlText';
+import type { Node } from '@pgsql/types';
+import { splitStatements } from '../parser';
 
 export const MIGRATION_TOOLS = ['plain', 'dbmate', 'goose', 'sqitch', 'flyway', 'graphile', 'diesel'] as const;
 /** A migration tool whose layout and directives the renderer follows. */
@@ -85,10 +86,15 @@ function nextSequence(versions: readonly string[], minWidth: number): string {
   return String(max + 1).padStart(width, '0');
 }
 
+/** Functions, procedures and DO blocks carry bodies whose semicolons goose would split on. */
+function hasBody(node: Node): boolean {
+  return 'CreateFunctionStmt' in node || 'DoStmt' in node;
+}
+
 /** Goose needs StatementBegin/End around statements whose bodies hold semicolons. */
 function gooseStatements(sql: string): string {
-  return splitTopLevelStatements(sql)
-    .map((s) => (hasDollarQuotedBody(s) ? `-- +goose StatementBegin\n${s}\n-- +goose StatementEnd` : s))
+  return splitStatements(sql)
+    .map((s) => (hasBody(s.node) ? `-- +goose StatementBegin\n${s.sql}\n-- +goose StatementEnd` : s.sql))
     .join('\n\n');
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
-import { splitTopLevelStatements } from '../../../src/core/templates';
+import { loadParser, splitStatements } from '../../../src/core/parser';
 import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 import { expandSnippet } from './snippetExpander';
 
@@ -35,6 +35,7 @@ function statements(sql: string): [string, Record<string, unknown>][] {
 
 before(async () => {
   await pgQuery.loadModule();
+  await loadParser();
 });
 
 describe('snippets', () => {
@@ -134,7 +135,7 @@ describe('snippets against PostgreSQL', () => {
   async function runTwice(prefix: string, values: Record<number, string>): Promise<void> {
     const sql = expandSnippet(snippet(prefix).body, values);
     for (let round = 0; round < 2; round++) {
-      for (const statement of splitTopLevelStatements(sql)) await client.query(statement);
+      for (const statement of splitStatements(sql)) await client.query(statement.sql);
     }
   }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
+import { loadParser } from '../../../src/core/parser';
 import type { RunMode, RunReport } from '../../../src/core/report';
 import { runMigrations, type MigrationFile } from '../../../src/core/runner';
 import {
@@ -105,6 +106,8 @@ async function startCluster(server?: PostgresBinaries): Promise<Cluster> {
   }
   return { pg: cluster, seed, variant };
 }
+
+before(() => loadParser()); // templates are rendered with the real parser's statement splitting
 
 describe('every kind × every tool on the example schema', () => {
   let pg: ThrowawayPostgres;
