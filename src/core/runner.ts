@@ -162,7 +162,9 @@ class Run {
       await this.timeouts('LOCAL');
       const ok = await this.runStatements(true);
       if (ok) await this.verify();
-      if (ok && this.report.outcome === 'succeeded' && this.options.mode === 'apply') await this.commit();
+      // A cancel that lands during verification still stops the commit.
+      if (ok && !this.cancelled && this.report.outcome === 'succeeded' && this.options.mode === 'apply') await this.commit();
+      else if (this.cancelled) this.report.outcome = 'cancelled';
     } catch (err) {
       this.fail(classifyError(err));
     } finally {

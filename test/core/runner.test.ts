@@ -359,4 +359,15 @@ describeEachServer('runner', (server) => {
     const plain = await run(url, [file('drop.sql', 'DROP INDEX idx_lessons_title;')], 'dry-run');
     assert.deepEqual(plain.verification.map((c) => [c.name, c.status]), [['idx_lessons_title', 'ok']]);
   });
+
+  test('a run whose signal is already aborted runs nothing and commits nothing', async () => {
+    const url = server().url(await seededDatabase(server()));
+    const controller = new AbortController();
+    controller.abort();
+    const report = await run(url, [fixture('half-applied.sql')], 'apply', { signal: controller.signal });
+    assert.equal(report.outcome, 'cancelled');
+    assert.equal(report.committed, false);
+    assert.ok(report.statements.every((s) => s.status === 'skipped'));
+    assert.equal(await tableExists(url, 'drydock_probe'), false);
+  });
 });
