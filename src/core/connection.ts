@@ -47,8 +47,24 @@ export function secretsOf(settings: ConnectionSettings): string[] {
   return secrets;
 }
 
-/** "user@host:port/database" for logs and prompts; never includes the password. */
-export function describeConnection(settings: ConnectionSettings): string {
+/** Where a connection goes, as libpq would resolve it (settings, then PG* variables, then defaults). */
+export interface Endpoint {
+  user: string;
+  host: string;
+  port: string;
+  database: string;
+}
+
+function keywordValues(connectionString: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const match of connectionString.matchAll(/(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g)) {
+    values.set(match[1]!.toLowerCase(), match[2]!.replace(/^'|'$/g, ''));
+  }
+  return values;
+}
+
+/** The endpoint of a connection; never includes the password. */
+export function connectionEndpoint(settings: ConnectionSettings): Endpoint {
   let host = settings.host ?? process.env.PGHOST ?? 'localhost';
   let port = String(settings.port ?? process.env.PGPORT ?? 5432);
   let database = settings.database ?? process.env.PGDATABASE;
@@ -56,13 +72,41 @@ export function describeConnection(settings: ConnectionSettings): string {
   if (settings.connectionString) {
     try {
       const url = new URL(settings.connectionString);
-      host = url.hostname || host;
+      host = decodeURIComponent(url.hostname) || host;
       port = url.port || port;
       database = decodeURIComponent(url.pathname.replace(/^\//, '')) || database;
       user = decodeURIComponent(url.username) || user;
     } catch {
-      return maskSecrets(settings.connectionString);
+      const values = keywordValues(settings.connectionString);
+      host = values.get('host') ?? host;
+      port = values.get('port') ?? port;
+      database = values.get('dbname') ?? database;
+      user = values.get('user') ?? user;
     }
   }
-  return `${user}@${host}:${port}/${database ?? user}`;
+  return { user, host, port, database: database ?? user };
+}
+
+/** "user@host:port/database" for logs and prompts; never includes the password. */
+export function describeConnection(settings: ConnectionSettings): string {
+  const { user, host, port, database } = connectionEndpoint(settings);
+  return `${user}@${host}:${port}/${database}`;
+}
+
+/**
+ * The connection string without any password (URL user info, `?password=`, or `password=` in the
+ * key=value form), and the password it carried. Settings files only ever get the former.
+ */
+export function stripPassword(connectionString: string): { connectionString: string; password?: string } {
+  try {
+    const url = new URL(connectionString);
+    const password = url.password ? decodeURIComponent(url.password) : url.searchParams.get('password') ?? undefined;
+    url.password = '';
+    url.searchParams.delete('password');
+    return password ? { connectionString: url.toString(), password } : { connectionString: url.toString() };
+  } catch {
+    const password = keywordValues(connectionString).get('password');
+    const stripped = connectionString.replace(KEYWORD_PASSWORD, '').replace(/\s{2,}/g, ' ').trim();
+    return password ? { connectionString: stripped, password } : { connectionString: stripped };
+  }
 }

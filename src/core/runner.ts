@@ -7,7 +7,7 @@ import { maskSecrets, secretsOf } from './connection';
 import { buildFixQuery, referencedTableNeedingKey } from './fixQueries';
 import { loadParser, parseMigrationSync, type ParsedFile, type ParsedStatement } from './parser';
 import type { Diagnostic, ErrorReport, RunMode, RunReport, StatementReport } from './report';
-import { openSession, type Session } from './session';
+import { openSession, serverIdentity, type ServerIdentity, type Session } from './session';
 import { withDefaults, type DrydockSettings } from './settings';
 import { relationSql } from './sqlNames';
 import { verifyDeclaredObjects } from './verify';
@@ -32,6 +32,11 @@ export interface RunOptions {
   settings?: Partial<DrydockSettings>;
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * The server the caller checked (e.g. a development-database mark). The run verifies it on its
+   * own connection before anything is sent, so a host name that now points elsewhere is refused.
+   */
+  expectedServer?: ServerIdentity;
 }
 
 const SAVEPOINT = 'drydock_statement';
@@ -127,13 +132,26 @@ class Run {
       this.session = await openSession(this.options.connection);
       this.session.onConnectionLost((err) => { this.connectionLost = err; });
       this.report.server = this.session.serverInfo;
-      return true;
+      return await this.checkIdentity();
     } catch (err) {
       this.fail(classifyError(err));
       return false;
     } finally {
       this.report.timings.connectMs = performance.now() - t0;
     }
+  }
+
+  private async checkIdentity(): Promise<boolean> {
+    const expected = this.options.expectedServer;
+    if (!expected) return true;
+    const actual = await serverIdentity(this.session!);
+    if (actual.systemIdentifier === expected.systemIdentifier && actual.database === expected.database) return true;
+    this.report.outcome = 'refused';
+    this.report.error = {
+      ...classifyError({ code: '08004', message: `refused: the connection reaches server ${actual.systemIdentifier} database "${actual.database}", not the expected server ${expected.systemIdentifier} database "${expected.database}"` }),
+      title: 'Not the expected server',
+    };
+    return false;
   }
 
   private async timeouts(scope: 'LOCAL' | 'SESSION'): Promise<void> {

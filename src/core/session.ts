@@ -152,8 +152,14 @@ export async function openSession(settings: ConnectionSettings): Promise<Session
   }
 }
 
+/** A cluster's system identifier plus a database name: what a "dev database" mark is tied to. */
+export interface ServerIdentity {
+  systemIdentifier: string;
+  database: string;
+}
+
 /** The server's identity: stable across host names, so a "dev database" mark cannot be moved. */
-export async function serverIdentity(session: Session): Promise<{ systemIdentifier: string; database: string }> {
+export async function serverIdentity(session: Session): Promise<ServerIdentity> {
   const result = await session.query('SELECT system_identifier::text AS id, current_database() AS db FROM pg_control_system()');
   const row = result.rows[0] ?? {};
   return { systemIdentifier: String(row.id ?? ''), database: String(row.db ?? '') };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { categoryOf, classifyError } from '../../src/core/classify';
-import { maskSecrets, describeConnection } from '../../src/core/connection';
+import { connectionEndpoint, describeConnection, maskSecrets, stripPassword } from '../../src/core/connection';
 import { LineIndex } from '../../src/core/text';
 import { conditionName, knownSqlstates, sqlstateTitle } from '../../src/core/sqlstates';
 
@@ -56,5 +56,17 @@ describe('secrets', () => {
     assert.equal(maskSecrets("host=h password='x y' user=u"), 'host=h password=**** user=u');
     assert.equal(maskSecrets('auth failed for hunter22', ['hunter22']), 'auth failed for ****');
     assert.equal(describeConnection({ connectionString: 'postgresql://app:topsecret@db.internal:6543/main' }), 'app@db.internal:6543/main');
+  });
+
+  test('stripPassword removes a password from URL user info, ?password= and key=value strings', () => {
+    assert.deepEqual(stripPassword('postgres://app:p%40ss@db:5432/main'), { connectionString: 'postgres://app@db:5432/main', password: 'p@ss' });
+    assert.deepEqual(stripPassword('postgresql://app@db/main?sslmode=require&password=qs-secret'), { connectionString: 'postgresql://app@db/main?sslmode=require', password: 'qs-secret' });
+    assert.deepEqual(stripPassword("host=db user=app password='k v' dbname=main"), { connectionString: 'host=db user=app dbname=main', password: 'k v' });
+    assert.deepEqual(stripPassword('postgres://app@db/main'), { connectionString: 'postgres://app@db/main' });
+  });
+
+  test('connectionEndpoint reads URLs and key=value strings without the password', () => {
+    assert.deepEqual(connectionEndpoint({ connectionString: 'postgres://app:pw@db.internal:6543/main' }), { user: 'app', host: 'db.internal', port: '6543', database: 'main' });
+    assert.deepEqual(connectionEndpoint({ connectionString: 'host=db port=6000 user=app password=pw dbname=main' }), { user: 'app', host: 'db', port: '6000', database: 'main' });
   });
 });

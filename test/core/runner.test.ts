@@ -370,4 +370,17 @@ describeEachServer('runner', (server) => {
     assert.ok(report.statements.every((s) => s.status === 'skipped'));
     assert.equal(await tableExists(url, 'drydock_probe'), false);
   });
+
+  test('a run given an expected server refuses a connection that reaches another one, before sending anything', async () => {
+    const url = server().url(await seededDatabase(server()));
+    const [identity] = await sql<{ id: string; db: string }>(url, 'SELECT system_identifier::text AS id, current_database() AS db FROM pg_control_system()');
+    const wrong = await run(url, [fixture('half-applied.sql')], 'apply', { expectedServer: { systemIdentifier: '42', database: identity!.db } });
+    assert.equal(wrong.outcome, 'refused');
+    assert.equal(wrong.committed, false);
+    assert.equal(wrong.error!.title, 'Not the expected server');
+    assert.equal(wrong.statements.length, 0);
+    assert.equal(await tableExists(url, 'drydock_probe'), false);
+    const right = await run(url, [fixture('empty.sql')], 'apply', { expectedServer: { systemIdentifier: identity!.id, database: identity!.db } });
+    assert.equal(right.outcome, 'succeeded', JSON.stringify(right.error));
+  });
 });
