@@ -1,9 +1,10 @@
 // What the connected database says about a template's target: which tables there are, their
 // columns and types, and whether the table / columns a template names exist (and a GIN column is
 // jsonb). Read-only catalog queries through the core Session.
+import { loadParser } from '../pgParser';
 import type { Session } from '../session';
 import { planKind, type TemplateKind, type TemplateParams } from './kinds';
-import { parseTableName, tableSql } from './sqlText';
+import { parseTableName, relationSql } from './sqlText';
 
 /** A table the author can pick. */
 export interface CatalogTable {
@@ -15,6 +16,11 @@ export interface CatalogTable {
 export interface CatalogColumn {
   name: string;
   type: string;
+}
+
+function tableSqlOf(text: string): string {
+  const table = parseTableName(text);
+  return relationSql(table.schema, table.name);
 }
 
 /** Tables and partitioned tables outside the system schemas, schema then name. */
@@ -29,11 +35,12 @@ export async function listTables(session: Session): Promise<CatalogTable[]> {
 
 /** The table's columns in order; empty when the table does not exist. */
 export async function listColumns(session: Session, table: string): Promise<CatalogColumn[]> {
+  await loadParser(); // the table name is read with the real parser
   const result = await session.query(`
     SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
     FROM pg_attribute a
     WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
-    ORDER BY a.attnum`, [tableSql(parseTableName(table))]);
+    ORDER BY a.attnum`, [tableSqlOf(table)]);
   return result.rows.map((r) => ({ name: String(r.name), type: String(r.type) }));
 }
 
@@ -48,8 +55,9 @@ function targetColumns(kind: TemplateKind, params: TemplateParams): string[] {
  * column, a GIN column that is not jsonb. Empty when the target is fine. Throws on bad params.
  */
 export async function checkTemplateTarget(session: Session, kind: TemplateKind, params: TemplateParams): Promise<string[]> {
+  await loadParser(); // names and expressions are checked with the real parser
   planKind(kind, params); // parameter errors first, with their own messages
-  const table = tableSql(parseTableName(params.table));
+  const table = tableSqlOf(params.table);
   const columns = await listColumns(session, params.table);
   if (columns.length === 0) {
     const exists = await session.query('SELECT to_regclass($1) IS NOT NULL AS found', [table]);

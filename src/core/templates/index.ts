@@ -3,7 +3,7 @@ export * from './kinds';
 export * from './tools';
 export * from './detect';
 export * from './render';
-export { deriveName, parseTableName, quoteIdent, quoteLiteral } from './sqlText';
+export { deriveName, parseTableName, quoteIdent, quoteLiteral, relationSql } from './sqlText';
 export * from './catalog';
 export * from './workspaceFiles';
 export * from './questions';

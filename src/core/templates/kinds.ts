@@ -1,7 +1,7 @@
 // The five kinds of migration the templates write, as data: what each needs, how it names what it
 // creates, and the values its template text (templates/<kind>.*.sql) is filled with.
 import {
-  deriveName, parseTableName, quoteIdent, quoteLiteral, tableSql, type TableName,
+  deriveName, parseTableName, quoteIdent, quoteLiteral, relationSql, type TableName,
 } from './sqlText';
 import type { TemplateVars } from './templateText';
 
@@ -91,10 +91,10 @@ export function checkPredicate(column: string, params: TemplateParams): string {
 }
 
 function baseVars(table: TableName, name: string, concurrently: boolean): Record<string, string | boolean> {
-  const qualifiedName = table.schema ? `${quoteIdent(table.schema)}.${quoteIdent(name)}` : quoteIdent(name);
+  const qualifiedName = relationSql(table.schema, name);
   return {
-    table: tableSql(table),
-    tableLiteral: quoteLiteral(tableSql(table)),
+    table: relationSql(table.schema, table.name),
+    tableLiteral: quoteLiteral(relationSql(table.schema, table.name)),
     name: quoteIdent(name),
     nameLiteral: quoteLiteral(name),
     qualifiedName,
@@ -152,8 +152,8 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
     const triggerName = params.objectName ?? deriveName('update', table.name, [column]);
     const ownsFunction = params.functionName === undefined;
     const functionName = params.functionName ?? triggerName;
-    const functionSql = table.schema && ownsFunction
-      ? `${quoteIdent(table.schema)}.${quoteIdent(functionName)}`
+    const functionSql = ownsFunction
+      ? relationSql(table.schema, functionName)
       : functionName.split('.').map((p) => quoteIdent(p)).join('.');
     return {
       vars: {

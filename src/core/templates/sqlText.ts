@@ -1,12 +1,13 @@
 // Small, exact helpers for writing SQL text: table names, identifier and literal quoting (shared
 // with the rest of core), and the names Drydock derives for the objects it creates.
 
+import { parserErrorOf, parseSql } from '../pgParser';
+import { quoteIdent, quoteLiteral, relationSql } from '../sqlNames';
+
+export { quoteIdent, quoteLiteral, relationSql };
+
 /** PostgreSQL's longest identifier, in bytes; longer names are truncated by the server. */
 export const MAX_IDENTIFIER_LENGTH = 63;
-
-import { quoteIdent, quoteLiteral } from '../sqlNames';
-
-export { quoteIdent, quoteLiteral };
 
 /** A possibly schema-qualified table name split into its parts. */
 export interface TableName {
@@ -14,27 +15,36 @@ export interface TableName {
   name: string;
 }
 
-/** Splits "schema.table" (either part may be double-quoted) into its parts. */
-export function parseTableName(text: string): TableName {
-  const parts: string[] = [];
-  const re = /\s*(?:"((?:[^"]|"")*)"|([^".\s]+))\s*(\.|$)/y;
-  let complete = false;
-  for (let match = re.exec(text); match !== null; match = re.exec(text)) {
-    parts.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : (match[2] ?? '').toLowerCase());
-    if (match[3] === '') {
-      complete = true;
-      break;
-    }
-  }
-  if (!complete || parts.length > 2 || parts.some((p) => p === '')) {
-    throw new Error(`not a table name: ${JSON.stringify(text)}`);
-  }
-  return parts.length === 2 ? { schema: parts[0] ?? null, name: parts[1] ?? '' } : { schema: null, name: parts[0] ?? '' };
-}
+// What `SELECT FROM <one table>` holds; any other clause means the text was more than a name.
+const BARE_SELECT_KEYS = new Set(['fromClause', 'op', 'limitOption']);
 
-/** The table as SQL text, schema-qualified when it was given with a schema. */
-export function tableSql(table: TableName): string {
-  return table.schema ? `${quoteIdent(table.schema)}.${quoteIdent(table.name)}` : quoteIdent(table.name);
+/**
+ * Reads "schema.table" or "table" (either part may be double-quoted) the way PostgreSQL does, by
+ * parsing `SELECT FROM <text>` with the real parser (after `loadParser()`): unquoted parts fold to
+ * lower case, quoted ones keep their case. Anything but one plain table reference is refused.
+ */
+export function parseTableName(text: string): TableName {
+  const refuse = (why: string): never => {
+    throw new Error(`not a table name: ${JSON.stringify(text)} (${why})`);
+  };
+  let stmts;
+  try {
+    stmts = parseSql(`SELECT FROM ${text}`).stmts ?? [];
+  } catch (err) {
+    const parserError = parserErrorOf(err);
+    if (!parserError) throw err;
+    return refuse(`${parserError.message}; quote names that are reserved words or hold spaces`);
+  }
+  const select = stmts.length === 1 ? stmts[0]?.stmt : undefined;
+  const from = select && 'SelectStmt' in select ? select.SelectStmt : undefined;
+  const bare = from && Object.keys(from).every((key) => BARE_SELECT_KEYS.has(key)) && from.op === 'SETOP_NONE';
+  const only = bare && from.fromClause?.length === 1 ? from.fromClause[0] : undefined;
+  const range = only && 'RangeVar' in only ? only.RangeVar : undefined;
+  if (!range || !range.relname) return refuse('expected schema.table or table');
+  if (range.catalogname !== undefined) return refuse('a database-qualified name');
+  if (range.alias !== undefined) return refuse('an alias; quote names that hold spaces');
+  if (range.inh !== true) return refuse('ONLY is not part of a name');
+  return { schema: range.schemaname ?? null, name: range.relname };
 }
 
 /** The name fragment a word contributes to a derived name: lowercase, runs of other characters as "_". */

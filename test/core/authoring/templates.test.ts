@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadParser, parseMigrationSync } from '../../../src/core/parser';
 import {
-  MIGRATION_TOOLS, TEMPLATE_KINDS, detectMigrationTool, mergeInto, renderTemplate,
+  MIGRATION_TOOLS, TEMPLATE_KINDS, detectMigrationTool, mergeInto, parseTableName, renderTemplate,
   type MigrationTool, type TemplateKind, type TemplateParams,
 } from '../../../src/core/templates';
 import { KIND_CASES } from './kindCases';
@@ -159,6 +159,15 @@ describe('names and parameters', () => {
       assert.throws(() => renderTemplate('index', { table, columns: ['x'] }, 'plain'), /not a table name/, table);
     }
     assert.throws(() => renderTemplate('index', { table: 't', columns: ['x'] }, 'plain', { name: '!!!' }), /no letters or digits/);
+  });
+
+  test('table names are read by the real parser: case folding, quoting, and nothing but one table', () => {
+    assert.deepEqual(parseTableName('Lessons'), { schema: null, name: 'lessons' });
+    assert.deepEqual(parseTableName(' app . "Order Items" '), { schema: 'app', name: 'Order Items' });
+    assert.deepEqual(parseTableName('"we""ird"'), { schema: null, name: 'we"ird' });
+    for (const text of ['t; DROP TABLE lessons', 't WHERE true', 't LIMIT 1', 'ONLY t', 'a.b.c', 't x', 'user', 't, u']) {
+      assert.throws(() => parseTableName(text), /not a table name/, text);
+    }
   });
 
   test('every kind has up, down and verify templates', () => {
