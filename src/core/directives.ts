@@ -18,7 +18,8 @@ export interface FileDirectives {
 
 interface LineRule {
   pattern: RegExp;
-  effect: 'up' | 'down' | 'no-transaction';
+  /** 'marker': a directive that does not change what runs here (goose StatementBegin/End, …). */
+  effect: 'up' | 'down' | 'no-transaction' | 'marker';
   tool: NoTransactionDirective['tool'];
 }
 
@@ -31,7 +32,16 @@ const LINE_RULES: LineRule[] = [
   { pattern: /^--\s*\+goose\s+Down\b/i, effect: 'down', tool: 'goose' },
   { pattern: /^--!\s*no-transaction\b/i, effect: 'no-transaction', tool: 'graphile-migrate' },
   { pattern: /^--\s*drydock:no-transaction\b/i, effect: 'no-transaction', tool: 'drydock' },
+  { pattern: /^--\s*\+goose\b/i, effect: 'marker', tool: 'goose' },
+  { pattern: /^--!/, effect: 'marker', tool: 'graphile-migrate' },
+  { pattern: /^--\s*drydock:/i, effect: 'marker', tool: 'drydock' },
 ];
+
+/** True for a comment line that is a migration tool's directive (any of the conventions above). */
+export function isDirectiveLine(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.startsWith('--') && LINE_RULES.some((r) => r.pattern.test(trimmed));
+}
 
 function blank(text: string): string {
   return text.replace(/[^\r\n]/g, ' ');

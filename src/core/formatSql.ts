@@ -5,7 +5,8 @@
 // (-- migrate:up, -- +goose …, --! …, -- drydock:…) must still stand on their own lines, in order.
 // Text that does not parse is refused with the parser's message, never "fixed".
 import { format, type KeywordCase } from 'sql-formatter';
-import { fingerprintSql, parseSql, parserErrorOf } from './pgParser';
+import { isDirectiveLine } from './directives';
+import { fingerprintSql, parseSql, parserErrorOf, treeWithoutPositions } from './pgParser';
 import { LineIndex, codePointToUtf16 } from './text';
 import type { Position } from './report';
 
@@ -31,21 +32,14 @@ export type FormatOutcome =
   | { ok: true; text: string; changed: boolean }
   | { ok: false; reason: string; position?: Position };
 
-const DIRECTIVE = /^\s*(--\s*migrate:(?:up|down)\b.*|--\s*\+goose\b.*|--!.*|--\s*drydock:.*)$/gm;
-
 /** The directive comment lines of a text, trimmed, in order. */
 function directivesOf(text: string): string[] {
-  return [...text.matchAll(DIRECTIVE)].map((m) => (m[1] ?? '').trim());
+  return text.split('\n').filter(isDirectiveLine).map((line) => line.trim());
 }
 
-// Every field of @pgsql/types that records where a token was, not what it says.
-const POSITION_KEYS = new Set([
-  'location', 'name_location', 'stmt_location', 'stmt_len', 'list_start', 'list_end', 'rexpr_list_start', 'rexpr_list_end',
-]);
-
 /** The parse tree as JSON without token positions: equal exactly when the statements mean the same. */
-function treeWithoutPositions(sql: string): string {
-  return JSON.stringify(parseSql(sql), (key, value: unknown) => (POSITION_KEYS.has(key) ? undefined : value));
+function parsedWithoutPositions(sql: string): string {
+  return treeWithoutPositions(parseSql(sql));
 }
 
 function refuseUnparsable(text: string, err: unknown): FormatOutcome {
@@ -78,7 +72,7 @@ export function formatSql(text: string, partial: Partial<FormatOptions> = {}): F
   const options = { ...DEFAULT_FORMAT_OPTIONS, ...partial };
   let before: string;
   try {
-    before = treeWithoutPositions(text);
+    before = parsedWithoutPositions(text);
   } catch (err) {
     return refuseUnparsable(text, err);
   }
@@ -92,7 +86,7 @@ export function formatSql(text: string, partial: Partial<FormatOptions> = {}): F
   if (/\n$/.test(text) && !formatted.endsWith('\n')) formatted += '\n';
   let after: string;
   try {
-    after = treeWithoutPositions(formatted);
+    after = parsedWithoutPositions(formatted);
   } catch {
     return { ok: false, reason: 'Not formatted: the formatted text would not parse, so the file was left as it is.' };
   }
@@ -106,4 +100,4 @@ export function formatSql(text: string, partial: Partial<FormatOptions> = {}): F
 }
 
 /** Exported for tests: the comparison formatSql relies on. */
-export const _private = { treeWithoutPositions, directivesOf };
+export const _private = { treeWithoutPositions: parsedWithoutPositions, directivesOf };

@@ -53,6 +53,16 @@ export function parsePlpgsql(createFunctionSql: string): unknown {
   return libpgQuery.parsePlPgSQLSync(createFunctionSql);
 }
 
+// Every field of the parse tree that records where a token was, not what it says.
+const POSITION_KEYS = new Set([
+  'location', 'name_location', 'stmt_location', 'stmt_len', 'list_start', 'list_end', 'rexpr_list_start', 'rexpr_list_end',
+]);
+
+/** A parse tree (or part of one) as JSON without token positions: equal exactly when the SQL means the same. */
+export function treeWithoutPositions(tree: unknown): string {
+  return JSON.stringify(tree, (key, value: unknown) => (POSITION_KEYS.has(key) ? undefined : value));
+}
+
 /** The parse-tree fingerprint (same for texts that differ only in layout and constants). */
 export function fingerprintSql(sql: string): string {
   assertLoaded();

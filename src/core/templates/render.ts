@@ -3,6 +3,7 @@
 // same files.
 import { planKind, type DeclaredObject, type TemplateKind, type TemplateParams } from './kinds';
 import { splitStatements } from '../parser';
+import { treeWithoutPositions } from '../pgParser';
 import { slugify } from './sqlText';
 import { fillTemplate, templateText, type TemplatePart } from './templateText';
 import { TOOL_LAYOUTS, type MigrationTool, type RenderedFile } from './tools';
@@ -47,25 +48,22 @@ export interface RenderResult {
   declares: DeclaredObject[];
 }
 
-/** The statement without the comment lines before it: two items creating the same function match. */
-function statementKey(statement: string): string {
-  return statement.replace(/^(\s*--[^\n]*\n)*/, '').trim();
-}
 
 /**
  * The parts joined statement by statement, each distinct statement once: in its first place for
  * an up (create before use), in its last place for a down (drop after the last user is gone).
  */
 function joinParts(parts: readonly string[], keep: 'first' | 'last'): string {
-  const all = parts.flatMap((part) => splitStatements(part).map((s) => s.sql));
+  const all = parts.flatMap((part) => splitStatements(part));
   const ordered = keep === 'first' ? all : [...all].reverse();
   const seen = new Set<string>();
   const kept = ordered.filter((statement) => {
-    const key = statementKey(statement);
+    // Compared by parse tree, so comments and layout do not matter: two items creating the same function match.
+    const key = treeWithoutPositions(statement.node);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
-  });
+  }).map((statement) => statement.sql);
   return `${(keep === 'first' ? kept : kept.reverse()).join('\n\n')}\n`;
 }
 
