@@ -3,6 +3,7 @@
 import {
   deriveName, parseTableName, quoteIdent, quoteLiteral, relationSql, type TableName,
 } from './sqlText';
+import { parserErrorOf, parseSql } from '../pgParser';
 import type { TemplateVars } from './templateText';
 
 export const TEMPLATE_KINDS = ['index', 'gin', 'check', 'trigger', 'unique'] as const;
@@ -69,6 +70,44 @@ function requireColumns(kind: TemplateKind, params: TemplateParams, exactlyOne: 
   return columns;
 }
 
+const PLAIN_WHERE_KEYS = new Set(['targetList', 'whereClause', 'op', 'limitOption']);
+
+/**
+ * A free-text boolean expression (a partial index predicate), checked with the real parser: it
+ * must be one expression and nothing more, so it cannot end the statement it is pasted into.
+ * Returned parenthesised, exactly as checked.
+ */
+export function checkedExpression(what: string, text: string): string {
+  const sql = `SELECT 1 WHERE (${text})`;
+  let stmts;
+  try {
+    stmts = parseSql(sql).stmts ?? [];
+  } catch (err) {
+    const parserError = parserErrorOf(err);
+    if (!parserError) throw err;
+    throw new Error(`${what} is not one SQL expression: ${parserError.message} (in ${JSON.stringify(text)})`);
+  }
+  const only = stmts.length === 1 ? stmts[0]?.stmt : undefined;
+  const select = only && 'SelectStmt' in only ? only.SelectStmt : undefined;
+  // A plain SELECT … WHERE: a text like "x) UNION (SELECT 1" would still be one statement.
+  if (!select || select.op !== 'SETOP_NONE' || !Object.keys(select).every((key) => PLAIN_WHERE_KEYS.has(key))) {
+    throw new Error(`${what} is not one SQL expression: ${JSON.stringify(text)}`);
+  }
+  return `(${text})`;
+}
+
+// The dollar-quote tags of the templates' DO blocks and function bodies: a parameter holding one
+// would end the body early.
+const TEMPLATE_DOLLAR_TAGS = ['$drydock$', '$function$'];
+
+function refuseDollarTags(params: TemplateParams): void {
+  const texts = [params.table, params.where, params.objectName, params.functionName, ...(params.columns ?? []), ...(params.values ?? [])];
+  for (const text of texts) {
+    const tag = TEMPLATE_DOLLAR_TAGS.find((t) => text?.includes(t));
+    if (tag) throw new Error(`${JSON.stringify(text)} holds ${tag}, the dollar-quote tag the template uses`);
+  }
+}
+
 function isNumeric(value: string): boolean {
   return /^-?\d+(\.\d+)?$/.test(value);
 }
@@ -88,6 +127,14 @@ export function checkPredicate(column: string, params: TemplateParams): string {
   if (min !== undefined) return `${col} >= ${min}`;
   if (max !== undefined) return `${col} <= ${max}`;
   return `${col} > 0`;
+}
+
+const GIN_OPERATOR_CLASSES: readonly GinOperatorClass[] = ['jsonb_path_ops', 'jsonb_ops'];
+
+function ginOperatorClass(opclass: string | undefined): GinOperatorClass {
+  const found = GIN_OPERATOR_CLASSES.find((c) => c === (opclass ?? 'jsonb_path_ops'));
+  if (!found) throw new Error(`the GIN operator class must be ${GIN_OPERATOR_CLASSES.join(' or ')}, got ${JSON.stringify(opclass)}`);
+  return found;
 }
 
 function baseVars(table: TableName, name: string, concurrently: boolean): Record<string, string | boolean> {
@@ -111,7 +158,7 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
     const name = params.objectName ?? deriveName('idx', table.name, columns);
     const guarded = params.guarded ?? false;
     const concurrently = !guarded && (params.concurrently ?? true);
-    const where = params.where?.trim() ?? '';
+    const where = params.where?.trim() ? checkedExpression('the partial index predicate (where)', params.where.trim()) : '';
     return {
       vars: { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', '), partial: where !== '', where, guarded },
       noTransaction: concurrently,
@@ -129,7 +176,7 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
         ...baseVars(table, name, concurrently),
         column: quoteIdent(column),
         columnLiteral: quoteLiteral(column),
-        opclass: params.opclass ?? 'jsonb_path_ops',
+        opclass: ginOperatorClass(params.opclass),
         guarded,
       },
       noTransaction: concurrently,
@@ -191,7 +238,8 @@ export function isTemplateKind(value: string): value is TemplateKind {
   return (TEMPLATE_KINDS as readonly string[]).includes(value);
 }
 
-/** The template values and meaning of one kind for the given parameters; throws on missing ones. */
+/** The template values and meaning of one kind (after `loadParser()`); throws on missing or unsafe parameters. */
 export function planKind(kind: TemplateKind, params: TemplateParams): KindPlan {
+  refuseDollarTags(params);
   return PLANNERS[kind](parseTableName(params.table), params);
 }

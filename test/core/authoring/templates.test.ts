@@ -151,6 +151,17 @@ describe('names and parameters', () => {
     assert.match(renderTemplate('trigger', { table: 'lessons' }, 'plain').downSql, /DROP FUNCTION IF EXISTS update_lessons_updated_at\(\);/);
   });
 
+  test('free text is checked with the parser: a predicate is one expression, nothing can end a statement or a body', () => {
+    const index = (params: Partial<TemplateParams>) => renderTemplate('index', { table: 'lessons', columns: ['x'], ...params }, 'plain');
+    assert.match(index({ where: "status = 'active'" }).upSql, /WHERE \(status = 'active'\);/);
+    for (const where of ['x > 0; DROP TABLE lessons', 'x > 0 -- comment', 'x >', '(x > 0', 'x > 0) UNION (SELECT 1']) {
+      assert.throws(() => index({ where }), /partial index predicate \(where\) is not one SQL expression/, where);
+    }
+    assert.throws(() => index({ where: 'x = $drydock$a$drydock$', guarded: true }), /holds \$drydock\$/);
+    assert.throws(() => renderTemplate('check', { table: 't', columns: ['c'], values: ['$drydock$'] }, 'plain'), /holds \$drydock\$/);
+    assert.throws(() => renderTemplate('gin', { table: 't', columns: ['c'], opclass: 'jsonb_ops); DROP TABLE t; --' as 'jsonb_ops' }, 'plain'), /operator class must be/);
+  });
+
   test('missing or contradictory parameters are refused with a message', () => {
     assert.throws(() => renderTemplate('index', { table: 't' }, 'plain'), /at least one column/);
     assert.throws(() => renderTemplate('gin', { table: 't', columns: ['a', 'b'] }, 'plain'), /exactly one column/);
