@@ -108,16 +108,15 @@ function refuseDollarTags(params: TemplateParams): void {
   }
 }
 
-function isNumeric(value: string): boolean {
-  return /^-?\d+(\.\d+)?$/.test(value);
-}
-
-/** The CHECK predicate: enumeration, range, or "> 0" when neither is given. */
+/**
+ * The CHECK predicate: enumeration, range, or "> 0" when neither is given. Listed values are
+ * always string literals: an untyped literal takes the column's type, so '1' suits an int column
+ * and a text column alike.
+ */
 export function checkPredicate(column: string, params: TemplateParams): string {
   const col = quoteIdent(column);
   if (params.values && params.values.length > 0) {
-    const numeric = params.values.every(isNumeric);
-    return `${col} IN (${params.values.map((v) => (numeric ? v : quoteLiteral(v))).join(', ')})`;
+    return `${col} IN (${params.values.map(quoteLiteral).join(', ')})`;
   }
   const { min, max } = params;
   if (min !== undefined && max !== undefined) {

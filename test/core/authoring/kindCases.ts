@@ -21,6 +21,8 @@ export const KIND_CASES: readonly KindCase[] = [
   { kind: 'gin', label: 'guarded, jsonb_ops', params: { table: 'learning_paths', columns: ['path_data'], guarded: true, opclass: 'jsonb_ops' } },
   { kind: 'gin', label: 'guarded, text column', params: { table: 'conversation_sessions', columns: ['conversation_context'], guarded: true }, creates: false },
   { kind: 'check', label: 'enumeration', params: { table: 'lesson_sessions', columns: ['status'], values: ['in_progress', 'completed', 'abandoned'] } },
+  { kind: 'check', label: 'enumeration of digits on a text column', params: { table: 'lessons', columns: ['status'], values: ['1', '2'] } },
+  { kind: 'check', label: 'enumeration on an integer column', params: { table: 'lessons', columns: ['difficulty_level'], values: ['1', '2', '3'] } },
   { kind: 'check', label: 'range', params: { table: 'user_profiles', columns: ['proficiency_level'], min: 1, max: 5 } },
   { kind: 'check', label: 'positive', params: { table: 'conversation_messages', columns: ['message_order'] } },
   { kind: 'trigger', label: 'updated_at', params: { table: 'user_profiles' } },
