@@ -18,9 +18,21 @@ function comparison(op: string, left: Tree, right: Tree): Tree {
   return { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: op } }], lexpr: left, rexpr: right } };
 }
 
+/**
+ * A numeric constant, or a string constant that spells a number, as one form: the server gives an
+ * untyped literal the column's type, so a declared '1' comes back from an integer column as 1.
+ */
+function numericConstant(constant: Record<string, unknown>): Tree | null {
+  const text = isRecord(constant.ival) ? String(constant.ival.ival ?? 0)
+    : isRecord(constant.fval) ? String(constant.fval.fval)
+      : isRecord(constant.sval) ? String(constant.sval.sval ?? '') : null;
+  return text !== null && /^-?\d+(\.\d+)?$/.test(text) ? { A_Const: { number: String(Number(text)) } } : null;
+}
+
 /** Rewrites one node into the canonical form, or returns it unchanged. */
 function canonical(node: Record<string, unknown>): Tree {
   if (isRecord(node.TypeCast)) return node.TypeCast.arg; // casts the catalog adds to constants
+  if (isRecord(node.A_Const)) return numericConstant(node.A_Const) ?? node;
   const expr = node.A_Expr;
   if (isRecord(expr)) {
     if (expr.kind === 'AEXPR_IN') {
