@@ -21,6 +21,8 @@ export const NEW_USAGE = `usage: drydock new <${TEMPLATE_KINDS.join('|')}> --tab
   --no-concurrently      build indexes inside the migration's transaction
   --unique-index-only    unique: keep a unique index, do not attach a constraint
   --function NAME        trigger: call this shared function instead of update_<table>_updated_at()
+                         (it must exist: the migration neither replaces nor drops it)
+  --create-function      trigger with --function: this migration creates the shared function
   --object-name NAME     name of the index / constraint / trigger instead of the derived one
   --tool TOOL            ${MIGRATION_TOOLS.join('|')} (default: detected from the project)
   --dir D                folder for the migration (default: where the project keeps them)
@@ -60,7 +62,7 @@ function parse(argv: string[]) {
     options: {
       table: { type: 'string' }, columns: { type: 'string' }, where: { type: 'string' }, values: { type: 'string' },
       min: { type: 'string' }, max: { type: 'string' }, opclass: { type: 'string' }, guarded: { type: 'boolean' },
-      'no-concurrently': { type: 'boolean' }, 'unique-index-only': { type: 'boolean' }, function: { type: 'string' },
+      'no-concurrently': { type: 'boolean' }, 'create-function': { type: 'boolean' }, 'unique-index-only': { type: 'boolean' }, function: { type: 'string' },
       'object-name': { type: 'string' }, tool: { type: 'string' }, dir: { type: 'string' }, name: { type: 'string' },
       root: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -79,7 +81,7 @@ function paramsFrom(values: ReturnType<typeof parse>['values']): TemplateParams 
     opclass: values.opclass as GinOperatorClass | undefined, guarded: values.guarded,
     concurrently: values['no-concurrently'] ? false : undefined,
     asConstraint: values['unique-index-only'] ? false : undefined,
-    functionName: values.function, objectName: values['object-name'],
+    functionName: values.function, createFunction: values['create-function'], objectName: values['object-name'],
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(params, { [key]: value });

@@ -39,10 +39,13 @@ export interface TemplateParams {
   /** Overrides the derived index / constraint / trigger name. */
   objectName?: string;
   /**
-   * Trigger: a function shared by several tables (created or replaced, never dropped by the down)
-   * instead of the per-table update_<table>_updated_at function.
+   * Trigger: a function shared by several tables instead of the per-table
+   * update_<table>_updated_at function. The migration calls it but neither creates, replaces nor
+   * drops it, unless `createFunction` says this migration owns it.
    */
   functionName?: string;
+  /** Trigger: create (and have the down drop) the function; default true only without functionName. */
+  createFunction?: boolean;
 }
 
 /** An object a rendered migration creates, as verification will look for it. */
@@ -196,9 +199,9 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
   trigger(table, params) {
     const column = params.columns?.[0]?.trim() || 'updated_at';
     const triggerName = params.objectName ?? deriveName('update', table.name, [column]);
-    const ownsFunction = params.functionName === undefined;
+    const ownsFunction = params.createFunction ?? params.functionName === undefined;
     const functionName = params.functionName ?? triggerName;
-    const functionSql = ownsFunction
+    const functionSql = params.functionName === undefined
       ? relationSql(table.schema, functionName)
       : functionName.split('.').map((p) => quoteIdent(p)).join('.');
     return {
@@ -212,7 +215,7 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
       },
       noTransaction: false,
       declares: [
-        { kind: 'function', name: functionName, table: table.name },
+        ...(ownsFunction ? [{ kind: 'function' as const, name: functionName, table: table.name }] : []),
         { kind: 'trigger', name: triggerName, table: table.name },
       ],
       defaultName: `add_${triggerName}_trigger`,

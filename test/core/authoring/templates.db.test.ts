@@ -32,8 +32,11 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
   }
 }
 
-/** Indexes, constraints, triggers and functions of the public schema, as definitions. */
-function catalog(url: string): Promise<string[]> {
+/**
+ * Indexes, constraints, triggers and functions of the public schema, as definitions; with
+ * `bodies`, each function's body too (its md5), so a replaced body shows.
+ */
+function catalog(url: string, bodies = false): Promise<string[]> {
   return withClient(url, async (c) => (await c.query<{ line: string }>(`
     SELECT 'index ' || c.relname || ': ' || pg_get_indexdef(i.indexrelid) || ' valid=' || i.indisvalid AS line
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace
@@ -45,8 +48,9 @@ function catalog(url: string): Promise<string[]> {
       FROM pg_trigger WHERE NOT tgisinternal
     UNION ALL
     SELECT 'function ' || proname || '(' || pg_get_function_identity_arguments(oid) || ') returns ' || prorettype::regtype
+        || CASE WHEN $1 THEN ' body md5=' || md5(prosrc) ELSE '' END
       FROM pg_proc WHERE pronamespace = 'public'::regnamespace
-    ORDER BY 1`)).rows.map((r) => r.line));
+    ORDER BY 1`, [bodies])).rows.map((r) => r.line));
 }
 
 async function run(url: string, files: MigrationFile[], mode: RunMode): Promise<RunReport> {
@@ -125,19 +129,19 @@ describe('every kind × every tool on the example schema', () => {
         const r = renderTemplate(kind, params, tool, { now: NOW });
         const db = pg.url(await pg.createDatabase(seedTemplate));
         if (setup) await withClient(db, (c) => c.query(setup));
-        const before = await catalog(db);
+        const before = await catalog(db, true);
         const files = upFiles(r);
 
         const dry = await run(db, files, 'dry-run');
         assert.equal(dry.outcome, 'succeeded', describeFailure(dry));
         assert.equal(dry.committed, false);
         assert.deepEqual(dry.diagnostics.filter((d) => d.severity === 'error'), []);
-        assert.deepEqual(await catalog(db), before, 'a dry-run changed the catalog');
+        assert.deepEqual(await catalog(db, true), before, 'a dry-run changed the catalog');
 
         const applied = await run(db, files, 'apply');
         assert.equal(applied.outcome, 'succeeded', describeFailure(applied));
         assert.equal(applied.committed, true);
-        const afterApply = await catalog(db);
+        const afterApply = await catalog(db, true);
         for (const object of r.declares) {
           const check = applied.verification.find((v) => v.name === object.name && v.kind === object.kind);
           assert.ok(check, `${object.kind} ${object.name} was not verified: ${JSON.stringify(applied.verification)}`);
@@ -148,7 +152,7 @@ describe('every kind × every tool on the example schema', () => {
 
         const again = await run(db, files, 'apply');
         assert.equal(again.outcome, 'succeeded', `second apply: ${describeFailure(again)}`);
-        assert.deepEqual(await catalog(db), afterApply, 'applying twice changed the catalog');
+        assert.deepEqual(await catalog(db, true), afterApply, 'applying twice changed the catalog');
 
         if (tool === 'sqitch' && creates) {
           await withClient(db, (c) => c.query(r.verifySql));
@@ -158,7 +162,7 @@ describe('every kind × every tool on the example schema', () => {
         if (down) {
           const reverted = await run(db, [down], 'apply');
           assert.equal(reverted.outcome, 'succeeded', `down: ${describeFailure(reverted)}`);
-          assert.deepEqual(await catalog(db), before, 'the down did not restore the catalog');
+          assert.deepEqual(await catalog(db, true), before, 'the down did not restore the catalog');
           if (tool === 'sqitch' && creates) {
             await assert.rejects(withClient(db, (c) => c.query(r.verifySql)), /division by zero/);
           }
@@ -190,8 +194,8 @@ const SEED_MIGRATIONS: { name: string; items: MigrationItem[] }[] = [
     { kind: 'check', params: { table: 'user_profiles', columns: ['proficiency_level'], min: 1, max: 5 } },
     { kind: 'check', params: { table: 'lessons', columns: ['difficulty_level'], min: 1, max: 5 } },
   ] },
-  { name: 'add updated_at triggers', items: ['user_profiles', 'lessons', 'learning_paths', 'conversation_sessions'].map((table) => (
-    { kind: 'trigger' as const, params: { table, functionName: 'update_updated_at_column' } })) },
+  { name: 'add updated_at triggers', items: ['user_profiles', 'lessons', 'learning_paths', 'conversation_sessions'].map((table, i) => (
+    { kind: 'trigger' as const, params: { table, functionName: 'update_updated_at_column', createFunction: i === 0 } })) },
   { name: 'add unique message order', items: [
     { kind: 'unique', params: { table: 'conversation_messages', columns: ['session_id', 'message_order'], asConstraint: false, concurrently: false } },
   ] },

@@ -144,9 +144,14 @@ describe('names and parameters', () => {
     assert.match(up({}), /VALIDATE CONSTRAINT chk_t_c;/);
   });
 
-  test('a shared trigger function is called but never dropped by the down', () => {
+  test('a shared trigger function is called but never replaced by the up nor dropped by the down', () => {
     const r = renderTemplate('trigger', { table: 'lessons', functionName: 'set_updated_at' }, 'plain');
     assert.match(r.upSql, /EXECUTE FUNCTION set_updated_at\(\)/);
+    assert.doesNotMatch(r.upSql, /CREATE OR REPLACE FUNCTION/);
+    assert.deepEqual(r.declares.map((d) => d.kind), ['trigger']);
+    const owner = renderTemplate('trigger', { table: 'lessons', functionName: 'set_updated_at', createFunction: true }, 'plain');
+    assert.match(owner.upSql, /CREATE OR REPLACE FUNCTION set_updated_at\(\)/);
+    assert.match(owner.downSql, /DROP FUNCTION IF EXISTS set_updated_at\(\);/);
     assert.doesNotMatch(r.downSql, /DROP FUNCTION/);
     assert.match(renderTemplate('trigger', { table: 'lessons' }, 'plain').downSql, /DROP FUNCTION IF EXISTS update_lessons_updated_at\(\);/);
   });
