@@ -16,6 +16,7 @@ export const NEW_USAGE = `usage: drydock new <${TEMPLATE_KINDS.join('|')}> --tab
   --where EXPR           partial index predicate
   --values a,b,c         CHECK column IN (values)
   --min N --max N        CHECK column BETWEEN N AND M (either alone: >= / <=); neither: > 0
+                         (--values and --min/--max exclude each other)
   --opclass OPS          GIN operator class: jsonb_path_ops (default) or jsonb_ops
   --guarded              GIN: only where the column is jsonb; index: only where the table exists
   --no-concurrently      build indexes inside the migration's transaction
@@ -73,6 +74,9 @@ function paramsFrom(values: ReturnType<typeof parse>['values']): TemplateParams 
   if (!values.table) throw new UsageError('--table is required');
   if (values.opclass !== undefined && values.opclass !== 'jsonb_path_ops' && values.opclass !== 'jsonb_ops') {
     throw new UsageError(`--opclass must be jsonb_path_ops or jsonb_ops, got ${values.opclass}`);
+  }
+  if (values.values !== undefined && (values.min !== undefined || values.max !== undefined)) {
+    throw new UsageError('give either --values or --min/--max, not both: a CHECK is a list or a range');
   }
   const params: TemplateParams = { table: values.table };
   const optional: Partial<TemplateParams> = {
@@ -144,8 +148,7 @@ export async function runNewCommand(argv: string[], io: NewIo = process): Promis
     }
     return EXIT_OK;
   } catch (err) {
-    const known = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || err instanceof Error;
-    io.stderr.write(`drydock new: ${maskSecrets(known ? (err as Error).message : String(err), secrets)}\n`);
+    io.stderr.write(`drydock new: ${maskSecrets(err instanceof Error ? err.message : String(err), secrets)}\n`);
     if (err instanceof UsageError) io.stderr.write('run drydock new --help for usage\n');
     return EXIT_USAGE;
   }

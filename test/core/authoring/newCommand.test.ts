@@ -109,6 +109,8 @@ describe('drydock new (no database)', () => {
       [['index', '--table', 't', '--columns', 'a', '--tool', 'liquibase'], /--tool must be one of/],
       [['gin', '--table', 't', '--columns', 'a', '--opclass', 'gin_trgm_ops'], /--opclass/],
       [['index', '--table', 't', '--colums', 'a'], /Unknown option/],
+      [['check', '--table', 't', '--columns', 'a', '--values', 'x,y', '--max', '5'], /either --values or --min\/--max, not both/],
+      [['index', '--table', 't', '--columns', 'a', '--where', 'x > 0; DROP TABLE t'], /not one SQL expression/],
     ];
     for (const [argv, message] of cases) {
       const { code, err } = await drydockNew(dir, ...argv);
