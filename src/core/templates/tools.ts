@@ -100,6 +100,16 @@ function gooseStatements(sql: string): string {
 
 const withDirective = (directive: string, on: boolean, sql: string) => (on ? `${directive}\n${sql}` : sql);
 
+/**
+ * A sqitch deploy/revert script: sqitch leaves the transaction to the script, so a transactional
+ * one is wrapped in BEGIN … COMMIT; a no-transaction one runs statement by statement, unwrapped.
+ */
+function sqitchScript(heading: string, sql: string, noTransaction: boolean): string {
+  return noTransaction
+    ? `${DRYDOCK_NO_TRANSACTION}\n${heading}\n${sql}`
+    : `${heading}\n\nBEGIN;\n\n${sql}\nCOMMIT;\n`;
+}
+
 export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
   plain: {
     label: 'Plain numbered files (NNN_name.sql)',
@@ -140,8 +150,8 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     files: (i) => {
       const stamp = i.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
       return [
-        { path: join(i.dir, `deploy/${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, `-- Deploy ${i.slug} to pg\n${i.up}`), role: 'up', mode: 'create' },
-        { path: join(i.dir, `revert/${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, `-- Revert ${i.slug} from pg\n${i.down}`), role: 'down', mode: 'create' },
+        { path: join(i.dir, `deploy/${i.slug}.sql`), text: sqitchScript(`-- Deploy ${i.slug} to pg`, i.up, i.noTransaction), role: 'up', mode: 'create' },
+        { path: join(i.dir, `revert/${i.slug}.sql`), text: sqitchScript(`-- Revert ${i.slug} from pg`, i.down, i.noTransaction), role: 'down', mode: 'create' },
         { path: join(i.dir, `verify/${i.slug}.sql`), text: `-- Verify ${i.slug} on pg\n${i.verify}`, role: 'verify', mode: 'create' },
         { path: join(i.dir, 'sqitch.plan'), text: `${i.slug} ${stamp} ${i.planner} # ${i.slug.replace(/_/g, ' ')}\n`, role: 'plan', mode: 'append', preamble: `%syntax-version=1.0.0\n%project=${i.project}\n\n` },
       ];

@@ -3,7 +3,7 @@
 // declare the objects they promise. Database-backed checks live in templates.db.test.ts.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { loadParser, parseMigrationSync } from '../../../src/core/parser';
+import { loadParser, parseMigrationSync, splitStatements } from '../../../src/core/parser';
 import {
   MIGRATION_TOOLS, TEMPLATE_KINDS, detectMigrationTool, mergeInto, parseTableName, renderTemplate,
   type MigrationTool, type TemplateKind, type TemplateParams,
@@ -85,6 +85,20 @@ describe('tool layouts', () => {
     assert.match(goose, /^-- \+goose Up\n-- \+goose StatementBegin\n[\s\S]*CREATE OR REPLACE FUNCTION[\s\S]*\$function\$;\n-- \+goose StatementEnd\n\n[\s\S]*CREATE OR REPLACE TRIGGER(?![\s\S]*StatementBegin[\s\S]*-- \+goose Down)/);
     const gooseGin = renderTemplate(...gin, 'goose', { now: NOW }).files[0]?.text ?? '';
     assert.match(gooseGin, /^-- \+goose NO TRANSACTION\n-- \+goose Up\n/);
+  });
+
+  test('sqitch deploy and revert scripts manage their transaction: BEGIN … COMMIT unless no-transaction', () => {
+    const check = renderTemplate('check', { table: 'lessons', columns: ['duration_minutes'] }, 'sqitch', { now: NOW });
+    for (const file of check.files.filter((f) => f.role === 'up' || f.role === 'down')) {
+      const kinds = splitStatements(file.text).map((s) => Object.keys(s.node)[0]);
+      assert.equal(kinds[0], 'TransactionStmt', file.path);
+      assert.equal(kinds.at(-1), 'TransactionStmt', file.path);
+      assert.match(file.text, /\nBEGIN;\n[\s\S]*\nCOMMIT;\n$/, file.path);
+    }
+    const concurrent = renderTemplate(...gin, 'sqitch', { now: NOW });
+    for (const file of concurrent.files.filter((f) => f.role === 'up' || f.role === 'down')) {
+      assert.doesNotMatch(file.text, /BEGIN;|COMMIT;/, file.path);
+    }
   });
 
   test('flyway and diesel get their no-transaction settings; sqitch gets a plan line', () => {
