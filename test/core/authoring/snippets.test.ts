@@ -33,6 +33,17 @@ function statements(sql: string): [string, Record<string, unknown>][] {
   });
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every value stored under `key` anywhere in a parse tree. */
+function collect(tree: unknown, key: string): unknown[] {
+  if (Array.isArray(tree)) return tree.flatMap((t) => collect(t, key));
+  if (!isRecord(tree)) return [];
+  return Object.entries(tree).flatMap(([k, v]) => (k === key ? [v, ...collect(v, key)] : collect(v, key)));
+}
+
 before(async () => {
   await pgQuery.loadModule();
   await loadParser();
@@ -77,6 +88,27 @@ describe('snippets', () => {
       }
     });
   }
+
+  test('every snippet that adds a CHECK adds it NOT VALID, then validates it (the safe pair)', () => {
+    let checked = 0;
+    for (const s of Object.values(snippets)) {
+      const sql = expandSnippet(s.body);
+      const embedded = statements(sql).some(([type]) => type === 'DoStmt')
+        ? collect(collect(pgQuery.parsePlPgSQLSync(sql), 'PLpgSQL_stmt_execsql'), 'query').flatMap((q) => (typeof q === 'string' ? statements(q) : []))
+        : [];
+      const added = [...statements(sql), ...embedded].flatMap(([, node]) => collect(node, 'AlterTableCmd'))
+        .filter((c) => isRecord(c) && c.subtype === 'AT_AddConstraint' && collect(c, 'contype').includes('CONSTR_CHECK'));
+      const validated = collect(statements(sql).map(([, node]) => node), 'AlterTableCmd')
+        .filter((c) => isRecord(c) && c.subtype === 'AT_ValidateConstraint').map((c) => (c as { name?: string }).name);
+      for (const cmd of added) {
+        const constraint = collect(cmd, 'Constraint')[0] as { conname?: string; skip_validation?: boolean };
+        assert.equal(constraint.skip_validation, true, `${s.prefix}: ${constraint.conname} added without NOT VALID`);
+        assert.ok(validated.includes(constraint.conname), `${s.prefix}: ${constraint.conname} is never validated`);
+        checked += 1;
+      }
+    }
+    assert.ok(checked >= 4, `only ${checked} CHECK constraints found in the snippets`);
+  });
 
   test('a syntax error in an expanded body is caught (the check can fail)', () => {
     const broken = expandSnippet(snippet('pg-index').body, { 2: 'user_id,' });
