@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { loadParser, splitStatements } from '../../../src/core/parser';
 import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
+import { deriveName, parseTableName } from '../../../src/core/templates';
 import { expandSnippet } from './snippetExpander';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -133,6 +134,24 @@ describe('snippets', () => {
     for (const [prefix, values, expected] of cases) {
       const sql = expandSnippet(snippet(prefix).body, values);
       assert.match(sql, new RegExp(`\\b${expected}\\b`), `${prefix} with ${JSON.stringify(values)}`);
+    }
+  });
+
+  test('derived names match the templates\' deriveName: quotes, case, schemas and expressions', () => {
+    const named: [string, string, (sql: string) => unknown][] = [
+      ['pg-index', 'idx', (sql) => statements(sql)[0]?.[1].idxname],
+      ['pg-unique', 'uq', (sql) => statements(sql)[0]?.[1].idxname],
+      ['pg-check-safe', 'chk', (sql) => collect(statements(sql).at(-1)?.[1], 'AlterTableCmd').map((c) => (c as { name?: string }).name)[0]],
+    ];
+    for (const table of ['"Order Items"', 'app."Order Items"', 'App.Lessons', 'lessons']) {
+      for (const column of ['"userId"', 'lower(email)', 'user_id', '"Created At"']) {
+        for (const [prefix, namePrefix, nameOf] of named) {
+          const sql = expandSnippet(snippet(prefix).body, { 1: table, 2: column });
+          assert.equal(nameOf(sql), deriveName(namePrefix, parseTableName(table).name, [column]), `${prefix} with ${table} (${column})`);
+        }
+      }
+      const trigger = statements(expandSnippet(snippet('pg-updated-at-trigger').body, { 1: table }))[0]?.[1].trigname;
+      assert.equal(trigger, deriveName('update', parseTableName(table).name, ['updated_at']), table);
     }
   });
 

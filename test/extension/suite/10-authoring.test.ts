@@ -125,6 +125,7 @@ describe('authoring: formatting, New Migration from Template, snippets', () => {
       ['pg-unique', ['lessons', 'user_id, slug'], /ADD CONSTRAINT uq_lessons_user_id_slug UNIQUE USING INDEX uq_lessons_user_id_slug/],
       ['pg-check-range', ['lesson_sessions', 'Rating'], /conname = 'chk_lesson_sessions_rating'/],
       ['pg-updated-at', ['public.user_profiles'], /CREATE OR REPLACE TRIGGER update_user_profiles_updated_at/],
+      ['pg-index', ['app."Order Items"', 'lower(email)'], /CREATE INDEX IF NOT EXISTS idx_order_items_lower_email\n/],
     ];
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: '' }));
     for (const [prefix, typed, expected] of cases) {
