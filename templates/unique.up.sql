@@ -1,8 +1,8 @@
 -- Unique {{#asConstraint}}constraint{{/asConstraint}}{{^asConstraint}}index{{/asConstraint}} {{name}} on {{table}} ({{columns}}){{#asConstraint}}, built from an index so that the
 -- table is locked only for the moment it takes to attach it{{/asConstraint}}.
-{{#concurrently}}-- CONCURRENTLY builds the index without blocking writes; it cannot run inside a transaction.
+{{#build}}{{#concurrently}}-- CONCURRENTLY builds the index without blocking writes; it cannot run inside a transaction.
 {{/concurrently}}CREATE UNIQUE INDEX {{#concurrently}}CONCURRENTLY {{/concurrently}}IF NOT EXISTS {{name}}
-  ON {{table}} ({{columns}});{{#asConstraint}}
+  ON {{table}} ({{columns}});{{/build}}{{#attach}}
 
 DO $drydock$
 BEGIN
@@ -13,4 +13,4 @@ BEGIN
     ALTER TABLE {{table}} ADD CONSTRAINT {{name}} UNIQUE USING INDEX {{name}};
   END IF;
 END
-$drydock$;{{/asConstraint}}
+$drydock$;{{/attach}}

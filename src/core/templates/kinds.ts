@@ -64,6 +64,19 @@ export interface KindPlan {
   declares: DeclaredObject[];
   /** A short description, used as the default migration name. */
   defaultName: string;
+  /**
+   * The same migration as separate steps, for tools that send a whole file as one query (where a
+   * CONCURRENTLY build cannot share the query with anything): each step is one migration.
+   */
+  steps?: readonly KindStep[];
+}
+
+/** One step of a kind that can be split: its template values, and a word for its migration name. */
+export interface KindStep {
+  vars: TemplateVars;
+  noTransaction: boolean;
+  /** Appended to the migration's slug for every step after the first. */
+  suffix: string;
 }
 
 function requireColumns(kind: TemplateKind, params: TemplateParams, exactlyOne: boolean): string[] {
@@ -226,11 +239,19 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
     const name = params.objectName ?? deriveName('uq', table.name, columns);
     const concurrently = params.concurrently ?? true;
     const asConstraint = params.asConstraint ?? true;
+    // build: the CREATE UNIQUE INDEX; attach: the DO block that makes it the constraint.
+    const vars = { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', '), asConstraint, build: true, attach: asConstraint };
     return {
-      vars: { ...baseVars(table, name, concurrently), columns: columns.map(quoteIdent).join(', '), asConstraint },
+      vars,
       noTransaction: concurrently,
       declares: [{ kind: asConstraint ? 'constraint' : 'index', name, table: table.name }],
       defaultName: `add_${name}`,
+      ...(concurrently && asConstraint ? {
+        steps: [
+          { vars: { ...vars, attach: false }, noTransaction: true, suffix: '' },
+          { vars: { ...vars, build: false }, noTransaction: false, suffix: 'attach' },
+        ],
+      } : {}),
     };
   },
 };

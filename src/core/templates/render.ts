@@ -1,11 +1,11 @@
 // renderTemplate / renderMigration: kinds × one tool → the files to write. Pure apart from reading
 // the template text once; the time and the existing files are inputs, so the same call gives the
 // same files.
-import { planKind, type DeclaredObject, type TemplateKind, type TemplateParams } from './kinds';
+import { planKind, type DeclaredObject, type KindPlan, type TemplateKind, type TemplateParams } from './kinds';
 import { splitStatements } from '../parser';
 import { treeWithoutPositions } from '../pgParser';
 import { slugify } from './sqlText';
-import { fillTemplate, templateText, type TemplatePart } from './templateText';
+import { fillTemplate, templateText, type TemplatePart, type TemplateVars } from './templateText';
 import { TOOL_LAYOUTS, type MigrationTool, type RenderedFile } from './tools';
 
 export interface RenderOptions {
@@ -41,7 +41,7 @@ export interface RenderResult {
   downSql: string;
   /** A query that fails unless the migration is deployed. */
   verifySql: string;
-  /** True when the up part must run outside a transaction. */
+  /** True when (some of) the up must run outside a transaction; each runnable file says for itself. */
   noTransaction: boolean;
   /** True when the tool gets a down file or section. */
   hasDown: boolean;
@@ -67,35 +67,89 @@ function joinParts(parts: readonly string[], keep: 'first' | 'last'): string {
   return `${(keep === 'first' ? kept : kept.reverse()).join('\n\n')}\n`;
 }
 
-/** Renders several objects as one migration in the layout of `tool`. Throws on missing params. */
+/** Template values of one object. */
+interface Filled {
+  kind: TemplateKind;
+  vars: TemplateVars;
+}
+
+/** The up, down and verify SQL of some objects, as one migration. */
+interface MigrationSql {
+  up: string;
+  down: string;
+  verify: string;
+  noTransaction: boolean;
+  /** Appended to the slug (steps after the first). */
+  suffix: string;
+}
+
+function migrationSql(objects: readonly Filled[], noTransaction: boolean, suffix = ''): MigrationSql {
+  const fill = (part: TemplatePart, order: readonly Filled[], keep: 'first' | 'last') =>
+    joinParts(order.map(({ kind, vars }) => fillTemplate(templateText(kind, part), vars)), keep);
+  return {
+    up: fill('up', objects, 'first'),
+    down: fill('down', [...objects].reverse(), 'last'),
+    verify: fill('verify', objects, 'first'),
+    noTransaction,
+    suffix,
+  };
+}
+
+/**
+ * The migrations to write. Usually one; but a tool that sends a whole file (or section) as one
+ * query runs its statements in one implicit transaction, where CONCURRENTLY fails: such an
+ * up or down must be a single statement, so a kind that has steps becomes one migration per
+ * step, and anything else is refused.
+ */
+function migrationsFor(tool: MigrationTool, whole: MigrationSql, plans: readonly { item: MigrationItem; plan: KindPlan }[]): MigrationSql[] {
+  const layout = TOOL_LAYOUTS[tool];
+  const single = (sql: string) => splitStatements(sql).length <= 1;
+  if (!layout.runsFileAsOneQuery || !whole.noTransaction || (single(whole.up) && single(whole.down))) return [whole];
+  const only = plans.length === 1 ? plans[0] : undefined;
+  const steps = only?.plan.steps;
+  if (!only || !steps || layout.singleFile) {
+    throw new Error(`${layout.label} sends a whole ${layout.singleFile ? 'file' : 'file or section'} to PostgreSQL as one query, `
+      + 'where a statement that must run outside a transaction (CONCURRENTLY) cannot share the query with others. '
+      + (only ? 'Build it without CONCURRENTLY, or keep a unique index only.' : 'Write these objects as separate migrations.'));
+  }
+  return steps.map((step) => migrationSql([{ kind: only.item.kind, vars: step.vars }], step.noTransaction, step.suffix));
+}
+
+const RUNNABLE_ROLES: ReadonlySet<string> = new Set(['migration', 'up', 'down']);
+
+/** Renders several objects as one migration in the layout of `tool` (after `loadParser()`). Throws on missing params. */
 export function renderMigration(items: readonly MigrationItem[], tool: MigrationTool, options: RenderOptions = {}): RenderResult {
   const first = items[0];
   if (!first) throw new Error('a migration needs at least one object');
   const plans = items.map((item) => ({ item, plan: planKind(item.kind, item.params) }));
-  const fill = (part: TemplatePart, order: typeof plans, keep: 'first' | 'last') =>
-    joinParts(order.map(({ item, plan }) => fillTemplate(templateText(item.kind, part), plan.vars)), keep);
-  const upSql = fill('up', plans, 'first');
-  const downSql = fill('down', [...plans].reverse(), 'last');
-  const verifySql = fill('verify', plans, 'first');
   const noTransaction = plans.some(({ plan }) => plan.noTransaction);
+  const whole = migrationSql(plans.map(({ item, plan }) => ({ kind: item.kind, vars: plan.vars })), noTransaction);
   const firstName = plans[0]?.plan.defaultName ?? first.kind;
   const slug = slugify(options.name ?? (items.length === 1 ? firstName : `${firstName}_and_${items.length - 1}_more`));
   const layout = TOOL_LAYOUTS[tool];
-  const files = layout.files({
-    slug,
-    dir: options.dir ?? layout.defaultDir,
-    now: options.now ?? new Date(),
-    existingPaths: options.existingPaths ?? [],
-    up: upSql,
-    down: downSql,
-    verify: verifySql,
-    noTransaction,
-    planner: options.planner ?? 'drydock <drydock@localhost>',
-    project: options.project ?? 'app',
+  const now = options.now ?? new Date();
+  const files: RenderedFile[] = [];
+  migrationsFor(tool, whole, plans).forEach((migration, i) => {
+    const written = layout.files({
+      slug: migration.suffix ? `${slug}_${migration.suffix}` : slug,
+      dir: options.dir ?? layout.defaultDir,
+      now: new Date(now.getTime() + i * 1000), // one second apart: the steps' versions keep their order
+      existingPaths: [...(options.existingPaths ?? []), ...files.map((f) => f.path)],
+      up: migration.up,
+      down: migration.down,
+      verify: migration.verify,
+      noTransaction: migration.noTransaction,
+      planner: options.planner ?? 'drydock <drydock@localhost>',
+      project: options.project ?? 'app',
+    });
+    files.push(...written.map((f) => (RUNNABLE_ROLES.has(f.role) ? { ...f, noTransaction: migration.noTransaction } : f)));
   });
   const declares = new Map<string, DeclaredObject>();
   for (const { plan } of plans) for (const d of plan.declares) declares.set(`${d.kind}:${d.name}`, d);
-  return { kinds: items.map((i) => i.kind), tool, slug, files, upSql, downSql, verifySql, noTransaction, hasDown: layout.hasDown, declares: [...declares.values()] };
+  return {
+    kinds: items.map((i) => i.kind), tool, slug, files, upSql: whole.up, downSql: whole.down, verifySql: whole.verify,
+    noTransaction, hasDown: layout.hasDown, declares: [...declares.values()],
+  };
 }
 
 /** Renders the template of `kind` with `params` in the layout of `tool`. Throws on missing params. */

@@ -1,7 +1,9 @@
 // Migration tool layouts as data: where each tool keeps its files, how it names a new migration,
 // and how it marks the up and down parts and "run outside a transaction".
 import type { Node } from '@pgsql/types';
+import { readDirectives } from '../directives';
 import { splitStatements } from '../parser';
+import { parseSql } from '../pgParser';
 
 export const MIGRATION_TOOLS = ['plain', 'dbmate', 'goose', 'sqitch', 'flyway', 'graphile', 'diesel'] as const;
 /** A migration tool whose layout and directives the renderer follows. */
@@ -24,6 +26,10 @@ export interface RenderedFile {
   header?: string;
   /** For append files: what a new file starts with (e.g. the pragmas of a new sqitch.plan). */
   preamble?: string;
+  /** For SQL files: the tool runs this file (or section) outside a transaction. */
+  noTransaction?: boolean;
+  /** The tool sends the whole file to PostgreSQL as one query (graphile's current.sql). */
+  runsAsOneQuery?: boolean;
 }
 
 /** Everything a layout needs to lay out one migration. */
@@ -48,6 +54,13 @@ export interface ToolLayout {
   defaultDir: string;
   /** True when the tool has a way to reverse a migration. */
   hasDown: boolean;
+  /**
+   * True when the tool sends a whole file (or dbmate section) to PostgreSQL as one query: the
+   * statements then share an implicit transaction, so a CONCURRENTLY build must be alone in it.
+   */
+  runsFileAsOneQuery: boolean;
+  /** True when every migration goes into the same file (graphile's current.sql). */
+  singleFile: boolean;
   files(input: LayoutInput): RenderedFile[];
 }
 
@@ -115,6 +128,8 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     label: 'Plain numbered files (NNN_name.sql)',
     defaultDir: 'migrations',
     hasDown: false,
+    runsFileAsOneQuery: false,
+    singleFile: false,
     files: (i) => {
       const n = nextSequence(versionsIn(i.dir, i.existingPaths, /^(\d+)_[^/]*\.sql$/), 3);
       return [{ path: join(i.dir, `${n}_${i.slug}.sql`), text: withDirective(DRYDOCK_NO_TRANSACTION, i.noTransaction, i.up), role: 'migration', mode: 'create' }];
@@ -124,6 +139,8 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     label: 'dbmate (db/migrations/<timestamp>_name.sql)',
     defaultDir: 'db/migrations',
     hasDown: true,
+    runsFileAsOneQuery: true,
+    singleFile: false,
     files: (i) => {
       const tx = i.noTransaction ? ' transaction:false' : '';
       const text = `-- migrate:up${tx}\n${i.up}\n-- migrate:down${tx}\n${i.down}`;
@@ -134,6 +151,8 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     label: 'goose (-- +goose Up / Down)',
     defaultDir: 'migrations',
     hasDown: true,
+    runsFileAsOneQuery: false,
+    singleFile: false,
     files: (i) => {
       const versions = versionsIn(i.dir, i.existingPaths, /^(\d+)_[^/]*\.sql$/);
       const sequential = versions.length > 0 && versions.every((v) => v.length < 14);
@@ -147,6 +166,8 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     label: 'sqitch (deploy / revert / verify + sqitch.plan)',
     defaultDir: '.',
     hasDown: true,
+    runsFileAsOneQuery: false,
+    singleFile: false,
     files: (i) => {
       const stamp = i.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
       return [
@@ -161,6 +182,8 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     label: 'Flyway (V<n>__name.sql, U<n>__name.sql undo)',
     defaultDir: 'db/migration',
     hasDown: true,
+    runsFileAsOneQuery: false,
+    singleFile: false,
     files: (i) => {
       const n = nextSequence(versionsIn(i.dir, i.existingPaths, /^V(\d+)(?:[._]\d+)*__[^/]*\.sql$/), 1);
       const files: RenderedFile[] = [
@@ -179,11 +202,14 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     label: 'graphile-migrate (migrations/current.sql)',
     defaultDir: 'migrations',
     hasDown: false,
+    runsFileAsOneQuery: true,
+    singleFile: true,
     files: (i) => [{
       path: join(i.dir, 'current.sql'),
       text: i.up,
       role: 'migration',
       mode: 'append',
+      runsAsOneQuery: true,
       ...(i.noTransaction ? { header: '--! no-transaction' } : {}),
     }],
   },
@@ -191,6 +217,8 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     label: 'diesel (migrations/<timestamp>_name/up.sql + down.sql)',
     defaultDir: 'migrations',
     hasDown: true,
+    runsFileAsOneQuery: true,
+    singleFile: false,
     files: (i) => {
       const folder = join(i.dir, `${dieselVersion(i.now)}_${i.slug}`);
       const files: RenderedFile[] = [
@@ -208,11 +236,28 @@ export function isMigrationTool(value: string): value is MigrationTool {
   return (MIGRATION_TOOLS as readonly string[]).includes(value);
 }
 
+/** True when the text holds SQL statements, not just comments (unparsable text counts as holding some). */
+function holdsStatements(text: string): boolean {
+  try {
+    return (parseSql(text).stmts ?? []).length > 0;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * The text an `append` file should have after being added to `existing` (null: no file yet):
  * the new text after a blank line, and its header moved to the first line if it is not there.
+ * Refuses (throws) to put a no-transaction statement into a one-query file that already holds
+ * statements, or anything into one that already runs outside a transaction. After `loadParser()`.
  */
 export function mergeInto(file: RenderedFile, existing: string | null): string {
+  if (file.runsAsOneQuery && existing !== null && holdsStatements(existing)
+    && (file.header !== undefined || readDirectives(existing).noTransaction !== null)) {
+    throw new Error(`${file.path} already holds statements, and its tool runs the whole file as one query: `
+      + 'a statement that must run outside a transaction (CONCURRENTLY) cannot share it with others. '
+      + 'Commit the current migration first (graphile-migrate commit), then add this one.');
+  }
   if (file.mode === 'create' || existing === null || existing.trim() === '') {
     return `${file.header ? `${file.header}\n` : ''}${file.mode === 'append' ? file.preamble ?? '' : ''}${file.text}`;
   }

@@ -49,7 +49,8 @@ function readStart(file: string): string {
 
 /**
  * Writes rendered files under `root`: new files are created (an existing one is an error, checked
- * before anything is written), append files are merged into what is there. Returns absolute paths.
+ * before anything is written), append files are merged into what is there (see `mergeInto`, which
+ * may refuse). Returns absolute paths.
  */
 export function writeRenderedFiles(root: string, files: readonly RenderedFile[]): string[] {
   const targets = files.map((file) => ({ file, full: path.resolve(root, ...file.path.split('/')) }));
@@ -57,10 +58,11 @@ export function writeRenderedFiles(root: string, files: readonly RenderedFile[])
     if (!full.startsWith(path.resolve(root) + path.sep)) throw new Error(`${file.path} is outside ${root}`);
     if (file.mode === 'create' && fs.existsSync(full)) throw new Error(`${file.path} already exists; not overwriting it`);
   }
-  for (const { file, full } of targets) {
+  // Every text is worked out before anything is written: a refused merge leaves the project as it was.
+  const texts = targets.map(({ file, full }) => mergeInto(file, file.mode === 'append' && fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null));
+  targets.forEach(({ file, full }, i) => {
     fs.mkdirSync(path.dirname(full), { recursive: true });
-    const existing = file.mode === 'append' && fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null;
-    fs.writeFileSync(full, mergeInto(file, existing), { flag: file.mode === 'create' ? 'wx' : 'w' });
-  }
+    fs.writeFileSync(full, texts[i] ?? '', { flag: file.mode === 'create' ? 'wx' : 'w' });
+  });
   return targets.map((t) => t.full);
 }

@@ -89,13 +89,22 @@ describe('drydock new (no database)', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'sqitch.plan'), 'utf8'), plan, 'the plan was appended to although nothing was written');
   });
 
-  test('graphile project: appended to migrations/current.sql, --! no-transaction moved to the top', async () => {
-    const dir = project({ '.gmrc': '{}', 'migrations/current.sql': 'CREATE TABLE notes (id int);\n', 'migrations/committed/000001.sql': '--! Previous: -\n' });
-    const { code, out } = await drydockNew(dir, 'gin', '--table', 'user_profiles', '--columns', 'learning_goals');
-    assert.equal(code, 0);
+  test('graphile project: appended to migrations/current.sql, --! no-transaction at the top of a file with no statements yet', async () => {
+    const dir = project({ '.gmrc': '{}', 'migrations/current.sql': '-- Enter migration here\n', 'migrations/committed/000001.sql': '--! Previous: -\n' });
+    const { code, out, err } = await drydockNew(dir, 'gin', '--table', 'user_profiles', '--columns', 'learning_goals');
+    assert.equal(code, 0, err);
     assert.equal(out, 'migrations/current.sql\n');
     const text = fs.readFileSync(path.join(dir, 'migrations/current.sql'), 'utf8');
-    assert.match(text, /^--! no-transaction\nCREATE TABLE notes \(id int\);\n\n-- GIN index idx_user_profiles_learning_goals/);
+    assert.match(text, /^--! no-transaction\n-- Enter migration here\n\n-- GIN index idx_user_profiles_learning_goals/);
+  });
+
+  test('graphile project: a CONCURRENTLY build is not added to a current.sql that holds statements (one query)', async () => {
+    const current = 'CREATE TABLE notes (id int);\n';
+    const dir = project({ '.gmrc': '{}', 'migrations/current.sql': current });
+    const { code, err } = await drydockNew(dir, 'gin', '--table', 'user_profiles', '--columns', 'learning_goals');
+    assert.equal(code, 2);
+    assert.match(err, /already holds statements[\s\S]*graphile-migrate commit/);
+    assert.equal(fs.readFileSync(path.join(dir, 'migrations/current.sql'), 'utf8'), current);
   });
 
   test('usage errors exit 2 with a message and write nothing', async () => {

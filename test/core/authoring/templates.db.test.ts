@@ -12,8 +12,8 @@ import { loadParser } from '../../../src/core/parser';
 import type { RunMode, RunReport } from '../../../src/core/report';
 import { runMigrations, type MigrationFile } from '../../../src/core/runner';
 import {
-  MIGRATION_TOOLS, mergeInto, renderMigration, renderTemplate,
-  type MigrationItem, type MigrationTool, type RenderResult,
+  MIGRATION_TOOLS, TOOL_LAYOUTS, mergeInto, renderMigration, renderTemplate,
+  type MigrationItem, type MigrationTool, type RenderResult, type TemplateParams,
 } from '../../../src/core/templates';
 import { serversUnderTest, startPostgres, type PostgresBinaries, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 import { KIND_CASES } from './kindCases';
@@ -67,24 +67,79 @@ function upFiles(r: RenderResult): MigrationFile[] {
 }
 
 /**
- * The down part as a file the runner runs forward: a down file as it is, or a dbmate/goose down
- * section turned into that tool's up section (keeping its no-transaction directive).
+ * The down parts as files the runner runs forward, last migration first: down files as they are,
+ * or dbmate/goose down sections turned into that tool's up section (keeping its no-transaction
+ * directive). Null when the tool has no downs.
  */
-function downFile(r: RenderResult): MigrationFile | null {
-  const file = r.files.find((f) => f.role === 'down');
-  if (file) return { path: file.path, text: file.text };
-  const single = r.files[0];
-  if (!single || !r.hasDown) return null;
+function downFiles(r: RenderResult): MigrationFile[] | null {
+  if (!r.hasDown) return null;
+  const downs = r.files.filter((f) => f.role === 'down').map((f) => ({ path: f.path, text: f.text }));
+  if (downs.length > 0) return downs.reverse();
+  return r.files.filter((f) => f.role === 'migration').map((file) => {
+    if (r.tool === 'dbmate') {
+      const down = file.text.slice(file.text.indexOf('-- migrate:down'));
+      return { path: file.path, text: down.replace('-- migrate:down', '-- migrate:up') };
+    }
+    if (r.tool === 'goose') {
+      const header = file.text.startsWith('-- +goose NO TRANSACTION') ? '-- +goose NO TRANSACTION\n' : '';
+      const down = file.text.slice(file.text.indexOf('-- +goose Down'));
+      return { path: file.path, text: header + down.replace('-- +goose Down', '-- +goose Up') };
+    }
+    throw new Error(`no down part found for ${r.tool}`);
+  }).reverse();
+}
+
+/** One query as a one-query tool sends it, and whether the tool wraps it in a transaction. */
+interface ToolQuery {
+  text: string;
+  noTransaction: boolean;
+}
+
+/**
+ * What dbmate, diesel and graphile-migrate send for the up (or down) part, in the order they send
+ * it: each dbmate section, each diesel up.sql / down.sql, graphile's current.sql as ONE query.
+ */
+function sentAsOneQuery(r: RenderResult, part: 'up' | 'down'): ToolQuery[] {
+  const inOrder = (queries: ToolQuery[]) => (part === 'up' ? queries : queries.reverse());
   if (r.tool === 'dbmate') {
-    const down = single.text.slice(single.text.indexOf('-- migrate:down'));
-    return { path: single.path, text: down.replace('-- migrate:down', '-- migrate:up') };
+    return inOrder(r.files.filter((f) => f.role === 'migration').map((f) => {
+      const at = f.text.indexOf('\n-- migrate:down');
+      const [directive = '', ...rest] = (part === 'up' ? f.text.slice(0, at) : f.text.slice(at + 1)).split('\n');
+      return { text: rest.join('\n'), noTransaction: directive.includes('transaction:false') };
+    }));
   }
-  if (r.tool === 'goose') {
-    const header = single.text.startsWith('-- +goose NO TRANSACTION') ? '-- +goose NO TRANSACTION\n' : '';
-    const down = single.text.slice(single.text.indexOf('-- +goose Down'));
-    return { path: single.path, text: header + down.replace('-- +goose Down', '-- +goose Up') };
+  if (r.tool === 'diesel') {
+    return inOrder(r.files.filter((f) => f.role === part).map((f) => {
+      const settings = `${f.path.slice(0, f.path.lastIndexOf('/'))}/metadata.toml`;
+      return { text: f.text, noTransaction: r.files.some((c) => c.path === settings && c.text.includes('run_in_transaction = false')) };
+    }));
   }
-  throw new Error(`no down part found for ${r.tool}`);
+  if (r.tool === 'graphile') {
+    if (part === 'down') return [];
+    return r.files.map((f) => mergeInto(f, null)).map((text) => ({ text, noTransaction: text.startsWith('--! no-transaction\n') }));
+  }
+  throw new Error(`${r.tool} does not send files as one query`);
+}
+
+/** Sends one query the way the tool does: inside BEGIN … COMMIT unless it runs outside a transaction. */
+async function sendAsTool(client: Client, query: ToolQuery): Promise<void> {
+  if (query.noTransaction) {
+    await client.query(query.text);
+    return;
+  }
+  await client.query('BEGIN');
+  try {
+    await client.query(query.text);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  }
+}
+
+/** graphile keeps one current.sql, run as one query: a build and its attach cannot share it. */
+function refusedAsOneQuery(kind: string, params: TemplateParams, tool: MigrationTool): boolean {
+  return tool === 'graphile' && kind === 'unique' && params.concurrently !== false && params.asConstraint !== false;
 }
 
 interface Cluster {
@@ -126,47 +181,97 @@ describe('every kind × every tool on the example schema', () => {
   for (const { kind, label, params, creates = true, setup } of KIND_CASES) {
     for (const tool of MIGRATION_TOOLS) {
       test(`${kind} (${label}) as ${tool}: dry-run clean, verified, re-runnable, down restores the catalog`, async () => {
+        if (refusedAsOneQuery(kind, params, tool)) {
+          assert.throws(() => renderTemplate(kind, params, tool, { now: NOW }), /one query/);
+          return;
+        }
         const r = renderTemplate(kind, params, tool, { now: NOW });
         const db = pg.url(await pg.createDatabase(seedTemplate));
         if (setup) await withClient(db, (c) => c.query(setup));
         const before = await catalog(db, true);
-        const files = upFiles(r);
+        // One migration at a time, as the tool deploys them (a kind split into steps has several).
+        const verification: RunReport['verification'] = [];
+        for (const file of upFiles(r)) {
+          const current = await catalog(db, true);
+          const dry = await run(db, [file], 'dry-run');
+          assert.equal(dry.outcome, 'succeeded', describeFailure(dry));
+          assert.equal(dry.committed, false);
+          assert.deepEqual(dry.diagnostics.filter((d) => d.severity === 'error'), []);
+          assert.deepEqual(await catalog(db, true), current, `a dry-run of ${file.path} changed the catalog`);
 
-        const dry = await run(db, files, 'dry-run');
-        assert.equal(dry.outcome, 'succeeded', describeFailure(dry));
-        assert.equal(dry.committed, false);
-        assert.deepEqual(dry.diagnostics.filter((d) => d.severity === 'error'), []);
-        assert.deepEqual(await catalog(db, true), before, 'a dry-run changed the catalog');
-
-        const applied = await run(db, files, 'apply');
-        assert.equal(applied.outcome, 'succeeded', describeFailure(applied));
-        assert.equal(applied.committed, true);
+          const applied = await run(db, [file], 'apply');
+          assert.equal(applied.outcome, 'succeeded', describeFailure(applied));
+          assert.equal(applied.committed, true);
+          verification.push(...applied.verification);
+        }
         const afterApply = await catalog(db, true);
         for (const object of r.declares) {
-          const check = applied.verification.find((v) => v.name === object.name && v.kind === object.kind);
-          assert.ok(check, `${object.kind} ${object.name} was not verified: ${JSON.stringify(applied.verification)}`);
+          const check = verification.find((v) => v.name === object.name && v.kind === object.kind);
+          assert.ok(check, `${object.kind} ${object.name} was not verified: ${JSON.stringify(verification)}`);
           if (creates) assert.equal(check.status, 'ok', `${object.kind} ${object.name}: ${check.status} ${check.detail}`);
           assert.equal(afterApply.some((line) => line.startsWith(`${object.kind} ${object.name}`)), creates, `${object.kind} ${object.name} in the catalog`);
         }
         if (creates) assert.notDeepEqual(afterApply, before);
 
-        const again = await run(db, files, 'apply');
-        assert.equal(again.outcome, 'succeeded', `second apply: ${describeFailure(again)}`);
+        for (const file of upFiles(r)) {
+          const again = await run(db, [file], 'apply');
+          assert.equal(again.outcome, 'succeeded', `second apply of ${file.path}: ${describeFailure(again)}`);
+        }
         assert.deepEqual(await catalog(db, true), afterApply, 'applying twice changed the catalog');
 
         if (tool === 'sqitch' && creates) {
           await withClient(db, (c) => c.query(r.verifySql));
         }
-        const down = downFile(r);
-        assert.equal(down !== null, r.hasDown);
-        if (down) {
-          const reverted = await run(db, [down], 'apply');
-          assert.equal(reverted.outcome, 'succeeded', `down: ${describeFailure(reverted)}`);
+        const downs = downFiles(r);
+        if (downs) {
+          for (const down of downs) {
+            const reverted = await run(db, [down], 'apply');
+            assert.equal(reverted.outcome, 'succeeded', `down ${down.path}: ${describeFailure(reverted)}`);
+          }
           assert.deepEqual(await catalog(db, true), before, 'the down did not restore the catalog');
           if (tool === 'sqitch' && creates) {
             await assert.rejects(withClient(db, (c) => c.query(r.verifySql)), /division by zero/);
           }
         }
+      });
+    }
+  }
+});
+
+describe('dbmate, diesel and graphile send a file (or section) as one query: every kind runs that way', () => {
+  let pg: ThrowawayPostgres;
+  let seedTemplate: string;
+  before(async () => {
+    ({ pg, seed: seedTemplate } = await startCluster());
+  });
+  after(async () => {
+    await pg?.stop();
+  });
+
+  for (const { kind, label, params, creates = true, setup } of KIND_CASES) {
+    for (const tool of MIGRATION_TOOLS.filter((t) => TOOL_LAYOUTS[t].runsFileAsOneQuery)) {
+      test(`${kind} (${label}) as ${tool}: applies, re-applies and reverts with each part sent as one query`, async () => {
+        if (refusedAsOneQuery(kind, params, tool)) {
+          assert.throws(() => renderTemplate(kind, params, tool, { now: NOW }), /one query/);
+          return;
+        }
+        const r = renderTemplate(kind, params, tool, { now: NOW });
+        const db = pg.url(await pg.createDatabase(seedTemplate));
+        await withClient(db, async (client) => {
+          if (setup) await client.query(setup);
+          const before = await catalog(db, true);
+          for (const query of sentAsOneQuery(r, 'up')) await sendAsTool(client, query);
+          const afterApply = await catalog(db, true);
+          for (const object of r.declares) {
+            assert.equal(afterApply.some((line) => line.startsWith(`${object.kind} ${object.name}`)), creates, `${object.kind} ${object.name} in the catalog`);
+          }
+          for (const query of sentAsOneQuery(r, 'up')) await sendAsTool(client, query);
+          assert.deepEqual(await catalog(db, true), afterApply, 'applying twice changed the catalog');
+          if (r.hasDown) {
+            for (const query of sentAsOneQuery(r, 'down')) await sendAsTool(client, query);
+            assert.deepEqual(await catalog(db, true), before, 'the down did not restore the catalog');
+          }
+        });
       });
     }
   }

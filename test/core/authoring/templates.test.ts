@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadParser, parseMigrationSync, splitStatements } from '../../../src/core/parser';
 import {
-  MIGRATION_TOOLS, TEMPLATE_KINDS, detectMigrationTool, mergeInto, parseTableName, renderTemplate,
+  MIGRATION_TOOLS, TEMPLATE_KINDS, detectMigrationTool, mergeInto, parseTableName, renderMigration, renderTemplate,
   type MigrationTool, type TemplateKind, type TemplateParams,
 } from '../../../src/core/templates';
 import { KIND_CASES } from './kindCases';
@@ -15,12 +15,21 @@ const NOW = new Date('2026-11-25T13:45:09Z');
 
 const SQL_ROLES = new Set(['migration', 'up', 'down', 'verify']);
 
+/** graphile keeps one current.sql, run as one query: a build and its attach cannot share it. */
+function refusedAsOneQuery(kind: TemplateKind, params: TemplateParams, tool: MigrationTool): boolean {
+  return tool === 'graphile' && kind === 'unique' && params.concurrently !== false && params.asConstraint !== false;
+}
+
 before(() => loadParser());
 
 describe('renderTemplate: every kind × every tool', () => {
   for (const { kind, label, params } of KIND_CASES) {
     for (const tool of MIGRATION_TOOLS) {
       test(`${kind} (${label}) as ${tool}: files parse without errors and declare ${kind} objects`, () => {
+        if (refusedAsOneQuery(kind, params, tool)) {
+          assert.throws(() => renderTemplate(kind, params, tool, { now: NOW }), /as one query[\s\S]*without CONCURRENTLY/);
+          return;
+        }
         const r = renderTemplate(kind, params, tool, { now: NOW });
         assert.ok(r.files.length > 0);
         for (const file of r.files.filter((f) => SQL_ROLES.has(f.role))) {
@@ -28,7 +37,10 @@ describe('renderTemplate: every kind × every tool', () => {
           const problems = parsed.diagnostics.filter((d) => d.severity !== 'info');
           assert.deepEqual(problems.map((d) => `${d.code}: ${d.message}`), [], `${file.path}:\n${file.text}`);
           assert.ok(parsed.statements.length > 0, `${file.path} has no statements`);
-          if (file.role !== 'verify') assert.equal(parsed.noTransaction !== null, r.noTransaction, `${file.path}: no-transaction directive`);
+          if (file.role !== 'verify') {
+            assert.equal(typeof file.noTransaction, 'boolean', `${file.path}: says whether it runs in a transaction`);
+            assert.equal(parsed.noTransaction !== null || file.text.includes('transaction:false'), file.noTransaction, `${file.path}: no-transaction directive`);
+          }
           if (file.role === 'migration' || file.role === 'up') {
             const declared = parsed.statements.flatMap((s) => s.effects)
               .flatMap((e) => (e.action === 'declare' ? [e.declaration.name] : []));
@@ -114,13 +126,40 @@ describe('tool layouts', () => {
       `%syntax-version=1.0.0\n%project=app\n\nfirst 2026-01-01T00:00:00Z A <a@b> # x\n${plan?.text}`);
   });
 
-  test('graphile: appended to current.sql, with --! no-transaction moved to the top when needed', () => {
+  test('graphile: appended to current.sql; --! no-transaction only where current.sql holds no statements yet', () => {
     const file = renderTemplate(...gin, 'graphile', { now: NOW }).files[0]!;
-    const merged = mergeInto(file, 'CREATE TABLE t (id int);\n');
-    assert.ok(merged.startsWith('--! no-transaction\nCREATE TABLE t (id int);\n\n-- GIN index'));
-    assert.equal(mergeInto(file, merged).match(/--! no-transaction/g)?.length, 1);
+    const merged = mergeInto(file, '-- Enter migration here\n');
+    assert.ok(merged.startsWith('--! no-transaction\n-- Enter migration here\n\n-- GIN index'), merged);
+    assert.throws(() => mergeInto(file, 'CREATE TABLE t (id int);\n'), /already holds statements/);
+    assert.throws(() => mergeInto(file, merged), /already holds statements/);
     const check = renderTemplate('check', { table: 'lessons', columns: ['duration_minutes'] }, 'graphile', { now: NOW }).files[0]!;
     assert.ok(mergeInto(check, 'SELECT 1;\n').startsWith('SELECT 1;\n\n-- CHECK'));
+    assert.throws(() => mergeInto(check, merged), /already holds statements/, 'a transactional item joining a no-transaction file');
+  });
+
+  test('one-query tools: a CONCURRENTLY build never shares a query; unique becomes build, then attach', () => {
+    const unique: [TemplateKind, TemplateParams] = ['unique', { table: 'user_profiles', columns: ['email'] }];
+    const dbmate = renderTemplate(...unique, 'dbmate', { now: NOW }).files;
+    assert.deepEqual(dbmate.map((f) => `${f.path} ${f.noTransaction}`), [
+      'db/migrations/20261125134509_add_uq_user_profiles_email.sql true',
+      'db/migrations/20261125134510_add_uq_user_profiles_email_attach.sql false',
+    ]);
+    const [build, attach] = dbmate.map((f) => f.text);
+    assert.match(build ?? '', /^-- migrate:up transaction:false\n[\s\S]*CREATE UNIQUE INDEX CONCURRENTLY[^;]*;\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY IF EXISTS uq_user_profiles_email;\n$/);
+    assert.doesNotMatch(build ?? '', /DO \$drydock\$/);
+    assert.match(attach ?? '', /^-- migrate:up\n[\s\S]*UNIQUE USING INDEX[\s\S]*\n-- migrate:down\n[\s\S]*DROP CONSTRAINT IF EXISTS uq_user_profiles_email;\n$/);
+    assert.deepEqual(renderTemplate(...unique, 'diesel', { now: NOW }).files.map((f) => f.path), [
+      'migrations/2026-11-25-134509_add_uq_user_profiles_email/up.sql',
+      'migrations/2026-11-25-134509_add_uq_user_profiles_email/down.sql',
+      'migrations/2026-11-25-134509_add_uq_user_profiles_email/metadata.toml',
+      'migrations/2026-11-25-134510_add_uq_user_profiles_email_attach/up.sql',
+      'migrations/2026-11-25-134510_add_uq_user_profiles_email_attach/down.sql',
+    ]);
+    assert.equal(renderTemplate(...unique, 'goose', { now: NOW }).files.length, 1, 'goose runs statement by statement');
+    assert.throws(() => renderTemplate(...unique, 'graphile', { now: NOW }), /graphile-migrate[\s\S]*one query/);
+    const two = [{ kind: 'index' as const, params: { table: 'lessons', columns: ['a'] } }, { kind: 'index' as const, params: { table: 'lessons', columns: ['b'] } }];
+    assert.throws(() => renderMigration(two, 'dbmate', { now: NOW }), /separate migrations/);
+    assert.equal(renderMigration(two, 'goose', { now: NOW }).files.length, 1);
   });
 
   test('tools without downs say so; the others carry the down SQL', () => {
