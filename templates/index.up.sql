@@ -1,5 +1,7 @@
 -- B-tree index {{name}} on {{table}} ({{columns}}).
 {{^guarded}}{{#concurrently}}-- CONCURRENTLY builds it without blocking writes; it cannot run inside a transaction.
+-- A failed build leaves an INVALID index that IF NOT EXISTS would skip: drop it
+-- (DROP INDEX CONCURRENTLY IF EXISTS {{qualifiedName}}) before running this again.
 {{/concurrently}}CREATE INDEX {{#concurrently}}CONCURRENTLY {{/concurrently}}IF NOT EXISTS {{name}}
   ON {{table}} ({{columns}}){{#partial}}
   WHERE {{where}}{{/partial}};{{/guarded}}{{#guarded}}-- Guarded: created only where {{table}} exists (a DO block cannot build CONCURRENTLY).
