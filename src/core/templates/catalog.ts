@@ -8,8 +8,19 @@ import { parseTableName, relationSql } from './sqlText';
 
 /** A table the author can pick. */
 export interface CatalogTable {
+  /** As the catalog holds them: exact case, unquoted. */
   schema: string;
   name: string;
+  /**
+   * The table as SQL text ("Users", app."Order Items"; public tables unqualified): what to show
+   * and what to pass on as TemplateParams.table, which reads it back exactly.
+   */
+  sql: string;
+}
+
+/** A catalog (schema, name) pair as the SQL text TemplateParams.table expects. */
+export function tableNameFromCatalog(schema: string, name: string): string {
+  return relationSql(schema === 'public' ? null : schema, name);
 }
 
 /** A column with its type as PostgreSQL prints it (format_type). */
@@ -30,7 +41,11 @@ export async function listTables(session: Session): Promise<CatalogTable[]> {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
     ORDER BY 1, 2`);
-  return result.rows.map((r) => ({ schema: String(r.schema), name: String(r.name) }));
+  return result.rows.map((r) => {
+    const schema = String(r.schema);
+    const name = String(r.name);
+    return { schema, name, sql: tableNameFromCatalog(schema, name) };
+  });
 }
 
 /** The table's columns in order; empty when the table does not exist. */

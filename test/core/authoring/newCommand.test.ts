@@ -10,6 +10,8 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { runNewCommand } from '../../../src/cli/newCommand';
+import { openSession } from '../../../src/core/session';
+import { checkTemplateTarget, listColumns, listTables, parseTableName } from '../../../src/core/templates';
 import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
@@ -178,6 +180,34 @@ describe('drydock new --db', () => {
       assert.match(err, message);
     }
     assert.deepEqual(tree(dir), []);
+  });
+
+  test('catalog tables with mixed-case or quoted names come back as SQL that names them exactly', async () => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query(`CREATE TABLE "Users" (id int, "Email" text); CREATE SCHEMA app; CREATE TABLE app."Order Items" (id int, qty int)`);
+    await client.end();
+    const session = await openSession({ connectionString: url });
+    try {
+      const tables = await listTables(session);
+      const users = tables.find((t) => t.name === 'Users');
+      const items = tables.find((t) => t.name === 'Order Items');
+      assert.equal(users?.sql, '"Users"');
+      assert.equal(items?.sql, 'app."Order Items"');
+      assert.equal(tables.find((t) => t.name === 'lessons')?.sql, 'lessons');
+      for (const table of [users, items]) {
+        assert.ok(table);
+        assert.deepEqual(parseTableName(table.sql), { schema: table.schema === 'public' ? null : table.schema, name: table.name });
+        assert.ok((await listColumns(session, table.sql)).length > 0, table.sql);
+      }
+      assert.deepEqual(await checkTemplateTarget(session, 'index', { table: users?.sql ?? '', columns: ['Email'] }), []);
+    } finally {
+      await session.close();
+    }
+    const dir = project({});
+    const { code, out, err } = await drydockNew(dir, 'index', '--table', '"Users"', '--columns', 'Email', '--db', url);
+    assert.equal(code, 0, err);
+    assert.match(fs.readFileSync(path.join(dir, out.trim()), 'utf8'), /ON "Users" \("Email"\)/);
   });
 
   test('guarded forms pass where the guard will decide at run time', async () => {
