@@ -1,7 +1,7 @@
 // The five kinds of migration the templates write, as data: what each needs, how it names what it
 // creates, and the values its template text (templates/<kind>.*.sql) is filled with.
 import {
-  deriveName, parseTableName, quoteIdent, quoteLiteral, relationSql, type TableName,
+  deriveName, parseQualifiedName, parseTableName, quoteIdent, quoteLiteral, relationSql, type TableName,
 } from './sqlText';
 import { parserErrorOf, parseSql } from '../pgParser';
 import type { TemplateVars } from './templateText';
@@ -213,10 +213,9 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
     const column = params.columns?.[0]?.trim() || 'updated_at';
     const triggerName = params.objectName ?? deriveName('update', table.name, [column]);
     const ownsFunction = params.createFunction ?? params.functionName === undefined;
-    const functionName = params.functionName ?? triggerName;
-    const functionSql = params.functionName === undefined
-      ? relationSql(table.schema, functionName)
-      : functionName.split('.').map((p) => quoteIdent(p)).join('.');
+    const shared = params.functionName === undefined ? null : parseQualifiedName(params.functionName, 'function');
+    const functionName = shared?.name ?? triggerName;
+    const functionSql = shared ? relationSql(shared.schema, shared.name) : relationSql(table.schema, functionName);
     return {
       vars: {
         ...baseVars(table, triggerName, false),

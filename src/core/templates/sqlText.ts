@@ -24,8 +24,16 @@ const BARE_SELECT_KEYS = new Set(['fromClause', 'op', 'limitOption']);
  * lower case, quoted ones keep their case. Anything but one plain table reference is refused.
  */
 export function parseTableName(text: string): TableName {
+  return parseQualifiedName(text, 'table');
+}
+
+/**
+ * Reads "schema.name" or "name" as PostgreSQL does (see parseTableName); `what` names the object
+ * in the error ("not a table name", "not a function name").
+ */
+export function parseQualifiedName(text: string, what: string): TableName {
   const refuse = (why: string): never => {
-    throw new Error(`not a table name: ${JSON.stringify(text)} (${why})`);
+    throw new Error(`not a ${what} name: ${JSON.stringify(text)} (${why})`);
   };
   let stmts;
   try {
@@ -40,7 +48,7 @@ export function parseTableName(text: string): TableName {
   const bare = from && Object.keys(from).every((key) => BARE_SELECT_KEYS.has(key)) && from.op === 'SETOP_NONE';
   const only = bare && from.fromClause?.length === 1 ? from.fromClause[0] : undefined;
   const range = only && 'RangeVar' in only ? only.RangeVar : undefined;
-  if (!range || !range.relname) return refuse('expected schema.table or table');
+  if (!range || !range.relname) return refuse(`expected schema.${what} or ${what}`);
   if (range.catalogname !== undefined) return refuse('a database-qualified name');
   if (range.alias !== undefined) return refuse('an alias; quote names that hold spaces');
   if (range.inh !== true) return refuse('ONLY is not part of a name');

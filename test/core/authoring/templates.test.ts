@@ -205,6 +205,9 @@ describe('names and parameters', () => {
     const owner = renderTemplate('trigger', { table: 'lessons', functionName: 'set_updated_at', createFunction: true }, 'plain');
     assert.match(owner.upSql, /CREATE OR REPLACE FUNCTION set_updated_at\(\)/);
     assert.match(owner.downSql, /DROP FUNCTION IF EXISTS set_updated_at\(\);/);
+    const qualified = renderTemplate('trigger', { table: 'lessons', functionName: 'App."Touch It"' }, 'plain');
+    assert.match(qualified.upSql, /EXECUTE FUNCTION app\."Touch It"\(\)/);
+    assert.throws(() => renderTemplate('trigger', { table: 'lessons', functionName: 'f(); DROP TABLE lessons' }, 'plain'), /not a function name/);
     assert.doesNotMatch(r.downSql, /DROP FUNCTION/);
     assert.match(renderTemplate('trigger', { table: 'lessons' }, 'plain').downSql, /DROP FUNCTION IF EXISTS update_lessons_updated_at\(\);/);
   });
