@@ -10,7 +10,7 @@ import { _private, formatSql } from '../../../src/core/formatSql';
 import { loadParser } from '../../../src/core/parser';
 import { MIGRATION_TOOLS, mergeInto, renderTemplate } from '../../../src/core/templates';
 import { expandSnippet } from './snippetExpander';
-import { KIND_CASES } from './kindCases';
+import { KIND_CASES, refusedAsOneQuery } from './kindCases';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pgQuery = require('libpg-query') as typeof import('libpg-query');
@@ -90,7 +90,7 @@ describe('formatSql keeps meaning', () => {
   test('every rendered template in every tool layout', () => {
     let count = 0;
     for (const { kind, label, params } of KIND_CASES) {
-      for (const tool of MIGRATION_TOOLS) {
+      for (const tool of MIGRATION_TOOLS.filter((t) => !refusedAsOneQuery(kind, params, t))) {
         for (const file of renderTemplate(kind, params, tool).files) {
           if (!file.path.endsWith('.sql')) continue;
           formatsKeepingMeaning(`${kind} ${label} ${tool} ${file.path}`, mergeInto(file, null));

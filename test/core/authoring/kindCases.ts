@@ -1,5 +1,5 @@
 // Template parameters shared by the authoring tests: each kind's variants on the example schema.
-import type { TemplateKind, TemplateParams } from '../../../src/core/templates';
+import type { MigrationTool, TemplateKind, TemplateParams } from '../../../src/core/templates';
 
 /** Parameters that exercise each kind's variants (all on the example schema's tables). */
 export interface KindCase {
@@ -31,3 +31,11 @@ export const KIND_CASES: readonly KindCase[] = [
   { kind: 'unique', label: 'unique index only, in a transaction', params: { table: 'lesson_versions', columns: ['lesson_id', 'version'], asConstraint: false, concurrently: false } },
   { kind: 'unique', label: 'concurrent index + constraint', params: { table: 'user_profiles', columns: ['email'] } },
 ];
+
+/**
+ * True where the renderer refuses the case: graphile keeps one current.sql, sent as one query, so
+ * a concurrent unique index and the statement attaching it as a constraint cannot share it.
+ */
+export function refusedAsOneQuery(kind: TemplateKind, params: TemplateParams, tool: MigrationTool): boolean {
+  return tool === 'graphile' && kind === 'unique' && params.concurrently !== false && params.asConstraint !== false;
+}

@@ -13,10 +13,10 @@ import type { RunMode, RunReport } from '../../../src/core/report';
 import { runMigrations, type MigrationFile } from '../../../src/core/runner';
 import {
   MIGRATION_TOOLS, TOOL_LAYOUTS, mergeInto, renderMigration, renderTemplate,
-  type MigrationItem, type MigrationTool, type RenderResult, type TemplateParams,
+  type MigrationItem, type MigrationTool, type RenderResult,
 } from '../../../src/core/templates';
 import { serversUnderTest, startPostgres, type PostgresBinaries, type ThrowawayPostgres } from '../../support/throwawayPostgres';
-import { KIND_CASES } from './kindCases';
+import { KIND_CASES, refusedAsOneQuery } from './kindCases';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const seedDir = path.join(root, 'examples', 'seed-app');
@@ -137,10 +137,6 @@ async function sendAsTool(client: Client, query: ToolQuery): Promise<void> {
   }
 }
 
-/** graphile keeps one current.sql, run as one query: a build and its attach cannot share it. */
-function refusedAsOneQuery(kind: string, params: TemplateParams, tool: MigrationTool): boolean {
-  return tool === 'graphile' && kind === 'unique' && params.concurrently !== false && params.asConstraint !== false;
-}
 
 interface Cluster {
   pg: ThrowawayPostgres;

@@ -8,17 +8,13 @@ import {
   MIGRATION_TOOLS, TEMPLATE_KINDS, detectMigrationTool, mergeInto, parseTableName, renderMigration, renderTemplate,
   type MigrationTool, type TemplateKind, type TemplateParams,
 } from '../../../src/core/templates';
-import { KIND_CASES } from './kindCases';
+import { KIND_CASES, refusedAsOneQuery } from './kindCases';
 
 const NOW = new Date('2026-11-25T13:45:09Z');
 
 
 const SQL_ROLES = new Set(['migration', 'up', 'down', 'verify']);
 
-/** graphile keeps one current.sql, run as one query: a build and its attach cannot share it. */
-function refusedAsOneQuery(kind: TemplateKind, params: TemplateParams, tool: MigrationTool): boolean {
-  return tool === 'graphile' && kind === 'unique' && params.concurrently !== false && params.asConstraint !== false;
-}
 
 before(() => loadParser());
 
