@@ -2,7 +2,7 @@
 // run settings shared with the CLI come from core's DEFAULT_SETTINGS (package.json declares the
 // same defaults; a core-tier test keeps them equal).
 import * as vscode from 'vscode';
-import { DEFAULT_FORMAT_OPTIONS } from '../core/formatSql';
+import { DEFAULT_FORMAT_OPTIONS } from '../core/formatOptions';
 import { DEFAULT_SETTINGS, withDefaults, type DrydockSettings } from '../core/settings';
 
 /** A named connection as the user configured it (never with a password). */

@@ -1,9 +1,9 @@
 // Document and range formatting for SQL files. Core's formatSql does the work and refuses what it
 // cannot format without changing meaning; this file only adapts it to the editor.
 import * as vscode from 'vscode';
-import { DEFAULT_FORMAT_OPTIONS, formatSql, type FormatOptions } from '../core/formatSql';
-import { loadParser } from '../core/parser';
+import { DEFAULT_FORMAT_OPTIONS, type FormatOptions } from '../core/formatOptions';
 import type { FormatSettings } from './config';
+import { formatText } from './engine';
 
 /** What registerFormatting needs from the extension context (DrydockContext provides it). */
 export interface FormattingHost {
@@ -28,9 +28,8 @@ export function readFormatOptions(editor: vscode.FormattingOptions, settings: Fo
 async function formattingEdits(
   document: vscode.TextDocument, range: vscode.Range, options: vscode.FormattingOptions, settings: FormatSettings,
 ): Promise<vscode.TextEdit[]> {
-  await loadParser();
   const text = document.getText(range);
-  const outcome = formatSql(text, readFormatOptions(options, settings));
+  const outcome = await formatText(text, readFormatOptions(options, settings));
   if (!outcome.ok) {
     const where = outcome.position ? ` (line ${range.start.line + outcome.position.line})` : '';
     void vscode.window.showWarningMessage(`Drydock: ${outcome.reason}${where}`);
