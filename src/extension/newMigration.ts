@@ -11,6 +11,10 @@ export const NEW_MIGRATION_COMMAND = 'drydock.newMigrationFromTemplate';
  */
 export function registerNewMigration(ctx: NewMigrationHost): void {
   ctx.subscribe(vscode.commands.registerCommand(NEW_MIGRATION_COMMAND, async (first?: unknown, second?: unknown): Promise<string[]> => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Drydock does not connect to databases or write migrations in Restricted Mode. Trust this workspace to create one.');
+      return [];
+    }
     const wizard = await import('./newMigrationWizard');
     return wizard.newMigrationCommand(ctx, first, second);
   }));

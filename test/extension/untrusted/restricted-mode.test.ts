@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -38,6 +39,21 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.equal(marked, false, 'a dev mark was recorded in Restricted Mode');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(accepted, 0, 'Drydock connected in Restricted Mode');
+  });
+
+  it('New Migration from Template neither connects nor writes a file', async () => {
+    await vscode.workspace.getConfiguration('drydock').update('connections',
+      [{ name: 'counted', host: '127.0.0.1', port, database: 'x', user: 'x' }], vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('drydock').update('activeConnection', 'counted', vscode.ConfigurationTarget.Global);
+    const migrations = fixture('migrations').fsPath;
+    const before = fs.readdirSync(migrations);
+    const written = await vscode.commands.executeCommand<string[]>('drydock.newMigrationFromTemplate', {
+      kind: 'index', answers: { table: 'accounts', columns: ['email'] }, name: 'untrusted index',
+    });
+    assert.deepEqual(written, []);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(accepted, 0, 'New Migration connected in Restricted Mode');
+    assert.deepEqual(fs.readdirSync(migrations), before, 'New Migration wrote a file in Restricted Mode');
   });
 
   it('still shows static diagnostics', async () => {
