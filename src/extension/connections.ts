@@ -2,7 +2,7 @@
 // connects with. With no configured connection, DATABASE_URL or the PG* variables (and ~/.pgpass,
 // which core's connection honours) make an "environment" connection.
 import * as vscode from 'vscode';
-import { describeConnection, secretsOf, type ConnectionSettings } from '../core/connection';
+import { describeConnection, secretsOf, stripPassword, type ConnectionSettings } from '../core/connection';
 import type { Config, ConfiguredConnection } from './config';
 import type { Log } from './log';
 import type { PasswordStore } from './secrets';
@@ -93,12 +93,7 @@ function withPassword(connectionString: string, password: string | undefined): s
 }
 
 function hasUrlPassword(connectionString: string | undefined): boolean {
-  if (!connectionString) return false;
-  try {
-    return new URL(connectionString).password !== '';
-  } catch {
-    return /\bpassword\s*=/i.test(connectionString);
-  }
+  return connectionString !== undefined && stripPassword(connectionString).password !== undefined;
 }
 
 function described(settings: ConnectionSettings): { label: string; endpoint: string } {

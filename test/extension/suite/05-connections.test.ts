@@ -4,6 +4,10 @@ import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/report';
 import { addConnection, fixture, runNodes, scriptedPrompts, testServer, useRunFixture } from '../support';
 
+function savedConnection(name: string): { name: string; connectionString?: string } | undefined {
+  return (vscode.workspace.getConfiguration('drydock').get<{ name: string; connectionString?: string }[]>('connections') ?? []).find((c) => c.name === name);
+}
+
 describe('connections', () => {
   const f = useRunFixture();
 
@@ -53,6 +57,31 @@ describe('connections', () => {
     assert.equal(saved.connectionString.includes(password), false, 'the password stayed in settings');
     assert.equal(await f.api._private.context.passwords.get('typed'), password);
     assert.ok(f.api._private.context.devMarks.get('typed'), 'no dev mark was recorded');
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.outcome, 'succeeded', 'the stored password does not connect');
+  });
+
+  it('Add Connection keeps the password of a key=value connection string out of settings', async () => {
+    const password = testServer.password();
+    const connectionString = `host=${testServer.host()} port=${testServer.port()} dbname=${f.database} user=${testServer.user()} password=${password}`;
+    assert.equal(await vscode.commands.executeCommand('drydock.addConnection', { name: 'keywords', connectionString }), true);
+    const saved = savedConnection('keywords');
+    assert.ok(saved?.connectionString, 'the connection was not saved');
+    assert.equal(JSON.stringify(saved).includes(password), false, 'the password stayed in settings');
+    assert.doesNotMatch(saved.connectionString, /password/);
+    assert.match(saved.connectionString, /dbname=ext_/);
+    assert.equal(await f.api._private.context.passwords.get('keywords'), password);
+  });
+
+  it('Add Connection moves a ?password= URL parameter to secret storage, and the stored password connects', async () => {
+    const password = testServer.password();
+    const url = `postgres://${testServer.user()}@${testServer.host()}:${testServer.port()}/${f.database}?sslmode=disable&password=${encodeURIComponent(password)}`;
+    assert.equal(await vscode.commands.executeCommand('drydock.addConnection', { name: 'query-password', connectionString: url, allowApply: true }), true);
+    const saved = savedConnection('query-password');
+    assert.ok(saved?.connectionString, 'the connection was not saved');
+    assert.equal(JSON.stringify(saved).includes(password), false, 'the password stayed in settings');
+    assert.match(saved.connectionString, /\?sslmode=disable$/);
+    assert.equal(await f.api._private.context.passwords.get('query-password'), password);
     const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
     assert.equal(report?.outcome, 'succeeded', 'the stored password does not connect');
   });
