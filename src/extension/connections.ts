@@ -76,22 +76,6 @@ export class Connections {
   }
 }
 
-/**
- * The URL with the stored password in it (in memory only). `pg` lets a connection string's fields
- * override separately given ones, so a password given beside a URL without one would be dropped.
- */
-function withPassword(connectionString: string, password: string | undefined): string {
-  if (!password) return connectionString;
-  try {
-    const url = new URL(connectionString);
-    if (url.password) return connectionString;
-    url.password = encodeURIComponent(password);
-    return url.toString();
-  } catch {
-    return connectionString;
-  }
-}
-
 function hasUrlPassword(connectionString: string | undefined): boolean {
   return connectionString !== undefined && stripPassword(connectionString).password !== undefined;
 }
@@ -103,10 +87,10 @@ function described(settings: ConnectionSettings): { label: string; endpoint: str
   return { label, endpoint };
 }
 
-/** Core's connection settings for a configured connection and its stored password. */
+/** Core's connection settings for a configured connection and its stored password (core puts it into a URL itself). */
 export function toConnectionSettings(configured: ConfiguredConnection, password: string | undefined): ConnectionSettings {
   const settings: ConnectionSettings = { applicationName: 'drydock (vscode)', connectTimeoutMs: 10_000 };
-  if (configured.connectionString) settings.connectionString = withPassword(configured.connectionString, password);
+  if (configured.connectionString) settings.connectionString = configured.connectionString;
   if (configured.host) settings.host = configured.host;
   if (configured.port) settings.port = configured.port;
   if (configured.database) settings.database = configured.database;
