@@ -2,7 +2,7 @@
 // connects with. With no configured connection, DATABASE_URL or the PG* variables (and ~/.pgpass,
 // which core's connection honours) make an "environment" connection.
 import * as vscode from 'vscode';
-import { describeConnection, secretsOf, stripPassword, type ConnectionSettings } from '../core/connection';
+import { connectionEndpoint, describeConnection, secretsOf, stripPassword, type ConnectionSettings } from '../core/connection';
 import type { Config, ConfiguredConnection } from './config';
 import type { Log } from './log';
 import type { PasswordStore } from './secrets';
@@ -81,10 +81,8 @@ function hasUrlPassword(connectionString: string | undefined): boolean {
 }
 
 function described(settings: ConnectionSettings): { label: string; endpoint: string } {
-  const label = describeConnection(settings);
-  // describeConnection's shape is user@host:port/database.
-  const endpoint = /@([^/]*)\//.exec(label)?.[1] ?? label;
-  return { label, endpoint };
+  const { host, port } = connectionEndpoint(settings);
+  return { label: describeConnection(settings), endpoint: `${host}:${port}` };
 }
 
 /** Core's connection settings for a configured connection and its stored password (core puts it into a URL itself). */
