@@ -13,6 +13,7 @@ import { parseFile, runFiles } from './engine';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
 import { endingOf, type RunRequest } from './results';
 import type { RunDiagnostics } from './diagnostics';
+import type { ServerIdentity } from './secrets';
 import type { StatusBar } from './statusBar';
 
 const MODE_TITLES: Record<RunMode, string> = { 'dry-run': 'Dry-run', apply: 'Apply', verify: 'Verify' };
@@ -55,24 +56,32 @@ export class MigrationRunner {
     }
     const request: RunRequest = { mode, targets, upTo, connectionName: connection.name };
 
-    if (mode === 'apply' && !(await this.approveApply(connection, files, call))) return undefined;
-    return this.execute(request, mode, files, connection, call);
+    let expectedServer: ServerIdentity | undefined;
+    if (mode === 'apply') {
+      expectedServer = await this.approveApply(connection, files, call);
+      if (!expectedServer) return undefined;
+    }
+    return this.execute(request, mode, files, connection, call, expectedServer);
   }
 
-  /** The apply guard, then the modal confirmation naming server, database, user and statement count. */
-  private async approveApply(connection: ResolvedConnection, files: MigrationFile[], call: RunCall): Promise<boolean> {
+  /**
+   * The apply guard, then the modal confirmation naming server, database, user and statement count.
+   * Resolves to the dev mark's server identity, which the run checks again on its own connection
+   * (the guard's connection is another one), or undefined when the apply must not go ahead.
+   */
+  private async approveApply(connection: ResolvedConnection, files: MigrationFile[], call: RunCall): Promise<ServerIdentity | undefined> {
     const { ctx } = this;
     let verdict;
     try {
       verdict = await checkApplyAllowed(connection, ctx.devMarks);
     } catch (err) {
       this.runFailed(err, connection.name, call);
-      return false;
+      return undefined;
     }
     if (!verdict.allowed) {
       ctx.log.warn(verdict.reason);
       if (!call.quiet) void vscode.window.showErrorMessage(verdict.reason);
-      return false;
+      return undefined;
     }
     const parsed = await Promise.all(files.map((f) => parseFile(f.path, f.text)));
     const count = parsed.reduce((n, p) => n + p.statements.filter((s) => s.role === 'statement').length, 0);
@@ -86,13 +95,17 @@ export class MigrationRunner {
       `Files: ${files.map((f) => path.basename(f.path)).join(', ')}`,
       'The changes will be committed.',
     ].join('\n');
-    const confirmed = await ctx.prompts.confirm(question, detail, 'Apply');
-    if (!confirmed) ctx.log.info(`apply of ${files.length} file(s) not confirmed`);
-    return confirmed;
+    if (!(await ctx.prompts.confirm(question, detail, 'Apply'))) {
+      ctx.log.info(`apply of ${files.length} file(s) not confirmed`);
+      return undefined;
+    }
+    const marked = ctx.devMarks.get(connection.name);
+    if (!marked) ctx.log.warn(`Apply refused: connection "${connection.name}" lost its development-database mark while the confirmation was open.`);
+    return marked;
   }
 
   private async execute(request: RunRequest, mode: RunMode, files: MigrationFile[], connection: ResolvedConnection,
-    call: RunCall): Promise<RunReport | undefined> {
+    call: RunCall, expectedServer: ServerIdentity | undefined): Promise<RunReport | undefined> {
     const { ctx } = this;
     const names = files.map((f) => path.basename(f.path)).join(', ');
     ctx.log.info(`${mode} ${names} on ${connection.name} (${connection.label})`);
@@ -109,7 +122,7 @@ export class MigrationRunner {
         const cancellation = token.onCancellationRequested(() => ctx.runs.cancel());
         let reported = 0;
         return runFiles(files, {
-          mode, connection: connection.settings, settings: ctx.config.runSettings, signal,
+          mode, connection: connection.settings, settings: ctx.config.runSettings, signal, ...(expectedServer ? { expectedServer } : {}),
           onProgress: (p) => {
             const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
             reported = p.done;

@@ -1,6 +1,8 @@
 // Helpers for the extension-host suites: the activated extension's API, the throwaway PostgreSQL
 // the runner started (described by DRYDOCK_TEST_PG_* variables), and fixture files.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { before, beforeEach } from 'mocha';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
@@ -84,6 +86,27 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Every file under `dir`, recursively (none when it does not exist). */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/** The "Drydock" log channel's files on disk (the channel writes them asynchronously). */
+export function drydockLogFiles(api: DrydockApi): string[] {
+  const extensionHostLogs = path.join(api._private.context.extension.logUri.fsPath, '..');
+  return filesUnder(extensionHostLogs).filter((f) => /Drydock/.test(path.basename(f)));
+}
+
+/** Waits until a line of the Drydock log on disk matches `pattern`, and returns that line. */
+export function waitForLogLine(api: DrydockApi, pattern: RegExp): Promise<string> {
+  return waitFor(`a Drydock log line matching ${pattern}`, () => drydockLogFiles(api)
+    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+    .find((line) => pattern.test(line)));
 }
 
 /** What scriptedPrompts answers: the confirmation, then input boxes and picks in order. */
