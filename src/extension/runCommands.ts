@@ -35,18 +35,33 @@ export class MigrationRunner {
       void vscode.window.showWarningMessage('Drydock does not connect to databases in Restricted Mode. Trust this workspace to run migrations.');
       return undefined;
     }
-    if (ctx.runs.busy) {
-      void vscode.window.showWarningMessage('A Drydock run is already in progress (Drydock: Cancel Run stops it).');
-      return undefined;
-    }
     if (targets.length === 0) {
       void vscode.window.showWarningMessage('Open a .sql migration (or choose one in the Explorer) to run it.');
       return undefined;
     }
+    if (ctx.runs.busy) {
+      if (!call.quiet) void vscode.window.showWarningMessage('A Drydock run is already in progress (Drydock: Cancel Run stops it).');
+      return undefined;
+    }
+    // Claimed before the first await, so another run (a click, a save) cannot start meanwhile.
+    const signal = ctx.runs.start();
+    try {
+      return await this.claimedRun(mode, targets, upTo, call, connectionName, signal);
+    } finally {
+      ctx.runs.finish();
+    }
+  }
+
+  /** The rest of run() once the run is claimed: connection, files, apply approval, execution. */
+  private async claimedRun(mode: RunMode, targets: vscode.Uri[], upTo: boolean, call: RunCall, connectionName: string | undefined,
+    signal: AbortSignal): Promise<RunReport | undefined> {
+    const { ctx } = this;
     const connection = await ctx.connections.resolve(connectionName);
     if (!connection) {
-      const choice = await vscode.window.showWarningMessage('No Drydock connection is selected.', 'Add Connection', 'Select Connection');
-      if (choice) void vscode.commands.executeCommand(choice === 'Add Connection' ? COMMANDS.addConnection : COMMANDS.selectConnection);
+      // Not awaited: the notification may stay open, and the run claim must not wait for it.
+      void vscode.window.showWarningMessage('No Drydock connection is selected.', 'Add Connection', 'Select Connection').then((choice) => {
+        if (choice) void vscode.commands.executeCommand(choice === 'Add Connection' ? COMMANDS.addConnection : COMMANDS.selectConnection);
+      });
       return undefined;
     }
     const files = await readMigrationFiles(await filesToRun(targets, upTo));
@@ -61,7 +76,7 @@ export class MigrationRunner {
       expectedServer = await this.approveApply(connection, files, call);
       if (!expectedServer) return undefined;
     }
-    return this.execute(request, mode, files, connection, call, expectedServer);
+    return this.execute(request, mode, files, connection, call, expectedServer, signal);
   }
 
   /**
@@ -105,11 +120,10 @@ export class MigrationRunner {
   }
 
   private async execute(request: RunRequest, mode: RunMode, files: MigrationFile[], connection: ResolvedConnection,
-    call: RunCall, expectedServer: ServerIdentity | undefined): Promise<RunReport | undefined> {
+    call: RunCall, expectedServer: ServerIdentity | undefined, signal: AbortSignal): Promise<RunReport | undefined> {
     const { ctx } = this;
     const names = files.map((f) => path.basename(f.path)).join(', ');
     ctx.log.info(`${mode} ${names} on ${connection.name} (${connection.label})`);
-    const signal = ctx.runs.start();
     this.diagnostics.clearRunDiagnostics();
     let report: RunReport;
     try {
@@ -132,8 +146,6 @@ export class MigrationRunner {
       });
     } catch (err) {
       return this.runFailed(err, connection.name, call);
-    } finally {
-      ctx.runs.finish();
     }
     ctx.results.add(request, report, connection.label);
     this.diagnostics.showRunDiagnostics(report);

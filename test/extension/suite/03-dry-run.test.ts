@@ -26,6 +26,18 @@ describe('dry-run and the Migration Runs view', () => {
     assert.equal(statements[0]!.command?.command, 'drydock.results.reveal');
   });
 
+  it('a second run started while one is starting is turned away instead of running alongside', async () => {
+    await addConnection('scratch', f.database, false);
+    const file = fixture('migrations/001_create_accounts.sql');
+    const [first, second] = await Promise.all([
+      vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', file),
+      vscode.commands.executeCommand<RunReport | undefined>('drydock.dryRunMigration', file),
+    ]);
+    assert.equal(first?.outcome, 'succeeded');
+    assert.equal(second, undefined);
+    assert.equal(runNodes(f.api).length, 1);
+  });
+
   it('dry-run of a folder up to a file shows the classified failure in the tree and as a diagnostic', async () => {
     await addConnection('scratch', f.database, false);
     const target = fixture('migrations/002_unique_email.sql');
