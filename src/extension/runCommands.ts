@@ -3,6 +3,7 @@
 // and cancellation, and hand the report to the results view and diagnostics.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { classifyError } from '../core/classify';
 import type { RunMode, RunReport } from '../core/report';
 import type { MigrationFile } from '../core/runner';
 import { checkApplyAllowed } from './applyGuard';
@@ -157,10 +158,12 @@ export class MigrationRunner {
 
   /** A run that threw instead of producing a report (e.g. the apply guard could not connect). */
   private runFailed(err: unknown, name: string, call: RunCall): undefined {
-    const message = this.ctx.log.mask(err instanceof Error ? err.message : String(err));
-    this.ctx.log.error(`connection "${name}" failed: ${message}`);
-    this.statusBar.failed(name, message);
-    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock could not run on "${name}": ${message}`);
+    const error = classifyError(err);
+    const reason = this.ctx.log.mask(`${error.label} (${error.sqlstate}): ${error.message}`);
+    const connectionFailed = error.category === 'operational' && error.sqlstate.startsWith('08');
+    this.ctx.log.error(connectionFailed ? `connection "${name}" failed: ${reason}` : `run on "${name}" failed: ${reason}`);
+    this.statusBar.failed(name, reason);
+    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock could not run on "${name}": ${reason}`);
     return undefined;
   }
 

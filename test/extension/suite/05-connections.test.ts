@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/report';
-import { addConnection, fixture, runNodes, scriptedPrompts, testServer, useRunFixture } from '../support';
+import { addConnection, fixture, runNodes, scriptedPrompts, testServer, useRunFixture, waitForLogLine } from '../support';
 
 function savedConnection(name: string): { name: string; connectionString?: string } | undefined {
   return (vscode.workspace.getConfiguration('drydock').get<{ name: string; connectionString?: string }[]>('connections') ?? []).find((c) => c.name === name);
@@ -32,6 +32,15 @@ describe('connections', () => {
     assert.match(text, /^\$\(warning\) wrong-password/);
     assert.equal(f.api._private.statusBar.tooltip.includes('not-the-password-42'), false);
     assert.match(f.api._private.statusBar.tooltip, /28P01/);
+  });
+
+  it('when the apply guard cannot log in, the status bar shows the classified reason and the log does not call it a connection failure', async () => {
+    await addConnection('dev-auth', f.database, true);
+    await f.api._private.context.passwords.set('dev-auth', 'not-the-password-43');
+    const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report, undefined);
+    assert.match(f.api._private.statusBar.tooltip, /Database error \(28P01\): password authentication failed/);
+    await waitForLogLine(f.api, /run on "dev-auth" failed: Database error \(28P01\)/);
   });
 
   it('Select Connection makes the named connection the one runs use and shows it in the status bar', async () => {
