@@ -15,6 +15,12 @@ export async function parseFile(file: string, text: string): Promise<ParsedFile>
   return parser.parseMigration(file, text);
 }
 
+/** A migration file's bytes as text, or null when they are not UTF-8 (core's decoding, as the CLI reads files). */
+export async function decodeFileText(bytes: Uint8Array): Promise<string | null> {
+  const parser = await import('../core/parser');
+  return parser.decodeMigrationText(bytes);
+}
+
 /** Formats SQL text with core's formatter (the parser it checks meaning with is loaded on first use). */
 export async function formatText(text: string, options: FormatOptions): Promise<FormatOutcome> {
   const [parser, formatter] = await Promise.all([import('../core/parser'), import('../core/formatSql')]);
