@@ -2,7 +2,7 @@
 // connects with. With no configured connection, DATABASE_URL or the PG* variables (and ~/.pgpass,
 // which core's connection honours) make an "environment" connection.
 import * as vscode from 'vscode';
-import { connectionEndpoint, describeConnection, secretsOf, stripPassword, type ConnectionSettings } from '../core/connection';
+import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, stripPassword, type ConnectionSettings } from '../core/connection';
 import type { Config, ConfiguredConnection } from './config';
 import type { Log } from './log';
 import type { PasswordStore } from './secrets';
@@ -80,9 +80,12 @@ function hasUrlPassword(connectionString: string | undefined): boolean {
   return connectionString !== undefined && stripPassword(connectionString).password !== undefined;
 }
 
+// Masked like every log line: a label is shown in the view and in dialogs, and a database or host
+// name can contain the password text.
 function described(settings: ConnectionSettings): { label: string; endpoint: string } {
   const { host, port } = connectionEndpoint(settings);
-  return { label: describeConnection(settings), endpoint: `${host}:${port}` };
+  const secrets = secretsOf(settings);
+  return { label: maskSecrets(describeConnection(settings), secrets), endpoint: maskSecrets(`${host}:${port}`, secrets) };
 }
 
 /** Core's connection settings for a configured connection and its stored password (core puts it into a URL itself). */
