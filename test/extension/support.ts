@@ -88,6 +88,15 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
   }
 }
 
+/** Polls for `ms` and fails as soon as `happened` returns a truthy value: for what must not happen. */
+export async function neverWithin(what: string, happened: () => unknown | Promise<unknown>, ms = 1_500): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    assert.ok(!(await happened()), what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Every file under `dir`, recursively (none when it does not exist). */
 export function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
