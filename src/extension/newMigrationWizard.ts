@@ -5,7 +5,6 @@
 // imports it only when the command runs.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConnectionSettings } from '../core/connection';
 import { loadParser } from '../core/parser';
 import { openSession, type Session } from '../core/session';
 import {
@@ -13,16 +12,11 @@ import {
   listColumns, listTables, migrationDir, paramsFromAnswers, planKind, renderTemplate, scanWorkspace, writeRenderedFiles,
   type CatalogColumn, type CheckShape, type GinOperatorClass, type MigrationTool, type TemplateKind, type WizardAnswers,
 } from '../core/templates';
-
-/** What registerNewMigration needs from the extension context (DrydockContext provides it). */
-export interface NewMigrationHost {
-  subscribe(...disposables: vscode.Disposable[]): void;
-  connections?: { resolve(): Promise<{ settings: ConnectionSettings; label: string } | undefined> };
-  config: { readonly migrationTool: string };
-}
+import type { DrydockContext } from './context';
+import type { Prompts } from './prompts';
 
 /** drydock.migrationTool as a tool, or "auto" when unset or not a known tool. */
-function configuredTool(host: NewMigrationHost): MigrationTool | 'auto' {
+function configuredTool(host: DrydockContext): MigrationTool | 'auto' {
   const value = host.config.migrationTool;
   return (MIGRATION_TOOLS as readonly string[]).includes(value) ? value as MigrationTool : 'auto';
 }
@@ -49,43 +43,43 @@ function answered<T>(value: T | undefined): T {
   return value;
 }
 
-async function pickKind(): Promise<TemplateKind> {
+async function pickKind(prompts: Prompts): Promise<TemplateKind> {
   const items = TEMPLATE_KINDS.map((templateKind) => ({ label: KIND_QUESTIONS[templateKind].label, detail: KIND_QUESTIONS[templateKind].detail, templateKind }));
-  return answered(await vscode.window.showQuickPick(items, { title: 'New migration: what should it create?' })).templateKind;
+  return answered(await prompts.pickItem(items, { title: 'New migration: what should it create?' })).templateKind;
 }
 
-async function pickTable(session: Session | null): Promise<string> {
+async function pickTable(prompts: Prompts, session: Session | null): Promise<string> {
   if (session) {
     const tables = await listTables(session);
     if (tables.length > 0) {
       const items = tables.map((t) => ({ label: t.schema === 'public' ? t.name : `${t.schema}.${t.name}`, description: t.schema }));
-      return answered(await vscode.window.showQuickPick(items, { title: 'Table', matchOnDescription: true })).label;
+      return answered(await prompts.pickItem(items, { title: 'Table', matchOnDescription: true })).label;
     }
   }
-  return answered(await vscode.window.showInputBox({ title: 'Table (schema.table or table)', validateInput: (v) => (v.trim() ? null : 'a table name is needed') })).trim();
+  return answered(await prompts.input({ title: 'Table (schema.table or table)', validateInput: (v) => (v.trim() ? null : 'a table name is needed') })).trim();
 }
 
-async function pickColumns(kind: TemplateKind, table: string, session: Session | null): Promise<string[]> {
+async function pickColumns(prompts: Prompts, kind: TemplateKind, table: string, session: Session | null): Promise<string[]> {
   const shape = KIND_QUESTIONS[kind].columns;
   const offered: CatalogColumn[] = session ? columnChoices(kind, await listColumns(session, table)) : [];
   if (offered.length > 0) {
     const items = offered.map((c) => ({ label: c.name, description: c.type }));
     if (shape === 'many') {
-      const picked = answered(await vscode.window.showQuickPick(items, { title: `Columns of ${table} (in index order)`, canPickMany: true }));
+      const picked = answered(await prompts.pickItems(items, { title: `Columns of ${table} (in index order)` }));
       if (picked.length === 0) throw new Cancelled();
       return picked.map((p) => p.label);
     }
-    return [answered(await vscode.window.showQuickPick(items, { title: kind === 'gin' ? `jsonb column of ${table}` : `Column of ${table}` })).label];
+    return [answered(await prompts.pickItem(items, { title: kind === 'gin' ? `jsonb column of ${table}` : `Column of ${table}` })).label];
   }
   if (session && kind === 'gin') throw new Error(`${table} has no jsonb column to index with GIN`);
   const prompt = shape === 'many' ? 'Columns, comma-separated' : shape === 'timestamp' ? 'Timestamp column' : 'Column';
-  const typed = answered(await vscode.window.showInputBox({ title: prompt, value: shape === 'timestamp' ? 'updated_at' : '' }));
+  const typed = answered(await prompts.input({ title: prompt, value: shape === 'timestamp' ? 'updated_at' : '' }));
   return typed.split(',').map((c) => c.trim()).filter((c) => c !== '');
 }
 
-async function kindSpecificAnswers(kind: TemplateKind, answers: WizardAnswers): Promise<WizardAnswers> {
+async function kindSpecificAnswers(prompts: Prompts, kind: TemplateKind, answers: WizardAnswers): Promise<WizardAnswers> {
   if (kind === 'index') {
-    const where = answered(await vscode.window.showInputBox({ title: 'Partial index predicate (WHERE …), empty for none', placeHolder: "status = 'active'" }));
+    const where = answered(await prompts.input({ title: 'Partial index predicate (WHERE …), empty for none', placeHolder: "status = 'active'" }));
     return { ...answers, where };
   }
   if (kind === 'gin') {
@@ -93,7 +87,7 @@ async function kindSpecificAnswers(kind: TemplateKind, answers: WizardAnswers): 
       { label: 'jsonb_path_ops', detail: 'smaller and faster; serves @> containment', opclass: 'jsonb_path_ops' as GinOperatorClass },
       { label: 'jsonb_ops', detail: 'also serves the key operators ?, ?| and ?&', opclass: 'jsonb_ops' as GinOperatorClass },
     ];
-    return { ...answers, opclass: answered(await vscode.window.showQuickPick(items, { title: 'GIN operator class' })).opclass };
+    return { ...answers, opclass: answered(await prompts.pickItem(items, { title: 'GIN operator class' })).opclass };
   }
   if (kind === 'check') {
     const shapes = [
@@ -101,9 +95,9 @@ async function kindSpecificAnswers(kind: TemplateKind, answers: WizardAnswers): 
       { label: 'In a range', detail: 'column BETWEEN low AND high', shape: 'range' as CheckShape },
       { label: 'Positive', detail: 'column > 0', shape: 'positive' as CheckShape },
     ];
-    const checkShape = answered(await vscode.window.showQuickPick(shapes, { title: 'CHECK' })).shape;
+    const checkShape = answered(await prompts.pickItem(shapes, { title: 'CHECK' })).shape;
     if (checkShape === 'positive') return { ...answers, checkShape };
-    const checkInput = answered(await vscode.window.showInputBox({
+    const checkInput = answered(await prompts.input({
       title: checkShape === 'values' ? 'Allowed values, comma-separated' : 'Range, e.g. 1..5',
       validateInput: (v) => {
         try {
@@ -119,8 +113,8 @@ async function kindSpecificAnswers(kind: TemplateKind, answers: WizardAnswers): 
   return answers;
 }
 
-async function openConnection(host: NewMigrationHost): Promise<Session | null> {
-  const resolved = await host.connections?.resolve();
+async function openConnection(host: DrydockContext): Promise<Session | null> {
+  const resolved = await host.connections.resolve();
   if (!resolved) return null;
   try {
     return await openSession(resolved.settings);
@@ -130,32 +124,33 @@ async function openConnection(host: NewMigrationHost): Promise<Session | null> {
   }
 }
 
-async function askAnswers(kind: TemplateKind, session: Session | null): Promise<WizardAnswers> {
-  const table = await pickTable(session);
-  const columns = await pickColumns(kind, table, session);
-  return kindSpecificAnswers(kind, { table, columns });
+async function askAnswers(prompts: Prompts, kind: TemplateKind, session: Session | null): Promise<WizardAnswers> {
+  const table = await pickTable(prompts, session);
+  const columns = await pickColumns(prompts, kind, table, session);
+  return kindSpecificAnswers(prompts, kind, { table, columns });
 }
 
 /**
  * Runs the wizard; `target` is the explorer folder or file it was started from, if any.
  * Resolves to the paths written (none when there is no folder open).
  */
-async function newMigration(host: NewMigrationHost, target: vscode.Uri | undefined, preset: NewMigrationPreset | undefined): Promise<string[]> {
+async function newMigration(host: DrydockContext, target: vscode.Uri | undefined, preset: NewMigrationPreset | undefined): Promise<string[]> {
   const folder = (target && vscode.workspace.getWorkspaceFolder(target)) ?? vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     void vscode.window.showErrorMessage('Drydock: open a folder first; the migration is written into the workspace.');
     return [];
   }
-  const kind = preset?.kind ?? await pickKind();
+  const { prompts } = host;
+  const kind = preset?.kind ?? await pickKind(prompts);
   const session = await openConnection(host);
   try {
-    const answers = preset?.answers ?? await askAnswers(kind, session);
+    const answers = preset?.answers ?? await askAnswers(prompts, kind, session);
     const params = paramsFromAnswers(kind, answers);
     if (session) {
       const problems = await checkTemplateTarget(session, kind, params);
       if (problems.length > 0) throw new Error(problems.join('; '));
     }
-    const name = preset?.name ?? answered(await vscode.window.showInputBox({ title: 'Migration name', value: planKind(kind, params).defaultName }));
+    const name = preset?.name ?? answered(await prompts.input({ title: 'Migration name', value: planKind(kind, params).defaultName }));
     const root = folder.uri.fsPath;
     const workspace = scanWorkspace(root);
     const detected = detectMigrationTool(workspace, configuredTool(host));
@@ -182,7 +177,7 @@ async function newMigration(host: NewMigrationHost, target: vscode.Uri | undefin
  * The command's handler. From the explorer it receives the clicked resource; a NewMigrationPreset
  * argument pre-answers the questions. Resolves to the paths written.
  */
-export async function newMigrationCommand(host: NewMigrationHost, first?: unknown, second?: unknown): Promise<string[]> {
+export async function newMigrationCommand(host: DrydockContext, first?: unknown, second?: unknown): Promise<string[]> {
   try {
     return await newMigration(host, first instanceof vscode.Uri ? first : undefined, [first, second].find(isPreset));
   } catch (err) {

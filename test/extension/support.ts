@@ -123,6 +123,8 @@ export interface Script {
   confirm?: boolean;
   inputs?: string[];
   picks?: string[];
+  /** Answers to multiple-choice picks, in order: the labels chosen. */
+  pickedMany?: string[][];
   /** Receives each confirmation asked ("message\ndetail"). */
   asked?: string[];
 }
@@ -131,6 +133,7 @@ export interface Script {
 export function scriptedPrompts(script: Script): Prompts {
   const inputs = [...(script.inputs ?? [])];
   const picks = [...(script.picks ?? [])];
+  const pickedMany = [...(script.pickedMany ?? [])];
   return {
     confirm: async (message, detail) => {
       script.asked?.push(`${message}\n${detail}`);
@@ -141,6 +144,22 @@ export function scriptedPrompts(script: Script): Prompts {
       const answer = picks.shift();
       assert.ok(answer === undefined || items.includes(answer), `"${answer}" is not among ${JSON.stringify(items)}`);
       return answer;
+    },
+    pickItem: async (items) => {
+      const answer = picks.shift();
+      if (answer === undefined) return undefined;
+      const item = items.find((i) => i.label === answer);
+      assert.ok(item, `"${answer}" is not among ${JSON.stringify(items.map((i) => i.label))}`);
+      return item;
+    },
+    pickItems: async (items) => {
+      const answer = pickedMany.shift();
+      if (answer === undefined) return undefined;
+      return answer.map((label) => {
+        const item = items.find((i) => i.label === label);
+        assert.ok(item, `"${label}" is not among ${JSON.stringify(items.map((i) => i.label))}`);
+        return item;
+      });
     },
   };
 }

@@ -75,8 +75,8 @@ describe('package.json declarations for authoring', () => {
     assert.equal(properties['drydock.format.indent']?.default, null);
   });
 
-  test('the extension registers the declared command id', () => {
-    const source = fs.readFileSync(path.join(root, 'src', 'extension', 'newMigration.ts'), 'utf8');
-    assert.match(source, new RegExp(`NEW_MIGRATION_COMMAND = '${NEW_MIGRATION_COMMAND_ID.replace(/\./g, '\\.')}'`));
+  test('the extension\'s command table has the declared command id', () => {
+    const source = fs.readFileSync(path.join(root, 'src', 'extension', 'commands.ts'), 'utf8');
+    assert.match(source, new RegExp(`newMigrationFromTemplate: '${NEW_MIGRATION_COMMAND_ID.replace(/\./g, '\\.')}'`));
   });
 });

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { before, describe, it } from 'mocha';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
+import type { DrydockApi } from '../../../src/extension/extension';
 import { expandSnippet } from '../../core/authoring/snippetExpander';
+import { scriptedPrompts } from '../support';
 
 const EXTENSION_ID = 'drydock.pg-drydock';
 const NEW_MIGRATION = 'drydock.newMigrationFromTemplate';
@@ -96,6 +98,22 @@ describe('authoring: formatting, New Migration from Template, snippets', () => {
     assert.match(text, /CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_accounts_email_created_at\n  ON accounts \(email, created_at\);/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, written[0]);
     fs.rmSync(written[0]!);
+  });
+
+  it('asks through the extension\'s prompts when no answers are given: kind, table and columns from the database, predicate, name', async () => {
+    await createDatabase('CREATE TABLE members (id int PRIMARY KEY, email text, joined_at timestamptz)');
+    const api = (await vscode.extensions.getExtension<DrydockApi>(EXTENSION_ID)?.activate())!;
+    const saved = api._private.context.prompts;
+    api._private.context.prompts = scriptedPrompts({ picks: ['B-tree index', 'members'], pickedMany: [['email']], inputs: ['', 'index members by email'] });
+    try {
+      const written = await vscode.commands.executeCommand<string[]>(NEW_MIGRATION);
+      assert.equal(written.length, 1);
+      assert.match(written[0]!.split(path.sep).join('/'), /\/migrations\/\d{3}_index_members_by_email\.sql$/);
+      assert.match(fs.readFileSync(written[0]!, 'utf8'), /CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_members_email\n  ON members \(email\);/);
+      fs.rmSync(written[0]!);
+    } finally {
+      api._private.context.prompts = saved;
+    }
   });
 
   it('with a connection, refuses a GIN index on a column that is not jsonb and writes nothing', async () => {
