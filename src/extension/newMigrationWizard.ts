@@ -8,18 +8,12 @@ import * as vscode from 'vscode';
 import { loadParser } from '../core/parser';
 import { openSession, type Session } from '../core/session';
 import {
-  KIND_QUESTIONS, TEMPLATE_KINDS, MIGRATION_TOOLS, checkTemplateTarget, columnChoices, detectMigrationTool,
+  KIND_QUESTIONS, TEMPLATE_KINDS, checkTemplateTarget, columnChoices, detectMigrationTool,
   listColumns, listTables, migrationDir, paramsFromAnswers, planKind, renderTemplate, scanWorkspace, writeRenderedFiles,
-  type CatalogColumn, type CheckShape, type GinOperatorClass, type MigrationTool, type TemplateKind, type WizardAnswers,
+  type CatalogColumn, type CheckShape, type GinOperatorClass, type TemplateKind, type WizardAnswers,
 } from '../core/templates';
 import type { DrydockContext } from './context';
 import type { Prompts } from './prompts';
-
-/** drydock.migrationTool as a tool, or "auto" when unset or not a known tool. */
-function configuredTool(host: DrydockContext): MigrationTool | 'auto' {
-  const value = host.config.migrationTool;
-  return (MIGRATION_TOOLS as readonly string[]).includes(value) ? value as MigrationTool : 'auto';
-}
 
 /**
  * Answers given up front (by a task, a keybinding's args or a test): the wizard asks only for
@@ -153,7 +147,7 @@ async function newMigration(host: DrydockContext, target: vscode.Uri | undefined
     const name = preset?.name ?? answered(await prompts.input({ title: 'Migration name', value: planKind(kind, params).defaultName }));
     const root = folder.uri.fsPath;
     const workspace = scanWorkspace(root);
-    const detected = detectMigrationTool(workspace, configuredTool(host));
+    const detected = detectMigrationTool(workspace, host.config.migrationTool);
     let clicked: string | undefined;
     if (target) {
       const stat = await vscode.workspace.fs.stat(target);
