@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { FormatOptions } from '../core/formatOptions';
 import type { FormatSettings } from './config';
+import { toPositionWithin } from './convert';
 import { formatText } from './engine';
 
 /** What registerFormatting needs from the extension context (DrydockContext provides it). */
@@ -23,7 +24,7 @@ async function formattingEdits(
   const text = document.getText(range);
   const outcome = await formatText(text, readFormatOptions(options, settings));
   if (!outcome.ok) {
-    const where = outcome.position ? ` (line ${range.start.line + outcome.position.line})` : '';
+    const where = outcome.position ? ` (line ${toPositionWithin(outcome.position, range.start).line + 1})` : '';
     void vscode.window.showWarningMessage(`Drydock: ${outcome.reason}${where}`);
     return [];
   }
