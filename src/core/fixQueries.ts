@@ -3,7 +3,7 @@
 import type { ConstraintDeclaration, IndexDeclaration } from './declarations';
 import type { ParsedStatement } from './parser';
 import type { ErrorReport } from './report';
-import { quoteIdent, quoteLiteral, relationSql } from './sqlNames';
+import { indexColumnSql, qualifiedSql, quoteIdent, quoteLiteral, relationSql } from './sqlNames';
 
 const LIMIT = 100;
 
@@ -26,7 +26,7 @@ function duplicatesQuery(statement: ParsedStatement, error: ErrorReport): string
   const constraint = declaredConstraints(statement).find((d) => (d.type === 'unique' || d.type === 'primary-key') && named(d));
   const source = index ?? constraint;
   const table = source ? relationSql(source.schema, source.table) : error.table ? relationSql(error.schema ?? null, error.table) : null;
-  const columns = source ? source.columns.map((c) => (/^[\w$]+$/.test(c) ? quoteIdent(c) : c)) : keyColumnsOf(error.detail);
+  const columns = source ? source.columns.map(indexColumnSql) : keyColumnsOf(error.detail);
   if (!table || columns.length === 0) return null;
   const list = columns.join(', ');
   const where = index?.predicate ? `\nWHERE ${index.predicate}` : '';
@@ -61,7 +61,7 @@ function orphansQuery(statement: ParsedStatement, referencedKey: string[] | null
 
 function lockHoldersQuery(statement: ParsedStatement): string | null {
   if (statement.tables.length === 0) return null;
-  const relations = statement.tables.map((t) => `to_regclass(${quoteLiteral(t)})`).join(', ');
+  const relations = statement.tables.map((t) => `to_regclass(${quoteLiteral(qualifiedSql(t))})`).join(', ');
   return 'SELECT a.pid, a.state, a.usename AS user, a.application_name, l.mode, a.xact_start AS since,\n'
     + '       now() - a.xact_start AS held_for, a.query\n'
     + 'FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid\n'

@@ -27,3 +27,13 @@ export function quoteLiteral(value: string): string {
 export function relationSql(schema: string | null, table: string): string {
   return schema ? `${quoteIdent(schema)}.${quoteIdent(table)}` : quoteIdent(table);
 }
+
+/** A "schema.table" name as the parse tree spells it (unquoted parts), back as SQL. */
+export function qualifiedSql(qualified: string): string {
+  return qualified.split('.').map(quoteIdent).join('.');
+}
+
+/** An index column as declared (a bare column name, or an expression's own text) as SQL. */
+export function indexColumnSql(column: string): string {
+  return /^[\w$]+$/.test(column) ? quoteIdent(column) : column;
+}

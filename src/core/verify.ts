@@ -5,7 +5,7 @@ import { expressionsEquivalent } from './expressions';
 import type { ParsedFile } from './parser';
 import type { CheckStatus, DeclaredKind, IndexUsage, InventoryItem, VerificationCheck } from './report';
 import type { Session } from './session';
-import { quoteIdent } from './sqlNames';
+import { indexColumnSql, qualifiedSql, relationSql } from './sqlNames';
 
 /** The state the files leave an object in, with where it was declared. */
 interface Expectation {
@@ -131,30 +131,24 @@ SELECT json_build_object(
     FROM pg_stat_user_indexes s WHERE s.relid IN (SELECT oid FROM tbl))
 ) AS answer`;
 
-function relationText(schema: string | null, name: string): string {
-  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
-}
 
-function tableText(qualified: string | null): string {
-  return (qualified ?? '').split('.').map(quoteIdent).join('.');
-}
 
 function functionSignature(d: FunctionDeclaration | null): string | null {
   if (!d || d.args.some((a) => a === '')) return null;
-  return `${relationText(d.schema, d.name)}(${d.args.join(', ')})`;
+  return `${relationSql(d.schema, d.name)}(${d.args.join(', ')})`;
 }
 
 function lookups(expectations: Expectation[], tables: string[]) {
   const pick = (kind: DeclaredKind) => expectations.filter((e) => e.kind === kind);
   return {
-    indexes: pick('index').map((e) => ({ key: keyOf(e.kind, e.name, e.table), rel: relationText(e.schema, e.name) })),
-    constraints: pick('constraint').map((e) => ({ key: keyOf(e.kind, e.name, e.table), name: e.name, rel: tableText(e.table) })),
-    triggers: pick('trigger').map((e) => ({ key: keyOf(e.kind, e.name, e.table), name: e.name, rel: tableText(e.table) })),
+    indexes: pick('index').map((e) => ({ key: keyOf(e.kind, e.name, e.table), rel: relationSql(e.schema, e.name) })),
+    constraints: pick('constraint').map((e) => ({ key: keyOf(e.kind, e.name, e.table), name: e.name, rel: qualifiedSql(e.table ?? '') })),
+    triggers: pick('trigger').map((e) => ({ key: keyOf(e.kind, e.name, e.table), name: e.name, rel: qualifiedSql(e.table ?? '') })),
     functions: pick('function').map((e) => ({
       key: keyOf(e.kind, e.name, e.table), name: e.name, nsp: e.schema,
       signature: functionSignature(e.declaration?.kind === 'function' ? e.declaration : null),
     })),
-    tables: tables.map(tableText),
+    tables: tables.map((t) => qualifiedSql(t)),
   };
 }
 
@@ -165,7 +159,7 @@ function checkIndex(d: IndexDeclaration, found: CatalogIndex): Verdict {
   const problems: string[] = [];
   if (d.unique !== found.unique) problems.push(d.unique ? 'declared UNIQUE but is not unique' : 'is unique but was declared non-unique');
   if (d.method !== found.method) problems.push(`method is ${found.method}, declared ${d.method}`);
-  if (d.columns.length !== found.columns.length || d.columns.some((c, i) => !expressionsEquivalent(c, found.columns[i] ?? ''))) {
+  if (d.columns.length !== found.columns.length || d.columns.some((c, i) => !expressionsEquivalent(indexColumnSql(c), found.columns[i] ?? ''))) {
     problems.push(`columns are (${found.columns.join(', ')}), declared (${d.columns.join(', ')})`);
   }
   d.opclasses.forEach((declared, i) => {

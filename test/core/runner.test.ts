@@ -383,4 +383,12 @@ describeEachServer('runner', (server) => {
     const right = await run(url, [fixture('empty.sql')], 'apply', { expectedServer: { systemIdentifier: identity!.id, database: identity!.db } });
     assert.equal(right.outcome, 'succeeded', JSON.stringify(right.error));
   });
+
+  test('case-sensitive table names are verified and looked up quoted', async () => {
+    const url = server().url(await seededDatabase(server()));
+    const report = await run(url, [file('quoted.sql', 'CREATE TABLE "Order Items" ("orderId" int, note text);\nCREATE INDEX idx_order_items_order_id ON "Order Items" ("orderId");\nALTER TABLE "Order Items" ADD CONSTRAINT chk_order_items_note CHECK (note <> \'\');')], 'dry-run');
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    assert.deepEqual(report.verification.map((c) => [c.name, c.status]), [['idx_order_items_order_id', 'ok'], ['chk_order_items_note', 'ok']]);
+    assert.ok(report.indexUsage.some((u) => u.index === 'idx_order_items_order_id'));
+  });
 });
