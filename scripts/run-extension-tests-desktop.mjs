@@ -10,7 +10,7 @@ import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { projectRoot, requireBuildOutputs, scratchWorkspace, startTestDatabase, testsEntry } from './extension-test-env.mjs';
 
-const SESSIONS = { main: { trust: false }, untrusted: { trust: true } };
+const SESSIONS = { main: { restrictedMode: false }, untrusted: { restrictedMode: true } };
 
 async function main() {
   requireBuildOutputs();
@@ -28,7 +28,7 @@ async function main() {
           extensionDevelopmentPath: projectRoot,
           extensionTestsPath: testsEntry,
           launchArgs: [folder, '--disable-extensions', '--user-data-dir', userDataDir,
-            ...(SESSIONS[name].trust ? [] : ['--disable-workspace-trust'])],
+            ...(SESSIONS[name].restrictedMode ? [] : ['--disable-workspace-trust'])],
           extensionTestsEnv: { ...db.env, DRYDOCK_EXT_SUITE: name, DRYDOCK_TEST_USER_DATA_DIR: userDataDir },
         });
       } catch (err) {

@@ -4,8 +4,9 @@
 // paths in the workbench's `payload`, and the workbench reports the suite's result by calling
 // window.codeAutomationExit(code), which this script exposes to the page.
 //
-// Two host sessions run against one throwaway PostgreSQL: "main" with workspace trust off, and
-// "untrusted" with trust on (the folder opens in Restricted Mode). Exits with the first failure.
+// Two host sessions run against one throwaway PostgreSQL: "main", where the folder is trusted
+// (workspace trust disabled), and "untrusted", where it opens in Restricted Mode. Exits with the
+// first failure.
 //
 //   node scripts/run-extension-tests.mjs [--vsix] [main|untrusted ...]
 // --vsix: package the extension with vsce and run the tests against the unpacked package (what a
@@ -23,7 +24,7 @@ import util from 'node:util';
 import { projectRoot, requireBuildOutputs, scratchWorkspace, startTestDatabase, testsEntry } from './extension-test-env.mjs';
 
 const require = createRequire(import.meta.url);
-const SESSIONS = { main: { trust: false }, untrusted: { trust: true } };
+const SESSIONS = { main: { restrictedMode: false }, untrusted: { restrictedMode: true } };
 const timeoutMs = Number(process.env.DRYDOCK_EXT_TEST_TIMEOUT_MS || 300_000);
 const verbose = Boolean(process.env.DRYDOCK_EXT_TEST_VERBOSE);
 // Browser noise that says nothing about the extension.
@@ -65,7 +66,7 @@ async function waitForHealth(url, server, logFile) {
 }
 
 /** Starts code-server in its own process group (so its extension hosts stop with it). */
-async function startCodeServer(hostDir, scratch, trust, env) {
+async function startCodeServer(hostDir, scratch, restrictedMode, env) {
   const port = await freePort();
   const logFile = path.join(scratch, 'code-server.log');
   const args = [
@@ -73,7 +74,8 @@ async function startCodeServer(hostDir, scratch, trust, env) {
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--user-data-dir', path.join(scratch, 'user'), '--extensions-dir', path.join(scratch, 'extensions'),
     '--config', path.join(scratch, 'config.yaml'),
-    ...(trust ? [] : ['--disable-workspace-trust']),
+    // Workspace trust is on only where the folder is to open in Restricted Mode.
+    ...(restrictedMode ? [] : ['--disable-workspace-trust']),
   ];
   const out = fs.openSync(logFile, 'w');
   const server = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
@@ -149,24 +151,28 @@ async function captureWhenAsked(page) {
 async function runSession(name, hostDir, extensionPath, dbEnv) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `drydock-ext-${name}-`));
   const folder = scratchWorkspace();
-  console.log(`\n== extension tests: ${name} session (workspace trust ${SESSIONS[name].trust ? 'on' : 'off'}) ==`);
-  const server = await startCodeServer(hostDir, scratch, SESSIONS[name].trust, {
-    ...dbEnv, DRYDOCK_EXT_SUITE: name, DRYDOCK_TEST_USER_DATA_DIR: path.join(scratch, 'user'),
-  });
-  let code;
   try {
-    code = await driveWorkbench(server.url, extensionPath, folder);
+    const { restrictedMode } = SESSIONS[name];
+    console.log(`\n== extension tests: ${name} session (${restrictedMode ? 'Restricted Mode' : 'trusted folder'}) ==`);
+    const server = await startCodeServer(hostDir, scratch, restrictedMode, {
+      ...dbEnv, DRYDOCK_EXT_SUITE: name, DRYDOCK_TEST_USER_DATA_DIR: path.join(scratch, 'user'),
+    });
+    let code;
+    try {
+      code = await driveWorkbench(server.url, extensionPath, folder);
+    } finally {
+      server.stop();
+    }
+    if (code === 'timeout') {
+      console.error(`extension tests (${name}) timed out after ${timeoutMs} ms`);
+      code = 124;
+    }
+    if (code !== 0) console.error(`--- code-server log (last lines) ---\n${fs.readFileSync(server.logFile, 'utf8').slice(-3000)}`);
+    return code;
   } finally {
-    server.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.rmSync(folder, { recursive: true, force: true });
   }
-  if (code === 'timeout') {
-    console.error(`extension tests (${name}) timed out after ${timeoutMs} ms`);
-    code = 124;
-  }
-  if (code !== 0) console.error(`--- code-server log (last lines) ---\n${fs.readFileSync(server.logFile, 'utf8').slice(-3000)}`);
-  fs.rmSync(scratch, { recursive: true, force: true });
-  fs.rmSync(folder, { recursive: true, force: true });
-  return code;
 }
 
 /** Packages the extension and returns the unpacked package's extension/ folder. */

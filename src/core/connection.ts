@@ -63,6 +63,28 @@ function keywordValues(connectionString: string): Map<string, string> {
   return values;
 }
 
+const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+
+/**
+ * libpq's key=value form (`host=db port=5432 dbname=app user=me`) as settings, or null when the
+ * string is a URL. pg itself only understands URLs.
+ */
+export function keywordSettings(connectionString: string): ConnectionSettings | null {
+  if (/^\s*postgres(ql)?:\/\//i.test(connectionString) || !/\w\s*=/.test(connectionString)) return null;
+  const values = keywordValues(connectionString);
+  const settings: ConnectionSettings = {};
+  const host = values.get('host') ?? values.get('hostaddr');
+  if (host) settings.host = host;
+  if (values.get('port')) settings.port = Number(values.get('port'));
+  if (values.get('dbname')) settings.database = values.get('dbname');
+  if (values.get('user')) settings.user = values.get('user');
+  if (values.get('password')) settings.password = values.get('password');
+  const sslmode = values.get('sslmode');
+  if (sslmode && (SSL_MODES as readonly string[]).includes(sslmode)) settings.sslmode = sslmode as ConnectionSettings['sslmode'];
+  if (values.get('application_name')) settings.applicationName = values.get('application_name');
+  return settings;
+}
+
 /** The endpoint of a connection; never includes the password. */
 export function connectionEndpoint(settings: ConnectionSettings): Endpoint {
   let host = settings.host ?? process.env.PGHOST ?? 'localhost';

@@ -9,23 +9,9 @@ import { isDirectiveLine } from './directives';
 import { fingerprintSql, parseSql, parserErrorOf, treeWithoutPositions } from './pgParser';
 import { LineIndex, codePointToUtf16 } from './text';
 import type { Position } from './report';
+import { DEFAULT_FORMAT_OPTIONS, type FormatOptions } from './formatOptions';
 
-/** Layout choices; every key has a default (see DEFAULT_FORMAT_OPTIONS). */
-export interface FormatOptions {
-  keywordCase: 'upper' | 'lower' | 'preserve';
-  /** Spaces per indent level. */
-  indent: number;
-  useTabs: boolean;
-  /** Parenthesised expressions up to this many characters stay on one line. */
-  lineWidth: number;
-}
-
-export const DEFAULT_FORMAT_OPTIONS: Readonly<FormatOptions> = Object.freeze({
-  keywordCase: 'upper',
-  indent: 2,
-  useTabs: false,
-  lineWidth: 50,
-});
+export { DEFAULT_FORMAT_OPTIONS, type FormatOptions };
 
 /** The formatted text, or why the text was left alone. */
 export type FormatOutcome =

@@ -147,8 +147,9 @@ class Run {
     const actual = await serverIdentity(this.session!);
     if (actual.systemIdentifier === expected.systemIdentifier && actual.database === expected.database) return true;
     this.report.outcome = 'refused';
+    // Not a service problem (retrying will not help): a database-category refusal of Drydock's own.
     this.report.error = {
-      ...classifyError({ code: '08004', message: `refused: the connection reaches server ${actual.systemIdentifier} database "${actual.database}", not the expected server ${expected.systemIdentifier} database "${expected.database}"` }),
+      ...classifyError({ code: 'DRY02', message: `refused: the connection reaches server ${actual.systemIdentifier} database "${actual.database}", not the expected server ${expected.systemIdentifier} database "${expected.database}"` }),
       title: 'Not the expected server',
     };
     return false;

@@ -1,7 +1,7 @@
 // The narrow interface core uses to talk to PostgreSQL, implemented with `pg`. Tests run this real
 // implementation against real servers.
 import { Client, type ClientConfig, type QueryConfig, type QueryResult } from 'pg';
-import { secretsOf, maskSecrets, type ConnectionSettings } from './connection';
+import { keywordSettings, secretsOf, maskSecrets, type ConnectionSettings } from './connection';
 import type { NoticeReport, ServerInfo } from './report';
 
 export interface QueryOutcome {
@@ -36,7 +36,7 @@ function withPassword(connectionString: string, password: string | undefined): s
   try {
     const url = new URL(connectionString);
     if (url.password) return connectionString;
-    url.password = password;
+    url.password = encodeURIComponent(password); // the setter leaves '%' as is; pg decodes it
     return url.toString();
   } catch {
     return connectionString; // key=value strings keep their own password handling
@@ -48,6 +48,8 @@ function clientConfig(settings: ConnectionSettings): ClientConfig {
     application_name: settings.applicationName ?? 'drydock',
     connectionTimeoutMillis: settings.connectTimeoutMs ?? 10_000,
   };
+  const keywords = settings.connectionString ? keywordSettings(settings.connectionString) : null;
+  if (keywords) return clientConfig({ ...settings, ...keywords, connectionString: undefined });
   if (settings.connectionString) config.connectionString = withPassword(settings.connectionString, settings.password);
   if (settings.host) config.host = settings.host;
   if (settings.port) config.port = settings.port;

@@ -1,9 +1,12 @@
-// The one place that reads and writes Drydock's settings. Every key has a default here, and the
-// run settings shared with the CLI come from core's DEFAULT_SETTINGS (package.json declares the
-// same defaults; a core-tier test keeps them equal).
+// The one place that reads and writes Drydock's settings, and validates them: a missing or invalid
+// value reads as its default. The run settings shared with the CLI default to core's
+// DEFAULT_SETTINGS, the others to EDITOR_SETTING_DEFAULTS (package.json declares the same
+// defaults; a core-tier test keeps them equal).
 import * as vscode from 'vscode';
-import { DEFAULT_FORMAT_OPTIONS } from '../core/formatSql';
+import type { FormatOptions } from '../core/formatOptions';
 import { DEFAULT_SETTINGS, withDefaults, type DrydockSettings } from '../core/settings';
+import type { MigrationTool } from '../core/templates';
+import { EDITOR_SETTING_DEFAULTS as DEFAULTS, KEYWORD_CASES, MIGRATION_TOOL_SETTINGS, type EditorSettings } from './settingsDefaults';
 
 /** A named connection as the user configured it (never with a password). */
 export interface ConfiguredConnection {
@@ -17,15 +20,19 @@ export interface ConfiguredConnection {
   allowApply?: boolean;
 }
 
-/** The drydock.format.* settings as written by the user (validated where they are used). */
+/** The drydock.format.* settings, validated. */
 export interface FormatSettings {
-  keywordCase: string;
+  keywordCase: FormatOptions['keywordCase'];
+  /** Spaces per indent level; null follows the editor's tab size. */
   indent: number | null;
   lineWidth: number;
 }
 
 const SECTION = 'drydock';
-const DEFAULT_MAX_RUNS = 10;
+
+const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const oneOf = <T extends string>(values: readonly T[]) => (value: unknown): value is T => (values as readonly unknown[]).includes(value);
 
 /** Typed, read-on-demand view of the `drydock.*` settings. */
 export class Config {
@@ -45,39 +52,37 @@ export class Config {
   }
 
   get connections(): ConfiguredConnection[] {
-    const raw = this.section.get<unknown[]>('connections', []);
+    const raw = this.section.get<unknown>('connections', DEFAULTS.connections);
     return Array.isArray(raw) ? raw.filter(isConfiguredConnection) : [];
   }
 
   get activeConnection(): string {
-    return this.section.get<string>('activeConnection', '');
+    return this.valid('activeConnection', (v): v is string => typeof v === 'string');
   }
 
   get diagnosticsEnabled(): boolean {
-    return this.section.get<boolean>('diagnostics.enabled', true);
+    return this.valid('diagnostics.enabled', isBoolean);
   }
 
   get dryRunOnSave(): boolean {
-    return this.section.get<boolean>('dryRunOnSave', false);
+    return this.valid('dryRunOnSave', isBoolean);
   }
 
   get maxRuns(): number {
-    const value = this.section.get<number>('results.maxRuns', DEFAULT_MAX_RUNS);
-    return Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_RUNS;
+    return this.valid('results.maxRuns', isPositiveInteger);
   }
 
-  /** drydock.migrationTool: "auto" or a migration tool's name (checked against core's list by the caller). */
-  get migrationTool(): string {
-    return this.section.get<string>('migrationTool', 'auto');
+  /** drydock.migrationTool: "auto" or a migration tool core knows. */
+  get migrationTool(): MigrationTool | 'auto' {
+    return this.valid('migrationTool', oneOf(MIGRATION_TOOL_SETTINGS));
   }
 
   /** drydock.format.*: null indent means "follow the editor's tab size". */
   get formatSettings(): FormatSettings {
-    const s = this.section;
     return {
-      keywordCase: s.get<string>('format.keywordCase', DEFAULT_FORMAT_OPTIONS.keywordCase),
-      indent: s.get<number | null>('format.indent', null),
-      lineWidth: s.get<number>('format.lineWidth', DEFAULT_FORMAT_OPTIONS.lineWidth),
+      keywordCase: this.valid('format.keywordCase', oneOf(KEYWORD_CASES)),
+      indent: this.valid('format.indent', (v): v is number | null => v === null || isPositiveInteger(v)),
+      lineWidth: this.valid('format.lineWidth', isPositiveInteger),
     };
   }
 
@@ -92,6 +97,12 @@ export class Config {
   /** True when a change event touches any Drydock setting (or one key of it). */
   affects(event: vscode.ConfigurationChangeEvent, key?: string): boolean {
     return event.affectsConfiguration(key ? `${SECTION}.${key}` : SECTION);
+  }
+
+  /** The setting's value when `isValid` accepts it, else its default. */
+  private valid<K extends keyof EditorSettings>(key: K, isValid: (value: unknown) => value is EditorSettings[K]): EditorSettings[K] {
+    const value = this.section.get<unknown>(key, DEFAULTS[key]);
+    return isValid(value) ? value : DEFAULTS[key];
   }
 
   /** Connections are machine-specific: written to user settings unless the workspace already has them. */

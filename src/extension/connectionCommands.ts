@@ -2,6 +2,7 @@
 // object (walkthroughs, tests, other extensions) or interactively; either way the password goes to
 // SecretStorage and a dev mark records the identity of the server it was set on.
 import * as vscode from 'vscode';
+import { stripPassword } from '../core/connection';
 import { COMMANDS, registerCommands } from './commands';
 import type { ConfiguredConnection } from './config';
 import { toConnectionSettings } from './connections';
@@ -14,19 +15,13 @@ export interface AddConnectionArgs extends ConfiguredConnection {
   password?: string;
 }
 
-/** Moves a password out of a connection string so settings never hold it. */
+/** Moves a password out of a connection string (any form core knows) so settings never hold it. */
 function splitPassword(connection: AddConnectionArgs): { connection: ConfiguredConnection; password?: string } {
   const { password, ...rest } = connection;
   if (!rest.connectionString) return password ? { connection: rest, password } : { connection: rest };
-  try {
-    const url = new URL(rest.connectionString);
-    const inUrl = url.password ? decodeURIComponent(url.password) : undefined;
-    url.password = '';
-    const found = password ?? inUrl;
-    return { connection: { ...rest, connectionString: url.toString() }, ...(found ? { password: found } : {}) };
-  } catch {
-    return password ? { connection: rest, password } : { connection: rest };
-  }
+  const stripped = stripPassword(rest.connectionString);
+  const found = password ?? stripped.password;
+  return { connection: { ...rest, connectionString: stripped.connectionString }, ...(found ? { password: found } : {}) };
 }
 
 const DEV_ANSWERS = { no: 'No: dry-run and verify only', yes: 'Yes: a development database Drydock may apply to' };

@@ -2,7 +2,7 @@
 // connects with. With no configured connection, DATABASE_URL or the PG* variables (and ~/.pgpass,
 // which core's connection honours) make an "environment" connection.
 import * as vscode from 'vscode';
-import { describeConnection, secretsOf, type ConnectionSettings } from '../core/connection';
+import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, stripPassword, type ConnectionSettings } from '../core/connection';
 import type { Config, ConfiguredConnection } from './config';
 import type { Log } from './log';
 import type { PasswordStore } from './secrets';
@@ -76,42 +76,22 @@ export class Connections {
   }
 }
 
-/**
- * The URL with the stored password in it (in memory only). `pg` lets a connection string's fields
- * override separately given ones, so a password given beside a URL without one would be dropped.
- */
-function withPassword(connectionString: string, password: string | undefined): string {
-  if (!password) return connectionString;
-  try {
-    const url = new URL(connectionString);
-    if (url.password) return connectionString;
-    url.password = encodeURIComponent(password);
-    return url.toString();
-  } catch {
-    return connectionString;
-  }
-}
-
 function hasUrlPassword(connectionString: string | undefined): boolean {
-  if (!connectionString) return false;
-  try {
-    return new URL(connectionString).password !== '';
-  } catch {
-    return /\bpassword\s*=/i.test(connectionString);
-  }
+  return connectionString !== undefined && stripPassword(connectionString).password !== undefined;
 }
 
+// Masked like every log line: a label is shown in the view and in dialogs, and a database or host
+// name can contain the password text.
 function described(settings: ConnectionSettings): { label: string; endpoint: string } {
-  const label = describeConnection(settings);
-  // describeConnection's shape is user@host:port/database.
-  const endpoint = /@([^/]*)\//.exec(label)?.[1] ?? label;
-  return { label, endpoint };
+  const { host, port } = connectionEndpoint(settings);
+  const secrets = secretsOf(settings);
+  return { label: maskSecrets(describeConnection(settings), secrets), endpoint: maskSecrets(`${host}:${port}`, secrets) };
 }
 
-/** Core's connection settings for a configured connection and its stored password. */
+/** Core's connection settings for a configured connection and its stored password (core puts it into a URL itself). */
 export function toConnectionSettings(configured: ConfiguredConnection, password: string | undefined): ConnectionSettings {
   const settings: ConnectionSettings = { applicationName: 'drydock (vscode)', connectTimeoutMs: 10_000 };
-  if (configured.connectionString) settings.connectionString = withPassword(configured.connectionString, password);
+  if (configured.connectionString) settings.connectionString = configured.connectionString;
   if (configured.host) settings.host = configured.host;
   if (configured.port) settings.port = configured.port;
   if (configured.database) settings.database = configured.database;

@@ -14,6 +14,12 @@ export function toPosition(position: Position): vscode.Position {
   return new vscode.Position(Math.max(position.line - 1, 0), Math.max(position.column - 1, 0));
 }
 
+/** Core's position inside text that begins at `start` of a document (a selection, say), as a document position. */
+export function toPositionWithin(position: Position, start: vscode.Position): vscode.Position {
+  const inner = toPosition(position);
+  return new vscode.Position(start.line + inner.line, inner.line === 0 ? start.character + inner.character : inner.character);
+}
+
 /** Core's range as an editor range. */
 export function toRange(range: Range): vscode.Range {
   return new vscode.Range(toPosition(range.start), toPosition(range.end));

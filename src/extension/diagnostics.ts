@@ -39,6 +39,12 @@ export class RunDiagnostics implements vscode.Disposable {
     }
   }
 
+  /** Forgets a closed document: its parse diagnostics and its parse generation. */
+  closed(document: vscode.TextDocument): void {
+    this.parse.delete(document.uri);
+    this.generation.delete(document.uri.toString());
+  }
+
   clearRunDiagnostics(): void {
     this.run.clear();
   }
@@ -81,7 +87,7 @@ export function registerDiagnostics(ctx: DrydockContext, diagnostics: RunDiagnos
       dryRunOnSave(d);
     }),
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.onEdit(e)),
-    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.parse.delete(d.uri)),
+    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.closed(d)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (ctx.config.affects(e, 'migrationsGlobs') || ctx.config.affects(e, 'diagnostics')) {
         diagnostics.parse.clear();

@@ -13,6 +13,9 @@ export function registerDryRunOnSave(ctx: DrydockContext, runner: MigrationRunne
       const connection = await ctx.connections.resolve();
       if (!connection?.allowApply || !ctx.devMarks.get(connection.name)) return;
       await runner.run('dry-run', [document.uri], false, { quiet: true }, connection.name);
-    })();
+    })().catch((err: unknown) => {
+      // A save handler has no caller to report to: an unexpected failure goes to the log.
+      ctx.log.error(`dry-run on save of ${document.fileName} failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
   };
 }

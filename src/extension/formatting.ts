@@ -1,9 +1,10 @@
 // Document and range formatting for SQL files. Core's formatSql does the work and refuses what it
 // cannot format without changing meaning; this file only adapts it to the editor.
 import * as vscode from 'vscode';
-import { DEFAULT_FORMAT_OPTIONS, formatSql, type FormatOptions } from '../core/formatSql';
-import { loadParser } from '../core/parser';
+import type { FormatOptions } from '../core/formatOptions';
 import type { FormatSettings } from './config';
+import { toPositionWithin } from './convert';
+import { formatText } from './engine';
 
 /** What registerFormatting needs from the extension context (DrydockContext provides it). */
 export interface FormattingHost {
@@ -11,28 +12,19 @@ export interface FormattingHost {
   config: { readonly formatSettings: FormatSettings };
 }
 
-const KEYWORD_CASES: readonly FormatOptions['keywordCase'][] = ['upper', 'lower', 'preserve'];
-
-/** The format options from the drydock.format.* settings; indent and tabs follow the editor's unless set. */
+/** The format options from the (validated) drydock.format.* settings; indent and tabs follow the editor's unless set. */
 export function readFormatOptions(editor: vscode.FormattingOptions, settings: FormatSettings): FormatOptions {
-  const { keywordCase, indent, lineWidth } = settings;
-  return {
-    keywordCase: (KEYWORD_CASES as readonly string[]).includes(keywordCase) ? keywordCase as FormatOptions['keywordCase'] : DEFAULT_FORMAT_OPTIONS.keywordCase,
-    indent: typeof indent === 'number' && indent > 0 ? indent : editor.tabSize,
-    useTabs: !editor.insertSpaces,
-    lineWidth: Number.isInteger(lineWidth) && lineWidth > 0 ? lineWidth : DEFAULT_FORMAT_OPTIONS.lineWidth,
-  };
+  return { keywordCase: settings.keywordCase, indent: settings.indent ?? editor.tabSize, useTabs: !editor.insertSpaces, lineWidth: settings.lineWidth };
 }
 
 /** The edit that formats `range` of the document, or none (with a message) when core refuses. */
 async function formattingEdits(
   document: vscode.TextDocument, range: vscode.Range, options: vscode.FormattingOptions, settings: FormatSettings,
 ): Promise<vscode.TextEdit[]> {
-  await loadParser();
   const text = document.getText(range);
-  const outcome = formatSql(text, readFormatOptions(options, settings));
+  const outcome = await formatText(text, readFormatOptions(options, settings));
   if (!outcome.ok) {
-    const where = outcome.position ? ` (line ${range.start.line + outcome.position.line})` : '';
+    const where = outcome.position ? ` (line ${toPositionWithin(outcome.position, range.start).line + 1})` : '';
     void vscode.window.showWarningMessage(`Drydock: ${outcome.reason}${where}`);
     return [];
   }

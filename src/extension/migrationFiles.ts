@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MigrationFile } from '../core/runner';
+import { decodeFileText } from './engine';
 
 const byName = new Intl.Collator('en', { numeric: true });
 
@@ -35,5 +36,14 @@ export async function filesToRun(targets: readonly vscode.Uri[], upTo: boolean):
 
 /** Reads each file's current text (from its editor when open). */
 export async function readMigrationFiles(uris: readonly vscode.Uri[]): Promise<MigrationFile[]> {
-  return Promise.all(uris.map(async (uri) => ({ path: uri.fsPath, text: (await vscode.workspace.openTextDocument(uri)).getText() })));
+  return Promise.all(uris.map(async (uri) => ({ path: uri.fsPath, text: await currentText(uri) })));
+}
+
+// The open document's text, else the file's: opening each file instead would fire every
+// onDidOpenTextDocument listener (a diagnostics parse among them) for every file of a folder run.
+async function currentText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  // Invalid UTF-8 becomes a NUL so the parser reports the file as binary at its first line (as the CLI does).
+  return (await decodeFileText(await vscode.workspace.fs.readFile(uri))) ?? '\u0000';
 }

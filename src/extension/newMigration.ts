@@ -1,194 +1,23 @@
-// "Drydock: New Migration from Template": pick a kind, a table (from the connected database when
-// there is one), columns, a name; the files are written where the project's migration tool keeps
-// them and opened. The decisions (questions, parameters, layout, detection) live in core.
-import path from 'node:path';
+// "Drydock: New Migration from Template". The wizard (newMigrationWizard.ts) needs core's templates
+// and the PostgreSQL parser, so it is imported when the command first runs, not at activation.
 import * as vscode from 'vscode';
-import type { ConnectionSettings } from '../core/connection';
-import { loadParser } from '../core/parser';
-import { openSession, type Session } from '../core/session';
-import {
-  KIND_QUESTIONS, TEMPLATE_KINDS, MIGRATION_TOOLS, checkTemplateTarget, columnChoices, detectMigrationTool,
-  listColumns, listTables, migrationDir, paramsFromAnswers, planKind, renderTemplate, scanWorkspace, writeRenderedFiles,
-  type CatalogColumn, type CheckShape, type GinOperatorClass, type MigrationTool, type TemplateKind, type WizardAnswers,
-} from '../core/templates';
-
-export const NEW_MIGRATION_COMMAND = 'drydock.newMigrationFromTemplate';
-
-/** What registerNewMigration needs from the extension context (DrydockContext provides it). */
-export interface NewMigrationHost {
-  subscribe(...disposables: vscode.Disposable[]): void;
-  connections?: { resolve(): Promise<{ settings: ConnectionSettings; label: string } | undefined> };
-  config: { readonly migrationTool: string };
-}
-
-/** drydock.migrationTool as a tool, or "auto" when unset or not a known tool. */
-function configuredTool(host: NewMigrationHost): MigrationTool | 'auto' {
-  const value = host.config.migrationTool;
-  return (MIGRATION_TOOLS as readonly string[]).includes(value) ? value as MigrationTool : 'auto';
-}
+import { COMMANDS, registerCommands } from './commands';
+import type { DrydockContext } from './context';
 
 /**
- * Answers given up front (by a task, a keybinding's args or a test): the wizard asks only for
- * what is missing. `answers` must then name the table and columns.
+ * From the explorer the command receives the clicked resource; a NewMigrationPreset argument
+ * pre-answers the questions. Resolves to the paths written.
  */
-export interface NewMigrationPreset {
-  kind: TemplateKind;
-  answers?: WizardAnswers;
-  name?: string;
-}
-
-function isPreset(value: unknown): value is NewMigrationPreset {
-  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string'
-    && (TEMPLATE_KINDS as readonly string[]).includes((value as { kind: string }).kind);
-}
-
-class Cancelled extends Error {}
-
-function answered<T>(value: T | undefined): T {
-  if (value === undefined) throw new Cancelled();
-  return value;
-}
-
-async function pickKind(): Promise<TemplateKind> {
-  const items = TEMPLATE_KINDS.map((templateKind) => ({ label: KIND_QUESTIONS[templateKind].label, detail: KIND_QUESTIONS[templateKind].detail, templateKind }));
-  return answered(await vscode.window.showQuickPick(items, { title: 'New migration: what should it create?' })).templateKind;
-}
-
-async function pickTable(session: Session | null): Promise<string> {
-  if (session) {
-    const tables = await listTables(session);
-    if (tables.length > 0) {
-      const items = tables.map((t) => ({ label: t.schema === 'public' ? t.name : `${t.schema}.${t.name}`, description: t.schema }));
-      return answered(await vscode.window.showQuickPick(items, { title: 'Table', matchOnDescription: true })).label;
-    }
-  }
-  return answered(await vscode.window.showInputBox({ title: 'Table (schema.table or table)', validateInput: (v) => (v.trim() ? null : 'a table name is needed') })).trim();
-}
-
-async function pickColumns(kind: TemplateKind, table: string, session: Session | null): Promise<string[]> {
-  const shape = KIND_QUESTIONS[kind].columns;
-  const offered: CatalogColumn[] = session ? columnChoices(kind, await listColumns(session, table)) : [];
-  if (offered.length > 0) {
-    const items = offered.map((c) => ({ label: c.name, description: c.type }));
-    if (shape === 'many') {
-      const picked = answered(await vscode.window.showQuickPick(items, { title: `Columns of ${table} (in index order)`, canPickMany: true }));
-      if (picked.length === 0) throw new Cancelled();
-      return picked.map((p) => p.label);
-    }
-    return [answered(await vscode.window.showQuickPick(items, { title: kind === 'gin' ? `jsonb column of ${table}` : `Column of ${table}` })).label];
-  }
-  if (session && kind === 'gin') throw new Error(`${table} has no jsonb column to index with GIN`);
-  const prompt = shape === 'many' ? 'Columns, comma-separated' : shape === 'timestamp' ? 'Timestamp column' : 'Column';
-  const typed = answered(await vscode.window.showInputBox({ title: prompt, value: shape === 'timestamp' ? 'updated_at' : '' }));
-  return typed.split(',').map((c) => c.trim()).filter((c) => c !== '');
-}
-
-async function kindSpecificAnswers(kind: TemplateKind, answers: WizardAnswers): Promise<WizardAnswers> {
-  if (kind === 'index') {
-    const where = answered(await vscode.window.showInputBox({ title: 'Partial index predicate (WHERE …), empty for none', placeHolder: "status = 'active'" }));
-    return { ...answers, where };
-  }
-  if (kind === 'gin') {
-    const items = [
-      { label: 'jsonb_path_ops', detail: 'smaller and faster; serves @> containment', opclass: 'jsonb_path_ops' as GinOperatorClass },
-      { label: 'jsonb_ops', detail: 'also serves the key operators ?, ?| and ?&', opclass: 'jsonb_ops' as GinOperatorClass },
-    ];
-    return { ...answers, opclass: answered(await vscode.window.showQuickPick(items, { title: 'GIN operator class' })).opclass };
-  }
-  if (kind === 'check') {
-    const shapes = [
-      { label: 'One of a list', detail: "column IN ('a', 'b', …)", shape: 'values' as CheckShape },
-      { label: 'In a range', detail: 'column BETWEEN low AND high', shape: 'range' as CheckShape },
-      { label: 'Positive', detail: 'column > 0', shape: 'positive' as CheckShape },
-    ];
-    const checkShape = answered(await vscode.window.showQuickPick(shapes, { title: 'CHECK' })).shape;
-    if (checkShape === 'positive') return { ...answers, checkShape };
-    const checkInput = answered(await vscode.window.showInputBox({
-      title: checkShape === 'values' ? 'Allowed values, comma-separated' : 'Range, e.g. 1..5',
-      validateInput: (v) => {
-        try {
-          paramsFromAnswers('check', { ...answers, checkShape, checkInput: v });
-          return null;
-        } catch (err) {
-          return (err as Error).message;
-        }
-      },
-    }));
-    return { ...answers, checkShape, checkInput };
-  }
-  return answers;
-}
-
-async function openConnection(host: NewMigrationHost): Promise<Session | null> {
-  const resolved = await host.connections?.resolve();
-  if (!resolved) return null;
-  try {
-    return await openSession(resolved.settings);
-  } catch (err) {
-    void vscode.window.showWarningMessage(`Drydock: could not read tables from ${resolved.label} (${(err as Error).message}); type them instead.`);
-    return null;
-  }
-}
-
-async function askAnswers(kind: TemplateKind, session: Session | null): Promise<WizardAnswers> {
-  const table = await pickTable(session);
-  const columns = await pickColumns(kind, table, session);
-  return kindSpecificAnswers(kind, { table, columns });
-}
-
-/**
- * Runs the wizard; `target` is the explorer folder or file it was started from, if any.
- * Resolves to the paths written (none when there is no folder open).
- */
-async function newMigration(host: NewMigrationHost, target: vscode.Uri | undefined, preset: NewMigrationPreset | undefined): Promise<string[]> {
-  const folder = (target && vscode.workspace.getWorkspaceFolder(target)) ?? vscode.workspace.workspaceFolders?.[0];
-  if (!folder) {
-    void vscode.window.showErrorMessage('Drydock: open a folder first; the migration is written into the workspace.');
+const newMigration = (ctx: DrydockContext) => async (first?: unknown, second?: unknown): Promise<string[]> => {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Drydock does not connect to databases or write migrations in Restricted Mode. Trust this workspace to create one.');
     return [];
   }
-  const kind = preset?.kind ?? await pickKind();
-  const session = await openConnection(host);
-  try {
-    const answers = preset?.answers ?? await askAnswers(kind, session);
-    const params = paramsFromAnswers(kind, answers);
-    if (session) {
-      const problems = await checkTemplateTarget(session, kind, params);
-      if (problems.length > 0) throw new Error(problems.join('; '));
-    }
-    const name = preset?.name ?? answered(await vscode.window.showInputBox({ title: 'Migration name', value: planKind(kind, params).defaultName }));
-    const root = folder.uri.fsPath;
-    const workspace = scanWorkspace(root);
-    const detected = detectMigrationTool(workspace, configuredTool(host));
-    let clicked: string | undefined;
-    if (target) {
-      const stat = await vscode.workspace.fs.stat(target);
-      const picked = stat.type === vscode.FileType.Directory ? target.fsPath : path.dirname(target.fsPath);
-      clicked = path.relative(root, picked).split(path.sep).join('/') || '.';
-    }
-    const dir = migrationDir(detected.tool, detected.dir, clicked);
-    await loadParser(); // rendering splits statements with the real parser
-    const rendered = renderTemplate(kind, params, detected.tool, { name, dir, existingPaths: workspace.map((e) => e.path), project: folder.name });
-    const written = writeRenderedFiles(root, rendered.files);
-    const main = rendered.files.findIndex((f) => f.role === 'migration' || f.role === 'up');
-    await vscode.window.showTextDocument(vscode.Uri.file(written[Math.max(main, 0)] ?? written[0] ?? root));
-    void vscode.window.showInformationMessage(`Drydock: wrote ${written.length} file(s) for ${detected.tool} (${detected.evidence[0] ?? ''}).`);
-    return written;
-  } finally {
-    await session?.close();
-  }
-}
+  const wizard = await import('./newMigrationWizard');
+  return wizard.newMigrationCommand(ctx, first, second);
+};
 
-/**
- * Registers "Drydock: New Migration from Template". From the explorer it receives the clicked
- * resource; a NewMigrationPreset argument pre-answers the questions. Resolves to the paths written.
- */
-export function registerNewMigration(ctx: NewMigrationHost): void {
-  ctx.subscribe(vscode.commands.registerCommand(NEW_MIGRATION_COMMAND, async (first?: unknown, second?: unknown): Promise<string[]> => {
-    try {
-      return await newMigration(ctx, first instanceof vscode.Uri ? first : undefined, [first, second].find(isPreset));
-    } catch (err) {
-      if (!(err instanceof Cancelled)) void vscode.window.showErrorMessage(`Drydock: ${(err as Error).message}`);
-      return [];
-    }
-  }));
+/** Registers "Drydock: New Migration from Template". */
+export function registerNewMigration(ctx: DrydockContext): void {
+  registerCommands(ctx, { [COMMANDS.newMigrationFromTemplate]: newMigration });
 }

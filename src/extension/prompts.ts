@@ -11,6 +11,10 @@ export interface Prompts {
   input(options: vscode.InputBoxOptions): Promise<string | undefined>;
   /** One of `items`; undefined when dismissed. */
   pick(items: string[], options: vscode.QuickPickOptions): Promise<string | undefined>;
+  /** One of `items`, shown with their descriptions and details; undefined when dismissed. */
+  pickItem<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined>;
+  /** Any number of `items`; undefined when dismissed. */
+  pickItems<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<readonly T[] | undefined>;
 }
 
 /** The real dialogs. */
@@ -24,5 +28,11 @@ export const editorPrompts: Prompts = {
   },
   async pick(items, options) {
     return vscode.window.showQuickPick(items, options);
+  },
+  async pickItem(items, options) {
+    return vscode.window.showQuickPick([...items], options);
+  },
+  async pickItems(items, options) {
+    return vscode.window.showQuickPick([...items], { ...options, canPickMany: true });
   },
 };

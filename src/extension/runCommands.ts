@@ -3,6 +3,7 @@
 // and cancellation, and hand the report to the results view and diagnostics.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { classifyError } from '../core/classify';
 import type { RunMode, RunReport } from '../core/report';
 import type { MigrationFile } from '../core/runner';
 import { checkApplyAllowed } from './applyGuard';
@@ -13,6 +14,7 @@ import { parseFile, runFiles } from './engine';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
 import { endingOf, type RunRequest } from './results';
 import type { RunDiagnostics } from './diagnostics';
+import type { ServerIdentity } from './secrets';
 import type { StatusBar } from './statusBar';
 
 const MODE_TITLES: Record<RunMode, string> = { 'dry-run': 'Dry-run', apply: 'Apply', verify: 'Verify' };
@@ -34,18 +36,33 @@ export class MigrationRunner {
       void vscode.window.showWarningMessage('Drydock does not connect to databases in Restricted Mode. Trust this workspace to run migrations.');
       return undefined;
     }
-    if (ctx.runs.busy) {
-      void vscode.window.showWarningMessage('A Drydock run is already in progress (Drydock: Cancel Run stops it).');
-      return undefined;
-    }
     if (targets.length === 0) {
       void vscode.window.showWarningMessage('Open a .sql migration (or choose one in the Explorer) to run it.');
       return undefined;
     }
+    if (ctx.runs.busy) {
+      if (!call.quiet) void vscode.window.showWarningMessage('A Drydock run is already in progress (Drydock: Cancel Run stops it).');
+      return undefined;
+    }
+    // Claimed before the first await, so another run (a click, a save) cannot start meanwhile.
+    const signal = ctx.runs.start();
+    try {
+      return await this.claimedRun(mode, targets, upTo, call, connectionName, signal);
+    } finally {
+      ctx.runs.finish();
+    }
+  }
+
+  /** The rest of run() once the run is claimed: connection, files, apply approval, execution. */
+  private async claimedRun(mode: RunMode, targets: vscode.Uri[], upTo: boolean, call: RunCall, connectionName: string | undefined,
+    signal: AbortSignal): Promise<RunReport | undefined> {
+    const { ctx } = this;
     const connection = await ctx.connections.resolve(connectionName);
     if (!connection) {
-      const choice = await vscode.window.showWarningMessage('No Drydock connection is selected.', 'Add Connection', 'Select Connection');
-      if (choice) void vscode.commands.executeCommand(choice === 'Add Connection' ? COMMANDS.addConnection : COMMANDS.selectConnection);
+      // Not awaited: the notification may stay open, and the run claim must not wait for it.
+      void vscode.window.showWarningMessage('No Drydock connection is selected.', 'Add Connection', 'Select Connection').then((choice) => {
+        if (choice) void vscode.commands.executeCommand(choice === 'Add Connection' ? COMMANDS.addConnection : COMMANDS.selectConnection);
+      });
       return undefined;
     }
     const files = await readMigrationFiles(await filesToRun(targets, upTo));
@@ -55,24 +72,32 @@ export class MigrationRunner {
     }
     const request: RunRequest = { mode, targets, upTo, connectionName: connection.name };
 
-    if (mode === 'apply' && !(await this.approveApply(connection, files, call))) return undefined;
-    return this.execute(request, mode, files, connection, call);
+    let expectedServer: ServerIdentity | undefined;
+    if (mode === 'apply') {
+      expectedServer = await this.approveApply(connection, files, call);
+      if (!expectedServer) return undefined;
+    }
+    return this.execute(request, mode, files, connection, call, expectedServer, signal);
   }
 
-  /** The apply guard, then the modal confirmation naming server, database, user and statement count. */
-  private async approveApply(connection: ResolvedConnection, files: MigrationFile[], call: RunCall): Promise<boolean> {
+  /**
+   * The apply guard, then the modal confirmation naming server, database, user and statement count.
+   * Resolves to the dev mark's server identity, which the run checks again on its own connection
+   * (the guard's connection is another one), or undefined when the apply must not go ahead.
+   */
+  private async approveApply(connection: ResolvedConnection, files: MigrationFile[], call: RunCall): Promise<ServerIdentity | undefined> {
     const { ctx } = this;
     let verdict;
     try {
       verdict = await checkApplyAllowed(connection, ctx.devMarks);
     } catch (err) {
       this.runFailed(err, connection.name, call);
-      return false;
+      return undefined;
     }
     if (!verdict.allowed) {
       ctx.log.warn(verdict.reason);
       if (!call.quiet) void vscode.window.showErrorMessage(verdict.reason);
-      return false;
+      return undefined;
     }
     const parsed = await Promise.all(files.map((f) => parseFile(f.path, f.text)));
     const count = parsed.reduce((n, p) => n + p.statements.filter((s) => s.role === 'statement').length, 0);
@@ -86,17 +111,20 @@ export class MigrationRunner {
       `Files: ${files.map((f) => path.basename(f.path)).join(', ')}`,
       'The changes will be committed.',
     ].join('\n');
-    const confirmed = await ctx.prompts.confirm(question, detail, 'Apply');
-    if (!confirmed) ctx.log.info(`apply of ${files.length} file(s) not confirmed`);
-    return confirmed;
+    if (!(await ctx.prompts.confirm(question, detail, 'Apply'))) {
+      ctx.log.info(`apply of ${files.length} file(s) not confirmed`);
+      return undefined;
+    }
+    const marked = ctx.devMarks.get(connection.name);
+    if (!marked) ctx.log.warn(`Apply refused: connection "${connection.name}" lost its development-database mark while the confirmation was open.`);
+    return marked;
   }
 
   private async execute(request: RunRequest, mode: RunMode, files: MigrationFile[], connection: ResolvedConnection,
-    call: RunCall): Promise<RunReport | undefined> {
+    call: RunCall, expectedServer: ServerIdentity | undefined, signal: AbortSignal): Promise<RunReport | undefined> {
     const { ctx } = this;
     const names = files.map((f) => path.basename(f.path)).join(', ');
     ctx.log.info(`${mode} ${names} on ${connection.name} (${connection.label})`);
-    const signal = ctx.runs.start();
     this.diagnostics.clearRunDiagnostics();
     let report: RunReport;
     try {
@@ -109,7 +137,7 @@ export class MigrationRunner {
         const cancellation = token.onCancellationRequested(() => ctx.runs.cancel());
         let reported = 0;
         return runFiles(files, {
-          mode, connection: connection.settings, settings: ctx.config.runSettings, signal,
+          mode, connection: connection.settings, settings: ctx.config.runSettings, signal, ...(expectedServer ? { expectedServer } : {}),
           onProgress: (p) => {
             const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
             reported = p.done;
@@ -119,8 +147,6 @@ export class MigrationRunner {
       });
     } catch (err) {
       return this.runFailed(err, connection.name, call);
-    } finally {
-      ctx.runs.finish();
     }
     ctx.results.add(request, report, connection.label);
     this.diagnostics.showRunDiagnostics(report);
@@ -132,10 +158,12 @@ export class MigrationRunner {
 
   /** A run that threw instead of producing a report (e.g. the apply guard could not connect). */
   private runFailed(err: unknown, name: string, call: RunCall): undefined {
-    const message = this.ctx.log.mask(err instanceof Error ? err.message : String(err));
-    this.ctx.log.error(`connection "${name}" failed: ${message}`);
-    this.statusBar.failed(name, message);
-    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock could not run on "${name}": ${message}`);
+    const error = classifyError(err);
+    const reason = this.ctx.log.mask(`${error.label} (${error.sqlstate}): ${error.message}`);
+    const connectionFailed = error.category === 'operational' && error.sqlstate.startsWith('08');
+    this.ctx.log.error(connectionFailed ? `connection "${name}" failed: ${reason}` : `run on "${name}" failed: ${reason}`);
+    this.statusBar.failed(name, reason);
+    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock could not run on "${name}": ${reason}`);
     return undefined;
   }
 

@@ -391,4 +391,19 @@ describeEachServer('runner', (server) => {
     assert.deepEqual(report.verification.map((c) => [c.name, c.status]), [['idx_order_items_order_id', 'ok'], ['chk_order_items_note', 'ok']]);
     assert.ok(report.indexUsage.some((u) => u.index === 'idx_order_items_order_id'));
   });
+
+  test('libpq key=value strings connect, and a separately given password may contain %', async () => {
+    const database = await seededDatabase(server());
+    const pg = server();
+    const keywords = `host=127.0.0.1 port=${pg.port} dbname=${database} user=${pg.user} password='${pg.password}'`;
+    const viaKeywords = await runMigrations([fixture('empty.sql')], { mode: 'verify', connection: { connectionString: keywords } });
+    assert.equal(viaKeywords.error, undefined);
+    assert.equal(viaKeywords.server!.database, database);
+    await sql(pg.url(database), "CREATE ROLE pct_user LOGIN PASSWORD 'a%41b c'");
+    const bare = `postgres://pct_user@127.0.0.1:${pg.port}/${database}`;
+    const withPercent = await runMigrations([fixture('empty.sql')], { mode: 'verify', connection: { connectionString: bare, password: 'a%41b c' } });
+    assert.equal(withPercent.error, undefined, JSON.stringify(withPercent.error));
+    assert.equal(withPercent.server!.user, 'pct_user');
+    await sql(pg.url(database), 'DROP ROLE pct_user');
+  });
 });

@@ -1,6 +1,8 @@
 // Helpers for the extension-host suites: the activated extension's API, the throwaway PostgreSQL
 // the runner started (described by DRYDOCK_TEST_PG_* variables), and fixture files.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { before, beforeEach } from 'mocha';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
@@ -86,11 +88,43 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
   }
 }
 
+/** Polls for `ms` and fails as soon as `happened` returns a truthy value: for what must not happen. */
+export async function neverWithin(what: string, happened: () => unknown | Promise<unknown>, ms = 1_500): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    assert.ok(!(await happened()), what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every file under `dir`, recursively (none when it does not exist). */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/** The "Drydock" log channel's files on disk (the channel writes them asynchronously). */
+export function drydockLogFiles(api: DrydockApi): string[] {
+  const extensionHostLogs = path.join(api._private.context.extension.logUri.fsPath, '..');
+  return filesUnder(extensionHostLogs).filter((f) => /Drydock/.test(path.basename(f)));
+}
+
+/** Waits until a line of the Drydock log on disk matches `pattern`, and returns that line. */
+export function waitForLogLine(api: DrydockApi, pattern: RegExp): Promise<string> {
+  return waitFor(`a Drydock log line matching ${pattern}`, () => drydockLogFiles(api)
+    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+    .find((line) => pattern.test(line)));
+}
+
 /** What scriptedPrompts answers: the confirmation, then input boxes and picks in order. */
 export interface Script {
   confirm?: boolean;
   inputs?: string[];
   picks?: string[];
+  /** Answers to multiple-choice picks, in order: the labels chosen. */
+  pickedMany?: string[][];
   /** Receives each confirmation asked ("message\ndetail"). */
   asked?: string[];
 }
@@ -99,6 +133,7 @@ export interface Script {
 export function scriptedPrompts(script: Script): Prompts {
   const inputs = [...(script.inputs ?? [])];
   const picks = [...(script.picks ?? [])];
+  const pickedMany = [...(script.pickedMany ?? [])];
   return {
     confirm: async (message, detail) => {
       script.asked?.push(`${message}\n${detail}`);
@@ -109,6 +144,22 @@ export function scriptedPrompts(script: Script): Prompts {
       const answer = picks.shift();
       assert.ok(answer === undefined || items.includes(answer), `"${answer}" is not among ${JSON.stringify(items)}`);
       return answer;
+    },
+    pickItem: async (items) => {
+      const answer = picks.shift();
+      if (answer === undefined) return undefined;
+      const item = items.find((i) => i.label === answer);
+      assert.ok(item, `"${answer}" is not among ${JSON.stringify(items.map((i) => i.label))}`);
+      return item;
+    },
+    pickItems: async (items) => {
+      const answer = pickedMany.shift();
+      if (answer === undefined) return undefined;
+      return answer.map((label) => {
+        const item = items.find((i) => i.label === label);
+        assert.ok(item, `"${label}" is not among ${JSON.stringify(items.map((i) => i.label))}`);
+        return item;
+      });
     },
   };
 }

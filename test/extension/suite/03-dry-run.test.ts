@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/report';
@@ -24,6 +26,18 @@ describe('dry-run and the Migration Runs view', () => {
     assert.deepEqual(statements.map((s) => s.contextValue), ['drydock.statement.ok', 'drydock.statement.ok']);
     assert.equal(labelOf(statements[0]!), 'CREATE TABLE accounts (');
     assert.equal(statements[0]!.command?.command, 'drydock.results.reveal');
+  });
+
+  it('a second run started while one is starting is turned away instead of running alongside', async () => {
+    await addConnection('scratch', f.database, false);
+    const file = fixture('migrations/001_create_accounts.sql');
+    const [first, second] = await Promise.all([
+      vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', file),
+      vscode.commands.executeCommand<RunReport | undefined>('drydock.dryRunMigration', file),
+    ]);
+    assert.equal(first?.outcome, 'succeeded');
+    assert.equal(second, undefined);
+    assert.equal(runNodes(f.api).length, 1);
   });
 
   it('dry-run of a folder up to a file shows the classified failure in the tree and as a diagnostic', async () => {
@@ -67,6 +81,32 @@ describe('dry-run and the Migration Runs view', () => {
     assert.deepEqual(report?.files.map((f) => f.split('/').pop()), ['001_create_accounts.sql', '002_unique_email.sql']);
     assert.equal(report.outcome, 'failed');
     assert.equal(report.error?.sqlstate, '23505');
+  });
+
+  it('a folder run reads files that are not open from disk without opening them, and open ones as edited', async () => {
+    await addConnection('scratch', f.database, false);
+    const folder = fixture(`folder-run-${Date.now()}`);
+    fs.mkdirSync(folder.fsPath);
+    fs.writeFileSync(path.join(folder.fsPath, '001_edited.sql'), 'CREATE TABLE on_disk (id int);\n');
+    fs.writeFileSync(path.join(folder.fsPath, '002_closed.sql'), 'CREATE TABLE closed_file (id int);\n');
+    try {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, '001_edited.sql'));
+      await editor.edit((e) => e.replace(editor.document.lineAt(0).range, 'CREATE TABLE in_editor (id int);'));
+      const opened: string[] = [];
+      const listener = vscode.workspace.onDidOpenTextDocument((d) => opened.push(d.uri.fsPath));
+      let report: RunReport | undefined;
+      try {
+        report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', folder);
+      } finally {
+        listener.dispose();
+      }
+      assert.equal(report?.outcome, 'succeeded');
+      assert.deepEqual(report.statements.map((s) => s.sql), ['CREATE TABLE in_editor (id int)', 'CREATE TABLE closed_file (id int)']);
+      assert.deepEqual(opened.filter((p) => p.startsWith(folder.fsPath)), [], 'the run opened a document');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(folder.fsPath, { recursive: true, force: true });
+    }
   });
 
   it('shows a statement\'s notices under it', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/report';
-import { addConnection, createDatabase, fixture, query, runNodes, tableExists, useRunFixture } from '../support';
+import { addConnection, createDatabase, fixture, query, runNodes, scriptedPrompts, tableExists, useRunFixture, waitForLogLine } from '../support';
 
 describe('apply and its guard', () => {
   const f = useRunFixture();
@@ -13,6 +13,7 @@ describe('apply and its guard', () => {
     assert.equal(report, undefined);
     assert.equal(f.prompts.length, 0, 'a refused apply must not even ask');
     assert.equal(await tableExists(f.database, 'accounts'), false);
+    await waitForLogLine(f.api, /Apply refused: connection "not-dev" is not marked as a development database/);
   });
 
   it('apply on a dev connection asks with server, database, user and statement count, then commits', async () => {
@@ -40,5 +41,36 @@ describe('apply and its guard', () => {
     assert.equal(report, undefined);
     assert.equal(f.prompts.length, 0);
     assert.equal(await tableExists(other, 'accounts'), false);
+    await waitForLogLine(f.api, new RegExp(`Apply refused: connection "dev" now reaches server \\d+ database "${other}", not the development database it was marked on`));
+  });
+
+  it('apply is refused when the dev mark records another server (system identifier) than the one reached', async () => {
+    await addConnection('dev', f.database, true);
+    await f.api._private.context.devMarks.set('dev', { systemIdentifier: '42', database: f.database });
+    const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report, undefined);
+    assert.equal(f.prompts.length, 0);
+    assert.equal(await tableExists(f.database, 'accounts'), false);
+    await waitForLogLine(f.api, new RegExp(`Apply refused: connection "dev" now reaches server \\d+ database "${f.database}", not the development database it was marked on \\(server 42 `));
+  });
+
+  it('the apply run checks the dev mark again on its own connection: a mark that no longer matches is refused before anything is sent', async () => {
+    await addConnection('dev', f.database, true);
+    const { devMarks } = f.api._private.context;
+    // The guard has passed by the time the confirmation is asked; the mark then names another server.
+    f.api._private.context.prompts = {
+      ...scriptedPrompts({}),
+      confirm: async () => {
+        await devMarks.set('dev', { systemIdentifier: '42', database: f.database });
+        return true;
+      },
+    };
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
+    assert.equal(report?.outcome, 'refused');
+    assert.equal(report.error?.title, 'Not the expected server');
+    assert.match(report.error?.message ?? '', /not the expected server 42 /);
+    assert.equal(report.committed, false);
+    assert.equal(report.statements.length, 0);
+    assert.equal(await tableExists(f.database, 'accounts'), false);
   });
 });

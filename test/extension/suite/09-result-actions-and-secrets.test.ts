@@ -4,16 +4,9 @@ import path from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { DrydockApi } from '../../../src/extension/extension';
-import { addConnection, createDatabase, drydock, fixture, scriptedPrompts, testServer } from '../support';
+import { addConnection, createDatabase, drydock, filesUnder, fixture, scriptedPrompts, testServer, waitForLogLine } from '../support';
 
 type Node = vscode.TreeItem & { children(): Node[] };
-
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name));
-}
 
 describe('result actions and secrets', () => {
   let api: DrydockApi;
@@ -78,8 +71,10 @@ describe('result actions and secrets', () => {
 
   it('the password is in no settings file, log file, or status bar text', async () => {
     const password = testServer.password();
-    // The log channel writes to disk asynchronously; give it a moment.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The log channel writes to disk asynchronously and in order: once this line is there, all are.
+    const marker = `secrets check ${Date.now()}`;
+    api._private.context.log.info(marker);
+    await waitForLogLine(api, new RegExp(marker));
     const userDataDir = process.env.DRYDOCK_TEST_USER_DATA_DIR;
     const candidates = [
       ...(userDataDir ? [...filesUnder(path.join(userDataDir, 'User')).filter((f) => f.endsWith('.json')), ...filesUnder(path.join(userDataDir, 'logs'))] : []),

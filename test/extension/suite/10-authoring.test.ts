@@ -1,22 +1,14 @@
 // Authoring in a real extension host: the SQL formatter, "New Migration from Template" (with and
 // without a connection), and VS Code's own snippet engine agreeing with the core tests' expander.
-// Self-contained (no shared helpers) so it can live beside the other suites without coupling.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'mocha';
-import { Client } from 'pg';
 import * as vscode from 'vscode';
 import { expandSnippet } from '../../core/authoring/snippetExpander';
+import { addConnection, createDatabase, drydock, EXTENSION_ID, fixture, query, scriptedPrompts } from '../support';
 
-const EXTENSION_ID = 'drydock.pg-drydock';
 const NEW_MIGRATION = 'drydock.newMigrationFromTemplate';
-
-function workspaceFile(relative: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace folder is not open');
-  return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
-}
 
 function snippets(): Record<string, { prefix: string; body: string[] }> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
@@ -28,24 +20,12 @@ async function formatEdits(uri: vscode.Uri): Promise<vscode.TextEdit[]> {
   return (await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, { tabSize: 2, insertSpaces: true })) ?? [];
 }
 
-/** A fresh database on the suite's throwaway server (DRYDOCK_TEST_PG_*), created by the test itself. */
-async function createDatabase(setupSql: string): Promise<string> {
-  const env = (name: string) => {
-    const value = process.env[name];
-    assert.ok(value, `${name} is not set: run the suite through scripts/run-extension-tests.mjs`);
-    return value;
-  };
-  const server = { host: env('DRYDOCK_TEST_PG_HOST'), port: Number(env('DRYDOCK_TEST_PG_PORT')), user: env('DRYDOCK_TEST_PG_USER'), password: env('DRYDOCK_TEST_PG_PASSWORD') };
-  const name = `authoring_${process.pid}_${Date.now()}`;
-  const admin = new Client({ ...server, database: 'postgres' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`).finally(() => admin.end());
-  const client = new Client({ ...server, database: name });
-  await client.connect();
-  await client.query(setupSql).finally(() => client.end());
-  const saved = await vscode.commands.executeCommand<boolean>('drydock.addConnection', { name: 'authoring', ...server, database: name, allowApply: false });
-  assert.equal(saved, true, 'could not add the connection');
-  return name;
+/** A fresh database holding `setupSql`, added as the active connection "authoring". */
+async function connectedDatabase(setupSql: string): Promise<string> {
+  const database = await createDatabase();
+  await query(database, setupSql);
+  await addConnection('authoring', database, false);
+  return database;
 }
 
 async function clear(editor: vscode.TextEditor): Promise<void> {
@@ -55,11 +35,11 @@ async function clear(editor: vscode.TextEditor): Promise<void> {
 
 describe('authoring: formatting, New Migration from Template, snippets', () => {
   before(async () => {
-    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    await drydock();
   });
 
   it('formats a SQL file with the postgresql dialect and keeps dollar-quoted bodies byte for byte', async () => {
-    const uri = workspaceFile('authoring-format.sql');
+    const uri = fixture('authoring-format.sql');
     const body = '\nBEGIN\n  NEW.updated_at := now();   -- spacing kept\n  RETURN NEW;\nEND\n';
     fs.writeFileSync(uri.fsPath, `create or replace function touch() returns trigger language plpgsql as $fn$${body}$fn$;\nselect a, b from t where c = 1;\n`);
     const document = await vscode.workspace.openTextDocument(uri);
@@ -76,7 +56,7 @@ describe('authoring: formatting, New Migration from Template, snippets', () => {
   });
 
   it('refuses to format a file that does not parse', async () => {
-    const uri = workspaceFile('authoring-broken.sql');
+    const uri = fixture('authoring-broken.sql');
     fs.writeFileSync(uri.fsPath, 'CREATE TABLE broken (id int,, name text);\n');
     const before = (await vscode.workspace.openTextDocument(uri)).getText();
     assert.deepEqual(await formatEdits(uri), []);
@@ -85,7 +65,7 @@ describe('authoring: formatting, New Migration from Template, snippets', () => {
   });
 
   it('writes a numbered migration next to the existing ones and opens it (answers given up front)', async () => {
-    await createDatabase('CREATE TABLE accounts (id int PRIMARY KEY, email text, created_at timestamptz)');
+    await connectedDatabase('CREATE TABLE accounts (id int PRIMARY KEY, email text, created_at timestamptz)');
     const written = await vscode.commands.executeCommand<string[]>(NEW_MIGRATION, {
       kind: 'index', answers: { table: 'accounts', columns: ['email', 'created_at'] }, name: 'index accounts by email',
     });
@@ -98,8 +78,24 @@ describe('authoring: formatting, New Migration from Template, snippets', () => {
     fs.rmSync(written[0]!);
   });
 
+  it('asks through the extension\'s prompts when no answers are given: kind, table and columns from the database, predicate, name', async () => {
+    await connectedDatabase('CREATE TABLE members (id int PRIMARY KEY, email text, joined_at timestamptz)');
+    const api = await drydock();
+    const saved = api._private.context.prompts;
+    api._private.context.prompts = scriptedPrompts({ picks: ['B-tree index', 'members'], pickedMany: [['email']], inputs: ['', 'index members by email'] });
+    try {
+      const written = await vscode.commands.executeCommand<string[]>(NEW_MIGRATION);
+      assert.equal(written.length, 1);
+      assert.match(written[0]!.split(path.sep).join('/'), /\/migrations\/\d{3}_index_members_by_email\.sql$/);
+      assert.match(fs.readFileSync(written[0]!, 'utf8'), /CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_members_email\n  ON members \(email\);/);
+      fs.rmSync(written[0]!);
+    } finally {
+      api._private.context.prompts = saved;
+    }
+  });
+
   it('with a connection, refuses a GIN index on a column that is not jsonb and writes nothing', async () => {
-    await createDatabase('CREATE TABLE profiles (id int PRIMARY KEY, goals jsonb, notes text)');
+    await connectedDatabase('CREATE TABLE profiles (id int PRIMARY KEY, goals jsonb, notes text)');
     const refused = await vscode.commands.executeCommand<string[]>(NEW_MIGRATION, { kind: 'gin', answers: { table: 'profiles', columns: ['notes'] }, name: 'gin notes' });
     assert.deepEqual(refused, []);
     const written = await vscode.commands.executeCommand<string[]>(NEW_MIGRATION, { kind: 'gin', answers: { table: 'profiles', columns: ['goals'] }, name: 'gin goals' });

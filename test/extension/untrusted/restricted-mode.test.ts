@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { drydock, fixture, waitFor } from '../support';
+import { drydock, fixture, neverWithin, waitFor } from '../support';
 
 describe('Restricted Mode (untrusted workspace)', () => {
   let server: net.Server;
@@ -38,6 +39,40 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.equal(marked, false, 'a dev mark was recorded in Restricted Mode');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(accepted, 0, 'Drydock connected in Restricted Mode');
+  });
+
+  it('New Migration from Template neither connects nor writes a file', async () => {
+    await vscode.workspace.getConfiguration('drydock').update('connections',
+      [{ name: 'counted', host: '127.0.0.1', port, database: 'x', user: 'x' }], vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('drydock').update('activeConnection', 'counted', vscode.ConfigurationTarget.Global);
+    const migrations = fixture('migrations').fsPath;
+    const before = fs.readdirSync(migrations);
+    const written = await vscode.commands.executeCommand<string[]>('drydock.newMigrationFromTemplate', {
+      kind: 'index', answers: { table: 'accounts', columns: ['email'] }, name: 'untrusted index',
+    });
+    assert.deepEqual(written, []);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(accepted, 0, 'New Migration connected in Restricted Mode');
+    assert.deepEqual(fs.readdirSync(migrations), before, 'New Migration wrote a file in Restricted Mode');
+  });
+
+  it('dry-run on save does not run, even on a connection with a dev mark', async () => {
+    const api = await drydock();
+    const config = vscode.workspace.getConfiguration('drydock');
+    await config.update('connections', [{ name: 'counted-dev', host: '127.0.0.1', port, database: 'x', user: 'x', allowApply: true }], vscode.ConfigurationTarget.Global);
+    await config.update('activeConnection', 'counted-dev', vscode.ConfigurationTarget.Global);
+    // A mark cannot be made in Restricted Mode (that would connect); this one stands for a mark made while trusted.
+    await api._private.context.devMarks.set('counted-dev', { systemIdentifier: '1', database: 'x' });
+    await config.update('dryRunOnSave', true, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fixture('migrations/001_create_accounts.sql')));
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '-- touched\n'));
+      assert.ok(await editor.document.save(), 'the file was not saved');
+      await neverWithin('a save started a dry-run in Restricted Mode', () => accepted > 0 || api._private.context.runs.busy || api._private.tree.getChildren().length > 0);
+    } finally {
+      await config.update('dryRunOnSave', undefined, vscode.ConfigurationTarget.Global);
+      await api._private.context.devMarks.delete('counted-dev');
+    }
   });
 
   it('still shows static diagnostics', async () => {

@@ -1,0 +1,39 @@
+// Defaults of the editor-only `drydock.*` settings and the values the enumerated ones accept (the
+// run settings shared with the CLI are core's DEFAULT_SETTINGS). Config reads settings against
+// this table; no vscode import, so the core-tier test test/core/packageDefaults.test.ts checks it
+// against package.json.
+import { DEFAULT_FORMAT_OPTIONS, type FormatOptions } from '../core/formatOptions';
+import type { MigrationTool } from '../core/templates';
+
+/** drydock.migrationTool's values: a tool core knows, or "auto" (detect it). */
+export const MIGRATION_TOOL_SETTINGS: readonly (MigrationTool | 'auto')[] = ['auto', 'plain', 'dbmate', 'goose', 'sqitch', 'flyway', 'graphile', 'diesel'];
+
+/** drydock.format.keywordCase's values. */
+export const KEYWORD_CASES: readonly FormatOptions['keywordCase'][] = ['upper', 'lower', 'preserve'];
+
+/** The editor-only settings, by key under `drydock.`. */
+export interface EditorSettings {
+  connections: unknown[];
+  activeConnection: string;
+  'diagnostics.enabled': boolean;
+  dryRunOnSave: boolean;
+  'results.maxRuns': number;
+  migrationTool: MigrationTool | 'auto';
+  'format.keywordCase': FormatOptions['keywordCase'];
+  /** null: follow the editor's tab size. */
+  'format.indent': number | null;
+  'format.lineWidth': number;
+}
+
+/** The default of every editor-only setting. */
+export const EDITOR_SETTING_DEFAULTS: Readonly<EditorSettings> = Object.freeze({
+  connections: [],
+  activeConnection: '',
+  'diagnostics.enabled': true,
+  dryRunOnSave: false,
+  'results.maxRuns': 10,
+  migrationTool: 'auto',
+  'format.keywordCase': DEFAULT_FORMAT_OPTIONS.keywordCase,
+  'format.indent': null,
+  'format.lineWidth': DEFAULT_FORMAT_OPTIONS.lineWidth,
+});
