@@ -135,6 +135,10 @@ export function checkPredicate(column: string, params: TemplateParams): string {
     return `${col} IN (${params.values.map(quoteLiteral).join(', ')})`;
   }
   const { min, max } = params;
+  for (const [bound, value] of [['min', min], ['max', max]] as const) {
+    // NaN or Infinity would be written as a bare word, which PostgreSQL reads as a column name.
+    if (value !== undefined && !Number.isFinite(value)) throw new Error(`check ${bound} must be a finite number, got ${value}`);
+  }
   if (min !== undefined && max !== undefined) {
     if (min > max) throw new Error(`check range is empty: min ${min} > max ${max}`);
     return `${col} BETWEEN ${min} AND ${max}`;

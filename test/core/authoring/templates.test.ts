@@ -216,6 +216,8 @@ describe('names and parameters', () => {
     }
     assert.throws(() => index({ where: 'x = $drydock$a$drydock$', guarded: true }), /holds \$drydock\$/);
     assert.throws(() => renderTemplate('check', { table: 't', columns: ['c'], values: ['$drydock$'] }, 'plain'), /holds \$drydock\$/);
+    assert.throws(() => renderTemplate('check', { table: 't', columns: ['c'], min: Number.NaN }, 'plain'), /finite number/);
+    assert.throws(() => renderTemplate('check', { table: 't', columns: ['c'], max: Number.POSITIVE_INFINITY }, 'plain'), /finite number/);
     assert.throws(() => renderTemplate('gin', { table: 't', columns: ['c'], opclass: 'jsonb_ops); DROP TABLE t; --' as 'jsonb_ops' }, 'plain'), /operator class must be/);
   });
 
