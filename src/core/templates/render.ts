@@ -48,7 +48,6 @@ export interface RenderResult {
   declares: DeclaredObject[];
 }
 
-
 /**
  * The parts joined statement by statement, each distinct statement once: in its first place for
  * an up (create before use), in its last place for a down (drop after the last user is gone).
