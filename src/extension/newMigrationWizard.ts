@@ -46,7 +46,8 @@ async function pickTable(prompts: Prompts, session: Session | null): Promise<str
   if (session) {
     const tables = await listTables(session);
     if (tables.length > 0) {
-      const items = tables.map((t) => ({ label: t.schema === 'public' ? t.name : `${t.schema}.${t.name}`, description: t.schema }));
+      // t.sql is the name as SQL ("Users", app."Order Items"): raw catalog names would be case-folded.
+      const items = tables.map((t) => ({ label: t.sql, description: t.schema }));
       return answered(await prompts.pickItem(items, { title: 'Table', matchOnDescription: true })).label;
     }
   }
@@ -135,6 +136,7 @@ async function newMigration(host: DrydockContext, target: vscode.Uri | undefined
     return [];
   }
   const { prompts } = host;
+  await loadParser(); // table names, predicates and rendering all go through the real parser
   const kind = preset?.kind ?? await pickKind(prompts);
   const session = await openConnection(host);
   try {
@@ -155,7 +157,6 @@ async function newMigration(host: DrydockContext, target: vscode.Uri | undefined
       clicked = path.relative(root, picked).split(path.sep).join('/') || '.';
     }
     const dir = migrationDir(detected.tool, detected.dir, clicked);
-    await loadParser(); // rendering splits statements with the real parser
     const rendered = renderTemplate(kind, params, detected.tool, { name, dir, existingPaths: workspace.map((e) => e.path), project: folder.name });
     const written = writeRenderedFiles(root, rendered.files);
     const main = rendered.files.findIndex((f) => f.role === 'migration' || f.role === 'up');
