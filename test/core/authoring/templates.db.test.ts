@@ -162,17 +162,19 @@ async function startCluster(server?: PostgresBinaries): Promise<Cluster> {
   return { pg: cluster, seed, variant };
 }
 
-before(() => loadParser()); // templates are rendered with the real parser's statement splitting
+// One cluster of the default server for the whole file (each test gets fresh databases from its
+// templates); the seed-app comparison below starts one per server under test.
+let pg: ThrowawayPostgres;
+let seedTemplate: string;
+before(async () => {
+  await loadParser(); // templates are rendered with the real parser's statement splitting
+  ({ pg, seed: seedTemplate } = await startCluster());
+});
+after(async () => {
+  await pg?.stop();
+});
 
 describe('every kind × every tool on the example schema', () => {
-  let pg: ThrowawayPostgres;
-  let seedTemplate: string;
-  before(async () => {
-    ({ pg, seed: seedTemplate } = await startCluster());
-  });
-  after(async () => {
-    await pg?.stop();
-  });
 
   for (const { kind, label, params, creates = true, setup } of KIND_CASES) {
     for (const tool of MIGRATION_TOOLS) {
@@ -236,40 +238,27 @@ describe('every kind × every tool on the example schema', () => {
 
 describe('a failed CONCURRENTLY build', () => {
   test('leaves an INVALID index that re-running skips; the verify script and verification report it until it is dropped', async () => {
-    const { pg, seed } = await startCluster();
-    try {
-      const db = pg.url(await pg.createDatabase(seed));
-      const r = renderTemplate('unique', { table: 'user_profiles', columns: ['email'], asConstraint: false }, 'sqitch', { now: NOW });
-      await withClient(db, (c) => c.query(`INSERT INTO user_profiles (email) VALUES ('a@example.org'), ('a@example.org')`));
-      const failed = await run(db, upFiles(r), 'apply');
-      assert.equal(failed.outcome, 'failed', 'the build should fail on duplicate emails');
-      const invalid = await catalog(db);
-      assert.ok(invalid.some((line) => line.startsWith('index uq_user_profiles_email') && line.endsWith('valid=false')), invalid.join('\n'));
-      await withClient(db, (c) => c.query(`DELETE FROM user_profiles WHERE id = (SELECT max(id) FROM user_profiles)`));
+    const db = pg.url(await pg.createDatabase(seedTemplate));
+    const r = renderTemplate('unique', { table: 'user_profiles', columns: ['email'], asConstraint: false }, 'sqitch', { now: NOW });
+    await withClient(db, (c) => c.query(`INSERT INTO user_profiles (email) VALUES ('a@example.org'), ('a@example.org')`));
+    const failed = await run(db, upFiles(r), 'apply');
+    assert.equal(failed.outcome, 'failed', 'the build should fail on duplicate emails');
+    const invalid = await catalog(db);
+    assert.ok(invalid.some((line) => line.startsWith('index uq_user_profiles_email') && line.endsWith('valid=false')), invalid.join('\n'));
+    await withClient(db, (c) => c.query(`DELETE FROM user_profiles WHERE id = (SELECT max(id) FROM user_profiles)`));
 
-      const rerun = await run(db, upFiles(r), 'apply');
-      assert.notEqual(rerun.verification.find((v) => v.name === 'uq_user_profiles_email')?.status, 'ok', 'IF NOT EXISTS skipped the INVALID index, and verification must say so');
-      await assert.rejects(withClient(db, (c) => c.query(r.verifySql)), /division by zero/);
+    const rerun = await run(db, upFiles(r), 'apply');
+    assert.notEqual(rerun.verification.find((v) => v.name === 'uq_user_profiles_email')?.status, 'ok', 'IF NOT EXISTS skipped the INVALID index, and verification must say so');
+    await assert.rejects(withClient(db, (c) => c.query(r.verifySql)), /division by zero/);
 
-      await withClient(db, (c) => c.query('DROP INDEX CONCURRENTLY IF EXISTS uq_user_profiles_email'));
-      const fixed = await run(db, upFiles(r), 'apply');
-      assert.equal(fixed.outcome, 'succeeded', describeFailure(fixed));
-      await withClient(db, (c) => c.query(r.verifySql));
-    } finally {
-      await pg.stop();
-    }
+    await withClient(db, (c) => c.query('DROP INDEX CONCURRENTLY IF EXISTS uq_user_profiles_email'));
+    const fixed = await run(db, upFiles(r), 'apply');
+    assert.equal(fixed.outcome, 'succeeded', describeFailure(fixed));
+    await withClient(db, (c) => c.query(r.verifySql));
   });
 });
 
 describe('dbmate, diesel and graphile send a file (or section) as one query: every kind runs that way', () => {
-  let pg: ThrowawayPostgres;
-  let seedTemplate: string;
-  before(async () => {
-    ({ pg, seed: seedTemplate } = await startCluster());
-  });
-  after(async () => {
-    await pg?.stop();
-  });
 
   for (const { kind, label, params, creates = true, setup } of KIND_CASES) {
     for (const tool of MIGRATION_TOOLS.filter((t) => TOOL_LAYOUTS[t].runsFileAsOneQuery)) {
