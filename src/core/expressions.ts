@@ -1,7 +1,7 @@
 // Whether the expression a file declares and the one the catalog prints back mean the same.
 // PostgreSQL prints expressions with explicit casts, extra parentheses, `= ANY (ARRAY[…])` for
 // `IN (…)` and two comparisons for BETWEEN; both sides are parsed and normalised the same way.
-import { parseSql } from './pgParser';
+import { isPositionKey, parseSql } from './pgParser';
 
 type Tree = unknown;
 
@@ -63,7 +63,7 @@ function normalise(tree: Tree): Tree {
   if (!isRecord(current)) return normalise(current);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(current)) {
-    if (key === 'location' || key.endsWith('_location') || key === 'rexpr_list_start' || key === 'rexpr_list_end') continue;
+    if (isPositionKey(key)) continue;
     out[key] = normalise(value);
   }
   return out;

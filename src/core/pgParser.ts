@@ -58,9 +58,14 @@ const POSITION_KEYS = new Set([
   'location', 'name_location', 'stmt_location', 'stmt_len', 'list_start', 'list_end', 'rexpr_list_start', 'rexpr_list_end',
 ]);
 
+/** True for a parse-tree field that records where a token was (any `…_location` included). */
+export function isPositionKey(key: string): boolean {
+  return POSITION_KEYS.has(key) || key.endsWith('_location');
+}
+
 /** A parse tree (or part of one) as JSON without token positions: equal exactly when the SQL means the same. */
 export function treeWithoutPositions(tree: unknown): string {
-  return JSON.stringify(tree, (key, value: unknown) => (POSITION_KEYS.has(key) ? undefined : value));
+  return JSON.stringify(tree, (key, value: unknown) => (isPositionKey(key) ? undefined : value));
 }
 
 /** The parse-tree fingerprint (same for texts that differ only in layout and constants). */
