@@ -6,13 +6,9 @@ import { loadParser, parseMigrationSync } from '../src/core/parser';
 import { runMigrations } from '../src/core/runner';
 import { exampleMigrations, seededDatabase } from '../test/support/database';
 import { startPostgres } from '../test/support/throwawayPostgres';
+import { median } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   const server = await startPostgres();

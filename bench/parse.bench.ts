@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadParser, parseMigrationSync } from '../src/core/parser';
 import { parseSql } from '../src/core/pgParser';
+import { median } from './stats';
 
 const STATEMENTS = 10_000;
 const ROUNDS = 5;
@@ -15,11 +16,6 @@ function generate(count: number): string {
     (i: number) => `CREATE OR REPLACE TRIGGER update_t${i}_updated_at BEFORE UPDATE ON t${i} FOR EACH ROW EXECUTE FUNCTION touch();`,
   ];
   return Array.from({ length: count }, (_, i) => `-- statement ${i}\n${kinds[i % kinds.length]!(i)}`).join('\n');
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function main(): Promise<void> {
