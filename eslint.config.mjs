@@ -1,21 +1,69 @@
-// Lint exists mainly to keep the architecture honest: core never reaches for the editor.
+// Lint exists mainly to keep the architecture honest: the layers of src/core import one way only
+// (src/core/README.md), each third-party engine stays behind its one folder, and core never
+// reaches for the editor.
 import tseslint from 'typescript-eslint';
+
+// What each layer of src/core may import from the other layers (its own folder is always allowed).
+const LAYERS = {
+  model: [],
+  sql: ['model'],
+  parse: ['model', 'sql'],
+  analyse: ['model', 'sql', 'parse'],
+  rules: ['model', 'sql', 'parse', 'analyse'],
+  db: ['model', 'sql'],
+  format: ['model', 'parse'],
+  verify: ['model', 'sql', 'parse', 'db'],
+  run: ['model', 'sql', 'parse', 'analyse', 'rules', 'db', 'verify'],
+  output: ['model', 'sql', 'rules'],
+  templates: ['model', 'sql', 'parse', 'db', 'format'],
+};
+
+// Packages that only one folder may import.
+const ENGINES = [
+  { name: 'pg', folder: 'src/core/db/pg', why: 'pg is the pg backend\'s: everything else goes through the backend port (core/db/backend.ts).' },
+  { name: 'libpg-query', folder: 'src/core/parse', why: 'the parser is core/parse\'s: other layers use its facts (node types from core/parse/pgTypes).' },
+  { name: '@electric-sql/pglite', folder: 'src/core/db/pglite', why: 'PGlite is the pglite backend\'s: everything else goes through the backend port.' },
+];
+
+const everywhere = [
+  { name: '@pgsql/types', message: 'import node types from core/parse/pgTypes (libpg-query re-exports them; @pgsql/types is not a declared dependency).' },
+];
+
+function restrictions({ layer, folder }) {
+  const paths = [...everywhere, ...ENGINES.filter((e) => !folder.startsWith(e.folder)).map((e) => ({ name: e.name, message: e.why }))];
+  const patterns = [];
+  if (folder.startsWith('src/core')) {
+    paths.push({ name: 'vscode', message: 'src/core is shared with the CLI and must not import vscode.' });
+    patterns.push({ regex: '^(\\.\\./)+(cli|extension)(/|$)', message: 'src/core never imports the shells (cli, extension).' });
+  }
+  if (layer) {
+    const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !LAYERS[layer].includes(other));
+    if (forbidden.length > 0) {
+      patterns.push({ regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`, message: `core/${layer} may import only ${LAYERS[layer].join(', ') || 'its own folder'} (see src/core/README.md).` });
+    }
+  }
+  return ['error', { paths, patterns }];
+}
+
+const folders = [
+  { folder: 'src', files: ['src/**/*.ts'] },
+  { folder: 'src/core', files: ['src/core/*.ts'] },
+  ...Object.keys(LAYERS).map((layer) => ({ layer, folder: `src/core/${layer}`, files: [`src/core/${layer}/**/*.ts`] })),
+  ...ENGINES.filter((e) => !Object.keys(LAYERS).some((l) => e.folder === `src/core/${l}`))
+    .map((e) => ({ layer: 'db', folder: e.folder, files: [`${e.folder}/**/*.ts`] })),
+];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'scripts/*.mjs'] },
   ...tseslint.configs.recommended,
   {
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/core is shared with the CLI and must not import vscode.' }],
-      }],
-      '@typescript-eslint/no-explicit-any': 'error',
-    },
-  },
-  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  ...folders.map((f) => ({ files: f.files, rules: { 'no-restricted-imports': restrictions(f) } })),
+  {
+    files: ['src/core/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
 );

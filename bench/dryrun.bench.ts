@@ -2,11 +2,12 @@
 // the same statements sent through one plain `pg` transaction (the baseline) on the same server.
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { loadParser, parseMigrationSync } from '../src/core/parser';
-import { runMigrations } from '../src/core/runner';
+import { loadParser, parseMigrationSync } from '../src/core/parse/parseMigration';
+import { runMigrations } from '../src/core/run/runner';
 import { exampleMigrations, seededDatabase } from '../test/support/database';
 import { startPostgres } from '../test/support/throwawayPostgres';
 import { median } from './stats';
+import { pgBackend } from '../src/core/db/pg/pgBackend';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     };
     const dry = async () => {
       const t0 = performance.now();
-      const report = await runMigrations(files, { mode: 'dry-run', connection: { connectionString: url } });
+      const report = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
       if (report.outcome !== 'succeeded') throw new Error(`dry-run failed: ${JSON.stringify(report.error)}`);
       return performance.now() - t0;
     };

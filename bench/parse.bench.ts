@@ -1,8 +1,8 @@
 // Parse benchmark (not a test): a generated 10,000-statement migration, parsed by Drydock's
 // parseMigrationSync and, as the baseline in the same process, by the bare libpg-query parse.
 import { performance } from 'node:perf_hooks';
-import { loadParser, parseMigrationSync } from '../src/core/parser';
-import { parseSql } from '../src/core/pgParser';
+import { loadParser, parseMigrationSync } from '../src/core/parse/parseMigration';
+import { parseSql } from '../src/core/parse/pgParser';
 import { median } from './stats';
 
 const STATEMENTS = 10_000;

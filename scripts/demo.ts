@@ -4,10 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { formatReport } from '../src/cli/format';
-import { runMigrations } from '../src/core/runner';
+import { formatReport } from '../src/core/output/text';
+import { runMigrations } from '../src/core/run/runner';
 import { exampleMigrations, seedApp } from '../test/support/database';
 import { startPostgres } from '../test/support/throwawayPostgres';
+import { pgBackend } from '../src/core/db/pg/pgBackend';
 
 async function exec(url: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: url });
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     const connection = { connectionString: url };
     console.log(`PostgreSQL ${server.major} on port ${server.port}, example schema loaded.\n`);
     for (const mode of ['dry-run', 'apply'] as const) {
-      const report = await runMigrations(exampleMigrations(), { mode, connection });
+      const report = await runMigrations(exampleMigrations(), { mode, backend: pgBackend(connection) });
       console.log(formatReport(report, color), '\n');
     }
     const dirty = server.url(await server.createDatabase());
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
       INSERT INTO conversation_messages (session_id, message_order, role, content)
       SELECT s.id, o, 'user', 'hello' FROM conversation_sessions s, (VALUES (1), (2), (2)) v(o);`);
     console.log('And a failure explained: duplicate (session_id, message_order) rows seeded, then a dry-run:\n');
-    const failed = await runMigrations(exampleMigrations(), { mode: 'dry-run', connection: { connectionString: dirty } });
+    const failed = await runMigrations(exampleMigrations(), { mode: 'dry-run', backend: pgBackend({ connectionString: dirty }) });
     console.log(formatReport(failed, color));
   } finally {
     await server.stop();

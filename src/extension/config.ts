@@ -3,9 +3,9 @@
 // DEFAULT_SETTINGS, the others to EDITOR_SETTING_DEFAULTS (package.json declares the same
 // defaults; a core-tier test keeps them equal).
 import * as vscode from 'vscode';
-import type { FormatOptions } from '../core/formatOptions';
-import { DEFAULT_SETTINGS, withDefaults, type DrydockSettings } from '../core/settings';
-import type { MigrationTool } from '../core/templates';
+import type { FormatOptions } from '../core/format/formatOptions';
+import { DEFAULT_SETTINGS, withDefaults, type DrydockSettings } from '../core/model/settings';
+import type { MigrationTool } from '../core/templates/toolNames';
 import { EDITOR_SETTING_DEFAULTS as DEFAULTS, KEYWORD_CASES, MIGRATION_TOOL_SETTINGS, type EditorSettings } from './settingsDefaults';
 
 /** A named connection as the user configured it (never with a password). */

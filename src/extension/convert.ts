@@ -1,9 +1,11 @@
 // Conversions between core's result model (1-based lines/columns in UTF-16 units) and VS Code's
 // types (0-based). The only place that knows both.
 import * as vscode from 'vscode';
-import type { Diagnostic as CoreDiagnostic, ErrorReport, Position, Range } from '../core/report';
+import type { Finding } from '../core/model/findings';
+import type { Position, Range } from '../core/model/positions';
+import type { ErrorReport } from '../core/model/report';
 
-const SEVERITIES: Record<CoreDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+const SEVERITIES: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
@@ -25,10 +27,10 @@ export function toRange(range: Range): vscode.Range {
   return new vscode.Range(toPosition(range.start), toPosition(range.end));
 }
 
-/** A static (parse-time) finding as an editor diagnostic, with its stable code. */
-export function toDiagnostic(finding: CoreDiagnostic): vscode.Diagnostic {
+/** A rule's finding as an editor diagnostic, with the rule id as its code. */
+export function toDiagnostic(finding: Finding): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
-  diagnostic.code = finding.code;
+  diagnostic.code = finding.ruleId;
   diagnostic.source = 'drydock';
   return diagnostic;
 }
@@ -44,14 +46,4 @@ export function errorToDiagnostic(error: ErrorReport, uri: vscode.Uri, fallback:
     diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), `Hint: ${error.hint}`)];
   }
   return diagnostic;
-}
-
-/** The error as plain text (for the clipboard and logs). */
-export function errorToText(error: ErrorReport): string {
-  const lines = [`${error.label} — SQLSTATE ${error.sqlstate} (${error.title})`, error.message];
-  if (error.detail) lines.push(`Detail: ${error.detail}`);
-  if (error.hint) lines.push(`Hint: ${error.hint}`);
-  if (error.context) lines.push(`Context: ${error.context}`);
-  if (error.file && error.position) lines.push(`At: ${error.file}:${error.position.line}:${error.position.column}`);
-  return lines.join('\n');
 }

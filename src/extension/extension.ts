@@ -2,18 +2,18 @@
 // here connects, reads files or loads the parser; features do that when a command or save asks.
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { registerCodeLens } from './codeLens';
+import { registerNewMigration } from './authoring/newMigration';
 import { COMMANDS } from './commands';
-import { registerConnectionCommands } from './connectionCommands';
+import { registerConnectionCommands } from './connections/connectionCommands';
+import { registerStatusBar, type StatusBar } from './connections/statusBar';
 import { createContext, type DrydockContext } from './context';
-import { registerDiagnostics, RunDiagnostics } from './diagnostics';
-import { registerDryRunOnSave } from './dryRunOnSave';
-import { registerFormatting } from './formatting';
-import { registerNewMigration } from './newMigration';
-import { registerResultActions } from './resultActions';
-import { RunResultsTreeProvider } from './resultsTree';
-import { MigrationRunner, registerRunCommands } from './runCommands';
-import { registerStatusBar, type StatusBar } from './statusBar';
+import { registerCodeLens } from './editor/codeLens';
+import { registerDiagnostics, RunDiagnostics } from './editor/diagnostics';
+import { registerFormatting } from './editor/formatting';
+import { registerResultActions } from './results/resultActions';
+import { RunResultsTreeProvider } from './results/resultsTree';
+import { registerDryRunOnSave } from './run/dryRunOnSave';
+import { MigrationRunner, registerRunCommands } from './run/runCommands';
 
 /** What activate() returns. `_private` exists for the extension-host tests only. */
 export interface DrydockApi {
@@ -27,10 +27,13 @@ export interface DrydockApi {
 }
 
 /** Called by VS Code on the first SQL file, Drydock command or view; returns the API. */
+let active: DrydockContext | undefined;
+
 export function activate(extension: vscode.ExtensionContext): DrydockApi | undefined {
   const started = performance.now();
   try {
     const ctx = createContext(extension);
+    active = ctx;
     const tree = new RunResultsTreeProvider(ctx.results);
     ctx.subscribe(tree, vscode.window.createTreeView('drydock.runs', { treeDataProvider: tree, showCollapseAll: true }));
     const statusBar = registerStatusBar(ctx);
@@ -53,5 +56,8 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
   }
 }
 
-/** Nothing to do: everything is disposed through context.subscriptions. */
-export function deactivate(): void {}
+/** Ends the backend's lifetime and waits for it (an in-process database must be closed); the rest goes with context.subscriptions. */
+export async function deactivate(): Promise<void> {
+  await active?.backend.end();
+  active = undefined;
+}

@@ -1,7 +1,7 @@
 // The "Drydock" log channel. Every line passes through maskSecrets with every password Drydock
 // has handled in this session, so a connection error quoting a URL never shows its password.
 import * as vscode from 'vscode';
-import { maskSecrets } from '../core/connection';
+import { maskSecrets } from '../core/db/connection';
 
 /** The "Drydock" LogOutputChannel with secret masking. */
 export class Log implements vscode.Disposable {

@@ -2,11 +2,11 @@
 // run settings shared with the CLI are core's DEFAULT_SETTINGS). Config reads settings against
 // this table; no vscode import, so the core-tier test test/core/packageDefaults.test.ts checks it
 // against package.json.
-import { DEFAULT_FORMAT_OPTIONS, type FormatOptions } from '../core/formatOptions';
-import type { MigrationTool } from '../core/templates';
+import { DEFAULT_FORMAT_OPTIONS, type FormatOptions } from '../core/format/formatOptions';
+import { MIGRATION_TOOLS, type MigrationTool } from '../core/templates/toolNames';
 
 /** drydock.migrationTool's values: a tool core knows, or "auto" (detect it). */
-export const MIGRATION_TOOL_SETTINGS: readonly (MigrationTool | 'auto')[] = ['auto', 'plain', 'dbmate', 'goose', 'sqitch', 'flyway', 'graphile', 'diesel'];
+export const MIGRATION_TOOL_SETTINGS: readonly (MigrationTool | 'auto')[] = ['auto', ...MIGRATION_TOOLS];
 
 /** drydock.format.keywordCase's values. */
 export const KEYWORD_CASES: readonly FormatOptions['keywordCase'][] = ['upper', 'lower', 'preserve'];

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { categoryOf, classifyError } from '../../src/core/classify';
-import { connectionEndpoint, describeConnection, maskSecrets, stripPassword } from '../../src/core/connection';
-import { LineIndex } from '../../src/core/text';
-import { conditionName, knownSqlstates, sqlstateTitle } from '../../src/core/sqlstates';
+import { categoryOf, classifyError } from '../../src/core/run/classify';
+import { connectionEndpoint, describeConnection, maskSecrets, stripPassword } from '../../src/core/db/connection';
+import { LineIndex } from '../../src/core/model/lineIndex';
+import { conditionName, knownSqlstates, sqlstateTitle } from '../../src/core/sql/sqlstates';
 
 describe('classifyError', () => {
   test('class 23 is integrity; connection, resource, lock and serialization codes are operational; the rest database', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS } from '../../src/core/settings';
+import { DEFAULT_SETTINGS } from '../../src/core/model/settings';
 import { MIGRATION_TOOLS } from '../../src/core/templates';
 import { EDITOR_SETTING_DEFAULTS, KEYWORD_CASES, MIGRATION_TOOL_SETTINGS } from '../../src/extension/settingsDefaults';
 

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { ConstraintDeclaration, IndexDeclaration, TriggerDeclaration } from '../../src/core/declarations';
-import { decodeMigrationText, loadParser, parseMigrationSync, splitStatements, type ParsedFile } from '../../src/core/parser';
-import { LineIndex, OffsetConverter, codePointToUtf16 } from '../../src/core/text';
+import type { ConstraintDeclaration, IndexDeclaration, TriggerDeclaration } from '../../src/core/parse/declarations';
+import { decodeMigrationText, loadParser, splitStatements } from '../../src/core/parse/parseMigration';
+import { checkMigrationSync, type CheckedFile } from '../../src/core/rules/checkMigration';
+import { LineIndex, OffsetConverter, codePointToUtf16 } from '../../src/core/model/lineIndex';
 import { exampleMigrations } from '../support/database';
 
 before(() => loadParser());
 
-function declarations(file: ParsedFile) {
+function declarations(file: CheckedFile) {
   return file.statements.flatMap((s) => s.effects.flatMap((e) => (e.action === 'declare' ? [e.declaration] : [])));
 }
 
-function codes(file: ParsedFile): string[] {
-  return file.diagnostics.map((d) => d.code);
+function codes(file: CheckedFile): string[] {
+  return file.diagnostics.map((d) => d.ruleId);
 }
 
 describe('offsets and positions', () => {
@@ -39,7 +40,7 @@ describe('offsets and positions', () => {
 describe('parseMigration', () => {
   test('statement ranges count UTF-16 columns after multi-byte text before the statement', () => {
     const text = "-- übersicht ☃ 🚀\nSELECT '🚀' AS a; CREATE TABLE t (x int);\n  ALTER TABLE t ADD COLUMN y int";
-    const file = parseMigrationSync('m.sql', text);
+    const file = checkMigrationSync('m.sql', text);
     assert.deepEqual(file.diagnostics, []);
     assert.equal(file.statements.length, 3);
     const [first, second, third] = file.statements;
@@ -52,36 +53,36 @@ describe('parseMigration', () => {
   });
 
   test('a syntax error is reported at its exact token, after multi-byte text', () => {
-    const file = parseMigrationSync('m.sql', "SELECT '☃🚀';\nSELEC 1;\n");
+    const file = checkMigrationSync('m.sql', "SELECT '☃🚀';\nSELEC 1;\n");
     assert.equal(file.runnable, false);
     const [d] = file.diagnostics;
-    assert.equal(d!.code, 'syntax-error');
+    assert.equal(d!.ruleId, 'syntax-error');
     assert.match(d!.message, /at or near "SELEC"/);
     assert.deepEqual(d!.range, { start: { line: 2, column: 1 }, end: { line: 2, column: 6 } });
   });
 
   test('a syntax error at the end of input points at the last character', () => {
-    const file = parseMigrationSync('m.sql', 'SELECT (1');
-    assert.equal(file.diagnostics[0]!.code, 'syntax-error');
+    const file = checkMigrationSync('m.sql', 'SELECT (1');
+    assert.equal(file.diagnostics[0]!.ruleId, 'syntax-error');
     assert.deepEqual(file.diagnostics[0]!.range.start, { line: 1, column: 9 });
   });
 
   test('psql meta-commands get their own diagnostic at their line, and real SQL around them still splits', () => {
-    const file = parseMigrationSync('m.sql', 'SELECT 1;\n\\set ON_ERROR_STOP on\nSELECT 2;\n  \\i other.sql\n\\connect db\nSELECT 3;');
-    assert.deepEqual(file.diagnostics.map((d) => [d.code, d.range.start.line]), [['psql-meta-command', 2], ['psql-meta-command', 4], ['psql-meta-command', 5]]);
+    const file = checkMigrationSync('m.sql', 'SELECT 1;\n\\set ON_ERROR_STOP on\nSELECT 2;\n  \\i other.sql\n\\connect db\nSELECT 3;');
+    assert.deepEqual(file.diagnostics.map((d) => [d.ruleId, d.range.start.line]), [['psql-meta-command', 2], ['psql-meta-command', 4], ['psql-meta-command', 5]]);
     assert.match(file.diagnostics[0]!.message, /psql meta-command, not SQL/);
     assert.equal(file.statements.length, 3);
     assert.equal(file.runnable, false);
   });
 
   test('a backslash inside a string or a function body is not a meta-command', () => {
-    const file = parseMigrationSync('m.sql', "SELECT E'a\\\\b';\nDO $$\nBEGIN\n  RAISE NOTICE '\\i not a command';\nEND $$;");
+    const file = checkMigrationSync('m.sql', "SELECT E'a\\\\b';\nDO $$\nBEGIN\n  RAISE NOTICE '\\i not a command';\nEND $$;");
     assert.deepEqual(codes(file), []);
   });
 
   test('an empty or comment-only file is a warning, not an error', () => {
     for (const text of ['', '   \n', '-- nothing here\n/* still nothing */\n']) {
-      const file = parseMigrationSync('m.sql', text);
+      const file = checkMigrationSync('m.sql', text);
       assert.deepEqual(codes(file), ['empty-file']);
       assert.equal(file.runnable, true);
       assert.equal(file.statements.length, 0);
@@ -90,26 +91,26 @@ describe('parseMigration', () => {
 
   test('binary content is refused before parsing', () => {
     assert.equal(decodeMigrationText(Buffer.from([0xff, 0xfe, 0x00, 0x41])), null);
-    const file = parseMigrationSync('m.bin', 'SELECT 1;\u0000\u0001');
+    const file = checkMigrationSync('m.bin', 'SELECT 1;\u0000\u0001');
     assert.deepEqual(codes(file), ['binary-file']);
     assert.equal(file.runnable, false);
   });
 
   test('accepts PostgreSQL 18 syntax (virtual generated columns, RETURNING old/new)', () => {
-    const file = parseMigrationSync('m.sql', 'CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) VIRTUAL);\nUPDATE t SET a = 1 RETURNING old.a, new.a;');
+    const file = checkMigrationSync('m.sql', 'CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) VIRTUAL);\nUPDATE t SET a = 1 RETURNING old.a, new.a;');
     assert.deepEqual(codes(file), []);
     assert.equal(file.statements.length, 2);
   });
 
   test('a BEGIN … COMMIT around the whole file is a wrapper, not an error', () => {
-    const file = parseMigrationSync('m.sql', 'BEGIN;\nCREATE TABLE t (x int);\nCOMMIT;\n');
+    const file = checkMigrationSync('m.sql', 'BEGIN;\nCREATE TABLE t (x int);\nCOMMIT;\n');
     assert.deepEqual(codes(file), []);
     assert.deepEqual(file.statements.map((s) => s.role), ['wrapper', 'statement', 'wrapper']);
   });
 
   test('COMMIT, ROLLBACK, END, START TRANSACTION or PREPARE TRANSACTION mid-file are refused', () => {
     for (const control of ['COMMIT', 'ROLLBACK', 'END', 'ABORT', 'START TRANSACTION', "PREPARE TRANSACTION 'x'", "COMMIT PREPARED 'x'"]) {
-      const file = parseMigrationSync('m.sql', `CREATE TABLE a (x int);\n${control};\nCREATE TABLE b (x int);`);
+      const file = checkMigrationSync('m.sql', `CREATE TABLE a (x int);\n${control};\nCREATE TABLE b (x int);`);
       assert.equal(file.runnable, false, control);
       assert.deepEqual(codes(file), ['transaction-control'], control);
       assert.equal(file.diagnostics[0]!.range.start.line, 2, control);
@@ -117,12 +118,12 @@ describe('parseMigration', () => {
   });
 
   test('SAVEPOINT and ROLLBACK TO SAVEPOINT are allowed inside the run', () => {
-    const file = parseMigrationSync('m.sql', 'SAVEPOINT a;\nSELECT 1;\nROLLBACK TO SAVEPOINT a;\nRELEASE SAVEPOINT a;');
+    const file = checkMigrationSync('m.sql', 'SAVEPOINT a;\nSELECT 1;\nROLLBACK TO SAVEPOINT a;\nRELEASE SAVEPOINT a;');
     assert.deepEqual(codes(file), []);
   });
 
   test('CONCURRENTLY gets a simulated equivalent and a warning when there is no directive', () => {
-    const file = parseMigrationSync('m.sql', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_t_x ON t (x);\nDROP INDEX CONCURRENTLY idx_old;\nREINDEX (CONCURRENTLY) INDEX idx_t_x;\nVACUUM t;');
+    const file = checkMigrationSync('m.sql', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_t_x ON t (x);\nDROP INDEX CONCURRENTLY idx_old;\nREINDEX (CONCURRENTLY) INDEX idx_t_x;\nVACUUM t;');
     assert.deepEqual(codes(file), ['needs-no-transaction', 'needs-no-transaction', 'needs-no-transaction', 'needs-no-transaction']);
     assert.deepEqual(file.statements.map((s) => s.simulatedSql), [
       'CREATE INDEX IF NOT EXISTS idx_t_x ON t (x)', 'DROP INDEX idx_old', 'REINDEX INDEX idx_t_x', null,
@@ -137,7 +138,7 @@ describe('parseMigration', () => {
       ['-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);', 'drydock'],
     ];
     for (const [text, tool] of cases) {
-      const file = parseMigrationSync('m.sql', text);
+      const file = checkMigrationSync('m.sql', text);
       assert.equal(file.noTransaction?.tool, tool);
       assert.deepEqual(codes(file), [], tool);
       assert.equal(file.statements.length, 1, `${tool}: only the up section runs`);
@@ -145,13 +146,13 @@ describe('parseMigration', () => {
   });
 
   test('goose StatementBegin/End around a function body is understood', () => {
-    const file = parseMigrationSync('m.sql', '-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN NEW;\nEND;\n$$;\n-- +goose StatementEnd\n\n-- +goose Down\nDROP FUNCTION f();\n');
+    const file = checkMigrationSync('m.sql', '-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN NEW;\nEND;\n$$;\n-- +goose StatementEnd\n\n-- +goose Down\nDROP FUNCTION f();\n');
     assert.deepEqual(codes(file), []);
     assert.deepEqual(file.statements.map((s) => s.kind), ['CREATE FUNCTION']);
   });
 
   test('declared objects are read from the parse tree: index, constraint, trigger, function', () => {
-    const file = parseMigrationSync('m.sql', `
+    const file = checkMigrationSync('m.sql', `
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_m_session_order ON app.m (session_id, message_order) WHERE deleted_at IS NULL;
 CREATE INDEX idx_p_data ON p USING gin (path_data jsonb_path_ops);
 ALTER TABLE s ADD CONSTRAINT chk_s_status CHECK (status IN ('a', 'b')) NOT VALID;
@@ -176,12 +177,12 @@ CREATE TRIGGER update_s_updated_at BEFORE INSERT OR UPDATE ON s FOR EACH ROW EXE
   });
 
   test('objects created inside DO blocks (plain or EXECUTE of a literal) are declared as guarded', () => {
-    const file = parseMigrationSync('m.sql', "DO $$ BEGIN IF true THEN CREATE INDEX IF NOT EXISTS idx_a ON t (a); EXECUTE 'CREATE INDEX idx_b ON t (b)'; END IF; END $$;");
+    const file = checkMigrationSync('m.sql', "DO $$ BEGIN IF true THEN CREATE INDEX IF NOT EXISTS idx_a ON t (a); EXECUTE 'CREATE INDEX idx_b ON t (b)'; END IF; END $$;");
     assert.deepEqual(declarations(file).map((d) => [d.name, d.guarded]), [['idx_a', true], ['idx_b', true]]);
   });
 
   test('the five example migrations parse cleanly and declare what they create', () => {
-    const parsed = exampleMigrations().map((f) => parseMigrationSync(f.path, f.text));
+    const parsed = exampleMigrations().map((f) => checkMigrationSync(f.path, f.text));
     assert.deepEqual(parsed.flatMap(codes), []);
     const names = parsed.flatMap(declarations).map((d) => d.name);
     assert.ok(names.includes('uq_conversation_messages_session_id_message_order'));
@@ -193,7 +194,7 @@ CREATE TRIGGER update_s_updated_at BEFORE INSERT OR UPDATE ON s FOR EACH ROW EXE
   test('a 10 MB file parses into all its statements', () => {
     const statement = "INSERT INTO t (id, note) VALUES (1, 'ünïcødé padding padding padding padding padding');\n";
     const count = Math.ceil((10 * 1024 * 1024) / Buffer.byteLength(statement));
-    const file = parseMigrationSync('big.sql', statement.repeat(count));
+    const file = checkMigrationSync('big.sql', statement.repeat(count));
     assert.equal(file.statements.length, count);
     const last = file.statements[count - 1]!;
     assert.deepEqual(last.range.start, { line: count, column: 1 });

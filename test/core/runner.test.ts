@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client } from 'pg';
-import type { RunReport } from '../../src/core/report';
-import { runMigrations, type MigrationFile, type RunOptions } from '../../src/core/runner';
+import type { RunReport } from '../../src/core/model/report';
+import { runMigrations, type MigrationFile, type RunOptions } from '../../src/core/run/runner';
 import { catalogSnapshot, describeEachServer, exampleMigrations, fixture, seededDatabase, sql } from '../support/database';
+import { pgBackend } from '../../src/core/db/pg/pgBackend';
 
 function run(url: string, files: MigrationFile[], mode: RunOptions['mode'], extra: Partial<RunOptions> = {}): Promise<RunReport> {
-  return runMigrations(files, { mode, connection: { connectionString: url }, ...extra });
+  return runMigrations(files, { mode, backend: pgBackend({ connectionString: url }), ...extra });
 }
 
 async function tableExists(url: string, name: string): Promise<boolean> {
@@ -131,7 +132,7 @@ describeEachServer('runner', (server) => {
       const report = await run(url, [fixture('commit-mid-file.sql')], mode);
       assert.equal(report.outcome, 'refused');
       assert.equal(report.server, null, 'no connection was made');
-      assert.deepEqual(report.diagnostics.map((d) => [d.code, d.range.start.line]), [['transaction-control', 2]]);
+      assert.deepEqual(report.diagnostics.map((d) => [d.ruleId, d.range.start.line]), [['transaction-control', 2]]);
       assert.ok(report.statements.every((s) => s.status === 'skipped'));
     }
     assert.equal(await tableExists(url, 'drydock_probe'), false);
@@ -162,7 +163,7 @@ describeEachServer('runner', (server) => {
     assert.equal(await tableExists(url, 'idx_lessons_title'), false);
     const apply = await run(url, [fixture('concurrently.sql')], 'apply');
     assert.equal(apply.outcome, 'refused');
-    assert.ok(apply.diagnostics.some((d) => d.code === 'needs-no-transaction' && d.severity === 'error' && /25001/.test(d.message)));
+    assert.ok(apply.diagnostics.some((d) => d.ruleId === 'needs-no-transaction' && d.severity === 'error' && /25001/.test(d.message)));
     assert.equal(await tableExists(url, 'idx_lessons_title'), false);
   });
 
@@ -199,12 +200,12 @@ describeEachServer('runner', (server) => {
       const report = await run(url, [migration], 'apply');
       assert.equal(report.outcome, 'refused', code);
       assert.equal(report.server, null);
-      assert.equal(report.diagnostics[0]!.code, code);
+      assert.equal(report.diagnostics[0]!.ruleId, code);
       assert.equal(report.diagnostics[0]!.range.start.line, line);
     }
     const empty = await run(url, [fixture('empty.sql')], 'dry-run');
     assert.equal(empty.outcome, 'succeeded');
-    assert.deepEqual(empty.diagnostics.map((d) => d.code), ['empty-file']);
+    assert.deepEqual(empty.diagnostics.map((d) => d.ruleId), ['empty-file']);
     assert.equal(empty.statements.length, 0);
     assert.equal(await catalogSnapshot(url), before);
   });
@@ -323,7 +324,7 @@ describeEachServer('runner', (server) => {
 
   test('an unreachable server is an operational failure with no password in the message', async () => {
     const report = await runMigrations([fixture('half-applied.sql')], {
-      mode: 'dry-run', connection: { connectionString: 'postgres://someone:s3cret-pw@127.0.0.1:1/nothing', connectTimeoutMs: 2000 },
+      mode: 'dry-run', backend: pgBackend({ connectionString: 'postgres://someone:s3cret-pw@127.0.0.1:1/nothing', connectTimeoutMs: 2000 }),
     });
     assert.equal(report.outcome, 'failed');
     assert.equal(report.error!.category, 'operational');
@@ -343,7 +344,7 @@ describeEachServer('runner', (server) => {
     const database = await seededDatabase(server());
     const bare = server().url(database).replace(`:${server().password}@`, '@');
     const report = await runMigrations([fixture('empty.sql')], {
-      mode: 'verify', connection: { connectionString: bare, password: server().password },
+      mode: 'verify', backend: pgBackend({ connectionString: bare, password: server().password }),
     });
     assert.equal(report.error, undefined);
     assert.equal(report.server!.database, database);
@@ -396,12 +397,12 @@ describeEachServer('runner', (server) => {
     const database = await seededDatabase(server());
     const pg = server();
     const keywords = `host=127.0.0.1 port=${pg.port} dbname=${database} user=${pg.user} password='${pg.password}'`;
-    const viaKeywords = await runMigrations([fixture('empty.sql')], { mode: 'verify', connection: { connectionString: keywords } });
+    const viaKeywords = await runMigrations([fixture('empty.sql')], { mode: 'verify', backend: pgBackend({ connectionString: keywords }) });
     assert.equal(viaKeywords.error, undefined);
     assert.equal(viaKeywords.server!.database, database);
     await sql(pg.url(database), "CREATE ROLE pct_user LOGIN PASSWORD 'a%41b c'");
     const bare = `postgres://pct_user@127.0.0.1:${pg.port}/${database}`;
-    const withPercent = await runMigrations([fixture('empty.sql')], { mode: 'verify', connection: { connectionString: bare, password: 'a%41b c' } });
+    const withPercent = await runMigrations([fixture('empty.sql')], { mode: 'verify', backend: pgBackend({ connectionString: bare, password: 'a%41b c' }) });
     assert.equal(withPercent.error, undefined, JSON.stringify(withPercent.error));
     assert.equal(withPercent.server!.user, 'pct_user');
     await sql(pg.url(database), 'DROP ROLE pct_user');

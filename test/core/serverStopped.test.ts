@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runMigrations } from '../../src/core/runner';
+import { runMigrations } from '../../src/core/run/runner';
 import { fixture } from '../support/database';
 import { defaultServer, startPostgres } from '../support/throwawayPostgres';
+import { pgBackend } from '../../src/core/db/pg/pgBackend';
 
 // This test kills its server, so it has a cluster of its own.
 test('a server stopped mid-run is an operational failure, reported without crashing', async () => {
@@ -11,7 +12,7 @@ test('a server stopped mid-run is an operational failure, reported without crash
     const database = await server.createDatabase();
     const pending = runMigrations([fixture('slow.sql')], {
       mode: 'apply',
-      connection: { connectionString: server.url(database) },
+      backend: pgBackend({ connectionString: server.url(database) }),
       onProgress: (p) => { if (p.statementIndex === 1) setTimeout(() => void server.kill(), 300); },
     });
     const report = await pending;

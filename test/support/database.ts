@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { Client } from 'pg';
-import type { MigrationFile } from '../../src/core/runner';
+import type { MigrationFile } from '../../src/core/run/runner';
 import { serversUnderTest, startPostgres, type ThrowawayPostgres } from './throwawayPostgres';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');

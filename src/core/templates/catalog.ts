@@ -1,8 +1,8 @@
 // What the connected database says about a template's target: which tables there are, their
 // columns and types, and whether the table / columns a template names exist (and a GIN column is
 // jsonb). Read-only catalog queries through the core Session.
-import { loadParser } from '../pgParser';
-import type { Session } from '../session';
+import { loadParser } from '../parse/pgParser';
+import type { Session } from '../db/backend';
 import { planKind, type TemplateKind, type TemplateParams } from './kinds';
 import { parseTableName, relationSql } from './sqlText';
 

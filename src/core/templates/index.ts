@@ -7,3 +7,4 @@ export { deriveName, parseTableName, quoteIdent, quoteLiteral, relationSql } fro
 export * from './catalog';
 export * from './workspaceFiles';
 export * from './questions';
+export * from './writeMigration';

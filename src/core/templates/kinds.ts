@@ -3,7 +3,7 @@
 import {
   deriveName, parseQualifiedName, parseTableName, quoteIdent, quoteLiteral, relationSql, type TableName,
 } from './sqlText';
-import { parserErrorOf, parseSql } from '../pgParser';
+import { parserErrorOf, parseSql } from '../parse/pgParser';
 import type { TemplateVars } from './templateText';
 
 export const TEMPLATE_KINDS = ['index', 'gin', 'check', 'trigger', 'unique'] as const;

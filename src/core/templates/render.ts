@@ -2,8 +2,8 @@
 // the template text once; the time and the existing files are inputs, so the same call gives the
 // same files.
 import { planKind, type DeclaredObject, type KindPlan, type TemplateKind, type TemplateParams } from './kinds';
-import { splitStatements } from '../parser';
-import { treeWithoutPositions } from '../pgParser';
+import { splitStatements } from '../parse/parseMigration';
+import { treeWithoutPositions } from '../parse/pgParser';
 import { slugify } from './sqlText';
 import { fillTemplate, templateText, type TemplatePart, type TemplateVars } from './templateText';
 import { TOOL_LAYOUTS, type MigrationTool, type RenderedFile } from './tools';

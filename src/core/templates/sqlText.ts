@@ -1,8 +1,8 @@
 // Small, exact helpers for writing SQL text: table names, identifier and literal quoting (shared
 // with the rest of core), and the names Drydock derives for the objects it creates.
 
-import { parserErrorOf, parseSql } from '../pgParser';
-import { quoteIdent, quoteLiteral, relationSql } from '../sqlNames';
+import { parserErrorOf, parseSql } from '../parse/pgParser';
+import { quoteIdent, quoteLiteral, relationSql } from '../sql/quoting';
 
 export { quoteIdent, quoteLiteral, relationSql };
 

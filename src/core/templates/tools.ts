@@ -1,13 +1,12 @@
 // Migration tool layouts as data: where each tool keeps its files, how it names a new migration,
 // and how it marks the up and down parts and "run outside a transaction".
-import type { Node } from '@pgsql/types';
-import { readDirectives } from '../directives';
-import { splitStatements } from '../parser';
-import { parseSql } from '../pgParser';
+import type { Node } from '../parse/pgTypes';
+import { readDirectives } from '../parse/directives';
+import { splitStatements } from '../parse/parseMigration';
+import { parseSql } from '../parse/pgParser';
+import { MIGRATION_TOOLS, isMigrationTool, type MigrationTool } from './toolNames';
 
-export const MIGRATION_TOOLS = ['plain', 'dbmate', 'goose', 'sqitch', 'flyway', 'graphile', 'diesel'] as const;
-/** A migration tool whose layout and directives the renderer follows. */
-export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
+export { MIGRATION_TOOLS, isMigrationTool, type MigrationTool };
 
 /** The directive Drydock's own runner honours in files whose tool has none. */
 export const DRYDOCK_NO_TRANSACTION = '-- drydock:no-transaction';
@@ -230,11 +229,6 @@ export const TOOL_LAYOUTS: Readonly<Record<MigrationTool, ToolLayout>> = {
     },
   },
 };
-
-/** True for the tools the renderer knows. */
-export function isMigrationTool(value: string): value is MigrationTool {
-  return (MIGRATION_TOOLS as readonly string[]).includes(value);
-}
 
 /** True when the text holds SQL statements, not just comments (unparsable text counts as holding some). */
 function holdsStatements(text: string): boolean {

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
-import { runNewCommand } from '../../../src/cli/newCommand';
-import { openSession } from '../../../src/core/session';
+import { runNewCommand } from '../../../src/cli/commands/new';
+import { pgBackend } from '../../../src/core/db/pg/pgBackend';
 import { checkTemplateTarget, listColumns, listTables, parseTableName } from '../../../src/core/templates';
 import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 
@@ -30,7 +30,7 @@ function sink(): Writable & { text: string } {
 async function drydockNew(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = sink();
   const stderr = sink();
-  const code = await runNewCommand(argv, { stdout, stderr, cwd: () => cwd });
+  const code = await runNewCommand(argv, { stdout, stderr, stdin: process.stdin, env: {}, cwd: () => cwd });
   return { code, out: stdout.text, err: stderr.text };
 }
 
@@ -187,7 +187,7 @@ describe('drydock new --db', () => {
     await client.connect();
     await client.query(`CREATE TABLE "Users" (id int, "Email" text); CREATE SCHEMA app; CREATE TABLE app."Order Items" (id int, qty int)`);
     await client.end();
-    const session = await openSession({ connectionString: url });
+    const session = await pgBackend({ connectionString: url }).openSession();
     try {
       const tables = await listTables(session);
       const users = tables.find((t) => t.name === 'Users');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
-import { loadParser, splitStatements } from '../../../src/core/parser';
+import { loadParser, splitStatements } from '../../../src/core/parse/parseMigration';
 import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 import { deriveName, parseTableName } from '../../../src/core/templates';
 import { expandSnippet } from './snippetExpander';

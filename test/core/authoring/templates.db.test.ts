@@ -8,15 +8,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
-import { loadParser } from '../../../src/core/parser';
-import type { RunMode, RunReport } from '../../../src/core/report';
-import { runMigrations, type MigrationFile } from '../../../src/core/runner';
+import { loadParser } from '../../../src/core/parse/parseMigration';
+import type { RunMode, RunReport } from '../../../src/core/model/report';
+import { runMigrations, type MigrationFile } from '../../../src/core/run/runner';
 import {
   MIGRATION_TOOLS, TOOL_LAYOUTS, mergeInto, renderMigration, renderTemplate,
   type MigrationItem, type MigrationTool, type RenderResult,
 } from '../../../src/core/templates';
 import { serversUnderTest, startPostgres, type PostgresBinaries, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 import { KIND_CASES, refusedAsOneQuery } from './kindCases';
+import { pgBackend } from '../../../src/core/db/pg/pgBackend';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const seedDir = path.join(root, 'examples', 'seed-app');
@@ -54,7 +55,7 @@ function catalog(url: string, bodies = false): Promise<string[]> {
 }
 
 async function run(url: string, files: MigrationFile[], mode: RunMode): Promise<RunReport> {
-  return runMigrations(files, { mode, connection: { connectionString: url } });
+  return runMigrations(files, { mode, backend: pgBackend({ connectionString: url }) });
 }
 
 function describeFailure(report: RunReport): string {

@@ -3,7 +3,8 @@
 // declare the objects they promise. Database-backed checks live in templates.db.test.ts.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { loadParser, parseMigrationSync, splitStatements } from '../../../src/core/parser';
+import { loadParser, splitStatements } from '../../../src/core/parse/parseMigration';
+import { checkMigrationSync } from '../../../src/core/rules/checkMigration';
 import {
   MIGRATION_TOOLS, TEMPLATE_KINDS, detectMigrationTool, mergeInto, parseTableName, renderMigration, renderTemplate,
   type MigrationTool, type TemplateKind, type TemplateParams,
@@ -29,9 +30,9 @@ describe('renderTemplate: every kind × every tool', () => {
         const r = renderTemplate(kind, params, tool, { now: NOW });
         assert.ok(r.files.length > 0);
         for (const file of r.files.filter((f) => SQL_ROLES.has(f.role))) {
-          const parsed = parseMigrationSync(file.path, mergeInto(file, null));
+          const parsed = checkMigrationSync(file.path, mergeInto(file, null));
           const problems = parsed.diagnostics.filter((d) => d.severity !== 'info');
-          assert.deepEqual(problems.map((d) => `${d.code}: ${d.message}`), [], `${file.path}:\n${file.text}`);
+          assert.deepEqual(problems.map((d) => `${d.ruleId}: ${d.message}`), [], `${file.path}:\n${file.text}`);
           assert.ok(parsed.statements.length > 0, `${file.path} has no statements`);
           if (file.role !== 'verify') {
             assert.equal(typeof file.noTransaction, 'boolean', `${file.path}: says whether it runs in a transaction`);
@@ -44,7 +45,7 @@ describe('renderTemplate: every kind × every tool', () => {
           }
         }
         for (const sql of [r.upSql, r.downSql, r.verifySql]) {
-          const parsed = parseMigrationSync('part.sql', r.noTransaction ? `-- drydock:no-transaction\n${sql}` : sql);
+          const parsed = checkMigrationSync('part.sql', r.noTransaction ? `-- drydock:no-transaction\n${sql}` : sql);
           assert.equal(parsed.runnable, true, sql);
         }
       });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { DEFAULT_FORMAT_OPTIONS } from '../../../src/core/formatSql';
+import { DEFAULT_FORMAT_OPTIONS } from '../../../src/core/format/formatSql';
 import { MIGRATION_TOOLS, columnChoices, migrationDir, paramsFromAnswers } from '../../../src/core/templates';
 import { NEW_MIGRATION_COMMAND_ID } from './extensionIds';
 

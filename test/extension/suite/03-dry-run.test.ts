@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunReport } from '../../../src/core/report';
+import type { RunReport } from '../../../src/core/model/report';
 import { addConnection, fixture, labelOf, runNodes, tableExists, useRunFixture, waitFor } from '../support';
 
 describe('dry-run and the Migration Runs view', () => {

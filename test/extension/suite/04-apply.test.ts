@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunReport } from '../../../src/core/report';
+import type { RunReport } from '../../../src/core/model/report';
 import { addConnection, createDatabase, fixture, query, runNodes, scriptedPrompts, tableExists, useRunFixture, waitForLogLine } from '../support';
 
 describe('apply and its guard', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunReport } from '../../../src/core/report';
+import type { RunReport } from '../../../src/core/model/report';
 import { addConnection, drydockLogFiles, fixture, runNodes, scriptedPrompts, testServer, useRunFixture, waitForLogLine } from '../support';
 
 function savedConnection(name: string): { name: string; connectionString?: string } | undefined {

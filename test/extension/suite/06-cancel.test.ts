@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { RunReport } from '../../../src/core/report';
+import type { RunReport } from '../../../src/core/model/report';
 import { addConnection, fixture, query, tableExists, useRunFixture, waitFor } from '../support';
 
 describe('cancel', () => {

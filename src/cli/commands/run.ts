@@ -1,0 +1,91 @@
+// `drydock dry-run | apply | verify`: run the files on PostgreSQL through core's runner.
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { describeConnection, maskSecrets, secretsOf } from '../../core/db/connection';
+import { pgBackend } from '../../core/db/pg/pgBackend';
+import { RUN_MODES, type RunMode } from '../../core/model/runModes';
+import type { RunReport } from '../../core/model/report';
+import { renderRunReport } from '../../core/output/formats';
+import { runMigrations, type RunProgress } from '../../core/run/runner';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
+import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
+import { TOOL_VERSION } from '../toolVersion';
+import type { CliCommand } from './command';
+
+const RUN_OPTIONS = {
+  ...OUTPUT_OPTIONS,
+  db: { type: 'string' },
+  yes: { type: 'boolean' },
+  'lock-timeout': { type: 'string' },
+  'statement-timeout': { type: 'string' },
+} as const;
+
+async function confirm(io: Io, question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: io.stdin, output: io.stdout });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function exitCodeOf(report: RunReport): number {
+  if (report.outcome === 'succeeded') return EXIT_OK;
+  if (report.outcome === 'refused' || (report.server === null && report.error)) return EXIT_USAGE;
+  return EXIT_FAILED;
+}
+
+/** The progress line on an interactive stderr (none when piped or for machine-readable output). */
+function progressLine(io: Io, machineReadable: boolean): ((p: RunProgress) => void) | undefined {
+  if (machineReadable || io.stderr.isTTY !== true) return undefined;
+  return (p) => io.stderr.write(`\r\u001b[K${p.done + 1}/${p.total} ${p.file}:${p.kind}`);
+}
+
+function runCommand(mode: RunMode, summary: string): CliCommand {
+  return {
+    name: mode,
+    synopsis: `${mode} FILE...`,
+    summary,
+    async run(argv: string[], io: Io): Promise<number> {
+      const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
+      const format = outputFormatOf(values);
+      if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE`);
+      const connection = resolveCliConnection(values.db, io);
+      const secrets = secretsOf(connection);
+      const settings = {
+        lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
+        statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
+      };
+      const files = readMigrationFiles(positionals);
+      if (RUN_MODES[mode].needsDevMark && !values.yes) {
+        if (!io.stdin.isTTY) throw new UsageError(`${mode} needs --yes when not run from a terminal`);
+        if (!(await confirm(io, `${RUN_MODES[mode].title} ${positionals.length} file(s) to ${describeConnection(connection)}? [y/N] `))) {
+          io.stderr.write(`${mode} cancelled\n`);
+          return EXIT_USAGE;
+        }
+      }
+      const progress = progressLine(io, format !== 'text');
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      const report = await runMigrations(files, { mode, backend: pgBackend(connection), settings, signal: abort.signal, ...(progress ? { onProgress: progress } : {}) })
+        .catch((err: unknown) => {
+          // Not a migration failure (those are in the report) but Drydock's own: never with a password.
+          if (err instanceof Error) err.message = maskSecrets(err.message, secrets);
+          throw err;
+        })
+        .finally(() => {
+          process.off('SIGINT', onSigint);
+          if (progress) io.stderr.write('\r\u001b[K');
+        });
+      const color = wantsColor(io, values['no-color'] === true) && format === 'text';
+      io.stdout.write(maskSecrets(renderRunReport(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION }), secrets) + '\n');
+      return exitCodeOf(report);
+    },
+  };
+}
+
+export const dryRunCommand = runCommand('dry-run', 'run the files in one transaction that is always rolled back');
+export const applyCommand = runCommand('apply', 'run the files atomically and commit only if everything succeeds');
+export const verifyCommand = runCommand('verify', 'check that what the files declare exists and is healthy (read only)');

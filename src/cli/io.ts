@@ -1,0 +1,58 @@
+// What every CLI command shares: its streams and environment, the exit codes, usage errors, the
+// files it reads and the connection it resolves. Commands never touch process.* directly.
+import fs from 'node:fs';
+import { loadConnectionEnvironment, resolveConnection } from '../core/db/resolveConnection';
+import type { ConnectionSettings } from '../core/db/connection';
+import { decodeMigrationText } from '../core/parse/parseMigration';
+import type { MigrationFile } from '../core/run/runner';
+
+/** The process as a command sees it. */
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd(): string;
+}
+
+/** The real process. */
+export const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: () => process.cwd() };
+
+export const EXIT_OK = 0;
+/** A migration, a verification or a check failed. */
+export const EXIT_FAILED = 1;
+/** Usage, parse or connection error. */
+export const EXIT_USAGE = 2;
+
+/** Wrong arguments: printed with a pointer to --help, exit 2. */
+export class UsageError extends Error {}
+
+/** True for errors the user caused with the command line (ours and node:util parseArgs's). */
+export function isUsageError(err: unknown): boolean {
+  return err instanceof UsageError || (err as { code?: string } | null)?.code?.startsWith('ERR_PARSE_ARGS') === true;
+}
+
+/** Reads migration files; a file that cannot be read is a usage error naming it. */
+export function readMigrationFiles(paths: readonly string[]): MigrationFile[] {
+  return paths.map((path) => {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path);
+    } catch (err) {
+      throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    // Invalid UTF-8 becomes a NUL so the parser reports the file as binary at its first line.
+    return { path, text: decodeMigrationText(bytes) ?? '\u0000' };
+  });
+}
+
+/** The connection: --db URL, else DATABASE_URL, else libpq's PG* variables and password file. */
+export function resolveCliConnection(db: string | undefined, io: Io): ConnectionSettings {
+  const url = db ?? io.env.DATABASE_URL;
+  return resolveConnection(url ? { connectionString: url } : {}, loadConnectionEnvironment(io.env));
+}
+
+/** True when colours may be used on stdout. */
+export function wantsColor(io: Io, disabled: boolean): boolean {
+  return !disabled && io.stdout.isTTY === true && !io.env.NO_COLOR;
+}

@@ -1,0 +1,51 @@
+// The port through which core talks to PostgreSQL. `run`, `verify` and `templates` see only these
+// interfaces; db/pg implements them with `pg` (and, later, db/pglite in-process). A backend
+// declares what it can do, so a feature that needs more asks first and says so when it cannot.
+import type { NoticeReport, ServerInfo } from '../model/report';
+
+export interface QueryOutcome {
+  rows: Record<string, unknown>[];
+  rowCount: number | null;
+  fields: string[];
+  command: string;
+}
+
+/** 'idle': no transaction open; 'in-transaction'; 'failed': in an aborted transaction. */
+export type TransactionState = 'idle' | 'in-transaction' | 'failed' | 'unknown';
+
+/** One connection to PostgreSQL. */
+export interface Session {
+  readonly serverInfo: ServerInfo;
+  readonly backendPid: number;
+  /** Runs exactly one statement (a second one in the text is refused, never executed). */
+  query(sql: string, params?: unknown[]): Promise<QueryOutcome>;
+  /** Calls `listener` for every notice until the returned function is called. */
+  onNotice(listener: (notice: NoticeReport) => void): () => void;
+  /** Transaction state as of the server's last ReadyForQuery. */
+  transactionState(): TransactionState;
+  /** Cancels the running query (only when the backend's capabilities include `cancel`). */
+  cancel(): Promise<void>;
+  /** Calls `listener` once if the connection breaks. */
+  onConnectionLost(listener: (err: Error) => void): void;
+  close(): Promise<void>;
+}
+
+/** What a backend can do beyond running statements on one session. */
+export interface BackendCapabilities {
+  /** A running statement can be cancelled (a run's Cancel, the CLI's Ctrl-C). */
+  cancel: boolean;
+  /** Several sessions at once (a second connection to cancel from, lock contention). */
+  concurrentSessions: boolean;
+}
+
+/** A database Drydock can open sessions on. */
+export interface DatabaseBackend {
+  /** Which implementation this is, e.g. "pg". */
+  readonly kind: string;
+  /** Where it goes, for messages: "user@host:port/database", never with a password. */
+  readonly label: string;
+  readonly capabilities: BackendCapabilities;
+  /** Secrets this backend was given, for masking them in anything shown. */
+  readonly secrets: readonly string[];
+  openSession(): Promise<Session>;
+}

@@ -1,0 +1,142 @@
+// The database-backend port implemented with `pg` over TCP: the only importer of `pg` in the
+// project. Tests run this real implementation against real servers.
+import { Client, type ClientConfig, type QueryConfig, type QueryResult } from 'pg';
+import type { NoticeReport, ServerInfo } from '../../model/report';
+import type { DatabaseBackend, QueryOutcome, Session, TransactionState } from '../backend';
+import { describeConnection, keywordSettings, maskSecrets, secretsOf, type ConnectionSettings } from '../connection';
+
+/** pg lets a connection string override a separate password, so a stored password goes into the URL (in memory only). */
+function withPassword(connectionString: string, password: string | undefined): string {
+  if (!password) return connectionString;
+  try {
+    const url = new URL(connectionString);
+    if (url.password) return connectionString;
+    url.password = encodeURIComponent(password); // the setter leaves '%' as is; pg decodes it
+    return url.toString();
+  } catch {
+    return connectionString; // key=value strings keep their own password handling
+  }
+}
+
+function clientConfig(settings: ConnectionSettings): ClientConfig {
+  const config: ClientConfig = {
+    application_name: settings.applicationName ?? 'drydock',
+    connectionTimeoutMillis: settings.connectTimeoutMs ?? 10_000,
+  };
+  const keywords = settings.connectionString ? keywordSettings(settings.connectionString) : null;
+  if (keywords) return clientConfig({ ...settings, ...keywords, connectionString: undefined });
+  if (settings.connectionString) config.connectionString = withPassword(settings.connectionString, settings.password);
+  if (settings.host) config.host = settings.host;
+  if (settings.port) config.port = settings.port;
+  if (settings.database) config.database = settings.database;
+  if (settings.user) config.user = settings.user;
+  if (settings.password) config.password = settings.password;
+  if (settings.sslmode && settings.sslmode !== 'disable' && settings.sslmode !== 'prefer') {
+    config.ssl = { rejectUnauthorized: settings.sslmode === 'verify-ca' || settings.sslmode === 'verify-full' };
+  }
+  return config;
+}
+
+interface NoticeMessage {
+  severity?: string;
+  message?: string;
+  detail?: string;
+  hint?: string;
+}
+
+function noticeOf(msg: NoticeMessage): NoticeReport {
+  const notice: NoticeReport = { severity: msg.severity ?? 'NOTICE', message: msg.message ?? '' };
+  if (msg.detail) notice.detail = msg.detail;
+  if (msg.hint) notice.hint = msg.hint;
+  return notice;
+}
+
+const TRANSACTION_STATES: Record<string, TransactionState> = { I: 'idle', T: 'in-transaction', E: 'failed' };
+
+class PgSession implements Session {
+  private lost = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly settings: ConnectionSettings,
+    readonly serverInfo: ServerInfo,
+    readonly backendPid: number,
+  ) {}
+
+  async query(sql: string, params?: unknown[]): Promise<QueryOutcome> {
+    // The extended protocol runs exactly one statement: text holding a second one (a smuggled
+    // COMMIT, say) is refused by the server instead of executed.
+    const config = { text: sql, values: params ?? [], queryMode: 'extended' } as QueryConfig;
+    const result: QueryResult = await this.client.query(config);
+    return {
+      rows: result.rows ?? [],
+      rowCount: result.rowCount ?? null,
+      fields: (result.fields ?? []).map((f) => f.name),
+      command: result.command ?? '',
+    };
+  }
+
+  onNotice(listener: (notice: NoticeReport) => void): () => void {
+    const handler = (msg: NoticeMessage) => listener(noticeOf(msg));
+    this.client.on('notice', handler);
+    return () => this.client.off('notice', handler);
+  }
+
+  transactionState(): TransactionState {
+    if (this.lost) return 'unknown';
+    const status = (this.client as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.();
+    return (status ? TRANSACTION_STATES[status] : undefined) ?? 'unknown';
+  }
+
+  async cancel(): Promise<void> {
+    const canceller = new Client(clientConfig(this.settings));
+    try {
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [this.backendPid]);
+    } finally {
+      await canceller.end().catch(() => undefined);
+    }
+  }
+
+  onConnectionLost(listener: (err: Error) => void): void {
+    this.client.once('error', (err: Error) => {
+      this.lost = true;
+      listener(err);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+/** Opens a session; connection errors are rethrown with passwords masked. */
+async function openPgSession(settings: ConnectionSettings): Promise<Session> {
+  const client = new Client(clientConfig(settings));
+  // Until a run installs its own listener, a dropped connection must not crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const info = await client.query<{ version: string; num: string; db: string; usr: string; pid: number }>(
+      "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num, current_database() AS db, current_user AS usr, pg_backend_pid() AS pid",
+    );
+    const row = info.rows[0]!;
+    return new PgSession(client, settings, { version: row.version, versionNum: Number(row.num), database: row.db, user: row.usr }, row.pid);
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    if (err instanceof Error) err.message = maskSecrets(err.message, secretsOf(settings));
+    throw err;
+  }
+}
+
+/** A backend that opens `pg` connections with these (already resolved) settings. */
+export function pgBackend(settings: ConnectionSettings): DatabaseBackend {
+  const secrets = secretsOf(settings);
+  return {
+    kind: 'pg',
+    label: maskSecrets(describeConnection(settings), secrets),
+    capabilities: { cancel: true, concurrentSessions: true },
+    secrets,
+    openSession: () => openPgSession(settings),
+  };
+}

@@ -1,0 +1,35 @@
+// What a rule reports about a migration file, in one shape for the editor, the CLI, SARIF and the
+// run report: the rule's id, how serious it is, what and why, where, and optionally a fix.
+import type { OffsetRange, Range } from './positions';
+
+/** How serious a finding is; `off` is only a configuration value (the rule does not run). */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One replacement in a file's text (offsets and range describe the same span). */
+export interface TextEdit {
+  file: string;
+  offsets: OffsetRange;
+  range: Range;
+  newText: string;
+}
+
+/** A change that makes a finding go away, built by the rule that knows the statement. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+/** A problem found in a migration file, before or instead of running it. */
+export interface Finding {
+  /** The rule that reported it: its id in the rule registry and the name of its docs page. */
+  ruleId: string;
+  severity: Severity;
+  /** What is wrong here, in plain words. */
+  message: string;
+  /** The safe alternative, or how to resolve it. */
+  help: string;
+  file: string;
+  range: Range;
+  offsets: OffsetRange;
+  fix?: Fix;
+}

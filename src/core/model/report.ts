@@ -1,0 +1,150 @@
+// The result model: one JSON-serialisable report per run. The CLI prints it (`--json`) and the
+// extension renders it; nothing in it refers to the editor. Lines and columns are 1-based and
+// columns count UTF-16 code units, as editors do. Offsets are 0-based UTF-16 indexes into the file.
+
+import type { Finding } from './findings';
+import type { OffsetRange, Position, Range } from './positions';
+import type { RunMode } from './runModes';
+
+export type { Finding, OffsetRange, Position, Range, RunMode };
+
+export type StatementStatus = 'ok' | 'failed' | 'skipped' | 'simulated';
+
+/** A message the server sent while a statement ran (RAISE NOTICE, WARNING, …). */
+export interface NoticeReport {
+  severity: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+}
+
+export type ErrorCategory = 'integrity' | 'operational' | 'database';
+export type ErrorLabel = 'Data conflict' | 'Service temporarily unavailable' | 'Database error';
+
+/** A classified failure: what went wrong, where in the file, and how to look into it. */
+export interface ErrorReport {
+  sqlstate: string;
+  category: ErrorCategory;
+  label: ErrorLabel;
+  /** Precise title for the SQLSTATE, e.g. "Unique violation". */
+  title: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  /** The file the error belongs to, when it belongs to one. */
+  file?: string;
+  /** Where in the file the server pointed (or the statement start when it did not). */
+  position?: Position;
+  /** The range to underline: the statement, or the token at `position`. */
+  range?: Range;
+  /** The server's context line (e.g. "PL/pgSQL function … line 3"). */
+  context?: string;
+  /** Server-side fields identifying the object involved. */
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+  /** A read-only query that finds the offending rows or the blocking sessions. */
+  fixQuery?: string;
+  /** What `fixQuery` returned when the run executed it (at most 100 rows). */
+  fixRows?: Record<string, unknown>[];
+}
+
+/** One statement of one file and what happened to it. */
+export interface StatementReport {
+  file: string;
+  /** 0-based index of the statement within its file. */
+  index: number;
+  sql: string;
+  /** Statement kind, e.g. "CREATE INDEX", "ALTER TABLE", "DO". */
+  kind: string;
+  range: Range;
+  offsets: OffsetRange;
+  status: StatementStatus;
+  durationMs: number;
+  /** Rows affected or returned, when the server reported a count. */
+  rows: number | null;
+  notices: NoticeReport[];
+  error?: ErrorReport;
+  /** Why a statement was skipped or simulated, or what was run instead. */
+  note?: string;
+}
+
+export type CheckStatus = 'ok' | 'missing' | 'invalid' | 'not-validated' | 'disabled' | 'mismatch' | 'skipped';
+export type DeclaredKind = 'index' | 'constraint' | 'trigger' | 'function';
+
+/** One verification check of an object the files declare. */
+export interface VerificationCheck {
+  kind: DeclaredKind;
+  name: string;
+  table: string | null;
+  status: CheckStatus;
+  detail: string;
+  /** Where the object is declared. */
+  file: string;
+  statementIndex: number;
+}
+
+/** Objects found by the name-pattern questions teams ask (idx_%, uq_%, chk_%, update_%_updated_at). */
+export interface InventoryItem {
+  kind: DeclaredKind;
+  name: string;
+  table: string;
+  definition: string;
+  /** false for invalid indexes, NOT VALID constraints and disabled triggers. */
+  healthy: boolean;
+}
+
+/** Index usage from pg_stat_user_indexes for the tables the files touch. */
+export interface IndexUsage {
+  table: string;
+  index: string;
+  scans: number;
+  tuplesRead: number;
+  tuplesFetched: number;
+  sizeBytes: number;
+}
+
+export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'cancelled';
+
+export interface ServerInfo {
+  version: string;
+  versionNum: number;
+  database: string;
+  user: string;
+}
+
+export interface Timings {
+  parseMs: number;
+  connectMs: number;
+  executeMs: number;
+  verifyMs: number;
+  totalMs: number;
+}
+
+/** Everything one run produced. */
+export interface RunReport {
+  /** Bumped when the shape changes incompatibly. */
+  reportVersion: 1;
+  files: string[];
+  mode: RunMode;
+  startedAt: string;
+  /** Null when no connection was made (refused before connecting, or connection failed). */
+  server: ServerInfo | null;
+  /** True only when an apply committed. A dry-run or verify is never committed. */
+  committed: boolean;
+  /** True when the files ran outside a transaction (apply with a no-transaction directive). */
+  transactional: boolean;
+  outcome: RunOutcome;
+  statements: StatementReport[];
+  /** The first failure (statement, connection, or verification), classified. */
+  error?: ErrorReport;
+  /** Problems the rules found before anything ran (syntax, meta-commands, refusals, safety). */
+  diagnostics: Finding[];
+  verification: VerificationCheck[];
+  inventory: InventoryItem[];
+  indexUsage: IndexUsage[];
+  /** INVALID indexes left behind by a failed CONCURRENTLY build. */
+  leftovers: string[];
+  timings: Timings;
+}

@@ -1,0 +1,84 @@
+// The readable form of a RunReport for a terminal (colour only when asked for).
+import type { Finding } from '../model/findings';
+import type { ErrorReport, RunReport, StatementReport, VerificationCheck } from '../model/report';
+
+export type Paint = (code: number, text: string) => string;
+
+/** Colours text for a terminal, or leaves it plain. */
+export function painter(color: boolean): Paint {
+  return color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
+}
+
+const STATUS_COLORS: Record<string, number> = { ok: 32, failed: 31, skipped: 90, simulated: 36, missing: 31, invalid: 31, mismatch: 31, disabled: 33, 'not-validated': 33 };
+
+function firstLine(sql: string): string {
+  const line = sql.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('--')) ?? sql;
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/** One finding as a line: file:line:column: severity [rule] message. */
+export function formatDiagnostic(d: Finding, paint: Paint): string {
+  const tag = d.severity === 'error' ? paint(31, 'error') : d.severity === 'warning' ? paint(33, 'warning') : 'info';
+  return `${d.file}:${d.range.start.line}:${d.range.start.column}: ${tag} [${d.ruleId}] ${d.message}`;
+}
+
+/** An error's labelled details after its headline and message: detail, hint, context, location. */
+export function errorDetails(e: ErrorReport): { label: 'Detail' | 'Hint' | 'Context' | 'At'; text: string }[] {
+  const details: { label: 'Detail' | 'Hint' | 'Context' | 'At'; text: string }[] = [];
+  if (e.detail) details.push({ label: 'Detail', text: e.detail });
+  if (e.hint) details.push({ label: 'Hint', text: e.hint });
+  if (e.context) details.push({ label: 'Context', text: e.context });
+  if (e.file && e.position) details.push({ label: 'At', text: `${e.file}:${e.position.line}:${e.position.column}` });
+  return details;
+}
+
+/** The error as plain text, for the clipboard and logs. */
+export function errorAsText(e: ErrorReport): string {
+  return [`${e.label} — SQLSTATE ${e.sqlstate} (${e.title})`, e.message, ...errorDetails(e).map((d) => `${d.label}: ${d.text}`)].join('\n');
+}
+
+function formatError(e: ErrorReport, paint: Paint, indent: string): string[] {
+  const lines = [`${indent}${paint(31, `${e.label}: ${e.title}`)} (SQLSTATE ${e.sqlstate})${e.file && e.position ? ` at ${e.file}:${e.position.line}:${e.position.column}` : ''}`,
+    `${indent}  ${e.message}`];
+  // The location is already in the headline; a terminal gets the context's first line only.
+  for (const d of errorDetails(e)) if (d.label !== 'At') lines.push(`${indent}  ${d.label.toLowerCase()}: ${d.text.split('\n')[0]}`);
+  if (e.fixQuery) {
+    lines.push(`${indent}  fix query:`, ...e.fixQuery.split('\n').map((l) => `${indent}    ${l}`));
+    if (e.fixRows) {
+      lines.push(`${indent}  it returns ${e.fixRows.length} row(s)${e.fixRows.length ? ':' : ''}`);
+      for (const row of e.fixRows.slice(0, 10)) lines.push(`${indent}    ${JSON.stringify(row)}`);
+    }
+  }
+  return lines;
+}
+
+function formatStatement(s: StatementReport, paint: Paint): string[] {
+  const status = paint(STATUS_COLORS[s.status] ?? 0, s.status.padEnd(9));
+  const rows = s.rows !== null && s.rows > 0 ? `, ${s.rows} rows` : '';
+  const lines = [`  ${status} ${s.file}:${s.range.start.line}  ${s.kind.padEnd(20)} ${s.durationMs.toFixed(1)} ms${rows}  ${paint(90, firstLine(s.sql))}`];
+  if (s.note && s.status !== 'skipped') lines.push(`            ${paint(90, s.note)}`);
+  for (const n of s.notices) lines.push(`            ${n.severity}: ${n.message}`);
+  if (s.error) lines.push(...formatError(s.error, paint, '            '));
+  return lines;
+}
+
+function formatCheck(c: VerificationCheck, paint: Paint): string {
+  return `  ${paint(STATUS_COLORS[c.status] ?? 90, c.status.padEnd(13))} ${c.kind.padEnd(10)} ${c.name}${c.table ? ` on ${c.table}` : ''}: ${c.detail}`;
+}
+
+/** A multi-line summary of a run. */
+export function formatReport(report: RunReport, color: boolean): string {
+  const paint = painter(color);
+  const out: string[] = [];
+  const server = report.server ? `PostgreSQL ${report.server.version}, ${report.server.user}@${report.server.database}` : 'not connected';
+  out.push(`${paint(1, `drydock ${report.mode}`)} ${report.files.join(', ')} (${server})`);
+  for (const d of report.diagnostics) out.push(formatDiagnostic(d, paint));
+  if (report.statements.length > 0) out.push('Statements:', ...report.statements.flatMap((s) => formatStatement(s, paint)));
+  if (report.verification.length > 0) out.push('Verification:', ...report.verification.map((c) => formatCheck(c, paint)));
+  for (const leftover of report.leftovers) out.push(paint(33, `left behind: ${leftover}`));
+  if (report.error && !report.statements.some((s) => s.error === report.error)) out.push(...formatError(report.error, paint, ''));
+  const verdict = report.outcome === 'succeeded' ? paint(32, 'succeeded') : paint(31, report.outcome);
+  const txn = report.committed ? paint(33, 'committed') : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
+  out.push(`${verdict}: ${report.mode === 'verify' ? 'read only' : txn}, ${report.timings.totalMs.toFixed(0)} ms`);
+  return out.join('\n');
+}

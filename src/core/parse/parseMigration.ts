@@ -1,0 +1,205 @@
+// Turns a migration file into statements with exact ranges, kinds and schema effects, plus the
+// facts the rules judge (binary content, psql meta-command lines, a syntax error, directives).
+// Splitting is the real PostgreSQL parser's. Verdicts belong to core/rules, not here.
+import type { Node } from './pgTypes';
+import { statementEffects, type SchemaEffect } from './declarations';
+import { readDirectives, type NoTransactionDirective } from './directives';
+import { statementsInDoBlock } from './doBlocks';
+import { loadParser, parseSql, parserErrorOf, type ParseResult } from './pgParser';
+import type { OffsetRange, Range } from '../model/positions';
+import { StatementText } from './statementText';
+import { statementKind } from './statementKind';
+import { LineIndex, OffsetConverter, codePointToUtf16 } from '../model/lineIndex';
+import { outsideTransactionRule, transactionControlOf, type OutsideTransaction, type TransactionControl } from './transactionFacts';
+
+export { loadParser };
+
+/** One statement of a migration file. */
+export interface ParsedStatement {
+  file: string;
+  /** 0-based index within the file. */
+  index: number;
+  sql: string;
+  kind: string;
+  offsets: OffsetRange;
+  range: Range;
+  /** 'wrapper' for the BEGIN/COMMIT around a whole file, which Drydock replaces with its own transaction. */
+  role: 'statement' | 'wrapper';
+  node: Node;
+  effects: SchemaEffect[];
+  tables: string[];
+  transactionControl: TransactionControl;
+  outsideTransaction: OutsideTransaction | null;
+  /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). */
+  simulatedSql: string | null;
+}
+
+/** A syntax error: the parser's message and the token it stopped at. */
+export interface SyntaxErrorFact {
+  message: string;
+  offsets: OffsetRange;
+}
+
+export interface ParsedFile {
+  file: string;
+  text: string;
+  lines: LineIndex;
+  statements: ParsedStatement[];
+  noTransaction: NoTransactionDirective | null;
+  /** The text holds NUL bytes or invalid UTF-8: it was not parsed at all. */
+  binary: boolean;
+  /** 1-based lines holding psql meta-commands (blanked before parsing: the server never sees them). */
+  metaCommandLines: number[];
+  syntaxError: SyntaxErrorFact | null;
+}
+
+interface RawParse {
+  result: ParseResult | null;
+  text: string;
+  metaCommandLines: number[];
+  syntaxError: { message: string; offset: number } | null;
+}
+
+function blankLine(text: string, range: OffsetRange): string {
+  return text.slice(0, range.start) + ' '.repeat(range.end - range.start) + text.slice(range.end);
+}
+
+/** Parses, blanking psql meta-command lines (which the server never sees) one at a time. */
+function parseAllowingMetaCommands(text: string, lines: LineIndex): RawParse {
+  let current = text;
+  const metaCommandLines: number[] = [];
+  for (;;) {
+    try {
+      return { result: parseSql(current), text: current, metaCommandLines, syntaxError: null };
+    } catch (err) {
+      const parserError = parserErrorOf(err);
+      if (!parserError) throw err;
+      const offset = codePointToUtf16(current, parserError.cursorPosition);
+      const line = lines.positionAt(offset).line;
+      const lineRange = lines.lineOffsets(line);
+      if (!/^\s*\\/.test(current.slice(lineRange.start, lineRange.end)) || metaCommandLines.includes(line)) {
+        return { result: null, text: current, metaCommandLines, syntaxError: { message: parserError.message, offset } };
+      }
+      metaCommandLines.push(line);
+      current = blankLine(current, lineRange);
+    }
+  }
+}
+
+function errorTokenLength(message: string): number {
+  return /at or near "(.*)"$/.exec(message)?.[1]?.length ?? 1;
+}
+
+function simulatedSqlFor(sql: string, rule: OutsideTransaction | null, makeText: () => StatementText): string | null {
+  if (!rule?.strip) return null;
+  const text = makeText();
+  let out = sql;
+  for (const token of [...text.tokens].reverse()) {
+    if (rule.strip.includes(token.upper)) out = out.slice(0, token.start) + out.slice(token.end);
+  }
+  return out.replace(/\(\s*\)/, '').replace(/[ \t]{2,}/g, ' ');
+}
+
+function effectsOf(node: Node, sql: string, byteStart: number, makeText: () => StatementText): { effects: SchemaEffect[]; tables: string[] } {
+  const own = statementEffects(node, sql, byteStart, false, makeText);
+  if (!('DoStmt' in node)) return own;
+  for (const inner of statementsInDoBlock(node.DoStmt)) {
+    const found = statementEffects(inner.node, inner.sql, 0, true);
+    own.effects.push(...found.effects);
+    own.tables.push(...found.tables);
+  }
+  return own;
+}
+
+function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedStatement[] {
+  const toUtf16 = new OffsetConverter(raw.text, 'byte');
+  return (raw.result?.stmts ?? []).flatMap((rawStmt, index) => {
+    if (!rawStmt.stmt) return [];
+    const byteStart = rawStmt.stmt_location ?? 0;
+    const start = toUtf16.toUtf16(byteStart);
+    let end = rawStmt.stmt_len ? toUtf16.toUtf16(byteStart + rawStmt.stmt_len) : raw.text.length;
+    while (end > start && /\s/.test(raw.text[end - 1] ?? '')) end -= 1;
+    const sql = raw.text.slice(start, end);
+    const node = rawStmt.stmt;
+    // Scanned only when a statement needs its tokens (most do not), and then only once.
+    let text: StatementText | null = null;
+    const makeText = () => (text ??= new StatementText(sql));
+    const outsideTransaction = outsideTransactionRule(node);
+    const { effects, tables } = effectsOf(node, sql, byteStart, makeText);
+    return [{
+      file, index, sql, node, effects, tables, outsideTransaction,
+      kind: statementKind(node, sql, makeText),
+      offsets: { start, end },
+      range: lines.rangeOf({ start, end }),
+      role: 'statement' as const,
+      transactionControl: transactionControlOf(node),
+      simulatedSql: simulatedSqlFor(sql, outsideTransaction, makeText),
+    }];
+  });
+}
+
+/** Marks a BEGIN … COMMIT around the whole file as a wrapper, which Drydock replaces with its own transaction. */
+function markTransactionWrapper(statements: ParsedStatement[]): void {
+  const first = statements[0];
+  const last = statements[statements.length - 1];
+  if (first && last && first !== last && first.transactionControl === 'begin' && last.transactionControl === 'commit') {
+    first.role = 'wrapper';
+    last.role = 'wrapper';
+  }
+}
+
+/**
+ * Splits SQL text into its statements with the real parser (after `loadParser()`): each chunk runs
+ * from the end of the previous statement (so comments before a statement stay with it) to its
+ * terminating semicolon. Throws on a syntax error.
+ */
+export function splitStatements(sql: string): { sql: string; node: Node }[] {
+  const toUtf16 = new OffsetConverter(sql, 'byte');
+  const chunks: { sql: string; node: Node }[] = [];
+  let previousEnd = 0;
+  for (const raw of parseSql(sql).stmts ?? []) {
+    if (!raw.stmt) continue;
+    const byteStart = raw.stmt_location ?? 0;
+    let end = raw.stmt_len ? toUtf16.toUtf16(byteStart + raw.stmt_len) : sql.length;
+    if (sql[end] === ';') end += 1;
+    chunks.push({ sql: sql.slice(previousEnd, end).trim(), node: raw.stmt });
+    previousEnd = end;
+  }
+  return chunks;
+}
+
+/** Parses a migration file (after `loadParser()` has resolved). */
+export function parseMigrationSync(file: string, text: string): ParsedFile {
+  const lines = new LineIndex(text);
+  const parsed: ParsedFile = { file, text, lines, statements: [], noTransaction: null, binary: false, metaCommandLines: [], syntaxError: null };
+  if (text.includes('\u0000') || text.includes('\uFFFD')) return { ...parsed, binary: true };
+  const directives = readDirectives(text);
+  const raw = parseAllowingMetaCommands(directives.runnableText, lines);
+  parsed.noTransaction = directives.noTransaction;
+  parsed.metaCommandLines = raw.metaCommandLines;
+  if (raw.syntaxError) {
+    const { message, offset } = raw.syntaxError;
+    const start = offset < text.length ? offset : Math.max(0, text.trimEnd().length - 1);
+    const end = Math.min(text.length, start + Math.max(1, errorTokenLength(message)));
+    parsed.syntaxError = { message, offsets: { start, end } };
+  }
+  parsed.statements = buildStatements(file, raw, lines);
+  markTransactionWrapper(parsed.statements);
+  return parsed;
+}
+
+/** Parses a migration file with the real PostgreSQL parser (loading it on first use). */
+export async function parseMigration(file: string, text: string): Promise<ParsedFile> {
+  await loadParser();
+  return parseMigrationSync(file, text);
+}
+
+/** Decodes file bytes as UTF-8, or null when they are not valid UTF-8 text. */
+export function decodeMigrationText(bytes: Uint8Array): string | null {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,16 @@
+// COPY … FROM STDIN needs a client that streams the data after the statement, as psql does.
+import type { Rule } from './rule';
+
+export const copyFromStdin: Rule = {
+  id: 'copy-from-stdin',
+  defaultSeverity: 'error',
+  summary: 'COPY … FROM STDIN needs a client that streams data (psql); a migration file cannot supply it.',
+  help: 'Load the data with INSERT … VALUES, or COPY from a server-side file, or a separate data-loading step.',
+  check({ file, report }) {
+    for (const s of file.statements) {
+      if ('CopyStmt' in s.node && s.node.CopyStmt.is_from && !s.node.CopyStmt.filename) {
+        report(s.offsets, 'COPY … FROM STDIN needs a client that streams data (psql); it cannot run from a migration file here.');
+      }
+    }
+  },
+};

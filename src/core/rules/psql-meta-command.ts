@@ -1,0 +1,14 @@
+// psql's backslash commands (\i, \set, \connect, …) are client commands the server never sees.
+import type { Rule } from './rule';
+
+export const psqlMetaCommand: Rule = {
+  id: 'psql-meta-command',
+  defaultSeverity: 'error',
+  summary: 'A psql meta-command (\\i, \\set, \\connect, …) is not SQL: only psql understands it.',
+  help: 'Inline the SQL the meta-command stands for (the included file, the variable\'s value).',
+  check({ file, report }) {
+    for (const line of file.metaCommandLines) {
+      report(file.lines.lineOffsets(line), 'psql meta-command, not SQL: only psql understands it. Inline the SQL it stands for.');
+    }
+  },
+};

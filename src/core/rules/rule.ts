@@ -1,0 +1,43 @@
+// The shape of a rule: an id (also its docs page, docs/rules/<id>.md), a default severity, a
+// one-line summary, the safe alternative, and a check that reports findings through its context.
+import type { Fix, Severity } from '../model/findings';
+import type { OffsetRange } from '../model/positions';
+import type { RunModeSpec } from '../model/runModes';
+import type { ParsedFile } from '../parse/parseMigration';
+
+/** What a rule may add to a finding beyond its place and message. */
+export interface FindingDetails {
+  /** Overrides the rule's own help for this finding. */
+  help?: string;
+  /** Overrides the rule's default severity for this finding (e.g. a refusal when applying). */
+  severity?: Severity;
+  fix?: Fix;
+}
+
+/** What a rule sees: one file among the files checked together, and a way to report. */
+export interface RuleContext {
+  readonly file: ParsedFile;
+  /** Every file checked or run together, in order (this one included). */
+  readonly files: readonly ParsedFile[];
+  /** The run the files are checked for, or null for a plain `drydock check` / editor save. */
+  readonly mode: RunModeSpec | null;
+  report(at: OffsetRange, message: string, details?: FindingDetails): void;
+}
+
+/** One rule of the registry. */
+export interface Rule {
+  readonly id: string;
+  readonly defaultSeverity: Severity;
+  /** One line: what the rule reports. */
+  readonly summary: string;
+  /** The safe alternative, in one or two sentences. */
+  readonly help: string;
+  /** Set for rules that only judge an apply (the others report in every check and run). */
+  readonly when?: 'applying';
+  check(context: RuleContext): void;
+}
+
+/** Where a rule's documentation lives, relative to the project root. */
+export function ruleDocsPath(ruleId: string): string {
+  return `docs/rules/${ruleId}.md`;
+}

@@ -1,0 +1,138 @@
+// Every failure, from the server or the network, becomes one ErrorReport: a category a person can
+// act on, a precise title, and the place in the file the server pointed at.
+import type { ErrorCategory, ErrorLabel, ErrorReport, OffsetRange } from '../model/report';
+import { sqlstateTitle } from '../sql/sqlstates';
+import { LineIndex, codePointToUtf16 } from '../model/lineIndex';
+
+const LABELS: Record<ErrorCategory, ErrorLabel> = {
+  integrity: 'Data conflict',
+  operational: 'Service temporarily unavailable',
+  database: 'Database error',
+};
+
+// Classes and codes that say "the service, not your SQL": retrying later or elsewhere may work.
+const OPERATIONAL_CLASSES = new Set(['08', '53', '57', '58']);
+const OPERATIONAL_CODES = new Set(['55P03', '40001', '40P01']);
+
+// Network errors from Node map to the connection-exception SQLSTATEs they amount to.
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: '08001',
+  ENOTFOUND: '08001',
+  EAI_AGAIN: '08001',
+  EHOSTUNREACH: '08001',
+  ENETUNREACH: '08001',
+  ETIMEDOUT: '08001',
+  ECONNRESET: '08006',
+  EPIPE: '08006',
+};
+
+const HINTS: Record<string, string> = {
+  '42P07': 'Use CREATE … IF NOT EXISTS (or check the catalog in a DO block) so the migration can run again.',
+  '42710': 'Use IF NOT EXISTS where PostgreSQL offers it, or guard the statement with a catalog check in a DO block.',
+  '42701': 'Use ADD COLUMN IF NOT EXISTS so the migration can run again.',
+  '25001': 'Give the file a no-transaction directive (e.g. `-- drydock:no-transaction`) and keep such statements in a file of their own.',
+  '55P03': 'Another session holds a conflicting lock. The fix query lists the holders; retry when they finish, or raise lock_timeout deliberately.',
+  '57014': 'The statement ran longer than statement_timeout (or was canceled). Batch the work or raise the timeout deliberately.',
+  '2D000': 'A procedure or DO block tried to COMMIT or ROLLBACK; Drydock runs the whole file in one transaction.',
+  '23505': 'Rows with the same key already exist. The fix query lists the duplicate groups; resolve them before adding the unique index or constraint.',
+  '23514': 'Existing rows violate the CHECK. The fix query lists them; fix the data, or add the constraint NOT VALID and VALIDATE it later.',
+  '23502': 'Rows with NULL exist in the column. The fix query lists them; backfill before SET NOT NULL.',
+  '23503': 'Rows reference keys that do not exist. The fix query lists the orphans.',
+  '28P01': 'Check the user name and password of the connection.',
+  '3D000': 'Check the database name of the connection.',
+};
+
+/** The category of a SQLSTATE: integrity (class 23), operational (connection, resources, locks …) or database. */
+export function categoryOf(sqlstate: string): ErrorCategory {
+  const cls = sqlstate.slice(0, 2);
+  if (cls === '23') return 'integrity';
+  if (OPERATIONAL_CLASSES.has(cls) || OPERATIONAL_CODES.has(sqlstate)) return 'operational';
+  return 'database';
+}
+
+/** Where a failing statement sits, so positions can be mapped into its file. */
+export interface StatementLocation {
+  file: string;
+  sql: string;
+  offsets: OffsetRange;
+  lines: LineIndex;
+}
+
+interface ErrorFields {
+  code?: string;
+  message?: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+  internalPosition?: string;
+  internalQuery?: string;
+  where?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+}
+
+function fieldsOf(err: unknown): ErrorFields {
+  if (err && typeof err === 'object') return err as ErrorFields;
+  return { message: String(err) };
+}
+
+function sqlstateOf(fields: ErrorFields): string {
+  if (fields.code && /^[0-9A-Z]{5}$/.test(fields.code)) return fields.code;
+  if (fields.code && NETWORK_CODES[fields.code]) return NETWORK_CODES[fields.code]!;
+  if (/connection terminated|terminating connection|server closed the connection|Connection ended/i.test(fields.message ?? '')) return '08006';
+  if (/timeout expired|connection timeout/i.test(fields.message ?? '')) return '08001';
+  return 'XX000';
+}
+
+/** Offset within the statement (UTF-16) that the server's position fields point at, or null. */
+function offsetInStatement(fields: ErrorFields, sql: string): number | null {
+  if (fields.position) return codePointToUtf16(sql, Number(fields.position) - 1);
+  if (fields.internalPosition && fields.internalQuery) {
+    const at = sql.indexOf(fields.internalQuery);
+    if (at >= 0) return at + codePointToUtf16(fields.internalQuery, Number(fields.internalPosition) - 1);
+  }
+  // Inside a function or DO body the server names the failing inner statement in its context.
+  const inner = /SQL statement "([\s\S]*?)"\n/.exec(`${fields.where ?? ''}\n`)?.[1];
+  if (inner) {
+    const at = sql.indexOf(inner);
+    if (at >= 0) return at;
+  }
+  return null;
+}
+
+function tokenEnd(text: string, offset: number): number {
+  const match = /^("(?:[^"]|"")*"|'(?:[^']|'')*'|[\w$.]+|\S)/.exec(text.slice(offset));
+  return offset + (match ? match[0].length : 0);
+}
+
+/** Classifies any error (server, network, driver) and maps its position into the file when known. */
+export function classifyError(err: unknown, where?: StatementLocation): ErrorReport {
+  const fields = fieldsOf(err);
+  const sqlstate = sqlstateOf(fields);
+  const category = categoryOf(sqlstate);
+  const report: ErrorReport = {
+    sqlstate,
+    category,
+    label: LABELS[category],
+    title: sqlstateTitle(sqlstate),
+    message: fields.message ?? 'unknown error',
+  };
+  if (fields.detail) report.detail = fields.detail;
+  const hint = fields.hint ?? HINTS[sqlstate];
+  if (hint) report.hint = hint;
+  if (fields.where) report.context = fields.where;
+  for (const key of ['schema', 'table', 'column', 'constraint'] as const) {
+    if (fields[key]) report[key] = fields[key];
+  }
+  if (where) {
+    report.file = where.file;
+    const inStatement = offsetInStatement(fields, where.sql);
+    const start = where.offsets.start + (inStatement ?? 0);
+    const end = inStatement === null ? where.offsets.end : where.offsets.start + tokenEnd(where.sql, inStatement);
+    report.position = where.lines.positionAt(start);
+    report.range = where.lines.rangeOf({ start, end: Math.max(end, start + 1) });
+  }
+  return report;
+}

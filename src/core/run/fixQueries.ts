@@ -1,0 +1,88 @@
+// Read-only queries that show why a statement failed: the duplicate keys, the rows violating a
+// CHECK, the NULLs, the orphans, or the sessions holding the lock the migration waited for.
+import type { ConstraintDeclaration, IndexDeclaration } from '../parse/declarations';
+import type { ParsedStatement } from '../parse/parseMigration';
+import type { ErrorReport } from '../model/report';
+import { indexColumnSql, qualifiedSql, quoteIdent, quoteLiteral, relationSql } from '../sql/quoting';
+
+const LIMIT = 100;
+
+function declaredIndexes(statement: ParsedStatement): IndexDeclaration[] {
+  return statement.effects.flatMap((e) => (e.action === 'declare' && e.declaration.kind === 'index' ? [e.declaration] : []));
+}
+
+function declaredConstraints(statement: ParsedStatement): ConstraintDeclaration[] {
+  return statement.effects.flatMap((e) => (e.action === 'declare' && e.declaration.kind === 'constraint' ? [e.declaration] : []));
+}
+
+function keyColumnsOf(detail: string | undefined): string[] {
+  const match = /^Key \((.*?)\)=/.exec(detail ?? '');
+  return match?.[1] ? match[1].split(',').map((c) => c.trim()) : [];
+}
+
+function duplicatesQuery(statement: ParsedStatement, error: ErrorReport): string | null {
+  const named = (d: { name: string }) => !error.constraint || d.name === error.constraint;
+  const index = declaredIndexes(statement).find((d) => d.unique && named(d));
+  const constraint = declaredConstraints(statement).find((d) => (d.type === 'unique' || d.type === 'primary-key') && named(d));
+  const source = index ?? constraint;
+  const table = source ? relationSql(source.schema, source.table) : error.table ? relationSql(error.schema ?? null, error.table) : null;
+  const columns = source ? source.columns.map(indexColumnSql) : keyColumnsOf(error.detail);
+  if (!table || columns.length === 0) return null;
+  const list = columns.join(', ');
+  const where = index?.predicate ? `\nWHERE ${index.predicate}` : '';
+  return `SELECT ${list}, count(*) AS duplicates\nFROM ${table}${where}\nGROUP BY ${list}\nHAVING count(*) > 1\nORDER BY count(*) DESC, ${list}\nLIMIT ${LIMIT}`;
+}
+
+function checkViolationsQuery(statement: ParsedStatement, error: ErrorReport): string | null {
+  const checks = declaredConstraints(statement).filter((d) => d.type === 'check' && d.expression);
+  const check = checks.find((d) => d.name === error.constraint) ?? checks[0];
+  if (!check?.expression) return null;
+  // NOT (expr) is true only where the CHECK is false; NULL results pass a CHECK, and pass here too.
+  return `SELECT *\nFROM ${relationSql(check.schema, check.table)}\nWHERE NOT (${check.expression})\nLIMIT ${LIMIT}`;
+}
+
+function nullsQuery(statement: ParsedStatement, error: ErrorReport): string | null {
+  if (!error.table || !error.column) return null;
+  const addsThatColumn = 'AlterTableStmt' in statement.node && (statement.node.AlterTableStmt.cmds ?? []).some(
+    (c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_AddColumn');
+  if (addsThatColumn) return null; // the column does not exist yet: the fix is a DEFAULT, not a query
+  return `SELECT *\nFROM ${relationSql(error.schema ?? null, error.table)}\nWHERE ${quoteIdent(error.column)} IS NULL\nLIMIT ${LIMIT}`;
+}
+
+function orphansQuery(statement: ParsedStatement, referencedKey: string[] | null): string | null {
+  const fk = declaredConstraints(statement).find((d) => d.type === 'foreign-key' && d.references);
+  if (!fk?.references) return null;
+  const parentColumns = fk.references.columns.length > 0 ? fk.references.columns : referencedKey ?? [];
+  if (parentColumns.length !== fk.columns.length || parentColumns.length === 0) return null;
+  const notNull = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+  const join = fk.columns.map((c, i) => `p.${quoteIdent(parentColumns[i]!)} = c.${quoteIdent(c)}`).join(' AND ');
+  return `SELECT c.*\nFROM ${relationSql(fk.schema, fk.table)} c\nWHERE ${notNull}\n  AND NOT EXISTS (SELECT 1 FROM ${relationSql(fk.references.schema, fk.references.table)} p WHERE ${join})\nLIMIT ${LIMIT}`;
+}
+
+function lockHoldersQuery(statement: ParsedStatement): string | null {
+  if (statement.tables.length === 0) return null;
+  const relations = statement.tables.map((t) => `to_regclass(${quoteLiteral(qualifiedSql(t))})`).join(', ');
+  return 'SELECT a.pid, a.state, a.usename AS user, a.application_name, l.mode, a.xact_start AS since,\n'
+    + '       now() - a.xact_start AS held_for, a.query\n'
+    + 'FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid\n'
+    + `WHERE l.granted AND l.pid <> pg_backend_pid() AND l.relation = ANY (ARRAY[${relations}])\n`
+    + 'ORDER BY a.xact_start';
+}
+
+/** The foreign-key declaration whose referenced key must be looked up, if the fix query needs one. */
+export function referencedTableNeedingKey(statement: ParsedStatement): { schema: string | null; table: string } | null {
+  const fk = declaredConstraints(statement).find((d) => d.type === 'foreign-key' && d.references && d.references.columns.length === 0);
+  return fk?.references ? { schema: fk.references.schema, table: fk.references.table } : null;
+}
+
+/** A read-only query that finds what made `statement` fail with `error`, or null when none helps. */
+export function buildFixQuery(statement: ParsedStatement, error: ErrorReport, referencedKey: string[] | null = null): string | null {
+  switch (error.sqlstate) {
+    case '23505': return duplicatesQuery(statement, error);
+    case '23514': return checkViolationsQuery(statement, error);
+    case '23502': return nullsQuery(statement, error);
+    case '23503': return orphansQuery(statement, referencedKey);
+    case '55P03': return lockHoldersQuery(statement);
+    default: return null;
+  }
+}

@@ -1,0 +1,39 @@
+// After a failure, the read-only query that shows why (duplicate keys, violating rows, NULLs,
+// orphans, lock holders), run for the user with its rows attached to the error.
+import type { Session } from '../../db/backend';
+import { relationSql } from '../../sql/quoting';
+import { buildFixQuery, referencedTableNeedingKey } from '../fixQueries';
+import type { ProbeFactory } from './probe';
+
+const FIX_ROW_LIMIT = 100;
+
+async function primaryKeyOf(session: Session, schema: string | null, table: string): Promise<string[] | null> {
+  const result = await session.query(
+    `SELECT array_agg(a.attname ORDER BY k.n)::text[] AS cols FROM pg_constraint c
+     CROSS JOIN unnest(c.conkey) WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+     WHERE c.conrelid = to_regclass($1) AND c.contype = 'p'`, [relationSql(schema, table)]);
+  return (result.rows[0]?.cols as string[] | null) ?? null;
+}
+
+export const fixQueryProbe: ProbeFactory = ({ session, settings, report: run }) => (!settings.runFixQueries ? null : {
+  name: 'fix-query',
+  after: async ({ statement }, { error, sessionUsable }) => {
+    if (!error || !sessionUsable) return;
+    const referenced = referencedTableNeedingKey(statement);
+    const key = referenced ? await primaryKeyOf(session, referenced.schema, referenced.table) : null;
+    const fixQuery = buildFixQuery(statement, error, key);
+    if (!fixQuery) return;
+    error.fixQuery = fixQuery;
+    if (run.transactional) {
+      await session.query('SET LOCAL transaction_read_only = on');
+      error.fixRows = (await session.query(`SELECT * FROM (${fixQuery}) AS fix LIMIT ${FIX_ROW_LIMIT}`)).rows;
+      return;
+    }
+    await session.query('BEGIN READ ONLY');
+    try {
+      error.fixRows = (await session.query(`SELECT * FROM (${fixQuery}) AS fix LIMIT ${FIX_ROW_LIMIT}`)).rows;
+    } finally {
+      await session.query('ROLLBACK');
+    }
+  },
+});

@@ -1,0 +1,44 @@
+// A statement probe measures or explains something about each statement: the statement loop calls
+// every probe's `before` just before the statement is sent and its `after` once it finished (in
+// order, after a failure too). A new measurement is a new probe, not a change to the loop.
+import type { Session } from '../../db/backend';
+import type { DrydockSettings } from '../../model/settings';
+import type { ErrorReport, RunReport, StatementReport } from '../../model/report';
+import type { RunModeSpec } from '../../model/runModes';
+import type { ParsedStatement } from '../../parse/parseMigration';
+
+/** What a probe knows about the run it measures. */
+export interface ProbeRun {
+  readonly session: Session;
+  readonly mode: RunModeSpec;
+  readonly settings: DrydockSettings;
+  /** The report being built (probes add to its statements' reports and to run-level fields). */
+  readonly report: RunReport;
+}
+
+/** One statement as a probe sees it. */
+export interface ProbedStatement {
+  readonly statement: ParsedStatement;
+  /** The statement's own report: probes add their measurements here. */
+  readonly report: StatementReport;
+}
+
+/** How the statement ended, as `after` hooks see it. */
+export interface StatementOutcome {
+  /** The classified error when the statement failed. */
+  error?: ErrorReport;
+  /** True when the connection broke: nothing more can be asked of this session. */
+  connectionLost: boolean;
+  /** True when the session can still run queries in the run's transaction (or outside one). */
+  sessionUsable: boolean;
+}
+
+/** A per-statement measurement. */
+export interface StatementProbe {
+  readonly name: string;
+  before?(statement: ProbedStatement): Promise<void> | void;
+  after?(statement: ProbedStatement, outcome: StatementOutcome): Promise<void> | void;
+}
+
+/** Makes a run's probes; each run gets fresh ones, so a probe may keep state between its hooks. */
+export type ProbeFactory = (run: ProbeRun) => StatementProbe | null;

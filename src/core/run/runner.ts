@@ -1,0 +1,228 @@
+// Runs migration files against a real PostgreSQL: dry-run (always rolled back), apply (committed only
+// when every statement and the verification succeed), or verify (read-only). Produces a RunReport.
+// This file is the transaction flow; the statement loop, the probes and the plan live beside it.
+import { performance } from 'node:perf_hooks';
+import type { DatabaseBackend } from '../db/backend';
+import { describeIdentity, sameServer, serverIdentity, type ServerIdentity } from '../db/identity';
+import type { RunReport } from '../model/report';
+import { RUN_MODES, type RunMode } from '../model/runModes';
+import { withDefaults, type DrydockSettings } from '../model/settings';
+import { loadParser, parseMigrationSync } from '../parse/parseMigration';
+import { checkFiles, type CheckedFile } from '../rules/checkMigration';
+import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
+import { classifyError } from './classify';
+import { planRun } from './plan';
+import { DEFAULT_PROBES } from './probes';
+import type { ProbeFactory, StatementProbe } from './probes/probe';
+import { RunState } from './runState';
+import { runStatements, statementReport, type RunProgress } from './statementLoop';
+
+export type { RunProgress };
+
+export interface MigrationFile {
+  path: string;
+  text: string;
+}
+
+export interface RunOptions {
+  mode: RunMode;
+  /** Where to run: a backend the shell built (e.g. pgBackend with resolved connection settings). */
+  backend: DatabaseBackend;
+  settings?: Partial<DrydockSettings>;
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+  /**
+   * The server the caller checked (e.g. a development-database mark). The run verifies it on its
+   * own connection before anything is sent, so a host name that now points elsewhere is refused.
+   */
+  expectedServer?: ServerIdentity;
+  /** The statement probes (default: notices, leftover indexes, fix queries). */
+  probes?: readonly ProbeFactory[];
+  /** The clock for `startedAt` (default: now). */
+  now?: () => Date;
+}
+
+function emptyReport(files: MigrationFile[], mode: RunMode, startedAt: Date): RunReport {
+  return {
+    reportVersion: 1, files: files.map((f) => f.path), mode, startedAt: startedAt.toISOString(), server: null,
+    committed: false, transactional: true, outcome: 'succeeded', statements: [], diagnostics: [], verification: [],
+    inventory: [], indexUsage: [], leftovers: [], timings: { parseMs: 0, connectMs: 0, executeMs: 0, verifyMs: 0, totalMs: 0 },
+  };
+}
+
+class Run {
+  private readonly state: RunState;
+
+  constructor(private readonly files: CheckedFile[], private readonly options: RunOptions, report: RunReport) {
+    this.state = new RunState(report, RUN_MODES[options.mode], withDefaults(options.settings ?? {}), options.backend.secrets);
+  }
+
+  private get report(): RunReport {
+    return this.state.report;
+  }
+
+  async execute(): Promise<void> {
+    const { state } = this;
+    const signal = this.options.signal;
+    const onAbort = () => {
+      state.cancelled = true;
+      if (state.running) state.session?.cancel().catch(() => undefined);
+    };
+    signal?.addEventListener('abort', onAbort);
+    try {
+      if (!(await this.connect())) return;
+      if (signal?.aborted) onAbort();
+      if (!state.mode.executes) await this.verifyOnly();
+      else if (this.report.transactional) await this.runInTransaction();
+      else await this.runWithoutTransaction();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await state.session?.close();
+    }
+  }
+
+  private async connect(): Promise<boolean> {
+    const t0 = performance.now();
+    try {
+      const session = await this.options.backend.openSession();
+      this.state.session = session;
+      session.onConnectionLost((err) => { this.state.connectionLost = err; });
+      this.report.server = session.serverInfo;
+      return await this.checkIdentity();
+    } catch (err) {
+      this.state.fail(classifyError(err));
+      return false;
+    } finally {
+      this.report.timings.connectMs = performance.now() - t0;
+    }
+  }
+
+  private async checkIdentity(): Promise<boolean> {
+    const expected = this.options.expectedServer;
+    if (!expected) return true;
+    const actual = await serverIdentity(this.state.openSession);
+    if (sameServer(actual, expected)) return true;
+    this.report.outcome = 'refused';
+    // Not a service problem (retrying will not help): a database-category refusal of Drydock's own.
+    this.report.error = {
+      ...classifyError({ code: 'DRY02', message: `refused: the connection reaches ${describeIdentity(actual)}, not the expected ${describeIdentity(expected)}` }),
+      title: 'Not the expected server',
+    };
+    return false;
+  }
+
+  private async timeouts(scope: 'LOCAL' | 'SESSION'): Promise<void> {
+    const session = this.state.openSession;
+    await session.query(`SET ${scope} lock_timeout = '${Math.round(this.state.settings.lockTimeoutMs)}ms'`);
+    await session.query(`SET ${scope} statement_timeout = '${Math.round(this.state.settings.statementTimeoutMs)}ms'`);
+  }
+
+  private probes(): StatementProbe[] {
+    const run = { session: this.state.openSession, mode: this.state.mode, settings: this.state.settings, report: this.report };
+    return (this.options.probes ?? DEFAULT_PROBES).map((make) => make(run)).filter((p): p is StatementProbe => p !== null);
+  }
+
+  private runStatements(inTransaction: boolean): Promise<boolean> {
+    const onProgress = this.options.onProgress;
+    return runStatements(this.state, { files: this.files, probes: this.probes(), inTransaction, ...(onProgress ? { onProgress } : {}) });
+  }
+
+  private async verifyOnly(): Promise<void> {
+    const session = this.state.openSession;
+    await session.query('BEGIN READ ONLY');
+    try {
+      await this.timeouts('LOCAL');
+      await this.verify();
+    } catch (err) {
+      this.state.fail(classifyError(err));
+    } finally {
+      await session.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  private async runInTransaction(): Promise<void> {
+    const { state } = this;
+    const session = state.openSession;
+    try {
+      await session.query('BEGIN');
+      await this.timeouts('LOCAL');
+      const ok = await this.runStatements(true);
+      if (ok) await this.verify();
+      // A cancel that lands during verification still stops the commit.
+      if (ok && !state.cancelled && this.report.outcome === 'succeeded' && state.mode.commits) await this.commit();
+      else if (state.cancelled) this.report.outcome = 'cancelled';
+    } catch (err) {
+      state.fail(classifyError(err));
+    } finally {
+      if (!this.report.committed) await session.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  private async commit(): Promise<void> {
+    try {
+      const result = await this.state.openSession.query('COMMIT');
+      // COMMIT of an aborted transaction answers ROLLBACK instead of failing.
+      this.report.committed = result.command === 'COMMIT';
+      if (!this.report.committed) this.state.fail(classifyError({ code: '40000', message: 'the transaction was rolled back by the server instead of committed' }));
+    } catch (err) {
+      const error = classifyError(err);
+      if (error.category === 'operational' && error.sqlstate.startsWith('08')) {
+        this.state.fail({ ...classifyError({ code: '08007', message: `the connection failed during COMMIT; whether it committed is unknown: ${error.message}` }) });
+      } else {
+        this.state.fail(error);
+      }
+    }
+  }
+
+  private async runWithoutTransaction(): Promise<void> {
+    try {
+      await this.timeouts('SESSION');
+      const ok = await this.runStatements(false);
+      this.report.committed = this.report.statements.some((s) => s.status === 'ok');
+      if (ok) await this.verify();
+    } catch (err) {
+      this.state.fail(classifyError(err));
+    }
+  }
+
+  private async verify(): Promise<void> {
+    const t0 = performance.now();
+    try {
+      const result = await verifyDeclaredObjects(this.state.openSession, this.files);
+      this.report.verification = result.checks;
+      this.report.inventory = result.inventory;
+      this.report.indexUsage = result.indexUsage;
+      const first = result.failures[0];
+      if (first) {
+        this.state.fail({ ...classifyError({ code: 'DRY01', message: `verification failed: ${first.kind} ${first.name} is ${first.status}: ${first.detail}` }), sqlstate: 'DRY01', title: 'Verification failed', file: first.file });
+      }
+    } catch (err) {
+      this.state.fail(classifyError(err));
+    } finally {
+      this.report.timings.verifyMs = performance.now() - t0;
+    }
+  }
+}
+
+/** Parses and checks the files, then runs them in order in one run (one transaction unless a no-transaction apply). */
+export async function runMigrations(files: MigrationFile[], options: RunOptions): Promise<RunReport> {
+  const t0 = performance.now();
+  const mode = RUN_MODES[options.mode];
+  const report = emptyReport(files, options.mode, (options.now ?? (() => new Date()))());
+  await loadParser();
+  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), { mode });
+  report.timings.parseMs = performance.now() - t0;
+  report.diagnostics = checked.flatMap((p) => p.diagnostics);
+  const plan = planRun(checked, mode);
+  report.transactional = plan.transactional;
+  if (!plan.runnable) {
+    report.outcome = 'refused';
+    if (mode.executes) {
+      report.statements = checked.flatMap((p) => p.statements.map((s) => statementReport(s, 'skipped', 'not run: the run was refused before anything was sent (see diagnostics)')));
+    }
+  } else {
+    await new Run(checked, options, report).execute();
+  }
+  report.timings.totalMs = performance.now() - t0;
+  return report;
+}

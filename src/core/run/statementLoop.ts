@@ -1,0 +1,119 @@
+// Runs every statement of the files in order, each between the probes' before and after hooks, and
+// stops at the first failure (the rest are reported skipped). In a transaction, each statement runs
+// in a savepoint so that, after a failure, the probes can still ask the transaction why.
+import { performance } from 'node:perf_hooks';
+import { maskSecrets } from '../db/connection';
+import type { StatementReport } from '../model/report';
+import type { ParsedStatement } from '../parse/parseMigration';
+import type { CheckedFile } from '../rules/checkMigration';
+import { classifyError } from './classify';
+import type { StatementOutcome, StatementProbe } from './probes/probe';
+import type { RunState } from './runState';
+
+const SAVEPOINT = 'drydock_statement';
+
+/** A statement's report before it runs. */
+export function statementReport(s: ParsedStatement, status: StatementReport['status'], note?: string): StatementReport {
+  const report: StatementReport = {
+    file: s.file, index: s.index, sql: s.sql, kind: s.kind, range: s.range, offsets: s.offsets,
+    status, durationMs: 0, rows: null, notices: [],
+  };
+  if (note) report.note = note;
+  return report;
+}
+
+/** Progress of a run: which statement is about to run. */
+export interface RunProgress {
+  file: string;
+  statementIndex: number;
+  /** Statements finished so far, across all files. */
+  done: number;
+  total: number;
+  kind: string;
+}
+
+/** What the loop needs besides the run's state. */
+export interface StatementLoopOptions {
+  files: readonly CheckedFile[];
+  probes: readonly StatementProbe[];
+  inTransaction: boolean;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/** Runs every statement in order; false once one failed or the run was cancelled. */
+export async function runStatements(run: RunState, options: StatementLoopOptions): Promise<boolean> {
+  const all = options.files.flatMap((f) => f.statements);
+  const t0 = performance.now();
+  let failed = false;
+  for (const [done, s] of all.entries()) {
+    if (failed || run.cancelled) {
+      run.report.statements.push(statementReport(s, 'skipped', run.cancelled && !failed ? 'not run: the run was cancelled' : 'not run: an earlier statement failed'));
+      continue;
+    }
+    if (s.role === 'wrapper') {
+      run.report.statements.push(statementReport(s, 'skipped', 'transaction wrapper: Drydock runs the files in its own transaction'));
+      continue;
+    }
+    options.onProgress?.({ file: s.file, statementIndex: s.index, done, total: all.length, kind: s.kind });
+    const file = options.files.find((f) => f.file === s.file)!;
+    const report = await runStatement(run, file, s, options);
+    run.report.statements.push(report);
+    failed = report.status === 'failed';
+  }
+  run.report.timings.executeMs = performance.now() - t0;
+  return !failed && !run.cancelled;
+}
+
+async function runStatement(run: RunState, file: CheckedFile, s: ParsedStatement, options: StatementLoopOptions): Promise<StatementReport> {
+  const session = run.openSession;
+  const simulate = run.mode.simulatesOutsideTransaction && s.outsideTransaction !== null;
+  if (simulate && s.simulatedSql === null) {
+    return statementReport(s, 'simulated', `not executed: ${s.outsideTransaction!.reason}; a dry-run cannot run it and roll it back`);
+  }
+  const sql = simulate ? s.simulatedSql! : s.sql;
+  const report = statementReport(s, simulate ? 'simulated' : 'ok', simulate ? `ran as: ${sql} (${s.outsideTransaction!.reason})` : undefined);
+  const useSavepoint = options.inTransaction && run.settings.runFixQueries;
+  const probed = { statement: s, report };
+  for (const probe of options.probes) await probe.before?.(probed);
+  const outcome: StatementOutcome = { connectionLost: false, sessionUsable: true };
+  const t0 = performance.now();
+  try {
+    if (useSavepoint) await session.query(`SAVEPOINT ${SAVEPOINT}`);
+    run.running = true;
+    const result = await session.query(sql);
+    run.running = false;
+    report.rows = result.rowCount;
+    if (useSavepoint) await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    if (options.inTransaction && session.transactionState() === 'idle') {
+      throw Object.assign(new Error('the statement ended the transaction Drydock runs the file in'), { code: '2D000' });
+    }
+  } catch (err) {
+    run.running = false;
+    report.status = 'failed';
+    report.error = classifyError(run.connectionLost ?? err, { file: file.file, sql: s.sql, offsets: s.offsets, lines: file.lines });
+    report.error.message = maskSecrets(report.error.message, run.secrets);
+    run.fail(report.error);
+    outcome.error = report.error;
+    outcome.connectionLost = run.connectionLost !== null;
+    outcome.sessionUsable = !outcome.connectionLost && (!options.inTransaction || (useSavepoint && await rollbackToSavepoint(run)));
+  } finally {
+    report.durationMs = performance.now() - t0;
+  }
+  for (const probe of options.probes) {
+    try {
+      await probe.after?.(probed, outcome);
+    } catch {
+      // A probe measures or explains; its own failure never changes what the statement did.
+    }
+  }
+  return report;
+}
+
+async function rollbackToSavepoint(run: RunState): Promise<boolean> {
+  try {
+    await run.openSession.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    return true;
+  } catch {
+    return false;
+  }
+}

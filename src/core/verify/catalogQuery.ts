@@ -1,0 +1,92 @@
+// The one catalog query verification makes, and the shape of its answer. $1 holds what to look
+// up (built by catalogLookups); names resolve the way PostgreSQL resolves the file's own.
+import type { FunctionDeclaration } from '../parse/declarations';
+import type { DeclaredKind, IndexUsage, InventoryItem } from '../model/report';
+import { qualifiedSql, relationSql } from '../sql/quoting';
+import { keyOf, type Expectation } from './expectations';
+
+export interface CatalogIndex { key: string; found: boolean; valid: boolean; ready: boolean; unique: boolean; method: string; opclasses: string[]; defaultOpclasses: boolean[]; columns: string[]; predicate: string | null; table: string }
+export interface CatalogConstraint { key: string; found: boolean; type: string; validated: boolean; definition: string; expression: string | null }
+export interface CatalogTrigger { key: string; found: boolean; enabled: string; tgtype: number; function: string }
+export interface CatalogFunction { key: string; found: boolean; returnsTrigger: boolean; language: string }
+export interface CatalogAnswer {
+  indexes: CatalogIndex[];
+  constraints: CatalogConstraint[];
+  triggers: CatalogTrigger[];
+  functions: CatalogFunction[];
+  inventory: InventoryItem[];
+  usage: IndexUsage[];
+}
+
+// One statement, one round trip.
+export const CATALOG_QUERY = `
+WITH wanted AS (SELECT $1::jsonb AS j),
+idx AS (SELECT * FROM jsonb_to_recordset((SELECT j->'indexes' FROM wanted)) AS x(key text, rel text)),
+con AS (SELECT * FROM jsonb_to_recordset((SELECT j->'constraints' FROM wanted)) AS x(key text, name text, rel text)),
+trg AS (SELECT * FROM jsonb_to_recordset((SELECT j->'triggers' FROM wanted)) AS x(key text, name text, rel text)),
+fn AS (SELECT * FROM jsonb_to_recordset((SELECT j->'functions' FROM wanted)) AS x(key text, name text, nsp text, signature text)),
+tbl AS (SELECT DISTINCT to_regclass(t) AS oid FROM jsonb_array_elements_text((SELECT j->'tables' FROM wanted)) AS t)
+SELECT json_build_object(
+  'indexes', (SELECT coalesce(json_agg(json_build_object(
+      'key', idx.key, 'found', ix.indexrelid IS NOT NULL, 'valid', coalesce(ix.indisvalid, false), 'ready', coalesce(ix.indisready, false),
+      'unique', coalesce(ix.indisunique, false), 'method', am.amname, 'table', ix.indrelid::regclass::text,
+      'opclasses', (SELECT coalesce(json_agg(o.opcname ORDER BY k.n), '[]') FROM unnest(ix.indclass::oid[]) WITH ORDINALITY k(oid, n) JOIN pg_opclass o ON o.oid = k.oid),
+      'defaultOpclasses', (SELECT coalesce(json_agg(o.opcdefault ORDER BY k.n), '[]') FROM unnest(ix.indclass::oid[]) WITH ORDINALITY k(oid, n) JOIN pg_opclass o ON o.oid = k.oid),
+      'columns', (SELECT coalesce(json_agg(pg_get_indexdef(ix.indexrelid, k, true) ORDER BY k), '[]') FROM generate_series(1, ix.indnkeyatts) k),
+      'predicate', pg_get_expr(ix.indpred, ix.indrelid, true))), '[]')
+    FROM idx LEFT JOIN pg_index ix ON ix.indexrelid = to_regclass(idx.rel) LEFT JOIN pg_class c ON c.oid = ix.indexrelid LEFT JOIN pg_am am ON am.oid = c.relam),
+  'constraints', (SELECT coalesce(json_agg(json_build_object(
+      'key', con.key, 'found', pc.oid IS NOT NULL, 'type', pc.contype, 'validated', coalesce(pc.convalidated, false),
+      'definition', pg_get_constraintdef(pc.oid, true), 'expression', pg_get_expr(pc.conbin, pc.conrelid, true))), '[]')
+    FROM con LEFT JOIN pg_constraint pc ON pc.conrelid = to_regclass(con.rel) AND pc.conname = con.name),
+  'triggers', (SELECT coalesce(json_agg(json_build_object(
+      'key', trg.key, 'found', t.oid IS NOT NULL, 'enabled', t.tgenabled, 'tgtype', t.tgtype, 'function', p.proname)), '[]')
+    FROM trg LEFT JOIN pg_trigger t ON t.tgrelid = to_regclass(trg.rel) AND t.tgname = trg.name AND NOT t.tgisinternal
+    LEFT JOIN pg_proc p ON p.oid = t.tgfoid),
+  'functions', (SELECT coalesce(json_agg(json_build_object(
+      'key', fn.key, 'found', p.oid IS NOT NULL, 'returnsTrigger', p.prorettype = 'trigger'::regtype, 'language', l.lanname)), '[]')
+    FROM fn LEFT JOIN LATERAL (
+      SELECT * FROM pg_proc p
+      WHERE CASE WHEN fn.signature IS NOT NULL THEN p.oid = to_regprocedure(fn.signature)
+                 ELSE p.proname = fn.name AND (fn.nsp IS NULL AND pg_function_is_visible(p.oid) OR p.pronamespace::regnamespace::text = fn.nsp) END
+      ORDER BY p.oid LIMIT 1) p ON true
+    LEFT JOIN pg_language l ON l.oid = p.prolang),
+  'inventory', (SELECT coalesce(json_agg(i ORDER BY i.kind, i.table, i.name), '[]') FROM (
+      SELECT 'index' AS kind, c.relname AS name, ix.indrelid::regclass::text AS table, pg_get_indexdef(ix.indexrelid) AS definition, ix.indisvalid AND ix.indisready AS healthy
+        FROM pg_index ix JOIN pg_class c ON c.oid = ix.indexrelid
+        WHERE ix.indrelid IN (SELECT oid FROM tbl) AND (c.relname LIKE 'idx\\_%' OR c.relname LIKE 'uq\\_%')
+      UNION ALL
+      SELECT 'constraint', pc.conname, pc.conrelid::regclass::text, pg_get_constraintdef(pc.oid, true), pc.convalidated
+        FROM pg_constraint pc WHERE pc.conrelid IN (SELECT oid FROM tbl) AND (pc.conname LIKE 'chk\\_%' OR pc.conname LIKE 'uq\\_%')
+      UNION ALL
+      SELECT 'trigger', t.tgname, t.tgrelid::regclass::text, pg_get_triggerdef(t.oid, true), t.tgenabled <> 'D'
+        FROM pg_trigger t WHERE t.tgrelid IN (SELECT oid FROM tbl) AND NOT t.tgisinternal AND t.tgname LIKE 'update\\_%\\_updated\\_at'
+    ) i),
+  'usage', (SELECT coalesce(json_agg(json_build_object(
+      'table', s.relid::regclass::text, 'index', s.indexrelname, 'scans', s.idx_scan, 'tuplesRead', s.idx_tup_read,
+      'tuplesFetched', s.idx_tup_fetch, 'sizeBytes', pg_relation_size(s.indexrelid)) ORDER BY s.relid::regclass::text, s.indexrelname), '[]')
+    FROM pg_stat_user_indexes s WHERE s.relid IN (SELECT oid FROM tbl))
+) AS answer`;
+
+
+
+function functionSignature(d: FunctionDeclaration | null): string | null {
+  if (!d || d.args.some((a) => a === '')) return null;
+  return `${relationSql(d.schema, d.name)}(${d.args.join(', ')})`;
+}
+
+/** What to look up for these expectations and tables, as the query's $1. */
+export function catalogLookups(expectations: Expectation[], tables: string[]) {
+  const pick = (kind: DeclaredKind) => expectations.filter((e) => e.kind === kind);
+  return {
+    indexes: pick('index').map((e) => ({ key: keyOf(e.kind, e.name, e.table), rel: relationSql(e.schema, e.name) })),
+    constraints: pick('constraint').map((e) => ({ key: keyOf(e.kind, e.name, e.table), name: e.name, rel: qualifiedSql(e.table ?? '') })),
+    triggers: pick('trigger').map((e) => ({ key: keyOf(e.kind, e.name, e.table), name: e.name, rel: qualifiedSql(e.table ?? '') })),
+    functions: pick('function').map((e) => ({
+      key: keyOf(e.kind, e.name, e.table), name: e.name, nsp: e.schema,
+      signature: functionSignature(e.declaration?.kind === 'function' ? e.declaration : null),
+    })),
+    tables: tables.map((t) => qualifiedSql(t)),
+  };
+}
+

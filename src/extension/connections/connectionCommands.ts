@@ -1,0 +1,119 @@
+// Add / Select / Remove Connection and Show Output. Add Connection can be driven with an argument
+// object (walkthroughs, tests, other extensions) or interactively; either way the password goes to
+// SecretStorage and a dev mark records the identity of the server it was set on.
+import * as vscode from 'vscode';
+import { stripPassword } from '../../core/db/connection';
+import { COMMANDS, registerCommands, stateHolds } from '../commands';
+import type { ConfiguredConnection } from '../config';
+import type { DrydockContext } from '../context';
+import { identify, pgBackendFor } from '../engine';
+import type { Prompts } from '../prompts';
+import { toConnectionSettings, withEnvironment } from './connections';
+
+/** Arguments of drydock.addConnection when called programmatically. */
+export interface AddConnectionArgs extends ConfiguredConnection {
+  password?: string;
+}
+
+/** Moves a password out of a connection string (any form core knows) so settings never hold it. */
+function splitPassword(connection: AddConnectionArgs): { connection: ConfiguredConnection; password?: string } {
+  const { password, ...rest } = connection;
+  if (!rest.connectionString) return password ? { connection: rest, password } : { connection: rest };
+  const stripped = stripPassword(rest.connectionString);
+  const found = password ?? stripped.password;
+  return { connection: { ...rest, connectionString: stripped.connectionString }, ...(found ? { password: found } : {}) };
+}
+
+const DEV_ANSWERS = { no: 'No: dry-run and verify only', yes: 'Yes: a development database Drydock may apply to' };
+
+async function askForConnection(prompts: Prompts): Promise<AddConnectionArgs | undefined> {
+  const name = await prompts.input({ title: 'Drydock: Add Connection (1/4)', prompt: 'Name of the connection', placeHolder: 'local dev' });
+  if (!name) return undefined;
+  const connectionString = await prompts.input({
+    title: 'Drydock: Add Connection (2/4)', prompt: 'Connection URL (the password is asked next and kept in secret storage)',
+    placeHolder: 'postgres://user@localhost:5432/app_dev',
+  });
+  if (!connectionString) return undefined;
+  const password = await prompts.input({ title: 'Drydock: Add Connection (3/4)', prompt: 'Password (leave empty for ~/.pgpass or PGPASSWORD)', password: true });
+  if (password === undefined) return undefined;
+  const dev = await prompts.pick([DEV_ANSWERS.no, DEV_ANSWERS.yes], {
+    title: 'Drydock: Add Connection (4/4)', placeHolder: 'Is this a development database?',
+  });
+  if (!dev) return undefined;
+  return { name, connectionString, ...(password ? { password } : {}), allowApply: dev === DEV_ANSWERS.yes };
+}
+
+const addConnection = (ctx: DrydockContext) => async (args?: AddConnectionArgs): Promise<boolean> => {
+  const input = args && typeof args === 'object' && typeof args.name === 'string' ? args : await askForConnection(ctx.prompts);
+  if (!input) return false;
+  const { connection, password } = splitPassword(input);
+  if (password) ctx.log.addSecrets([password]);
+  if (connection.allowApply) {
+    // Saving a connection is safe in Restricted Mode; marking one connects, which is not.
+    if (!stateHolds('trusted')) {
+      void vscode.window.showWarningMessage('Drydock does not connect in Restricted Mode, so it cannot mark a development database.');
+      return false;
+    }
+    try {
+      const { identity } = await identify(await pgBackendFor(withEnvironment(toConnectionSettings(connection, password))));
+      await ctx.devMarks.set(connection.name, identity);
+      ctx.log.info(`connection "${connection.name}" marked as a development database: server ${identity.systemIdentifier}, database "${identity.database}"`);
+    } catch (err) {
+      const reason = ctx.log.mask(err instanceof Error ? err.message : String(err));
+      ctx.log.error(`could not mark "${connection.name}" as a development database: ${reason}`);
+      void vscode.window.showErrorMessage(`Drydock could not reach "${connection.name}" to mark it as a development database: ${reason}`);
+      return false;
+    }
+  } else {
+    await ctx.devMarks.delete(connection.name);
+  }
+  if (password) await ctx.passwords.set(connection.name, password);
+  else await ctx.passwords.delete(connection.name);
+  const others = ctx.config.connections.filter((c) => c.name !== connection.name);
+  await ctx.config.setConnections([...others, connection]);
+  await ctx.config.setActiveConnection(connection.name);
+  ctx.connections.fireChanged();
+  ctx.log.info(`connection "${connection.name}" saved`);
+  return true;
+};
+
+async function pickConnection(ctx: DrydockContext, title: string): Promise<string | undefined> {
+  const names = ctx.connections.names();
+  if (names.length === 0) {
+    const choice = await vscode.window.showInformationMessage('No Drydock connections yet.', 'Add Connection');
+    if (choice) void vscode.commands.executeCommand(COMMANDS.addConnection);
+    return undefined;
+  }
+  const active = ctx.connections.activeName();
+  return ctx.prompts.pick(names, { title, placeHolder: active ? `active: ${active}` : 'no active connection' });
+}
+
+const selectConnection = (ctx: DrydockContext) => async (name?: string): Promise<boolean> => {
+  const chosen = typeof name === 'string' ? name : await pickConnection(ctx, 'Drydock: Select Connection');
+  if (!chosen || !ctx.connections.names().includes(chosen)) return false;
+  await ctx.config.setActiveConnection(chosen);
+  ctx.connections.fireChanged();
+  return true;
+};
+
+const removeConnection = (ctx: DrydockContext) => async (name?: string): Promise<boolean> => {
+  const chosen = typeof name === 'string' ? name : await pickConnection(ctx, 'Drydock: Remove Connection');
+  if (!chosen) return false;
+  await ctx.config.setConnections(ctx.config.connections.filter((c) => c.name !== chosen));
+  if (ctx.config.activeConnection === chosen) await ctx.config.setActiveConnection('');
+  await ctx.passwords.delete(chosen);
+  await ctx.devMarks.delete(chosen);
+  ctx.connections.fireChanged();
+  ctx.log.info(`connection "${chosen}" removed`);
+  return true;
+};
+
+/** Registers Add, Select and Remove Connection and Show Output. */
+export function registerConnectionCommands(ctx: DrydockContext): void {
+  registerCommands(ctx, {
+    [COMMANDS.addConnection]: addConnection,
+    [COMMANDS.selectConnection]: selectConnection,
+    [COMMANDS.removeConnection]: removeConnection,
+    [COMMANDS.showOutput]: (c) => () => c.log.channel.show(),
+  });
+}

@@ -1,0 +1,112 @@
+// Turns the configured connections (settings) and their passwords (SecretStorage) into what core
+// connects with. With no configured connection, DATABASE_URL or the PG* variables make an
+// "environment" connection. Core never reads the environment: the PG* variables and ~/.pgpass
+// are read here and resolved by core's resolveConnection.
+import * as vscode from 'vscode';
+import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, stripPassword, type ConnectionSettings } from '../../core/db/connection';
+import { loadConnectionEnvironment, resolveConnection } from '../../core/db/resolveConnection';
+import type { Config, ConfiguredConnection } from '../config';
+import type { Log } from '../log';
+import type { PasswordStore } from './secrets';
+
+/** Name of the connection built from DATABASE_URL / PG* when none is configured. */
+export const ENVIRONMENT_CONNECTION = 'environment';
+
+/** A connection ready to hand to core. */
+export interface ResolvedConnection {
+  name: string;
+  settings: ConnectionSettings;
+  /** "user@host:port/database", never with a password. */
+  label: string;
+  /** "host:port" as configured (or from the environment). */
+  endpoint: string;
+  allowApply: boolean;
+}
+
+/** Resolves connection names to what core connects with. */
+export class Connections {
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly warnedAbout = new Set<string>();
+  /** Fires when the configured connections, the active one or a password changes. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly config: Config, private readonly passwords: PasswordStore, private readonly log: Log) {}
+
+  /** Names of the configured connections. */
+  names(): string[] {
+    return this.config.connections.map((c) => c.name);
+  }
+
+  /** The name runs use: the selected one, the only one configured, or the environment. */
+  activeName(): string | undefined {
+    const chosen = this.config.activeConnection;
+    const names = this.names();
+    if (chosen && names.includes(chosen)) return chosen;
+    if (names.length === 1) return names[0];
+    if (names.length === 0 && (process.env.DATABASE_URL || process.env.PGHOST || process.env.PGDATABASE)) return ENVIRONMENT_CONNECTION;
+    return undefined;
+  }
+
+  /** The named (default: active) connection with its password, or undefined when there is none. */
+  async resolve(name = this.activeName()): Promise<ResolvedConnection | undefined> {
+    if (name === undefined) return undefined;
+    if (name === ENVIRONMENT_CONNECTION && !this.names().includes(name)) return this.fromEnvironment();
+    const configured = this.config.connections.find((c) => c.name === name);
+    if (!configured) return undefined;
+    const settings = withEnvironment(toConnectionSettings(configured, await this.passwords.get(name)));
+    if (hasUrlPassword(configured.connectionString) && !this.warnedAbout.has(name)) {
+      this.warnedAbout.add(name);
+      this.log.warn(`connection "${name}" has a password in its connectionString setting; run Drydock: Add Connection to keep it in secret storage instead`);
+    }
+    return this.resolved(name, settings, configured.allowApply === true);
+  }
+
+  fireChanged(): void {
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private fromEnvironment(): ResolvedConnection {
+    const settings: ConnectionSettings = { applicationName: 'drydock (vscode)' };
+    if (process.env.DATABASE_URL) settings.connectionString = process.env.DATABASE_URL;
+    return this.resolved(ENVIRONMENT_CONNECTION, withEnvironment(settings), false);
+  }
+
+  private resolved(name: string, settings: ConnectionSettings, allowApply: boolean): ResolvedConnection {
+    this.log.addSecrets(secretsOf(settings));
+    return { name, settings, ...described(settings), allowApply };
+  }
+}
+
+/** What libpq would take from the PG* variables and ~/.pgpass, filled in (read when a connection is resolved). */
+export function withEnvironment(settings: ConnectionSettings): ConnectionSettings {
+  return resolveConnection(settings, loadConnectionEnvironment(process.env));
+}
+
+function hasUrlPassword(connectionString: string | undefined): boolean {
+  return connectionString !== undefined && stripPassword(connectionString).password !== undefined;
+}
+
+// Masked like every log line: a label is shown in the view and in dialogs, and a database or host
+// name can contain the password text.
+function described(settings: ConnectionSettings): { label: string; endpoint: string } {
+  const { host, port } = connectionEndpoint(settings);
+  const secrets = secretsOf(settings);
+  return { label: maskSecrets(describeConnection(settings), secrets), endpoint: maskSecrets(`${host}:${port}`, secrets) };
+}
+
+/** Core's connection settings for a configured connection and its stored password (core puts it into a URL itself). */
+export function toConnectionSettings(configured: ConfiguredConnection, password: string | undefined): ConnectionSettings {
+  const settings: ConnectionSettings = { applicationName: 'drydock (vscode)', connectTimeoutMs: 10_000 };
+  if (configured.connectionString) settings.connectionString = configured.connectionString;
+  if (configured.host) settings.host = configured.host;
+  if (configured.port) settings.port = configured.port;
+  if (configured.database) settings.database = configured.database;
+  if (configured.user) settings.user = configured.user;
+  if (configured.sslmode) settings.sslmode = configured.sslmode;
+  if (password) settings.password = password;
+  return settings;
+}

@@ -1,0 +1,72 @@
+// Actions on the Migration Runs view: reveal, copy SQL, copy error, open / run the fix query,
+// re-run, remove, clear.
+import * as vscode from 'vscode';
+import type { Range } from '../../core/model/positions';
+import { errorAsText } from '../../core/output/text';
+import { COMMANDS, registerCommands } from '../commands';
+import type { DrydockContext } from '../context';
+import { toRange } from '../convert';
+import { pgBackendFor, readOnlyQuery } from '../engine';
+import { refuseRunInRestrictedMode, type MigrationRunner } from '../run/runCommands';
+import type { ErrorNode, RunNode, StatementNode } from './resultsTree';
+
+const reveal = () => async (file: string, range: Range): Promise<void> => {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const selection = toRange(range);
+  await vscode.window.showTextDocument(document, { selection, preserveFocus: false });
+};
+
+function fixQueryDocumentText(node: ErrorNode): string {
+  const e = node.error;
+  return `-- Drydock: rows behind ${e.label} ${e.sqlstate} (${e.title})\n-- ${e.message.replace(/\n/g, ' ')}\n${e.fixQuery ?? ''}\n`;
+}
+
+/** Renders query results as a Markdown table (cells escaped, long values shortened). */
+export function resultsAsMarkdown(title: string, fields: string[], rows: Record<string, unknown>[]): string {
+  const cell = (v: unknown) => {
+    const text = v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return (text.length > 200 ? `${text.slice(0, 199)}…` : text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  };
+  const header = `| ${fields.join(' | ')} |\n| ${fields.map(() => '---').join(' | ')} |`;
+  const body = rows.map((r) => `| ${fields.map((f) => cell(r[f])).join(' | ')} |`).join('\n');
+  return `# ${title}\n\n${rows.length} row(s), read-only transaction, rolled back.\n\n${header}\n${body}\n`;
+}
+
+const runFixQuery = (ctx: DrydockContext) => async (node: ErrorNode) => {
+  if (!node?.error?.fixQuery) return undefined;
+  const connection = await ctx.connections.resolve(node.entry.request.connectionName);
+  if (!connection) {
+    void vscode.window.showWarningMessage(`Connection "${node.entry.request.connectionName}" no longer exists.`);
+    return undefined;
+  }
+  try {
+    const result = await readOnlyQuery(await pgBackendFor(connection.settings), node.error.fixQuery);
+    const content = resultsAsMarkdown(`${node.error.label}: ${node.error.title}`, result.fields, result.rows);
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.window.showTextDocument(document, { preview: true });
+    return result;
+  } catch (err) {
+    const message = ctx.log.mask(err instanceof Error ? err.message : String(err));
+    ctx.log.error(`fix query failed: ${message}`);
+    void vscode.window.showErrorMessage(`Drydock: the fix query failed: ${message}`);
+    return undefined;
+  }
+};
+
+/** Registers the Migration Runs view's item and title actions. */
+export function registerResultActions(ctx: DrydockContext, runner: MigrationRunner): void {
+  registerCommands(ctx, {
+    [COMMANDS.revealResult]: reveal,
+    [COMMANDS.copySql]: () => (node: StatementNode) => vscode.env.clipboard.writeText(node.statement.sql),
+    [COMMANDS.copyError]: () => (node: ErrorNode) => vscode.env.clipboard.writeText(errorAsText(node.error)),
+    [COMMANDS.openFixQuery]: () => async (node: ErrorNode) => {
+      const document = await vscode.workspace.openTextDocument({ language: 'sql', content: fixQueryDocumentText(node) });
+      return vscode.window.showTextDocument(document);
+    },
+    // Connecting is what Restricted Mode forbids: there the fix query only opens as text.
+    [COMMANDS.runFixQuery]: { needs: 'trusted', enabled: runFixQuery, disabled: () => () => undefined },
+    [COMMANDS.rerun]: { needs: 'trusted', enabled: () => (node: RunNode) => runner.run(node.entry.request), disabled: refuseRunInRestrictedMode },
+    [COMMANDS.removeRun]: (c) => (node: RunNode) => c.results.remove(node.entry.id),
+    [COMMANDS.clearRuns]: (c) => () => c.results.clear(),
+  });
+}

@@ -1,0 +1,71 @@
+// The runs the "Migration Runs" view shows: the report core produced plus what is needed to
+// re-run it. Newest first, at most `drydock.results.maxRuns`.
+import * as vscode from 'vscode';
+import type { RunReport } from '../../core/model/report';
+import type { RunMode } from '../../core/model/runModes';
+
+/** How a run left the database: committed, rolled back, read-only (verify) or not connected. */
+export function endingOf(report: RunReport): string {
+  if (report.committed) return 'committed';
+  if (!report.server) return 'not connected';
+  return report.mode === 'verify' ? 'read-only' : 'rolled back';
+}
+
+/** What was asked for, so a run can be repeated. */
+export interface RunRequest {
+  mode: RunMode;
+  /** Files and folders as the user chose them. */
+  targets: vscode.Uri[];
+  /** Dry-run the folder's earlier files first (Dry-Run Folder up to this File). */
+  upTo: boolean;
+  connectionName: string;
+}
+
+/** One finished run as the view shows it. */
+export interface RunEntry {
+  id: number;
+  request: RunRequest;
+  report: RunReport;
+  /** user@host:port/database of the connection used. */
+  connectionLabel: string;
+}
+
+/** The last runs, newest first; fires when they change. */
+export class ResultsStore implements vscode.Disposable {
+  private entries: RunEntry[] = [];
+  private nextId = 1;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly maxRuns: () => number) {}
+
+  get runs(): readonly RunEntry[] {
+    return this.entries;
+  }
+
+  add(request: RunRequest, report: RunReport, connectionLabel: string): RunEntry {
+    const entry: RunEntry = { id: this.nextId++, request, report, connectionLabel };
+    this.entries = [entry, ...this.entries].slice(0, this.maxRuns());
+    this.update();
+    return entry;
+  }
+
+  remove(id: number): void {
+    this.entries = this.entries.filter((e) => e.id !== id);
+    this.update();
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.update();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private update(): void {
+    void vscode.commands.executeCommand('setContext', 'drydock.hasRuns', this.entries.length > 0);
+    this.changed.fire();
+  }
+}

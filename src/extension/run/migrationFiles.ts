@@ -1,0 +1,49 @@
+// Which files a run covers: a file, a folder's SQL files in name order, or a folder's files up to
+// and including one file. Open editors win over disk, so unsaved edits run as shown.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MigrationFile } from '../../core/run/runner';
+import { decodeFileText } from '../engine';
+
+const byName = new Intl.Collator('en', { numeric: true });
+
+async function sqlFilesIn(folder: vscode.Uri): Promise<vscode.Uri[]> {
+  const entries = await vscode.workspace.fs.readDirectory(folder);
+  return entries
+    .filter(([name, type]) => type === vscode.FileType.File && name.toLowerCase().endsWith('.sql'))
+    .map(([name]) => name)
+    .sort(byName.compare)
+    .map((name) => vscode.Uri.joinPath(folder, name));
+}
+
+/** The file URIs a run over `targets` covers, in the order they run. */
+export async function filesToRun(targets: readonly vscode.Uri[], upTo: boolean): Promise<vscode.Uri[]> {
+  const files: vscode.Uri[] = [];
+  for (const target of targets) {
+    const stat = await vscode.workspace.fs.stat(target);
+    if (stat.type === vscode.FileType.Directory) {
+      files.push(...(await sqlFilesIn(target)));
+    } else if (upTo) {
+      const siblings = await sqlFilesIn(vscode.Uri.file(path.dirname(target.fsPath)));
+      const name = path.basename(target.fsPath);
+      files.push(...siblings.filter((uri) => byName.compare(path.basename(uri.fsPath), name) < 0), target);
+    } else {
+      files.push(target);
+    }
+  }
+  return files;
+}
+
+/** Reads each file's current text (from its editor when open). */
+export async function readMigrationFiles(uris: readonly vscode.Uri[]): Promise<MigrationFile[]> {
+  return Promise.all(uris.map(async (uri) => ({ path: uri.fsPath, text: await currentText(uri) })));
+}
+
+// The open document's text, else the file's: opening each file instead would fire every
+// onDidOpenTextDocument listener (a diagnostics parse among them) for every file of a folder run.
+async function currentText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  // Invalid UTF-8 becomes a NUL so the parser reports the file as binary at its first line (as the CLI does).
+  return (await decodeFileText(await vscode.workspace.fs.readFile(uri))) ?? '\u0000';
+}
