@@ -24,8 +24,8 @@ options:
   --format FORMAT           ${OUTPUT_FORMATS.join(' | ')} (default text); sarif is SARIF 2.1.0,
                             github prints GitHub Actions annotations
   --json                    the same as --format json
-  --lock-timeout MS         lock_timeout in milliseconds (default 5000)
-  --statement-timeout MS    statement_timeout in milliseconds (default 60000)
+  --lock-timeout T          lock_timeout: milliseconds or 2s, 500ms, 1min (default 5000)
+  --statement-timeout T     statement_timeout, likewise (default 60000)
   --yes                     apply without asking (required when not on a terminal)
   --no-color                plain output
   -h, --help                this help

@@ -44,8 +44,8 @@ export class Config {
   get runSettings(): DrydockSettings {
     const s = this.section;
     return withDefaults({
-      lockTimeoutMs: s.get<number>('lockTimeoutMs', DEFAULT_SETTINGS.lockTimeoutMs),
-      statementTimeoutMs: s.get<number>('statementTimeoutMs', DEFAULT_SETTINGS.statementTimeoutMs),
+      lockTimeoutMs: s.get<number | string>('lockTimeoutMs', DEFAULT_SETTINGS.lockTimeoutMs),
+      statementTimeoutMs: s.get<number | string>('statementTimeoutMs', DEFAULT_SETTINGS.statementTimeoutMs),
       runFixQueries: s.get<boolean>('runFixQueries', DEFAULT_SETTINGS.runFixQueries),
       migrationsGlobs: s.get<string[]>('migrationsGlobs', [...DEFAULT_SETTINGS.migrationsGlobs]),
     });

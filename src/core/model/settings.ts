@@ -1,11 +1,12 @@
 // Settings shared by the CLI and the extension. The extension's package.json declares the same
 // keys and defaults; a test keeps the two in agreement.
+import { parseDurationMs } from './durations';
 
 /** Run settings with a default for every key. */
 export interface DrydockSettings {
-  /** lock_timeout for every run, in milliseconds: a migration waiting on a lock fails fast. */
+  /** lock_timeout for every run, in milliseconds (given as a number, or with PostgreSQL's units: "2s"). */
   lockTimeoutMs: number;
-  /** statement_timeout for every run, in milliseconds. */
+  /** statement_timeout for every run, in milliseconds (a number, or "1min", "500ms", …). */
   statementTimeoutMs: number;
   /** Run the read-only query that finds offending rows after a failure. */
   runFixQueries: boolean;
@@ -20,10 +21,15 @@ export const DEFAULT_SETTINGS: Readonly<DrydockSettings> = Object.freeze({
   migrationsGlobs: ['**/migrations/**/*.sql', '**/migrate/**/*.sql', '**/deploy/**/*.sql', '**/*.sql'],
 });
 
-/** Settings with every missing or invalid key replaced by its default. */
-export function withDefaults(partial: Partial<DrydockSettings>): DrydockSettings {
-  const positive = (value: number | undefined, fallback: number) =>
-    typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+/** Settings as given: the timeouts may still carry units ("2s"). */
+export type DrydockSettingsInput = Partial<Omit<DrydockSettings, 'lockTimeoutMs' | 'statementTimeoutMs'>> & {
+  lockTimeoutMs?: number | string | undefined;
+  statementTimeoutMs?: number | string | undefined;
+};
+
+/** Settings with every missing or invalid key replaced by its default, durations in milliseconds. */
+export function withDefaults(partial: DrydockSettingsInput): DrydockSettings {
+  const positive = (value: number | string | undefined, fallback: number) => (value === undefined ? fallback : parseDurationMs(value) ?? fallback);
   return {
     lockTimeoutMs: positive(partial.lockTimeoutMs, DEFAULT_SETTINGS.lockTimeoutMs),
     statementTimeoutMs: positive(partial.statementTimeoutMs, DEFAULT_SETTINGS.statementTimeoutMs),

@@ -6,7 +6,7 @@ import type { DatabaseBackend } from '../db/backend';
 import { describeIdentity, sameServer, serverIdentity, type ServerIdentity } from '../db/identity';
 import type { RunReport } from '../model/report';
 import { RUN_MODES, type RunMode } from '../model/runModes';
-import { withDefaults, type DrydockSettings } from '../model/settings';
+import { withDefaults, type DrydockSettingsInput } from '../model/settings';
 import { loadParser, parseMigrationSync } from '../parse/parseMigration';
 import { checkFiles, type CheckedFile } from '../rules/checkMigration';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
@@ -28,7 +28,7 @@ export interface RunOptions {
   mode: RunMode;
   /** Where to run: a backend the shell built (e.g. pgBackend with resolved connection settings). */
   backend: DatabaseBackend;
-  settings?: Partial<DrydockSettings>;
+  settings?: DrydockSettingsInput;
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
   /**
