@@ -34,6 +34,9 @@ const HINTS: Record<string, string> = {
   '55P03': 'Another session holds a conflicting lock. The fix query lists the holders; retry when they finish, or raise lock_timeout deliberately.',
   '57014': 'The statement ran longer than statement_timeout (or was canceled). Batch the work or raise the timeout deliberately.',
   '2D000': 'A procedure or DO block tried to COMMIT or ROLLBACK; Drydock runs the whole file in one transaction.',
+  '55P04': 'PostgreSQL does not let a transaction use an enum value that the same transaction added to a type that already existed. '
+    + 'This is an artefact of running several migrations in one transaction (a folder dry-run does): the migration tool commits each migration, '
+    + 'so it will not hit this. Dry-run the later migration after the earlier one is applied, or use a shadow dry-run (--shadow), which commits each earlier migration as the tool does.',
   '23505': 'Rows with the same key already exist. The fix query lists the duplicate groups; resolve them before adding the unique index or constraint.',
   '23514': 'Existing rows violate the CHECK. The fix query lists them; fix the data, or add the constraint NOT VALID and VALIDATE it later.',
   '23502': 'Rows with NULL exist in the column. The fix query lists them; backfill before SET NOT NULL.',
@@ -120,7 +123,8 @@ export function classifyError(err: unknown, where?: StatementLocation): ErrorRep
     message: fields.message ?? 'unknown error',
   };
   if (fields.detail) report.detail = fields.detail;
-  const hint = fields.hint ?? HINTS[sqlstate];
+  // The server's own hint first, then Drydock's when it has one for this SQLSTATE.
+  const hint = [fields.hint, HINTS[sqlstate]].filter((h) => h).join(' ');
   if (hint) report.hint = hint;
   if (fields.where) report.context = fields.where;
   for (const key of ['schema', 'table', 'column', 'constraint'] as const) {

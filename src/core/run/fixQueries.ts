@@ -75,14 +75,30 @@ export function referencedTableNeedingKey(statement: ParsedStatement): { schema:
   return fk?.references ? { schema: fk.references.schema, table: fk.references.table } : null;
 }
 
+interface FixQuery {
+  /**
+   * The query looks at the data as the failing statement found it (the rows the migration's
+   * earlier statements left), not only at other sessions.
+   */
+  needsState: boolean;
+  build(statement: ParsedStatement, error: ErrorReport, referencedKey: string[] | null): string | null;
+}
+
+const FIX_QUERIES: Readonly<Record<string, FixQuery>> = {
+  '23505': { needsState: true, build: (s, e) => duplicatesQuery(s, e) },
+  '23514': { needsState: true, build: (s, e) => checkViolationsQuery(s, e) },
+  '23502': { needsState: true, build: (s, e) => nullsQuery(s, e) },
+  '23503': { needsState: true, build: (s, _e, key) => orphansQuery(s, key) },
+  '55P03': { needsState: false, build: (s) => lockHoldersQuery(s) },
+};
+
+/** Whether a fix query exists for this SQLSTATE, and whether it needs the failing transaction's data. */
+export function fixQueryFor(sqlstate: string): { needsState: boolean } | null {
+  const found = FIX_QUERIES[sqlstate];
+  return found ? { needsState: found.needsState } : null;
+}
+
 /** A read-only query that finds what made `statement` fail with `error`, or null when none helps. */
 export function buildFixQuery(statement: ParsedStatement, error: ErrorReport, referencedKey: string[] | null = null): string | null {
-  switch (error.sqlstate) {
-    case '23505': return duplicatesQuery(statement, error);
-    case '23514': return checkViolationsQuery(statement, error);
-    case '23502': return nullsQuery(statement, error);
-    case '23503': return orphansQuery(statement, referencedKey);
-    case '55P03': return lockHoldersQuery(statement);
-    default: return null;
-  }
+  return FIX_QUERIES[error.sqlstate]?.build(statement, error, referencedKey) ?? null;
 }

@@ -7,7 +7,7 @@ import { describeIdentity, sameServer, serverIdentity, type ServerIdentity } fro
 import type { RunReport } from '../model/report';
 import { RUN_MODES, type RunMode } from '../model/runModes';
 import { withDefaults, type DrydockSettingsInput } from '../model/settings';
-import { loadParser, parseMigrationSync } from '../parse/parseMigration';
+import { loadParser, parseMigrationSync, type ParsedStatement } from '../parse/parseMigration';
 import { checkFiles, type CheckedFile } from '../rules/checkMigration';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
 import { classifyError } from './classify';
@@ -15,7 +15,7 @@ import { planRun } from './plan';
 import { DEFAULT_PROBES } from './probes';
 import type { ProbeFactory, StatementProbe } from './probes/probe';
 import { RunState } from './runState';
-import { runStatements, statementReport, type RunProgress } from './statementLoop';
+import { runStatements, sqlToRun, statementReport, type RunProgress } from './statementLoop';
 
 export type { RunProgress };
 
@@ -118,13 +118,37 @@ class Run {
   }
 
   private probes(): StatementProbe[] {
-    const run = { session: this.state.openSession, mode: this.state.mode, settings: this.state.settings, report: this.report };
+    const run = {
+      session: this.state.openSession, mode: this.state.mode, settings: this.state.settings, report: this.report,
+      reopen: (replayUpTo: ParsedStatement | null) => this.reopen(replayUpTo),
+    };
     return (this.options.probes ?? DEFAULT_PROBES).map((make) => make(run)).filter((p): p is StatementProbe => p !== null);
   }
 
   private runStatements(inTransaction: boolean): Promise<boolean> {
     const onProgress = this.options.onProgress;
     return runStatements(this.state, { files: this.files, probes: this.probes(), inTransaction, ...(onProgress ? { onProgress } : {}) });
+  }
+
+  /** Rolls back the aborted transaction and opens a fresh one, replaying the statements before `replayUpTo`. */
+  private async reopen(replayUpTo: ParsedStatement | null): Promise<boolean> {
+    if (!this.report.transactional) return true;
+    if (this.state.cancelled) return false;
+    const session = this.state.openSession;
+    try {
+      await session.query('ROLLBACK');
+      await session.query('BEGIN');
+      await this.timeouts('LOCAL');
+      if (!replayUpTo) return true;
+      for (const s of this.files.flatMap((f) => f.statements)) {
+        if (s === replayUpTo) return true;
+        const sql = sqlToRun(this.state.mode, s);
+        if (sql !== null) await session.query(sql);
+      }
+      return false;
+    } catch {
+      return false; // the replay did not get as far as the first time; the failure stays unexplained
+    }
   }
 
   private async verifyOnly(): Promise<void> {
@@ -146,7 +170,7 @@ class Run {
     try {
       await session.query('BEGIN');
       await this.timeouts('LOCAL');
-      const ok = await this.runStatements(true);
+      const ok = await this.runStatements(true) && await this.checkDeferredConstraints();
       if (ok) await this.verify();
       // A cancel that lands during verification still stops the commit.
       if (ok && !state.cancelled && this.report.outcome === 'succeeded' && state.mode.commits) await this.commit();
@@ -155,6 +179,21 @@ class Run {
       state.fail(classifyError(err));
     } finally {
       if (!this.report.committed) await session.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  /**
+   * Deferred constraints (and constraint triggers) are checked at COMMIT, which a dry-run never
+   * reaches: check them now, as COMMIT would, so a dry-run fails where the migration would.
+   */
+  private async checkDeferredConstraints(): Promise<boolean> {
+    try {
+      await this.state.openSession.query('SET CONSTRAINTS ALL IMMEDIATE');
+      return true;
+    } catch (err) {
+      const error = classifyError(err);
+      this.state.fail({ ...error, message: `at COMMIT, a deferred constraint fails: ${error.message}` });
+      return false;
     }
   }
 

@@ -1,6 +1,9 @@
 // Runs every statement of the files in order, each between the probes' before and after hooks, and
-// stops at the first failure (the rest are reported skipped). In a transaction, each statement runs
-// in a savepoint so that, after a failure, the probes can still ask the transaction why.
+// stops at the first failure (the rest are reported skipped). Statements are sent as they are,
+// one after the other in the run's transaction, exactly as `psql -1` would send them: no savepoint
+// or anything else between them that could change what PostgreSQL does (a savepoint, for one,
+// makes an enum value added earlier in the transaction "unsafe" to use). A probe that needs the
+// transaction after a failure asks the run to rebuild it (ProbeRun.reopen).
 import { performance } from 'node:perf_hooks';
 import { maskSecrets } from '../db/connection';
 import type { StatementReport } from '../model/report';
@@ -9,8 +12,6 @@ import type { CheckedFile } from '../rules/checkMigration';
 import { classifyError } from './classify';
 import type { StatementOutcome, StatementProbe } from './probes/probe';
 import type { RunState } from './runState';
-
-const SAVEPOINT = 'drydock_statement';
 
 /** A statement's report before it runs. */
 export function statementReport(s: ParsedStatement, status: StatementReport['status'], note?: string): StatementReport {
@@ -64,26 +65,30 @@ export async function runStatements(run: RunState, options: StatementLoopOptions
   return !failed && !run.cancelled;
 }
 
+/** What the run sends for a statement: itself, its simulated form, or nothing (wrappers, statements a dry-run cannot simulate). */
+export function sqlToRun(mode: RunState['mode'], s: ParsedStatement): string | null {
+  if (s.role === 'wrapper') return null;
+  if (mode.simulatesOutsideTransaction && s.outsideTransaction !== null) return s.simulatedSql;
+  return s.sql;
+}
+
 async function runStatement(run: RunState, file: CheckedFile, s: ParsedStatement, options: StatementLoopOptions): Promise<StatementReport> {
   const session = run.openSession;
   const simulate = run.mode.simulatesOutsideTransaction && s.outsideTransaction !== null;
-  if (simulate && s.simulatedSql === null) {
+  const sql = sqlToRun(run.mode, s);
+  if (sql === null) {
     return statementReport(s, 'simulated', `not executed: ${s.outsideTransaction!.reason}; a dry-run cannot run it and roll it back`);
   }
-  const sql = simulate ? s.simulatedSql! : s.sql;
   const report = statementReport(s, simulate ? 'simulated' : 'ok', simulate ? `ran as: ${sql} (${s.outsideTransaction!.reason})` : undefined);
-  const useSavepoint = options.inTransaction && run.settings.runFixQueries;
   const probed = { statement: s, report };
   for (const probe of options.probes) await probe.before?.(probed);
   const outcome: StatementOutcome = { connectionLost: false, sessionUsable: true };
   const t0 = performance.now();
   try {
-    if (useSavepoint) await session.query(`SAVEPOINT ${SAVEPOINT}`);
     run.running = true;
     const result = await session.query(sql);
     run.running = false;
     report.rows = result.rowCount;
-    if (useSavepoint) await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
     if (options.inTransaction && session.transactionState() === 'idle') {
       throw Object.assign(new Error('the statement ended the transaction Drydock runs the file in'), { code: '2D000' });
     }
@@ -95,7 +100,8 @@ async function runStatement(run: RunState, file: CheckedFile, s: ParsedStatement
     run.fail(report.error);
     outcome.error = report.error;
     outcome.connectionLost = run.connectionLost !== null;
-    outcome.sessionUsable = !outcome.connectionLost && (!options.inTransaction || (useSavepoint && await rollbackToSavepoint(run)));
+    // In a transaction, a failed statement leaves it aborted: nothing more can be asked until the run reopens it.
+    outcome.sessionUsable = !outcome.connectionLost && !options.inTransaction;
   } finally {
     report.durationMs = performance.now() - t0;
   }
@@ -107,13 +113,4 @@ async function runStatement(run: RunState, file: CheckedFile, s: ParsedStatement
     }
   }
   return report;
-}
-
-async function rollbackToSavepoint(run: RunState): Promise<boolean> {
-  try {
-    await run.openSession.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@
 // orphans, lock holders), run for the user with its rows attached to the error.
 import type { Session } from '../../db/backend';
 import { relationSql } from '../../sql/quoting';
-import { buildFixQuery, referencedTableNeedingKey } from '../fixQueries';
+import { buildFixQuery, fixQueryFor, referencedTableNeedingKey } from '../fixQueries';
 import type { ProbeFactory } from './probe';
 
 const FIX_ROW_LIMIT = 100;
@@ -15,10 +15,13 @@ async function primaryKeyOf(session: Session, schema: string | null, table: stri
   return (result.rows[0]?.cols as string[] | null) ?? null;
 }
 
-export const fixQueryProbe: ProbeFactory = ({ session, settings, report: run }) => (!settings.runFixQueries ? null : {
+export const fixQueryProbe: ProbeFactory = ({ session, settings, report: run, reopen }) => (!settings.runFixQueries ? null : {
   name: 'fix-query',
-  after: async ({ statement }, { error, sessionUsable }) => {
-    if (!error || !sessionUsable) return;
+  after: async ({ statement }, { error, sessionUsable, connectionLost }) => {
+    const plan = error ? fixQueryFor(error.sqlstate) : null;
+    if (!error || !plan || connectionLost) return;
+    // The failure aborted the transaction: rebuild it, with the earlier statements' data when the query needs it.
+    if (!sessionUsable && !(await reopen(plan.needsState ? statement : null))) return;
     const referenced = referencedTableNeedingKey(statement);
     const key = referenced ? await primaryKeyOf(session, referenced.schema, referenced.table) : null;
     const fixQuery = buildFixQuery(statement, error, key);

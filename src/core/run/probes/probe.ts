@@ -14,6 +14,13 @@ export interface ProbeRun {
   readonly settings: DrydockSettings;
   /** The report being built (probes add to its statements' reports and to run-level fields). */
   readonly report: RunReport;
+  /**
+   * After a failure aborted the run's transaction: rolls it back and opens a fresh one with the
+   * run's settings, first replaying the statements before `replayUpTo` (when given) so that a query
+   * sees what the failing statement saw. Outside a transaction there is nothing to reopen. Resolves
+   * false when that was not possible (then nothing may be asked of the session).
+   */
+  reopen(replayUpTo: ParsedStatement | null): Promise<boolean>;
 }
 
 /** One statement as a probe sees it. */
