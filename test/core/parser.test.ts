@@ -52,6 +52,17 @@ describe('parseMigration', () => {
     assert.deepEqual(file.statements.map((s) => s.kind), ['SELECT', 'CREATE TABLE', 'ALTER TABLE']);
   });
 
+  test('statement kinds come from the parse tree, never from words in the text (a table named "comment" or "index")', () => {
+    const file = checkMigrationSync('m.sql', [
+      'ALTER TABLE comment RENAME TO remark', 'ALTER TABLE comment ADD COLUMN x int', "COMMENT ON TABLE comment IS 'x'", 'DROP TABLE comment',
+      'ALTER TABLE "index" RENAME COLUMN a TO b', 'CREATE MATERIALIZED VIEW mv AS SELECT 1', 'ALTER INDEX idx_a RENAME TO idx_b', 'END',
+      'GRANT SELECT ON comment TO public', 'ALTER TABLE comment SET SCHEMA other',
+    ].join(';\n'));
+    assert.deepEqual(file.statements.map((s) => s.kind), [
+      'ALTER TABLE', 'ALTER TABLE', 'COMMENT ON TABLE', 'DROP TABLE', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW', 'ALTER INDEX', 'COMMIT', 'GRANT', 'ALTER TABLE',
+    ]);
+  });
+
   test('a syntax error is reported at its exact token, after multi-byte text', () => {
     const file = checkMigrationSync('m.sql', "SELECT '☃🚀';\nSELEC 1;\n");
     assert.equal(file.runnable, false);

@@ -128,7 +128,7 @@ function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedS
     const { effects, tables } = effectsOf(node, sql, byteStart, makeText);
     return [{
       file, index, sql, node, effects, tables, outsideTransaction,
-      kind: statementKind(node, sql, makeText),
+      kind: statementKind(node),
       offsets: { start, end },
       range: lines.rangeOf({ start, end }),
       role: 'statement' as const,
