@@ -29,7 +29,8 @@ export const NEW_USAGE = `usage: drydock new <${TEMPLATE_KINDS.join('|')}> --tab
   --create-function      trigger with --function: this migration creates the shared function
   --object-name NAME     name of the index / constraint / trigger instead of the derived one
   --tool TOOL            ${MIGRATION_TOOLS.join('|')} (default: detected from the project)
-  --dir D                folder for the migration (default: where the project keeps them)
+  --dir D                folder for the migration, absolute or relative to the current directory
+                         (default: where the project keeps them)
   --name N               migration name (default: derived, e.g. add_idx_lessons_user_id)
   --root D               project root (default: the current directory)
   --db URL               check that the table and columns exist (and a GIN column is jsonb) first
@@ -116,7 +117,8 @@ export async function runNewCommand(argv: string[], io: Io): Promise<number> {
     const { detected, rendered, written } = writeMigrationFromTemplate({
       root, kind, params, project: path.basename(root),
       tool: values.tool as Parameters<typeof writeMigrationFromTemplate>[0]['tool'],
-      chooseDir: (detection) => values.dir ?? detection.dir,
+      // --dir is taken as every CLI takes a path: absolute, or relative to the current directory.
+      chooseDir: (detection) => (values.dir !== undefined ? path.resolve(io.cwd(), values.dir) : detection.dir),
       ...(values.name ? { name: values.name } : {}),
     });
     const shown = written.map((p) => path.relative(io.cwd(), p) || p);

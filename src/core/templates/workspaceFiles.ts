@@ -47,15 +47,20 @@ function readStart(file: string): string {
   }
 }
 
+function isInside(dir: string, full: string): boolean {
+  return full.startsWith(path.resolve(dir) + path.sep);
+}
+
 /**
- * Writes rendered files under `root`: new files are created (an existing one is an error, checked
- * before anything is written), append files are merged into what is there (see `mergeInto`, which
- * may refuse). Returns absolute paths.
+ * Writes rendered files under `root` (or under one of `alsoUnder`, folders the user named
+ * explicitly): new files are created (an existing one is an error, checked before anything is
+ * written), append files are merged into what is there (see `mergeInto`, which may refuse).
+ * Returns absolute paths.
  */
-export function writeRenderedFiles(root: string, files: readonly RenderedFile[]): string[] {
+export function writeRenderedFiles(root: string, files: readonly RenderedFile[], alsoUnder: readonly string[] = []): string[] {
   const targets = files.map((file) => ({ file, full: path.resolve(root, ...file.path.split('/')) }));
   for (const { file, full } of targets) {
-    if (!full.startsWith(path.resolve(root) + path.sep)) throw new Error(`${file.path} is outside ${root}`);
+    if (![root, ...alsoUnder].some((dir) => isInside(dir, full))) throw new Error(`${file.path} is outside ${root}`);
     if (file.mode === 'create' && fs.existsSync(full)) throw new Error(`${file.path} already exists; not overwriting it`);
   }
   // Every text is worked out before anything is written: a refused merge leaves the project as it was.

@@ -74,6 +74,24 @@ describe('drydock new (no database)', () => {
     assert.match(fs.readFileSync(path.join(dir, 'sql/003_difficulty_1_5.sql'), 'utf8'), /CHECK \(difficulty_level BETWEEN 1 AND 5\) NOT VALID/);
   });
 
+  test('--dir takes an absolute path, even outside the project, numbered after the migrations already there', async () => {
+    const dir = project({ 'sql/001_init.sql': 'SELECT 1;' });
+    const elsewhere = project({ '007_old.sql': 'SELECT 1;' });
+    const { code, out, err } = await drydockNew(dir, 'index', '--table', 'lessons', '--columns', 'user_id', '--tool', 'plain', '--dir', elsewhere, '--no-concurrently');
+    assert.equal(code, 0, err);
+    assert.equal(path.resolve(dir, out.trim()), path.join(elsewhere, '008_add_idx_lessons_user_id.sql'));
+    assert.ok(fs.existsSync(path.join(elsewhere, '008_add_idx_lessons_user_id.sql')));
+    assert.deepEqual(tree(dir), ['sql', 'sql/001_init.sql'], 'nothing was written into the project');
+  });
+
+  test('--dir relative to the current directory, not to --root', async () => {
+    const dir = project({ 'app/sql/001_init.sql': 'SELECT 1;' });
+    const { code, out, err } = await drydockNew(path.join(dir, 'app'), 'index', '--table', 'lessons', '--columns', 'user_id', '--tool', 'plain', '--root', dir, '--dir', 'sql', '--no-concurrently');
+    assert.equal(code, 0, err);
+    assert.equal(out.trim(), 'sql/002_add_idx_lessons_user_id.sql');
+    assert.ok(fs.existsSync(path.join(dir, 'app', 'sql', '002_add_idx_lessons_user_id.sql')));
+  });
+
   test('--tool sqitch: deploy/revert/verify trio plus a plan line; a second run refuses and writes nothing', async () => {
     const dir = project({ 'sqitch.plan': '%syntax-version=1.0.0\n%project=app\n\n' });
     const first = await drydockNew(dir, 'trigger', '--table', 'lessons', '--tool', 'sqitch', '--json');
