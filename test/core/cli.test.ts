@@ -83,6 +83,19 @@ describeEachServer('drydock CLI', (server) => {
     assert.doesNotMatch(failed.stdout + failed.stderr, new RegExp(server().password));
   });
 
+  test('--statement-timeout takes PostgreSQL units and reaches the server: 50ms stops a 2 s sleep with 57014', async () => {
+    const url = server().url(await seededDatabase(server()));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-sleep-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'sleep.sql'), 'SELECT pg_sleep(2);\n');
+      const result = await drydock(['dry-run', '--json', '--statement-timeout', '50ms', '--lock-timeout', '1min', path.join(dir, 'sleep.sql')], { DATABASE_URL: url });
+      assert.equal(result.code, 1, result.stderr);
+      assert.equal(JSON.parse(result.stdout).error.sqlstate, '57014');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('connection from PG* variables and ~/.pgpass when no URL is given', async () => {
     const database = await seededDatabase(server());
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-home-'));
