@@ -173,7 +173,8 @@ CREATE FUNCTION touch(integer, text) RETURNS trigger LANGUAGE plpgsql AS $$ BEGI
 CREATE TRIGGER update_s_updated_at BEFORE INSERT OR UPDATE ON s FOR EACH ROW EXECUTE FUNCTION touch();`);
     const [uq, gin, chk, fk, fn, trg] = declarations(file);
     assert.deepEqual({ ...(uq as IndexDeclaration) }, {
-      kind: 'index', name: 'uq_m_session_order', schema: 'app', table: 'm', columns: ['session_id', 'message_order'], method: 'btree',
+      kind: 'index', definition: 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_m_session_order ON app.m (session_id, message_order) WHERE deleted_at IS NULL',
+      name: 'uq_m_session_order', schema: 'app', table: 'm', columns: ['session_id', 'message_order'], method: 'btree',
       opclasses: [null, null], predicate: 'deleted_at IS NULL', unique: true, concurrently: true, guarded: false,
     });
     assert.deepEqual((gin as IndexDeclaration).opclasses, ['jsonb_path_ops']);

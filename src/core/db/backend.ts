@@ -17,8 +17,12 @@ export type TransactionState = 'idle' | 'in-transaction' | 'failed' | 'unknown';
 export interface Session {
   readonly serverInfo: ServerInfo;
   readonly backendPid: number;
-  /** Runs exactly one statement (a second one in the text is refused, never executed). */
-  query(sql: string, params?: unknown[]): Promise<QueryOutcome>;
+  /**
+   * Runs exactly one statement (a second one in the text is refused, never executed). `prepared`
+   * names a query Drydock runs many times (its own probes): the server may keep it planned under
+   * that name for the session (a backend without prepared statements just runs it).
+   */
+  query(sql: string, params?: unknown[], prepared?: string): Promise<QueryOutcome>;
   /** Calls `listener` for every notice until the returned function is called. */
   onNotice(listener: (notice: NoticeReport) => void): () => void;
   /** Transaction state as of the server's last ReadyForQuery. */

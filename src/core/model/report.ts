@@ -70,7 +70,8 @@ export interface StatementReport {
   note?: string;
 }
 
-export type CheckStatus = 'ok' | 'missing' | 'invalid' | 'not-validated' | 'disabled' | 'mismatch' | 'skipped';
+/** `dropped`: a later statement of the files dropped it (not a failure); `skipped`: a DO block's condition did not create it. */
+export type CheckStatus = 'ok' | 'missing' | 'invalid' | 'not-validated' | 'disabled' | 'mismatch' | 'skipped' | 'dropped';
 export type DeclaredKind = 'index' | 'constraint' | 'trigger' | 'function';
 
 /** One verification check of an object the files declare. */
@@ -83,6 +84,10 @@ export interface VerificationCheck {
   /** Where the object is declared. */
   file: string;
   statementIndex: number;
+  /** The name it has at the end, when a later statement renamed it. */
+  currentName?: string;
+  /** The statement that dropped or renamed it. */
+  changedBy?: { file: string; statementIndex: number; line: number };
 }
 
 /** Objects found by the name-pattern questions teams ask (idx_%, uq_%, chk_%, update_%_updated_at). */

@@ -9,7 +9,7 @@ export function painter(color: boolean): Paint {
   return color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
 }
 
-const STATUS_COLORS: Record<string, number> = { ok: 32, failed: 31, skipped: 90, simulated: 36, missing: 31, invalid: 31, mismatch: 31, disabled: 33, 'not-validated': 33 };
+const STATUS_COLORS: Record<string, number> = { ok: 32, failed: 31, skipped: 90, simulated: 36, missing: 31, invalid: 31, mismatch: 31, disabled: 33, 'not-validated': 33, dropped: 90 };
 
 function firstLine(sql: string): string {
   const line = sql.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('--')) ?? sql;

@@ -1,7 +1,6 @@
-// What a statement does to the objects Drydock verifies: declares an index, constraint, trigger or
-// function, validates or drops one, or renames an index. Read from the real parse tree.
+// The objects Drydock verifies as a statement declares them: an index, a constraint, a trigger or a
+// function, read from the real parse tree. What statements do to them later is schemaEffects.ts.
 import type { Constraint, CreateFunctionStmt, CreateTrigStmt, IndexStmt, Node, RangeVar, TypeName } from './pgTypes';
-import type { DeclaredKind } from '../model/report';
 import { triggerEvents, triggerTiming, type ConstraintType, type TriggerTiming } from '../sql/catalogCodes';
 import { StatementText } from './statementText';
 
@@ -15,6 +14,8 @@ interface Named {
 
 export interface IndexDeclaration extends Named {
   kind: 'index';
+  /** The CREATE INDEX statement as written, which verification compares with the catalog's definition. */
+  definition: string;
   table: string;
   columns: string[];
   method: string;
@@ -34,6 +35,8 @@ export interface ConstraintDeclaration extends Named {
   references: { table: string; schema: string | null; columns: string[] } | null;
   /** ADD CONSTRAINT … USING INDEX: the index that becomes the constraint (and is renamed to it). */
   usingIndex: string | null;
+  /** Declared without a name: `name` is the one PostgreSQL is expected to choose (autoNames.ts). */
+  autoNamed?: true;
 }
 
 export interface TriggerDeclaration extends Named {
@@ -58,28 +61,18 @@ export type Declaration = (IndexDeclaration | ConstraintDeclaration | TriggerDec
   guarded: boolean;
 };
 
-/** An effect on a verifiable object, in file order. */
-export type SchemaEffect =
-  | { action: 'declare'; declaration: Declaration }
-  | { action: 'drop'; kind: DeclaredKind; name: string; table: string | null; guarded: boolean }
-  | { action: 'validate'; name: string; table: string }
-  | { action: 'rename-index'; from: string; to: string };
-
-export interface StatementEffects {
-  effects: SchemaEffect[];
-  /** Tables (schema-qualified when the file qualifies them) the statement touches. */
-  tables: string[];
-}
-
-function sval(node: Node | undefined): string {
+/** A String node's text. */
+export function sval(node: Node | undefined): string {
   return node && 'String' in node ? node.String.sval ?? '' : '';
 }
 
-function names(list: Node[] | undefined): string[] {
+/** The texts of a list of String nodes (a qualified name). */
+export function names(list: Node[] | undefined): string[] {
   return (list ?? []).map(sval);
 }
 
-function qualified(range: RangeVar | undefined): { table: string; schema: string | null } {
+/** A relation's name and schema (null when the file does not qualify it). */
+export function qualified(range: RangeVar | undefined): { table: string; schema: string | null } {
   return { table: range?.relname ?? '', schema: range?.schemaname ?? null };
 }
 
@@ -94,7 +87,8 @@ function typeNameText(type: TypeName | undefined): string {
   return parts.join('.') + (type.arrayBounds?.length ? '[]' : '');
 }
 
-function indexDeclaration(stmt: IndexStmt, statementText: () => StatementText, stmtByteStart: number): IndexDeclaration {
+/** The index a CREATE INDEX declares. */
+export function indexDeclaration(stmt: IndexStmt, statementText: () => StatementText, stmtByteStart: number, sql: string): IndexDeclaration {
   const { table, schema } = qualified(stmt.relation);
   const elems = (stmt.indexParams ?? []).map((p) => ('IndexElem' in p ? p.IndexElem : {}));
   // Plain column lists need no source text; expressions and predicates are read from the tokens.
@@ -111,6 +105,7 @@ function indexDeclaration(stmt: IndexStmt, statementText: () => StatementText, s
   }
   return {
     kind: 'index',
+    definition: sql,
     name: stmt.idxname ?? '',
     schema,
     table,
@@ -131,11 +126,16 @@ const CONSTRAINT_TYPES: Partial<Record<NonNullable<Constraint['contype']>, Const
   CONSTR_EXCLUSION: 'exclusion',
 };
 
-function constraintDeclaration(
+/**
+ * The constraint a Constraint node declares; unnamed ones only when `autoName` gives the name
+ * PostgreSQL will choose (else null).
+ */
+export function constraintDeclaration(
   c: Constraint, table: string, schema: string | null, statementText: () => StatementText, stmtByteStart: number, column?: string,
+  autoName?: (type: ConstraintType, columns: string[], expression: Node | undefined) => string,
 ): ConstraintDeclaration | null {
   const type = c.contype ? CONSTRAINT_TYPES[c.contype] : undefined;
-  if (!type || !c.conname) return null;
+  if (!type || (!c.conname && !autoName)) return null;
   let expression: string | null = null;
   if (type === 'check') {
     const text = statementText();
@@ -144,21 +144,25 @@ function constraintDeclaration(
     expression = check >= 0 ? text.parenthesisedFrom(text.tokens[check]!.end)?.inner ?? null : null;
   }
   const pk = qualified(c.pktable);
-  return {
+  const columns = c.keys?.length ? names(c.keys) : c.fk_attrs?.length ? names(c.fk_attrs) : column ? [column] : [];
+  const declaration: ConstraintDeclaration = {
     kind: 'constraint',
-    name: c.conname,
+    name: c.conname ?? autoName!(type, columns, c.raw_expr),
     schema,
     table,
     type,
     expression,
-    columns: c.keys?.length ? names(c.keys) : c.fk_attrs?.length ? names(c.fk_attrs) : column ? [column] : [],
+    columns,
     notValid: c.skip_validation === true,
     references: type === 'foreign-key' ? { table: pk.table, schema: pk.schema, columns: names(c.pk_attrs) } : null,
     usingIndex: c.indexname ?? null,
   };
+  if (!c.conname) declaration.autoNamed = true;
+  return declaration;
 }
 
-function triggerDeclaration(stmt: CreateTrigStmt): TriggerDeclaration {
+/** The trigger a CREATE TRIGGER declares. */
+export function triggerDeclaration(stmt: CreateTrigStmt): TriggerDeclaration {
   const { table, schema } = qualified(stmt.relation);
   const funcname = names(stmt.funcname);
   return {
@@ -174,7 +178,8 @@ function triggerDeclaration(stmt: CreateTrigStmt): TriggerDeclaration {
   };
 }
 
-function functionDeclaration(stmt: CreateFunctionStmt): FunctionDeclaration {
+/** The function or procedure a CREATE FUNCTION declares. */
+export function functionDeclaration(stmt: CreateFunctionStmt): FunctionDeclaration {
   const parts = names(stmt.funcname);
   const name = parts[parts.length - 1] ?? '';
   const language = (stmt.options ?? [])
@@ -192,77 +197,4 @@ function functionDeclaration(stmt: CreateFunctionStmt): FunctionDeclaration {
     returnsTrigger: /^(pg_catalog\.)?trigger$/.test(typeNameText(stmt.returnType)),
     procedure: stmt.is_procedure === true,
   };
-}
-
-const DROP_KINDS: Record<string, DeclaredKind> = {
-  OBJECT_INDEX: 'index',
-  OBJECT_TRIGGER: 'trigger',
-  OBJECT_FUNCTION: 'function',
-  OBJECT_PROCEDURE: 'function',
-};
-
-/** The schema effects and touched tables of one parsed statement. */
-export function statementEffects(
-  node: Node, sql: string, stmtByteStart: number, guarded = false, makeText: () => StatementText = () => new StatementText(sql),
-): StatementEffects {
-  const effects: SchemaEffect[] = [];
-  const tables: string[] = [];
-  const declare = (d: Omit<Declaration, 'guarded'> | null) => {
-    if (d) effects.push({ action: 'declare', declaration: { ...d, guarded } as Declaration });
-  };
-  let scanned: StatementText | null = null;
-  const text = () => (scanned ??= makeText());
-  if ('IndexStmt' in node) {
-    const d = indexDeclaration(node.IndexStmt, text, stmtByteStart);
-    tables.push(qualifiedName(d.schema, d.table));
-    if (d.name) declare(d);
-  } else if ('CreateStmt' in node) {
-    const { table, schema } = qualified(node.CreateStmt.relation);
-    tables.push(qualifiedName(schema, table));
-    for (const elt of node.CreateStmt.tableElts ?? []) {
-      if ('Constraint' in elt) declare(constraintDeclaration(elt.Constraint, table, schema, text, stmtByteStart));
-      if ('ColumnDef' in elt) {
-        for (const c of elt.ColumnDef.constraints ?? []) {
-          if ('Constraint' in c) declare(constraintDeclaration(c.Constraint, table, schema, text, stmtByteStart, elt.ColumnDef.colname));
-        }
-      }
-    }
-  } else if ('AlterTableStmt' in node) {
-    const { table, schema } = qualified(node.AlterTableStmt.relation);
-    tables.push(qualifiedName(schema, table));
-    for (const item of node.AlterTableStmt.cmds ?? []) {
-      if (!('AlterTableCmd' in item)) continue;
-      const cmd = item.AlterTableCmd;
-      if ((cmd.subtype === 'AT_AddConstraint') && cmd.def && 'Constraint' in cmd.def) {
-        const d = constraintDeclaration(cmd.def.Constraint, table, schema, text, stmtByteStart);
-        // USING INDEX renames the index to the constraint's name; when the names are the same (the
-        // uq_ convention) nothing is renamed and the index stays.
-        if (d?.usingIndex && d.usingIndex !== d.name) effects.push({ action: 'rename-index', from: d.usingIndex, to: d.name });
-        declare(d);
-      } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
-        effects.push({ action: 'validate', name: cmd.name, table: qualifiedName(schema, table) });
-      } else if (cmd.subtype === 'AT_DropConstraint' && cmd.name) {
-        effects.push({ action: 'drop', kind: 'constraint', name: cmd.name, table: qualifiedName(schema, table), guarded });
-      }
-    }
-  } else if ('CreateTrigStmt' in node) {
-    const d = triggerDeclaration(node.CreateTrigStmt);
-    tables.push(qualifiedName(d.schema, d.table));
-    declare(d);
-  } else if ('CreateFunctionStmt' in node) {
-    declare(functionDeclaration(node.CreateFunctionStmt));
-  } else if ('DropStmt' in node) {
-    const kind = DROP_KINDS[node.DropStmt.removeType ?? ''];
-    for (const object of kind ? node.DropStmt.objects ?? [] : []) {
-      const parts = 'List' in object ? names(object.List.items)
-        : 'ObjectWithArgs' in object ? names(object.ObjectWithArgs.objname) : [];
-      const name = parts[parts.length - 1] ?? '';
-      // DROP TRIGGER name ON table arrives as [table…, name]
-      const table = kind === 'trigger' ? parts.slice(0, -1).join('.') || null : null;
-      if (kind && name) effects.push({ action: 'drop', kind, name, table, guarded });
-    }
-  } else if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_INDEX' && node.RenameStmt.relation?.relname && node.RenameStmt.newname) {
-    effects.push({ action: 'rename-index', from: node.RenameStmt.relation.relname, to: node.RenameStmt.newname });
-  }
-  return { effects, tables };
 }

@@ -33,7 +33,13 @@ function literalSql(expression: string): string | null {
   }
 }
 
-function collectQueries(tree: unknown, out: string[]): void {
+/** What a PL/pgSQL body runs: its plain statements and EXECUTE literals, and whether it EXECUTEs SQL built at run time. */
+interface BodyQueries {
+  queries: string[];
+  dynamic: boolean;
+}
+
+function collectQueries(tree: unknown, out: BodyQueries): void {
   if (Array.isArray(tree)) {
     for (const item of tree) collectQueries(item, out);
     return;
@@ -41,26 +47,39 @@ function collectQueries(tree: unknown, out: string[]): void {
   if (!tree || typeof tree !== 'object') return;
   const record = tree as Record<string, unknown>;
   const execsql = record.PLpgSQL_stmt_execsql as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-  if (execsql?.sqlstmt?.PLpgSQL_expr?.query) out.push(execsql.sqlstmt.PLpgSQL_expr.query);
+  if (execsql?.sqlstmt?.PLpgSQL_expr?.query) out.queries.push(execsql.sqlstmt.PLpgSQL_expr.query);
   const dyn = record.PLpgSQL_stmt_dynexecute as { query?: { PLpgSQL_expr?: { query?: string } } } | undefined;
   const literal = dyn?.query?.PLpgSQL_expr?.query ? literalSql(dyn.query.PLpgSQL_expr.query) : null;
-  if (literal) out.push(literal);
+  if (literal) out.queries.push(literal);
+  else if (dyn) out.dynamic = true;
   for (const value of Object.values(record)) collectQueries(value, out);
+}
+
+/** The body's queries, or null when it is not PL/pgSQL or does not parse. */
+function bodyQueries(stmt: DoStmt): BodyQueries | null {
+  const found = doBody(stmt);
+  if (!found || found.language !== 'plpgsql') return null;
+  const tag = dollarTagFor(found.body);
+  const out: BodyQueries = { queries: [], dynamic: false };
+  try {
+    collectQueries(parsePlpgsql(`CREATE FUNCTION drydock_do() RETURNS void LANGUAGE plpgsql AS ${tag}${found.body}${tag}`), out);
+  } catch {
+    return null; // the server will report the body's own syntax error when it runs
+  }
+  return out;
+}
+
+/** True when the DO block EXECUTEs SQL built at run time (format(), concatenation): what it does cannot be read from the file. */
+export function runsDynamicSql(stmt: DoStmt): boolean {
+  return bodyQueries(stmt)?.dynamic ?? false;
 }
 
 /** The parse trees (with their SQL) of the statements a DO block runs, as far as they are knowable. */
 export function statementsInDoBlock(stmt: DoStmt): { sql: string; node: Node }[] {
-  const found = doBody(stmt);
-  if (!found || found.language !== 'plpgsql') return [];
-  const tag = dollarTagFor(found.body);
-  const queries: string[] = [];
-  try {
-    collectQueries(parsePlpgsql(`CREATE FUNCTION drydock_do() RETURNS void LANGUAGE plpgsql AS ${tag}${found.body}${tag}`), queries);
-  } catch {
-    return []; // the server will report the body's own syntax error when it runs
-  }
+  const found = bodyQueries(stmt);
+  if (!found) return [];
   const statements: { sql: string; node: Node }[] = [];
-  for (const sql of queries) {
+  for (const sql of found.queries) {
     try {
       for (const raw of parseSql(sql).stmts ?? []) if (raw.stmt) statements.push({ sql, node: raw.stmt });
     } catch {

@@ -1,6 +1,8 @@
 // Whether the expression a file declares and the one the catalog prints back mean the same.
 // PostgreSQL prints expressions with explicit casts, extra parentheses, `= ANY (ARRAY[…])` for
-// `IN (…)` and two comparisons for BETWEEN; both sides are parsed and normalised the same way.
+// `IN (…)`, two comparisons for BETWEEN and functions without the schema it finds them in; both
+// sides are parsed and normalised the same way. Columns renamed since the declaration are read
+// under their new names.
 import { isPositionKey, parseSql } from './pgParser';
 
 type Tree = unknown;
@@ -29,9 +31,24 @@ function numericConstant(constant: Record<string, unknown>): Tree | null {
   return text !== null && /^-?\d+(\.\d+)?$/.test(text) ? { A_Const: { number: String(Number(text)) } } : null;
 }
 
+/** Column renames to apply to a declared expression: declared name → name at the end. */
+export type ColumnRenames = ReadonlyMap<string, string>;
+
+const NO_RENAMES: ColumnRenames = new Map();
+
 /** Rewrites one node into the canonical form, or returns it unchanged. */
-function canonical(node: Record<string, unknown>): Tree {
+function canonical(node: Record<string, unknown>, renames: ColumnRenames): Tree {
   if (isRecord(node.TypeCast)) return node.TypeCast.arg; // casts the catalog adds to constants
+  if (isRecord(node.ColumnRef) && Array.isArray(node.ColumnRef.fields)) {
+    // Only the column's own name counts (the catalog prints no table prefix), under its current name.
+    const last = node.ColumnRef.fields[node.ColumnRef.fields.length - 1] as { String?: { sval?: string } } | undefined;
+    const name = last?.String?.sval;
+    if (name !== undefined) return { Column: renames.get(name) ?? name };
+  }
+  if (isRecord(node.FuncCall) && Array.isArray(node.FuncCall.funcname) && node.FuncCall.funcname.length > 1) {
+    // public.f(x) and f(x): the catalog leaves out a schema on the search path.
+    return { FuncCall: { ...node.FuncCall, funcname: node.FuncCall.funcname.slice(-1) } };
+  }
   if (isRecord(node.A_Const)) return numericConstant(node.A_Const) ?? node;
   const expr = node.A_Expr;
   if (isRecord(expr)) {
@@ -50,37 +67,42 @@ function canonical(node: Record<string, unknown>): Tree {
   return node;
 }
 
-function normalise(tree: Tree): Tree {
-  if (Array.isArray(tree)) return tree.map(normalise);
+/** A parse tree (or part of one) in canonical form, as JSON: equal exactly when the expressions mean the same here. */
+export function normalisedTree(tree: Tree, renames: ColumnRenames = NO_RENAMES): string {
+  return JSON.stringify(normalise(tree, renames));
+}
+
+function normalise(tree: Tree, renames: ColumnRenames): Tree {
+  if (Array.isArray(tree)) return tree.map((t) => normalise(t, renames));
   if (!isRecord(tree)) return tree;
   let current: Tree = tree;
   for (let i = 0; i < 10; i++) {
     if (!isRecord(current)) break;
-    const next = canonical(current);
+    const next = canonical(current, renames);
     if (next === current) break;
     current = next;
   }
-  if (!isRecord(current)) return normalise(current);
+  if (!isRecord(current)) return normalise(current, renames);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(current)) {
     if (isPositionKey(key)) continue;
-    out[key] = normalise(value);
+    out[key] = normalise(value, renames);
   }
   return out;
 }
 
-function normalisedTree(expression: string): string | null {
+function expressionTree(expression: string, renames: ColumnRenames): string | null {
   try {
     const stmt = parseSql(`SELECT ${expression}`).stmts?.[0]?.stmt;
-    return JSON.stringify(normalise(stmt));
+    return normalisedTree(stmt, renames);
   } catch {
     return null;
   }
 }
 
-/** True when two SQL expressions have the same normalised parse tree (or the same text). */
-export function expressionsEquivalent(a: string, b: string): boolean {
-  if (a.trim() === b.trim()) return true;
-  const left = normalisedTree(a);
-  return left !== null && left === normalisedTree(b);
+/** True when two SQL expressions have the same normalised parse tree (or the same text); `declaredRenames` apply to `declared`. */
+export function expressionsEquivalent(declared: string, printed: string, declaredRenames: ColumnRenames = NO_RENAMES): boolean {
+  if (declaredRenames.size === 0 && declared.trim() === printed.trim()) return true;
+  const left = expressionTree(declared, declaredRenames);
+  return left !== null && left === expressionTree(printed, NO_RENAMES);
 }

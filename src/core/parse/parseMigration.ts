@@ -2,7 +2,7 @@
 // facts the rules judge (binary content, psql meta-command lines, a syntax error, directives).
 // Splitting is the real PostgreSQL parser's. Verdicts belong to core/rules, not here.
 import type { Node } from './pgTypes';
-import { statementEffects, type SchemaEffect } from './declarations';
+import { statementEffects, type SchemaEffect } from './schemaEffects';
 import { readDirectives, type NoTransactionDirective } from './directives';
 import { statementsInDoBlock } from './doBlocks';
 import { loadParser, parseSql, parserErrorOf, type ParseResult } from './pgParser';
@@ -23,7 +23,7 @@ export interface ParsedStatement {
   kind: string;
   offsets: OffsetRange;
   range: Range;
-  /** 'wrapper' for the BEGIN/COMMIT around a whole file, which Drydock replaces with its own transaction. */
+  /** 'wrapper' for the BEGIN and COMMIT of a transaction block, which joins the transaction Drydock runs the file in. */
   role: 'statement' | 'wrapper';
   node: Node;
   effects: SchemaEffect[];
@@ -138,13 +138,20 @@ function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedS
   });
 }
 
-/** Marks a BEGIN … COMMIT around the whole file as a wrapper, which Drydock replaces with its own transaction. */
-function markTransactionWrapper(statements: ParsedStatement[]): void {
-  const first = statements[0];
-  const last = statements[statements.length - 1];
-  if (first && last && first !== last && first.transactionControl === 'begin' && last.transactionControl === 'commit') {
-    first.role = 'wrapper';
-    last.role = 'wrapper';
+/**
+ * Marks each BEGIN … COMMIT block as a wrapper: Drydock runs the file in its own transaction, which
+ * such a block joins (a block around the whole file, or Prisma's blocks around a changed enum in the
+ * middle of one). A COMMIT or ROLLBACK that closes no block stays a statement (the rules refuse it).
+ */
+function markTransactionWrappers(statements: ParsedStatement[]): void {
+  let open: ParsedStatement | null = null;
+  for (const s of statements) {
+    if (s.transactionControl === 'begin' && !open) open = s;
+    else if (s.transactionControl === 'commit' && open) {
+      open.role = 'wrapper';
+      s.role = 'wrapper';
+      open = null;
+    } else if (s.transactionControl === 'begin' || s.transactionControl === 'rollback') open = null;
   }
 }
 
@@ -184,7 +191,7 @@ export function parseMigrationSync(file: string, text: string): ParsedFile {
     parsed.syntaxError = { message, offsets: { start, end } };
   }
   parsed.statements = buildStatements(file, raw, lines);
-  markTransactionWrapper(parsed.statements);
+  markTransactionWrappers(parsed.statements);
   return parsed;
 }
 

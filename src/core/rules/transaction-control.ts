@@ -1,21 +1,21 @@
-// Drydock owns the transaction of every run: a file may wrap itself in BEGIN … COMMIT (the wrapper
-// is replaced by Drydock's own), but never end or replace the transaction in the middle.
+// Drydock owns the transaction of every run: a file may hold BEGIN … COMMIT blocks (they join
+// Drydock's own transaction), but never end or replace the transaction otherwise.
 import type { Rule } from './rule';
 
 export const transactionControl: Rule = {
   id: 'transaction-control',
   defaultSeverity: 'error',
   summary: 'COMMIT, ROLLBACK, BEGIN or PREPARE TRANSACTION inside the file would end the transaction Drydock runs it in.',
-  help: 'Remove the statement; a BEGIN … COMMIT around the whole file is fine, and a file that must run outside a transaction uses its tool\'s no-transaction directive.',
+  help: 'Remove the statement; a BEGIN … COMMIT block is fine, and a file that must run outside a transaction uses its tool\'s no-transaction directive.',
   check({ file, report }) {
-    const wrapper = file.statements[0];
-    if (wrapper?.role === 'wrapper' && file.noTransaction) {
+    const wrapper = file.statements.find((s) => s.role === 'wrapper');
+    if (wrapper && file.noTransaction) {
       report(wrapper.offsets, `The file asks to run outside a transaction (${file.noTransaction.tool} directive on line ${file.noTransaction.line}) but wraps itself in BEGIN … COMMIT.`);
     }
     for (const s of file.statements) {
       if (s.role === 'wrapper' || s.transactionControl === null || s.transactionControl === 'savepoint') continue;
       report(s.offsets, `${s.kind} here would end or replace the transaction Drydock runs the file in, so nothing runs: `
-        + 'a dry-run must never commit and an apply must be all-or-nothing. Remove it (a BEGIN … COMMIT around the whole file is fine).');
+        + 'a dry-run must never commit and an apply must be all-or-nothing. Remove it (a BEGIN … COMMIT block is fine).');
     }
   },
 };

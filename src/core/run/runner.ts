@@ -9,6 +9,7 @@ import { RUN_MODES, type RunMode } from '../model/runModes';
 import { withDefaults, type DrydockSettingsInput } from '../model/settings';
 import { loadParser, parseMigrationSync, type ParsedStatement } from '../parse/parseMigration';
 import { checkFiles, type CheckedFile } from '../rules/checkMigration';
+import { CatalogMeasurement } from '../verify/measurement';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
 import { classifyError } from './classify';
 import { planRun } from './plan';
@@ -52,6 +53,7 @@ function emptyReport(files: MigrationFile[], mode: RunMode, startedAt: Date): Ru
 
 class Run {
   private readonly state: RunState;
+  private readonly measurement = new CatalogMeasurement();
 
   constructor(private readonly files: CheckedFile[], private readonly options: RunOptions, report: RunReport) {
     this.state = new RunState(report, RUN_MODES[options.mode], withDefaults(options.settings ?? {}), options.backend.secrets);
@@ -121,6 +123,7 @@ class Run {
     const run = {
       session: this.state.openSession, mode: this.state.mode, settings: this.state.settings, report: this.report,
       reopen: (replayUpTo: ParsedStatement | null) => this.reopen(replayUpTo),
+      measurement: this.measurement,
     };
     return (this.options.probes ?? DEFAULT_PROBES).map((make) => make(run)).filter((p): p is StatementProbe => p !== null);
   }
@@ -227,7 +230,7 @@ class Run {
   private async verify(): Promise<void> {
     const t0 = performance.now();
     try {
-      const result = await verifyDeclaredObjects(this.state.openSession, this.files);
+      const result = await verifyDeclaredObjects(this.state.openSession, this.files, this.measurement);
       this.report.verification = result.checks;
       this.report.inventory = result.inventory;
       this.report.indexUsage = result.indexUsage;

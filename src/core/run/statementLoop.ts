@@ -61,8 +61,18 @@ export async function runStatements(run: RunState, options: StatementLoopOptions
     run.report.statements.push(report);
     failed = report.status === 'failed';
   }
+  const succeeded = !failed && !run.cancelled;
+  if (succeeded) {
+    for (const probe of options.probes) {
+      try {
+        await probe.finish?.();
+      } catch {
+        // A measurement that could not be finished is left out; verification falls back to what the files predict.
+      }
+    }
+  }
   run.report.timings.executeMs = performance.now() - t0;
-  return !failed && !run.cancelled;
+  return succeeded;
 }
 
 /** What the run sends for a statement: itself, its simulated form, or nothing (wrappers, statements a dry-run cannot simulate). */
@@ -70,6 +80,26 @@ export function sqlToRun(mode: RunState['mode'], s: ParsedStatement): string | n
   if (s.role === 'wrapper') return null;
   if (mode.simulatesOutsideTransaction && s.outsideTransaction !== null) return s.simulatedSql;
   return s.sql;
+}
+
+/**
+ * The probes' `before` hooks. A probe's failure is its own, not the statement's; should it ever
+ * leave the transaction unusable, the run stops with Drydock's own error rather than carry on with
+ * a transaction PostgreSQL would not have been in.
+ */
+async function runBeforeProbes(run: RunState, probes: readonly StatementProbe[], probed: { statement: ParsedStatement; report: StatementReport }): Promise<boolean> {
+  for (const probe of probes) {
+    try {
+      await probe.before?.(probed);
+    } catch (err) {
+      if (run.openSession.transactionState() !== 'failed') continue;
+      probed.report.status = 'failed';
+      probed.report.error = classifyError({ code: 'DRY03', message: `Drydock's ${probe.name} measurement failed before this statement ran: ${(err as Error).message}` });
+      run.fail(probed.report.error);
+      return false;
+    }
+  }
+  return true;
 }
 
 async function runStatement(run: RunState, file: CheckedFile, s: ParsedStatement, options: StatementLoopOptions): Promise<StatementReport> {
@@ -81,7 +111,7 @@ async function runStatement(run: RunState, file: CheckedFile, s: ParsedStatement
   }
   const report = statementReport(s, simulate ? 'simulated' : 'ok', simulate ? `ran as: ${sql} (${s.outsideTransaction!.reason})` : undefined);
   const probed = { statement: s, report };
-  for (const probe of options.probes) await probe.before?.(probed);
+  if (!(await runBeforeProbes(run, options.probes, probed))) return report;
   const outcome: StatementOutcome = { connectionLost: false, sessionUsable: true };
   const t0 = performance.now();
   try {

@@ -30,6 +30,11 @@ export type ConstraintType = 'check' | 'unique' | 'primary-key' | 'foreign-key' 
 
 const CONTYPES: Readonly<Record<string, ConstraintType>> = { c: 'check', u: 'unique', p: 'primary-key', f: 'foreign-key', x: 'exclusion' };
 
+/** The pg_constraint.contype letter of a constraint type. */
+export function contypeOf(type: ConstraintType): string {
+  return Object.entries(CONTYPES).find(([, t]) => t === type)![0];
+}
+
 /** The constraint type of a pg_constraint.contype letter, or undefined for others (e.g. 'n', 't'). */
 export function constraintTypeOf(contype: string): ConstraintType | undefined {
   return CONTYPES[contype];

@@ -3,9 +3,9 @@
 import type { FunctionDeclaration } from '../parse/declarations';
 import type { DeclaredKind, IndexUsage, InventoryItem } from '../model/report';
 import { qualifiedSql, relationSql } from '../sql/quoting';
-import { keyOf, type Expectation } from './expectations';
+import type { Expectation } from './expectations';
 
-export interface CatalogIndex { key: string; found: boolean; valid: boolean; ready: boolean; unique: boolean; method: string; opclasses: string[]; defaultOpclasses: boolean[]; columns: string[]; predicate: string | null; table: string }
+export interface CatalogIndex { key: string; found: boolean; definition: string; valid: boolean; ready: boolean; unique: boolean; method: string; opclasses: string[]; defaultOpclasses: boolean[]; columns: string[]; predicate: string | null; table: string }
 export interface CatalogConstraint { key: string; found: boolean; type: string; validated: boolean; definition: string; expression: string | null }
 export interface CatalogTrigger { key: string; found: boolean; enabled: string; tgtype: number; function: string }
 export interface CatalogFunction { key: string; found: boolean; returnsTrigger: boolean; language: string }
@@ -21,35 +21,41 @@ export interface CatalogAnswer {
 // One statement, one round trip.
 export const CATALOG_QUERY = `
 WITH wanted AS (SELECT $1::jsonb AS j),
-idx AS (SELECT * FROM jsonb_to_recordset((SELECT j->'indexes' FROM wanted)) AS x(key text, rel text)),
-con AS (SELECT * FROM jsonb_to_recordset((SELECT j->'constraints' FROM wanted)) AS x(key text, name text, rel text)),
-trg AS (SELECT * FROM jsonb_to_recordset((SELECT j->'triggers' FROM wanted)) AS x(key text, name text, rel text)),
-fn AS (SELECT * FROM jsonb_to_recordset((SELECT j->'functions' FROM wanted)) AS x(key text, name text, nsp text, signature text)),
+idx AS (SELECT * FROM jsonb_to_recordset((SELECT j->'indexes' FROM wanted)) AS x(key text, oid oid, rel text)),
+con AS (SELECT * FROM jsonb_to_recordset((SELECT j->'constraints' FROM wanted)) AS x(key text, oid oid, name text, rel text)),
+trg AS (SELECT * FROM jsonb_to_recordset((SELECT j->'triggers' FROM wanted)) AS x(key text, oid oid, name text, rel text)),
+fn AS (SELECT * FROM jsonb_to_recordset((SELECT j->'functions' FROM wanted)) AS x(key text, oid oid, name text, nsp text, signature text)),
 tbl AS (SELECT DISTINCT to_regclass(t) AS oid FROM jsonb_array_elements_text((SELECT j->'tables' FROM wanted)) AS t)
 SELECT json_build_object(
   'indexes', (SELECT coalesce(json_agg(json_build_object(
-      'key', idx.key, 'found', ix.indexrelid IS NOT NULL, 'valid', coalesce(ix.indisvalid, false), 'ready', coalesce(ix.indisready, false),
+      'key', idx.key, 'found', ix.indexrelid IS NOT NULL, 'definition', pg_get_indexdef(ix.indexrelid), 'valid', coalesce(ix.indisvalid, false), 'ready', coalesce(ix.indisready, false),
       'unique', coalesce(ix.indisunique, false), 'method', am.amname, 'table', ix.indrelid::regclass::text,
       'opclasses', (SELECT coalesce(json_agg(o.opcname ORDER BY k.n), '[]') FROM unnest(ix.indclass::oid[]) WITH ORDINALITY k(oid, n) JOIN pg_opclass o ON o.oid = k.oid),
       'defaultOpclasses', (SELECT coalesce(json_agg(o.opcdefault ORDER BY k.n), '[]') FROM unnest(ix.indclass::oid[]) WITH ORDINALITY k(oid, n) JOIN pg_opclass o ON o.oid = k.oid),
       'columns', (SELECT coalesce(json_agg(pg_get_indexdef(ix.indexrelid, k, true) ORDER BY k), '[]') FROM generate_series(1, ix.indnkeyatts) k),
       'predicate', pg_get_expr(ix.indpred, ix.indrelid, true))), '[]')
-    FROM idx LEFT JOIN pg_index ix ON ix.indexrelid = to_regclass(idx.rel) LEFT JOIN pg_class c ON c.oid = ix.indexrelid LEFT JOIN pg_am am ON am.oid = c.relam),
+    FROM idx LEFT JOIN pg_index ix ON ix.indexrelid = coalesce(idx.oid, to_regclass(idx.rel)::oid) LEFT JOIN pg_class c ON c.oid = ix.indexrelid LEFT JOIN pg_am am ON am.oid = c.relam),
   'constraints', (SELECT coalesce(json_agg(json_build_object(
       'key', con.key, 'found', pc.oid IS NOT NULL, 'type', pc.contype, 'validated', coalesce(pc.convalidated, false),
       'definition', pg_get_constraintdef(pc.oid, true), 'expression', pg_get_expr(pc.conbin, pc.conrelid, true))), '[]')
-    FROM con LEFT JOIN pg_constraint pc ON pc.conrelid = to_regclass(con.rel) AND pc.conname = con.name),
+    FROM con LEFT JOIN LATERAL (
+      SELECT * FROM pg_constraint WHERE con.oid IS NOT NULL AND oid = con.oid
+      UNION ALL SELECT * FROM pg_constraint WHERE con.oid IS NULL AND conrelid = to_regclass(con.rel) AND conname = con.name) pc ON true),
   'triggers', (SELECT coalesce(json_agg(json_build_object(
       'key', trg.key, 'found', t.oid IS NOT NULL, 'enabled', t.tgenabled, 'tgtype', t.tgtype, 'function', p.proname)), '[]')
-    FROM trg LEFT JOIN pg_trigger t ON t.tgrelid = to_regclass(trg.rel) AND t.tgname = trg.name AND NOT t.tgisinternal
+    FROM trg LEFT JOIN LATERAL (
+      SELECT * FROM pg_trigger WHERE trg.oid IS NOT NULL AND oid = trg.oid
+      UNION ALL SELECT * FROM pg_trigger WHERE trg.oid IS NULL AND tgrelid = to_regclass(trg.rel) AND tgname = trg.name AND NOT tgisinternal) t ON true
     LEFT JOIN pg_proc p ON p.oid = t.tgfoid),
   'functions', (SELECT coalesce(json_agg(json_build_object(
       'key', fn.key, 'found', p.oid IS NOT NULL, 'returnsTrigger', p.prorettype = 'trigger'::regtype, 'language', l.lanname)), '[]')
     FROM fn LEFT JOIN LATERAL (
-      SELECT * FROM pg_proc p
-      WHERE CASE WHEN fn.signature IS NOT NULL THEN p.oid = to_regprocedure(fn.signature)
-                 ELSE p.proname = fn.name AND (fn.nsp IS NULL AND pg_function_is_visible(p.oid) OR p.pronamespace::regnamespace::text = fn.nsp) END
-      ORDER BY p.oid LIMIT 1) p ON true
+      -- One branch per way of finding it, each an index lookup (a CASE in one WHERE made it a scan of pg_proc per function).
+      SELECT * FROM pg_proc WHERE fn.oid IS NOT NULL AND oid = fn.oid
+      UNION ALL SELECT * FROM pg_proc WHERE fn.oid IS NULL AND fn.signature IS NOT NULL AND oid = to_regprocedure(fn.signature)
+      UNION ALL (SELECT * FROM pg_proc p WHERE fn.oid IS NULL AND fn.signature IS NULL AND p.proname = fn.name
+                 AND (fn.nsp IS NULL AND pg_function_is_visible(p.oid) OR p.pronamespace::regnamespace::text = fn.nsp) ORDER BY p.oid LIMIT 1)
+      LIMIT 1) p ON true
     LEFT JOIN pg_language l ON l.oid = p.prolang),
   'inventory', (SELECT coalesce(json_agg(i ORDER BY i.kind, i.table, i.name), '[]') FROM (
       SELECT 'index' AS kind, c.relname AS name, ix.indrelid::regclass::text AS table, pg_get_indexdef(ix.indexrelid) AS definition, ix.indisvalid AND ix.indisready AS healthy
@@ -70,21 +76,27 @@ SELECT json_build_object(
 
 
 
-function functionSignature(d: FunctionDeclaration | null): string | null {
+/** "schema.f(int4, text)" for to_regprocedure, or null when an argument type is not known from the text. */
+export function functionSignature(d: FunctionDeclaration | null): string | null {
   if (!d || d.args.some((a) => a === '')) return null;
   return `${relationSql(d.schema, d.name)}(${d.args.join(', ')})`;
 }
 
-/** What to look up for these expectations and tables, as the query's $1. */
-export function catalogLookups(expectations: Expectation[], tables: string[]) {
-  const pick = (kind: DeclaredKind) => expectations.filter((e) => e.kind === kind);
+/** One object to look up: by the OID a run measured, else by its name at the end. */
+export interface CatalogLookup {
+  expectation: Expectation;
+  oid: number | null;
+}
+
+/** What to look up, as the query's $1; each answer's key is the lookup's position in `lookups`. */
+export function catalogLookups(lookups: readonly CatalogLookup[], tables: string[]) {
+  const pick = (kind: DeclaredKind) => lookups.map((l, i) => ({ ...l, key: String(i) })).filter((l) => l.expectation.kind === kind);
   return {
-    indexes: pick('index').map((e) => ({ key: keyOf(e.kind, e.name, e.table), rel: relationSql(e.schema, e.name) })),
-    constraints: pick('constraint').map((e) => ({ key: keyOf(e.kind, e.name, e.table), name: e.name, rel: qualifiedSql(e.table ?? '') })),
-    triggers: pick('trigger').map((e) => ({ key: keyOf(e.kind, e.name, e.table), name: e.name, rel: qualifiedSql(e.table ?? '') })),
-    functions: pick('function').map((e) => ({
-      key: keyOf(e.kind, e.name, e.table), name: e.name, nsp: e.schema,
-      signature: functionSignature(e.declaration?.kind === 'function' ? e.declaration : null),
+    indexes: pick('index').map(({ key, oid, expectation: e }) => ({ key, oid, rel: relationSql(e.schema, e.currentName) })),
+    constraints: pick('constraint').map(({ key, oid, expectation: e }) => ({ key, oid, name: e.currentName, rel: qualifiedSql(e.table ?? '') })),
+    triggers: pick('trigger').map(({ key, oid, expectation: e }) => ({ key, oid, name: e.currentName, rel: qualifiedSql(e.table ?? '') })),
+    functions: pick('function').map(({ key, oid, expectation: e }) => ({
+      key, oid, name: e.currentName, nsp: e.schema, signature: functionSignature(e.declaration?.kind === 'function' ? e.declaration : null),
     })),
     tables: tables.map((t) => qualifiedSql(t)),
   };

@@ -3,29 +3,28 @@ import type { ConstraintDeclaration, FunctionDeclaration, IndexDeclaration, Trig
 import { expressionsEquivalent } from '../parse/expressions';
 import type { CheckStatus } from '../model/report';
 import { constraintTypeOf, triggerEvents, triggerLevel, triggerTiming } from '../sql/catalogCodes';
-import { indexColumnSql } from '../sql/quoting';
 import type { CatalogAnswer, CatalogConstraint, CatalogFunction, CatalogIndex, CatalogTrigger } from './catalogQuery';
-import { keyOf, type Expectation } from './expectations';
+import { indexDifferences } from './declaredShape';
+import type { Expectation, Fate, StatementPlace } from './expectations';
+import type { MeasuredObject } from './measurement';
 
 export type Verdict = { status: CheckStatus; detail: string };
 
-function checkIndex(d: IndexDeclaration, found: CatalogIndex): Verdict {
+function checkIndex(d: IndexDeclaration, expected: Expectation, found: CatalogIndex): Verdict {
   if (!found.valid || !found.ready) return { status: 'invalid', detail: `index is INVALID (indisvalid=${found.valid}, indisready=${found.ready}): a failed or interrupted build; drop it and build again` };
   const problems: string[] = [];
   if (d.unique !== found.unique) problems.push(d.unique ? 'declared UNIQUE but is not unique' : 'is unique but was declared non-unique');
   if (d.method !== found.method) problems.push(`method is ${found.method}, declared ${d.method}`);
-  if (d.columns.length !== found.columns.length || d.columns.some((c, i) => !expressionsEquivalent(indexColumnSql(c), found.columns[i] ?? ''))) {
-    problems.push(`columns are (${found.columns.join(', ')}), declared (${d.columns.join(', ')})`);
-  }
+  const differences = indexDifferences(d.definition, found.definition, expected.columnRenames);
+  if (differences?.columns) problems.push(`columns are (${found.columns.join(', ')}), declared (${d.columns.join(', ')})${renamedColumns(expected)}`);
   d.opclasses.forEach((declared, i) => {
     const actual = found.opclasses[i];
     if (declared ? declared !== actual : found.defaultOpclasses[i] === false) {
       problems.push(`operator class of column ${i + 1} is ${actual}, declared ${declared ?? 'the default'}`);
     }
   });
-  if ((d.predicate === null) !== (found.predicate === null) || (d.predicate && found.predicate && !expressionsEquivalent(d.predicate, found.predicate))) {
-    problems.push(`predicate is ${found.predicate ?? 'none'}, declared ${d.predicate ?? 'none'}`);
-  }
+  if (differences?.predicate) problems.push(`predicate is ${found.predicate ?? 'none'}, declared ${d.predicate ?? 'none'}${renamedColumns(expected)}`);
+  problems.push(...differences?.others ?? []);
   return problems.length > 0
     ? { status: 'mismatch', detail: `an index with this name exists but ${problems.join('; ')}` }
     : { status: 'ok', detail: `${found.unique ? 'unique ' : ''}${found.method} index on ${found.table} (${found.columns.join(', ')}${found.opclasses.some((_, i) => !found.defaultOpclasses[i]) ? ` ${found.opclasses.join(', ')}` : ''})${found.predicate ? ` WHERE ${found.predicate}` : ''}, valid` };
@@ -34,7 +33,7 @@ function checkIndex(d: IndexDeclaration, found: CatalogIndex): Verdict {
 function checkConstraint(d: ConstraintDeclaration, expected: Expectation, found: CatalogConstraint): Verdict {
   const type = constraintTypeOf(found.type);
   if (type !== d.type) return { status: 'mismatch', detail: `a ${type ?? found.type} constraint has this name, declared ${d.type}: ${found.definition}` };
-  if (d.type === 'check' && d.expression && found.expression && !expressionsEquivalent(d.expression, found.expression)) {
+  if (d.type === 'check' && d.expression && found.expression && !expressionsEquivalent(d.expression, found.expression, expected.columnRenames)) {
     return { status: 'mismatch', detail: `definition is ${found.definition}, declared CHECK (${d.expression})` };
   }
   if (!found.validated) {
@@ -45,12 +44,12 @@ function checkConstraint(d: ConstraintDeclaration, expected: Expectation, found:
   return { status: 'ok', detail: `${found.definition}, validated` };
 }
 
-function checkTrigger(d: TriggerDeclaration, found: CatalogTrigger): Verdict {
+function checkTrigger(d: TriggerDeclaration, expected: Expectation, found: CatalogTrigger): Verdict {
   if (found.enabled === 'D') return { status: 'disabled', detail: 'trigger exists but is disabled (ALTER TABLE … ENABLE TRIGGER)' };
   const timing = triggerTiming(found.tgtype);
   const events = triggerEvents(found.tgtype);
   const forEach = triggerLevel(found.tgtype);
-  const declaredFunction = d.function.split('.').pop();
+  const declaredFunction = expected.calls ?? d.function.split('.').pop();
   const problems: string[] = [];
   if (timing !== d.timing) problems.push(`fires ${timing}, declared ${d.timing}`);
   if (events.join(',') !== d.events.join(',')) problems.push(`fires on ${events.join(' OR ')}, declared ${d.events.join(' OR ')}`);
@@ -66,28 +65,72 @@ function checkFunction(d: FunctionDeclaration, found: CatalogFunction): Verdict 
   return { status: 'ok', detail: `${found.language} ${d.procedure ? 'procedure' : 'function'}${found.returnsTrigger ? ' returning trigger' : ''}` };
 }
 
-/** The verdict for one expectation, given the catalog's answer. */
-export function verdictFor(e: Expectation, answer: CatalogAnswer): Verdict {
-  const key = keyOf(e.kind, e.name, e.table);
-  const found = [...answer.indexes, ...answer.constraints, ...answer.triggers, ...answer.functions].find((f) => f.key === key && f.found);
-  if (!e.present) {
-    if (!found) return { status: 'ok', detail: 'absent, as the file leaves it' };
-    return e.guardedDrop
-      ? { status: 'skipped', detail: 'still exists: it is dropped inside a DO block whose condition did not hold' }
-      : { status: 'mismatch', detail: 'still exists although the file drops or renames it' };
-  }
-  if (!found) {
-    return e.declaration?.guarded
-      ? { status: 'skipped', detail: 'not created: it is declared inside a DO block whose condition did not hold' }
-      : { status: 'missing', detail: `${e.kind} ${e.name} does not exist after the migration` };
-  }
+function renamedColumns(e: Expectation): string {
+  return e.columnRenames.size === 0 ? '' : ` (columns renamed since: ${[...e.columnRenames].map(([from, to]) => `${from} → ${to}`).join(', ')})`;
+}
+
+/** "migrations/003_x.sql:12": the file with its folder (diesel and Prisma name every file alike). */
+export function describePlace(place: StatementPlace): string {
+  return `${place.file.split(/[\\/]/).slice(-2).join('/')}:${place.line}`;
+}
+
+/** "by migrations/003_x.sql:12 (with its table orders)". */
+export function describeFate(fate: Fate): string {
+  return `by ${describePlace(fate.by)}${fate.how ? ` (${fate.how})` : ''}`;
+}
+
+function verdictOfPresent(e: Expectation, found: CatalogIndex | CatalogConstraint | CatalogTrigger | CatalogFunction): Verdict {
   const d = e.declaration;
   if (!d) return { status: 'ok', detail: 'exists' };
   switch (d.kind) {
-    case 'index': return checkIndex(d, found as CatalogIndex);
+    case 'index': return checkIndex(d, e, found as CatalogIndex);
     case 'constraint': return checkConstraint(d, e, found as CatalogConstraint);
-    case 'trigger': return checkTrigger(d, found as CatalogTrigger);
+    case 'trigger': return checkTrigger(d, e, found as CatalogTrigger);
     case 'function': return checkFunction(d, found as CatalogFunction);
   }
 }
 
+/** The verdict from what the run measured: its own statements' drops and renames, the object's state by OID. */
+function measuredVerdict(e: Expectation, m: MeasuredObject, found: CatalogIndex | CatalogConstraint | CatalogTrigger | CatalogFunction | undefined): Verdict {
+  if (m.oid === null) {
+    return e.declaration?.guarded
+      ? { status: 'skipped', detail: 'not created: it is declared inside a DO block whose condition did not hold' }
+      : { status: 'missing', detail: `${e.kind} ${e.name} did not exist after the statement that declares it ran` };
+  }
+  if (m.droppedBy) {
+    // The files' own account of how, when it names the same statement.
+    const how = e.fate?.action === 'dropped' && e.fate.by.file === m.droppedBy.file && e.fate.by.statementIndex === m.droppedBy.statementIndex && e.fate.how ? ` (${e.fate.how})` : '';
+    return { status: 'dropped', detail: `dropped by ${describePlace(m.droppedBy)}${how}` };
+  }
+  const renamed = m.renamedBy && m.name !== e.name ? `renamed to ${m.name} by ${describePlace(m.renamedBy)}; ` : '';
+  if (!found) return { status: 'missing', detail: `${renamed}${e.kind} ${m.name} no longer exists at the end of the run` };
+  const verdict = verdictOfPresent(e, found);
+  return { status: verdict.status, detail: `${renamed}${verdict.detail}` };
+}
+
+/** The verdict for one expectation, given the catalog's answer under `key` and, after a run, what it measured. */
+export function verdictFor(e: Expectation, key: string, answer: CatalogAnswer, measured?: MeasuredObject): Verdict {
+  const found = [...answer.indexes, ...answer.constraints, ...answer.triggers, ...answer.functions].find((f) => f.key === key && f.found);
+  if (measured) return measuredVerdict(e, measured, found);
+  if (!e.present) {
+    // The catalog's object of that name is a later declaration's; this one went where the files say.
+    if (e.redeclared && e.fate) return { status: 'dropped', detail: `dropped ${describeFate(e.fate)}, declared again later` };
+    if (!found) {
+      return e.declaration && e.fate ? { status: 'dropped', detail: `dropped ${describeFate(e.fate)}` } : { status: 'ok', detail: 'absent, as the file leaves it' };
+    }
+    if (e.guardedDrop) return { status: 'skipped', detail: 'still exists: it is dropped inside a DO block whose condition did not hold' };
+    // Dropped with what it hangs on, yet there: the files' end state has it after all (re-created at run time).
+    if (e.declaration && e.fate && !e.fate.explicit) return verdictOfPresent(e, found);
+    return { status: 'mismatch', detail: `still exists although the file drops or renames it${e.fate ? ` (${describeFate(e.fate)})` : ''}` };
+  }
+  const renamed = e.currentName !== e.name && e.fate?.action === 'renamed' ? `renamed to ${e.currentName} ${describeFate(e.fate)}; ` : '';
+  if (!found) {
+    if (e.declaration?.guarded) return { status: 'skipped', detail: 'not created: it is declared inside a DO block whose condition did not hold' };
+    if (e.codeRanAfter) {
+      return { status: 'skipped', detail: `${renamed}not found, and ${describePlace(e.codeRanAfter)} later runs SQL built at run time that may have dropped or renamed it (a dry-run measures what it did)` };
+    }
+    return { status: 'missing', detail: `${renamed}${e.kind} ${e.currentName} does not exist after the migration` };
+  }
+  const verdict = verdictOfPresent(e, found);
+  return { status: verdict.status, detail: `${renamed}${verdict.detail}` };
+}

@@ -30,6 +30,7 @@ const CHECK_ICONS: Record<CheckStatus, vscode.ThemeIcon> = {
   disabled: icon('warning', 'problemsWarningIcon.foreground'),
   mismatch: icon('error', 'testing.iconFailed'),
   skipped: icon('circle-slash'),
+  dropped: icon('trash'),
 };
 
 /** Any node of the view. */

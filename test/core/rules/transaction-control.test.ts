@@ -9,9 +9,17 @@ test('transaction-control: COMMIT, ROLLBACK, END, ABORT, START TRANSACTION and P
 
 test('transaction-control: a wrapper around a file that asks to run outside a transaction contradicts itself', async () => {
   await expectFindings('transaction-control', '-- drydock:no-transaction\nBEGIN;\nCREATE INDEX CONCURRENTLY i ON t (x);\nCOMMIT;', [2]);
+  await expectFindings('transaction-control', '-- drydock:no-transaction\nSELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;', [3]);
 });
 
-test('transaction-control: a BEGIN … COMMIT around the whole file and savepoints are fine', async () => {
+test('transaction-control: a block that is never closed, nested, or ended by ROLLBACK is refused', async () => {
+  await expectFindings('transaction-control', 'BEGIN;\nCREATE TABLE t (x int);', [1]);
+  await expectFindings('transaction-control', 'BEGIN;\nBEGIN;\nSELECT 1;\nCOMMIT;', [1, 2, 4]);
+  await expectFindings('transaction-control', 'BEGIN;\nSELECT 1;\nROLLBACK;', [1, 3]);
+});
+
+test('transaction-control: a BEGIN … COMMIT around the whole file, blocks inside it (Prisma\'s AlterEnum) and savepoints are fine', async () => {
   await expectNoFindings('transaction-control', 'BEGIN;\nCREATE TABLE t (x int);\nCOMMIT;\n');
+  await expectNoFindings('transaction-control', "ALTER TABLE t ADD COLUMN y int;\nBEGIN;\nCREATE TYPE s AS ENUM ('a');\nCOMMIT;\nALTER TABLE t DROP COLUMN y;\nBEGIN;\nSELECT 1;\nCOMMIT;");
   await expectNoFindings('transaction-control', 'SAVEPOINT a;\nSELECT 1;\nROLLBACK TO SAVEPOINT a;\nRELEASE SAVEPOINT a;');
 });

@@ -63,10 +63,10 @@ class PgSession implements Session {
     readonly backendPid: number,
   ) {}
 
-  async query(sql: string, params?: unknown[]): Promise<QueryOutcome> {
+  async query(sql: string, params?: unknown[], prepared?: string): Promise<QueryOutcome> {
     // The extended protocol runs exactly one statement: text holding a second one (a smuggled
     // COMMIT, say) is refused by the server instead of executed.
-    const config = { text: sql, values: params ?? [], queryMode: 'extended' } as QueryConfig;
+    const config = { text: sql, values: params ?? [], queryMode: 'extended', ...(prepared ? { name: prepared } : {}) } as QueryConfig;
     const result: QueryResult = await this.client.query(config);
     return {
       rows: result.rows ?? [],

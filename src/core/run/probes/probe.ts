@@ -1,11 +1,13 @@
 // A statement probe measures or explains something about each statement: the statement loop calls
 // every probe's `before` just before the statement is sent and its `after` once it finished (in
-// order, after a failure too). A new measurement is a new probe, not a change to the loop.
+// order, after a failure too), and `finish` once the last statement succeeded. A new measurement
+// is a new probe, not a change to the loop.
 import type { Session } from '../../db/backend';
 import type { DrydockSettings } from '../../model/settings';
 import type { ErrorReport, RunReport, StatementReport } from '../../model/report';
 import type { RunModeSpec } from '../../model/runModes';
 import type { ParsedStatement } from '../../parse/parseMigration';
+import type { CatalogMeasurement } from '../../verify/measurement';
 
 /** What a probe knows about the run it measures. */
 export interface ProbeRun {
@@ -21,6 +23,8 @@ export interface ProbeRun {
    * false when that was not possible (then nothing may be asked of the session).
    */
   reopen(replayUpTo: ParsedStatement | null): Promise<boolean>;
+  /** What the statements did to the declared objects, for verification to follow. */
+  readonly measurement: CatalogMeasurement;
 }
 
 /** One statement as a probe sees it. */
@@ -45,6 +49,8 @@ export interface StatementProbe {
   readonly name: string;
   before?(statement: ProbedStatement): Promise<void> | void;
   after?(statement: ProbedStatement, outcome: StatementOutcome): Promise<void> | void;
+  /** Called once after the last statement when every statement succeeded (before verification). */
+  finish?(): Promise<void> | void;
 }
 
 /** Makes a run's probes; each run gets fresh ones, so a probe may keep state between its hooks. */

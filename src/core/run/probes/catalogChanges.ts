@@ -1,0 +1,271 @@
+// Measures what the statements really do to the objects the files declare, by OID. A declared
+// object is looked up once after its statement ran; a statement that can drop or rename (DROP,
+// RENAME, ALTER TABLE … DROP/TYPE, DO, CALL, …) reaches some of them, and those are looked up by
+// OID again before anything else can touch them: what vanished or changed its name was dropped or
+// renamed by that statement, since only such statements drop or rename. The catalog is asked only
+// when a statement is about to touch objects an earlier one reached, or declarations not yet looked
+// up, and once at the end. Verification then follows what really happened, cascades, dynamic SQL
+// and names PostgreSQL chose included (verify/measurement.ts).
+import type { Session } from '../../db/backend';
+import type { DeclaredKind } from '../../model/report';
+import type { Declaration } from '../../parse/declarations';
+import type { ParsedStatement } from '../../parse/parseMigration';
+import type { Node } from '../../parse/pgTypes';
+import { contypeOf } from '../../sql/catalogCodes';
+import { relationSql } from '../../sql/quoting';
+import { functionSignature } from '../../verify/catalogQuery';
+import { sameRelation, type StatementPlace } from '../../verify/expectations';
+import type { CatalogMeasurement, MeasuredObject } from '../../verify/measurement';
+import type { ProbeFactory } from './probe';
+
+interface Tracked {
+  declaration: Declaration;
+  kind: DeclaredKind;
+  oid: number;
+  /** The table it hangs on (0 for functions). */
+  relation: number;
+  /** That table's name as the files call it now (null for functions). */
+  relationName: string | null;
+  measured: MeasuredObject;
+}
+
+/** What a statement can drop or rename: objects on some relations (resolved to OIDs before it runs), functions, or anything. */
+type Reach = 'all' | { relations: string[]; indexes: string[]; functions: boolean };
+
+const RELATION_TYPES = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE']);
+// ALTER TABLE commands that drop objects or rebuild them under new OIDs (a type change rebuilds indexes).
+const ALTERS_OBJECTS = new Set(['AT_DropColumn', 'AT_DropConstraint', 'AT_AlterColumnType', 'AT_DetachPartition', 'AT_DetachPartitionFinalize', 'AT_AttachPartition']);
+// Statements whose reach cannot be read from their text: they run code.
+const RUNS_CODE = new Set(['DoStmt', 'CallStmt', 'ExecuteStmt', 'DropOwnedStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'ReindexStmt', 'AlterObjectSchemaStmt']);
+
+function tableOf(range: { relname?: string; schemaname?: string } | undefined): string {
+  return range?.relname ? (range.schemaname ? `${range.schemaname}.${range.relname}` : range.relname) : '';
+}
+
+function namesOf(objects: Node[] | undefined): string[][] {
+  return (objects ?? []).map((o) => ('List' in o ? o.List.items ?? [] : []).map((n) => ('String' in n ? n.String.sval ?? '' : '')));
+}
+
+/** What the statement can drop or rename, or null when it can do neither. */
+export function reachOf(statement: ParsedStatement): Reach | null {
+  const node = statement.node;
+  const type = Object.keys(node)[0] ?? '';
+  if (RUNS_CODE.has(type)) return 'all';
+  if ('SelectStmt' in node) return JSON.stringify(node).includes('"FuncCall"') ? 'all' : null;
+  if ('AlterTableStmt' in node) {
+    const alters = (node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && ALTERS_OBJECTS.has(c.AlterTableCmd.subtype ?? ''));
+    const cascades = (node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && c.AlterTableCmd.behavior === 'DROP_CASCADE');
+    return !alters ? null : cascades ? 'all' : { relations: [tableOf(node.AlterTableStmt.relation)], indexes: [], functions: false };
+  }
+  if ('DropStmt' in node) {
+    const drop = node.DropStmt;
+    if (drop.behavior === 'DROP_CASCADE') return 'all';
+    const objects = namesOf(drop.objects);
+    if (RELATION_TYPES.has(drop.removeType ?? '')) return { relations: objects.map((o) => o.join('.')), indexes: [], functions: false };
+    if (drop.removeType === 'OBJECT_INDEX') return { relations: [], indexes: objects.map((o) => o.join('.')), functions: false };
+    if (drop.removeType === 'OBJECT_TRIGGER') return { relations: objects.map((o) => o.slice(0, -1).join('.')), indexes: [], functions: false };
+    if (drop.removeType === 'OBJECT_FUNCTION' || drop.removeType === 'OBJECT_PROCEDURE') return { relations: [], indexes: [], functions: true };
+    return 'all';
+  }
+  if ('RenameStmt' in node) {
+    const rename = node.RenameStmt;
+    if (rename.renameType === 'OBJECT_INDEX') return { relations: [], indexes: [tableOf(rename.relation)], functions: false };
+    if (rename.renameType === 'OBJECT_FUNCTION' || rename.renameType === 'OBJECT_PROCEDURE') return { relations: [], indexes: [], functions: true };
+    return rename.relation ? { relations: [tableOf(rename.relation)], indexes: [], functions: false } : null;
+  }
+  return null;
+}
+
+// One round trip: which tracked objects still exist under their OIDs, with their names now (set
+// lookups: one index scan per catalog), and the new declarations by name.
+const TRACK_QUERY = `
+WITH input AS (SELECT $1::jsonb AS j),
+res AS (SELECT * FROM jsonb_to_recordset((SELECT j->'resolve' FROM input)) AS x(i int, kind text, name text, rel text, signature text, nsp text, contype text)),
+ids AS (SELECT kind, array_agg(value::oid) AS oids FROM input, jsonb_each(j->'check') AS k(kind, list), jsonb_array_elements_text(list) GROUP BY kind)
+SELECT json_build_object(
+  'present', (SELECT coalesce(json_agg(json_build_array(oid, name)), '[]') FROM (
+      SELECT oid, relname::text AS name FROM pg_class WHERE oid = ANY ((SELECT oids FROM ids WHERE kind = 'index')::oid[])
+      UNION ALL SELECT oid, conname::text FROM pg_constraint WHERE oid = ANY ((SELECT oids FROM ids WHERE kind = 'constraint')::oid[])
+      UNION ALL SELECT oid, tgname::text FROM pg_trigger WHERE oid = ANY ((SELECT oids FROM ids WHERE kind = 'trigger')::oid[])
+      UNION ALL SELECT oid, proname::text FROM pg_proc WHERE oid = ANY ((SELECT oids FROM ids WHERE kind = 'function')::oid[])) found),
+  'resolve', (SELECT coalesce(json_agg(json_build_object('i', res.i, 'oid', f.oid, 'relation', f.relation, 'name', f.name)), '[]') FROM res
+    JOIN LATERAL (
+      SELECT c.oid, i.indrelid AS relation, c.relname::text AS name FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE res.kind = 'index' AND c.oid = to_regclass(res.rel)
+      UNION ALL SELECT oid, conrelid, conname::text FROM pg_constraint WHERE res.kind = 'constraint' AND conrelid = to_regclass(res.rel) AND (conname = res.name OR contype = res.contype)
+      UNION ALL SELECT oid, tgrelid, tgname::text FROM pg_trigger WHERE res.kind = 'trigger' AND tgrelid = to_regclass(res.rel) AND tgname = res.name AND NOT tgisinternal
+      UNION ALL SELECT oid, 0::oid, proname::text FROM pg_proc WHERE res.kind = 'function' AND res.signature IS NOT NULL AND oid = to_regprocedure(res.signature)
+      UNION ALL (SELECT p.oid, 0::oid, p.proname::text FROM pg_proc p WHERE res.kind = 'function' AND res.signature IS NULL AND p.proname = res.name
+                 AND (res.nsp IS NULL AND pg_function_is_visible(p.oid) OR p.pronamespace::regnamespace::text = res.nsp) ORDER BY p.oid DESC LIMIT 1)
+    ) f ON true)
+) AS answer`;
+
+// Objects gone under their OIDs, looked up by name on their table: rebuilt in place (a column type
+// change rebuilds its indexes, REINDEX CONCURRENTLY swaps them) they are still the same object.
+const REBUILT_QUERY = `
+SELECT coalesce(json_agg(json_build_object('i', v.i, 'oid', found.oid)), '[]') AS answer
+FROM jsonb_to_recordset($1::jsonb) AS v(i int, kind text, name text, relation oid)
+JOIN LATERAL (
+  SELECT i.indexrelid AS oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE v.kind = 'index' AND i.indrelid = v.relation AND c.relname = v.name
+  UNION ALL SELECT oid FROM pg_constraint WHERE v.kind = 'constraint' AND conrelid = v.relation AND conname = v.name
+  UNION ALL SELECT oid FROM pg_trigger WHERE v.kind = 'trigger' AND tgrelid = v.relation AND tgname = v.name
+  LIMIT 1) found ON true`;
+
+interface TrackAnswer {
+  present: [number, string][];
+  resolve: { i: number; oid: number; relation: number; name: string }[];
+}
+
+function lookupOf(d: Declaration, i: number): Record<string, unknown> {
+  switch (d.kind) {
+    case 'index': return { i, kind: 'index', rel: relationSql(d.schema, d.name) };
+    case 'constraint': return { i, kind: 'constraint', name: d.name, rel: relationSql(d.schema, d.table), contype: d.autoNamed ? contypeOf(d.type) : null };
+    case 'trigger': return { i, kind: 'trigger', name: d.name, rel: relationSql(d.schema, d.table) };
+    case 'function': return { i, kind: 'function', name: d.name, nsp: d.schema, signature: functionSignature(d) };
+  }
+}
+
+/** True when the statement's own effects drop this object by name (then a same-named successor is another object). */
+function dropsByName(statement: ParsedStatement, t: Tracked): boolean {
+  return statement.effects.some((e) => (e.action === 'drop' && e.kind === t.kind && e.name === t.measured.name) || e.action === 'drop-table' || e.action === 'drop-column');
+}
+
+/** A statement that reached tracked objects and ran, not yet checked. */
+interface Unchecked {
+  statement: ParsedStatement;
+  place: StatementPlace;
+  reached: Set<Tracked>;
+}
+
+class CatalogTracker {
+  private readonly tracked: Tracked[] = [];
+  private pending: { declaration: Declaration; at: StatementPlace }[] = [];
+  private unchecked: Unchecked[] = [];
+
+  constructor(private readonly session: Session, private readonly measurement: CatalogMeasurement) {}
+
+  /** After a statement ran: what it declares waits to be looked up; a renamed table keeps its objects. */
+  ran(statement: ParsedStatement): void {
+    const at = placeOf(statement);
+    for (const e of statement.effects) {
+      if (e.action === 'declare' && e.declaration.name) this.pending.push({ declaration: e.declaration, at });
+      if (e.action === 'rename-table') for (const t of this.tracked) if (t.relationName && sameRelation(t.relationName, e.from)) t.relationName = e.to;
+    }
+  }
+
+  private live(): Tracked[] {
+    return this.tracked.filter((t) => !t.measured.droppedBy);
+  }
+
+  private reaches(reach: Reach, o: { kind: DeclaredKind; name: string; relation: string | null }): boolean {
+    if (reach === 'all') return true;
+    if (o.kind === 'function') return reach.functions;
+    // An index-backed constraint shares its index's name: ALTER INDEX … RENAME renames both.
+    return (o.relation !== null && reach.relations.some((r) => sameRelation(r, o.relation)))
+      || ((o.kind === 'index' || o.kind === 'constraint') && reach.indexes.some((i) => sameRelation(i, o.name)));
+  }
+
+  private reachedTracked(reach: Reach): Set<Tracked> {
+    return new Set(this.live().filter((t) => this.reaches(reach, { kind: t.kind, name: t.measured.name, relation: t.relationName })));
+  }
+
+  /** Before a statement that may drop or rename what the files declared. */
+  async before(statement: ParsedStatement): Promise<void> {
+    const reach = reachOf(statement);
+    if (reach === null) return;
+    const reached = this.reachedTracked(reach);
+    const reachesPending = this.pending.some((p) => this.reaches(reach, { kind: p.declaration.kind, name: p.declaration.name, relation: tableOfDeclaration(p.declaration) }));
+    const overlaps = this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)));
+    // Its objects must be known first: those an earlier statement reached (checked now), those not looked up yet.
+    if (overlaps || reachesPending) {
+      await this.measure();
+      for (const t of this.reachedTracked(reach)) reached.add(t);
+    }
+    if (reached.size > 0) this.unchecked.push({ statement, place: placeOf(statement), reached });
+  }
+
+  /** After the last statement: what the unchecked statements did, and the declarations not looked up yet. */
+  async finish(): Promise<void> {
+    if (this.unchecked.length > 0 || this.pending.length > 0) await this.measure();
+  }
+
+  /** Checks what the unchecked statements did to the objects they reached, and looks up the pending declarations. */
+  private async measure(): Promise<void> {
+    const checks = this.unchecked.flatMap((u) => [...u.reached].filter((t) => !t.measured.droppedBy).map((t) => ({ t, by: u })));
+    const pending = this.pending;
+    const check: Partial<Record<DeclaredKind, number[]>> = {};
+    for (const { t } of checks) (check[t.kind] ??= []).push(t.oid);
+    const input = { check, resolve: pending.map((p, i) => lookupOf(p.declaration, i)) };
+    const answer = (await this.session.query(TRACK_QUERY, [JSON.stringify(input)], 'drydock_track')).rows[0]?.answer as TrackAnswer;
+    await this.applyChecks(checks, new Map(answer.present.map(([oid, name]) => [Number(oid), name])));
+    this.applyResolved(pending, answer.resolve);
+    this.pending = [];
+    this.unchecked = [];
+  }
+
+  private async applyChecks(checks: { t: Tracked; by: Unchecked }[], present: Map<number, string>): Promise<void> {
+    // Gone under its OID but not dropped by name: perhaps rebuilt in place (a type change, REINDEX CONCURRENTLY).
+    const maybeRebuilt = checks.filter(({ t, by }) => !present.has(t.oid) && t.kind !== 'function' && !dropsByName(by.statement, t));
+    const rebuilt = new Set<Tracked>();
+    if (maybeRebuilt.length > 0) {
+      const lookups = maybeRebuilt.map(({ t }, i) => ({ i, kind: t.kind, name: t.measured.name, relation: t.relation }));
+      const rows = (await this.session.query(REBUILT_QUERY, [JSON.stringify(lookups)], 'drydock_rebuilt')).rows[0]?.answer as { i: number; oid: number }[];
+      for (const row of rows) {
+        const { t } = maybeRebuilt[row.i]!;
+        t.oid = Number(row.oid);
+        t.measured.oid = t.oid;
+        rebuilt.add(t);
+      }
+    }
+    for (const { t, by } of checks) {
+      if (rebuilt.has(t)) continue;
+      const name = present.get(t.oid);
+      if (name === undefined) t.measured.droppedBy = by.place;
+      else if (name !== t.measured.name) {
+        t.measured.name = name;
+        t.measured.renamedBy = by.place;
+      }
+    }
+  }
+
+  private applyResolved(pending: { declaration: Declaration; at: StatementPlace }[], rows: TrackAnswer['resolve']): void {
+    pending.forEach((p, i) => {
+      const d = p.declaration;
+      const candidates = rows.filter((r) => r.i === i);
+      const taken = new Set(this.live().filter((t) => t.kind === d.kind).map((t) => t.oid));
+      // A constraint PostgreSQL named itself: the predicted name, else the newest constraint of its type that nothing tracks yet.
+      const found = candidates.find((r) => r.name === d.name)
+        ?? (d.kind === 'constraint' && d.autoNamed ? candidates.filter((r) => !taken.has(Number(r.oid))).sort((a, b) => Number(b.oid) - Number(a.oid))[0] : undefined);
+      const measured: MeasuredObject = { oid: found ? Number(found.oid) : null, name: found?.name ?? d.name, droppedBy: null, renamedBy: null };
+      this.measurement.set(d, measured);
+      if (!found) return;
+      // A second declaration of the same object (CREATE OR REPLACE, IF NOT EXISTS) takes over its tracking.
+      const previous = this.live().find((t) => t.kind === d.kind && t.oid === Number(found.oid));
+      if (previous) this.tracked.splice(this.tracked.indexOf(previous), 1);
+      this.tracked.push({ declaration: d, kind: d.kind, oid: Number(found.oid), relation: Number(found.relation), relationName: tableOfDeclaration(d), measured });
+    });
+  }
+}
+
+/** The table a declared object hangs on, as the file names it (null for functions). */
+function tableOfDeclaration(d: Declaration): string | null {
+  return d.kind === 'function' ? null : d.schema ? `${d.schema}.${d.table}` : d.table;
+}
+
+function placeOf(statement: ParsedStatement): StatementPlace {
+  return { file: statement.file, statementIndex: statement.index, line: statement.range.start.line };
+}
+
+export const catalogChangesProbe: ProbeFactory = ({ session, measurement }) => {
+  const tracker = new CatalogTracker(session, measurement);
+  return {
+    name: 'catalog-changes',
+    before: ({ statement }) => tracker.before(statement),
+    after: ({ statement }, outcome) => {
+      if (!outcome.error) tracker.ran(statement);
+    },
+    finish: async () => {
+      await tracker.finish();
+      measurement.complete = true;
+    },
+  };
+};

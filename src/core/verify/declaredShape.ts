@@ -1,0 +1,108 @@
+// A declaration's shape as verification compares it: the columns it uses (for "dropped with column
+// x"), and an index's definition against the one the catalog prints (pg_get_indexdef), parse tree
+// against parse tree: columns and expressions, sort order, NULLS, COLLATE, INCLUDE, predicate.
+import type { Declaration } from '../parse/declarations';
+import { normalisedTree, type ColumnRenames } from '../parse/expressions';
+import type { IndexElem, IndexStmt, Node } from '../parse/pgTypes';
+import { parseSql } from '../parse/pgParser';
+
+function indexStmtOf(sql: string): IndexStmt | null {
+  try {
+    const node = parseSql(sql).stmts?.[0]?.stmt;
+    return node && 'IndexStmt' in node ? node.IndexStmt : null;
+  } catch {
+    return null;
+  }
+}
+
+function expressionOf(sql: string): Node | null {
+  try {
+    const node = parseSql(`SELECT ${sql}`).stmts?.[0]?.stmt;
+    const target = node && 'SelectStmt' in node ? node.SelectStmt.targetList?.[0] : undefined;
+    return target && 'ResTarget' in target ? target.ResTarget.val ?? null : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every column name a parse tree refers to (the last part of each ColumnRef). */
+function columnNames(tree: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(tree)) {
+    for (const item of tree) columnNames(item, out);
+  } else if (tree && typeof tree === 'object') {
+    const record = tree as Record<string, unknown>;
+    const fields = (record.ColumnRef as { fields?: { String?: { sval?: string } }[] } | undefined)?.fields;
+    const name = fields?.[fields.length - 1]?.String?.sval;
+    if (name) out.add(name);
+    for (const value of Object.values(record)) columnNames(value, out);
+  }
+  return out;
+}
+
+function elements(stmt: IndexStmt): IndexElem[] {
+  return (stmt.indexParams ?? []).map((p) => ('IndexElem' in p ? p.IndexElem : {}));
+}
+
+/** The columns (under their current names) a declared index or constraint uses. */
+export function columnsReferenced(d: Declaration, renames: ColumnRenames): Set<string> {
+  const used = new Set<string>();
+  if (d.kind === 'index') {
+    const stmt = indexStmtOf(d.definition);
+    if (stmt) {
+      for (const e of elements(stmt)) {
+        if (e.name) used.add(e.name);
+        columnNames(e.expr, used);
+      }
+      for (const p of stmt.indexIncludingParams ?? []) if ('IndexElem' in p && p.IndexElem.name) used.add(p.IndexElem.name);
+      columnNames(stmt.whereClause, used);
+    }
+  } else if (d.kind === 'constraint') {
+    d.columns.forEach((c) => used.add(c));
+    if (d.expression) columnNames(expressionOf(d.expression), used);
+  }
+  return new Set([...used].map((c) => renames.get(c) ?? c));
+}
+
+const unquoted = (names: Node[] | undefined) => (names ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).filter((n) => n !== 'pg_catalog').join('.');
+
+function describeElement(e: IndexElem, renames: ColumnRenames): { key: string; order: string; collation: string } {
+  const descending = e.ordering === 'SORTBY_DESC';
+  // NULLS LAST is the default ascending, NULLS FIRST descending: only the effective order counts.
+  const nullsFirst = e.nulls_ordering === 'SORTBY_NULLS_FIRST' || (e.nulls_ordering !== 'SORTBY_NULLS_LAST' && descending);
+  const key = e.name ? `column ${renames.get(e.name) ?? e.name}` : `expression ${normalisedTree(e.expr, renames)}`;
+  return { key, order: `${descending ? 'DESC' : 'ASC'} NULLS ${nullsFirst ? 'FIRST' : 'LAST'}`, collation: unquoted(e.collation) };
+}
+
+/** How a declared index differs from the catalog's. */
+export interface IndexDifferences {
+  columns: boolean;
+  predicate: boolean;
+  /** Sort order, collation and INCLUDE differences, in words. */
+  others: string[];
+}
+
+/**
+ * What differs between a declared CREATE INDEX and the catalog's definition of the index (both
+ * parsed), besides uniqueness, method and operator classes (the catalog answers those directly).
+ * Null when either does not parse (then nothing can be said).
+ */
+export function indexDifferences(declaredSql: string, catalogSql: string, renames: ColumnRenames): IndexDifferences | null {
+  const declared = indexStmtOf(declaredSql);
+  const actual = indexStmtOf(catalogSql);
+  if (!declared || !actual) return null;
+  const problems: string[] = [];
+  const mine = elements(declared).map((e) => describeElement(e, renames));
+  const theirs = elements(actual).map((e) => describeElement(e, new Map()));
+  const columns = mine.length !== theirs.length || mine.some((m, i) => m.key !== theirs[i]!.key);
+  if (!columns) {
+    mine.forEach((m, i) => {
+      const t = theirs[i]!;
+      if (m.order !== t.order) problems.push(`column ${i + 1} sorts ${t.order}, declared ${m.order}`);
+      if (m.collation !== t.collation) problems.push(`column ${i + 1} collates ${t.collation || 'by default'}, declared ${m.collation || 'by default'}`);
+    });
+  }
+  const include = (stmt: IndexStmt, r: ColumnRenames) => (stmt.indexIncludingParams ?? []).map((p) => ('IndexElem' in p && p.IndexElem.name ? r.get(p.IndexElem.name) ?? p.IndexElem.name : '')).join(', ');
+  if (include(declared, renames) !== include(actual, new Map())) problems.push(`INCLUDE (${include(actual, new Map())}), declared (${include(declared, renames)})`);
+  const predicate = (stmt: IndexStmt, r: ColumnRenames) => (stmt.whereClause ? normalisedTree(stmt.whereClause, r) : null);
+  return { columns, predicate: predicate(declared, renames) !== predicate(actual, new Map()), others: problems };
+}
