@@ -1,0 +1,83 @@
+// Whole-history benchmark and truth check (not a test): a real project's migration folder applied
+// by psql in one session with -1 (the baseline), then dry-run by Drydock on an empty database of the
+// same server, then `verify` of the psql-built database. Prints the ratio of the two wall times
+// and every failure and every verification result that is not ok: psql applied the same files
+// without error, so each one is a false result.
+//
+//   node out/bench/history.bench.js --layout diesel|prisma|plain DIR [--rounds N]
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { pgBackend } from '../src/core/db/pg/pgBackend';
+import type { RunReport } from '../src/core/model/report';
+import { runMigrations } from '../src/core/run/runner';
+import { sql } from '../test/support/database';
+import { failingChecks, historyBookkeeping, historyFiles, isHistoryLayout } from '../test/support/histories';
+import { psqlFiles } from '../test/support/psql';
+import { startPostgres } from '../test/support/throwawayPostgres';
+import { median } from './stats';
+
+function falseResults(report: RunReport): string[] {
+  const out: string[] = [];
+  if (report.outcome !== 'succeeded' && report.error) out.push(`${report.outcome}: ${report.error.sqlstate} ${report.error.message} (${report.error.file ?? ''}:${report.error.position?.line ?? ''})`);
+  for (const c of failingChecks(report.verification) as typeof report.verification) {
+    out.push(`${c.status} ${c.kind} ${c.name}${c.table ? ` on ${c.table}` : ''}: ${c.detail} [${path.basename(path.dirname(c.file))}/${path.basename(c.file)}]`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { layout: { type: 'string', default: 'plain' }, rounds: { type: 'string', default: '3' } } });
+  const dir = positionals[0];
+  const layout = values.layout;
+  if (!dir || !isHistoryLayout(layout)) throw new Error('usage: history.bench --layout diesel|prisma|plain DIR');
+  const files = historyFiles(dir, layout);
+  const paths = files.map((f) => f.path);
+  const rounds = Number(values.rounds);
+  const server = await startPostgres();
+  const database = async () => {
+    const url = server.url(await server.createDatabase());
+    const bookkeeping = historyBookkeeping(layout);
+    if (bookkeeping) await sql(url, bookkeeping);
+    return url;
+  };
+  try {
+    const psqlTimes: number[] = [];
+    const drydockTimes: number[] = [];
+    let reference = '';
+    let dryReport: RunReport | null = null;
+    for (let i = 0; i < rounds; i++) {
+      const psqlDb = await database();
+      let t0 = performance.now();
+      const result = await psqlFiles(psqlDb, paths, { singleTransaction: true });
+      psqlTimes.push(performance.now() - t0);
+      if (result.code !== 0) throw new Error(`psql -1 failed on this history: ${result.stderr.split('\n').filter((l) => /ERROR/.test(l)).join('\n')}`);
+      reference = psqlDb;
+      const dryDb = await database();
+      t0 = performance.now();
+      dryReport = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: dryDb }) });
+      drydockTimes.push(performance.now() - t0);
+    }
+    const verifyReport = await runMigrations(files, { mode: 'verify', backend: pgBackend({ connectionString: reference }) });
+    const statements = dryReport!.statements.length;
+    console.log(`history: ${files.length} migrations (${values.layout}), ${statements} statements, PostgreSQL ${server.major}, median of ${rounds}`);
+    console.log(`  psql -1 (baseline): ${median(psqlTimes).toFixed(0)} ms`);
+    console.log(`  drydock dry-run incl. parse and verification: ${median(drydockTimes).toFixed(0)} ms (verification ${dryReport!.timings.verifyMs.toFixed(0)} ms)`);
+    console.log(`  ratio drydock/psql: ${(median(drydockTimes) / median(psqlTimes)).toFixed(2)}x`);
+    for (const [name, report] of [['dry-run', dryReport!], ['verify of the psql-built database', verifyReport]] as const) {
+      const wrong = falseResults(report);
+      const checks = report.verification.length;
+      const statuses = [...new Set(report.verification.map((c) => c.status))].map((st) => `${st} ${report.verification.filter((c) => c.status === st).length}`).join(', ');
+      console.log(`  ${name}: ${report.outcome}, ${checks} verification checks (${statuses}), ${wrong.length} false result(s)`);
+      for (const line of wrong.slice(0, 40)) console.log(`    ${line}`);
+      if (wrong.length > 40) console.log(`    … and ${wrong.length - 40} more`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,161 @@
+// Verification follows what the files really did: an object a later statement dropped (with its
+// table, its column, by CASCADE) is reported dropped, one renamed is verified under its new name,
+// one PostgreSQL named itself under the name it got — never `missing` — while the true problems
+// stay problems. Each scenario is checked twice: in a dry-run (measured by OID as the statements
+// run) and by `verify` of a database psql built from the same files (predicted from the files).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { pgBackend } from '../../src/core/db/pg/pgBackend';
+import type { VerificationCheck } from '../../src/core/model/report';
+import { runMigrations, type MigrationFile } from '../../src/core/run/runner';
+import { describeEachServer, sql } from '../support/database';
+import { psqlFiles } from '../support/psql';
+import type { ThrowawayPostgres } from '../support/throwawayPostgres';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-verify-'));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+function writeFiles(files: Record<string, string>): MigrationFile[] {
+  const dir = fs.mkdtempSync(path.join(scratch, 'case-'));
+  return Object.entries(files).map(([name, text]) => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return { path: path.join(dir, name), text };
+  });
+}
+
+type Summary = Record<string, string>;
+
+/** name → "status: detail" for each check. */
+function summary(checks: VerificationCheck[]): Summary {
+  return Object.fromEntries(checks.map((c) => [`${c.kind} ${c.name}`, `${c.status}: ${c.detail}`]));
+}
+
+/**
+ * The verification of the files, dry-run (measured) and verify after psql -1 (predicted); both
+ * must agree on every status unless `agree` is false (what only a run can measure).
+ */
+async function bothWays(server: ThrowawayPostgres, files: Record<string, string>, setup?: string, agree = true): Promise<{ dry: Summary; verify: Summary }> {
+  const migrations = writeFiles(files);
+  const dryDb = server.url(await server.createDatabase());
+  const builtDb = server.url(await server.createDatabase());
+  if (setup) {
+    await sql(dryDb, setup);
+    await sql(builtDb, setup);
+  }
+  const dry = await runMigrations(migrations, { mode: 'dry-run', backend: pgBackend({ connectionString: dryDb }) });
+  const built = await psqlFiles(builtDb, migrations.map((m) => m.path), { singleTransaction: true });
+  assert.equal(built.code, 0, built.stderr);
+  const verify = await runMigrations(migrations, { mode: 'verify', backend: pgBackend({ connectionString: builtDb }) });
+  assert.deepEqual(verify.statements, []);
+  const statuses = (s: Summary) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.split(':')[0]]));
+  const result = { dry: summary(dry.verification), verify: summary(verify.verification) };
+  if (agree) assert.deepEqual(statuses(result.dry), statuses(result.verify), 'the dry-run and verify disagree');
+  return result;
+}
+
+describeEachServer('verification follows the history', (server) => {
+  test('an index on a table the same file drops is dropped with it, not missing', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE s (id int CONSTRAINT s_pkey PRIMARY KEY, x int);\nCREATE INDEX s_x ON s (x);\nDROP TABLE s;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index s_x']!, /^dropped: dropped by .*1\.sql:3/);
+      assert.match(result['constraint s_pkey']!, /^dropped: /);
+    }
+    assert.match(verify['index s_x']!, /with its table s/);
+  });
+
+  test('objects dropped by a later file: with their table, their column, or by DROP FUNCTION … CASCADE', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '012.sql': `CREATE TABLE t (id int, a int, b int);
+CREATE INDEX idx_t_a ON t (a);
+CREATE INDEX idx_t_lower_b ON t ((b + 1));
+ALTER TABLE t ADD CONSTRAINT chk_t_b CHECK (b > 0);
+CREATE TABLE gone (id int);
+CREATE INDEX idx_gone_id ON gone (id);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER trg_t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();`,
+      '080.sql': 'DROP TABLE gone;\nALTER TABLE t DROP COLUMN b;\nDROP FUNCTION touch() CASCADE;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index idx_t_a']!, /^ok: /);
+      assert.match(result['index idx_gone_id']!, /^dropped: dropped by .*080\.sql:1/);
+      assert.match(result['index idx_t_lower_b']!, /^dropped: dropped by .*080\.sql:2/);
+      assert.match(result['constraint chk_t_b']!, /^dropped: dropped by .*080\.sql:2/);
+      assert.match(result['trigger trg_t_touch']!, /^dropped: dropped by .*080\.sql:3/);
+      assert.match(result['function touch']!, /^dropped: /);
+    }
+    assert.match(verify['index idx_t_lower_b']!, /with column b/);
+    assert.match(verify['trigger trg_t_touch']!, /DROP FUNCTION touch CASCADE/);
+  });
+
+  test('renames: a renamed column keeps its index and CHECK verified, ALTER INDEX … RENAME renames the constraint too', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': `CREATE TABLE p (id int, user_id int, note text);
+CREATE INDEX idx_p_user ON p (user_id);
+ALTER TABLE p ADD CONSTRAINT chk_p_user CHECK (user_id > 0);
+ALTER TABLE p ADD CONSTRAINT uq_p_user UNIQUE (user_id, id);`,
+      '2.sql': 'ALTER TABLE p RENAME COLUMN user_id TO person_id;\nALTER INDEX idx_p_user RENAME TO idx_p_person;\nALTER INDEX uq_p_user RENAME TO uq_p_person;\nALTER TABLE p RENAME TO q;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index idx_p_user']!, /^ok: renamed to idx_p_person by .*2\.sql:2; btree index on q \(person_id\)/);
+      assert.match(result['constraint chk_p_user']!, /^ok: CHECK \(person_id > 0\)/);
+      assert.match(result["constraint uq_p_user"]!, /^ok: renamed to uq_p_person by .*2\.sql:3( \(with its index\))?; UNIQUE \(person_id, id\)/);
+    }
+  });
+
+  test('an unnamed CHECK that replaces one of the same name is verified under the name PostgreSQL gave it', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE rc (a int, b int);\nALTER TABLE rc ADD CONSTRAINT rc_check CHECK (num_nonnulls(a, b) >= 1);',
+      '2.sql': 'ALTER TABLE rc DROP CONSTRAINT rc_check, ADD CHECK (num_nonnulls(a, b) = 1);\nALTER TABLE rc ADD CHECK (a > 0);',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['constraint rc_check']!, /^(dropped|ok): /);
+      assert.ok(!Object.values(result).some((v) => /^(missing|mismatch)/.test(v)), JSON.stringify(result));
+      assert.match(result['constraint rc_a_check']!, /^ok: CHECK \(a > 0\)/);
+    }
+    const names = Object.keys(dry).filter((k) => k.startsWith('constraint rc_check'));
+    assert.equal(names.length, 1);
+  });
+
+  test('index comparison: DESC, NULLS LAST, COLLATE, schema-qualified functions and casts as PostgreSQL prints them', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': `CREATE FUNCTION public.f(numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1';
+CREATE TABLE sc (id int, score int, name text, created timestamptz);
+CREATE INDEX idx_sc_f ON sc (public.f(score) DESC NULLS LAST);
+CREATE INDEX idx_sc_name ON sc (name COLLATE "C", lower(name) DESC);
+CREATE INDEX idx_sc_created ON sc (created DESC) INCLUDE (id) WHERE score > 0;
+CREATE INDEX idx_sc_nulls ON sc (id NULLS FIRST);`,
+    });
+    for (const result of [dry, verify]) {
+      for (const name of ['idx_sc_f', 'idx_sc_name', 'idx_sc_created', 'idx_sc_nulls']) assert.match(result[`index ${name}`]!, /^ok: /, name);
+    }
+  });
+
+  test('true positives stay: IF NOT EXISTS that did nothing, a direction that differs, a trigger disabled later, a NOT VALID constraint the file validates', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': `CREATE INDEX IF NOT EXISTS idx_tp ON tp (b);
+CREATE INDEX IF NOT EXISTS idx_tp_desc ON tp (a);
+CREATE FUNCTION tp_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER trg_tp BEFORE UPDATE ON tp FOR EACH ROW EXECUTE FUNCTION tp_touch();
+ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
+    }, 'CREATE TABLE tp (a int, b int); CREATE INDEX idx_tp ON tp (a); CREATE INDEX idx_tp_desc ON tp (a DESC);');
+    for (const result of [dry, verify]) {
+      assert.match(result['index idx_tp']!, /^mismatch: .*columns are \(a\), declared \(b\)/);
+      assert.match(result['index idx_tp_desc']!, /^mismatch: .*column 1 sorts DESC NULLS FIRST, declared ASC NULLS LAST/);
+      assert.match(result['trigger trg_tp']!, /^disabled: /);
+    }
+  });
+
+  test('an object dropped by SQL built at run time: measured in a dry-run, not called missing by verify', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE dyn (id int);\nCREATE INDEX idx_dyn_id ON dyn (id);',
+      '2.sql': "DO $$ BEGIN EXECUTE format('DROP INDEX %I', 'idx_dyn_id'); END $$;",
+    }, undefined, false);
+    assert.match(dry['index idx_dyn_id']!, /^dropped: dropped by .*2\.sql:1/);
+    assert.match(verify['index idx_dyn_id']!, /runs SQL built at run time/);
+  });
+});

@@ -1,0 +1,41 @@
+// A migration history on disk as the tool that owns it runs it: the files in order (only what runs
+// forward: diesel's up.sql, Prisma's migration.sql) and the bookkeeping the tool creates before its
+// first migration (real migrations reference diesel's table). Shared by the history test and bench.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MigrationFile } from '../../src/core/run/runner';
+
+export type HistoryLayout = 'diesel' | 'prisma' | 'plain';
+
+const LAYOUTS: Record<HistoryLayout, (dir: string) => string[]> = {
+  diesel: (dir) => fs.readdirSync(dir).sort().map((d) => path.join(dir, d, 'up.sql')).filter((f) => fs.existsSync(f)),
+  prisma: (dir) => fs.readdirSync(dir).sort().map((d) => path.join(dir, d, 'migration.sql')).filter((f) => fs.existsSync(f)),
+  plain: (dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().map((f) => path.join(dir, f)),
+};
+
+const BOOKKEEPING: Partial<Record<HistoryLayout, string>> = {
+  diesel: 'CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)',
+};
+
+/** True for the layouts historyFiles knows. */
+export function isHistoryLayout(value: string): value is HistoryLayout {
+  return Object.hasOwn(LAYOUTS, value);
+}
+
+/** The history's files in the order its tool runs them. */
+export function historyFiles(dir: string, layout: HistoryLayout): MigrationFile[] {
+  return LAYOUTS[layout](dir).map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') }));
+}
+
+/** The SQL the tool runs before the first migration, if any. */
+export function historyBookkeeping(layout: HistoryLayout): string | undefined {
+  return BOOKKEEPING[layout];
+}
+
+// Statuses that say a migration did not do what it declares (dropped and skipped report what the files did).
+const FAILING = new Set(['missing', 'invalid', 'mismatch', 'disabled']);
+
+/** The checks of a report that claim a failure: for a history psql applied without error, each one is false. */
+export function failingChecks(checks: readonly { status: string; detail: string }[]): { status: string; detail: string }[] {
+  return checks.filter((c) => FAILING.has(c.status) || (c.status === 'not-validated' && /although the file validates it/.test(c.detail)));
+}
