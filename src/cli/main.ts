@@ -21,6 +21,8 @@ ${COMMANDS.map((c) => `  ${c.synopsis.padEnd(18)}${c.summary}`).join('\n')}
 
 options:
   --db URL                  connection URL (else DATABASE_URL, else PG* variables and ~/.pgpass)
+  --reference URL           a read-only production or replica connection: estimate what the measured
+                            rewrites and scans would cost there (only statistics are read, no locks)
   --format FORMAT           ${OUTPUT_FORMATS.join(' | ')} (default text); sarif is SARIF 2.1.0,
                             github prints GitHub Actions annotations
   --json                    the same as --format json
@@ -33,7 +35,7 @@ options:
 exit codes: 0 all good, 1 migration or verification failed, 2 usage, parse or connection error`;
 
 // Options that take a value, so the command name can be found among options given before it.
-const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout']);
+const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--reference']);
 
 /** The command name's position: the first argument that is neither an option nor an option's value. */
 function commandIndex(argv: readonly string[]): number {

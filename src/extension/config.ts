@@ -64,6 +64,11 @@ export class Config {
     return this.valid('diagnostics.enabled', isBoolean);
   }
 
+  /** drydock.referenceConnection: the configured connection whose statistics scale measured rewrites (empty: none). */
+  get referenceConnection(): string {
+    return this.valid('referenceConnection', (v): v is string => typeof v === 'string');
+  }
+
   get dryRunOnSave(): boolean {
     return this.valid('dryRunOnSave', isBoolean);
   }

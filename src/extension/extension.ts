@@ -10,6 +10,7 @@ import { createContext, type DrydockContext } from './context';
 import { registerCodeLens } from './editor/codeLens';
 import { registerDiagnostics, RunDiagnostics } from './editor/diagnostics';
 import { registerFormatting } from './editor/formatting';
+import { registerMeasurementLens } from './editor/measurementLens';
 import { registerResultActions } from './results/resultActions';
 import { RunResultsTreeProvider } from './results/resultsTree';
 import { registerDryRunOnSave } from './run/dryRunOnSave';
@@ -44,6 +45,7 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     registerResultActions(ctx, runner);
     registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner, (d) => diagnostics.isMigrationFile(d)));
     registerCodeLens(ctx);
+    registerMeasurementLens(ctx);
     registerFormatting(ctx);
     registerNewMigration(ctx);
     ctx.log.channel.debug(`activated in ${(performance.now() - started).toFixed(1)} ms`);

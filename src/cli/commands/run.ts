@@ -18,6 +18,7 @@ const RUN_OPTIONS = {
   yes: { type: 'boolean' },
   'lock-timeout': { type: 'string' },
   'statement-timeout': { type: 'string' },
+  reference: { type: 'string' },
 } as const;
 
 async function confirm(io: Io, question: string): Promise<boolean> {
@@ -52,7 +53,9 @@ function runCommand(mode: RunMode, summary: string): CliCommand {
       const format = outputFormatOf(values);
       if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE`);
       const connection = resolveCliConnection(values.db, io);
-      const secrets = secretsOf(connection);
+      // The reference is read-only from its first statement, whatever the URL says.
+      const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io), readOnly: true as const } : null;
+      const secrets = [...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
       const settings = {
         lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
         statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
@@ -69,7 +72,10 @@ function runCommand(mode: RunMode, summary: string): CliCommand {
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
-      const report = await runMigrations(files, { mode, backend: pgBackend(connection), settings, signal: abort.signal, ...(progress ? { onProgress: progress } : {}) })
+      const report = await runMigrations(files, {
+        mode, backend: pgBackend(connection), settings, signal: abort.signal,
+        ...(progress ? { onProgress: progress } : {}), ...(reference ? { reference: pgBackend(reference) } : {}),
+      })
         .catch((err: unknown) => {
           // Not a migration failure (those are in the report) but Drydock's own: never with a password.
           if (err instanceof Error) err.message = maskSecrets(err.message, secrets);

@@ -16,6 +16,8 @@ export interface ConnectionSettings {
   applicationName?: string;
   /** Milliseconds to wait for the connection before giving up. */
   connectTimeoutMs?: number;
+  /** Every transaction of the session read-only (default_transaction_read_only = on): a reference database. */
+  readOnly?: true;
 }
 
 const URL_PASSWORD = /((?:postgres|postgresql):\/\/[^:/@\s]*:)([^@\s]*)@/gi;

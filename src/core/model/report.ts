@@ -50,6 +50,59 @@ export interface ErrorReport {
   fixRows?: Record<string, unknown>[];
 }
 
+/** A table-level lock the statement took, measured in pg_locks (locks already held are not repeated). */
+export interface MeasuredLock {
+  relation: string;
+  /** As pg_locks names it: "AccessExclusiveLock". */
+  mode: string;
+  /** What the lock keeps other sessions from doing: "reads and writes", "writes", "DDL and VACUUM", … */
+  blocks: string;
+  /** From the statement that took it to the end of the run's transaction: how long production would wait. */
+  heldMs: number;
+  /** Statements that ran while it was held, after the one that took it. */
+  heldWhile: number;
+  /** The relation was created earlier in the same run: no other session can be waiting for it. */
+  createdInRun?: true;
+  /** A simulated statement (CONCURRENTLY run without it): the mode is the real statement's, not the one measured. */
+  simulated?: true;
+}
+
+/** A relation the statement rewrote (its relfilenode changed): the table, its indexes, its TOAST table. */
+export interface MeasuredRewrite {
+  relation: string;
+  kind: 'table' | 'index' | 'toast' | 'materialized view';
+  /** Its size before the statement, from pg_class (reltuples and relpages: as current as the last VACUUM or ANALYZE). */
+  rows: number;
+  bytes: number;
+}
+
+/** A full scan of a table the statement made (pg_stat_get_xact_numscans), and why. */
+export interface MeasuredScan {
+  relation: string;
+  /** "validates CHECK chk_x", "SET NOT NULL", "index build", … */
+  reason: string;
+  /** Rows the scans returned. */
+  rows: number;
+  /** The table's size before the statement (relpages × block size). */
+  bytes: number;
+}
+
+/** What a rewrite or scan would cost on the reference (production-sized) database. */
+export interface StatementImpact {
+  relation: string;
+  /** Rows and bytes of the relation on the reference. */
+  rows: number;
+  bytes: number;
+  /** The estimate as a range, in milliseconds. */
+  estimateMs: { low: number; high: number };
+  /** The strongest lock held meanwhile and what it blocks. */
+  lock: string | null;
+  /** Sessions on the reference an ACCESS EXCLUSIVE request would queue behind now. */
+  waitsBehind: { pid: number; transactionAgeMs: number; state: string }[];
+  /** One line: "rewrites orders (48 M rows, 12 GB) under ACCESS EXCLUSIVE: ~40–90 s during which reads and writes of orders wait". */
+  summary: string;
+}
+
 /** One statement of one file and what happened to it. */
 export interface StatementReport {
   file: string;
@@ -68,6 +121,12 @@ export interface StatementReport {
   error?: ErrorReport;
   /** Why a statement was skipped or simulated, or what was run instead. */
   note?: string;
+  /** Measured while it ran (in a transaction; empty for statements that did not run). */
+  locks: MeasuredLock[];
+  rewrites: MeasuredRewrite[];
+  scans: MeasuredScan[];
+  /** With a reference connection: what its rewrites and scans would cost there. */
+  impact?: StatementImpact[];
 }
 
 /** `dropped`: a later statement of the files dropped it (not a failure); `skipped`: a DO block's condition did not create it. */

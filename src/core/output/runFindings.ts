@@ -4,12 +4,26 @@
 import type { Finding } from '../model/findings';
 import type { RunReport } from '../model/report';
 import type { SarifRule } from './sarif';
+import { lockText } from './text';
 
 /** The two kinds of result a run adds to the rules' findings. */
 export const RUN_RESULT_RULES: readonly SarifRule[] = [
   { id: 'run-failure', defaultSeverity: 'error', summary: 'A statement failed when the migration ran on PostgreSQL.', help: 'See the SQLSTATE, hint and fix query in the message.' },
   { id: 'verification-failure', defaultSeverity: 'error', summary: 'An object the migration declares is missing, invalid or different after it ran.', help: 'See the verification detail in the message.' },
+  { id: 'reference-unavailable', defaultSeverity: 'info', summary: 'The reference connection could not be read, so there is no production estimate.', help: 'Check the reference connection.' },
+  { id: 'measured-impact', defaultSeverity: 'info', summary: 'What the statement was measured to lock, rewrite and scan when the migration ran (and, with a reference, what that costs in production).', help: 'See the docs page of the rule that judges the statement for the safe alternative.' },
 ];
+
+/** One line of what was measured for a statement, or null when it touched no existing table. */
+function measuredText(s: RunReport['statements'][number]): string | null {
+  const parts = [
+    ...s.locks.filter((l) => !l.createdInRun).map(lockText),
+    ...s.rewrites.map((r) => `rewrites ${r.kind} ${r.relation}`),
+    ...s.scans.map((sc) => `scans ${sc.relation} (${sc.reason})`),
+    ...(s.impact ?? []).map((i) => `on the reference: ${i.summary}`),
+  ];
+  return parts.length > 0 ? parts.join('; ') : null;
+}
 
 /** Every finding a run report holds, in file order of the run. */
 export function runFindings(report: RunReport): Finding[] {
@@ -23,6 +37,10 @@ export function runFindings(report: RunReport): Finding[] {
       message: `${e.label}: ${e.title} (SQLSTATE ${e.sqlstate}): ${e.message}${e.detail ? ` (${e.detail})` : ''}`,
       help: e.hint ?? '',
     });
+  }
+  for (const s of report.statements) {
+    const text = measuredText(s);
+    if (text) findings.push({ ruleId: 'measured-impact', severity: 'info', file: s.file, range: s.range, offsets: s.offsets, message: `measured: ${text}`, help: '' });
   }
   const failing = new Set(['missing', 'invalid', 'mismatch', 'disabled']);
   for (const check of report.verification) {

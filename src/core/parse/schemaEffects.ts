@@ -51,7 +51,8 @@ function relationsRead(tree: unknown, out: Set<string> = new Set()): Set<string>
     for (const item of tree) relationsRead(item, out);
   } else if (tree && typeof tree === 'object') {
     const record = tree as Record<string, unknown>;
-    const range = record.RangeVar as { relname?: string; schemaname?: string } | undefined;
+    // Wrapped in a Node position ({ RangeVar: {…} }), bare in a typed field.
+    const range = (record.RangeVar ?? ('relpersistence' in record ? record : undefined)) as { relname?: string; schemaname?: string } | undefined;
     if (range?.relname) out.add(qualifiedName(range.schemaname ?? null, range.relname));
     for (const value of Object.values(record)) relationsRead(value, out);
   }

@@ -11,7 +11,9 @@ import { loadParser, parseMigrationSync, type ParsedStatement } from '../parse/p
 import { checkFiles, type CheckedFile } from '../rules/checkMigration';
 import { CatalogMeasurement } from '../verify/measurement';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
+import { maskSecrets } from '../db/connection';
 import { classifyError } from './classify';
+import { estimateImpact } from './impact';
 import { planRun } from './plan';
 import { DEFAULT_PROBES } from './probes';
 import type { ProbeFactory, StatementProbe } from './probes/probe';
@@ -41,6 +43,11 @@ export interface RunOptions {
   probes?: readonly ProbeFactory[];
   /** The clock for `startedAt` (default: now). */
   now?: () => Date;
+  /**
+   * A read-only reference (a replica, production): after the run, its statistics scale the measured
+   * rewrites and scans into what they would cost there (statements[].impact).
+   */
+  reference?: DatabaseBackend;
 }
 
 function emptyReport(files: MigrationFile[], mode: RunMode, startedAt: Date): RunReport {
@@ -54,6 +61,7 @@ function emptyReport(files: MigrationFile[], mode: RunMode, startedAt: Date): Ru
 class Run {
   private readonly state: RunState;
   private readonly measurement = new CatalogMeasurement();
+  private activeProbes: StatementProbe[] = [];
 
   constructor(private readonly files: CheckedFile[], private readonly options: RunOptions, report: RunReport) {
     this.state = new RunState(report, RUN_MODES[options.mode], withDefaults(options.settings ?? {}), options.backend.secrets);
@@ -77,6 +85,7 @@ class Run {
       if (!state.mode.executes) await this.verifyOnly();
       else if (this.report.transactional) await this.runInTransaction();
       else await this.runWithoutTransaction();
+      if (this.options.reference && state.mode.executes) await this.estimateImpact(this.options.reference);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await state.session?.close();
@@ -124,13 +133,36 @@ class Run {
       session: this.state.openSession, mode: this.state.mode, settings: this.state.settings, report: this.report,
       reopen: (replayUpTo: ParsedStatement | null) => this.reopen(replayUpTo),
       measurement: this.measurement,
+      statements: this.files.flatMap((f) => f.statements).filter((s) => sqlToRun(this.state.mode, s) !== null),
     };
     return (this.options.probes ?? DEFAULT_PROBES).map((make) => make(run)).filter((p): p is StatementProbe => p !== null);
   }
 
   private runStatements(inTransaction: boolean): Promise<boolean> {
     const onProgress = this.options.onProgress;
-    return runStatements(this.state, { files: this.files, probes: this.probes(), inTransaction, ...(onProgress ? { onProgress } : {}) });
+    this.activeProbes = this.probes();
+    return runStatements(this.state, { files: this.files, probes: this.activeProbes, inTransaction, ...(onProgress ? { onProgress } : {}) });
+  }
+
+  private async estimateImpact(reference: DatabaseBackend): Promise<void> {
+    try {
+      await estimateImpact(this.report, reference);
+    } catch (err) {
+      // The reference informs; it cannot fail the migration. Say why there is no estimate.
+      const error = classifyError(err);
+      this.report.diagnostics.push({
+        ruleId: 'reference-unavailable', severity: 'info', message: `No production estimate: the reference connection failed (${error.label}, ${error.sqlstate}): ${maskSecrets(error.message, reference.secrets)}`,
+        help: 'Check the reference connection (a read-only role that can read pg_class and the statistics views is enough).',
+        file: this.report.files[0] ?? '', range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, offsets: { start: 0, end: 0 },
+      });
+    }
+  }
+
+  /** Tells the probes the run's transaction ended (locks are released now). */
+  private closeProbes(): void {
+    const endedAt = performance.now();
+    for (const probe of this.activeProbes) probe.close?.(endedAt);
+    this.activeProbes = [];
   }
 
   /** Rolls back the aborted transaction and opens a fresh one, replaying the statements before `replayUpTo`. */
@@ -182,6 +214,7 @@ class Run {
       state.fail(classifyError(err));
     } finally {
       if (!this.report.committed) await session.query('ROLLBACK').catch(() => undefined);
+      this.closeProbes();
     }
   }
 
@@ -224,6 +257,8 @@ class Run {
       if (ok) await this.verify();
     } catch (err) {
       this.state.fail(classifyError(err));
+    } finally {
+      this.closeProbes();
     }
   }
 

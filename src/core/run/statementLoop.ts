@@ -17,7 +17,7 @@ import type { RunState } from './runState';
 export function statementReport(s: ParsedStatement, status: StatementReport['status'], note?: string): StatementReport {
   const report: StatementReport = {
     file: s.file, index: s.index, sql: s.sql, kind: s.kind, range: s.range, offsets: s.offsets,
-    status, durationMs: 0, rows: null, notices: [],
+    status, durationMs: 0, rows: null, notices: [], locks: [], rewrites: [], scans: [],
   };
   if (note) report.note = note;
   return report;

@@ -3,6 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckStatus, ErrorReport, NoticeReport, RunOutcome, StatementReport, StatementStatus, VerificationCheck } from '../../core/model/report';
+import { lockText } from '../../core/output/text';
+import { isLockMode, lockModeSql, strongestLock } from '../../core/sql/lockModes';
 import { COMMANDS } from '../commands';
 import { endingOf, type ResultsStore, type RunEntry } from './results';
 
@@ -34,7 +36,7 @@ const CHECK_ICONS: Record<CheckStatus, vscode.ThemeIcon> = {
 };
 
 /** Any node of the view. */
-export type ResultNode = RunNode | StatementNode | ErrorNode | DetailNode | VerificationNode | CheckNode;
+export type ResultNode = RunNode | StatementNode | ErrorNode | DetailNode | VerificationNode | CheckNode | GroupNode;
 
 function revealCommand(file: string | undefined, range: StatementReport['range'] | undefined): vscode.Command | undefined {
   if (!file || !range) return undefined;
@@ -79,16 +81,35 @@ export class RunNode extends vscode.TreeItem {
   }
 }
 
-/** A statement: its first line, status icon and duration; children are notices, rows, error. */
+/** The measurements of a statement as groups: Locks, Rewrites, Scans, Impact (only those it has). */
+function measurementGroups(s: StatementReport): GroupNode[] {
+  const groups: GroupNode[] = [];
+  const locks = s.locks.filter((l) => !l.createdInRun);
+  if (locks.length > 0) groups.push(new GroupNode('Locks', locks.map((l) => new DetailNode(l.mode.replace(/Lock$/, ''), lockText(l), undefined, icon('lock'))), icon('lock')));
+  if (s.rewrites.length > 0) groups.push(new GroupNode('Rewrites', s.rewrites.map((r) => new DetailNode(r.kind, r.relation, undefined, icon('sync'))), icon('sync')));
+  if (s.scans.length > 0) groups.push(new GroupNode('Scans', s.scans.map((sc) => new DetailNode(sc.relation, `${sc.reason} (${sc.rows} rows)`, undefined, icon('search'))), icon('search')));
+  if (s.impact && s.impact.length > 0) groups.push(new GroupNode('Impact', s.impact.map((i) => new DetailNode(i.relation, i.summary, undefined, icon('flame'))), icon('flame', 'problemsWarningIcon.foreground')));
+  return groups;
+}
+
+/** The strongest lock a statement took on a table that existed before the run, as its description says it. */
+export function strongestLockWord(s: StatementReport): string | null {
+  const mode = strongestLock(s.locks.filter((l) => !l.createdInRun).map((l) => l.mode).filter(isLockMode));
+  return mode ? lockModeSql(mode) : null;
+}
+
+/** A statement: its first line, status icon and duration; children are notices, rows, error, measurements. */
 export class StatementNode extends vscode.TreeItem {
   constructor(readonly statement: StatementReport, readonly entry: RunEntry) {
-    const hasChildren = statement.notices.length > 0 || statement.rows !== null || statement.error !== undefined || statement.note !== undefined;
+    const hasChildren = statement.notices.length > 0 || statement.rows !== null || statement.error !== undefined || statement.note !== undefined
+      || measurementGroups(statement).length > 0;
     super(firstLine(statement.sql), hasChildren
       ? (statement.error ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed)
       : vscode.TreeItemCollapsibleState.None);
     this.contextValue = `drydock.statement.${statement.status}`;
     this.iconPath = STATUS_ICONS[statement.status];
-    this.description = `${statement.status} · ${Math.round(statement.durationMs)} ms`;
+    const lock = strongestLockWord(statement);
+    this.description = `${statement.status} · ${Math.round(statement.durationMs)} ms${lock ? ` · ${lock}` : ''}${statement.rewrites.length > 0 ? ' · rewrite' : ''}`;
     this.tooltip = new vscode.MarkdownString().appendCodeblock(statement.sql, 'sql');
     this.command = revealCommand(statement.file, statement.range);
   }
@@ -99,7 +120,23 @@ export class StatementNode extends vscode.TreeItem {
     if (s.rows !== null) nodes.push(new DetailNode('Rows', String(s.rows), undefined, icon('list-flat')));
     if (s.note) nodes.push(new DetailNode('Note', s.note, undefined, icon('info')));
     if (s.error) nodes.push(new ErrorNode(s.error, this.entry, s));
+    nodes.push(...measurementGroups(s));
     return nodes;
+  }
+}
+
+/** A labelled group of leaves (a statement's Locks, Rewrites, Scans, Impact). */
+export class GroupNode extends vscode.TreeItem {
+  override readonly contextValue = 'drydock.group';
+
+  constructor(label: string, readonly items: DetailNode[], iconPath: vscode.ThemeIcon) {
+    super(label, vscode.TreeItemCollapsibleState.Expanded);
+    this.description = String(items.length);
+    this.iconPath = iconPath;
+  }
+
+  children(): ResultNode[] {
+    return this.items;
   }
 }
 

@@ -38,6 +38,8 @@ interface PreparedRun {
   call: RunCall;
   expectedServer?: ServerIdentity;
   signal: AbortSignal;
+  /** drydock.referenceConnection's database, read-only, for production estimates. */
+  reference?: DatabaseBackend;
 }
 
 /** Runs migrations for the commands, re-run and dry-run on save. */
@@ -83,6 +85,8 @@ export class MigrationRunner {
     const request: RunRequest = { mode: ask.mode, targets: ask.targets, upTo: ask.upTo, connectionName: connection.name };
     const backend = await pgBackendFor(connection.settings);
     const prepared: PreparedRun = { request, files, connection, backend, call, signal };
+    const reference = await this.referenceBackend();
+    if (reference) prepared.reference = reference;
     if (RUN_MODES[ask.mode].needsDevMark) {
       const expectedServer = await this.approveApply(prepared);
       if (!expectedServer) return undefined;
@@ -131,7 +135,19 @@ export class MigrationRunner {
     return marked;
   }
 
-  private async execute({ request, files, connection, backend, call, expectedServer, signal }: PreparedRun): Promise<RunReport | undefined> {
+  /** The reference connection's backend (read-only from its first statement), when one is configured. */
+  private async referenceBackend(): Promise<DatabaseBackend | undefined> {
+    const name = this.ctx.config.referenceConnection;
+    if (!name) return undefined;
+    const reference = await this.ctx.connections.resolve(name);
+    if (!reference) {
+      this.ctx.log.warn(`drydock.referenceConnection names "${name}", which is not a configured connection; no production estimates`);
+      return undefined;
+    }
+    return pgBackendFor({ ...reference.settings, readOnly: true });
+  }
+
+  private async execute({ request, files, connection, backend, call, expectedServer, signal, reference }: PreparedRun): Promise<RunReport | undefined> {
     const { ctx } = this;
     const mode = request.mode;
     const names = files.map((f) => path.basename(f.path)).join(', ');
@@ -148,7 +164,7 @@ export class MigrationRunner {
         const cancellation = token.onCancellationRequested(() => ctx.runs.cancel());
         let reported = 0;
         return runFiles(files, {
-          mode, backend, settings: ctx.config.runSettings, signal, ...(expectedServer ? { expectedServer } : {}),
+          mode, backend, settings: ctx.config.runSettings, signal, ...(expectedServer ? { expectedServer } : {}), ...(reference ? { reference } : {}),
           onProgress: (p) => {
             const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
             reported = p.done;

@@ -22,6 +22,8 @@ function clientConfig(settings: ConnectionSettings): ClientConfig {
   const config: ClientConfig = {
     application_name: settings.applicationName ?? 'drydock',
     connectionTimeoutMillis: settings.connectTimeoutMs ?? 10_000,
+    // Set by the server at connection start, before any statement: nothing this session runs can write.
+    ...(settings.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   };
   const keywords = settings.connectionString ? keywordSettings(settings.connectionString) : null;
   if (keywords) return clientConfig({ ...settings, ...keywords, connectionString: undefined });

@@ -25,6 +25,8 @@ export interface ProbeRun {
   reopen(replayUpTo: ParsedStatement | null): Promise<boolean>;
   /** What the statements did to the declared objects, for verification to follow. */
   readonly measurement: CatalogMeasurement;
+  /** The statements the run sends, in order (a probe may look at the next one). */
+  readonly statements: readonly ParsedStatement[];
 }
 
 /** One statement as a probe sees it. */
@@ -51,6 +53,8 @@ export interface StatementProbe {
   after?(statement: ProbedStatement, outcome: StatementOutcome): Promise<void> | void;
   /** Called once after the last statement when every statement succeeded (before verification). */
   finish?(): Promise<void> | void;
+  /** Called once the run's transaction ended (committed or rolled back), with the time it ended (performance.now()). */
+  close?(endedAt: number): void;
 }
 
 /** Makes a run's probes; each run gets fresh ones, so a probe may keep state between its hooks. */

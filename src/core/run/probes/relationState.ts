@@ -1,0 +1,188 @@
+// What each statement did to the tables it touches, measured in one catalog query between
+// statements: the locks it newly holds (pg_locks of this backend; held until the transaction
+// ends, so the time each one is held runs to the end of the run), the relations it rewrote
+// (relfilenode changed: the table, its indexes, its TOAST table), and the full scans it made
+// (pg_stat_get_xact_numscans, counted within the transaction). Outside a transaction each
+// statement releases its locks as it ends, so nothing is measured there.
+import { performance } from 'node:perf_hooks';
+import type { Session } from '../../db/backend';
+import type { MeasuredLock, MeasuredRewrite, MeasuredScan, StatementReport } from '../../model/report';
+import type { ParsedStatement } from '../../parse/parseMigration';
+import { relationsCreated, relationsNamed, type NamedRelation } from '../../parse/relationsNamed';
+import { isLockMode, LOCK_MODES, strongestLock, whatLockBlocks, type LockMode } from '../../sql/lockModes';
+import { relationSql } from '../../sql/quoting';
+import type { ProbeFactory } from './probe';
+import { scanReason } from './scanReasons';
+
+// Relations (with their indexes and TOAST tables) looked at around a statement, and this backend's locks.
+const STATE_QUERY = `
+WITH named AS (SELECT to_regclass(n) AS oid FROM jsonb_array_elements_text($1::jsonb) AS n),
+rels AS (
+  SELECT oid FROM named WHERE oid IS NOT NULL
+  UNION SELECT i.indexrelid FROM pg_index i WHERE i.indrelid IN (SELECT oid FROM named)
+  UNION SELECT c.reltoastrelid FROM pg_class c WHERE c.oid IN (SELECT oid FROM named) AND c.reltoastrelid <> 0)
+SELECT json_build_object(
+  'locks', (SELECT coalesce(json_agg(json_build_array(l.relation, l.mode, c.oid::regclass::text, c.relname, n.nspname)), '[]')
+    FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND l.relation >= 16384 AND c.relkind IN ('r', 'p', 'm', 'v', 'f', 'S')),
+  'relations', (SELECT coalesce(json_agg(json_build_array(c.oid, c.relfilenode, c.oid::regclass::text, c.relkind,
+      pg_stat_get_xact_numscans(c.oid), pg_stat_get_xact_tuples_returned(c.oid), c.relname, n.nspname,
+      greatest(c.reltuples, 0), c.relpages::bigint * current_setting('block_size')::bigint)), '[]')
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid IN (SELECT oid FROM rels))
+) AS answer`;
+
+type LockRow = [number, string, string, string, string];
+type RelationRow = [number, number, string, string, number, number, string, string, number, number];
+
+interface RelationState {
+  relfilenode: number;
+  display: string;
+  relkind: string;
+  scans: number;
+  rows: number;
+  name: string;
+  schema: string;
+  reltuples: number;
+  bytes: number;
+}
+
+const REWRITE_KINDS: Record<string, MeasuredRewrite['kind']> = { r: 'table', p: 'table', i: 'index', I: 'index', t: 'toast', m: 'materialized view' };
+
+// Statements whose relations cannot all be read from the text: they run code.
+const RUNS_CODE = new Set(['DoStmt', 'CallStmt', 'SelectStmt', 'ExecuteStmt', 'DropStmt']);
+
+function statementRelations(statement: ParsedStatement): NamedRelation[] {
+  return relationsNamed(statement.node);
+}
+
+function createdMatches(created: readonly NamedRelation[], name: string, schema: string): boolean {
+  return created.some((c) => c.name === name && (c.schema === null || c.schema === schema));
+}
+
+/** A lock held since a statement began, for the time it is held. */
+interface HeldLock {
+  lock: MeasuredLock;
+  since: number;
+  /** Position of the statement that took it among the statements that ran. */
+  ranAt: number;
+}
+
+class RelationStateProbe {
+  /** The strongest lock the run holds on each relation (OID) so far. */
+  private readonly held = new Map<number, LockMode>();
+  private readonly locks: HeldLock[] = [];
+  private before = new Map<number, RelationState>();
+  private readonly created: NamedRelation[] = [];
+  private started = 0;
+  private ran = 0;
+  private primed = false;
+
+  constructor(private readonly session: Session) {}
+
+  private async state(relations: NamedRelation[]): Promise<{ locks: LockRow[]; relations: Map<number, RelationState> }> {
+    const answer = (await this.session.query(STATE_QUERY, [JSON.stringify(relations.map((r) => relationSql(r.schema, r.name)))], 'drydock_relation_state')).rows[0]?.answer as { locks: LockRow[]; relations: RelationRow[] };
+    const states = new Map<number, RelationState>();
+    for (const [oid, relfilenode, display, relkind, scans, rows, name, schema, reltuples, bytes] of answer.relations) {
+      states.set(Number(oid), { relfilenode: Number(relfilenode), display, relkind, scans: Number(scans), rows: Number(rows), name, schema, reltuples: Number(reltuples), bytes: Number(bytes) });
+    }
+    return { locks: answer.locks, relations: states };
+  }
+
+  async beforeStatement(statement: ParsedStatement): Promise<void> {
+    // The first statement's state is taken before it; the others' came with the previous statement's after.
+    if (!this.primed) {
+      const { locks, relations } = await this.state(statementRelations(statement));
+      this.holdStrongest(locks);
+      this.before = relations;
+      this.primed = true;
+    }
+    this.started = performance.now();
+  }
+
+  async afterStatement(statement: ParsedStatement, report: StatementReport, next: ParsedStatement | undefined): Promise<void> {
+    const mine = statementRelations(statement);
+    const { locks, relations } = await this.state([...mine, ...(next ? statementRelations(next) : [])]);
+    this.created.push(...relationsCreated(statement.node));
+    const simulated = report.status === 'simulated';
+    // Per relation only the strongest new lock counts, and only when it is stronger than the run held already.
+    for (const [oid, mode, display, name, schema] of this.strongestPerRelation(locks)) {
+      const was = this.held.get(oid);
+      if (was && LOCK_MODES.indexOf(was) >= LOCK_MODES.indexOf(mode)) continue;
+      this.held.set(oid, mode);
+      const createdInRun = createdMatches(this.created, name, schema);
+      // A simulated CONCURRENTLY statement ran without CONCURRENTLY: the real one takes SHARE UPDATE EXCLUSIVE.
+      const realMode: LockMode = simulated && !createdInRun ? 'ShareUpdateExclusiveLock' : mode;
+      const lock: MeasuredLock = { relation: display, mode: realMode, blocks: whatLockBlocks(realMode), heldMs: 0, heldWhile: 0 };
+      if (createdInRun) lock.createdInRun = true;
+      if (simulated && !createdInRun) lock.simulated = true;
+      report.locks.push(lock);
+      this.locks.push({ lock, since: this.started, ranAt: this.ran });
+    }
+    for (const [oid, after] of relations) {
+      // An index rebuilt by the statement (a column type change) comes back under a new OID with its old name.
+      const was = this.before.get(oid) ?? (after.relkind === 'i' ? [...this.before.values()].find((b) => b.relkind === 'i' && b.name === after.name && b.schema === after.schema) : undefined);
+      if (!was || createdMatches(this.created, after.name, after.schema)) continue;
+      const kind = REWRITE_KINDS[after.relkind];
+      if (kind && was.relfilenode !== after.relfilenode && !('TruncateStmt' in statement.node)) {
+        report.rewrites.push({ relation: after.display, kind, rows: was.reltuples, bytes: was.bytes });
+      }
+      if ((after.relkind === 'r' || after.relkind === 'p' || after.relkind === 'm') && after.scans > was.scans) {
+        const scan: MeasuredScan = { relation: after.display, reason: scanReason(statement.node), rows: after.rows - was.rows, bytes: was.bytes };
+        report.scans.push(scan);
+      }
+    }
+    this.before = relations;
+    this.ran += 1;
+  }
+
+  private strongestPerRelation(rows: LockRow[]): [number, LockMode, string, string, string][] {
+    const byRelation = new Map<number, [number, LockMode, string, string, string]>();
+    for (const [oid, mode, display, name, schema] of rows) {
+      if (!isLockMode(mode)) continue;
+      const current = byRelation.get(Number(oid));
+      if (!current || strongestLock([current[1], mode]) === mode) byRelation.set(Number(oid), [Number(oid), mode, display, name, schema]);
+    }
+    return [...byRelation.values()];
+  }
+
+  private holdStrongest(rows: LockRow[]): void {
+    for (const [oid, mode] of this.strongestPerRelation(rows)) this.held.set(oid, mode);
+  }
+
+  /** The transaction ended: each lock was held from its statement's start until now. */
+  close(endedAt: number): void {
+    for (const { lock, since, ranAt } of this.locks) {
+      lock.heldMs = Math.max(0, endedAt - since);
+      lock.heldWhile = this.ran - ranAt - 1;
+    }
+  }
+}
+
+/** Whether a statement needs its relations looked at (one that names none and runs no code cannot lock, rewrite or scan). */
+function touchesRelations(statement: ParsedStatement): boolean {
+  return statementRelations(statement).length > 0 || RUNS_CODE.has(Object.keys(statement.node)[0] ?? '');
+}
+
+export const relationStateProbe: ProbeFactory = ({ session, report: run, statements }) => {
+  if (!run.transactional) return null;
+  const probe = new RelationStateProbe(session);
+  let failed = false;
+  return {
+    name: 'relation-state',
+    before: async ({ statement }) => {
+      if (touchesRelations(statement)) await probe.beforeStatement(statement);
+    },
+    after: async ({ statement, report }, outcome) => {
+      if (outcome.error) {
+        failed = true;
+        return;
+      }
+      if (!touchesRelations(statement)) return;
+      const next = statements[statements.indexOf(statement) + 1];
+      await probe.afterStatement(statement, report, next && touchesRelations(next) ? next : undefined);
+    },
+    close: (endedAt) => {
+      if (!failed) probe.close(endedAt);
+    },
+  };
+};

@@ -1,0 +1,57 @@
+// After a run, each statement that took a lock on an existing table, rewrote or scanned one shows
+// what was measured above it: "ACCESS EXCLUSIVE · rewrite · ~40 s–2.7 min on reference". Only while
+// the statement's text is unchanged since the run (an edit makes the measurement stale).
+import * as vscode from 'vscode';
+import { durationRangeText } from '../../core/model/quantities';
+import type { StatementReport } from '../../core/model/report';
+import { COMMANDS } from '../commands';
+import type { DrydockContext } from '../context';
+import { toPosition } from '../convert';
+import type { ResultsStore } from '../results/results';
+import { strongestLockWord } from '../results/resultsTree';
+
+/** The lens title for a statement, or null when nothing worth showing was measured. */
+export function measurementTitle(s: StatementReport): string | null {
+  const parts: string[] = [];
+  const lock = strongestLockWord(s);
+  if (lock) parts.push(lock);
+  if (s.rewrites.some((r) => r.kind === 'table' || r.kind === 'materialized view')) parts.push('rewrite');
+  else if (s.scans.length > 0) parts.push('scan');
+  const impact = s.impact?.[0];
+  if (impact) parts.push(`~${durationRangeText(impact.estimateMs)} on reference`);
+  return parts.length > 0 ? `$(pulse) ${parts.join(' · ')}` : null;
+}
+
+class MeasurementLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly results: ResultsStore) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const entry = this.results.runs.find((r) => r.report.statements.some((s) => s.file === document.uri.fsPath));
+    if (!entry) return [];
+    const text = document.getText();
+    return entry.report.statements.flatMap((s) => {
+      if (s.file !== document.uri.fsPath || text.slice(s.offsets.start, s.offsets.end) !== s.sql) return [];
+      const title = measurementTitle(s);
+      if (!title) return [];
+      const at = toPosition(s.range.start);
+      return [new vscode.CodeLens(new vscode.Range(at, at), { title, command: COMMANDS.revealResult, arguments: [s.file, s.range], tooltip: 'Measured by the last Drydock run' })];
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** Registers the lens provider and refreshes it with each run. */
+export function registerMeasurementLens(ctx: DrydockContext): void {
+  const provider = new MeasurementLensProvider(ctx.results);
+  ctx.subscribe(provider, vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, provider), ctx.results.onDidChange(() => provider.refresh()));
+}
