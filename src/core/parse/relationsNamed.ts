@@ -11,22 +11,31 @@ export interface NamedRelation {
   name: string;
 }
 
-function rangeVars(tree: unknown, out: NamedRelation[]): void {
+function rangeVars(tree: unknown, out: NamedRelation[], ctes: Set<string>): void {
   if (Array.isArray(tree)) {
-    for (const item of tree) rangeVars(item, out);
+    for (const item of tree) rangeVars(item, out, ctes);
   } else if (tree && typeof tree === 'object') {
     const record = tree as Record<string, unknown>;
+    const cte = record.CommonTableExpr as { ctename?: string } | undefined;
+    if (cte?.ctename) ctes.add(cte.ctename);
     // A RangeVar in a Node position is wrapped ({ RangeVar: {…} }); in a typed field (IndexStmt.relation) it is not.
     const range = (record.RangeVar ?? ('relpersistence' in record ? record : undefined)) as { relname?: string; schemaname?: string } | undefined;
     if (range?.relname) out.push({ schema: range.schemaname ?? null, name: range.relname });
-    for (const value of Object.values(record)) rangeVars(value, out);
+    for (const value of Object.values(record)) rangeVars(value, out, ctes);
   }
 }
 
-/** Every relation the statement names, without repeats. */
+/** A system catalog (pg_class, …) or a WITH query's name: not a relation of the migration's. */
+function isCatalogOrCte(r: NamedRelation, ctes: Set<string>): boolean {
+  if (r.schema === 'pg_catalog' || r.schema === 'information_schema') return true;
+  return r.schema === null && (r.name.startsWith('pg_') || ctes.has(r.name));
+}
+
+/** Every relation the statement names (not system catalogs, not WITH queries), without repeats. */
 export function relationsNamed(node: Node): NamedRelation[] {
   const found: NamedRelation[] = [];
-  rangeVars(node, found);
+  const ctes = new Set<string>();
+  rangeVars(node, found, ctes);
   if ('DropStmt' in node && RELATION_DROPS.has(node.DropStmt.removeType ?? '')) {
     for (const object of node.DropStmt.objects ?? []) {
       const parts = 'List' in object ? (object.List.items ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')) : [];
@@ -34,9 +43,10 @@ export function relationsNamed(node: Node): NamedRelation[] {
       if (name) found.push({ schema: parts.length > 1 ? parts[parts.length - 2]! : null, name });
     }
   }
-  if ('DoStmt' in node) for (const inner of statementsInDoBlock(node.DoStmt)) rangeVars(inner.node, found);
+  if ('DoStmt' in node) for (const inner of statementsInDoBlock(node.DoStmt)) rangeVars(inner.node, found, ctes);
   const seen = new Set<string>();
   return found.filter((r) => {
+    if (isCatalogOrCte(r, ctes)) return false;
     const key = `${r.schema ?? ''}.${r.name}`;
     if (seen.has(key)) return false;
     seen.add(key);

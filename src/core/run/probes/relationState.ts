@@ -3,7 +3,9 @@
 // ends, so the time each one is held runs to the end of the run), the relations it rewrote
 // (relfilenode changed: the table, its indexes, its TOAST table), and the full scans it made
 // (pg_stat_get_xact_numscans, counted within the transaction). Outside a transaction each
-// statement releases its locks as it ends, so nothing is measured there.
+// statement releases its locks as it ends, so nothing is measured there. A statement that only
+// touches relations created earlier in the run is not measured: nobody can be waiting for them,
+// and pg_locks grows with every lock a long run holds.
 import { performance } from 'node:perf_hooks';
 import type { Session } from '../../db/backend';
 import type { MeasuredLock, MeasuredRewrite, MeasuredScan, StatementReport } from '../../model/report';
@@ -49,7 +51,16 @@ interface RelationState {
 const REWRITE_KINDS: Record<string, MeasuredRewrite['kind']> = { r: 'table', p: 'table', i: 'index', I: 'index', t: 'toast', m: 'materialized view' };
 
 // Statements whose relations cannot all be read from the text: they run code.
-const RUNS_CODE = new Set(['DoStmt', 'CallStmt', 'SelectStmt', 'ExecuteStmt', 'DropStmt']);
+const RUNS_CODE = new Set(['DoStmt', 'CallStmt', 'ExecuteStmt']);
+
+/** True when the statement runs code (a DO block, a CALL, a SELECT of functions) or drops with CASCADE. */
+function reachesUnnamed(statement: ParsedStatement): boolean {
+  const node = statement.node;
+  if (RUNS_CODE.has(Object.keys(node)[0] ?? '')) return true;
+  if ('SelectStmt' in node) return JSON.stringify(node).includes('"FuncCall"');
+  if ('DropStmt' in node) return node.DropStmt.behavior === 'DROP_CASCADE';
+  return false;
+}
 
 function statementRelations(statement: ParsedStatement): NamedRelation[] {
   return relationsNamed(statement.node);
@@ -75,7 +86,8 @@ class RelationStateProbe {
   private readonly created: NamedRelation[] = [];
   private started = 0;
   private ran = 0;
-  private primed = false;
+  /** True when `held` and `before` describe the moment before the statement about to run. */
+  private fresh = false;
 
   constructor(private readonly session: Session) {}
 
@@ -88,21 +100,44 @@ class RelationStateProbe {
     return { locks: answer.locks, relations: states };
   }
 
+  /** True when the statement can lock, rewrite or scan a relation that existed before the run. */
+  measures(statement: ParsedStatement): boolean {
+    if (reachesUnnamed(statement)) return true;
+    const own = relationsCreated(statement.node);
+    return statementRelations(statement).some((r) => !createdMatches(this.created, r.name, r.schema ?? 'public') && !createdMatches(own, r.name, r.schema ?? 'public'));
+  }
+
+  /** What the statement created, and a created table renamed: still created in this run. */
+  private noteCreated(statement: ParsedStatement): void {
+    this.created.push(...relationsCreated(statement.node));
+    for (const e of statement.effects) {
+      if (e.action !== 'rename-table') continue;
+      const [fromSchema, fromName] = e.from.includes('.') ? [e.from.split('.')[0]!, e.from.split('.')[1]!] : [null, e.from];
+      if (createdMatches(this.created, fromName, fromSchema ?? 'public')) this.created.push({ schema: fromSchema, name: e.to.split('.').pop()! });
+    }
+  }
+
   async beforeStatement(statement: ParsedStatement): Promise<void> {
-    // The first statement's state is taken before it; the others' came with the previous statement's after.
-    if (!this.primed) {
+    // Usually the previous statement's measurement already gave the state before this one.
+    if (!this.fresh) {
       const { locks, relations } = await this.state(statementRelations(statement));
       this.holdStrongest(locks);
       this.before = relations;
-      this.primed = true;
     }
     this.started = performance.now();
+  }
+
+  /** A statement that was not measured: remember what it created; the state is no longer fresh. */
+  skipped(statement: ParsedStatement): void {
+    this.noteCreated(statement);
+    this.fresh = false;
+    this.ran += 1;
   }
 
   async afterStatement(statement: ParsedStatement, report: StatementReport, next: ParsedStatement | undefined): Promise<void> {
     const mine = statementRelations(statement);
     const { locks, relations } = await this.state([...mine, ...(next ? statementRelations(next) : [])]);
-    this.created.push(...relationsCreated(statement.node));
+    this.noteCreated(statement);
     const simulated = report.status === 'simulated';
     // Per relation only the strongest new lock counts, and only when it is stronger than the run held already.
     for (const [oid, mode, display, name, schema] of this.strongestPerRelation(locks)) {
@@ -132,6 +167,7 @@ class RelationStateProbe {
       }
     }
     this.before = relations;
+    this.fresh = next !== undefined;
     this.ran += 1;
   }
 
@@ -158,11 +194,6 @@ class RelationStateProbe {
   }
 }
 
-/** Whether a statement needs its relations looked at (one that names none and runs no code cannot lock, rewrite or scan). */
-function touchesRelations(statement: ParsedStatement): boolean {
-  return statementRelations(statement).length > 0 || RUNS_CODE.has(Object.keys(statement.node)[0] ?? '');
-}
-
 export const relationStateProbe: ProbeFactory = ({ session, report: run, statements }) => {
   if (!run.transactional) return null;
   const probe = new RelationStateProbe(session);
@@ -170,16 +201,19 @@ export const relationStateProbe: ProbeFactory = ({ session, report: run, stateme
   return {
     name: 'relation-state',
     before: async ({ statement }) => {
-      if (touchesRelations(statement)) await probe.beforeStatement(statement);
+      if (probe.measures(statement)) await probe.beforeStatement(statement);
     },
     after: async ({ statement, report }, outcome) => {
       if (outcome.error) {
         failed = true;
         return;
       }
-      if (!touchesRelations(statement)) return;
+      if (!probe.measures(statement)) {
+        probe.skipped(statement);
+        return;
+      }
       const next = statements[statements.indexOf(statement) + 1];
-      await probe.afterStatement(statement, report, next && touchesRelations(next) ? next : undefined);
+      await probe.afterStatement(statement, report, next && probe.measures(next) ? next : undefined);
     },
     close: (endedAt) => {
       if (!failed) probe.close(endedAt);
