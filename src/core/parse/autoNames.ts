@@ -4,6 +4,7 @@
 // verification finds the constraint by its shape instead.
 import type { ConstraintType } from '../sql/catalogCodes';
 import type { Node } from './pgTypes';
+import { columnNamesIn } from './treeNames';
 
 const MAX_NAME_BYTES = 63;
 
@@ -32,26 +33,12 @@ export function objectName(name1: string, name2: string | null, label: string): 
   return name2 ? `${first}_${clip(name2, bytes2)}_${label}` : `${first}_${label}`;
 }
 
-/** The distinct columns an expression refers to. */
-function columnsOf(expression: unknown, out: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(expression)) {
-    for (const item of expression) columnsOf(item, out);
-  } else if (expression && typeof expression === 'object') {
-    const record = expression as Record<string, unknown>;
-    const fields = (record.ColumnRef as { fields?: { String?: { sval?: string } }[] } | undefined)?.fields;
-    const name = fields?.[fields.length - 1]?.String?.sval;
-    if (name) out.add(name);
-    for (const value of Object.values(record)) columnsOf(value, out);
-  }
-  return out;
-}
-
 /**
  * The column a CHECK's name mentions: PostgreSQL names it <table>_<column>_check when its expression
  * refers to exactly one column, else <table>_check (it no longer knows where the CHECK was written).
  */
 export function checkNameColumn(expression: unknown): string | null {
-  const columns = columnsOf(expression);
+  const columns = columnNamesIn(expression);
   return columns.size === 1 ? [...columns][0]! : null;
 }
 

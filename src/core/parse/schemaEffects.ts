@@ -10,6 +10,7 @@ import {
 } from './declarations';
 import type { DropStmt, Node, RenameStmt } from './pgTypes';
 import { StatementText } from './statementText';
+import { rangeVarsIn } from './treeNames';
 
 /** An effect on verifiable objects. Tables are "schema.table" when the file qualifies them, else "table". */
 export type SchemaEffect =
@@ -46,17 +47,8 @@ const RENAME_KINDS: Partial<Record<string, DeclaredKind>> = {
 };
 
 /** The relations a query reads (every RangeVar in it), qualified as written. */
-function relationsRead(tree: unknown, out: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(tree)) {
-    for (const item of tree) relationsRead(item, out);
-  } else if (tree && typeof tree === 'object') {
-    const record = tree as Record<string, unknown>;
-    // Wrapped in a Node position ({ RangeVar: {…} }), bare in a typed field.
-    const range = (record.RangeVar ?? ('relpersistence' in record ? record : undefined)) as { relname?: string; schemaname?: string } | undefined;
-    if (range?.relname) out.add(qualifiedName(range.schemaname ?? null, range.relname));
-    for (const value of Object.values(record)) relationsRead(value, out);
-  }
-  return out;
+function relationsRead(tree: unknown): Set<string> {
+  return new Set(rangeVarsIn(tree).map((r) => qualifiedName(r.schema, r.name)));
 }
 
 function dropEffects(stmt: DropStmt, guarded: boolean): SchemaEffect[] {

@@ -5,6 +5,7 @@ import type { Declaration } from '../parse/declarations';
 import { normalisedTree, type ColumnRenames } from '../parse/expressions';
 import type { IndexElem, IndexStmt, Node } from '../parse/pgTypes';
 import { parseSql } from '../parse/pgParser';
+import { columnNamesIn } from '../parse/treeNames';
 
 function indexStmtOf(sql: string): IndexStmt | null {
   try {
@@ -25,20 +26,6 @@ function expressionOf(sql: string): Node | null {
   }
 }
 
-/** Every column name a parse tree refers to (the last part of each ColumnRef). */
-function columnNames(tree: unknown, out: Set<string>): Set<string> {
-  if (Array.isArray(tree)) {
-    for (const item of tree) columnNames(item, out);
-  } else if (tree && typeof tree === 'object') {
-    const record = tree as Record<string, unknown>;
-    const fields = (record.ColumnRef as { fields?: { String?: { sval?: string } }[] } | undefined)?.fields;
-    const name = fields?.[fields.length - 1]?.String?.sval;
-    if (name) out.add(name);
-    for (const value of Object.values(record)) columnNames(value, out);
-  }
-  return out;
-}
-
 function elements(stmt: IndexStmt): IndexElem[] {
   return (stmt.indexParams ?? []).map((p) => ('IndexElem' in p ? p.IndexElem : {}));
 }
@@ -51,14 +38,14 @@ export function columnsReferenced(d: Declaration, renames: ColumnRenames): Set<s
     if (stmt) {
       for (const e of elements(stmt)) {
         if (e.name) used.add(e.name);
-        columnNames(e.expr, used);
+        columnNamesIn(e.expr, used);
       }
       for (const p of stmt.indexIncludingParams ?? []) if ('IndexElem' in p && p.IndexElem.name) used.add(p.IndexElem.name);
-      columnNames(stmt.whereClause, used);
+      columnNamesIn(stmt.whereClause, used);
     }
   } else if (d.kind === 'constraint') {
     d.columns.forEach((c) => used.add(c));
-    if (d.expression) columnNames(expressionOf(d.expression), used);
+    if (d.expression) columnNamesIn(expressionOf(d.expression), used);
   }
   return new Set([...used].map((c) => renames.get(c) ?? c));
 }
