@@ -76,6 +76,11 @@ class PgSession implements Session {
     };
   }
 
+  async execScript(sql: string): Promise<void> {
+    // Text without parameters goes as a simple query: the server runs every statement in it.
+    await this.client.query(sql);
+  }
+
   onNotice(listener: (notice: NoticeReport) => void): () => void {
     const handler = (msg: NoticeMessage) => listener(noticeOf(msg));
     this.client.on('notice', handler);
