@@ -1,0 +1,144 @@
+// The migrations that come before the target files, in the order the project's tool applies them,
+// with the up part only and whether each runs in a transaction. Read from disk next to the targets
+// (the shell passes absolute paths; core never resolves against the current directory).
+import fs from 'node:fs';
+import path from 'node:path';
+import { readDirectives } from '../parse/directives';
+import { scanWorkspace } from '../templates/workspaceFiles';
+import { detectHistoryTool, type HistoryTool } from './historyTools';
+
+/** One earlier migration as its tool applies it. */
+export interface HistoryMigration {
+  /** Absolute path of the file that runs (up.sql, migration.sql, deploy/x.sql, …). */
+  file: string;
+  /** The version or name the tool records (what its bookkeeping row holds). */
+  version: string;
+  text: string;
+  /** The tool runs it outside a transaction (its own directive or configuration says so). */
+  noTransaction: boolean;
+}
+
+/** The history before the targets. */
+export interface History {
+  tool: HistoryTool;
+  /** The folder the migrations live in. */
+  root: string;
+  /** Earlier migrations, in the order the tool applies them. */
+  migrations: HistoryMigration[];
+}
+
+const byName = new Intl.Collator('en', { numeric: true });
+
+function read(file: string): string {
+  return fs.readFileSync(file, 'utf8');
+}
+
+function listDir(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => byName.compare(a.name, b.name));
+  } catch {
+    return [];
+  }
+}
+
+const directiveSaysNoTransaction = (text: string) => readDirectives(text).noTransaction !== null;
+const leadingVersion = (name: string) => /^[\d-]+/.exec(name)?.[0].replace(/-/g, '') ?? name;
+
+/** A folder whose files are migrations (`pattern` picks them), ordered by name. */
+function filesIn(root: string, pattern: RegExp, version: (name: string) => string, noTransaction: (file: string, text: string) => boolean): HistoryMigration[] {
+  return listDir(root).filter((e) => e.isFile() && pattern.test(e.name)).map((e) => {
+    const file = path.join(root, e.name);
+    const text = read(file);
+    return { file, version: version(e.name), text, noTransaction: noTransaction(file, text) };
+  });
+}
+
+/** A folder of one folder per migration (`<version>_name/<script>`), ordered by folder name. */
+function foldersIn(root: string, script: string, noTransaction: (folder: string, text: string) => boolean): HistoryMigration[] {
+  return listDir(root).filter((e) => e.isDirectory() && fs.existsSync(path.join(root, e.name, script))).map((e) => {
+    const folder = path.join(root, e.name);
+    const text = read(path.join(folder, script));
+    return { file: path.join(folder, script), version: leadingVersion(e.name), text, noTransaction: noTransaction(folder, text) };
+  });
+}
+
+function fileSays(file: string, pattern: RegExp): boolean {
+  try {
+    return pattern.test(read(file));
+  } catch {
+    return false;
+  }
+}
+
+/** The changes a sqitch plan lists, in order (tags and pragmas skipped). */
+function sqitchChanges(root: string): HistoryMigration[] {
+  const plan = fs.existsSync(path.join(root, 'sqitch.plan')) ? read(path.join(root, 'sqitch.plan')) : '';
+  return plan.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[%#@]/.test(l)).flatMap((line) => {
+    const name = line.split(/\s+/)[0]!;
+    const file = path.join(root, 'deploy', `${name}.sql`);
+    if (!fs.existsSync(file)) return [];
+    const text = read(file);
+    return [{ file, version: name, text, noTransaction: directiveSaysNoTransaction(text) }];
+  });
+}
+
+/** How to list each tool's migrations from its folder, in the tool's order. */
+const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]>> = {
+  plain: (root) => filesIn(root, /\.sql$/i, (n) => n.replace(/\.sql$/i, ''), (_f, t) => directiveSaysNoTransaction(t)),
+  dbmate: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
+  goose: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
+  flyway: (root) => filesIn(root, /^V\d+(?:[._]\d+)*__.*\.sql$/, (n) => /^V([\d._]+)__/.exec(n)?.[1]?.replace(/_/g, '.') ?? n,
+    (f, t) => directiveSaysNoTransaction(t) || fileSays(`${f}.conf`, /^\s*executeInTransaction\s*=\s*false/m)),
+  sqitch: sqitchChanges,
+  graphile: (root) => filesIn(path.join(root, 'committed'), /\.sql$/, (n) => n.replace(/\.sql$/, ''), (_f, t) => /^--!\s*no-transaction/m.test(t)),
+  diesel: (root) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
+    || fileSays(path.join(folder, 'metadata.toml'), /^\s*run_in_transaction\s*=\s*false/m)),
+  prisma: (root) => foldersIn(root, 'migration.sql', () => false),
+};
+
+/** The migrations folder a target file implies: one folder per migration, deploy/, committed/, or its own folder. */
+function migrationsRoot(target: string): string {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  if (base === 'up.sql' || base === 'migration.sql') return path.dirname(dir);
+  if (['deploy', 'committed'].includes(path.basename(dir))) return path.dirname(dir);
+  return dir;
+}
+
+/** Tool configuration files in the folders above the migrations (diesel.toml, sqitch.plan, .gmrc, …). */
+function configAbove(root: string): { path: string }[] {
+  const found: { path: string }[] = [];
+  let dir = root;
+  for (let depth = 0; depth < 3; depth++) {
+    for (const name of ['diesel.toml', 'sqitch.plan', '.gmrc', '.gmrc.js', 'flyway.conf', 'flyway.toml']) {
+      if (fs.existsSync(path.join(dir, name))) found.push({ path: name });
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return found;
+}
+
+/** The position of a target in the tool's order, and the migrations before it. */
+function before(migrations: readonly HistoryMigration[], target: string): HistoryMigration[] {
+  const at = migrations.findIndex((m) => m.file === target);
+  if (at >= 0) return migrations.slice(0, at);
+  // A target the tool would not list (graphile's current.sql, a new file): everything listed that sorts before it.
+  const key = (file: string) => path.relative(path.dirname(path.dirname(file)), file);
+  if (path.basename(target) === 'current.sql') return [...migrations];
+  return migrations.filter((m) => byName.compare(key(m.file), key(target)) < 0);
+}
+
+/** Finds the tool and the migrations before the first target (absolute paths). */
+export function findHistory(targets: readonly string[], override?: HistoryTool | 'auto'): History {
+  const first = targets[0];
+  if (!first) throw new Error('a shadow run needs at least one file');
+  const root = migrationsRoot(first);
+  const entries = [...scanWorkspace(root, 2000), ...configAbove(root)];
+  const tool = detectHistoryTool(entries, override);
+  const listed = LISTERS[tool](root);
+  const targetSet = new Set(targets);
+  const earlier = before(listed, first).filter((m) => !targetSet.has(m.file));
+  return { tool, root, migrations: earlier };
+}

@@ -1,0 +1,88 @@
+// The PGlite shadow: one in-process instance kept between runs (the extension keeps the host in
+// its backend lifetime), brought to "every earlier migration applied" by the cheapest way it
+// knows: the instance already there, the longest snapshot in the cache, or a fresh boot.
+import { pgliteBackend } from '../db/pglite/pgliteBackend';
+import { pgliteEngineId, PgliteInstance } from '../db/pglite/pgliteInstance';
+import { withSession } from '../db/withSession';
+import { replayBookkeeping } from './replay';
+import { replayFrom, type PreparedShadow, type ReplayPlan, type ShadowHost } from './shadowHost';
+import { prefixKeys, SnapshotCache } from './snapshotCache';
+
+/** Restoring a snapshot costs about a boot; replaying fewer migrations than this from the live instance is cheaper. */
+const RESTORE_WHEN_AHEAD_BY = 40;
+
+export interface PgliteShadowOptions {
+  /** Where snapshots are kept; null keeps none. */
+  cacheDir: string | null;
+}
+
+/** The in-process shadow. Always close() it: an open PGlite keeps the process alive. */
+export class PgliteShadow implements ShadowHost {
+  readonly kind = 'pglite' as const;
+  private instance: PgliteInstance | null = null;
+  /** The prefix key of the state the live instance holds outside any transaction. */
+  private appliedKey: string | null = null;
+  private readonly cache: SnapshotCache | null;
+
+  constructor(options: PgliteShadowOptions) {
+    this.cache = options.cacheDir ? new SnapshotCache(options.cacheDir) : null;
+  }
+
+  /** True while an instance is running (tests and the extension's lifetime check it). */
+  get running(): boolean {
+    return this.instance !== null && !this.instance.closed;
+  }
+
+  async prepare(plan: ReplayPlan): Promise<PreparedShadow> {
+    const keys = prefixKeys(pgliteEngineId(), plan.tool, plan.migrations);
+    const live = this.instance && !this.instance.closed && this.instance.canCreate(plan.extensions) && this.appliedKey
+      ? keys.indexOf(this.appliedKey) : -1;
+    const cached = this.cache?.longestCached(keys) ?? -1;
+    let start = live;
+    let restored = 0;
+    let bootMs = 0;
+    if (live < 0 || cached - live >= RESTORE_WHEN_AHEAD_BY) {
+      ({ start, bootMs } = await this.boot(plan, keys, cached));
+      restored = start;
+    }
+    const instance = this.instance!;
+    const backend = pgliteBackend(instance);
+    const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, (i) => { this.appliedKey = keys[i + 1]!; }));
+    if (outcome.failure && !outcome.failure.rolledBack) await this.discard();
+    else if (outcome.replayed > 0 && !outcome.failure && !outcome.cancelled) this.cache?.write(keys[plan.migrations.length]!, await instance.snapshot());
+    const server = (await withSession(backend, async (s) => s.serverInfo));
+    return {
+      backend,
+      stats: { kind: 'pglite', label: `PGlite ${server.version}`, restored, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
+      failure: outcome.failure,
+      cancelled: outcome.cancelled,
+      release: async () => undefined,
+    };
+  }
+
+  /** Boots from the longest cached prefix (or empty, then the tool's bookkeeping); returns how many migrations that state holds. */
+  private async boot(plan: ReplayPlan, keys: readonly string[], cached: number): Promise<{ start: number; bootMs: number }> {
+    await this.discard();
+    const t0 = performance.now();
+    const data = cached >= 0 ? this.cache!.read(keys[cached]!) : null;
+    this.instance = await PgliteInstance.boot({ dataDir: data, extensions: plan.extensions });
+    if (data) {
+      this.appliedKey = keys[cached]!;
+      return { start: cached, bootMs: performance.now() - t0 };
+    }
+    await withSession(pgliteBackend(this.instance), (session) => replayBookkeeping(session, plan.style));
+    this.appliedKey = keys[0]!;
+    return { start: 0, bootMs: performance.now() - t0 };
+  }
+
+  private async discard(): Promise<void> {
+    const instance = this.instance;
+    this.instance = null;
+    this.appliedKey = null;
+    await instance?.close();
+  }
+
+  async close(): Promise<void> {
+    await this.discard();
+  }
+}
