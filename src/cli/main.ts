@@ -20,7 +20,12 @@ commands:
 ${COMMANDS.map((c) => `  ${c.synopsis.padEnd(18)}${c.summary}`).join('\n')}
 
 options:
-  --db URL                  connection URL (else DATABASE_URL, else PG* variables and ~/.pgpass)
+  --db URL                  connection URL (else DATABASE_URL, else PG* variables and ~/.pgpass);
+                            with none of these, dry-run uses the shadow (PGlite)
+  --shadow                  dry-run on a shadow: the migrations before FILE replayed in PGlite
+                            (in-process, snapshots cached in the user's cache dir), then FILE
+  --shadow-db URL           the shadow as a scratch database drydock_shadow_* on that server
+  --shadow-setup SQL        SQL the project's own migration runner sends first (repeatable)
   --format FORMAT           ${OUTPUT_FORMATS.join(' | ')} (default text); sarif is SARIF 2.1.0,
                             github prints GitHub Actions annotations
   --json                    the same as --format json
@@ -33,7 +38,7 @@ options:
 exit codes: 0 all good, 1 migration or verification failed, 2 usage, parse or connection error`;
 
 // Options that take a value, so the command name can be found among options given before it.
-const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout']);
+const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--shadow-db', '--shadow-setup']);
 
 /** The command name's position: the first argument that is neither an option nor an option's value. */
 function commandIndex(argv: readonly string[]): number {
