@@ -53,6 +53,7 @@ export class PgliteShadow implements ShadowHost {
     const server = (await withSession(backend, async (s) => s.serverInfo));
     return {
       backend,
+      server,
       stats: { kind: 'pglite', label: `PGlite ${server.version}`, restored, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
       failure: outcome.failure,
       cancelled: outcome.cancelled,

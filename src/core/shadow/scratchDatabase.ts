@@ -94,10 +94,11 @@ export class ScratchDatabaseShadow implements ShadowHost {
       const bootMs = performance.now() - t0;
       const outcome = await withSession(scratch, async (session) => {
         await replayBookkeeping(session, plan.style);
-        return replayFrom(session, plan, 0);
+        return { ...(await replayFrom(session, plan, 0)), server: session.serverInfo };
       });
       return {
         backend: scratch,
+        server: outcome.server,
         stats: { kind: 'scratch-database', label: `shadow on ${host}:${port}`, restored: 0, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
         failure: outcome.failure,
         cancelled: outcome.cancelled,

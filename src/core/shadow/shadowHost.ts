@@ -2,7 +2,7 @@
 // applied", with a backend the target files then dry-run through. Two hosts implement it: PGlite
 // in-process (pgliteShadow.ts) and a scratch database on a server (scratchDatabase.ts).
 import type { DatabaseBackend, Session } from '../db/backend';
-import type { ShadowReport } from '../model/report';
+import type { ServerInfo, ShadowReport } from '../model/report';
 import type { HistoryTool } from './historyTools';
 import type { HistoryMigration } from './history';
 import { replayMigration, type DisplayPath, type ReplayFailure } from './replay';
@@ -29,6 +29,8 @@ export interface ReplayPlan {
 /** The shadow once the history is in place (or failed to be). */
 export interface PreparedShadow {
   backend: DatabaseBackend;
+  /** The shadow's server, as the replay's session saw it. */
+  server: ServerInfo;
   stats: Pick<ShadowReport, 'kind' | 'label' | 'restored' | 'replayed' | 'bootMs' | 'replayMs'>;
   failure: ReplayFailure | null;
   cancelled: boolean;

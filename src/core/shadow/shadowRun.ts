@@ -59,6 +59,7 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
     if (prepared.failure || prepared.cancelled) {
       const report = await earlierFailureReport(targets, prepared.failure, options.now);
       report.shadow = shadow;
+      report.server = prepared.server;
       report.timings.totalMs = performance.now() - t0;
       return report;
     }
