@@ -73,6 +73,9 @@ export class PgliteShadow implements ShadowHost {
     }
     await withSession(pgliteBackend(this.instance), (session) => replayBookkeeping(session, plan.style));
     this.appliedKey = keys[0]!;
+    // Without a shipped initialised data directory this boot ran initdb (seconds): keep its result,
+    // the empty prefix of every history of this tool.
+    if (!this.instance.bootedFromBase && !this.cache?.has(keys[0]!)) this.cache?.write(keys[0]!, await this.instance.snapshot());
     return { start: 0, bootMs: performance.now() - t0 };
   }
 

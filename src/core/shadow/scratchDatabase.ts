@@ -57,9 +57,15 @@ export async function dropStaleScratchDatabases(session: Session, now: Date): Pr
 
 async function dropScratch(session: Session, name: string): Promise<void> {
   if (!name.startsWith(SCRATCH_PREFIX)) throw new Error(`refusing to drop ${name}: not a Drydock scratch database`);
-  // Sessions of this run that outlived it (a cancel in flight) are ended first; they are ours.
-  await session.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-  await session.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+  // Sessions of this run that outlived it (a cancel in flight, a backend still exiting) are ours:
+  // FORCE ends them and waits (PostgreSQL 13+); older servers get them terminated first.
+  try {
+    await session.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42601') throw err;
+    await session.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await session.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+  }
 }
 
 export interface ScratchDatabaseOptions {

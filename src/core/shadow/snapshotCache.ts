@@ -32,6 +32,11 @@ export class SnapshotCache {
     return path.join(this.dir, `${key}${SUFFIX}`);
   }
 
+  /** True when a snapshot of this key is cached. */
+  has(key: string): boolean {
+    return fs.existsSync(this.file(key));
+  }
+
   /** The longest prefix (index into `keys`) that has a snapshot, or -1. */
   longestCached(keys: readonly string[]): number {
     for (let i = keys.length - 1; i >= 0; i--) if (fs.existsSync(this.file(keys[i]!))) return i;

@@ -43,7 +43,13 @@ function initialDataDir(assets: PgliteAssets): Uint8Array | null {
 
 /** A running PGlite and what it was booted with. */
 export class PgliteInstance {
-  private constructor(readonly db: PGlite, readonly extensions: ReadonlySet<string>, readonly bootMs: number) {}
+  private constructor(
+    readonly db: PGlite,
+    readonly extensions: ReadonlySet<string>,
+    readonly bootMs: number,
+    /** False when the boot ran initdb (no snapshot and no shipped initialised data directory). */
+    readonly bootedFromBase: boolean,
+  ) {}
 
   /** Boots an instance (WebAssembly compiled on first use). */
   static async boot(boot: PgliteBoot): Promise<PgliteInstance> {
@@ -66,7 +72,7 @@ export class PgliteInstance {
       await db.close().catch(() => undefined);
       throw err;
     }
-    return new PgliteInstance(db, new Set(bundles), performance.now() - t0);
+    return new PgliteInstance(db, new Set(bundles), performance.now() - t0, dataDir !== null);
   }
 
   /** True when every extension these names need is loaded (else the instance must be booted again). */
