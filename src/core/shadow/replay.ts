@@ -4,7 +4,7 @@ import type { Session } from '../db/backend';
 import type { ErrorReport } from '../model/report';
 import { LineIndex } from '../model/lineIndex';
 import { readDirectives } from '../parse/directives';
-import { parseMigrationSync } from '../parse/parseMigration';
+import { parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
 import { classifyError, type StatementLocation } from '../run/classify';
 import type { HistoryMigration } from './history';
 import type { ReplayStyle } from './replayStyles';
@@ -32,8 +32,29 @@ export async function replayBookkeeping(session: Session, style: ReplayStyle): P
   for (const sql of style.bookkeeping) await session.query(sql);
 }
 
+const COPY_FROM_STDIN = 'COPY … FROM STDIN needs the client to stream the data (psql does); the shadow cannot replay it';
+
+/** COPY … FROM STDIN: the server would wait for data no file statement sends. */
+function copiesFromStdin(node: ParsedStatement['node']): boolean {
+  return 'CopyStmt' in node && node.CopyStmt.is_from === true && !node.CopyStmt.filename;
+}
+
+/** Refuses, before anything is sent, what a server cannot run from the text alone. */
+function refuseUnreplayable(file: string, parsed: ParsedFile): void {
+  const firstMeta = parsed.metaCommandLines[0];
+  if (firstMeta !== undefined) {
+    const offsets = parsed.lines.lineOffsets(firstMeta);
+    throw new MigrationFailed({ code: '0A000', message: 'a psql meta-command (\\…) cannot be replayed: the shadow sends SQL to the server, not to psql' },
+      { file, sql: parsed.text.slice(offsets.start, offsets.end), offsets, lines: parsed.lines });
+  }
+  const copy = parsed.statements.find((s) => copiesFromStdin(s.node));
+  if (copy) throw new MigrationFailed({ code: '0A000', message: COPY_FROM_STDIN }, { file, sql: copy.sql, offsets: copy.offsets, lines: parsed.lines });
+}
+
 async function sendOneQuery(session: Session, file: string, text: string): Promise<void> {
   const runnable = readDirectives(text).runnableText;
+  // Parsed only to refuse what would hang or cannot run; a syntax error is left to the server to report.
+  refuseUnreplayable(file, parseMigrationSync(file, text));
   try {
     await session.execScript(runnable);
   } catch (err) {
@@ -43,12 +64,7 @@ async function sendOneQuery(session: Session, file: string, text: string): Promi
 
 async function sendStatements(session: Session, file: string, text: string, keepTransactionControl: boolean): Promise<void> {
   const parsed = parseMigrationSync(file, text);
-  const firstMeta = parsed.metaCommandLines[0];
-  if (firstMeta !== undefined) {
-    const offsets = parsed.lines.lineOffsets(firstMeta);
-    throw new MigrationFailed({ code: '0A000', message: 'a psql meta-command (\\…) cannot be replayed: the shadow sends SQL to the server, not to psql' },
-      { file, sql: text.slice(offsets.start, offsets.end), offsets, lines: parsed.lines });
-  }
+  refuseUnreplayable(file, parsed);
   if (parsed.syntaxError) {
     const { message, offsets } = parsed.syntaxError;
     throw new MigrationFailed({ code: '42601', message }, { file, sql: text.slice(offsets.start, offsets.end), offsets, lines: parsed.lines });

@@ -93,7 +93,7 @@ describe('shadow properties', () => {
       assert.equal(await catalogSnapshot(server.url(dev)), fingerprint);
       const left = await sql(server.url(), 'SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [SCRATCH_PREFIX]);
       assert.deepEqual(left, []);
-    }), { numRuns: 8, seed: 12, verbose: true });
+    }), { numRuns: 8, seed: 12 });
   });
 
   test('PGlite: every generated folder ends classified and nothing is written outside the cache dir', async () => {
