@@ -36,14 +36,17 @@ async function copyPglite(target) {
   for (const file of fs.readdirSync(source).filter((f) => f.endsWith('.tar.gz'))) fs.copyFileSync(path.join(source, file), path.join(target, 'contrib', file));
   const base = path.join(target, 'base-datadir.tar.gz');
   const stamp = path.join(target, 'base-datadir.version');
-  if (fs.existsSync(base) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === version) return;
+  // The same initdb options as core/db/pglite/pgliteInstance.ts's INITDB_PARAMS (1 MB WAL segments).
+  const initdb = ['--wal-segsize=1'];
+  const made = `${version} ${initdb.join(' ')}`;
+  if (fs.existsSync(base) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === made) return;
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite();
+  const db = new PGlite({ initDbStartParams: initdb });
   try {
     await db.waitReady;
     const blob = await db.dumpDataDir('gzip');
     fs.writeFileSync(base, Buffer.from(await blob.arrayBuffer()));
-    fs.writeFileSync(stamp, version);
+    fs.writeFileSync(stamp, made);
   } finally {
     await db.close();
   }

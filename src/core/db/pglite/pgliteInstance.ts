@@ -11,8 +11,13 @@ import { findPgliteAssets, type PgliteAssets } from './assets';
 import { contribBundlesFor } from './contrib';
 
 // Smaller shared buffers than PGlite's 160 MB: a shadow holds schemas, not data, and the memory is
-// the extension host's.
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB'];
+// the extension host's. WAL in 1 MB segments, and none kept beyond what the last checkpoint needs,
+// so a snapshot carries about 2 MB of WAL instead of two 16 MB segments (restoring is untarring
+// into memory: every megabyte counts).
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB',
+  '-c', 'min_wal_size=2MB', '-c', 'max_wal_size=256MB', '-c', 'wal_recycle=off'];
+/** initdb's options beyond PGlite's own (scripts/bundle.mjs makes the shipped data directory with the same). */
+export const INITDB_PARAMS = ['--wal-segsize=1'];
 
 /** How to boot an instance. */
 export interface PgliteBoot {
@@ -64,6 +69,7 @@ export class PgliteInstance {
       fsBundle: new Blob([fs.readFileSync(path.join(assets.dir, 'pglite.data'))]),
       extensions: Object.fromEntries(bundles.map((b) => [b, pathToFileURL(path.join(assets.contribDir, `${b}.tar.gz`))])),
       startParams: START_PARAMS,
+      initDbStartParams: INITDB_PARAMS,
       ...(dataDir ? { loadDataDir: new Blob([dataDir]) } : {}),
     });
     try {
