@@ -85,9 +85,9 @@ function runCommand(mode: RunMode, summary: string): CliCommand {
         lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
         statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
       };
-      const files = readMigrationFiles(positionals);
       const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
       if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
+      const files = readMigrationFiles(positionals);
       if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
         return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true }, io);
       }
@@ -135,7 +135,11 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   const progress = progressLine(io, call.format !== 'text');
   const abort = new AbortController();
   const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
+  // PGlite runs statements on this thread, where a SIGINT handler could not run until the statement
+  // ends: without one, Ctrl-C ends the process at once, which loses nothing (the database is in
+  // memory, snapshots are written by rename). A scratch database is cancelled and dropped instead.
+  const handlesSigint = host.kind !== 'pglite';
+  if (handlesSigint) process.once('SIGINT', onSigint);
   const targets = files.map((f) => ({ ...f, absolutePath: path.resolve(io.cwd(), f.path) }));
   let report: RunReport;
   try {
@@ -148,7 +152,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
     if (err instanceof Error) err.message = maskSecrets(err.message, secrets);
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
+    if (handlesSigint) process.off('SIGINT', onSigint);
     if (progress) io.stderr.write('\r\u001b[K');
     // An open PGlite keeps the process alive.
     await host.close();

@@ -77,6 +77,7 @@ export interface ScratchDatabaseOptions {
 /** The shadow on a server: a new scratch database for every prepare(). */
 export class ScratchDatabaseShadow implements ShadowHost {
   readonly kind = 'scratch-database' as const;
+  readonly running = false;
   private readonly admin: DatabaseBackend;
   /** Names dropped as stale by the last prepare() (for the log and tests). */
   lastStaleDropped: string[] = [];

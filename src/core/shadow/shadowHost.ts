@@ -40,6 +40,8 @@ export interface PreparedShadow {
 
 export interface ShadowHost {
   readonly kind: ShadowReport['kind'];
+  /** True while the host keeps a database alive between runs (a PGlite instance; never a scratch database). */
+  readonly running: boolean;
   prepare(plan: ReplayPlan): Promise<PreparedShadow>;
   /** Ends the host (closes PGlite); later prepare() calls start again. */
   close(): Promise<void>;

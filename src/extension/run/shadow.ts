@@ -44,7 +44,6 @@ export class ExtensionShadow {
 
   /** True while a PGlite instance is running (tests check that deactivate closes it). */
   get running(): boolean {
-    const host = this.host?.host as { running?: boolean } | undefined;
-    return host?.running === true;
+    return this.host?.host.running === true;
   }
 }
