@@ -33,7 +33,7 @@ describe('shadow (no connection configured)', () => {
   });
 
   it('Dry-Run Migration replays the earlier migrations in PGlite (a no-transaction one outside a transaction), then dry-runs the file', async () => {
-    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/003_projects_owner.sql'));
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
     assert.equal(report?.outcome, 'succeeded', JSON.stringify(report?.error));
     assert.equal(report.shadow?.kind, 'pglite');
     assert.equal(report.shadow?.history, 2);
@@ -44,16 +44,16 @@ describe('shadow (no connection configured)', () => {
   });
 
   it('an earlier migration that fails is reported as that migration\'s, at its line', async () => {
-    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow-broken/003_target.sql'));
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow-broken/c_target.sql'));
     assert.equal(report?.outcome, 'failed');
-    assert.match(report.error?.message ?? '', /^earlier migration shadow-broken\/002_tasks_done\.sql:2 failed: relation "taks" does not exist/);
+    assert.match(report.error?.message ?? '', /^earlier migration shadow-broken\/b_tasks_done\.sql:2 failed: relation "taks" does not exist/);
     assert.deepEqual(report.statements.map((s) => s.status), ['skipped']);
   });
 
   it('dry-run on save is on for the shadow while the setting is unset', async () => {
     assert.equal(vscode.workspace.getConfiguration('drydock').inspect('dryRunOnSave')?.defaultValue, null);
     await vscode.commands.executeCommand('drydock.results.clear');
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fixture('shadow/003_projects_owner.sql')));
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fixture('shadow/c_projects_owner.sql')));
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '-- touched\n'));
     assert.ok(await editor.document.save());
     const [run] = await waitFor('a run from the save', () => {
