@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readDirectives } from '../parse/directives';
-import { scanWorkspace } from '../templates/workspaceFiles';
+import type { WorkspaceEntry } from '../templates/detect';
 import { detectHistoryTool, type HistoryTool } from './historyTools';
 
 /** One earlier migration as its tool applies it. */
@@ -41,7 +41,19 @@ function listDir(dir: string): fs.Dirent[] {
   }
 }
 
-const directiveSaysNoTransaction = (text: string) => readDirectives(text).noTransaction !== null;
+// Every directive that means "outside a transaction" names it so; most files hold none, and
+// reading the directives line by line over a long history would cost every save.
+const MAY_HOLD_NO_TRANSACTION = /no[-\s]transaction|transaction:false/i;
+const directiveSaysNoTransaction = (text: string) => MAY_HOLD_NO_TRANSACTION.test(text) && readDirectives(text).noTransaction !== null;
+
+/** The names in a folder (one readdir, instead of an existence check per file). */
+function namesIn(dir: string): Set<string> {
+  try {
+    return new Set(fs.readdirSync(dir));
+  } catch {
+    return new Set();
+  }
+}
 const leadingVersion = (name: string) => /^[\d-]+/.exec(name)?.[0].replace(/-/g, '') ?? name;
 
 /** A folder whose files are migrations (`pattern` picks them), ordered by name. */
@@ -54,11 +66,13 @@ function filesIn(root: string, pattern: RegExp, version: (name: string) => strin
 }
 
 /** A folder of one folder per migration (`<version>_name/<script>`), ordered by folder name. */
-function foldersIn(root: string, script: string, noTransaction: (folder: string, text: string) => boolean): HistoryMigration[] {
-  return listDir(root).filter((e) => e.isDirectory() && fs.existsSync(path.join(root, e.name, script))).map((e) => {
+function foldersIn(root: string, script: string, noTransaction: (folder: string, names: Set<string>, text: string) => boolean): HistoryMigration[] {
+  return listDir(root).filter((e) => e.isDirectory()).flatMap((e) => {
     const folder = path.join(root, e.name);
+    const names = namesIn(folder);
+    if (!names.has(script)) return [];
     const text = read(path.join(folder, script));
-    return { file: path.join(folder, script), version: leadingVersion(e.name), text, noTransaction: noTransaction(folder, text) };
+    return [{ file: path.join(folder, script), version: leadingVersion(e.name), text, noTransaction: noTransaction(folder, names, text) }];
   });
 }
 
@@ -91,8 +105,8 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]
     (f, t) => directiveSaysNoTransaction(t) || fileSays(`${f}.conf`, /^\s*executeInTransaction\s*=\s*false/m)),
   sqitch: sqitchChanges,
   graphile: (root) => filesIn(path.join(root, 'committed'), /\.sql$/, (n) => n.replace(/\.sql$/, ''), (_f, t) => /^--!\s*no-transaction/m.test(t)),
-  diesel: (root) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
-    || fileSays(path.join(folder, 'metadata.toml'), /^\s*run_in_transaction\s*=\s*false/m)),
+  diesel: (root) => foldersIn(root, 'up.sql', (folder, names, t) => directiveSaysNoTransaction(t)
+    || (names.has('metadata.toml') && fileSays(path.join(folder, 'metadata.toml'), /^\s*run_in_transaction\s*=\s*false/m))),
   prisma: (root) => foldersIn(root, 'migration.sql', () => false),
 };
 
@@ -120,6 +134,45 @@ function configAbove(root: string): { path: string }[] {
   return found;
 }
 
+/** How many top-level files are read for content evidence (dbmate's and goose's annotations). */
+const TEXT_SAMPLE = 20;
+const HEAD_BYTES = 4096;
+
+function head(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0)).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * What detection needs from the migrations folder, cheaply: its files and its folders' scripts by
+ * path, and the start of a few top-level .sql files (runs on every save, over histories of
+ * hundreds of migrations).
+ */
+function folderEntries(root: string): WorkspaceEntry[] {
+  const entries: WorkspaceEntry[] = [];
+  let sampled = 0;
+  for (const item of listDir(root)) {
+    if (item.isDirectory()) {
+      const names = namesIn(path.join(root, item.name));
+      for (const script of ['up.sql', 'down.sql', 'migration.sql', 'current.sql']) {
+        if (names.has(script)) entries.push({ path: `${item.name}/${script}` });
+      }
+      if (['deploy', 'committed'].includes(item.name)) entries.push(...listDir(path.join(root, item.name)).map((f) => ({ path: `${item.name}/${f.name}` })));
+    } else if (!/\.sql$/i.test(item.name)) {
+      entries.push({ path: item.name });
+    } else if (sampled++ < TEXT_SAMPLE) {
+      // Only the sample stands for the .sql files, so path and content evidence keep their proportions.
+      entries.push({ path: item.name, text: head(path.join(root, item.name)) });
+    }
+  }
+  return entries;
+}
+
 /** The position of a target in the tool's order, and the migrations before it. */
 function before(migrations: readonly HistoryMigration[], target: string): HistoryMigration[] {
   const at = migrations.findIndex((m) => m.file === target);
@@ -135,7 +188,7 @@ export function findHistory(targets: readonly string[], override?: HistoryTool |
   const first = targets[0];
   if (!first) throw new Error('a shadow run needs at least one file');
   const root = migrationsRoot(first);
-  const entries = [...scanWorkspace(root, 2000), ...configAbove(root)];
+  const entries = [...folderEntries(root), ...configAbove(root)];
   const tool = detectHistoryTool(entries, override);
   const listed = LISTERS[tool](root);
   const targetSet = new Set(targets);

@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { findPgliteAssets, type PgliteAssets } from './assets';
 import { contribBundlesFor } from './contrib';
+import { SnapshotFS } from './snapshotFs';
 
 // Smaller shared buffers than PGlite's 160 MB: a shadow holds schemas, not data, and the memory is
 // the extension host's. WAL in 1 MB segments, and none kept beyond what the last checkpoint needs,
@@ -70,7 +71,8 @@ export class PgliteInstance {
       extensions: Object.fromEntries(bundles.map((b) => [b, pathToFileURL(path.join(assets.contribDir, `${b}.tar.gz`))])),
       startParams: START_PARAMS,
       initDbStartParams: INITDB_PARAMS,
-      ...(dataDir ? { loadDataDir: new Blob([dataDir]) } : {}),
+      // With a data directory PGlite finds PG_VERSION and starts it; without, it runs initdb.
+      ...(dataDir ? { fs: new SnapshotFS(dataDir) } : {}),
     });
     try {
       await db.waitReady;
