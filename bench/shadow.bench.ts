@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const targets: ShadowTarget[] = [{ path: file, absolutePath, text: fs.readFileSync(absolutePath, 'utf8') }];
   const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-bench-cache-'));
   try {
-    console.log(`shadow bench: ${file}`);
+    // This machine may be shared: the load says how far the figures are from a quiet one.
+    console.log(`shadow bench: ${file} (5-minute load average ${os.loadavg()[1]!.toFixed(1)} on ${os.cpus().length} cores)`);
     const cold = cliRun(cacheHome);
     console.log(`  cold CLI: ${cold.summary}`);
     const warmRuns = [1, 2, 3].map(() => cliRun(cacheHome));
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
       const pgMs = performance.now() - t0;
       console.log(`PostgreSQL ${server.major} (scratch database) replaying the same history: ${scratch.outcome}, ${(pgMs / 1000).toFixed(2)} s, replay ${(scratch.shadow!.replayMs / 1000).toFixed(2)} s`);
       console.log(`ratio cold PGlite CLI / PostgreSQL scratch run: ${(cold.ms / pgMs).toFixed(2)}`);
+      console.log(`load average at the end: ${os.loadavg()[0]!.toFixed(1)}`);
     } finally {
       await server.stop();
     }
