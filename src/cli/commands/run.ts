@@ -149,16 +149,17 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
       ...(progress ? { onProgress: progress, onReplay: (done: number, total: number) => io.stderr.write(`\r\u001b[Kshadow: replaying ${done + 1}/${total}`) } : {}),
     });
   } catch (err) {
+    await host.close();
     if (err instanceof Error) err.message = maskSecrets(err.message, secrets);
     throw err;
   } finally {
     if (handlesSigint) process.off('SIGINT', onSigint);
     if (progress) io.stderr.write('\r\u001b[K');
-    // An open PGlite keeps the process alive.
-    await host.close();
   }
   const color = wantsColor(io, call.noColor) && call.format === 'text';
   io.stdout.write(maskSecrets(renderRunReport(report, call.format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION }), secrets) + '\n');
+  // After the report: an open PGlite keeps the process alive, and a snapshot may still be being written.
+  await host.close();
   return exitCodeOf(report);
 }
 

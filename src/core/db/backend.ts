@@ -41,6 +41,8 @@ export interface BackendCapabilities {
   cancel: boolean;
   /** Several sessions at once (a second connection to cancel from, lock contention). */
   concurrentSessions: boolean;
+  /** statement_timeout and lock_timeout can end a statement (no timer fires inside PGlite's statements). */
+  timeouts: boolean;
 }
 
 /** A database Drydock can open sessions on. */

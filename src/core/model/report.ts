@@ -129,6 +129,8 @@ export interface ShadowReport {
   replayed: number;
   bootMs: number;
   replayMs: number;
+  /** Capabilities the shadow's backend lacks ('cancel', 'concurrentSessions', 'timeouts'), so the report can say so. */
+  lacks: string[];
 }
 
 export interface Timings {

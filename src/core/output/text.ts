@@ -74,9 +74,17 @@ function serverLine(report: RunReport): string {
   return shadow ? `${server}, ${shadow.label}` : server;
 }
 
+/** What a missing backend capability means for the run, in the report's words. */
+const LACKING: Record<string, string> = {
+  cancel: 'cancel a running statement',
+  timeouts: 'enforce lock_timeout/statement_timeout',
+  concurrentSessions: 'open a second session (lock contention)',
+};
+
 function shadowLine(s: ShadowReport): string {
   const cached = s.restored > 0 ? `${s.restored} from the snapshot cache, ` : '';
-  return `shadow: ${s.history} earlier ${s.tool} migration(s) applied first (${cached}${s.replayed} replayed in ${s.replayMs.toFixed(0)} ms, boot ${s.bootMs.toFixed(0)} ms)`;
+  const lacks = s.lacks.length > 0 ? `; this shadow cannot ${s.lacks.map((l) => LACKING[l] ?? l).join(', ')}` : '';
+  return `shadow: ${s.history} earlier ${s.tool} migration(s) applied first (${cached}${s.replayed} replayed in ${s.replayMs.toFixed(0)} ms, boot ${s.bootMs.toFixed(0)} ms)${lacks}`;
 }
 
 /** A multi-line summary of a run. */

@@ -23,6 +23,8 @@ export class PgliteShadow implements ShadowHost {
   /** The prefix key of the state the live instance holds outside any transaction. */
   private appliedKey: string | null = null;
   private readonly cache: SnapshotCache | null;
+  /** A snapshot being compressed and written; awaited before the next prepare and by close(). */
+  private pendingWrite: Promise<void> = Promise.resolve();
 
   constructor(options: PgliteShadowOptions) {
     this.cache = options.cacheDir ? new SnapshotCache(options.cacheDir) : null;
@@ -34,6 +36,7 @@ export class PgliteShadow implements ShadowHost {
   }
 
   async prepare(plan: ReplayPlan): Promise<PreparedShadow> {
+    await this.pendingWrite;
     const keys = prefixKeys(pgliteEngineId(), plan.tool, plan.migrations);
     const live = this.instance && !this.instance.closed && this.instance.canCreate(plan.extensions) && this.appliedKey
       ? keys.indexOf(this.appliedKey) : -1;
@@ -49,7 +52,7 @@ export class PgliteShadow implements ShadowHost {
     const backend = pgliteBackend(instance);
     const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, (i) => { this.appliedKey = keys[i + 1]!; }));
     if (outcome.failure && !outcome.failure.rolledBack) await this.discard();
-    else if (outcome.replayed > 0 && !outcome.failure && !outcome.cancelled) this.cache?.write(keys[plan.migrations.length]!, await instance.snapshot());
+    else if (outcome.replayed > 0 && !outcome.failure && !outcome.cancelled) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
     const server = (await withSession(backend, async (s) => s.serverInfo));
     return {
       backend,
@@ -75,8 +78,15 @@ export class PgliteShadow implements ShadowHost {
     this.appliedKey = keys[0]!;
     // Without a shipped initialised data directory this boot ran initdb (seconds): keep its result,
     // the empty prefix of every history of this tool.
-    if (!this.instance.bootedFromBase && !this.cache?.has(keys[0]!)) this.cache?.write(keys[0]!, await this.instance.snapshot());
+    if (!this.instance.bootedFromBase && !this.cache?.has(keys[0]!)) this.keep(keys[0]!, await this.instance.snapshot());
     return { start: 0, bootMs: performance.now() - t0 };
+  }
+
+  /** Starts writing a snapshot; a failed write only costs the next run a replay. */
+  private keep(key: string, tarball: Uint8Array): void {
+    const cache = this.cache;
+    if (!cache) return;
+    this.pendingWrite = this.pendingWrite.then(() => cache.write(key, tarball)).catch(() => undefined);
   }
 
   private async discard(): Promise<void> {
@@ -88,5 +98,6 @@ export class PgliteShadow implements ShadowHost {
 
   async close(): Promise<void> {
     await this.discard();
+    await this.pendingWrite;
   }
 }

@@ -51,10 +51,14 @@ function refuseUnreplayable(file: string, parsed: ParsedFile): void {
   if (copy) throw new MigrationFailed({ code: '0A000', message: COPY_FROM_STDIN }, { file, sql: copy.sql, offsets: copy.offsets, lines: parsed.lines });
 }
 
+// Text that may hold a COPY … FROM STDIN or a psql meta-command line; only such text is parsed
+// before a one-query send (parsing every file of a long history would cost more than sending it).
+const MAY_BE_UNREPLAYABLE = /\bstdin\b|^\s*\\/im;
+
 async function sendOneQuery(session: Session, file: string, text: string): Promise<void> {
   const runnable = readDirectives(text).runnableText;
   // Parsed only to refuse what would hang or cannot run; a syntax error is left to the server to report.
-  refuseUnreplayable(file, parseMigrationSync(file, text));
+  if (MAY_BE_UNREPLAYABLE.test(text)) refuseUnreplayable(file, parseMigrationSync(file, text));
   try {
     await session.execScript(runnable);
   } catch (err) {

@@ -55,7 +55,8 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
   };
   const prepared = await options.host.prepare(plan);
   try {
-    const shadow = { ...prepared.stats, tool: history.tool, history: history.migrations.length };
+    const lacks = Object.entries(prepared.backend.capabilities).filter(([, has]) => !has).map(([name]) => name);
+    const shadow = { ...prepared.stats, tool: history.tool, history: history.migrations.length, lacks };
     if (prepared.failure || prepared.cancelled) {
       const report = await earlierFailureReport(targets, prepared.failure, options.now);
       report.shadow = shadow;

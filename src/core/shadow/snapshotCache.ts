@@ -57,12 +57,16 @@ export class SnapshotCache {
     }
   }
 
-  /** Stores a snapshot (written beside and renamed, so a reader never sees half a file) and prunes old ones. */
-  write(key: string, tarball: Uint8Array): void {
-    fs.mkdirSync(this.dir, { recursive: true });
+  /**
+   * Stores a snapshot (written beside and renamed, so a reader never sees half a file) and prunes
+   * old ones. Compression and writing happen off the main thread, while the targets run.
+   */
+  async write(key: string, tarball: Uint8Array): Promise<void> {
+    await fs.promises.mkdir(this.dir, { recursive: true });
     const partial = `${this.file(key)}.${process.pid}.partial`;
-    fs.writeFileSync(partial, zlib.gzipSync(tarball, { level: 1 }));
-    fs.renameSync(partial, this.file(key));
+    const compressed = await new Promise<Buffer>((resolve, reject) => zlib.gzip(tarball, { level: 1 }, (err, out) => (err ? reject(err) : resolve(out))));
+    await fs.promises.writeFile(partial, compressed);
+    await fs.promises.rename(partial, this.file(key));
     this.prune();
   }
 

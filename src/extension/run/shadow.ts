@@ -4,6 +4,7 @@
 // The PGlite instance lives in the backend lifetime: closed when the connections change and on
 // deactivate (an open PGlite keeps the extension host alive).
 import * as path from 'node:path';
+import { secretsOf } from '../../core/db/connection';
 import type { ShadowHost } from '../../core/shadow/shadowHost';
 import { withEnvironment } from '../connections/connections';
 import type { DrydockContext } from '../context';
@@ -28,8 +29,10 @@ export class ExtensionShadow {
     const url = this.ctx.config.shadowConnection;
     if (this.host && this.host.url === url) return this.host.host;
     await this.host?.host.close();
+    const server = withEnvironment({ connectionString: url, applicationName: 'drydock shadow (vscode)' });
+    if (url) this.ctx.log.addSecrets(secretsOf(server));
     const host = url
-      ? await scratchShadowHost(withEnvironment({ connectionString: url, applicationName: 'drydock shadow (vscode)' }))
+      ? await scratchShadowHost(server)
       : await pgliteShadowHost(path.join(this.ctx.extension.globalStorageUri.fsPath, 'shadow'));
     const entry = { url, host };
     this.host = entry;

@@ -33,6 +33,7 @@ test('dry-run with no connection configured runs on the PGlite shadow, names it,
   assert.equal(first.code, 0, first.stdout + first.stderr);
   assert.match(first.stdout, /\(server: PGlite 18\.\d+ \(shadow\)\)/);
   assert.match(first.stdout, /shadow: 1 earlier plain migration\(s\) applied first \(1 replayed/);
+  assert.match(first.stdout, /this shadow cannot cancel a running statement, open a second session \(lock contention\), enforce lock_timeout\/statement_timeout/);
   assert.match(first.stdout, /ok +migrations\/002_email\.sql:1 +CREATE UNIQUE INDEX/);
   const cached = fs.readdirSync(path.join(home, '.cache', 'drydock', 'shadow'));
   assert.equal(cached.length, 1);

@@ -29,5 +29,6 @@ export function listing(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name)).sort()
-    .map((f) => { const s = fs.statSync(f); return `${f} ${s.size} ${s.mtimeMs}`; });
+    // A snapshot being written is renamed when done: a file gone since readdir is left out.
+    .flatMap((f) => { const s = fs.statSync(f, { throwIfNoEntry: false }); return s ? [`${f} ${s.size} ${s.mtimeMs}`] : []; });
 }

@@ -23,7 +23,7 @@ after(async () => {
 
 test('the server is PostgreSQL of the major the status bar names, and a second session is refused (PGlite is single-user)', async () => {
   assert.equal(Math.floor(session.serverInfo.versionNum / 10000), PGLITE_POSTGRES_MAJOR);
-  assert.deepEqual(backend.capabilities, { cancel: false, concurrentSessions: false });
+  assert.deepEqual(backend.capabilities, { cancel: false, concurrentSessions: false, timeouts: false });
   await assert.rejects(backend.openSession(), /single session/);
 });
 

@@ -83,6 +83,7 @@ describe('PGlite shadow', () => {
     const first = await runShadowDryRun([target(root, 'migrations/004_target.sql')], { host: shadow, displayPath: relativeTo(root) });
     assert.equal(first.outcome, 'succeeded', JSON.stringify(first.error));
     assert.equal(first.shadow?.replayed, 3);
+    await shadow.close(); // the snapshot is written in the background until then
     const fresh = new PgliteShadow({ cacheDir });
     try {
       const warm = await runShadowDryRun([target(root, 'migrations/004_target.sql')], { host: fresh, displayPath: relativeTo(root) });
@@ -93,6 +94,7 @@ describe('PGlite shadow', () => {
       fs.writeFileSync(path.join(root, 'migrations', '005_next.sql'), 'ALTER TABLE d ADD COLUMN y int;\n');
       const fresh2 = new PgliteShadow({ cacheDir });
       try {
+        await fresh.close();
         const next = await runShadowDryRun([target(root, 'migrations/005_next.sql')], { host: fresh2, displayPath: relativeTo(root) });
         assert.equal(next.outcome, 'succeeded', JSON.stringify(next.error));
         assert.deepEqual([next.shadow?.restored, next.shadow?.replayed], [3, 1]);

@@ -140,7 +140,7 @@ export function pgBackend(settings: ConnectionSettings): DatabaseBackend {
   return {
     kind: 'pg',
     label: maskSecrets(describeConnection(settings), secrets),
-    capabilities: { cancel: true, concurrentSessions: true },
+    capabilities: { cancel: true, concurrentSessions: true, timeouts: true },
     secrets,
     openSession: () => openPgSession(settings),
   };

@@ -1,6 +1,6 @@
 // The backend port over one PGlite instance: one session at a time (PGlite is single-user), no
-// cancel (statements run on the caller's thread). The instance outlives the sessions; its owner
-// (the shadow) closes it.
+// cancel and no timeouts (statements run on the caller's thread, where no timer fires until they
+// end). The instance outlives the sessions; its owner (the shadow) closes it.
 import type { ServerInfo } from '../../model/report';
 import type { DatabaseBackend, Session } from '../backend';
 import type { PgliteInstance } from './pgliteInstance';
@@ -25,7 +25,7 @@ export function pgliteBackend(instance: PgliteInstance): DatabaseBackend {
   return {
     kind: 'pglite',
     label: 'PGlite (in-process shadow)',
-    capabilities: { cancel: false, concurrentSessions: false },
+    capabilities: { cancel: false, concurrentSessions: false, timeouts: false },
     secrets: [],
     async openSession(): Promise<Session> {
       if (instance.closed) throw Object.assign(new Error('the PGlite shadow was closed'), { code: '08003' });
