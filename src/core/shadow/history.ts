@@ -29,9 +29,26 @@ export interface History {
 
 const byName = new Intl.Collator('en', { numeric: true });
 
+/** File texts already read, by path, with the size and modification time they were read at. */
+const texts = new Map<string, { size: number; mtimeNs: bigint; text: string }>();
+const MAX_CACHED_TEXTS = 5000;
+
+/**
+ * A file's text. A long-lived process (the extension host dry-running on every save) rereads only
+ * the files whose size or nanosecond modification time changed since it last read them.
+ */
 function read(file: string): string {
-  return fs.readFileSync(file, 'utf8');
+  const stat = fs.statSync(file, { bigint: true });
+  const known = texts.get(file);
+  if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known.text;
+  const text = fs.readFileSync(file, 'utf8');
+  if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
+  texts.set(file, { size: Number(stat.size), mtimeNs: stat.mtimeNs, text });
+  return text;
 }
+
+/** True when the file exists (one stat, no open). */
+const exists = (file: string) => fs.statSync(file, { throwIfNoEntry: false }) !== undefined;
 
 function listDir(dir: string): fs.Dirent[] {
   try {
@@ -46,14 +63,6 @@ function listDir(dir: string): fs.Dirent[] {
 const MAY_HOLD_NO_TRANSACTION = /no[-\s]transaction|transaction:false/i;
 const directiveSaysNoTransaction = (text: string) => MAY_HOLD_NO_TRANSACTION.test(text) && readDirectives(text).noTransaction !== null;
 
-/** The names in a folder (one readdir, instead of an existence check per file). */
-function namesIn(dir: string): Set<string> {
-  try {
-    return new Set(fs.readdirSync(dir));
-  } catch {
-    return new Set();
-  }
-}
 const leadingVersion = (name: string) => /^[\d-]+/.exec(name)?.[0].replace(/-/g, '') ?? name;
 
 /** A folder whose files are migrations (`pattern` picks them), ordered by name. */
@@ -66,13 +75,13 @@ function filesIn(root: string, pattern: RegExp, version: (name: string) => strin
 }
 
 /** A folder of one folder per migration (`<version>_name/<script>`), ordered by folder name. */
-function foldersIn(root: string, script: string, noTransaction: (folder: string, names: Set<string>, text: string) => boolean): HistoryMigration[] {
+function foldersIn(root: string, script: string, noTransaction: (folder: string, text: string) => boolean): HistoryMigration[] {
   return listDir(root).filter((e) => e.isDirectory()).flatMap((e) => {
     const folder = path.join(root, e.name);
-    const names = namesIn(folder);
-    if (!names.has(script)) return [];
-    const text = read(path.join(folder, script));
-    return [{ file: path.join(folder, script), version: leadingVersion(e.name), text, noTransaction: noTransaction(folder, names, text) }];
+    const file = path.join(folder, script);
+    if (!exists(file)) return [];
+    const text = read(file);
+    return [{ file, version: leadingVersion(e.name), text, noTransaction: noTransaction(folder, text) }];
   });
 }
 
@@ -105,8 +114,8 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]
     (f, t) => directiveSaysNoTransaction(t) || fileSays(`${f}.conf`, /^\s*executeInTransaction\s*=\s*false/m)),
   sqitch: sqitchChanges,
   graphile: (root) => filesIn(path.join(root, 'committed'), /\.sql$/, (n) => n.replace(/\.sql$/, ''), (_f, t) => /^--!\s*no-transaction/m.test(t)),
-  diesel: (root) => foldersIn(root, 'up.sql', (folder, names, t) => directiveSaysNoTransaction(t)
-    || (names.has('metadata.toml') && fileSays(path.join(folder, 'metadata.toml'), /^\s*run_in_transaction\s*=\s*false/m))),
+  diesel: (root) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
+    || (exists(path.join(folder, 'metadata.toml')) && fileSays(path.join(folder, 'metadata.toml'), /^\s*run_in_transaction\s*=\s*false/m))),
   prisma: (root) => foldersIn(root, 'migration.sql', () => false),
 };
 
@@ -158,10 +167,9 @@ function folderEntries(root: string): WorkspaceEntry[] {
   let sampled = 0;
   for (const item of listDir(root)) {
     if (item.isDirectory()) {
-      const names = namesIn(path.join(root, item.name));
-      for (const script of ['up.sql', 'down.sql', 'migration.sql', 'current.sql']) {
-        if (names.has(script)) entries.push({ path: `${item.name}/${script}` });
-      }
+      // Detection needs the script's name only; a folder per migration holds one of these.
+      const script = ['up.sql', 'migration.sql'].find((s) => exists(path.join(root, item.name, s)));
+      if (script) entries.push({ path: `${item.name}/${script}` });
       if (['deploy', 'committed'].includes(item.name)) entries.push(...listDir(path.join(root, item.name)).map((f) => ({ path: `${item.name}/${f.name}` })));
     } else if (!/\.sql$/i.test(item.name)) {
       entries.push({ path: item.name });

@@ -69,17 +69,23 @@ export class PgliteShadow implements ShadowHost {
     await this.discard();
     const t0 = performance.now();
     const data = cached >= 0 ? this.cache!.read(keys[cached]!) : null;
-    this.instance = await PgliteInstance.boot({ dataDir: data, extensions: plan.extensions });
+    const initialised = data ? null : this.cache?.read(this.initdbKey()) ?? null;
+    this.instance = await PgliteInstance.boot({ dataDir: data ?? initialised, extensions: plan.extensions });
     if (data) {
       this.appliedKey = keys[cached]!;
       return { start: cached, bootMs: performance.now() - t0 };
     }
+    // Without a shipped initialised data directory (the compiled sources, not the bundle) this boot
+    // ran initdb, which takes seconds: keep the fresh cluster for every later history.
+    if (!this.instance.bootedFromBase) this.keep(this.initdbKey(), await this.instance.snapshot());
     await withSession(pgliteBackend(this.instance), (session) => replayBookkeeping(session, plan.style));
     this.appliedKey = keys[0]!;
-    // Without a shipped initialised data directory this boot ran initdb (seconds): keep its result,
-    // the empty prefix of every history of this tool.
-    if (!this.instance.bootedFromBase && !this.cache?.has(keys[0]!)) this.keep(keys[0]!, await this.instance.snapshot());
     return { start: 0, bootMs: performance.now() - t0 };
+  }
+
+  /** The key of a freshly initialised cluster of this PGlite build (no history, no bookkeeping). */
+  private initdbKey(): string {
+    return prefixKeys(`${pgliteEngineId()}\0initdb`, '', [])[0]!;
   }
 
   /** Starts writing a snapshot; a failed write only costs the next run a replay. */

@@ -107,6 +107,45 @@ describe('PGlite shadow', () => {
     assert.ok(listing(cacheDir).every((f) => /\.tar\.gz /.test(f)), 'only snapshots are written to the cache dir');
   });
 
+  test('sqitch scripts run with their own BEGIN/COMMIT, Flyway and graphile-migrate write their bookkeeping, dbmate runs only up sections', async () => {
+    // Each target selects from what the replay must have made (the bookkeeping, or the earlier table).
+    const cases: { files: Record<string, string>; target: string; tool: string }[] = [
+      {
+        files: {
+          'sqitch.plan': '%syntax-version=1.0.0\n%project=app\n\nusers 2024-01-01T00:00:00Z Me <me@x> # users\ntarget 2024-01-02T00:00:00Z Me <me@x>\n',
+          'deploy/users.sql': '-- Deploy users to pg\n\nBEGIN;\n\nCREATE TABLE users (id int);\n\nCOMMIT;\n',
+          'deploy/target.sql': 'SELECT count(*) FROM users;\n',
+        },
+        target: 'deploy/target.sql', tool: 'sqitch',
+      },
+      {
+        files: { 'sql/V1__users.sql': 'CREATE TABLE users (id int);\n', 'sql/V2__target.sql': 'SELECT count(*) FROM flyway_schema_history;\n' },
+        target: 'sql/V2__target.sql', tool: 'flyway',
+      },
+      {
+        files: {
+          '.gmrc': '{}\n',
+          'migrations/committed/000001.sql': '--! Previous: -\n--! Hash: sha1:1\nCREATE TABLE users (id int);\nCREATE INDEX users_id ON users (id);\n',
+          'migrations/current.sql': 'SELECT count(*) FROM graphile_migrate.migrations;\n',
+        },
+        target: 'migrations/current.sql', tool: 'graphile',
+      },
+      {
+        files: {
+          'db/migrations/20240101000000_users.sql': '-- migrate:up\nCREATE TABLE users (id int);\n-- migrate:down\nDROP TABLE users;\n',
+          'db/migrations/20240102000000_target.sql': '-- migrate:up\nSELECT count(*) FROM schema_migrations JOIN users ON true;\n-- migrate:down\n',
+        },
+        target: 'db/migrations/20240102000000_target.sql', tool: 'dbmate',
+      },
+    ];
+    for (const c of cases) {
+      const root = writeFolder(c.files);
+      const report = await runShadowDryRun([target(root, c.target)], { host: shadow, displayPath: relativeTo(root) });
+      assert.equal(report.outcome, 'succeeded', `${c.tool}: ${JSON.stringify(report.error)}`);
+      assert.deepEqual([report.shadow?.tool, report.shadow?.history, report.statements[0]?.status], [c.tool, 1, 'ok'], c.tool);
+    }
+  });
+
   test('Prisma: migrations/<timestamp>_name/migration.sql in order, with _prisma_migrations; goose: a NO TRANSACTION migration replays outside a transaction', async () => {
     const prisma = writeFolder({
       'prisma/migrations/migration_lock.toml': 'provider = "postgresql"\n',
