@@ -1,6 +1,8 @@
 // Where PGlite's files are at run time: next to the bundle (dist/pglite/, copied there by
-// scripts/bundle.mjs and packaged into the .vsix), else in the installed package (the compiled
-// tests and tools run from out/). These are the program's own files, not the user's environment.
+// scripts/bundle.mjs and packaged into the .vsix); from the compiled sources (out/src/core/db/pglite,
+// which the demo, tests and benchmarks run), the same build's dist/pglite/; else the installed
+// package, without the initialised data directory. These are the program's own files, not the
+// user's environment.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -21,13 +23,14 @@ function packageDist(): string | null {
   }
 }
 
-const BUNDLED = path.join(__dirname, 'pglite');
+const BUILT = [path.join(__dirname, 'pglite'), path.join(__dirname, '..', '..', '..', '..', '..', 'dist', 'pglite')];
 
-/** Finds PGlite's files; throws when neither the bundle's copy nor the package is there. */
+/** Finds PGlite's files; throws when neither the build's copy nor the package is there. */
 export function findPgliteAssets(): PgliteAssets {
-  if (fs.existsSync(path.join(BUNDLED, 'pglite.wasm'))) {
-    const base = path.join(BUNDLED, 'base-datadir.tar.gz');
-    return { dir: BUNDLED, contribDir: path.join(BUNDLED, 'contrib'), baseDataDir: fs.existsSync(base) ? base : null };
+  const built = BUILT.find((dir) => fs.existsSync(path.join(dir, 'pglite.wasm')));
+  if (built) {
+    const base = path.join(built, 'base-datadir.tar.gz');
+    return { dir: built, contribDir: path.join(built, 'contrib'), baseDataDir: fs.existsSync(base) ? base : null };
   }
   const dist = packageDist();
   if (dist && fs.existsSync(path.join(dist, 'pglite.wasm'))) return { dir: dist, contribDir: dist, baseDataDir: null };
