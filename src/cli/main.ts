@@ -71,6 +71,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/** Resolves once everything written to the stream so far has been handed to the OS. */
+function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then(async (code) => {
+    process.exitCode = code;
+    // Once the output is out there is nothing left to do, but a closed PGlite (the shadow) still
+    // takes about half a second to be torn down with the process: exit instead of waiting for it.
+    await flushed(process.stdout);
+    await flushed(process.stderr);
+    process.exit(code);
+  });
 }

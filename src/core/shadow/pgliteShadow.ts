@@ -70,7 +70,14 @@ export class PgliteShadow implements ShadowHost {
     const t0 = performance.now();
     const data = cached >= 0 ? this.cache!.read(keys[cached]!) : null;
     const initialised = data ? null : this.cache?.read(this.initdbKey()) ?? null;
-    this.instance = await PgliteInstance.boot({ dataDir: data ?? initialised, extensions: plan.extensions });
+    try {
+      this.instance = await PgliteInstance.boot({ dataDir: data ?? initialised, extensions: plan.extensions });
+    } catch (err) {
+      if (!data && !initialised) throw err;
+      // A cached snapshot that does not start (damaged on disk) is dropped; the run starts afresh.
+      this.cache!.drop(data ? keys[cached]! : this.initdbKey());
+      return this.boot(plan, keys, -1);
+    }
     if (data) {
       this.appliedKey = keys[cached]!;
       return { start: cached, bootMs: performance.now() - t0 };

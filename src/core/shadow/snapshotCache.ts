@@ -37,6 +37,11 @@ export class SnapshotCache {
     return fs.existsSync(this.file(key));
   }
 
+  /** Removes a snapshot (one that would not start). */
+  drop(key: string): void {
+    fs.rmSync(this.file(key), { force: true });
+  }
+
   /** The longest prefix (index into `keys`) that has a snapshot, or -1. */
   longestCached(keys: readonly string[]): number {
     for (let i = keys.length - 1; i >= 0; i--) if (fs.existsSync(this.file(keys[i]!))) return i;

@@ -107,8 +107,9 @@ export class PgliteInstance {
 let engineId: string | null = null;
 
 /**
- * Names the PGlite build (and so its PostgreSQL version) for snapshot keys: a snapshot is only
- * restored into the engine that wrote it. Hashes the head of pglite.wasm, once per process.
+ * Names the PGlite build (and so its PostgreSQL version) and the settings it runs with, for
+ * snapshot keys: a snapshot is only restored into the engine that wrote it. Hashes the head of
+ * pglite.wasm and the settings, once per process.
  */
 export function pgliteEngineId(): string {
   if (engineId) return engineId;
@@ -118,7 +119,10 @@ export function pgliteEngineId(): string {
   try {
     const head = Buffer.alloc(1 << 20);
     const n = fs.readSync(fd, head, 0, head.length, 0);
-    engineId = `pglite-${fs.fstatSync(fd).size}-${createHash('sha256').update(head.subarray(0, n)).digest('hex').slice(0, 16)}`;
+    // The server's settings and initdb options belong to it too: a snapshot made under other ones
+    // (say 16 MB WAL segments) may not start under these.
+    const settings = [...START_PARAMS, ...INITDB_PARAMS].join(' ');
+    engineId = `pglite-${fs.fstatSync(fd).size}-${createHash('sha256').update(head.subarray(0, n)).update(settings).digest('hex').slice(0, 16)}`;
     return engineId;
   } finally {
     fs.closeSync(fd);
