@@ -20,7 +20,12 @@ commands:
 ${COMMANDS.map((c) => `  ${c.synopsis.padEnd(18)}${c.summary}`).join('\n')}
 
 options:
-  --db URL                  connection URL (else DATABASE_URL, else PG* variables and ~/.pgpass)
+  --db URL                  connection URL (else DATABASE_URL, else PG* variables and ~/.pgpass);
+                            with none of these, dry-run uses the shadow (PGlite)
+  --shadow                  dry-run on a shadow: the migrations before FILE replayed in PGlite
+                            (in-process, snapshots cached in the user's cache dir), then FILE
+  --shadow-db URL           the shadow as a scratch database drydock_shadow_* on that server
+  --shadow-setup SQL        SQL the project's own migration runner sends first (repeatable)
   --reference URL           a read-only production or replica connection: estimate what the measured
                             rewrites and scans would cost there (only statistics are read, no locks)
   --format FORMAT           ${OUTPUT_FORMATS.join(' | ')} (default text); sarif is SARIF 2.1.0,
@@ -35,7 +40,7 @@ options:
 exit codes: 0 all good, 1 migration or verification failed, 2 usage, parse or connection error`;
 
 // Options that take a value, so the command name can be found among options given before it.
-const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--reference']);
+const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--shadow-db', '--shadow-setup', '--reference']);
 
 /** The command name's position: the first argument that is neither an option nor an option's value. */
 function commandIndex(argv: readonly string[]): number {
@@ -68,6 +73,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/** Resolves once everything written to the stream so far has been handed to the OS. */
+function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then(async (code) => {
+    process.exitCode = code;
+    // Once the output is out there is nothing left to do, but a closed PGlite (the shadow) still
+    // takes about half a second to be torn down with the process: exit instead of waiting for it.
+    await flushed(process.stdout);
+    await flushed(process.stderr);
+    process.exit(code);
+  });
 }

@@ -69,8 +69,14 @@ export class Config {
     return this.valid('referenceConnection', (v): v is string => typeof v === 'string');
   }
 
-  get dryRunOnSave(): boolean {
-    return this.valid('dryRunOnSave', isBoolean);
+  /** drydock.dryRunOnSave: true, false, or null (unset: on for the shadow, off for connections). */
+  get dryRunOnSave(): boolean | null {
+    return this.valid('dryRunOnSave', (v): v is boolean | null => v === null || isBoolean(v));
+  }
+
+  /** drydock.shadowConnection: a server URL for scratch shadow databases, or "" for PGlite. */
+  get shadowConnection(): string {
+    return this.valid('shadowConnection', (v): v is string => typeof v === 'string').trim();
   }
 
   get maxRuns(): number {

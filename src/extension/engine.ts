@@ -8,6 +8,8 @@ import type { FormatOptions, FormatOutcome } from '../core/format/formatSql';
 import type { RunReport, ServerInfo } from '../core/model/report';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import type { MigrationFile, RunOptions } from '../core/run/runner';
+import type { ShadowHost } from '../core/shadow/shadowHost';
+import type { ShadowRunOptions, ShadowTarget } from '../core/shadow/shadowRun';
 
 /** Parses one file with the real PostgreSQL parser (loaded on first use) and runs the rules over it. */
 export async function checkFile(file: string, text: string): Promise<CheckedFile> {
@@ -50,4 +52,22 @@ export async function identify(backend: DatabaseBackend): Promise<{ identity: Se
 export async function readOnlyQuery(backend: DatabaseBackend, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
   const { runReadOnlyQuery } = await import('../core/db/withSession');
   return runReadOnlyQuery(backend, sql);
+}
+
+/** The PGlite shadow host (PGlite itself boots on the first run), with snapshots kept in `cacheDir`. */
+export async function pgliteShadowHost(cacheDir: string): Promise<ShadowHost> {
+  const { PgliteShadow } = await import('../core/shadow/pgliteShadow');
+  return new PgliteShadow({ cacheDir });
+}
+
+/** The shadow as scratch databases on a server. */
+export async function scratchShadowHost(server: ConnectionSettings): Promise<ShadowHost> {
+  const { ScratchDatabaseShadow } = await import('../core/shadow/scratchDatabase');
+  return new ScratchDatabaseShadow({ server });
+}
+
+/** Dry-runs files on a shadow after replaying the migrations before them. */
+export async function runShadow(targets: ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
+  const shadow = await import('../core/shadow/shadowRun');
+  return shadow.runShadowDryRun(targets, options);
 }

@@ -15,6 +15,7 @@ import { registerResultActions } from './results/resultActions';
 import { RunResultsTreeProvider } from './results/resultsTree';
 import { registerDryRunOnSave } from './run/dryRunOnSave';
 import { MigrationRunner, registerRunCommands } from './run/runCommands';
+import { ExtensionShadow } from './run/shadow';
 
 /** What activate() returns. `_private` exists for the extension-host tests only. */
 export interface DrydockApi {
@@ -23,6 +24,7 @@ export interface DrydockApi {
     tree: RunResultsTreeProvider;
     diagnostics: RunDiagnostics;
     statusBar: StatusBar;
+    shadow: ExtensionShadow;
     commandIds: readonly string[];
   };
 }
@@ -39,7 +41,8 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     ctx.subscribe(tree, vscode.window.createTreeView('drydock.runs', { treeDataProvider: tree, showCollapseAll: true }));
     const statusBar = registerStatusBar(ctx);
     const diagnostics = new RunDiagnostics(ctx);
-    const runner = new MigrationRunner(ctx, diagnostics, statusBar);
+    const shadow = new ExtensionShadow(ctx);
+    const runner = new MigrationRunner(ctx, diagnostics, statusBar, shadow);
     registerRunCommands(ctx, runner);
     registerConnectionCommands(ctx);
     registerResultActions(ctx, runner);
@@ -49,7 +52,7 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     registerFormatting(ctx);
     registerNewMigration(ctx);
     ctx.log.channel.debug(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-    return { _private: { context: ctx, tree, diagnostics, statusBar, commandIds: Object.values(COMMANDS) } };
+    return { _private: { context: ctx, tree, diagnostics, statusBar, shadow, commandIds: Object.values(COMMANDS) } };
   } catch (err) {
     // VS Code shows nothing when activation throws; say it.
     const message = err instanceof Error ? err.message : String(err);

@@ -16,7 +16,9 @@ export interface EditorSettings {
   connections: unknown[];
   activeConnection: string;
   'diagnostics.enabled': boolean;
-  dryRunOnSave: boolean;
+  /** null: on for the shadow, off for connections. */
+  dryRunOnSave: boolean | null;
+  shadowConnection: string;
   'results.maxRuns': number;
   migrationTool: MigrationTool | 'auto';
   'format.keywordCase': FormatOptions['keywordCase'];
@@ -32,7 +34,8 @@ export const EDITOR_SETTING_DEFAULTS: Readonly<EditorSettings> = Object.freeze({
   connections: [],
   activeConnection: '',
   'diagnostics.enabled': true,
-  dryRunOnSave: false,
+  dryRunOnSave: null,
+  shadowConnection: '',
   'results.maxRuns': 10,
   migrationTool: 'auto',
   'format.keywordCase': DEFAULT_FORMAT_OPTIONS.keywordCase,

@@ -1,4 +1,5 @@
 // `drydock dry-run | apply | verify`: run the files on PostgreSQL through core's runner.
+import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { describeConnection, maskSecrets, secretsOf } from '../../core/db/connection';
@@ -6,7 +7,12 @@ import { pgBackend } from '../../core/db/pg/pgBackend';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import type { RunReport } from '../../core/model/report';
 import { renderRunReport } from '../../core/output/formats';
-import { runMigrations, type RunProgress } from '../../core/run/runner';
+import { runMigrations, type MigrationFile, type RunProgress } from '../../core/run/runner';
+import { PgliteShadow } from '../../core/shadow/pgliteShadow';
+import { ScratchDatabaseShadow } from '../../core/shadow/scratchDatabase';
+import { runShadowDryRun } from '../../core/shadow/shadowRun';
+import type { ShadowHost } from '../../core/shadow/shadowHost';
+import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
 import { TOOL_VERSION } from '../toolVersion';
@@ -19,7 +25,31 @@ const RUN_OPTIONS = {
   'lock-timeout': { type: 'string' },
   'statement-timeout': { type: 'string' },
   reference: { type: 'string' },
+  shadow: { type: 'boolean' },
+  'shadow-db': { type: 'string' },
+  'shadow-setup': { type: 'string', multiple: true },
 } as const;
+
+// The variables through which libpq (and so the CLI) finds a server: with none of them, and no
+// --db, nothing is configured and a dry-run goes to the shadow.
+const CONNECTION_VARIABLES = ['DATABASE_URL', 'PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGSERVICE'];
+
+/** True when no connection is configured at all (no --db, no DATABASE_URL, no PG* variables). */
+function nothingConfigured(db: string | undefined, io: Io): boolean {
+  return db === undefined && CONNECTION_VARIABLES.every((name) => !io.env[name]);
+}
+
+interface ShadowChoice {
+  host: ShadowHost;
+  secrets: string[];
+}
+
+/** The shadow a dry-run goes to: a scratch database on --shadow-db's server, else PGlite with the user's cache. */
+function shadowHost(shadowDb: string | undefined, io: Io): ShadowChoice {
+  if (shadowDb === undefined) return { host: new PgliteShadow({ cacheDir: shadowCacheDir(io.env) }), secrets: [] };
+  const server = resolveCliConnection(shadowDb, io);
+  return { host: new ScratchDatabaseShadow({ server }), secrets: secretsOf(server) };
+}
 
 async function confirm(io: Io, question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: io.stdin, output: io.stdout });
@@ -52,15 +82,20 @@ function runCommand(mode: RunMode, summary: string): CliCommand {
       const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
       const format = outputFormatOf(values);
       if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE`);
-      const connection = resolveCliConnection(values.db, io);
-      // The reference is read-only from its first statement, whatever the URL says.
-      const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io), readOnly: true as const } : null;
-      const secrets = [...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
       const settings = {
         lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
         statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
       };
+      const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
+      if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
       const files = readMigrationFiles(positionals);
+      if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
+        return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true }, io);
+      }
+      const connection = resolveCliConnection(values.db, io);
+      // The reference is read-only from its first statement, whatever the URL says.
+      const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io), readOnly: true as const } : null;
+      const secrets = [...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
       if (RUN_MODES[mode].needsDevMark && !values.yes) {
         if (!io.stdin.isTTY) throw new UsageError(`${mode} needs --yes when not run from a terminal`);
         if (!(await confirm(io, `${RUN_MODES[mode].title} ${positionals.length} file(s) to ${describeConnection(connection)}? [y/N] `))) {
@@ -90,6 +125,48 @@ function runCommand(mode: RunMode, summary: string): CliCommand {
       return exitCodeOf(report);
     },
   };
+}
+
+interface ShadowCall {
+  shadowDb: string | undefined;
+  setup: readonly string[];
+  settings: { lockTimeoutMs: number | undefined; statementTimeoutMs: number | undefined };
+  format: ReturnType<typeof outputFormatOf>;
+  noColor: boolean;
+}
+
+/** dry-run on a shadow: the history before the files replayed first, in PGlite or a scratch database. */
+async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): Promise<number> {
+  const { host, secrets } = shadowHost(call.shadowDb, io);
+  const progress = progressLine(io, call.format !== 'text');
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  // PGlite runs statements on this thread, where a SIGINT handler could not run until the statement
+  // ends: without one, Ctrl-C ends the process at once, which loses nothing (the database is in
+  // memory, snapshots are written by rename). A scratch database is cancelled and dropped instead.
+  const handlesSigint = host.kind !== 'pglite';
+  if (handlesSigint) process.once('SIGINT', onSigint);
+  const targets = files.map((f) => ({ ...f, absolutePath: path.resolve(io.cwd(), f.path) }));
+  let report: RunReport;
+  try {
+    report = await runShadowDryRun(targets, {
+      host, settings: call.settings, signal: abort.signal, setup: call.setup,
+      displayPath: (p) => path.relative(io.cwd(), p),
+      ...(progress ? { onProgress: progress, onReplay: (done: number, total: number) => io.stderr.write(`\r\u001b[Kshadow: replaying ${done + 1}/${total}`) } : {}),
+    });
+  } catch (err) {
+    await host.close();
+    if (err instanceof Error) err.message = maskSecrets(err.message, secrets);
+    throw err;
+  } finally {
+    if (handlesSigint) process.off('SIGINT', onSigint);
+    if (progress) io.stderr.write('\r\u001b[K');
+  }
+  const color = wantsColor(io, call.noColor) && call.format === 'text';
+  io.stdout.write(maskSecrets(renderRunReport(report, call.format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION }), secrets) + '\n');
+  // After the report: an open PGlite keeps the process alive, and a snapshot may still be being written.
+  await host.close();
+  return exitCodeOf(report);
 }
 
 export const dryRunCommand = runCommand('dry-run', 'run the files in one transaction that is always rolled back');

@@ -1,5 +1,5 @@
 // The port through which core talks to PostgreSQL. `run`, `verify` and `templates` see only these
-// interfaces; db/pg implements them with `pg` (and, later, db/pglite in-process). A backend
+// interfaces; db/pg implements them with `pg`, db/pglite with PGlite in-process. A backend
 // declares what it can do, so a feature that needs more asks first and says so when it cannot.
 import type { NoticeReport, ServerInfo } from '../model/report';
 
@@ -23,6 +23,11 @@ export interface Session {
    * that name for the session (a backend without prepared statements just runs it).
    */
   query(sql: string, params?: unknown[], prepared?: string): Promise<QueryOutcome>;
+  /**
+   * Sends the text as one simple-protocol query, several statements and all, the way migration
+   * tools send a file (the shadow's replay of earlier migrations). Never for the files a run checks.
+   */
+  execScript(sql: string): Promise<void>;
   /** Calls `listener` for every notice until the returned function is called. */
   onNotice(listener: (notice: NoticeReport) => void): () => void;
   /** Transaction state as of the server's last ReadyForQuery. */
@@ -40,11 +45,13 @@ export interface BackendCapabilities {
   cancel: boolean;
   /** Several sessions at once (a second connection to cancel from, lock contention). */
   concurrentSessions: boolean;
+  /** statement_timeout and lock_timeout can end a statement (no timer fires inside PGlite's statements). */
+  timeouts: boolean;
 }
 
 /** A database Drydock can open sessions on. */
 export interface DatabaseBackend {
-  /** Which implementation this is, e.g. "pg". */
+  /** Which implementation this is: "pg" or "pglite". */
   readonly kind: string;
   /** Where it goes, for messages: "user@host:port/database", never with a password. */
   readonly label: string;

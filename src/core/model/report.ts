@@ -178,6 +178,25 @@ export interface ServerInfo {
   user: string;
 }
 
+/** Where a shadow run happened and what it replayed first (present only on shadow runs). */
+export interface ShadowReport {
+  /** 'pglite': in-process PGlite; 'scratch-database': a drydock_shadow_* database on a server. */
+  kind: 'pglite' | 'scratch-database';
+  /** "PGlite 18.7" or "shadow on host:port" (never with a password). */
+  label: string;
+  /** The migration tool whose order and transactions the replay followed. */
+  tool: string;
+  /** Earlier migrations applied (committed, as the tool applies them) before the files ran. */
+  history: number;
+  /** Of those, how many came from a cached snapshot instead of being replayed. */
+  restored: number;
+  replayed: number;
+  bootMs: number;
+  replayMs: number;
+  /** Capabilities the shadow's backend lacks ('cancel', 'concurrentSessions', 'timeouts'), so the report can say so. */
+  lacks: string[];
+}
+
 export interface Timings {
   parseMs: number;
   connectMs: number;
@@ -211,4 +230,6 @@ export interface RunReport {
   /** INVALID indexes left behind by a failed CONCURRENTLY build. */
   leftovers: string[];
   timings: Timings;
+  /** Set on shadow runs: the files ran after the earlier migrations were replayed in a throwaway database. */
+  shadow?: ShadowReport;
 }

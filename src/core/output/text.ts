@@ -1,6 +1,6 @@
 // The readable form of a RunReport for a terminal (colour only when asked for).
 import type { Finding } from '../model/findings';
-import type { ErrorReport, MeasuredLock, RunReport, StatementReport, VerificationCheck } from '../model/report';
+import type { ErrorReport, MeasuredLock, RunReport, ShadowReport, StatementReport, VerificationCheck } from '../model/report';
 import { durationText } from '../model/quantities';
 import { isLockMode, lockModeSql } from '../sql/lockModes';
 
@@ -86,12 +86,33 @@ function formatCheck(c: VerificationCheck, paint: Paint): string {
   return `  ${paint(STATUS_COLORS[c.status] ?? 90, c.status.padEnd(13))} ${c.kind.padEnd(10)} ${c.name}${c.table ? ` on ${c.table}` : ''}: ${c.detail}`;
 }
 
+function serverLine(report: RunReport): string {
+  const shadow = report.shadow;
+  if (shadow?.kind === 'pglite') return `server: ${shadow.label} (shadow)`;
+  if (!report.server) return 'not connected';
+  const server = `PostgreSQL ${report.server.version}, ${report.server.user}@${report.server.database}`;
+  return shadow ? `${server}, ${shadow.label}` : server;
+}
+
+/** What a missing backend capability means for the run, in the report's words. */
+const LACKING: Record<string, string> = {
+  cancel: 'cancel a running statement',
+  timeouts: 'enforce lock_timeout/statement_timeout',
+  concurrentSessions: 'open a second session (lock contention)',
+};
+
+function shadowLine(s: ShadowReport): string {
+  const cached = s.restored > 0 ? `${s.restored} from the snapshot cache, ` : '';
+  const lacks = s.lacks.length > 0 ? `; this shadow cannot ${s.lacks.map((l) => LACKING[l] ?? l).join(', ')}` : '';
+  return `shadow: ${s.history} earlier ${s.tool} migration(s) applied first (${cached}${s.replayed} replayed in ${s.replayMs.toFixed(0)} ms, boot ${s.bootMs.toFixed(0)} ms)${lacks}`;
+}
+
 /** A multi-line summary of a run. */
 export function formatReport(report: RunReport, color: boolean): string {
   const paint = painter(color);
   const out: string[] = [];
-  const server = report.server ? `PostgreSQL ${report.server.version}, ${report.server.user}@${report.server.database}` : 'not connected';
-  out.push(`${paint(1, `drydock ${report.mode}`)} ${report.files.join(', ')} (${server})`);
+  out.push(`${paint(1, `drydock ${report.mode}`)} ${report.files.join(', ')} (${serverLine(report)})`);
+  if (report.shadow) out.push(shadowLine(report.shadow));
   for (const d of report.diagnostics) out.push(formatDiagnostic(d, paint));
   if (report.statements.length > 0) out.push('Statements:', ...report.statements.flatMap((s) => formatStatement(s, paint)));
   if (report.verification.length > 0) out.push('Verification:', ...report.verification.map((c) => formatCheck(c, paint)));

@@ -76,7 +76,8 @@ class Run {
     const signal = this.options.signal;
     const onAbort = () => {
       state.cancelled = true;
-      if (state.running) state.session?.cancel().catch(() => undefined);
+      // A backend that cannot cancel (PGlite) stops the run after the statement in flight.
+      if (state.running && this.options.backend.capabilities.cancel) state.session?.cancel().catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort);
     try {

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import type { RunReport } from '../../core/model/report';
 import { COMMANDS } from '../commands';
 import type { DrydockContext } from '../context';
+import { PGLITE_POSTGRES_MAJOR } from '../../core/db/pglite/engineInfo';
+import { SHADOW_CONNECTION } from '../run/shadow';
 
 /** The connection status bar item. */
 export class StatusBar implements vscode.Disposable {
@@ -36,9 +38,12 @@ export class StatusBar implements vscode.Disposable {
   render(): void {
     const name = this.ctx.connections.activeName();
     if (!name) {
-      this.item.text = '$(database) Drydock: no connection';
-      this.item.tooltip = 'Select or add a Drydock connection';
-      this.item.backgroundColor = undefined;
+      const onServer = this.ctx.config.shadowConnection !== '';
+      const failed = this.failure?.name === SHADOW_CONNECTION;
+      this.item.text = `${failed ? '$(warning)' : '$(beaker)'} Shadow · ${onServer ? 'scratch database' : `PGlite ${PGLITE_POSTGRES_MAJOR}`}`;
+      this.item.tooltip = failed ? `Shadow failed: ${this.failure!.reason}`
+        : `No connection configured: Dry-Run Migration replays the earlier migrations in ${onServer ? 'a scratch database on drydock.shadowConnection' : 'PGlite (in the editor, nothing leaves it)'}, then dry-runs the file. Click to add or select a connection.`;
+      this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     } else if (this.failure?.name === name) {
       this.item.text = `$(warning) ${name}`;
       this.item.tooltip = `Connection failed: ${this.failure.reason}`;
@@ -70,7 +75,7 @@ export class StatusBar implements vscode.Disposable {
 export function registerStatusBar(ctx: DrydockContext): StatusBar {
   const statusBar = new StatusBar(ctx);
   ctx.subscribe(statusBar, ctx.connections.onDidChange(() => statusBar.render()), vscode.workspace.onDidChangeConfiguration((e) => {
-    if (ctx.config.affects(e, 'connections') || ctx.config.affects(e, 'activeConnection')) statusBar.render();
+    if (['connections', 'activeConnection', 'shadowConnection'].some((key) => ctx.config.affects(e, key))) statusBar.render();
   }));
   return statusBar;
 }

@@ -15,10 +15,11 @@ import type { ResolvedConnection } from '../connections/connections';
 import type { StatusBar } from '../connections/statusBar';
 import type { DrydockContext } from '../context';
 import type { RunDiagnostics } from '../editor/diagnostics';
-import { checkFile, pgBackendFor, runFiles } from '../engine';
+import { checkFile, pgBackendFor, runFiles, runShadow } from '../engine';
 import { endingOf, type RunRequest } from '../results/results';
 import { checkApplyAllowed } from './applyGuard';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
+import { SHADOW_CONNECTION, type ExtensionShadow } from './shadow';
 
 /** Options a caller (dry-run on save, re-run) can pass; commands from menus pass none. */
 export interface RunCall {
@@ -44,7 +45,8 @@ interface PreparedRun {
 
 /** Runs migrations for the commands, re-run and dry-run on save. */
 export class MigrationRunner {
-  constructor(private readonly ctx: DrydockContext, private readonly diagnostics: RunDiagnostics, private readonly statusBar: StatusBar) {}
+  constructor(private readonly ctx: DrydockContext, private readonly diagnostics: RunDiagnostics, private readonly statusBar: StatusBar,
+    private readonly shadow: ExtensionShadow) {}
 
   /** Runs a request; resolves with the report, or undefined when nothing ran (refused before connecting). */
   async run(ask: RunAsk, call: RunCall = {}): Promise<RunReport | undefined> {
@@ -69,7 +71,11 @@ export class MigrationRunner {
   /** The rest of run() once the run is claimed: connection, files, apply approval, execution. */
   private async claimedRun(ask: RunAsk, call: RunCall, signal: AbortSignal): Promise<RunReport | undefined> {
     const { ctx } = this;
-    const connection = await ctx.connections.resolve(ask.connectionName);
+    const connection = ask.connectionName === SHADOW_CONNECTION ? undefined : await ctx.connections.resolve(ask.connectionName);
+    // Nothing configured at all: a dry-run goes to the shadow instead of failing to connect.
+    if (!connection && ask.mode === 'dry-run' && (ask.connectionName === SHADOW_CONNECTION || ctx.connections.activeName() === undefined)) {
+      return this.executeShadow(ask, call, signal);
+    }
     if (!connection) {
       // Not awaited: the notification may stay open, and the run claim must not wait for it.
       void vscode.window.showWarningMessage('No Drydock connection is selected.', 'Add Connection', 'Select Connection').then((choice) => {
@@ -178,6 +184,52 @@ export class MigrationRunner {
     ctx.results.add(request, report, connection.label);
     this.diagnostics.showRunDiagnostics(report);
     this.statusBar.reportRun(connection.name, report);
+    this.logReport(report);
+    if (!call.quiet) this.announce(report);
+    return report;
+  }
+
+  /**
+   * A dry-run on the shadow: the file's earlier migrations replayed (PGlite in this process, or a
+   * scratch database on drydock.shadowConnection), then the file in a transaction rolled back.
+   */
+  private async executeShadow(ask: RunAsk, call: RunCall, signal: AbortSignal): Promise<RunReport | undefined> {
+    const { ctx } = this;
+    const files = await readMigrationFiles(await filesToRun(ask.targets, false));
+    if (files.length === 0) {
+      void vscode.window.showWarningMessage('No .sql files to run there.');
+      return undefined;
+    }
+    const request: RunRequest = { mode: 'dry-run', targets: ask.targets, upTo: ask.upTo, connectionName: SHADOW_CONNECTION };
+    const names = files.map((f) => path.basename(f.path)).join(', ');
+    ctx.log.info(`dry-run ${names} on the shadow (${this.shadow.onServer ? 'scratch database' : 'PGlite'})`);
+    this.diagnostics.clearRunDiagnostics();
+    let report: RunReport;
+    try {
+      const host = await this.shadow.current();
+      report = await vscode.window.withProgress({
+        location: call.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+        title: `Drydock: Dry-run ${names} on the shadow`,
+        cancellable: true,
+      }, (progress, token) => {
+        const cancellation = token.onCancellationRequested(() => {
+          ctx.runs.cancel();
+          if (!this.shadow.onServer) void vscode.window.showInformationMessage('PGlite cannot interrupt a running statement: the dry-run stops after the one in flight.');
+        });
+        return runShadow(files.map((f) => ({ ...f, absolutePath: f.path })), {
+          host, settings: ctx.config.runSettings, signal,
+          displayPath: (p) => vscode.workspace.asRelativePath(p, false),
+          onReplay: (done, total) => progress.report({ message: `replaying earlier migration ${done + 1} of ${total}` }),
+          onProgress: (p) => progress.report({ message: `statement ${p.done + 1} of ${p.total}: ${p.kind}` }),
+        }).finally(() => cancellation.dispose());
+      });
+    } catch (err) {
+      return this.runFailed(err, SHADOW_CONNECTION, call);
+    }
+    const label = report.shadow ? `${report.shadow.label}${report.shadow.kind === 'pglite' ? ' (shadow)' : ''}` : 'shadow';
+    ctx.results.add(request, report, label);
+    this.diagnostics.showRunDiagnostics(report);
+    this.statusBar.reportRun(SHADOW_CONNECTION, report);
     this.logReport(report);
     if (!call.quiet) this.announce(report);
     return report;

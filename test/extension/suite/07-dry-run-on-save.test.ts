@@ -25,7 +25,7 @@ describe('dry-run on save', () => {
 
   it('is off by default: saving a migration on a dev connection runs nothing', async () => {
     const api = await drydock();
-    assert.equal(vscode.workspace.getConfiguration('drydock').inspect('dryRunOnSave')?.defaultValue, false);
+    assert.equal(vscode.workspace.getConfiguration('drydock').inspect('dryRunOnSave')?.defaultValue, null, 'unset: on for the shadow only');
     await addConnection('dev-save', await createDatabase(), true);
     await vscode.commands.executeCommand('drydock.results.clear');
     await assertNoRunFromSave(api, 'migrations/001_create_accounts.sql');

@@ -78,6 +78,11 @@ class PgSession implements Session {
     };
   }
 
+  async execScript(sql: string): Promise<void> {
+    // Text without parameters goes as a simple query: the server runs every statement in it.
+    await this.client.query(sql);
+  }
+
   onNotice(listener: (notice: NoticeReport) => void): () => void {
     const handler = (msg: NoticeMessage) => listener(noticeOf(msg));
     this.client.on('notice', handler);
@@ -137,7 +142,7 @@ export function pgBackend(settings: ConnectionSettings): DatabaseBackend {
   return {
     kind: 'pg',
     label: maskSecrets(describeConnection(settings), secrets),
-    capabilities: { cancel: true, concurrentSessions: true },
+    capabilities: { cancel: true, concurrentSessions: true, timeouts: true },
     secrets,
     openSession: () => openPgSession(settings),
   };

@@ -1,0 +1,109 @@
+// The Session port over one PGlite instance, through PGlite's own API: query() is the extended
+// protocol (exactly one statement), exec() the simple protocol a migration tool sends whole files
+// with. PGlite has one session and runs statements on this thread, so nothing can cancel one.
+import type { PGlite } from '@electric-sql/pglite';
+import type { NoticeReport, ServerInfo } from '../../model/report';
+import type { QueryOutcome, Session, TransactionState } from '../backend';
+import { pgliteHasExtension, unsupportedExtensionHint } from './contrib';
+
+interface PgliteNotice {
+  severity?: string;
+  message?: string;
+  detail?: string;
+  hint?: string;
+}
+
+function noticeOf(msg: PgliteNotice): NoticeReport {
+  const notice: NoticeReport = { severity: msg.severity ?? 'NOTICE', message: msg.message ?? '' };
+  if (msg.detail) notice.detail = msg.detail;
+  if (msg.hint) notice.hint = msg.hint;
+  return notice;
+}
+
+const MISSING_EXTENSION = /^extension "([^"]+)" is not available$/;
+
+// PostgreSQL says only "not available"; say what PGlite has and where else to run.
+function explained(err: unknown): unknown {
+  const e = err as { code?: string; message?: string; hint?: string } | null;
+  const name = e?.code === '0A000' ? MISSING_EXTENSION.exec(e.message ?? '')?.[1] : undefined;
+  if (name && !pgliteHasExtension(name) && e) e.hint = unsupportedExtensionHint(name);
+  return err;
+}
+
+/** A session on a PGlite instance; close() releases it and leaves the instance running. */
+export class PgliteSession implements Session {
+  readonly backendPid: number;
+  private readonly listeners = new Set<(notice: NoticeReport) => void>();
+  private failed = false;
+  private released = false;
+
+  constructor(private readonly db: PGlite, readonly serverInfo: ServerInfo, backendPid: number, private readonly onRelease: () => void) {
+    this.backendPid = backendPid;
+  }
+
+  private get options() {
+    return { onNotice: (n: PgliteNotice) => { for (const l of this.listeners) l(noticeOf(n)); } };
+  }
+
+  async query(sql: string, params?: unknown[]): Promise<QueryOutcome> {
+    this.assertOpen();
+    try {
+      const result = await this.db.query<Record<string, unknown>>(sql, params ?? [], this.options);
+      this.failed = false;
+      return {
+        rows: result.rows,
+        rowCount: result.rowCount ?? result.affectedRows ?? (result.fields.length > 0 ? result.rows.length : null),
+        fields: result.fields.map((f) => f.name),
+        command: result.command ?? '',
+      };
+    } catch (err) {
+      this.failed = true;
+      throw explained(err);
+    }
+  }
+
+  async execScript(sql: string): Promise<void> {
+    this.assertOpen();
+    try {
+      await this.db.exec(sql, this.options);
+      this.failed = false;
+    } catch (err) {
+      this.failed = true;
+      throw explained(err);
+    }
+  }
+
+  onNotice(listener: (notice: NoticeReport) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // PGlite tells "in a transaction block" only; a statement that failed inside one left it aborted
+  // until the next ROLLBACK (TO SAVEPOINT) succeeds, which clears `failed`.
+  transactionState(): TransactionState {
+    if (this.released || this.db.closed) return 'unknown';
+    if (!this.db.isInTransaction()) return 'idle';
+    return this.failed ? 'failed' : 'in-transaction';
+  }
+
+  async cancel(): Promise<void> {
+    throw new Error('PGlite cannot cancel a running statement (it runs on this thread); the run stops after it');
+  }
+
+  onConnectionLost(): void {
+    // In-process: there is no connection to lose.
+  }
+
+  async close(): Promise<void> {
+    if (this.released) return;
+    // Whatever the run left open ends here, so the next session starts outside a transaction.
+    if (!this.db.closed && this.db.isInTransaction()) await this.db.query('ROLLBACK').catch(() => undefined);
+    this.released = true;
+    this.listeners.clear();
+    this.onRelease();
+  }
+
+  private assertOpen(): void {
+    if (this.released) throw new Error('this PGlite session was closed');
+  }
+}

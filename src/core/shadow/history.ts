@@ -1,0 +1,205 @@
+// The migrations that come before the target files, in the order the project's tool applies them,
+// with the up part only and whether each runs in a transaction. Read from disk next to the targets
+// (the shell passes absolute paths; core never resolves against the current directory).
+import fs from 'node:fs';
+import path from 'node:path';
+import { readDirectives } from '../parse/directives';
+import type { WorkspaceEntry } from '../templates/detect';
+import { detectHistoryTool, type HistoryTool } from './historyTools';
+
+/** One earlier migration as its tool applies it. */
+export interface HistoryMigration {
+  /** Absolute path of the file that runs (up.sql, migration.sql, deploy/x.sql, …). */
+  file: string;
+  /** The version or name the tool records (what its bookkeeping row holds). */
+  version: string;
+  text: string;
+  /** The tool runs it outside a transaction (its own directive or configuration says so). */
+  noTransaction: boolean;
+}
+
+/** The history before the targets. */
+export interface History {
+  tool: HistoryTool;
+  /** The folder the migrations live in. */
+  root: string;
+  /** Earlier migrations, in the order the tool applies them. */
+  migrations: HistoryMigration[];
+}
+
+const byName = new Intl.Collator('en', { numeric: true });
+
+/** File texts already read, by path, with the size and modification time they were read at. */
+const texts = new Map<string, { size: number; mtimeNs: bigint; text: string }>();
+const MAX_CACHED_TEXTS = 5000;
+
+/**
+ * A file's text. A long-lived process (the extension host dry-running on every save) rereads only
+ * the files whose size or nanosecond modification time changed since it last read them.
+ */
+function read(file: string): string {
+  const stat = fs.statSync(file, { bigint: true });
+  const known = texts.get(file);
+  if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known.text;
+  const text = fs.readFileSync(file, 'utf8');
+  if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
+  texts.set(file, { size: Number(stat.size), mtimeNs: stat.mtimeNs, text });
+  return text;
+}
+
+/** True when the file exists (one stat, no open). */
+const exists = (file: string) => fs.statSync(file, { throwIfNoEntry: false }) !== undefined;
+
+function listDir(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => byName.compare(a.name, b.name));
+  } catch {
+    return [];
+  }
+}
+
+// Every directive that means "outside a transaction" names it so; most files hold none, and
+// reading the directives line by line over a long history would cost every save.
+const MAY_HOLD_NO_TRANSACTION = /no[-\s]transaction|transaction:false/i;
+const directiveSaysNoTransaction = (text: string) => MAY_HOLD_NO_TRANSACTION.test(text) && readDirectives(text).noTransaction !== null;
+
+const leadingVersion = (name: string) => /^[\d-]+/.exec(name)?.[0].replace(/-/g, '') ?? name;
+
+/** A folder whose files are migrations (`pattern` picks them), ordered by name. */
+function filesIn(root: string, pattern: RegExp, version: (name: string) => string, noTransaction: (file: string, text: string) => boolean): HistoryMigration[] {
+  return listDir(root).filter((e) => e.isFile() && pattern.test(e.name)).map((e) => {
+    const file = path.join(root, e.name);
+    const text = read(file);
+    return { file, version: version(e.name), text, noTransaction: noTransaction(file, text) };
+  });
+}
+
+/** A folder of one folder per migration (`<version>_name/<script>`), ordered by folder name. */
+function foldersIn(root: string, script: string, noTransaction: (folder: string, text: string) => boolean): HistoryMigration[] {
+  return listDir(root).filter((e) => e.isDirectory()).flatMap((e) => {
+    const folder = path.join(root, e.name);
+    const file = path.join(folder, script);
+    if (!exists(file)) return [];
+    const text = read(file);
+    return [{ file, version: leadingVersion(e.name), text, noTransaction: noTransaction(folder, text) }];
+  });
+}
+
+function fileSays(file: string, pattern: RegExp): boolean {
+  try {
+    return pattern.test(read(file));
+  } catch {
+    return false;
+  }
+}
+
+/** The changes a sqitch plan lists, in order (tags and pragmas skipped). */
+function sqitchChanges(root: string): HistoryMigration[] {
+  const plan = fs.existsSync(path.join(root, 'sqitch.plan')) ? read(path.join(root, 'sqitch.plan')) : '';
+  return plan.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[%#@]/.test(l)).flatMap((line) => {
+    const name = line.split(/\s+/)[0]!;
+    const file = path.join(root, 'deploy', `${name}.sql`);
+    if (!fs.existsSync(file)) return [];
+    const text = read(file);
+    return [{ file, version: name, text, noTransaction: directiveSaysNoTransaction(text) }];
+  });
+}
+
+/** How to list each tool's migrations from its folder, in the tool's order. */
+const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]>> = {
+  plain: (root) => filesIn(root, /\.sql$/i, (n) => n.replace(/\.sql$/i, ''), (_f, t) => directiveSaysNoTransaction(t)),
+  dbmate: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
+  goose: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
+  flyway: (root) => filesIn(root, /^V\d+(?:[._]\d+)*__.*\.sql$/, (n) => /^V([\d._]+)__/.exec(n)?.[1]?.replace(/_/g, '.') ?? n,
+    (f, t) => directiveSaysNoTransaction(t) || fileSays(`${f}.conf`, /^\s*executeInTransaction\s*=\s*false/m)),
+  sqitch: sqitchChanges,
+  graphile: (root) => filesIn(path.join(root, 'committed'), /\.sql$/, (n) => n.replace(/\.sql$/, ''), (_f, t) => /^--!\s*no-transaction/m.test(t)),
+  diesel: (root) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
+    || (exists(path.join(folder, 'metadata.toml')) && fileSays(path.join(folder, 'metadata.toml'), /^\s*run_in_transaction\s*=\s*false/m))),
+  prisma: (root) => foldersIn(root, 'migration.sql', () => false),
+};
+
+/** The migrations folder a target file implies: one folder per migration, deploy/, committed/, or its own folder. */
+function migrationsRoot(target: string): string {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  if (base === 'up.sql' || base === 'migration.sql') return path.dirname(dir);
+  if (['deploy', 'committed'].includes(path.basename(dir))) return path.dirname(dir);
+  return dir;
+}
+
+/** Tool configuration files in the folders above the migrations (diesel.toml, sqitch.plan, .gmrc, …). */
+function configAbove(root: string): { path: string }[] {
+  const found: { path: string }[] = [];
+  let dir = root;
+  for (let depth = 0; depth < 3; depth++) {
+    for (const name of ['diesel.toml', 'sqitch.plan', '.gmrc', '.gmrc.js', 'flyway.conf', 'flyway.toml']) {
+      if (fs.existsSync(path.join(dir, name))) found.push({ path: name });
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return found;
+}
+
+/** How many top-level files are read for content evidence (dbmate's and goose's annotations). */
+const TEXT_SAMPLE = 20;
+const HEAD_BYTES = 4096;
+
+function head(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0)).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * What detection needs from the migrations folder, cheaply: its files and its folders' scripts by
+ * path, and the start of a few top-level .sql files (runs on every save, over histories of
+ * hundreds of migrations).
+ */
+function folderEntries(root: string): WorkspaceEntry[] {
+  const entries: WorkspaceEntry[] = [];
+  let sampled = 0;
+  for (const item of listDir(root)) {
+    if (item.isDirectory()) {
+      // Detection needs the script's name only; a folder per migration holds one of these.
+      const script = ['up.sql', 'migration.sql'].find((s) => exists(path.join(root, item.name, s)));
+      if (script) entries.push({ path: `${item.name}/${script}` });
+      if (['deploy', 'committed'].includes(item.name)) entries.push(...listDir(path.join(root, item.name)).map((f) => ({ path: `${item.name}/${f.name}` })));
+    } else if (!/\.sql$/i.test(item.name)) {
+      entries.push({ path: item.name });
+    } else if (sampled++ < TEXT_SAMPLE) {
+      // Only the sample stands for the .sql files, so path and content evidence keep their proportions.
+      entries.push({ path: item.name, text: head(path.join(root, item.name)) });
+    }
+  }
+  return entries;
+}
+
+/** The position of a target in the tool's order, and the migrations before it. */
+function before(migrations: readonly HistoryMigration[], target: string): HistoryMigration[] {
+  const at = migrations.findIndex((m) => m.file === target);
+  if (at >= 0) return migrations.slice(0, at);
+  // A target the tool would not list (graphile's current.sql, a new file): everything listed that sorts before it.
+  const key = (file: string) => path.relative(path.dirname(path.dirname(file)), file);
+  if (path.basename(target) === 'current.sql') return [...migrations];
+  return migrations.filter((m) => byName.compare(key(m.file), key(target)) < 0);
+}
+
+/** Finds the tool and the migrations before the first target (absolute paths). */
+export function findHistory(targets: readonly string[], override?: HistoryTool | 'auto'): History {
+  const first = targets[0];
+  if (!first) throw new Error('a shadow run needs at least one file');
+  const root = migrationsRoot(first);
+  const entries = [...folderEntries(root), ...configAbove(root)];
+  const tool = detectHistoryTool(entries, override);
+  const listed = LISTERS[tool](root);
+  const targetSet = new Set(targets);
+  const earlier = before(listed, first).filter((m) => !targetSet.has(m.file));
+  return { tool, root, migrations: earlier };
+}

@@ -1,0 +1,26 @@
+// The migration tools whose histories the shadow replays: the template tools, and Prisma, whose
+// migrations Drydock does not write but whose folders it reads. Detected as the templates detect
+// them, with Prisma's evidence first (its folders look like diesel's otherwise).
+import { detectMigrationTool, type WorkspaceEntry } from '../templates/detect';
+import { MIGRATION_TOOLS } from '../templates/toolNames';
+
+export const HISTORY_TOOLS = [...MIGRATION_TOOLS, 'prisma'] as const;
+/** A tool whose history the shadow can replay. */
+export type HistoryTool = (typeof HISTORY_TOOLS)[number];
+
+/** True for a name of a tool the shadow replays. */
+export function isHistoryTool(value: string): value is HistoryTool {
+  return (HISTORY_TOOLS as readonly string[]).includes(value);
+}
+
+const PRISMA_EVIDENCE: readonly RegExp[] = [
+  /^(?:.*\/)?migration_lock\.toml$/,
+  /^(?:.*\/)?\d{14}_[^/]+\/migration\.sql$/,
+];
+
+/** Which tool the entries (paths relative to the migrations folder) belong to. */
+export function detectHistoryTool(entries: readonly WorkspaceEntry[], override?: HistoryTool | 'auto'): HistoryTool {
+  if (override && override !== 'auto') return override;
+  if (entries.some((e) => PRISMA_EVIDENCE.some((p) => p.test(e.path)))) return 'prisma';
+  return detectMigrationTool(entries).tool;
+}

@@ -1,0 +1,72 @@
+// What a shadow runs on: a throwaway database brought to the state "every earlier migration
+// applied", with a backend the target files then dry-run through. Two hosts implement it: PGlite
+// in-process (pgliteShadow.ts) and a scratch database on a server (scratchDatabase.ts).
+import type { DatabaseBackend, Session } from '../db/backend';
+import type { ServerInfo, ShadowReport } from '../model/report';
+import type { HistoryTool } from './historyTools';
+import type { HistoryMigration } from './history';
+import { replayMigration, type DisplayPath, type ReplayFailure } from './replay';
+import type { ReplayStyle } from './replayStyles';
+
+/** What to replay, and how. */
+export interface ReplayPlan {
+  tool: HistoryTool;
+  style: ReplayStyle;
+  migrations: readonly HistoryMigration[];
+  /** Extensions the history and the targets create (PGlite loads the ones it ships). */
+  extensions: ReadonlySet<string>;
+  displayPath: DisplayPath;
+  /**
+   * SQL the project's own migration runner sends on its session before migrating (e.g. the
+   * advisory lock a runner takes and a migration checks for); run before the replay.
+   */
+  setup: readonly string[];
+  signal?: AbortSignal;
+  /** Called before each earlier migration is replayed. */
+  onReplay?: (done: number, total: number) => void;
+}
+
+/** The shadow once the history is in place (or failed to be). */
+export interface PreparedShadow {
+  backend: DatabaseBackend;
+  /** The shadow's server, as the replay's session saw it. */
+  server: ServerInfo;
+  stats: Pick<ShadowReport, 'kind' | 'label' | 'restored' | 'replayed' | 'bootMs' | 'replayMs'>;
+  failure: ReplayFailure | null;
+  cancelled: boolean;
+  /** Ends this run's use of the shadow (a scratch database is dropped here). */
+  release(): Promise<void>;
+}
+
+export interface ShadowHost {
+  readonly kind: ShadowReport['kind'];
+  /** True while the host keeps a database alive between runs (a PGlite instance; never a scratch database). */
+  readonly running: boolean;
+  prepare(plan: ReplayPlan): Promise<PreparedShadow>;
+  /** Ends the host (closes PGlite); later prepare() calls start again. */
+  close(): Promise<void>;
+}
+
+/** How a replay loop ended. */
+export interface ReplayOutcome {
+  /** Migrations applied in this loop. */
+  replayed: number;
+  failure: ReplayFailure | null;
+  cancelled: boolean;
+  ms: number;
+}
+
+/** Replays migrations[from…] in order on the session, stopping at a failure or a cancel. */
+export async function replayFrom(session: Session, plan: ReplayPlan, from: number, onApplied?: (index: number) => void): Promise<ReplayOutcome> {
+  const t0 = performance.now();
+  const total = plan.migrations.length;
+  if (from < total) for (const sql of plan.setup) await session.execScript(sql);
+  for (let i = from; i < total; i++) {
+    if (plan.signal?.aborted) return { replayed: i - from, failure: null, cancelled: true, ms: performance.now() - t0 };
+    plan.onReplay?.(i, total);
+    const failure = await replayMigration(session, plan.style, plan.migrations[i]!, i, plan.displayPath);
+    if (failure) return { replayed: i - from, failure, cancelled: false, ms: performance.now() - t0 };
+    onApplied?.(i);
+  }
+  return { replayed: total - from, failure: null, cancelled: false, ms: performance.now() - t0 };
+}

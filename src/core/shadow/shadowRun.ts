@@ -1,0 +1,83 @@
+// A dry-run on a shadow: the migrations before the targets applied as their tool applies them
+// (each committed), then the targets dry-run through the normal runner in a transaction that is
+// rolled back. An earlier migration's failure is reported as that migration's, not the targets'.
+import type { MigrationFile, RunOptions, RunProgress } from '../run/runner';
+import { runMigrations } from '../run/runner';
+import type { RunReport } from '../model/report';
+import { loadParser } from '../parse/parseMigration';
+import { findHistory, type History } from './history';
+import type { HistoryTool } from './historyTools';
+import type { DisplayPath } from './replay';
+import { REPLAY_STYLES } from './replayStyles';
+import { earlierFailureReport } from './shadowReport';
+import type { ShadowHost } from './shadowHost';
+
+/** A target file: what the report names it, and where it is on disk (history is read next to it). */
+export interface ShadowTarget extends MigrationFile {
+  absolutePath: string;
+}
+
+export interface ShadowRunOptions extends Pick<RunOptions, 'settings' | 'signal' | 'onProgress' | 'now' | 'probes'> {
+  host: ShadowHost;
+  /** The tool, when the shell knows better than detection ("auto" detects). */
+  tool?: HistoryTool | 'auto';
+  /** How history files are named in messages (default: their absolute path). */
+  displayPath?: DisplayPath;
+  /** SQL run on the replay's session first (see ReplayPlan.setup). */
+  setup?: readonly string[];
+  /** Called while earlier migrations are replayed. */
+  onReplay?: (done: number, total: number) => void;
+}
+
+const CREATE_EXTENSION = /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"([^"]+)"|([\w-]+))/gi;
+
+/** Extension names the texts create (read generously: loading one too many costs little). */
+export function extensionsCreatedIn(texts: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(CREATE_EXTENSION)) names.add((m[1] ?? m[2] ?? '').toLowerCase());
+  return names;
+}
+
+/** Dry-runs the targets on the shadow after replaying the history before them. */
+export async function runShadowDryRun(targets: readonly ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
+  const t0 = performance.now();
+  await loadParser();
+  const history: History = findHistory(targets.map((t) => t.absolutePath), options.tool);
+  const plan = {
+    tool: history.tool,
+    style: REPLAY_STYLES[history.tool],
+    migrations: history.migrations,
+    extensions: extensionsCreatedIn([...history.migrations.map((m) => m.text), ...targets.map((t) => t.text)]),
+    displayPath: options.displayPath ?? ((p: string) => p),
+    setup: options.setup ?? [],
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onReplay ? { onReplay: options.onReplay } : {}),
+  };
+  const prepared = await options.host.prepare(plan);
+  try {
+    const lacks = Object.entries(prepared.backend.capabilities).filter(([, has]) => !has).map(([name]) => name);
+    const shadow = { ...prepared.stats, tool: history.tool, history: history.migrations.length, lacks };
+    if (prepared.failure || prepared.cancelled) {
+      const report = await earlierFailureReport(targets, prepared.failure, options.now);
+      report.shadow = shadow;
+      report.server = prepared.server;
+      report.timings.totalMs = performance.now() - t0;
+      return report;
+    }
+    const onProgress: ((p: RunProgress) => void) | undefined = options.onProgress;
+    const report = await runMigrations([...targets], {
+      mode: 'dry-run', backend: prepared.backend,
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(onProgress ? { onProgress } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.probes ? { probes: options.probes } : {}),
+    });
+    report.shadow = shadow;
+    report.timings.connectMs += prepared.stats.bootMs + prepared.stats.replayMs;
+    report.timings.totalMs = performance.now() - t0;
+    return report;
+  } finally {
+    await prepared.release();
+  }
+}

@@ -1,0 +1,51 @@
+// The bundled CLI on the shadow: with nothing configured a dry-run goes to PGlite, the report names
+// it, the snapshot lands in the user's cache dir and the process exits (PGlite closed).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { repoRoot } from '../../support/database';
+import { writeFolder } from './folders';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-cli-home-'));
+after(() => fs.rmSync(home, { recursive: true, force: true }));
+
+function drydock(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('dry-run with no connection configured runs on the PGlite shadow, names it, caches the prefix in ~/.cache and exits', async () => {
+  const root = writeFolder({
+    'migrations/001_accounts.sql': 'CREATE TABLE accounts (id int PRIMARY KEY, email text);\n',
+    'migrations/002_email.sql': 'CREATE UNIQUE INDEX accounts_email ON accounts (email);\n',
+  });
+  const first = await drydock(['dry-run', '--no-color', 'migrations/002_email.sql'], root);
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  assert.match(first.stdout, /\(server: PGlite 18\.\d+ \(shadow\)\)/);
+  assert.match(first.stdout, /shadow: 1 earlier plain migration\(s\) applied first \(1 replayed/);
+  assert.match(first.stdout, /this shadow cannot cancel a running statement, open a second session \(lock contention\), enforce lock_timeout\/statement_timeout/);
+  assert.match(first.stdout, /ok +migrations\/002_email\.sql:1 +CREATE UNIQUE INDEX/);
+  const cached = fs.readdirSync(path.join(home, '.cache', 'drydock', 'shadow'));
+  assert.equal(cached.length, 1);
+  const second = await drydock(['dry-run', '--json', 'migrations/002_email.sql'], root);
+  assert.equal(second.code, 0);
+  const report = JSON.parse(second.stdout) as { shadow: { restored: number; replayed: number }; committed: boolean };
+  assert.deepEqual([report.shadow.restored, report.shadow.replayed, report.committed], [1, 0, false]);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('--shadow is for dry-run only', async () => {
+  const result = await drydock(['apply', '--shadow', '--yes', 'x.sql'], os.tmpdir());
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /--shadow and --shadow-db are for dry-run only/);
+});

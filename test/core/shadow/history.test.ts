@@ -1,0 +1,68 @@
+// Each tool's history: which tool the folder is, the order the tool applies its migrations in, and
+// which of them run outside a transaction (read from the tool's own directive or configuration).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { findHistory } from '../../../src/core/shadow/history';
+import { writeFolder } from './folders';
+
+function history(files: Record<string, string>, targetFile: string): { tool: string; order: string[]; noTransaction: string[] } {
+  const root = writeFolder(files);
+  const found = findHistory([path.join(root, ...targetFile.split('/'))]);
+  const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
+  return { tool: found.tool, order: found.migrations.map((m) => rel(m.file)), noTransaction: found.migrations.filter((m) => m.noTransaction).map((m) => rel(m.file)) };
+}
+
+test('sqitch: the plan\'s order, not the file names\', and only the changes before the target', () => {
+  const h = history({
+    'sqitch.plan': '%syntax-version=1.0.0\n%project=app\n\nusers 2024-01-01T00:00:00Z Me <me@x> # users\n@v1 2024-01-01T00:00:00Z Me <me@x>\naccounts 2024-01-02T00:00:00Z Me <me@x> # accounts\nzz_target 2024-01-03T00:00:00Z Me <me@x>\n',
+    'deploy/users.sql': 'BEGIN;\nCREATE TABLE users (id int);\nCOMMIT;\n',
+    'deploy/accounts.sql': 'BEGIN;\nCREATE TABLE accounts (id int);\nCOMMIT;\n',
+    'deploy/zz_target.sql': 'SELECT 1;\n',
+    'revert/users.sql': 'DROP TABLE users;\n',
+  }, 'deploy/zz_target.sql');
+  assert.deepEqual(h, { tool: 'sqitch', order: ['deploy/users.sql', 'deploy/accounts.sql'], noTransaction: [] });
+});
+
+test('Flyway: versions in numeric order (V10 after V2), and executeInTransaction=false from the .sql.conf', () => {
+  const h = history({
+    'db/migration/V1__init.sql': 'CREATE TABLE a (id int);\n',
+    'db/migration/V10__later.sql': 'SELECT 1;\n',
+    'db/migration/V2__index.sql': 'CREATE INDEX CONCURRENTLY a_id ON a (id);\n',
+    'db/migration/V2__index.sql.conf': 'executeInTransaction=false\n',
+    'db/migration/V11__target.sql': 'SELECT 2;\n',
+  }, 'db/migration/V11__target.sql');
+  assert.deepEqual(h, { tool: 'flyway', order: ['db/migration/V1__init.sql', 'db/migration/V2__index.sql', 'db/migration/V10__later.sql'], noTransaction: ['db/migration/V2__index.sql'] });
+});
+
+test('dbmate: timestamp order and transaction:false; graphile-migrate: committed/ before current.sql and --! no-transaction', () => {
+  const dbmate = history({
+    'db/migrations/20240101000000_a.sql': '-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n',
+    'db/migrations/20240102000000_b.sql': '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n-- migrate:down\n',
+    'db/migrations/20240103000000_target.sql': '-- migrate:up\nSELECT 1;\n-- migrate:down\n',
+  }, 'db/migrations/20240103000000_target.sql');
+  assert.deepEqual(dbmate, { tool: 'dbmate', order: ['db/migrations/20240101000000_a.sql', 'db/migrations/20240102000000_b.sql'], noTransaction: ['db/migrations/20240102000000_b.sql'] });
+  const graphile = history({
+    '.gmrc': '{}\n',
+    'migrations/committed/000001.sql': '--! Previous: -\n--! Hash: sha1:1\nCREATE TABLE a (id int);\n',
+    'migrations/committed/000002.sql': '--! no-transaction\n--! Previous: sha1:1\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n',
+    'migrations/current.sql': 'SELECT 1;\n',
+  }, 'migrations/current.sql');
+  assert.deepEqual(graphile, { tool: 'graphile', order: ['migrations/committed/000001.sql', 'migrations/committed/000002.sql'], noTransaction: ['migrations/committed/000002.sql'] });
+});
+
+test('diesel: metadata.toml run_in_transaction = false marks a migration; Prisma folders are Prisma, not diesel', () => {
+  const diesel = history({
+    'diesel.toml': '',
+    'migrations/2024-01-01-000000_a/up.sql': 'CREATE TABLE a (id int);\n',
+    'migrations/2024-01-02-000000_b/up.sql': 'CREATE INDEX CONCURRENTLY a_id ON a (id);\n',
+    'migrations/2024-01-02-000000_b/metadata.toml': 'run_in_transaction = false\n',
+    'migrations/2024-01-03-000000_c/up.sql': 'SELECT 1;\n',
+  }, 'migrations/2024-01-03-000000_c/up.sql');
+  assert.deepEqual(diesel, { tool: 'diesel', order: ['migrations/2024-01-01-000000_a/up.sql', 'migrations/2024-01-02-000000_b/up.sql'], noTransaction: ['migrations/2024-01-02-000000_b/up.sql'] });
+  const prisma = history({
+    'migrations/20240101000000_init/migration.sql': 'CREATE TABLE a (id int);\n',
+    'migrations/20240102000000_next/migration.sql': 'SELECT 1;\n',
+  }, 'migrations/20240102000000_next/migration.sql');
+  assert.deepEqual(prisma, { tool: 'prisma', order: ['migrations/20240101000000_init/migration.sql'], noTransaction: [] });
+});
