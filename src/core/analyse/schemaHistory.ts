@@ -28,6 +28,8 @@ export interface KnownIndex {
 
 class TableHistory {
   origin: TableOrigin | null = null;
+  /** Order of the DROP or RENAME that ended this table under its name. */
+  endedAt: number | null = null;
   readonly columns = new Map<string, Versioned<ColumnType | null>[]>();
   readonly notNull = new Map<string, Versioned<boolean>[]>();
   readonly notNullChecks = new Map<string, Versioned<boolean>[]>();
@@ -77,8 +79,9 @@ export class SchemaHistory {
 
   /** Where the table was created, if a statement before `order` created it (and none dropped it since). */
   createdBefore(name: string, order: number): TableOrigin | null {
-    const origin = this.tables.get(name)?.origin;
-    return origin && origin.order < order ? origin : null;
+    const table = this.tables.get(name);
+    const origin = table?.origin;
+    return origin && origin.order < order && (table.endedAt === null || order <= table.endedAt) ? origin : null;
   }
 
   /** The column's type as of `order`, when the files say. */
@@ -150,7 +153,8 @@ export class SchemaHistory {
       this.table(relationName(stmt.relation)).indexes.push({ name: stmt.idxname ?? '', columns, order });
     } else if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_TABLE') {
       for (const object of node.DropStmt.objects ?? []) {
-        if ('List' in object) this.tables.delete(qualifiedListName(object.List.items));
+        const table = 'List' in object ? this.tables.get(qualifiedListName(object.List.items)) : undefined;
+        if (table) table.endedAt = order;
       }
     } else if ('RenameStmt' in node) {
       const stmt = node.RenameStmt;
@@ -158,8 +162,9 @@ export class SchemaHistory {
       const table = this.tables.get(name);
       if (!table || !stmt.newname) return;
       if (stmt.renameType === 'OBJECT_TABLE') {
-        this.tables.delete(name);
-        this.tables.set(stmt.relation?.schemaname && stmt.relation.schemaname !== 'public' ? `${stmt.relation.schemaname}.${stmt.newname}` : stmt.newname, table);
+        const renamed = Object.assign(new TableHistory(), table, { endedAt: null });
+        table.endedAt = order;
+        this.tables.set(stmt.relation?.schemaname && stmt.relation.schemaname !== 'public' ? `${stmt.relation.schemaname}.${stmt.newname}` : stmt.newname, renamed);
       } else if (stmt.renameType === 'OBJECT_COLUMN' && stmt.subname) {
         push(table.columns, stmt.newname, order, this.columnType(name, stmt.subname, order + 1));
         push(table.columns, stmt.subname, order, null);

@@ -17,7 +17,7 @@ export const requireConcurrentIndexCreation: Rule = {
       if (!('IndexStmt' in at.node)) continue;
       const stmt = at.node.IndexStmt;
       // ON ONLY a partitioned table creates an empty, invalid parent index: nothing to build.
-      if (stmt.concurrent || stmt.relation?.inh === false) continue;
+      if (stmt.concurrent || stmt.relation?.inh !== true) continue;
       const table = relationName(stmt.relation);
       if (!blocksExistingTable(analysis, at, table)) continue;
       const tokens = statementTokens(analysis, at);

@@ -12,7 +12,7 @@ export const requireEnumValueOrdering: Rule = {
   help: "Say where the value belongs: ALTER TYPE … ADD VALUE 'x' BEFORE 'y' (or AFTER 'y').",
   check({ analysis, report }) {
     for (const at of analysis.statements) {
-      if (!('AlterEnumStmt' in at.node) || !at.node.AlterEnumStmt.newVal || at.node.AlterEnumStmt.newValNeighbor) continue;
+      if (!('AlterEnumStmt' in at.node) || !at.node.AlterEnumStmt.newVal || at.node.AlterEnumStmt.newValNeighbor || at.node.AlterEnumStmt.oldVal) continue;
       const type = qualifiedListName(at.node.AlterEnumStmt.typeName);
       report(at.offsets, `ADD VALUE '${at.node.AlterEnumStmt.newVal}' to ${type} without BEFORE or AFTER${whereItRuns(at)}: it is appended, and enum values sort and compare by their declared order,`
         + ` so ORDER BY and < / > on ${type} columns put it last. Say where it belongs with BEFORE '…' or AFTER '…'.`
