@@ -8,7 +8,7 @@ import { setTimeoutFix } from './fixes/lockTimeoutFix';
 
 export const requireLockTimeout: Rule = {
   id: 'require-lock-timeout',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'info',
   category: 'safety',
   summary: 'A lock that blocks reads or writes is requested without a lock_timeout set earlier in the file.',
   help: "Start the migration with SET lock_timeout = '5s' (or less), and retry it if it times out.",

@@ -6,7 +6,7 @@ import { setTimeoutFix } from './fixes/lockTimeoutFix';
 
 export const requireStatementTimeout: Rule = {
   id: 'require-statement-timeout',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'info',
   category: 'safety',
   summary: 'A statement that scans or rewrites a table under a blocking lock runs without a statement_timeout set earlier in the file.',
   help: "Set statement_timeout (SET statement_timeout = '60s') before it, so a table larger than expected fails the migration instead of blocking the application.",
