@@ -24,6 +24,20 @@ const ALTER_OBJECTS: Record<string, string> = {
 // Words after which the leading keywords stop describing the kind of statement.
 const STOP_WORDS = new Set(['IF', 'CONCURRENTLY', 'ONLY', 'NOT', 'ALL', 'ON']);
 
+// The kind is in the first few words: a long statement (a function or view body) is scanned only
+// up to a cut at whitespace near here. Tokens before a cut at whitespace are the whole scan's own;
+// a cut inside a string, comment or dollar body leaves no tokens, and then the whole text is scanned.
+const LEADING_CHARS = 160;
+
+function leadingTokens(sql: string, makeText: () => StatementText): StatementText['tokens'] {
+  const cut = sql.length > LEADING_CHARS * 2 ? sql.indexOf(' ', LEADING_CHARS) : -1;
+  if (cut > 0) {
+    const tokens = new StatementText(sql.slice(0, cut)).tokens;
+    if (tokens.length > 0) return tokens;
+  }
+  return makeText().tokens;
+}
+
 function nodeType(node: Node): string {
   return Object.keys(node)[0] ?? 'Unknown';
 }
@@ -37,7 +51,7 @@ export function statementKind(node: Node, sql: string, makeText: () => Statement
   const fixed = FIXED_KINDS[type];
   if (fixed) return fixed;
   const words: string[] = [];
-  for (const token of makeText().tokens) {
+  for (const token of leadingTokens(sql, makeText)) {
     if (!token.keyword || STOP_WORDS.has(token.upper)) break;
     if (words.length > 0 && (token.upper === 'OR' || token.upper === 'REPLACE')) continue;
     words.push(token.upper);

@@ -12,8 +12,22 @@ export interface AlterCommand {
   constraint: Constraint | null;
 }
 
+// Many rules read the same statement's subcommands: read them once.
+const CACHE = new WeakMap<AnalysedStatement, AlterCommand[]>();
+const NONE: AlterCommand[] = [];
+
 /** The subcommands of the statement (none for other statements). */
 export function alterCommands(at: AnalysedStatement): AlterCommand[] {
+  if (!('AlterTableStmt' in at.node)) return NONE;
+  let cached = CACHE.get(at);
+  if (!cached) {
+    cached = readAlterCommands(at);
+    CACHE.set(at, cached);
+  }
+  return cached;
+}
+
+function readAlterCommands(at: AnalysedStatement): AlterCommand[] {
   if (!('AlterTableStmt' in at.node) || (at.node.AlterTableStmt.objtype ?? 'OBJECT_TABLE') !== 'OBJECT_TABLE') return [];
   const table = relationName(at.node.AlterTableStmt.relation);
   return (at.node.AlterTableStmt.cmds ?? []).flatMap((c) => {

@@ -15,8 +15,21 @@ export interface WrittenType {
   typeName: TypeName;
 }
 
-/** The column types the statement writes. */
+const CACHE = new WeakMap<AnalysedStatement, WrittenType[]>();
+const NONE: WrittenType[] = [];
+
+/** The column types the statement writes (read once per statement, whichever rule asks first). */
 export function writtenTypes(at: AnalysedStatement): WrittenType[] {
+  if (!('CreateStmt' in at.node) && !('AlterTableStmt' in at.node)) return NONE;
+  let cached = CACHE.get(at);
+  if (!cached) {
+    cached = readWrittenTypes(at);
+    CACHE.set(at, cached);
+  }
+  return cached;
+}
+
+function readWrittenTypes(at: AnalysedStatement): WrittenType[] {
   const out: WrittenType[] = [];
   const add = (table: string, column: string, typeName: TypeName | undefined) => {
     const type = columnTypeOf(typeName);
@@ -42,11 +55,21 @@ export function writtenTypes(at: AnalysedStatement): WrittenType[] {
 // Words that continue a type name: "character varying", "timestamp without time zone", "double precision".
 const TYPE_WORDS = new Set(['VARYING', 'WITHOUT', 'WITH', 'TIME', 'ZONE', 'PRECISION']);
 
+// The common spellings of a type, matched without the scanner: a name (qualified or quoted), the
+// words that continue it, one modifier list, "with(out) time zone" after it, array brackets.
+const SIMPLE_TYPE = /^(?:"[^"]+"|[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)(?:\s+(?:varying|precision))?(?:\s*\([\d\s,]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s*\[\s*\d*\s*\])*/i;
+// What may follow a type: its end is certain only when the next character is one of these.
+const AFTER_TYPE = /^(?:\s|[,;)]|$)/;
+
 /** The span of the type's text in the file, or null when it cannot be placed. */
 export function typeSpan(analysis: FileAnalysis, at: AnalysedStatement, written: WrittenType): OffsetRange | null {
   const start = analysis.offsetOf(at, written.typeName.location);
   if (start === null) return null;
   const text = analysis.file.text;
+  const simple = SIMPLE_TYPE.exec(text.slice(start, start + 120));
+  if (simple && AFTER_TYPE.test(text.slice(start + simple[0].length, start + simple[0].length + 1)) && !/\s(with|without)\s*$/i.test(simple[0])) {
+    return { start, end: start + simple[0].trimEnd().length };
+  }
   // Scan only the rest of the line and what follows it, enough for any type.
   const tail = new StatementText(text.slice(start, Math.min(text.length, start + 200)));
   const tokens = tail.tokens;

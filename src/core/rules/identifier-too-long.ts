@@ -5,9 +5,14 @@ import type { Rule } from './rule';
 import { statementText, statementTokens } from './statementFacts';
 
 const MAX_BYTES = 63;
-// A run of identifier characters (or a quoted identifier) that may be over the limit: 16 characters
-// of four bytes each already make 64 bytes, so only shorter runs are certainly fine.
-const LONG_RUN = /[\p{L}\p{N}_$]{16,}|"[^"]{16,}"/u;
+// Runs of identifier characters and quoted identifiers; only a run over 63 bytes makes the
+// statement worth scanning (the scanner then tells identifiers from strings and comments).
+const WORDS = /[\p{L}\p{N}_$]{16,}|"(?:[^"]|""){16,}"/gu;
+
+function hasLongWord(text: string): boolean {
+  for (const match of text.matchAll(WORDS)) if (Buffer.byteLength(match[0], 'utf8') > MAX_BYTES + (match[0].startsWith('"') ? 2 : 0)) return true;
+  return false;
+}
 
 export const identifierTooLong: Rule = {
   id: 'identifier-too-long',
@@ -18,7 +23,7 @@ export const identifierTooLong: Rule = {
   check({ analysis, report }) {
     for (const at of analysis.statements) {
       if (at.nested === null && 'DoStmt' in at.node) continue; // its inner statements are judged themselves
-      if (!LONG_RUN.test(statementText(analysis, at))) continue;
+      if (!hasLongWord(statementText(analysis, at))) continue;
       const tokens = statementTokens(analysis, at);
       for (const token of tokens?.text.tokens ?? []) {
         if (token.keyword || !/^("|[\p{L}_])/u.test(token.text)) continue;

@@ -26,19 +26,23 @@ export const lockHeldAcrossStatements: Rule = {
   check({ analysis, report }) {
     if (!analysis.inTransaction) return;
     const statements = analysis.statements;
+    // The first slow statement after each position, found in one pass from the end.
+    const nextSlow: ({ at: AnalysedStatement; slow: string } | null)[] = new Array(statements.length + 1).fill(null);
+    for (let i = statements.length - 1; i >= 0; i--) {
+      const later = statements[i]!;
+      const slow = slowPart(later, (t) => !analysis.isNewTable(t, later));
+      nextSlow[i] = slow ? { at: later, slow } : nextSlow[i + 1]!;
+    }
     for (const [i, at] of statements.entries()) {
       const held = at.effects.locks.find((l) => l.mode === 'AccessExclusiveLock' && blocksExistingTable(analysis, at, l.relation));
       if (!held) continue;
-      for (const later of statements.slice(i + 1)) {
-        if (later.statement === at.statement && later.nested === null) continue;
-        const slow = slowPart(later, (t) => !analysis.isNewTable(t, later));
-        if (!slow) continue;
-        const line = analysis.file.lines.positionAt(later.offsets.start).line;
-        const kind = later.nested === null ? later.statement.kind : statementKind(later.node, statementText(analysis, later));
-        report(at.offsets, `ACCESS EXCLUSIVE on ${held.relation} (blocks reads and writes) is taken here and held until the transaction ends, so every read and write of ${held.relation} waits while line ${line} (${kind} …) ${slow}.`
-          + ' Move the slow statement to a migration of its own, or order the file so the exclusive lock is taken last.');
-        break;
-      }
+      // Statements inside this one (a DO block's) run before its lock is released too, so they count.
+      const next = nextSlow[i + 1];
+      if (!next) continue;
+      const line = analysis.file.lines.positionAt(next.at.offsets.start).line;
+      const kind = next.at.nested === null ? next.at.statement.kind : statementKind(next.at.node, statementText(analysis, next.at));
+      report(at.offsets, `ACCESS EXCLUSIVE on ${held.relation} (blocks reads and writes) is taken here and held until the transaction ends, so every read and write of ${held.relation} waits while line ${line} (${kind} …) ${next.slow}.`
+        + ' Move the slow statement to a migration of its own, or order the file so the exclusive lock is taken last.');
     }
   },
 };

@@ -4,7 +4,7 @@ import { relationName } from '../analyse/relationNames';
 import { outsideTransactionFix } from './fixes/noTransactionFix';
 import { insertText } from './fixes/edits';
 import type { Rule } from './rule';
-import { blocksExistingTable, effectsSentence, statementTokens, whereItRuns } from './statementFacts';
+import { afterLeadingKeywords, blocksExistingTable, effectsSentence, whereItRuns } from './statementFacts';
 
 export const requireConcurrentIndexCreation: Rule = {
   id: 'require-concurrent-index-creation',
@@ -20,9 +20,8 @@ export const requireConcurrentIndexCreation: Rule = {
       if (stmt.concurrent || stmt.relation?.inh !== true) continue;
       const table = relationName(stmt.relation);
       if (!blocksExistingTable(analysis, at, table)) continue;
-      const tokens = statementTokens(analysis, at);
-      const index = tokens?.text.findToken('INDEX') ?? -1;
-      const edit = tokens && index >= 0 ? insertText(analysis.file, tokens.base + tokens.text.tokens[index]!.end, ' CONCURRENTLY') : null;
+      const after = at.nested === null ? afterLeadingKeywords(analysis, at, /^CREATE\s+(UNIQUE\s+)?INDEX\b/i, 'INDEX') : null;
+      const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
       const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
       report(at.offsets, `CREATE INDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} Every INSERT, UPDATE and DELETE on ${table} waits until the index is built.`
         + (at.nested ? ' A DO block always runs in a transaction, so build the index with CREATE INDEX CONCURRENTLY in a migration of its own.' : ' Build it with CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue.'),

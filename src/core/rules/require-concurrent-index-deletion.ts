@@ -4,7 +4,7 @@ import { qualifiedListName, relationName } from '../analyse/relationNames';
 import { outsideTransactionFix } from './fixes/noTransactionFix';
 import { insertText } from './fixes/edits';
 import type { Rule } from './rule';
-import { effectsSentence, statementTokens, whereItRuns } from './statementFacts';
+import { afterLeadingKeywords, effectsSentence, whereItRuns } from './statementFacts';
 
 export const requireConcurrentIndexDeletion: Rule = {
   id: 'require-concurrent-index-deletion',
@@ -19,9 +19,8 @@ export const requireConcurrentIndexDeletion: Rule = {
       // An index created earlier in this file on a table created here blocks nobody.
       const created = analysis.statements.filter((s) => s.order < at.order && 'IndexStmt' in s.node && names.includes(s.node.IndexStmt.idxname ?? ''));
       if (created.length === names.length && created.every((s) => 'IndexStmt' in s.node && analysis.isNewTable(relationName(s.node.IndexStmt.relation), s))) continue;
-      const tokens = statementTokens(analysis, at);
-      const index = tokens?.text.findToken('INDEX') ?? -1;
-      const edit = tokens && index >= 0 ? insertText(analysis.file, tokens.base + tokens.text.tokens[index]!.end, ' CONCURRENTLY') : null;
+      const after = at.nested === null && names.length === 1 ? afterLeadingKeywords(analysis, at, /^DROP\s+INDEX\b/i, 'INDEX') : null;
+      const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
       const fix = edit && names.length === 1 ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
       report(at.offsets, `DROP INDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} It takes ACCESS EXCLUSIVE on the index's table too, so reads and writes of that table wait.`
         + ' Use DROP INDEX CONCURRENTLY (one index per statement), which waits for running queries instead of blocking them.', fix ? { fix } : {});

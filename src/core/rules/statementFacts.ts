@@ -31,3 +31,17 @@ export function effectsSentence(at: AnalysedStatement): string {
 export function whereItRuns(at: AnalysedStatement): string {
   return at.nested === 'execute' ? ' (run by EXECUTE in the DO block)' : at.nested === 'body' ? ' (inside the DO block)' : '';
 }
+
+/**
+ * The file offset just after the statement's leading keywords when they match `leading` (e.g.
+ * /^CREATE\s+(UNIQUE\s+)?INDEX\b/i), or after the first token `word` found by the scanner when a
+ * comment sits between them; null when neither finds it.
+ */
+export function afterLeadingKeywords(analysis: FileAnalysis, at: AnalysedStatement, leading: RegExp, word: string): number | null {
+  const text = statementText(analysis, at);
+  const match = leading.exec(text);
+  if (match) return at.offsets.start + match[0].length;
+  const tokens = statementTokens(analysis, at);
+  const index = tokens?.text.findToken(word) ?? -1;
+  return tokens && index >= 0 ? tokens.base + tokens.text.tokens[index]!.end : null;
+}

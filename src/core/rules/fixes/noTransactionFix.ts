@@ -4,6 +4,7 @@
 // after this one — the same layouts the templates write.
 import type { AnalysedStatement, FileAnalysis } from '../../analyse/fileAnalysis';
 import type { Fix, TextEdit } from '../../model/findings';
+import type { ParsedFile } from '../../parse/parseMigration';
 import { applyEdits, insertText, replaceText } from './edits';
 
 interface ToolDirective {
@@ -54,6 +55,29 @@ function statementSpan(analysis: FileAnalysis, at: AnalysedStatement): { start: 
   return { start: at.offsets.start, end };
 }
 
+interface FileFacts {
+  directive: ToolDirective;
+  /** Statements other than SET (which may share a no-transaction file): can one statement be alone? */
+  substantive: number;
+  wrapped: boolean;
+}
+
+// Read once per file: a file with thousands of findings must not rescan its text for each fix.
+const FACTS = new WeakMap<ParsedFile, FileFacts>();
+
+function factsOf(file: ParsedFile): FileFacts {
+  let facts = FACTS.get(file);
+  if (!facts) {
+    facts = {
+      directive: directiveOf(file.text),
+      substantive: file.statements.filter((s) => s.role === 'statement' && !('VariableSetStmt' in s.node)).length,
+      wrapped: file.statements[0]?.role === 'wrapper',
+    };
+    FACTS.set(file, facts);
+  }
+  return facts;
+}
+
 /**
  * A fix that applies `edits` (e.g. inserting CONCURRENTLY) to a statement that cannot run in a
  * transaction, making sure it will not: null inside a DO block, which always runs in one.
@@ -62,14 +86,13 @@ export function outsideTransactionFix(analysis: FileAnalysis, at: AnalysedStatem
   if (at.nested !== null) return null;
   if (!analysis.inTransaction) return { title, edits };
   const file = analysis.file;
-  const directive = directiveOf(file.text);
-  const others = file.statements.filter((s) => s !== at.statement && s.role === 'statement' && !('VariableSetStmt' in s.node));
-  const wrapped = file.statements[0]?.role === 'wrapper';
-  if (others.length === 0 && !wrapped) {
+  const { directive, substantive, wrapped } = factsOf(file);
+  if (substantive === 1 && !wrapped) {
     return { title: `${title} and run the file outside a transaction`, edits: [...directive.inPlace(analysis), ...edits] };
   }
   const span = statementSpan(analysis, at);
-  const moved = applyEdits(file.text, edits).slice(span.start, span.end + edits.reduce((n, e) => n + e.newText.length - (e.offsets.end - e.offsets.start), 0));
+  // The edits fall inside the statement: apply them to its text alone.
+  const moved = applyEdits(file.text.slice(span.start, span.end), edits.map((e) => ({ ...e, offsets: { start: e.offsets.start - span.start, end: e.offsets.end - span.start } })));
   const newPath = siblingPath(file.file);
   return {
     title: `${title} in a migration of its own (${newPath.slice(newPath.lastIndexOf('/') + 1)}) that runs outside a transaction`,
