@@ -24,18 +24,28 @@ const ALTER_OBJECTS: Record<string, string> = {
 // Words after which the leading keywords stop describing the kind of statement.
 const STOP_WORDS = new Set(['IF', 'CONCURRENTLY', 'ONLY', 'NOT', 'ALL', 'ON']);
 
-// The kind is in the first few words: a long statement (a function or view body) is scanned only
-// up to a cut at whitespace near here. Tokens before a cut at whitespace are the whole scan's own;
-// a cut inside a string, comment or dollar body leaves no tokens, and then the whole text is scanned.
-const LEADING_CHARS = 160;
+// The kind is in the first few words, which are read without scanning the statement: its leading
+// run of plain words, each asked of the real scanner once per process (is it a keyword?). Where a
+// comment follows the run (the scanner would read past it) the statement's own tokens are used.
+const LEADING_WORDS = /^[A-Za-z_][A-Za-z_0-9$]*(?:\s+[A-Za-z_][A-Za-z_0-9$]*){0,7}/;
+const KEYWORDS = new Map<string, boolean>();
 
-function leadingTokens(sql: string, makeText: () => StatementText): StatementText['tokens'] {
-  const cut = sql.length > LEADING_CHARS * 2 ? sql.indexOf(' ', LEADING_CHARS) : -1;
-  if (cut > 0) {
-    const tokens = new StatementText(sql.slice(0, cut)).tokens;
-    if (tokens.length > 0) return tokens;
+function isKeyword(upper: string): boolean {
+  let keyword = KEYWORDS.get(upper);
+  if (keyword === undefined) {
+    keyword = new StatementText(upper).tokens[0]?.keyword === true;
+    KEYWORDS.set(upper, keyword);
   }
-  return makeText().tokens;
+  return keyword;
+}
+
+function leadingTokens(sql: string, makeText: () => StatementText): { upper: string; keyword: boolean }[] {
+  const run = LEADING_WORDS.exec(sql);
+  if (!run || /^\s*(--|\/\*)/.test(sql.slice(run[0].length))) return makeText().tokens;
+  return run[0].split(/\s+/).map((word) => {
+    const upper = word.toUpperCase();
+    return { upper, keyword: isKeyword(upper) };
+  });
 }
 
 function nodeType(node: Node): string {
