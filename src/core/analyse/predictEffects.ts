@@ -39,6 +39,11 @@ export interface PredictionContext {
   order?: number;
 }
 
+/** The files' own functions' volatility as of the statement, for column defaults. */
+export function declaredVolatility(context: PredictionContext): (name: string) => boolean | null {
+  return (name) => context.schema?.functionVolatile(name, context.order ?? Number.MAX_SAFE_INTEGER) ?? null;
+}
+
 class EffectsBuilder {
   private readonly modes = new Map<string, LockMode>();
   private readonly rewrites = new Set<string>();
@@ -108,14 +113,15 @@ function addConstraint(out: EffectsBuilder, table: string, c: Constraint): void 
 }
 
 /** True when adding this column makes PostgreSQL compute a value for every existing row. */
-function addColumnRewrites(column: Extract<Node, { ColumnDef: unknown }>['ColumnDef'], pgVersion: number): boolean {
+function addColumnRewrites(column: Extract<Node, { ColumnDef: unknown }>['ColumnDef'], context: PredictionContext): boolean {
+  const pgVersion = context.pgVersion;
   const type = columnTypeOf(column.typeName);
   if (type && ['serial', 'bigserial', 'smallserial'].includes(type.name)) return true; // nextval() per row
   const constraints = constraintsOf(column.constraints);
   if (constraints.some((c) => c.contype === 'CONSTR_IDENTITY' || (c.contype === 'CONSTR_GENERATED' && c.generated_kind !== 'v'))) return true;
   const dflt = constraints.find((c) => c.contype === 'CONSTR_DEFAULT');
   if (!dflt?.raw_expr) return false;
-  if (volatileCallIn(dflt.raw_expr)) return true;
+  if (volatileCallIn(dflt.raw_expr, declaredVolatility(context))) return true;
   const isNull = 'A_Const' in dflt.raw_expr && dflt.raw_expr.A_Const.isnull === true;
   return pgVersion < 11 && !isNull;
 }
@@ -128,7 +134,7 @@ function alterTableCommand(out: EffectsBuilder, table: string, cmd: AlterTableCm
     case 'AT_AddColumn': {
       out.lock(table, 'AccessExclusiveLock');
       if (!def || !('ColumnDef' in def)) return;
-      if (addColumnRewrites(def.ColumnDef, context.pgVersion)) out.rewrite(table);
+      if (addColumnRewrites(def.ColumnDef, context)) out.rewrite(table);
       for (const c of constraintsOf(def.ColumnDef.constraints)) {
         if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY') addConstraint(out, table, c);
       }

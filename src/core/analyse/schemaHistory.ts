@@ -5,6 +5,7 @@
 import type { Constraint, Node } from '../parse/pgTypes';
 import { columnTypeOf, type ColumnType } from './columnTypes';
 import { qualifiedListName, relationName, stringList } from './relationNames';
+import { declaresVolatile } from './volatility';
 
 interface Versioned<T> {
   order: number;
@@ -50,6 +51,13 @@ function push<T>(map: Map<string, Versioned<T>[]>, key: string, order: number, v
   else map.set(key, [{ order, value }]);
 }
 
+/** A dropped (or renamed-away) column: a later column of that name starts with no facts. */
+function forgetColumn(table: TableHistory, column: string, order: number): void {
+  push(table.columns, column, order, null);
+  push(table.notNull, column, order, false);
+  push(table.notNullChecks, column, order, false);
+}
+
 /** The column a `CHECK (col IS NOT NULL)` proves not null, or null for any other check. */
 export function notNullCheckColumn(constraint: Constraint): string | null {
   const expr = constraint.raw_expr;
@@ -67,6 +75,13 @@ function constraintsOf(nodes: Node[] | undefined): Constraint[] {
 /** The schema as the files build it up, queried as of a statement's order. */
 export class SchemaHistory {
   private readonly tables = new Map<string, TableHistory>();
+  /** Functions the files create, by unqualified name: whether each is volatile. */
+  private readonly functions = new Map<string, Versioned<boolean>[]>();
+
+  /** Whether the files declare the function volatile as of `order` (null: they do not create it). */
+  functionVolatile(name: string, order: number): boolean | null {
+    return latest(this.functions.get(name), order) ?? null;
+  }
 
   private table(name: string): TableHistory {
     let table = this.tables.get(name);
@@ -140,6 +155,9 @@ export class SchemaHistory {
         this.addColumn(table, element, order);
         if ('Constraint' in element) this.addConstraint(table, element.Constraint, order);
       }
+    } else if ('CreateFunctionStmt' in node) {
+      const name = stringList(node.CreateFunctionStmt.funcname).pop() ?? '';
+      push(this.functions, name, order, declaresVolatile(node.CreateFunctionStmt.options));
     } else if ('CreateTableAsStmt' in node) {
       const into = node.CreateTableAsStmt.into?.rel;
       const table = new TableHistory();
@@ -166,8 +184,12 @@ export class SchemaHistory {
         table.endedAt = order;
         this.tables.set(stmt.relation?.schemaname && stmt.relation.schemaname !== 'public' ? `${stmt.relation.schemaname}.${stmt.newname}` : stmt.newname, renamed);
       } else if (stmt.renameType === 'OBJECT_COLUMN' && stmt.subname) {
-        push(table.columns, stmt.newname, order, this.columnType(name, stmt.subname, order + 1));
-        push(table.columns, stmt.subname, order, null);
+        // The column's facts move with it; the old name no longer has any.
+        const from = stmt.subname;
+        push(table.columns, stmt.newname, order, this.columnType(name, from, order + 1));
+        push(table.notNull, stmt.newname, order, latest(table.notNull.get(from), order + 1) ?? false);
+        push(table.notNullChecks, stmt.newname, order, latest(table.notNullChecks.get(from), order + 1) ?? false);
+        forgetColumn(table, from, order);
       }
     }
   }
@@ -186,7 +208,7 @@ export class SchemaHistory {
           if (cmd.def && 'ColumnDef' in cmd.def) push(table.columns, column, order, columnTypeOf(cmd.def.ColumnDef.typeName));
           break;
         case 'AT_DropColumn':
-          push(table.columns, column, order, null);
+          forgetColumn(table, column, order);
           break;
         case 'AT_SetNotNull':
           push(table.notNull, column, order, true);

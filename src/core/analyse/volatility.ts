@@ -2,7 +2,8 @@
 // in the catalog since PostgreSQL 11, no rewrite) or per row (a VOLATILE function: every existing
 // row gets its own value, so the table is rewritten under ACCESS EXCLUSIVE). Only functions
 // known to be volatile count: an unknown function may well be immutable, and guessing would be a
-// false alarm.
+// false alarm. A function the migration files create themselves is judged by what they declare:
+// VOLATILE unless marked IMMUTABLE or STABLE, as PostgreSQL's default is.
 import type { Node } from '../parse/pgTypes';
 
 /** Built-in VOLATILE functions (pg_proc.provolatile = 'v') a default commonly calls, and extensions' uuid generators. */
@@ -16,11 +17,14 @@ function functionName(call: { funcname?: Node[] }): string {
   return (parts[parts.length - 1] ?? '').toLowerCase();
 }
 
+/** Whether the files declare a function volatile: true, false, or null when they do not create it. */
+export type DeclaredVolatility = (name: string) => boolean | null;
+
 /** The name of a known volatile function the expression calls, or null. */
-export function volatileCallIn(expression: unknown): string | null {
+export function volatileCallIn(expression: unknown, declared: DeclaredVolatility = () => null): string | null {
   if (Array.isArray(expression)) {
     for (const item of expression) {
-      const found = volatileCallIn(item);
+      const found = volatileCallIn(item, declared);
       if (found) return found;
     }
     return null;
@@ -28,10 +32,19 @@ export function volatileCallIn(expression: unknown): string | null {
   if (!expression || typeof expression !== 'object') return null;
   const record = expression as Record<string, unknown>;
   const call = record.FuncCall as { funcname?: Node[] } | undefined;
-  if (call && VOLATILE_FUNCTIONS.has(functionName(call))) return functionName(call);
+  if (call) {
+    const name = functionName(call);
+    if (VOLATILE_FUNCTIONS.has(name) || declared(name) === true) return name;
+  }
   for (const value of Object.values(record)) {
-    const found = volatileCallIn(value);
+    const found = volatileCallIn(value, declared);
     if (found) return found;
   }
   return null;
+}
+
+/** The volatility a CREATE FUNCTION declares (PostgreSQL's default: volatile). */
+export function declaresVolatile(options: Node[] | undefined): boolean {
+  const volatility = (options ?? []).flatMap((o) => ('DefElem' in o && o.DefElem.defname === 'volatility' && o.DefElem.arg && 'String' in o.DefElem.arg ? [o.DefElem.arg.String.sval ?? ''] : []))[0];
+  return volatility === undefined || volatility === 'volatile';
 }

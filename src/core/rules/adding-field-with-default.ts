@@ -19,9 +19,9 @@ export const addingFieldWithDefault: Rule = {
         if (cmd.subtype !== 'AT_AddColumn' || !at.effects.rewrites.includes(table) || analysis.isNewTable(table, at)) continue;
         const constraints = columnConstraints(cmd);
         const dflt = constraints.find((c) => c.contype === 'CONSTR_DEFAULT');
-        const volatile = dflt ? volatileCallIn(dflt.raw_expr) : null;
+        const volatile = dflt ? volatileCallIn(dflt.raw_expr, (name) => analysis.schema.functionVolatile(name, at.order)) : null;
         const generated = constraints.some((c) => c.contype === 'CONSTR_GENERATED');
-        const why = volatile ? `its default calls ${volatile}(), which is volatile: every existing row gets its own value`
+        const why = volatile ? `its default calls ${volatile}(), which is volatile${analysis.schema.functionVolatile(volatile ?? '', at.order) ? ' (as the migrations declare it)' : ''}: every existing row gets its own value`
           : generated ? 'a stored generated column is computed for every existing row'
             : dflt ? `before PostgreSQL 11 (target: ${analysis.settings.pgVersion}) every default is written into every existing row`
               : 'the column gets a value per row (serial or identity)';

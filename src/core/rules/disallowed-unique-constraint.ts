@@ -3,7 +3,7 @@
 // for the moment the attach takes.
 import { quoteIdent } from '../sql/quoting';
 import type { Rule } from './rule';
-import { alterCommands } from './alterTableCommands';
+import { alterCommands, columnConstraints } from './alterTableCommands';
 import { blocksExistingTable, effectsSentence, whereItRuns } from './statementFacts';
 import { uniqueViaIndexFix } from './fixes/uniqueViaIndexFix';
 
@@ -16,7 +16,15 @@ export const disallowedUniqueConstraint: Rule = {
   check({ analysis, report }) {
     for (const at of analysis.statements) {
       const commands = alterCommands(at);
-      for (const { table, constraint } of commands) {
+      for (const { table, cmd, constraint } of commands) {
+        // ADD COLUMN … UNIQUE builds the same index under the same lock.
+        const inline = cmd.subtype === 'AT_AddColumn' && columnConstraints(cmd).some((c) => c.contype === 'CONSTR_UNIQUE');
+        if (inline && blocksExistingTable(analysis, at, table)) {
+          const column = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef.colname ?? '' : '';
+          report(at.offsets, `ADD COLUMN ${column} … UNIQUE${whereItRuns(at)}.${effectsSentence(at)} The unique index is built while every read and write of ${table} waits.`
+            + ` Add the column without UNIQUE, then CREATE UNIQUE INDEX CONCURRENTLY on ${table} (${column}) and ADD CONSTRAINT … UNIQUE USING INDEX, which only takes the lock for a moment.`);
+          continue;
+        }
         if (constraint?.contype !== 'CONSTR_UNIQUE' || constraint.indexname) continue;
         if (!blocksExistingTable(analysis, at, table)) continue;
         const name = constraint.conname ?? `${table.replace(/^.*\./, '')}_key`;

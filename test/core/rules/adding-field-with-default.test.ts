@@ -24,3 +24,9 @@ test('adding-field-with-default: not for now(), casts, NULL, unknown functions, 
   await expectNoFindings('adding-field-with-default', "ALTER TABLE orders ADD COLUMN at timestamptz DEFAULT now();\nALTER TABLE orders ADD COLUMN j jsonb DEFAULT '{}'::jsonb;\nALTER TABLE orders ADD COLUMN n text DEFAULT NULL;\nALTER TABLE orders ADD COLUMN c text DEFAULT app.default_code();");
   await expectNoFindings('adding-field-with-default', 'CREATE TABLE t (a bigint);\nALTER TABLE t ADD COLUMN id uuid DEFAULT gen_random_uuid();', { settings: { pgVersion: 10 } });
 });
+
+test('adding-field-with-default: a function the files create is volatile unless declared IMMUTABLE or STABLE', async () => {
+  const sql = "CREATE FUNCTION make_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;\nCREATE FUNCTION fixed_code() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'x' $$;\nALTER TABLE t ADD COLUMN a text DEFAULT make_code();\nALTER TABLE t ADD COLUMN b text DEFAULT fixed_code();";
+  const [found] = await expectRanges('adding-field-with-default', sql, [spanOf(sql, 'ALTER TABLE t ADD COLUMN a text DEFAULT make_code()')]);
+  assert.match(found!.message, /make_code\(\), which is volatile \(as the migrations declare it\)/);
+});

@@ -26,3 +26,9 @@ test('adding-not-nullable-field: before PostgreSQL 12 a validated check does not
   const [found] = await expectRanges('adding-not-nullable-field', sql, [spanOf(sql, 'ALTER TABLE orders ALTER COLUMN region SET NOT NULL')], { settings: { pgVersion: 11 } });
   assert.match(found!.message, /PostgreSQL 11 always scans/);
 });
+
+test('adding-not-nullable-field: a column dropped and replaced (or renamed into place) loses the old column\'s NOT NULL', async () => {
+  const sql = '-- file: 001.sql\nCREATE TABLE e (start_time timestamptz NOT NULL);\n-- file: 002.sql\nALTER TABLE e ADD COLUMN tmp bigint;\nALTER TABLE e DROP COLUMN start_time;\nALTER TABLE e RENAME COLUMN tmp TO start_time;\nALTER TABLE e ALTER COLUMN start_time SET NOT NULL;\n';
+  await expectRanges('adding-not-nullable-field', sql, [[4, 1, 4, 51]]);
+  await expectNoFindings('adding-not-nullable-field', '-- file: 001.sql\nCREATE TABLE e (a bigint NOT NULL);\n-- file: 002.sql\nALTER TABLE e RENAME COLUMN a TO b;\nALTER TABLE e ALTER COLUMN b SET NOT NULL;\n');
+});
