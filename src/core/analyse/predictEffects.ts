@@ -113,7 +113,7 @@ function addConstraint(out: EffectsBuilder, table: string, c: Constraint): void 
 }
 
 /** True when adding this column makes PostgreSQL compute a value for every existing row. */
-function addColumnRewrites(column: Extract<Node, { ColumnDef: unknown }>['ColumnDef'], context: PredictionContext): boolean {
+export function addColumnRewrites(column: Extract<Node, { ColumnDef: unknown }>['ColumnDef'], context: PredictionContext): boolean {
   const pgVersion = context.pgVersion;
   const type = columnTypeOf(column.typeName);
   if (type && ['serial', 'bigserial', 'smallserial'].includes(type.name)) return true; // nextval() per row
@@ -126,9 +126,23 @@ function addColumnRewrites(column: Extract<Node, { ColumnDef: unknown }>['Column
   return pgVersion < 11 && !isNull;
 }
 
+/** True when this ALTER COLUMN … TYPE rewrites the table (anything but a change known to be binary-coercible). */
+export function typeChangeRewrites(table: string, cmd: AlterTableCmd, context: PredictionContext): boolean {
+  const def = cmd.def;
+  const to = def && 'ColumnDef' in def ? columnTypeOf(def.ColumnDef.typeName) : null;
+  const from = context.schema?.columnType(table, cmd.name ?? '', context.order ?? Number.MAX_SAFE_INTEGER) ?? null;
+  const using = def && 'ColumnDef' in def && def.ColumnDef.raw_default !== undefined;
+  return !from || !to || using === true || !typeChangeIsSafe(from, to);
+}
+
+/** True when this SET NOT NULL reads the table: the column is not known NOT NULL, nor proven by a validated check (12+). */
+export function setNotNullScans(table: string, cmd: AlterTableCmd, context: PredictionContext): boolean {
+  const known = context.schema?.knownNotNull(table, cmd.name ?? '', context.order ?? Number.MAX_SAFE_INTEGER) ?? null;
+  return !(known === 'not-null' || (known === 'check' && context.pgVersion >= 12));
+}
+
 function alterTableCommand(out: EffectsBuilder, table: string, cmd: AlterTableCmd, context: PredictionContext): void {
   const subtype = cmd.subtype ?? '';
-  const order = context.order ?? Number.MAX_SAFE_INTEGER;
   const def = cmd.def;
   switch (subtype) {
     case 'AT_AddColumn': {
@@ -140,20 +154,14 @@ function alterTableCommand(out: EffectsBuilder, table: string, cmd: AlterTableCm
       }
       return;
     }
-    case 'AT_AlterColumnType': {
+    case 'AT_AlterColumnType':
       out.lock(table, 'AccessExclusiveLock');
-      const to = def && 'ColumnDef' in def ? columnTypeOf(def.ColumnDef.typeName) : null;
-      const from = context.schema?.columnType(table, cmd.name ?? '', order) ?? null;
-      const using = def && 'ColumnDef' in def && def.ColumnDef.raw_default !== undefined;
-      if (!from || !to || using || !typeChangeIsSafe(from, to)) out.rewrite(table);
+      if (typeChangeRewrites(table, cmd, context)) out.rewrite(table);
       return;
-    }
-    case 'AT_SetNotNull': {
+    case 'AT_SetNotNull':
       out.lock(table, 'AccessExclusiveLock');
-      const proven = context.pgVersion >= 12 && context.schema?.knownNotNull(table, cmd.name ?? '', order);
-      if (!proven) out.scan(table);
+      if (setNotNullScans(table, cmd, context)) out.scan(table);
       return;
-    }
     case 'AT_AddConstraint':
       if (def && 'Constraint' in def) addConstraint(out, table, def.Constraint);
       return;

@@ -5,7 +5,8 @@
 import type { Rule } from './rule';
 import { alterCommands, columnConstraints } from './alterTableCommands';
 import { volatileCallIn } from '../analyse/volatility';
-import { effectsSentence, whereItRuns } from './statementFacts';
+import { addColumnRewrites } from '../analyse/predictEffects';
+import { effectsSentence, predictionContext, whereItRuns } from './statementFacts';
 
 export const addingFieldWithDefault: Rule = {
   id: 'adding-field-with-default',
@@ -16,7 +17,8 @@ export const addingFieldWithDefault: Rule = {
   check({ analysis, report }) {
     for (const at of analysis.statements) {
       for (const { table, cmd } of alterCommands(at)) {
-        if (cmd.subtype !== 'AT_AddColumn' || !at.effects.rewrites.includes(table) || analysis.isNewTable(table, at)) continue;
+        if (cmd.subtype !== 'AT_AddColumn' || !cmd.def || !('ColumnDef' in cmd.def) || analysis.isNewTable(table, at)) continue;
+        if (!addColumnRewrites(cmd.def.ColumnDef, predictionContext(analysis, at))) continue;
         const constraints = columnConstraints(cmd);
         const dflt = constraints.find((c) => c.contype === 'CONSTR_DEFAULT');
         const volatile = dflt ? volatileCallIn(dflt.raw_expr, (name) => analysis.schema.functionVolatile(name, at.order)) : null;

@@ -2,7 +2,8 @@
 // (12 and later) can prove it from a validated CHECK (col IS NOT NULL).
 import type { Rule } from './rule';
 import { alterCommands } from './alterTableCommands';
-import { blocksExistingTable, effectsSentence, whereItRuns } from './statementFacts';
+import { setNotNullScans } from '../analyse/predictEffects';
+import { blocksExistingTable, effectsSentence, predictionContext, whereItRuns } from './statementFacts';
 
 export const addingNotNullableField: Rule = {
   id: 'adding-not-nullable-field',
@@ -13,7 +14,7 @@ export const addingNotNullableField: Rule = {
   check({ analysis, report }) {
     for (const at of analysis.statements) {
       for (const { table, cmd } of alterCommands(at)) {
-        if (cmd.subtype !== 'AT_SetNotNull' || !at.effects.scans.includes(table) || !blocksExistingTable(analysis, at, table)) continue;
+        if (cmd.subtype !== 'AT_SetNotNull' || !blocksExistingTable(analysis, at, table) || !setNotNullScans(table, cmd, predictionContext(analysis, at))) continue;
         const column = cmd.name ?? '';
         report(at.offsets, `SET NOT NULL on ${table}.${column}${whereItRuns(at)}.${effectsSentence(at)} Every row is checked for NULL while reads and writes wait.`
           + (analysis.settings.pgVersion >= 12

@@ -3,7 +3,8 @@
 import { columnTypeText } from '../analyse/columnTypes';
 import type { Rule } from './rule';
 import { alterCommands } from './alterTableCommands';
-import { effectsSentence, whereItRuns } from './statementFacts';
+import { typeChangeRewrites } from '../analyse/predictEffects';
+import { effectsSentence, predictionContext, whereItRuns } from './statementFacts';
 
 export const changingColumnType: Rule = {
   id: 'changing-column-type',
@@ -14,7 +15,7 @@ export const changingColumnType: Rule = {
   check({ analysis, report }) {
     for (const at of analysis.statements) {
       for (const { table, cmd } of alterCommands(at)) {
-        if (cmd.subtype !== 'AT_AlterColumnType' || !at.effects.rewrites.includes(table) || analysis.isNewTable(table, at)) continue;
+        if (cmd.subtype !== 'AT_AlterColumnType' || analysis.isNewTable(table, at) || !typeChangeRewrites(table, cmd, predictionContext(analysis, at))) continue;
         const from = analysis.schema.columnType(table, cmd.name ?? '', at.order);
         report(at.offsets, `ALTER COLUMN ${cmd.name ?? ''} TYPE on ${table}${from ? ` (from ${columnTypeText(from)})` : ''}${whereItRuns(at)}.${effectsSentence(at)} Its indexes are rebuilt too.`
           + ' Add a new column of the new type, backfill it in batches, move reads and writes to it, then drop the old one.');

@@ -2,6 +2,7 @@
 // file offsets, the table it targets, and its predicted effects in plain words.
 import { blocksReadsOrWrites, describeEffects, lockOn } from '../analyse/describeEffects';
 import type { AnalysedStatement, FileAnalysis } from '../analyse/fileAnalysis';
+import type { PredictionContext } from '../analyse/predictEffects';
 import { StatementText } from '../parse/statementText';
 
 /** The statement's own text, as written in the file. */
@@ -44,4 +45,9 @@ export function afterLeadingKeywords(analysis: FileAnalysis, at: AnalysedStateme
   const tokens = statementTokens(analysis, at);
   const index = tokens?.text.findToken(word) ?? -1;
   return tokens && index >= 0 ? tokens.base + tokens.text.tokens[index]!.end : null;
+}
+
+/** What the prediction knows at this statement: the target version and the schema so far. */
+export function predictionContext(analysis: FileAnalysis, at: AnalysedStatement): PredictionContext {
+  return { pgVersion: analysis.settings.pgVersion, schema: analysis.schema, order: at.order };
 }

@@ -30,3 +30,9 @@ test('adding-field-with-default: a function the files create is volatile unless 
   const [found] = await expectRanges('adding-field-with-default', sql, [spanOf(sql, 'ALTER TABLE t ADD COLUMN a text DEFAULT make_code()')]);
   assert.match(found!.message, /make_code\(\), which is volatile \(as the migrations declare it\)/);
 });
+
+test('adding-field-with-default: judged per subcommand, so a constant default beside a serial column is not reported', async () => {
+  const sql = "ALTER TABLE t ADD COLUMN enabled boolean NOT NULL DEFAULT false,\n  ADD COLUMN id bigserial;";
+  const [found] = await expectRanges('adding-field-with-default', sql, [spanOf(sql, sql.slice(0, -1))]);
+  assert.match(found!.message, /serial or identity/);
+});

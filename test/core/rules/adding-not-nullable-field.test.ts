@@ -32,3 +32,7 @@ test('adding-not-nullable-field: a column dropped and replaced (or renamed into 
   await expectRanges('adding-not-nullable-field', sql, [[4, 1, 4, 51]]);
   await expectNoFindings('adding-not-nullable-field', '-- file: 001.sql\nCREATE TABLE e (a bigint NOT NULL);\n-- file: 002.sql\nALTER TABLE e RENAME COLUMN a TO b;\nALTER TABLE e ALTER COLUMN b SET NOT NULL;\n');
 });
+
+test('adding-not-nullable-field: judged per column: a known NOT NULL column beside a scanning CHECK is not reported', async () => {
+  await expectNoFindings('adding-not-nullable-field', '-- file: 001.sql\nCREATE TABLE e (a bigint NOT NULL);\n-- file: 002.sql\nALTER TABLE e ALTER COLUMN a SET NOT NULL, ADD CONSTRAINT c CHECK (a > 0);\n');
+});

@@ -16,3 +16,10 @@ test('changing-column-type: not for changes PostgreSQL makes in place (when the 
   await expectNoFindings('changing-column-type', '-- file: 001.sql\nCREATE TABLE notes (body varchar(100), tag varchar(10), n numeric(10, 2));\n-- file: 002.sql\nALTER TABLE notes ALTER COLUMN body TYPE text;\nALTER TABLE notes ALTER COLUMN tag TYPE varchar(40);\nALTER TABLE notes ALTER COLUMN n TYPE numeric(14, 2);\n');
   await expectNoFindings('changing-column-type', 'CREATE TABLE t (a integer);\nALTER TABLE t ALTER COLUMN a TYPE bigint;');
 });
+
+test('changing-column-type: judged per subcommand: a safe change beside a rewriting one is not reported', async () => {
+  const sql = '-- file: 001.sql\nCREATE TABLE n (a varchar(10), b integer);\n-- file: 002.sql\nALTER TABLE n ALTER COLUMN a TYPE text, ALTER COLUMN b TYPE bigint;\n';
+  const found = await expectRanges('changing-column-type', sql, [[1, 1, 1, 67]]);
+  assert.equal(found.length, 1);
+  assert.match(found[0]!.message, /ALTER COLUMN b TYPE/);
+});
