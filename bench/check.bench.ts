@@ -26,6 +26,7 @@ function generated(count: number): string {
 
 interface Measured {
   ms: number;
+  cpuMs: number | null;
   peakMiB: number | null;
   findings: number;
 }
@@ -34,7 +35,8 @@ function measure(run: () => ProcessRun, countFindings: (stdout: string) => numbe
   run(); // warm the file cache
   const runs = Array.from({ length: ROUNDS }, run);
   const peaks = runs.map((r) => r.peakMiB).filter((p): p is number => p !== null);
-  return { ms: median(runs.map((r) => r.ms)), peakMiB: peaks.length ? Math.max(...peaks) : null, findings: countFindings(runs[0]!.stdout) };
+  const cpu = runs.map((r) => r.cpuMs).filter((c): c is number => c !== null);
+  return { ms: median(runs.map((r) => r.ms)), cpuMs: cpu.length ? median(cpu) : null, peakMiB: peaks.length ? Math.max(...peaks) : null, findings: countFindings(runs[0]!.stdout) };
 }
 
 function compare(label: string, files: string[]): void {
@@ -43,10 +45,12 @@ function compare(label: string, files: string[]): void {
   const drydock = measure(() => runProcess(process.execPath, [cli, 'check', '--no-color', ...files]), lines);
   const baseline = measure(() => runProcess(squawk, ['--reporter', 'gcc', ...files]), lines);
   const mib = (m: Measured) => (m.peakMiB === null ? 'n/a' : `${m.peakMiB.toFixed(0)} MiB`);
+  const cpu = (m: Measured) => (m.cpuMs === null ? 'n/a' : `${m.cpuMs.toFixed(0)} ms`);
   console.log(`${label}: ${files.length} file(s), median of ${ROUNDS} whole-process runs`);
-  console.log(`  squawk (baseline):  ${baseline.ms.toFixed(0)} ms, peak RSS ${mib(baseline)}, ${baseline.findings} findings`);
-  console.log(`  drydock check:      ${drydock.ms.toFixed(0)} ms, peak RSS ${mib(drydock)}, ${drydock.findings} findings`);
-  console.log(`  ratio drydock/squawk wall time: ${(drydock.ms / baseline.ms).toFixed(2)}x (target <= 1.5x); drydock peak RSS target <= 100 MiB`);
+  console.log(`  squawk --reporter gcc (baseline): wall ${baseline.ms.toFixed(0)} ms, cpu ${cpu(baseline)}, peak RSS ${mib(baseline)}, ${baseline.findings} findings`);
+  console.log(`  drydock check (every rule):       wall ${drydock.ms.toFixed(0)} ms, cpu ${cpu(drydock)}, peak RSS ${mib(drydock)}, ${drydock.findings} findings`);
+  const cpuRatio = drydock.cpuMs !== null && baseline.cpuMs !== null ? `, cpu ${(drydock.cpuMs / baseline.cpuMs).toFixed(2)}x` : '';
+  console.log(`  ratio drydock/squawk: wall ${(drydock.ms / baseline.ms).toFixed(2)}x${cpuRatio} (target <= 1.5x); drydock peak RSS ${mib(drydock)} (target <= 100 MiB)`);
 }
 
 function main(): void {

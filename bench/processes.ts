@@ -11,6 +11,8 @@ export interface ProcessRun {
   ms: number;
   /** Peak RSS in MiB, or null without /usr/bin/time. */
   peakMiB: number | null;
+  /** User + system CPU seconds × 1000, or null without /usr/bin/time (steadier than wall time on a busy machine). */
+  cpuMs: number | null;
   stdout: string;
   status: number | null;
 }
@@ -23,16 +25,19 @@ export function runProcess(command: string, args: readonly string[]): ProcessRun
   const rssFile = path.join(os.tmpdir(), `drydock-bench-rss-${process.pid}`);
   const t0 = performance.now();
   const result = measured
-    ? spawnSync(GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    ? spawnSync(GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
     : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = performance.now() - t0;
   let peakMiB: number | null = null;
+  let cpuMs: number | null = null;
   if (measured && fs.existsSync(rssFile)) {
-    const kib = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-    peakMiB = Number.isFinite(kib) ? kib / 1024 : null;
+    // The last line is ours (GNU time writes "Command exited with non-zero status" before it).
+    const [kib, user, system] = (fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+    peakMiB = Number.isFinite(kib) ? kib! / 1024 : null;
+    cpuMs = Number.isFinite(user) && Number.isFinite(system) ? (user! + system!) * 1000 : null;
     fs.rmSync(rssFile, { force: true });
   }
-  return { ms, peakMiB, stdout: result.stdout ?? '', status: result.status };
+  return { ms, peakMiB, cpuMs, stdout: result.stdout ?? '', status: result.status };
 }
 
 /** Every .sql file under a folder, in name order; `only` keeps the files whose name matches. */
