@@ -33,12 +33,13 @@ describe('static diagnostics', () => {
     assert.equal(found.severity, vscode.DiagnosticSeverity.Error);
   });
 
-  it('clears the diagnostic when the file is fixed and saved', async () => {
+  it('clears the syntax diagnostic when the file is fixed and saved', async () => {
     const uri = fixture('broken/syntax_error.sql');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const line = editor.document.lineAt(2);
     await editor.edit((e) => e.replace(line.range, 'CREATE TABLE broken (id int, name text);'));
     await editor.document.save();
-    await waitFor('diagnostics cleared', () => parseDiagnostics(uri).length === 0);
+    // The fixed file parses; what remains are the other rules' findings on it (int columns).
+    await waitFor('syntax diagnostic cleared', () => parseDiagnostics(uri).every((d) => d.code !== 'syntax-error'));
   });
 });
