@@ -28,6 +28,8 @@ export interface AnalysedStatement {
   effects: PredictedEffects;
   /** Inside BEGIN … COMMIT written in the file itself. */
   inExplicitTransaction: boolean;
+  /** For a statement of a PL/pgSQL function's body: the function and the statement that calls it in this file. */
+  calledFrom?: { functionName: string; call: ParsedStatement };
 }
 
 /** The facts the rules read about one file. */
@@ -121,6 +123,20 @@ class Analysis implements FileAnalysis {
   }
 }
 
+/** The unqualified name of the function a statement calls at its top level (CALL p(), SELECT f()), or null. */
+function calledFunction(node: Node): string | null {
+  const call = 'CallStmt' in node ? node.CallStmt.funccall
+    : 'SelectStmt' in node && node.SelectStmt.targetList?.length === 1 && !node.SelectStmt.fromClause
+      ? (() => {
+        const target = node.SelectStmt.targetList[0]!;
+        const val = 'ResTarget' in target ? target.ResTarget.val : undefined;
+        return val && 'FuncCall' in val ? val.FuncCall : undefined;
+      })()
+      : undefined;
+  const parts = (call?.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : ''));
+  return parts.length ? parts[parts.length - 1]! : null;
+}
+
 /** Analyses files checked together, in order, after their context files. */
 export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOptions): FileAnalysis[] {
   const schema = new SchemaHistory();
@@ -139,6 +155,8 @@ export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOpti
     const settings = options.settingsFor(file);
     const analysis = new Analysis(file, settings, schema, options.together === true);
     let explicit = false;
+    // PL/pgSQL functions and procedures this file creates, by name: their bodies run when called.
+    const functions = new Map<string, ParsedStatement>();
     for (const s of file.statements) {
       order += 1;
       if (s.transactionControl === 'begin') explicit = true;
@@ -149,13 +167,25 @@ export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOpti
       }, null);
       learn(file, s.node, false);
       if (s.transactionControl === 'commit' || s.transactionControl === 'rollback') explicit = false;
-      if (!('DoStmt' in s.node)) continue;
-      for (const inner of innerStatementsOf(s.node, s.sql, s.offsets.start)) {
+      if ('CreateFunctionStmt' in s.node) {
+        const name = (s.node.CreateFunctionStmt.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).pop() ?? '';
+        functions.set(name, s);
+        continue;
+      }
+      // A function's body runs where this file calls it (CALL p(), SELECT f()); a DO block's, right here.
+      const callee = calledFunction(s.node);
+      const holder = 'DoStmt' in s.node ? s : callee !== null ? functions.get(callee) : undefined;
+      if (!holder) continue;
+      // A body is judged once, at its first call: the same statement is not reported twice.
+      if (holder !== s) functions.delete(callee ?? '');
+      for (const inner of innerStatementsOf(holder.node, holder.sql, holder.offsets.start)) {
         order += 1;
-        analysis.add({
-          order, statement: s, node: inner.node, sql: inner.sql, offsets: inner.offsets, nested: inner.via,
+        const statement: AnalysedStatement = {
+          order, statement: holder, node: inner.node, sql: inner.sql, offsets: inner.offsets, nested: inner.via,
           effects: predictStatementEffects(inner.node, { pgVersion: settings.pgVersion, schema, order }), inExplicitTransaction: explicit,
-        }, inner.sqlStart);
+        };
+        if (holder !== s) statement.calledFrom = { functionName: callee ?? '', call: s };
+        analysis.add(statement, inner.sqlStart);
         learn(file, inner.node, true);
       }
     }

@@ -1,7 +1,7 @@
-// The statements a DO block runs, with their place in the file: plain SQL statements of its
-// PL/pgSQL body and `EXECUTE '<literal>'` strings, so rules can judge them where they are written.
-// The body of a DO block is dollar-quoted in practice; its text is then the file's text, so an inner
-// statement's offsets map one to one. Dynamic SQL built at run time (format(), ||) is not knowable.
+// The statements a DO block (or a PL/pgSQL function's body) runs, with their place in the file:
+// plain SQL statements of the body and `EXECUTE '<literal>'` strings, so rules can judge them where
+// they are written. Bodies are dollar-quoted in practice; their text is then the file's text, so an
+// inner statement's offsets map one to one. Dynamic SQL built at run time (format(), ||) is not knowable.
 import type { DoStmt, Node } from './pgTypes';
 import type { OffsetRange } from '../model/positions';
 import { OffsetConverter } from '../model/lineIndex';
@@ -33,6 +33,22 @@ function doBodyOf(stmt: DoStmt): { body: string; language: string } | null {
     const value = arg.DefElem.arg && 'String' in arg.DefElem.arg ? arg.DefElem.arg.String.sval ?? '' : '';
     if (arg.DefElem.defname === 'as') body = value;
     if (arg.DefElem.defname === 'language') language = value.toLowerCase();
+  }
+  return body === null ? null : { body, language };
+}
+
+/** A CREATE FUNCTION / PROCEDURE's body and language (the body is the first item of its AS). */
+function functionBodyOf(options: Node[] | undefined): { body: string; language: string } | null {
+  let body: string | null = null;
+  let language = '';
+  for (const option of options ?? []) {
+    if (!('DefElem' in option)) continue;
+    const arg = option.DefElem.arg;
+    if (option.DefElem.defname === 'as' && arg && 'List' in arg) {
+      const first = arg.List.items?.[0];
+      body = first && 'String' in first ? first.String.sval ?? null : null;
+    }
+    if (option.DefElem.defname === 'language' && arg && 'String' in arg) language = (arg.String.sval ?? '').toLowerCase();
   }
   return body === null ? null : { body, language };
 }
@@ -78,12 +94,11 @@ function dollarTagFor(body: string): string {
 }
 
 /**
- * The statements a DO statement runs (plpgsql only), in body order. `statementSql` and
- * `statementStart` are the DO statement's text and its file offset.
+ * The statements a DO statement, or a CREATE FUNCTION / PROCEDURE in PL/pgSQL, runs, in body
+ * order. `statementSql` and `statementStart` are the statement's text and its file offset.
  */
 export function innerStatementsOf(node: Node, statementSql: string, statementStart: number): InnerStatement[] {
-  if (!('DoStmt' in node)) return [];
-  const found = doBodyOf(node.DoStmt);
+  const found = 'DoStmt' in node ? doBodyOf(node.DoStmt) : 'CreateFunctionStmt' in node ? functionBodyOf(node.CreateFunctionStmt.options) : null;
   if (!found || found.language !== 'plpgsql') return [];
   const { body } = found;
   const tag = dollarTagFor(body);

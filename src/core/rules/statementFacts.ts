@@ -30,6 +30,10 @@ export function effectsSentence(at: AnalysedStatement): string {
 
 /** " (inside the DO block)" for inner statements, so a finding says where the SQL really runs. */
 export function whereItRuns(at: AnalysedStatement): string {
+  if (at.calledFrom) {
+    const line = at.calledFrom.call.range.start.line;
+    return ` (in ${at.calledFrom.functionName}()${at.nested === 'execute' ? ', run by EXECUTE' : ''}, called on line ${line})`;
+  }
   return at.nested === 'execute' ? ' (run by EXECUTE in the DO block)' : at.nested === 'body' ? ' (inside the DO block)' : '';
 }
 
