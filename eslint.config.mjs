@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 // What each layer of src/core may import from the other layers (its own folder is always allowed).
 const LAYERS = {
   model: [],
+  config: ['model'],
   sql: ['model'],
   parse: ['model', 'sql'],
   analyse: ['model', 'sql', 'parse'],

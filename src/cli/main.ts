@@ -34,13 +34,14 @@ options:
   --lock-timeout T          lock_timeout: milliseconds or 2s, 500ms, 1min (default 5000)
   --statement-timeout T     statement_timeout, likewise (default 60000)
   --yes                     apply without asking (required when not on a terminal)
+  --pg-version N            check: the PostgreSQL major the migrations target (default: drydock.json, else 14)
   --no-color                plain output
   -h, --help                this help
 
-exit codes: 0 all good, 1 migration or verification failed, 2 usage, parse or connection error`;
+exit codes: 0 all good, 1 migration, verification or check failed (an error finding), 2 usage, config, parse or connection error`;
 
 // Options that take a value, so the command name can be found among options given before it.
-const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--shadow-db', '--shadow-setup', '--reference']);
+const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--shadow-db', '--shadow-setup', '--reference', '--pg-version']);
 
 /** The command name's position: the first argument that is neither an option nor an option's value. */
 function commandIndex(argv: readonly string[]): number {

@@ -25,14 +25,45 @@ function drydock(args: string[], env: Record<string, string> = {}): Promise<CliR
   });
 }
 
-test('check parses without a database: 0 for clean files, 2 with file:line:column for problems', async () => {
-  const clean = await drydock(['check', ...examples()]);
-  assert.equal(clean.code, 0, clean.stderr);
-  assert.match(clean.stdout, /19 statements in 5 file\(s\), 0 error\(s\)/);
+test('check without a database: gcc-style lines, exit 1 for error findings (the examples build indexes without CONCURRENTLY), 0 when clean, 2 for parse errors', async () => {
+  const examplesRun = await drydock(['check', '--no-color', ...examples()]);
+  assert.equal(examplesRun.code, 1, examplesRun.stderr);
+  assert.match(examplesRun.stdout, /^\S*001_add_missing_indexes\.sql:2:1: error: CREATE INDEX without CONCURRENTLY\. Takes SHARE on conversation_messages \(blocks writes\).* \[require-concurrent-index-creation\]$/m);
+  assert.match(examplesRun.stdout, /19 statements in 5 file\(s\), \d+ error\(s\)/);
+  const folder = await drydock(['check', '--no-color', path.join(repoRoot, 'examples', 'seed-app', 'migrations')]);
+  assert.equal(folder.stdout, examplesRun.stdout, 'a folder is walked in name order, like the files given one by one');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-check-'));
+  try {
+    fs.writeFileSync(path.join(dir, '001_safe.sql'), "SET lock_timeout = '5s';\nALTER TABLE lessons ADD COLUMN note text DEFAULT 'none';\n");
+    const clean = await drydock(['check', dir]);
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /2 statements in 1 file\(s\), 0 error\(s\)/);
+    const old = await drydock(['check', '--pg-version', '10', dir]);
+    assert.equal(old.code, 1, 'a constant default rewrites the table before PostgreSQL 11');
+    assert.match(old.stdout, /001_safe\.sql:2:1: error: ADD COLUMN on lessons: before PostgreSQL 11 \(target: 10\).*\[adding-field-with-default\]/);
+    fs.writeFileSync(path.join(dir, 'drydock.json'), JSON.stringify({ pgVersion: 10, rules: { 'adding-field-with-default': 'warning' } }));
+    const configured = await drydock(['check', dir]);
+    assert.equal(configured.code, 0, configured.stdout);
+    assert.match(configured.stdout, /001_safe\.sql:2:1: warning: ADD COLUMN on lessons: before PostgreSQL 11/);
+    fs.writeFileSync(path.join(dir, 'drydock.json'), '{\n  "rules": { "adding-field-with-default": "loud" }\n}\n');
+    const broken = await drydock(['check', dir]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /invalid drydock\.json: .*drydock\.json:2:14: "rules\.adding-field-with-default" must be one of off, info, warning, error, got "loud"/);
+    fs.writeFileSync(path.join(dir, 'drydock.json'), JSON.stringify({ exclude: ['001_*.sql'] }));
+    fs.writeFileSync(path.join(dir, '002_drop.sql'), 'DROP TABLE lessons;\n');
+    const excluded = await drydock(['check', dir]);
+    assert.match(excluded.stdout, /1 statements in 1 file\(s\)/);
+    assert.match(excluded.stdout, /002_drop\.sql:1:1: warning: DROP TABLE lessons/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   const bad = await drydock(['check', path.join(repoRoot, 'test/fixtures/meta-command.sql'), path.join(repoRoot, 'test/fixtures/syntax-error.sql')]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stdout, /meta-command\.sql:1:1: error \[psql-meta-command\]/);
-  assert.match(bad.stdout, /syntax-error\.sql:3:1: error \[syntax-error\] Syntax error: syntax error at or near "CREAT"/);
+  assert.match(bad.stdout, /meta-command\.sql:1:1: error: psql meta-command, not SQL.* \[psql-meta-command\]/);
+  assert.match(bad.stdout, /syntax-error\.sql:3:1: error: Syntax error: syntax error at or near "CREAT" \[syntax-error\]/);
+  const badVersion = await drydock(['check', '--pg-version', 'new', 'x.sql']);
+  assert.equal(badVersion.code, 2);
+  assert.match(badVersion.stderr, /--pg-version must be a PostgreSQL major version/);
 });
 
 test('usage errors exit 2 with a clear message', async () => {

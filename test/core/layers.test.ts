@@ -23,6 +23,8 @@ const CROSSING: [string, string][] = [
   ['src/core/parse/x.ts', "import type { Node } from '@pgsql/types';\nexport type A = Node;\n"],
   ['src/core/x.ts', "import * as vscode from 'vscode';\nexport const a = vscode;\n"],
   ['src/core/run/x.ts', "import { main } from '../../cli/main';\nexport const a = main;\n"],
+  ['src/core/config/x.ts', "import { RULES } from '../rules/registry';\nexport const a = RULES;\n"],
+  ['src/core/analyse/x.ts', "import { RULES } from '../rules/registry';\nexport const a = RULES;\n"],
 ];
 
 const ALLOWED: [string, string][] = [
@@ -30,6 +32,8 @@ const ALLOWED: [string, string][] = [
   ['src/core/parse/x.ts', "import * as q from 'libpg-query';\nexport const a = q;\n"],
   ['src/core/run/probes/x.ts', "import { verifyDeclaredObjects } from '../../verify/verifyDeclaredObjects';\nexport const a = verifyDeclaredObjects;\n"],
   ['src/core/rules/x.ts', "import type { Node } from '../parse/pgTypes';\nexport type A = Node;\n"],
+  ['src/core/rules/x.ts', "import { predictStatementEffects } from '../analyse/predictEffects';\nexport const a = predictStatementEffects;\n"],
+  ['src/core/config/x.ts', "import type { LintSettings } from '../model/lintSettings';\nexport type A = LintSettings;\n"],
   ['src/extension/x.ts', "import * as vscode from 'vscode';\nexport const a = vscode;\n"],
 ];
 

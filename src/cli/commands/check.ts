@@ -1,32 +1,69 @@
-// `drydock check`: the rules without a database, on every file given.
+// `drydock check`: the rules without a database, on every file given (folders walked), with each
+// file's drydock.json. Exit 0 when no error finding remains, 1 when one does, 2 on usage, config
+// or parse errors (a file the parser refuses, or that is not text).
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError, ConfigResolver, isExcluded, lintSettingsOf } from '../../core/config/drydockConfig';
+import type { LintSettings } from '../../core/model/lintSettings';
 import type { CheckReport } from '../../core/model/checkReport';
 import { renderCheckReport } from '../../core/output/formats';
-import { loadParser, parseMigrationSync } from '../../core/parse/parseMigration';
+import { loadParser, parseMigrationSync, type ParsedFile } from '../../core/parse/parseMigration';
 import { checkFiles } from '../../core/rules/checkMigration';
-import { EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, wantsColor, type Io } from '../io';
+import { RULES } from '../../core/rules/registry';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, wantsColor, type Io } from '../io';
+import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf } from '../options';
 import { TOOL_VERSION } from '../toolVersion';
 import type { CliCommand } from './command';
 
+/** Findings that mean a file could not be read as SQL at all. */
+const PARSE_ERRORS = new Set(['syntax-error', 'binary-file']);
+
+function pgVersionOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const major = Number(/^(\d+)/.exec(value)?.[1]);
+  if (!Number.isInteger(major) || major < 9 || major > 99) throw new UsageError(`--pg-version must be a PostgreSQL major version such as 16, got ${value}`);
+  return major;
+}
+
 export const checkCommand: CliCommand = {
   name: 'check',
-  synopsis: 'check FILE...',
-  summary: 'the rules only (no database): syntax, psql meta-commands, transaction control',
+  synopsis: 'check FILE|DIR...',
+  summary: 'the rules only (no database): locks, rewrites, transactions, types, syntax',
   async run(argv: string[], io: Io): Promise<number> {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OUTPUT_OPTIONS });
+    const { values, positionals } = parseArgs({
+      args: argv, allowPositionals: true, strict: true, options: { ...OUTPUT_OPTIONS, 'pg-version': { type: 'string' } },
+    });
     const format = outputFormatOf(values);
-    if (positionals.length === 0) throw new UsageError('check needs at least one FILE');
-    const files = readMigrationFiles(positionals);
+    const pgVersion = pgVersionOption(values['pg-version']);
+    if (positionals.length === 0) throw new UsageError('check needs at least one FILE or DIR');
+    const resolver = new ConfigResolver(new Set(RULES.map((r) => r.id)));
+    const settings = new Map<string, LintSettings>();
+    const paths: string[] = [];
+    try {
+      for (const file of expandMigrationPaths(positionals)) {
+        const config = resolver.forFile(path.resolve(io.cwd(), file));
+        if (isExcluded(config, path.resolve(io.cwd(), file))) continue;
+        settings.set(file, lintSettingsOf(config, pgVersion !== undefined ? { pgVersion } : {}));
+        paths.push(file);
+      }
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(`invalid drydock.json: ${err.message}`);
+      throw err;
+    }
+    const files = readMigrationFiles(paths);
     await loadParser();
-    // Checked together, as a run would see them.
-    const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)));
+    // Checked together, in order: earlier files teach the schema the later ones are judged by.
+    const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), {
+      settings: (file: ParsedFile) => settings.get(file.file) ?? lintSettingsOf(null),
+    });
     const report: CheckReport = {
-      files: positionals,
+      files: paths,
       diagnostics: checked.flatMap((p) => p.diagnostics),
       statements: checked.flatMap((p) => p.statements.map((s) => ({ file: s.file, index: s.index, kind: s.kind, range: s.range, role: s.role }))),
     };
     io.stdout.write(renderCheckReport(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION }) + '\n');
-    return checked.every((p) => p.runnable) ? EXIT_OK : EXIT_USAGE;
+    if (report.diagnostics.some((d) => PARSE_ERRORS.has(d.ruleId) && d.severity === 'error')) return EXIT_USAGE;
+    return report.diagnostics.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;
   },
 };

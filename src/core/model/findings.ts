@@ -13,10 +13,20 @@ export interface TextEdit {
   newText: string;
 }
 
+/** A file a fix creates (e.g. a statement moved to a no-transaction migration of its own). */
+export interface NewFile {
+  /** Path next to the fixed file, in the same form as its `file`. */
+  file: string;
+  text: string;
+}
+
 /** A change that makes a finding go away, built by the rule that knows the statement. */
 export interface Fix {
   title: string;
+  /** Edits of existing files (the finding's file), applied together. */
   edits: TextEdit[];
+  /** Files to create, when the fix moves a statement out of its file. */
+  newFiles?: NewFile[];
 }
 
 /** A problem found in a migration file, before or instead of running it. */

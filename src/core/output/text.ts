@@ -18,10 +18,10 @@ function firstLine(sql: string): string {
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
 
-/** One finding as a line: file:line:column: severity [rule] message. */
+/** One finding as a gcc-style line (editors and CI parse it): file:line:column: severity: message [rule-id]. */
 export function formatDiagnostic(d: Finding, paint: Paint): string {
   const tag = d.severity === 'error' ? paint(31, 'error') : d.severity === 'warning' ? paint(33, 'warning') : 'info';
-  return `${d.file}:${d.range.start.line}:${d.range.start.column}: ${tag} [${d.ruleId}] ${d.message}`;
+  return `${d.file}:${d.range.start.line}:${d.range.start.column}: ${tag}: ${d.message} [${d.ruleId}]`;
 }
 
 /** An error's labelled details after its headline and message: detail, hint, context, location. */

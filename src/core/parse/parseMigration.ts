@@ -5,6 +5,7 @@ import type { Node } from './pgTypes';
 import { statementEffects, type SchemaEffect } from './schemaEffects';
 import { readDirectives, type NoTransactionDirective } from './directives';
 import { statementsInDoBlock } from './doBlocks';
+import { parseInChunks } from './chunkedParse';
 import { loadParser, parseSql, parserErrorOf, type ParseResult } from './pgParser';
 import type { OffsetRange, Range } from '../model/positions';
 import { StatementText } from './statementText';
@@ -66,6 +67,9 @@ function blankLine(text: string, range: OffsetRange): string {
 
 /** Parses, blanking psql meta-command lines (which the server never sees) one at a time. */
 function parseAllowingMetaCommands(text: string, lines: LineIndex): RawParse {
+  // A large file that parses piece by piece needs no more (its trees' locations are the same).
+  const chunked = parseInChunks(text);
+  if (chunked) return { result: chunked, text, metaCommandLines: [], syntaxError: null };
   let current = text;
   const metaCommandLines: number[] = [];
   for (;;) {

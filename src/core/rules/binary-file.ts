@@ -4,6 +4,7 @@ import type { Rule } from './rule';
 export const binaryFile: Rule = {
   id: 'binary-file',
   defaultSeverity: 'error',
+  category: 'runnability',
   summary: 'The file is not UTF-8 text, so it is not parsed or run.',
   help: 'Save the migration as UTF-8 text; binary dumps are restored with pg_restore, not run as migrations.',
   check({ file, report }) {

@@ -1,39 +1,84 @@
 // Runs the rule registry over parsed files: the findings, in file order, and whether each file
-// may run (no error-severity finding).
+// may run (no error from a runnability rule). Severities come from the settings (drydock.json);
+// inline ignores silence findings, and an ignore that silences nothing is itself reported.
+import { analyseFiles, type FileAnalysis } from '../analyse/fileAnalysis';
 import type { Finding, Severity } from '../model/findings';
+import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../model/lintSettings';
+import type { OffsetRange } from '../model/positions';
 import type { RunModeSpec } from '../model/runModes';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../parse/parseMigration';
-import { RULES } from './registry';
+import { ignoreFor, readIgnores, type IgnoreComment } from './ignores';
+import { RULES, ruleById } from './registry';
 import type { FindingDetails, Rule } from './rule';
+import { UNUSED_IGNORE_ID, unusedIgnoreMessage } from './unused-ignore';
 
 /** A parsed file with what the rules found in it. */
 export interface CheckedFile extends ParsedFile {
   diagnostics: Finding[];
-  /** False when an error-severity finding means the file must not run. */
+  /** False when an error from a runnability rule means the file must not run. */
   runnable: boolean;
+  /** The facts the rules judged by: statements with predicted locks, schema, transaction (for hovers and fixes). */
+  analysis: FileAnalysis;
 }
 
-/** How the rules run: for which run mode, and with which severities. */
+/** How the rules run: for which run mode, with which settings, and in which context. */
 export interface CheckOptions {
   /** The run the files are checked for; null or absent for a plain check. */
   mode?: RunModeSpec | null;
-  /** A severity per rule id, or 'off'; rules not named keep their default. */
-  severities?: Readonly<Record<string, Severity | 'off'>>;
+  /** A severity per rule id, or 'off', over the settings' own; rules not named keep their default. */
+  severities?: Readonly<Record<string, RuleSetting>>;
+  /** The settings (pgVersion, assumeInTransaction, rule severities), one for all files or per file (drydock.json found from each). */
+  settings?: LintSettings | ((file: ParsedFile) => LintSettings);
+  /** Earlier migrations of the folder: they teach the schema (tables, column types), nothing in them is reported. */
+  context?: readonly ParsedFile[];
   /** The rules to run (default: the registry). */
   rules?: readonly Rule[];
 }
 
-function checkOne(file: ParsedFile, files: readonly ParsedFile[], options: CheckOptions): Finding[] {
+interface Found {
+  finding: Finding;
+  order: number;
+}
+
+function severityOf(rule: Rule, settings: LintSettings, options: CheckOptions): RuleSetting | undefined {
+  return options.severities?.[rule.id] ?? settings.rules[rule.id];
+}
+
+function reportUnusedIgnores(ignores: readonly IgnoreComment[], file: ParsedFile, settings: LintSettings, options: CheckOptions, add: (f: Finding) => void): void {
+  const configured = options.severities?.[UNUSED_IGNORE_ID] ?? settings.rules[UNUSED_IGNORE_ID];
+  if (configured === 'off') return;
+  const rule = ruleById(UNUSED_IGNORE_ID)!;
+  for (const ignore of ignores) {
+    // Squawk's comments also serve Squawk, which may report what Drydock does not: never "unused".
+    if (ignore.tool !== 'drydock') continue;
+    for (const id of ignore.ruleIds) {
+      if (ignore.used.has(id)) continue;
+      const known = ruleById(id);
+      if (known && severityOf(known, settings, options) === 'off') continue;
+      add({
+        ruleId: UNUSED_IGNORE_ID, severity: configured ?? rule.defaultSeverity, message: unusedIgnoreMessage(id, ignore, known !== undefined),
+        help: rule.help, file: file.file, range: file.lines.rangeOf(ignore.offsets), offsets: ignore.offsets,
+      });
+    }
+  }
+}
+
+function checkOne(analysis: FileAnalysis, files: readonly ParsedFile[], options: CheckOptions): Finding[] {
+  const { file, settings } = analysis;
   const rules = options.rules ?? RULES;
-  const found: { finding: Finding; order: number }[] = [];
+  const ignores = readIgnores(file, analysis.statements);
+  const found: Found[] = [];
   rules.forEach((rule, order) => {
-    const configured = options.severities?.[rule.id];
+    if (rule.id === UNUSED_IGNORE_ID) return;
+    const configured = severityOf(rule, settings, options);
     if (configured === 'off') return;
     rule.check({
-      file, files, mode: options.mode ?? null,
-      report: (at, message, details: FindingDetails = {}) => {
+      file, files, analysis, mode: options.mode ?? null,
+      report: (at: OffsetRange, message: string, details: FindingDetails = {}) => {
+        if (ignores.length > 0 && ignoreFor(ignores, rule.id, at)) return;
+        const severity: Severity = configured ?? details.severity ?? rule.defaultSeverity;
         const finding: Finding = {
-          ruleId: rule.id, severity: configured ?? details.severity ?? rule.defaultSeverity, message, help: details.help ?? rule.help,
+          ruleId: rule.id, severity, message, help: details.help ?? rule.help,
           file: file.file, range: file.lines.rangeOf(at), offsets: at,
         };
         if (details.fix) finding.fix = details.fix;
@@ -41,15 +86,35 @@ function checkOne(file: ParsedFile, files: readonly ParsedFile[], options: Check
       },
     });
   });
+  if (rules.some((r) => r.id === UNUSED_IGNORE_ID)) {
+    reportUnusedIgnores(ignores, file, settings, options, (finding) => found.push({ finding, order: rules.length }));
+  }
   // File order; at the same place, registry order.
   return found.sort((a, b) => a.finding.offsets.start - b.finding.offsets.start || a.order - b.order).map((f) => f.finding);
 }
 
+function settingsResolver(options: CheckOptions): (file: ParsedFile) => LintSettings {
+  const settings = options.settings;
+  if (typeof settings === 'function') return settings;
+  return () => settings ?? DEFAULT_LINT_SETTINGS;
+}
+
+/** True when the finding refuses a run: an error of a runnability rule. */
+export function refusesRun(finding: Finding): boolean {
+  return finding.severity === 'error' && ruleById(finding.ruleId)?.category === 'runnability';
+}
+
 /** Runs the rules over files checked (or run) together. */
 export function checkFiles(files: readonly ParsedFile[], options: CheckOptions = {}): CheckedFile[] {
-  return files.map((file) => {
-    const diagnostics = checkOne(file, files, options);
-    return { ...file, diagnostics, runnable: !diagnostics.some((d) => d.severity === 'error') };
+  const analyses = analyseFiles(files, {
+    settingsFor: settingsResolver(options),
+    together: options.mode !== null && options.mode !== undefined,
+    ...(options.context ? { context: options.context } : {}),
+  });
+  return files.map((file, i) => {
+    const analysis = analyses[i]!;
+    const diagnostics = checkOne(analysis, files, options);
+    return { ...file, diagnostics, analysis, runnable: !diagnostics.some(refusesRun) };
   });
 }
 

@@ -4,6 +4,7 @@ import type { Rule } from './rule';
 export const copyFromStdin: Rule = {
   id: 'copy-from-stdin',
   defaultSeverity: 'error',
+  category: 'runnability',
   summary: 'COPY … FROM STDIN needs a client that streams data (psql); a migration file cannot supply it.',
   help: 'Load the data with INSERT … VALUES, or COPY from a server-side file, or a separate data-loading step.',
   check({ file, report }) {

@@ -4,6 +4,7 @@ import type { Rule } from './rule';
 export const emptyFile: Rule = {
   id: 'empty-file',
   defaultSeverity: 'warning',
+  category: 'runnability',
   summary: 'The file holds no SQL statements.',
   help: 'Add the migration\'s statements, or remove the file if it is not needed.',
   check({ file, report }) {

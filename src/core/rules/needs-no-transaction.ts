@@ -7,6 +7,7 @@ const DIRECTIVES = '`-- drydock:no-transaction`, dbmate `transaction:false`, goo
 export const needsNoTransaction: Rule = {
   id: 'needs-no-transaction',
   defaultSeverity: 'warning',
+  category: 'runnability',
   summary: 'The statement cannot run inside a transaction block, and the file has no no-transaction directive.',
   help: `Give the file a no-transaction directive (${DIRECTIVES}) and keep such statements in a migration of their own.`,
   check({ file, mode, report }) {

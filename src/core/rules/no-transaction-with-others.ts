@@ -5,6 +5,7 @@ import type { Rule } from './rule';
 export const noTransactionWithOthers: Rule = {
   id: 'no-transaction-with-others',
   defaultSeverity: 'error',
+  category: 'runnability',
   summary: 'A no-transaction file cannot share an atomic apply with other files.',
   help: 'Apply the no-transaction file on its own, before or after the others.',
   when: 'applying',

@@ -4,6 +4,7 @@ import type { Rule } from './rule';
 export const psqlMetaCommand: Rule = {
   id: 'psql-meta-command',
   defaultSeverity: 'error',
+  category: 'runnability',
   summary: 'A psql meta-command (\\i, \\set, \\connect, …) is not SQL: only psql understands it.',
   help: 'Inline the SQL the meta-command stands for (the included file, the variable\'s value).',
   check({ file, report }) {

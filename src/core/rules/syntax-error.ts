@@ -4,6 +4,7 @@ import type { Rule } from './rule';
 export const syntaxError: Rule = {
   id: 'syntax-error',
   defaultSeverity: 'error',
+  category: 'runnability',
   summary: 'PostgreSQL\'s parser refuses the text at this token.',
   help: 'Fix the SQL at the underlined token; nothing in the file runs until it parses.',
   check({ file, report }) {

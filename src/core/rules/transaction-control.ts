@@ -5,6 +5,7 @@ import type { Rule } from './rule';
 export const transactionControl: Rule = {
   id: 'transaction-control',
   defaultSeverity: 'error',
+  category: 'runnability',
   summary: 'COMMIT, ROLLBACK, BEGIN or PREPARE TRANSACTION inside the file would end the transaction Drydock runs it in.',
   help: 'Remove the statement; a BEGIN … COMMIT block is fine, and a file that must run outside a transaction uses its tool\'s no-transaction directive.',
   check({ file, report }) {

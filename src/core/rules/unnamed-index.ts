@@ -5,6 +5,7 @@ import type { Rule } from './rule';
 export const unnamedIndex: Rule = {
   id: 'unnamed-index',
   defaultSeverity: 'warning',
+  category: 'convention',
   summary: 'CREATE INDEX without a name: PostgreSQL picks one, so re-runs create duplicates and it cannot be verified.',
   help: 'Name the index (idx_<table>_<columns>) and create it IF NOT EXISTS.',
   check({ file, report }) {

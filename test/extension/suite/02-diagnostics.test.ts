@@ -33,7 +33,7 @@ describe('static diagnostics', () => {
     assert.equal(found.severity, vscode.DiagnosticSeverity.Error);
   });
 
-  it('clears the diagnostic when the file is fixed and saved', async () => {
+  it('clears the syntax diagnostic when the file is fixed and saved', async () => {
     const uri = fixture('broken/syntax_error.sql');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const line = editor.document.lineAt(2);
@@ -43,7 +43,8 @@ describe('static diagnostics', () => {
     await config.update('dryRunOnSave', false, vscode.ConfigurationTarget.Global);
     try {
       await editor.document.save();
-      await waitFor('diagnostics cleared', () => parseDiagnostics(uri).length === 0);
+      // The fixed file parses; what remains are the other rules' findings on it (int columns).
+      await waitFor('syntax diagnostic cleared', () => parseDiagnostics(uri).every((d) => d.code !== 'syntax-error'));
     } finally {
       await config.update('dryRunOnSave', undefined, vscode.ConfigurationTarget.Global);
     }

@@ -1,0 +1,74 @@
+// `drydock check` against Squawk (benchmark, not a test): both tools as whole processes, every rule
+// on, on (a) a generated 10,000-statement migration and (b) a real corpus of migrations given as
+// an argument or DRYDOCK_BENCH_CORPUS (a folder; only files named like BENCH_ONLY, e.g. up.sql,
+// when set). Prints the medians, Drydock's time as a ratio of Squawk's, and peak RSS.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { median } from './stats';
+import { runProcess, sqlFilesUnder, squawkBinary, type ProcessRun } from './processes';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+
+function generated(count: number): string {
+  const kinds = [
+    (i: number) => `CREATE INDEX idx_t${i}_a ON t${i} (a, b) WHERE c > ${i};`,
+    (i: number) => `ALTER TABLE t${i} ADD CONSTRAINT chk_t${i}_s CHECK (status IN ('a', 'b', 'c'));`,
+    (i: number) => `ALTER TABLE t${i} ADD COLUMN note_${i} varchar(40) NOT NULL DEFAULT 'x';`,
+    (i: number) => `CREATE TABLE n${i} (id serial PRIMARY KEY, at timestamp, owner_id bigint REFERENCES t${i} (id));`,
+    (i: number) => `INSERT INTO t${i} (a, note) VALUES (${i}, 'ünïcødé ${i}');`,
+    (i: number) => `UPDATE t${i} SET a = a + 1 WHERE id = ${i};`,
+  ];
+  return Array.from({ length: count }, (_, i) => `-- statement ${i}\n${kinds[i % kinds.length]!(i)}`).join('\n') + '\n';
+}
+
+interface Measured {
+  ms: number;
+  cpuMs: number | null;
+  peakMiB: number | null;
+  findings: number;
+}
+
+function measure(run: () => ProcessRun, countFindings: (stdout: string) => number): Measured {
+  run(); // warm the file cache
+  const runs = Array.from({ length: ROUNDS }, run);
+  const peaks = runs.map((r) => r.peakMiB).filter((p): p is number => p !== null);
+  const cpu = runs.map((r) => r.cpuMs).filter((c): c is number => c !== null);
+  return { ms: median(runs.map((r) => r.ms)), cpuMs: cpu.length ? median(cpu) : null, peakMiB: peaks.length ? Math.max(...peaks) : null, findings: countFindings(runs[0]!.stdout) };
+}
+
+function compare(label: string, files: string[]): void {
+  const squawk = squawkBinary(root);
+  const lines = (stdout: string) => stdout.split('\n').filter((l) => /^\S.*:\d+:\d+: (error|warning|info)/.test(l)).length;
+  const drydock = measure(() => runProcess(process.execPath, [cli, 'check', '--no-color', ...files]), lines);
+  const baseline = measure(() => runProcess(squawk, ['--reporter', 'gcc', ...files]), lines);
+  const mib = (m: Measured) => (m.peakMiB === null ? 'n/a' : `${m.peakMiB.toFixed(0)} MiB`);
+  const cpu = (m: Measured) => (m.cpuMs === null ? 'n/a' : `${m.cpuMs.toFixed(0)} ms`);
+  console.log(`${label}: ${files.length} file(s), median of ${ROUNDS} whole-process runs`);
+  console.log(`  squawk --reporter gcc (baseline): wall ${baseline.ms.toFixed(0)} ms, cpu ${cpu(baseline)}, peak RSS ${mib(baseline)}, ${baseline.findings} findings`);
+  console.log(`  drydock check (every rule):       wall ${drydock.ms.toFixed(0)} ms, cpu ${cpu(drydock)}, peak RSS ${mib(drydock)}, ${drydock.findings} findings`);
+  const cpuRatio = drydock.cpuMs !== null && baseline.cpuMs !== null ? `, cpu ${(drydock.cpuMs / baseline.cpuMs).toFixed(2)}x` : '';
+  console.log(`  ratio drydock/squawk: wall ${(drydock.ms / baseline.ms).toFixed(2)}x${cpuRatio} (target <= 1.5x); drydock peak RSS ${mib(drydock)} (target <= 100 MiB)`);
+}
+
+function main(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-check-bench-'));
+  try {
+    const file = path.join(dir, 'generated.sql');
+    fs.writeFileSync(file, generated(10_000));
+    compare('(a) generated 10,000-statement migration', [file]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const corpus = process.argv[2] ?? process.env.DRYDOCK_BENCH_CORPUS;
+  if (!corpus) {
+    console.log('(b) real corpus: skipped (pass a migrations folder as the argument or DRYDOCK_BENCH_CORPUS)');
+    return;
+  }
+  const only = process.env.BENCH_ONLY ? new RegExp(`^${process.env.BENCH_ONLY.replace(/[.]/g, '\\.')}$`) : undefined;
+  compare(`(b) corpus ${path.basename(path.resolve(corpus))}`, sqlFilesUnder(corpus, only));
+}
+
+main();

@@ -1,0 +1,62 @@
+// Shared by the check benchmarks: running a whole process (the way CI runs a linter) and reading
+// its wall time and peak resident memory (GNU time's %M, when /usr/bin/time is installed).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+/** One process run. */
+export interface ProcessRun {
+  ms: number;
+  /** Peak RSS in MiB, or null without /usr/bin/time. */
+  peakMiB: number | null;
+  /** User + system CPU seconds × 1000, or null without /usr/bin/time (steadier than wall time on a busy machine). */
+  cpuMs: number | null;
+  stdout: string;
+  status: number | null;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+/** Runs a command to completion, measuring wall time and (when possible) peak RSS. */
+export function runProcess(command: string, args: readonly string[]): ProcessRun {
+  const measured = fs.existsSync(GNU_TIME);
+  const rssFile = path.join(os.tmpdir(), `drydock-bench-rss-${process.pid}`);
+  const t0 = performance.now();
+  const result = measured
+    ? spawnSync(GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = performance.now() - t0;
+  let peakMiB: number | null = null;
+  let cpuMs: number | null = null;
+  if (measured && fs.existsSync(rssFile)) {
+    // The last line is ours (GNU time writes "Command exited with non-zero status" before it).
+    const [kib, user, system] = (fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+    peakMiB = Number.isFinite(kib) ? kib! / 1024 : null;
+    cpuMs = Number.isFinite(user) && Number.isFinite(system) ? (user! + system!) * 1000 : null;
+    fs.rmSync(rssFile, { force: true });
+  }
+  return { ms, peakMiB, cpuMs, stdout: result.stdout ?? '', status: result.status };
+}
+
+/** Every .sql file under a folder, in name order; `only` keeps the files whose name matches. */
+export function sqlFilesUnder(dir: string, only?: RegExp): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.sql') && (!only || only.test(entry.name))) out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The Squawk binary that npm's squawk-cli installs (its optional dependency for this platform). */
+export function squawkBinary(root: string): string {
+  const binary = path.join(root, 'node_modules', '@squawk-cli', `${process.platform}-${process.arch}`, 'bin', 'squawk');
+  if (!fs.existsSync(binary)) throw new Error(`Squawk is not installed at ${binary}: run npm ci (squawk-cli is a devDependency)`);
+  return binary;
+}

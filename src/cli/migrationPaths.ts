@@ -1,0 +1,37 @@
+// The files `drydock check` reads: each FILE as given, each DIR walked for .sql files in name
+// order (the order migration tools apply them), skipping folders that never hold migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './io';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', 'target', 'vendor', '.venv']);
+
+function walk(dir: string, out: string[]): void {
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) walk(full, out);
+    } else if (entry.isFile() && entry.name.endsWith('.sql')) out.push(full);
+  }
+}
+
+/** The migration files the arguments name, directories expanded, in order and without repeats. */
+export function expandMigrationPaths(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const arg of args) {
+    let stat: fs.Stats | null = null;
+    try {
+      stat = fs.statSync(arg);
+    } catch {
+      stat = null; // reported as unreadable when read
+    }
+    if (stat?.isDirectory()) {
+      const found: string[] = [];
+      walk(arg, found);
+      if (found.length === 0) throw new UsageError(`no .sql files under ${arg}`);
+      out.push(...found);
+    } else out.push(arg);
+  }
+  return [...new Set(out)];
+}

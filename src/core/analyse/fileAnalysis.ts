@@ -1,0 +1,194 @@
+// Everything the rules judge a file by beyond one statement's text, computed once per check: each
+// statement (those inside DO blocks too, at their own place) with its predicted locks, rewrites
+// and scans; the schema the files build up; whether the file runs in a transaction; which tables
+// are new (created earlier in the same file, or earlier in the same run); and the timeouts set.
+import type { LintSettings } from '../model/lintSettings';
+import type { OffsetRange } from '../model/positions';
+import { OffsetConverter } from '../model/lineIndex';
+import { readDirectives } from '../parse/directives';
+import { innerStatementsOf } from '../parse/innerStatements';
+import type { ParsedFile, ParsedStatement } from '../parse/parseMigration';
+import type { Node } from '../parse/pgTypes';
+import { isRevertFile } from './migrationFiles';
+import { predictStatementEffects, type PredictedEffects } from './predictEffects';
+import { SchemaHistory } from './schemaHistory';
+
+/** One statement as the rules see it: a file's own, or one that a DO block runs. */
+export interface AnalysedStatement {
+  /** Position in the schema history of everything analysed together. */
+  order: number;
+  /** The file's statement (for an inner statement, the DO block holding it). */
+  statement: ParsedStatement;
+  node: Node;
+  /** The text the node's parse-tree locations count in (the file text for a file's own statement). */
+  sql: string;
+  offsets: OffsetRange;
+  /** null for a file's own statement; 'body' / 'execute' inside a DO block. */
+  nested: 'body' | 'execute' | null;
+  effects: PredictedEffects;
+  /** Inside BEGIN … COMMIT written in the file itself. */
+  inExplicitTransaction: boolean;
+  /** For a statement of a PL/pgSQL function's body: the function and the statement that calls it in this file. */
+  calledFrom?: { functionName: string; call: ParsedStatement };
+}
+
+/** The facts the rules read about one file. */
+export interface FileAnalysis {
+  file: ParsedFile;
+  settings: LintSettings;
+  statements: AnalysedStatement[];
+  /** Whether the file runs in one transaction (Drydock's rule, or `assumeInTransaction`). */
+  inTransaction: boolean;
+  /** The schema as all files analysed together build it. */
+  schema: SchemaHistory;
+  /** True when the table did not exist before this run: created earlier in this file, or in an earlier file of the same run. */
+  isNewTable(table: string, at: AnalysedStatement): boolean;
+  /** The first `SET lock_timeout` / `SET statement_timeout` (non-zero) of the file, if any. */
+  lockTimeoutSet: AnalysedStatement | null;
+  statementTimeoutSet: AnalysedStatement | null;
+  /** File offset (UTF-16) of a parse-tree location of the statement, or null when it cannot be placed. */
+  offsetOf(at: AnalysedStatement, location: number | undefined): number | null;
+}
+
+/** How files are analysed together. */
+export interface AnalysisOptions {
+  settingsFor(file: ParsedFile): LintSettings;
+  /** Files that come before the checked ones (the folder's earlier migrations): they teach the schema only. */
+  context?: readonly ParsedFile[];
+  /** The checked files run as one unit (a Drydock run): tables created in an earlier one are new to the later ones. */
+  together?: boolean;
+}
+
+function timeoutSetBy(node: Node, name: string): boolean {
+  if (!('VariableSetStmt' in node) || node.VariableSetStmt.name !== name || node.VariableSetStmt.kind !== 'VAR_SET_VALUE') return false;
+  const arg = node.VariableSetStmt.args?.[0];
+  if (!arg || !('A_Const' in arg)) return true;
+  const value = arg.A_Const.sval?.sval ?? String(arg.A_Const.ival?.ival ?? 0);
+  return !/^\s*0+\s*(ms|s|min)?\s*$/.test(value);
+}
+
+/** Converts the parser's byte locations in a file's text, building the conversion only for non-ASCII files. */
+function fileLocator(file: ParsedFile): (location: number) => number {
+  let converter: OffsetConverter | null = null;
+  let ascii: boolean | null = null;
+  return (location) => {
+    ascii ??= !/[^\x00-\x7f]/.test(file.text);
+    if (ascii) return location;
+    // The parser read the runnable text (down sections and psql lines blanked, same UTF-16 length).
+    if (!converter) {
+      let runnable = readDirectives(file.text).runnableText;
+      for (const line of file.metaCommandLines) {
+        const range = file.lines.lineOffsets(line);
+        runnable = runnable.slice(0, range.start) + ' '.repeat(range.end - range.start) + runnable.slice(range.end);
+      }
+      converter = new OffsetConverter(runnable, 'byte');
+    }
+    return converter.toUtf16(location);
+  };
+}
+
+class Analysis implements FileAnalysis {
+  statements: AnalysedStatement[] = [];
+  inTransaction: boolean;
+  lockTimeoutSet: AnalysedStatement | null = null;
+  statementTimeoutSet: AnalysedStatement | null = null;
+  private readonly locate: (location: number) => number;
+  private readonly inner = new Map<AnalysedStatement, { sqlStart: number | null; converter: OffsetConverter | null }>();
+
+  constructor(readonly file: ParsedFile, readonly settings: LintSettings, readonly schema: SchemaHistory, private readonly together: boolean) {
+    const wrapped = file.statements[0]?.role === 'wrapper';
+    this.inTransaction = wrapped || (file.noTransaction === null && settings.assumeInTransaction !== false);
+    this.locate = fileLocator(file);
+  }
+
+  isNewTable(table: string, at: AnalysedStatement): boolean {
+    const origin = this.schema.createdBefore(table, at.order);
+    return origin !== null && !origin.guarded && (origin.file === this.file.file || this.together);
+  }
+
+  offsetOf(at: AnalysedStatement, location: number | undefined): number | null {
+    if (location === undefined || location < 0) return null;
+    if (at.nested === null) return this.locate(location);
+    const inner = this.inner.get(at);
+    if (!inner || inner.sqlStart === null) return null;
+    inner.converter ??= new OffsetConverter(at.sql, 'byte');
+    return inner.sqlStart + inner.converter.toUtf16(location);
+  }
+
+  add(statement: AnalysedStatement, sqlStart: number | null): void {
+    this.statements.push(statement);
+    if (statement.nested !== null) this.inner.set(statement, { sqlStart, converter: null });
+    if (!this.lockTimeoutSet && timeoutSetBy(statement.node, 'lock_timeout')) this.lockTimeoutSet = statement;
+    if (!this.statementTimeoutSet && timeoutSetBy(statement.node, 'statement_timeout')) this.statementTimeoutSet = statement;
+  }
+}
+
+/** The unqualified name of the function a statement calls at its top level (CALL p(), SELECT f()), or null. */
+function calledFunction(node: Node): string | null {
+  const call = 'CallStmt' in node ? node.CallStmt.funccall
+    : 'SelectStmt' in node && node.SelectStmt.targetList?.length === 1 && !node.SelectStmt.fromClause
+      ? (() => {
+        const target = node.SelectStmt.targetList[0]!;
+        const val = 'ResTarget' in target ? target.ResTarget.val : undefined;
+        return val && 'FuncCall' in val ? val.FuncCall : undefined;
+      })()
+      : undefined;
+  const parts = (call?.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : ''));
+  return parts.length ? parts[parts.length - 1]! : null;
+}
+
+/** Analyses files checked together, in order, after their context files. */
+export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOptions): FileAnalysis[] {
+  const schema = new SchemaHistory();
+  let order = 0;
+  const learn = (file: ParsedFile, node: Node, guarded: boolean) => {
+    if (!isRevertFile(file.file)) schema.record(node, order, file.file, guarded);
+  };
+  for (const file of options.context ?? []) {
+    for (const s of file.statements) {
+      order += 1;
+      learn(file, s.node, false);
+      for (const inner of 'DoStmt' in s.node ? innerStatementsOf(s.node, s.sql, s.offsets.start) : []) learn(file, inner.node, true);
+    }
+  }
+  return files.map((file) => {
+    const settings = options.settingsFor(file);
+    const analysis = new Analysis(file, settings, schema, options.together === true);
+    let explicit = false;
+    // PL/pgSQL functions and procedures this file creates, by name: their bodies run when called.
+    const functions = new Map<string, ParsedStatement>();
+    for (const s of file.statements) {
+      order += 1;
+      if (s.transactionControl === 'begin') explicit = true;
+      const context = { pgVersion: settings.pgVersion, schema, order };
+      analysis.add({
+        order, statement: s, node: s.node, sql: file.text, offsets: s.offsets, nested: null,
+        effects: predictStatementEffects(s.node, context), inExplicitTransaction: explicit && s.transactionControl === null,
+      }, null);
+      learn(file, s.node, false);
+      if (s.transactionControl === 'commit' || s.transactionControl === 'rollback') explicit = false;
+      if ('CreateFunctionStmt' in s.node) {
+        const name = (s.node.CreateFunctionStmt.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).pop() ?? '';
+        functions.set(name, s);
+        continue;
+      }
+      // A function's body runs where this file calls it (CALL p(), SELECT f()); a DO block's, right here.
+      const callee = calledFunction(s.node);
+      const holder = 'DoStmt' in s.node ? s : callee !== null ? functions.get(callee) : undefined;
+      if (!holder) continue;
+      // A body is judged once, at its first call: the same statement is not reported twice.
+      if (holder !== s) functions.delete(callee ?? '');
+      for (const inner of innerStatementsOf(holder.node, holder.sql, holder.offsets.start)) {
+        order += 1;
+        const statement: AnalysedStatement = {
+          order, statement: holder, node: inner.node, sql: inner.sql, offsets: inner.offsets, nested: inner.via,
+          effects: predictStatementEffects(inner.node, { pgVersion: settings.pgVersion, schema, order }), inExplicitTransaction: explicit,
+        };
+        if (holder !== s) statement.calledFrom = { functionName: callee ?? '', call: s };
+        analysis.add(statement, inner.sqlStart);
+        learn(file, inner.node, true);
+      }
+    }
+    return analysis;
+  });
+}

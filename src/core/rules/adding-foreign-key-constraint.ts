@@ -1,0 +1,27 @@
+// A foreign key added to an existing table takes SHARE ROW EXCLUSIVE on it and on the referenced
+// table: writes to both wait while every existing row is checked.
+import type { Rule } from './rule';
+import { alterCommands, columnConstraints } from './alterTableCommands';
+import { relationName } from '../analyse/relationNames';
+import { effectsSentence, whereItRuns } from './statementFacts';
+
+export const addingForeignKeyConstraint: Rule = {
+  id: 'adding-foreign-key-constraint',
+  defaultSeverity: 'error',
+  category: 'safety',
+  summary: 'A foreign key added to an existing table blocks writes to it and to the referenced table while it validates.',
+  help: 'Add the foreign key NOT VALID, then VALIDATE CONSTRAINT in a later transaction; for a new column, add the column first, then the constraint.',
+  check({ analysis, report }) {
+    for (const at of analysis.statements) {
+      for (const { table, cmd, constraint } of alterCommands(at)) {
+        const inline = cmd.subtype === 'AT_AddColumn' ? columnConstraints(cmd).find((c) => c.contype === 'CONSTR_FOREIGN') : undefined;
+        const fk = inline ?? (constraint?.contype === 'CONSTR_FOREIGN' ? constraint : undefined);
+        if (!fk || fk.skip_validation || analysis.isNewTable(table, at)) continue;
+        const referenced = relationName(fk.pktable);
+        report(at.offsets, `${inline ? 'ADD COLUMN … REFERENCES' : 'ADD FOREIGN KEY'} on ${table}${whereItRuns(at)}.${effectsSentence(at)} Writes to ${table} and ${referenced} wait while existing rows are checked against ${referenced}.`
+          + (inline ? ' Add the column without REFERENCES, then ADD CONSTRAINT … FOREIGN KEY … NOT VALID and VALIDATE CONSTRAINT in a later transaction.'
+            : ' Add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction (SHARE UPDATE EXCLUSIVE: writes go on).'));
+      }
+    }
+  },
+};

@@ -1,0 +1,102 @@
+// Fixes for statements that must run outside a transaction (CONCURRENTLY): where the file runs in
+// one, either the file gets its tool's no-transaction directive (when the statement is all it
+// does) or the statement moves to a migration of its own with that directive, named to run right
+// after this one — the same layouts the templates write.
+import type { AnalysedStatement, FileAnalysis } from '../../analyse/fileAnalysis';
+import type { Fix, TextEdit } from '../../model/findings';
+import type { ParsedFile } from '../../parse/parseMigration';
+import { applyEdits, insertText, replaceText } from './edits';
+
+interface ToolDirective {
+  /** Edits that make this file run outside a transaction. */
+  inPlace(analysis: FileAnalysis): TextEdit[];
+  /** A new file's text holding `statement`. */
+  newFile(statement: string): string;
+}
+
+const DBMATE_UP = /^--\s*migrate:up\b.*$/m;
+const GOOSE_UP = /^--\s*\+goose\s+Up\b/im;
+
+function directiveOf(text: string): ToolDirective {
+  if (DBMATE_UP.test(text)) {
+    return {
+      inPlace: (a) => {
+        const m = DBMATE_UP.exec(a.file.text)!;
+        return [replaceText(a.file, { start: m.index, end: m.index + m[0].length }, `${m[0].trimEnd()} transaction:false`)];
+      },
+      newFile: (sql) => `-- migrate:up transaction:false\n${sql};\n\n-- migrate:down\n`,
+    };
+  }
+  if (GOOSE_UP.test(text)) {
+    return {
+      inPlace: (a) => [insertText(a.file, 0, '-- +goose NO TRANSACTION\n')],
+      newFile: (sql) => `-- +goose NO TRANSACTION\n-- +goose Up\n${sql};\n`,
+    };
+  }
+  return {
+    inPlace: (a) => [insertText(a.file, 0, '-- drydock:no-transaction\n')],
+    newFile: (sql) => `-- drydock:no-transaction\n${sql};\n`,
+  };
+}
+
+/** "migrations/007_x.sql" → "migrations/007_x_concurrently.sql": sorts right after it. */
+function siblingPath(path: string): string {
+  const dot = path.lastIndexOf('.');
+  const slash = path.lastIndexOf('/');
+  return dot > slash ? `${path.slice(0, dot)}_concurrently${path.slice(dot)}` : `${path}_concurrently`;
+}
+
+/** The statement's span with its semicolon and line break, for moving it out. */
+function statementSpan(analysis: FileAnalysis, at: AnalysedStatement): { start: number; end: number } {
+  const text = analysis.file.text;
+  let end = at.offsets.end;
+  if (text[end] === ';') end += 1;
+  if (text[end] === '\n') end += 1;
+  return { start: at.offsets.start, end };
+}
+
+interface FileFacts {
+  directive: ToolDirective;
+  /** Statements other than SET (which may share a no-transaction file): can one statement be alone? */
+  substantive: number;
+  wrapped: boolean;
+}
+
+// Read once per file: a file with thousands of findings must not rescan its text for each fix.
+const FACTS = new WeakMap<ParsedFile, FileFacts>();
+
+function factsOf(file: ParsedFile): FileFacts {
+  let facts = FACTS.get(file);
+  if (!facts) {
+    facts = {
+      directive: directiveOf(file.text),
+      substantive: file.statements.filter((s) => s.role === 'statement' && !('VariableSetStmt' in s.node)).length,
+      wrapped: file.statements[0]?.role === 'wrapper',
+    };
+    FACTS.set(file, facts);
+  }
+  return facts;
+}
+
+/**
+ * A fix that applies `edits` (e.g. inserting CONCURRENTLY) to a statement that cannot run in a
+ * transaction, making sure it will not: null inside a DO block, which always runs in one.
+ */
+export function outsideTransactionFix(analysis: FileAnalysis, at: AnalysedStatement, title: string, edits: TextEdit[]): Fix | null {
+  if (at.nested !== null) return null;
+  if (!analysis.inTransaction) return { title, edits };
+  const file = analysis.file;
+  const { directive, substantive, wrapped } = factsOf(file);
+  if (substantive === 1 && !wrapped) {
+    return { title: `${title} and run the file outside a transaction`, edits: [...directive.inPlace(analysis), ...edits] };
+  }
+  const span = statementSpan(analysis, at);
+  // The edits fall inside the statement: apply them to its text alone.
+  const moved = applyEdits(file.text.slice(span.start, span.end), edits.map((e) => ({ ...e, offsets: { start: e.offsets.start - span.start, end: e.offsets.end - span.start } })));
+  const newPath = siblingPath(file.file);
+  return {
+    title: `${title} in a migration of its own (${newPath.slice(newPath.lastIndexOf('/') + 1)}) that runs outside a transaction`,
+    edits: [replaceText(file, span, '')],
+    newFiles: [{ file: newPath, text: directive.newFile(moved.trim().replace(/;$/, '')) }],
+  };
+}

@@ -1,0 +1,44 @@
+// PostgreSQL indexes the referenced side of a foreign key (its primary key) but not the
+// referencing columns. Without an index there, every DELETE or key UPDATE on the referenced table
+// scans the referencing table, under a lock, for each row.
+import type { Constraint } from '../parse/pgTypes';
+import { relationName, stringList } from '../analyse/relationNames';
+import type { Rule } from './rule';
+import { alterCommands, columnConstraints } from './alterTableCommands';
+
+export const missingForeignKeyIndex: Rule = {
+  id: 'missing-foreign-key-index',
+  defaultSeverity: 'warning',
+  category: 'safety',
+  summary: 'A foreign key whose referencing columns no index (in the same files) starts with.',
+  help: 'CREATE INDEX (CONCURRENTLY on an existing table) on the referencing columns.',
+  check({ analysis, report }) {
+    for (const at of analysis.statements) {
+      const keys: { table: string; columns: string[]; fk: Constraint }[] = [];
+      const n = at.node;
+      if ('CreateStmt' in n) {
+        const table = relationName(n.CreateStmt.relation);
+        for (const e of n.CreateStmt.tableElts ?? []) {
+          if ('Constraint' in e && e.Constraint.contype === 'CONSTR_FOREIGN') keys.push({ table, columns: stringList(e.Constraint.fk_attrs), fk: e.Constraint });
+          if ('ColumnDef' in e) {
+            for (const c of e.ColumnDef.constraints ?? []) if ('Constraint' in c && c.Constraint.contype === 'CONSTR_FOREIGN') keys.push({ table, columns: [e.ColumnDef.colname ?? ''], fk: c.Constraint });
+          }
+        }
+      }
+      for (const { table, cmd, constraint } of alterCommands(at)) {
+        if (constraint?.contype === 'CONSTR_FOREIGN') keys.push({ table, columns: stringList(constraint.fk_attrs), fk: constraint });
+        const inline = cmd.subtype === 'AT_AddColumn' ? columnConstraints(cmd).find((c) => c.contype === 'CONSTR_FOREIGN') : undefined;
+        if (inline && cmd.def && 'ColumnDef' in cmd.def) keys.push({ table, columns: [cmd.def.ColumnDef.colname ?? ''], fk: inline });
+      }
+      for (const { table, columns, fk } of keys) {
+        // Only a table the files create has all its indexes in view: elsewhere, stay silent.
+        if (!analysis.schema.knowsTable(table) || columns.length === 0) continue;
+        const covered = analysis.schema.indexesOn(table).some((index) => columns.every((c) => index.columns.slice(0, columns.length).includes(c)));
+        if (covered) continue;
+        const referenced = relationName(fk.pktable);
+        report(at.offsets, `No index on ${table} (${columns.join(', ')}) for its foreign key to ${referenced}: each DELETE from ${referenced}, or change of its key, scans all of ${table} to check for referencing rows,`
+          + ` and ON DELETE actions lock them. Create an index on ${table} (${columns.join(', ')}).`);
+      }
+    }
+  },
+};

@@ -1,0 +1,31 @@
+// CREATE INDEX without CONCURRENTLY holds SHARE on the table for the whole build: every INSERT,
+// UPDATE and DELETE waits until the index is built.
+import { relationName } from '../analyse/relationNames';
+import { outsideTransactionFix } from './fixes/noTransactionFix';
+import { insertText } from './fixes/edits';
+import type { Rule } from './rule';
+import { afterLeadingKeywords, blocksExistingTable, effectsSentence, whereItRuns } from './statementFacts';
+
+export const requireConcurrentIndexCreation: Rule = {
+  id: 'require-concurrent-index-creation',
+  defaultSeverity: 'error',
+  category: 'safety',
+  summary: 'CREATE INDEX without CONCURRENTLY on an existing table blocks its writes for the whole build.',
+  help: 'Use CREATE INDEX CONCURRENTLY, in a migration that runs outside a transaction.',
+  check({ analysis, report }) {
+    for (const at of analysis.statements) {
+      if (!('IndexStmt' in at.node)) continue;
+      const stmt = at.node.IndexStmt;
+      // ON ONLY a partitioned table creates an empty, invalid parent index: nothing to build.
+      if (stmt.concurrent || stmt.relation?.inh !== true) continue;
+      const table = relationName(stmt.relation);
+      if (!blocksExistingTable(analysis, at, table)) continue;
+      const after = at.nested === null ? afterLeadingKeywords(analysis, at, /^CREATE\s+(UNIQUE\s+)?INDEX\b/i, 'INDEX') : null;
+      const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
+      const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
+      report(at.offsets, `CREATE INDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} Every INSERT, UPDATE and DELETE on ${table} waits until the index is built.`
+        + (at.nested ? ' A DO block always runs in a transaction, so build the index with CREATE INDEX CONCURRENTLY in a migration of its own.' : ' Build it with CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue.'),
+      fix ? { fix } : {});
+    }
+  },
+};

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { expectNoFindings, expectRanges, spanOf } from './expect';
+
+test('gin-on-non-jsonb: GIN on a text or json column the files declare, and jsonb opclasses on a non-jsonb column', async () => {
+  const sql = '-- file: 001.sql\nCREATE TABLE sessions (context text, doc json, tags text);\n-- file: 002.sql\nCREATE INDEX idx_a ON sessions USING gin (context);\nCREATE INDEX idx_b ON sessions USING gin (doc);\nCREATE INDEX idx_c ON sessions USING gin (tags jsonb_path_ops);\n';
+  const found = await expectRanges('gin-on-non-jsonb', sql, [[1, 1, 1, 51], [2, 1, 2, 47], [3, 1, 3, 63]]);
+  assert.match(found[0]!.message, /sessions\.context, which the migrations declare as text/);
+  assert.match(found[0]!.message, /42704/);
+  assert.match(found[2]!.message, /jsonb_path_ops only fits jsonb/);
+});
+
+test('gin-on-non-jsonb: a column changed to jsonb before the index counts as jsonb; the type as of the index is used', async () => {
+  const sql = 'CREATE TABLE s (c text);\nCREATE INDEX idx_a ON s USING gin (c);\nALTER TABLE s ALTER COLUMN c TYPE jsonb USING c::jsonb;\nCREATE INDEX idx_b ON s USING gin (c);';
+  await expectRanges('gin-on-non-jsonb', sql, [spanOf(sql, 'CREATE INDEX idx_a ON s USING gin (c)')]);
+});
+
+test('gin-on-non-jsonb: not for jsonb, arrays, tsvector, an opclass that fits the type, or a column of unknown type', async () => {
+  await expectNoFindings('gin-on-non-jsonb', 'CREATE TABLE s (j jsonb, a text[], v tsvector, t text);\nCREATE INDEX i1 ON s USING gin (j jsonb_path_ops);\nCREATE INDEX i2 ON s USING gin (a);\nCREATE INDEX i3 ON s USING gin (v);\nCREATE INDEX i4 ON s USING gin (t gin_trgm_ops);\nCREATE INDEX i5 ON s USING btree (t);');
+  await expectNoFindings('gin-on-non-jsonb', 'CREATE INDEX i ON profiles USING gin (learning_goals);');
+});

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { expectNoFindings, expectRanges, spanOf } from './expect';
+
+test('lock-held-across-statements: an ACCESS EXCLUSIVE lock taken early is held while a later statement reads, rewrites or updates a table', async () => {
+  const sql = 'ALTER TABLE orders ADD COLUMN note text;\nSELECT 1;\nUPDATE customers SET email = lower(email);';
+  const [found] = await expectRanges('lock-held-across-statements', sql, [spanOf(sql, 'ALTER TABLE orders ADD COLUMN note text')]);
+  assert.match(found!.message, /ACCESS EXCLUSIVE on orders \(blocks reads and writes\) is taken here and held until the transaction ends/);
+  assert.match(found!.message, /line 3 \(UPDATE …\) writes every row of customers/);
+  const inDo = 'ALTER TABLE orders ADD COLUMN note text;\nDO $$\nBEGIN\n  CREATE INDEX idx_c ON customers (email);\nEND $$;';
+  const [inner] = await expectRanges('lock-held-across-statements', inDo, [spanOf(inDo, 'ALTER TABLE orders ADD COLUMN note text')]);
+  assert.match(inner!.message, /line 4 \(CREATE INDEX …\) reads all of customers/);
+});
+
+test('lock-held-across-statements: not outside a transaction, when later statements are quick or touch new tables, or for weaker locks', async () => {
+  await expectNoFindings('lock-held-across-statements', '-- drydock:no-transaction\nALTER TABLE orders ADD COLUMN note text;\nUPDATE customers SET email = lower(email);');
+  await expectNoFindings('lock-held-across-statements', 'ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN memo text;\nUPDATE customers SET email = lower(email) WHERE id = 1;');
+  await expectNoFindings('lock-held-across-statements', 'ALTER TABLE orders ADD COLUMN note text;\nCREATE TABLE n (a bigint);\nCREATE INDEX idx_n ON n (a);');
+  await expectNoFindings('lock-held-across-statements', 'CREATE TRIGGER t BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION f();\nUPDATE customers SET email = lower(email);');
+  await expectNoFindings('lock-held-across-statements', 'UPDATE customers SET email = lower(email);\nALTER TABLE orders ADD COLUMN note text;');
+});

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { expectNoFindings, expectRanges, spanOf } from './expect';
+
+test('missing-foreign-key-index: a foreign key of a table the files create, with no index starting with its columns', async () => {
+  const sql = 'CREATE TABLE lines (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), shop_id bigint);\nALTER TABLE lines ADD CONSTRAINT fk_shop FOREIGN KEY (shop_id) REFERENCES shops (id) NOT VALID;';
+  const [inline, added] = await expectRanges('missing-foreign-key-index', sql, [
+    spanOf(sql, 'CREATE TABLE lines (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), shop_id bigint)'),
+    spanOf(sql, 'ALTER TABLE lines ADD CONSTRAINT fk_shop FOREIGN KEY (shop_id) REFERENCES shops (id) NOT VALID'),
+  ]);
+  assert.match(inline!.message, /No index on lines \(order_id\) for its foreign key to orders/);
+  assert.match(added!.message, /lines \(shop_id\)/);
+});
+
+test('missing-foreign-key-index: not when an index, primary key or unique constraint leads with the columns (anywhere in the files), nor for tables the files do not create', async () => {
+  await expectNoFindings('missing-foreign-key-index', 'CREATE TABLE lines (order_id bigint REFERENCES orders (id), n int);\nCREATE INDEX idx_lines_order_id_n ON lines (order_id, n);');
+  await expectNoFindings('missing-foreign-key-index', '-- file: 001.sql\nCREATE TABLE lines (order_id bigint REFERENCES orders (id), n int, PRIMARY KEY (order_id, n));\n-- file: 002.sql\nCREATE TABLE tags (tag text UNIQUE REFERENCES words (w));');
+  await expectNoFindings('missing-foreign-key-index', 'ALTER TABLE lines ADD CONSTRAINT fk_o FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;');
+});
+
+test('missing-foreign-key-index: an index on other leading columns does not count', async () => {
+  const sql = 'CREATE TABLE lines (order_id bigint REFERENCES orders (id), n int);\nCREATE INDEX idx_lines_n_order_id ON lines (n, order_id);';
+  await expectRanges('missing-foreign-key-index', sql, [spanOf(sql, 'CREATE TABLE lines (order_id bigint REFERENCES orders (id), n int)')]);
+});

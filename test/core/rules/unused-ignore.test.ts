@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { expectNoFindings, expectRanges, findingsOf } from './expect';
+
+test('unused-ignore: an ignore that silences nothing, and an id that is no rule, at the comment', async () => {
+  const sql = '-- drydock-ignore require-concurrent-index-creation: already concurrent\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n-- drydock-ignore-file no-such-rule\n';
+  const found = await expectRanges('unused-ignore', sql, [[1, 1, 1, 72], [3, 1, 3, 36]]);
+  assert.match(found[0]!.message, /silences nothing: require-concurrent-index-creation reports nothing on the next statement/);
+  assert.match(found[1]!.message, /no-such-rule, which is not a Drydock rule/);
+});
+
+test('drydock-ignore silences the named rules on the next statement only; -ignore-file on the whole file; squawk-ignore for shared names', async () => {
+  const sql = '-- drydock-ignore require-concurrent-index-creation, require-lock-timeout: the table is empty here\nCREATE INDEX i1 ON t (a);\nCREATE INDEX i2 ON t (b);';
+  const ids = (await findingsOf(sql)).map((f) => [f.ruleId, f.range.start.line]);
+  assert.deepEqual(ids.filter(([id]) => id === 'require-concurrent-index-creation'), [['require-concurrent-index-creation', 3]]);
+  assert.deepEqual(ids.filter(([id]) => id === 'require-lock-timeout'), []);
+  const file = '-- drydock-ignore-file require-concurrent-index-creation\nCREATE INDEX i1 ON t (a);\nCREATE INDEX i2 ON t (b);';
+  assert.deepEqual((await findingsOf(file)).filter((f) => f.ruleId === 'require-concurrent-index-creation'), []);
+  const squawk = '-- squawk-ignore require-concurrent-index-creation\nCREATE INDEX i1 ON t (a);\n-- squawk-ignore ban-drop-column\nSELECT 1;';
+  assert.deepEqual((await findingsOf(squawk)).filter((f) => f.ruleId === 'require-concurrent-index-creation' || f.ruleId === 'unused-ignore'), []);
+  const inner = 'DO $$\nBEGIN\n  -- drydock-ignore require-concurrent-index-creation: guarded by to_regclass\n  CREATE INDEX i1 ON t (a);\n  CREATE INDEX i2 ON t (b);\nEND $$;';
+  assert.deepEqual((await findingsOf(inner)).filter((f) => f.ruleId === 'require-concurrent-index-creation').map((f) => f.range.start.line), [5]);
+});
+
+test('unused-ignore: not for used ignores, ignores of rules turned off, or squawk-ignore', async () => {
+  await expectNoFindings('unused-ignore', '-- drydock-ignore require-concurrent-index-creation: empty table\nCREATE INDEX i ON t (a);');
+  await expectNoFindings('unused-ignore', '-- drydock-ignore ban-drop-column\nSELECT 1;', { settings: { rules: { 'ban-drop-column': 'off' } } });
+  await expectNoFindings('unused-ignore', '-- squawk-ignore prefer-robust-stmts\nSELECT 1;');
+});
