@@ -114,6 +114,32 @@ describeEachServer('drydock CLI', (server) => {
     assert.doesNotMatch(failed.stdout + failed.stderr, new RegExp(server().password));
   });
 
+  test('dry-run judges each file by its drydock.json, as check does; a bad one is refused before connecting', async () => {
+    const url = server().url(await seededDatabase(server()));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-config-run-'));
+    try {
+      const file = path.join(dir, '001_drop.sql');
+      fs.writeFileSync(file, 'DROP TABLE lessons CASCADE;\n');
+      const ruleIds = (stdout: string) => (JSON.parse(stdout) as { diagnostics: { ruleId: string; severity: string }[] }).diagnostics.map((d) => `${d.ruleId}:${d.severity}`);
+      const plain = await drydock(['dry-run', '--json', '--db', url, file]);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.ok(ruleIds(plain.stdout).includes('ban-drop-table:warning'), plain.stdout);
+      fs.writeFileSync(path.join(dir, 'drydock.json'), JSON.stringify({ rules: { 'ban-drop-table': 'off' } }));
+      const configured = await drydock(['dry-run', '--json', '--db', url, file]);
+      assert.equal(configured.code, 0, configured.stderr);
+      assert.ok(!ruleIds(configured.stdout).some((id) => id.startsWith('ban-drop-table')), configured.stdout);
+      const checked = await drydock(['check', '--json', file]);
+      assert.ok(!checked.stdout.includes('ban-drop-table'), 'check agrees');
+      fs.writeFileSync(path.join(dir, 'drydock.json'), '{ "rules": 3 }');
+      const broken = await drydock(['dry-run', '--db', 'postgres://nobody@127.0.0.1:1/none', file]);
+      assert.equal(broken.code, 2);
+      assert.match(broken.stderr, /invalid drydock\.json: .*drydock\.json:1:3: "rules" must be an object/);
+      assert.deepEqual(await sql(url, "SELECT 1 FROM pg_tables WHERE tablename = 'lessons'"), [{ '?column?': 1 }], 'the dry-run dropped nothing');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--statement-timeout takes PostgreSQL units and reaches the server: 50ms stops a 2 s sleep with 57014', async () => {
     const url = server().url(await seededDatabase(server()));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-sleep-'));

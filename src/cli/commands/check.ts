@@ -1,16 +1,14 @@
 // `drydock check`: the rules without a database, on every file given (folders walked), with each
 // file's drydock.json. Exit 0 when no error finding remains, 1 when one does, 2 on usage, config
 // or parse errors (a file the parser refuses, or that is not text).
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, ConfigResolver, isExcluded, lintSettingsOf } from '../../core/config/drydockConfig';
 import type { LintSettings } from '../../core/model/lintSettings';
 import type { CheckReport } from '../../core/model/checkReport';
 import { renderCheckReport } from '../../core/output/formats';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../../core/parse/parseMigration';
 import { checkFiles } from '../../core/rules/checkMigration';
-import { RULES } from '../../core/rules/registry';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, wantsColor, type Io } from '../io';
+import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf } from '../options';
 import { TOOL_VERSION } from '../toolVersion';
@@ -18,13 +16,6 @@ import type { CliCommand } from './command';
 
 /** Findings that mean a file could not be read as SQL at all. */
 const PARSE_ERRORS = new Set(['syntax-error', 'binary-file']);
-
-function pgVersionOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const major = Number(/^(\d+)/.exec(value)?.[1]);
-  if (!Number.isInteger(major) || major < 9 || major > 99) throw new UsageError(`--pg-version must be a PostgreSQL major version such as 16, got ${value}`);
-  return major;
-}
 
 export const checkCommand: CliCommand = {
   name: 'check',
@@ -37,25 +28,19 @@ export const checkCommand: CliCommand = {
     const format = outputFormatOf(values);
     const pgVersion = pgVersionOption(values['pg-version']);
     if (positionals.length === 0) throw new UsageError('check needs at least one FILE or DIR');
-    const resolver = new ConfigResolver(new Set(RULES.map((r) => r.id)));
+    const config = fileLintSettings(io, pgVersion !== undefined ? { pgVersion } : {});
     const settings = new Map<string, LintSettings>();
     const paths: string[] = [];
-    try {
-      for (const file of expandMigrationPaths(positionals)) {
-        const config = resolver.forFile(path.resolve(io.cwd(), file));
-        if (isExcluded(config, path.resolve(io.cwd(), file))) continue;
-        settings.set(file, lintSettingsOf(config, pgVersion !== undefined ? { pgVersion } : {}));
-        paths.push(file);
-      }
-    } catch (err) {
-      if (err instanceof ConfigError) throw new UsageError(`invalid drydock.json: ${err.message}`);
-      throw err;
+    for (const file of expandMigrationPaths(positionals)) {
+      if (config.excluded(file)) continue;
+      settings.set(file, config.settingsFor(file));
+      paths.push(file);
     }
     const files = readMigrationFiles(paths);
     await loadParser();
     // Checked together, in order: earlier files teach the schema the later ones are judged by.
     const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), {
-      settings: (file: ParsedFile) => settings.get(file.file) ?? lintSettingsOf(null),
+      settings: (file: ParsedFile) => settings.get(file.file) ?? config.settingsFor(file.file),
     });
     const report: CheckReport = {
       files: paths,

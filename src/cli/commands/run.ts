@@ -2,8 +2,10 @@
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { lintSettingsOf } from '../../core/config/drydockConfig';
 import { describeConnection, maskSecrets, secretsOf } from '../../core/db/connection';
 import { pgBackend } from '../../core/db/pg/pgBackend';
+import type { LintSettings } from '../../core/model/lintSettings';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import type { RunReport } from '../../core/model/report';
 import { renderRunReport } from '../../core/output/formats';
@@ -14,6 +16,7 @@ import { runShadowDryRun } from '../../core/shadow/shadowRun';
 import type { ShadowHost } from '../../core/shadow/shadowHost';
 import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
+import { fileLintSettings } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
 import { TOOL_VERSION } from '../toolVersion';
 import type { CliCommand } from './command';
@@ -89,8 +92,12 @@ function runCommand(mode: RunMode, summary: string): CliCommand {
       const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
       if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
       const files = readMigrationFiles(positionals);
+      // Read up front: a bad drydock.json is a usage error before anything connects.
+      const config = fileLintSettings(io);
+      const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
+      const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
       if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
-        return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true }, io);
+        return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings }, io);
       }
       const connection = resolveCliConnection(values.db, io);
       // The reference is read-only from its first statement, whatever the URL says.
@@ -108,7 +115,7 @@ function runCommand(mode: RunMode, summary: string): CliCommand {
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
       const report = await runMigrations(files, {
-        mode, backend: pgBackend(connection), settings, signal: abort.signal,
+        mode, backend: pgBackend(connection), settings, lintSettings, signal: abort.signal,
         ...(progress ? { onProgress: progress } : {}), ...(reference ? { reference: pgBackend(reference) } : {}),
       })
         .catch((err: unknown) => {
@@ -133,6 +140,7 @@ interface ShadowCall {
   settings: { lockTimeoutMs: number | undefined; statementTimeoutMs: number | undefined };
   format: ReturnType<typeof outputFormatOf>;
   noColor: boolean;
+  lintSettings: (file: string) => LintSettings;
 }
 
 /** dry-run on a shadow: the history before the files replayed first, in PGlite or a scratch database. */
@@ -150,7 +158,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   let report: RunReport;
   try {
     report = await runShadowDryRun(targets, {
-      host, settings: call.settings, signal: abort.signal, setup: call.setup,
+      host, settings: call.settings, lintSettings: call.lintSettings, signal: abort.signal, setup: call.setup,
       displayPath: (p) => path.relative(io.cwd(), p),
       ...(progress ? { onProgress: progress, onReplay: (done: number, total: number) => io.stderr.write(`\r\u001b[Kshadow: replaying ${done + 1}/${total}`) } : {}),
     });

@@ -110,6 +110,11 @@ export class ConfigResolver {
 
   constructor(private readonly knownRules: ReadonlySet<string>, private readonly readFile: (file: string) => string | null = readIfExists) {}
 
+  /** The rules' settings for an absolute file path: its drydock.json's, with the shell's overrides. Throws ConfigError. */
+  lintSettingsFor(file: string, overrides: { pgVersion?: number } = {}): LintSettings {
+    return lintSettingsOf(this.forFile(file), overrides);
+  }
+
   /** The config for an absolute file path, or null when no folder above it has one. Throws ConfigError. */
   forFile(file: string): DrydockConfig | null {
     if (!path.isAbsolute(file)) throw new Error(`ConfigResolver needs an absolute path, got ${file}`);

@@ -7,7 +7,8 @@ import { describeIdentity, sameServer, serverIdentity, type ServerIdentity } fro
 import type { RunReport } from '../model/report';
 import { RUN_MODES, type RunMode } from '../model/runModes';
 import { withDefaults, type DrydockSettingsInput } from '../model/settings';
-import { loadParser, parseMigrationSync, type ParsedStatement } from '../parse/parseMigration';
+import type { LintSettings } from '../model/lintSettings';
+import { loadParser, parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
 import { checkFiles, type CheckedFile } from '../rules/checkMigration';
 import { CatalogMeasurement } from '../verify/measurement';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
@@ -48,6 +49,11 @@ export interface RunOptions {
    * rewrites and scans into what they would cost there (statements[].impact).
    */
   reference?: DatabaseBackend;
+  /**
+   * The rules' settings for each file (by its `path`), e.g. from the drydock.json above it; the
+   * defaults when absent. A dry-run reports the same findings as `drydock check` on the file.
+   */
+  lintSettings?: (file: string) => LintSettings;
 }
 
 function emptyReport(files: MigrationFile[], mode: RunMode, startedAt: Date): RunReport {
@@ -288,7 +294,8 @@ export async function runMigrations(files: MigrationFile[], options: RunOptions)
   const mode = RUN_MODES[options.mode];
   const report = emptyReport(files, options.mode, (options.now ?? (() => new Date()))());
   await loadParser();
-  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), { mode });
+  const lintSettings = options.lintSettings;
+  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), { mode, ...(lintSettings ? { settings: (f: ParsedFile) => lintSettings(f.file) } : {}) });
   report.timings.parseMs = performance.now() - t0;
   report.diagnostics = checked.flatMap((p) => p.diagnostics);
   const plan = planRun(checked, mode);

@@ -17,7 +17,7 @@ export interface ShadowTarget extends MigrationFile {
   absolutePath: string;
 }
 
-export interface ShadowRunOptions extends Pick<RunOptions, 'settings' | 'signal' | 'onProgress' | 'now' | 'probes'> {
+export interface ShadowRunOptions extends Pick<RunOptions, 'settings' | 'signal' | 'onProgress' | 'now' | 'probes' | 'lintSettings'> {
   host: ShadowHost;
   /** The tool, when the shell knows better than detection ("auto" detects). */
   tool?: HistoryTool | 'auto';
@@ -72,6 +72,7 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
       ...(onProgress ? { onProgress } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.probes ? { probes: options.probes } : {}),
+      ...(options.lintSettings ? { lintSettings: options.lintSettings } : {}),
     });
     report.shadow = shadow;
     report.timings.connectMs += prepared.stats.bootMs + prepared.stats.replayMs;
