@@ -87,8 +87,10 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
 
 /** The rules' settings under a config (or none), with what the shell says overriding it. */
 export function lintSettingsOf(config: DrydockConfig | null, overrides: { pgVersion?: number } = {}): LintSettings {
+  const given = overrides.pgVersion ?? config?.pgVersion ?? null;
   return {
-    pgVersion: overrides.pgVersion ?? config?.pgVersion ?? DEFAULT_LINT_SETTINGS.pgVersion,
+    pgVersion: given ?? DEFAULT_LINT_SETTINGS.pgVersion,
+    ...(given === null ? { pgVersionAssumed: true } : {}),
     assumeInTransaction: config?.assumeInTransaction ?? DEFAULT_LINT_SETTINGS.assumeInTransaction,
     rules: config?.rules ?? DEFAULT_LINT_SETTINGS.rules,
   };

@@ -29,6 +29,15 @@ export interface Fix {
   newFiles?: NewFile[];
 }
 
+/**
+ * Where a finding's claim stands after a run measured the statement. `static`: a prediction only
+ * (not measured, or nothing measurable claimed); `confirmed`: PostgreSQL did what the finding says
+ * (a rewrite, a scan, the lock); `contradicted`: the statement ran, was measured and did not, so
+ * the finding is downgraded to info and says so; `measured`: what a measurement found on its own,
+ * with no static finding claiming it.
+ */
+export type Evidence = 'static' | 'confirmed' | 'contradicted' | 'measured';
+
 /** A problem found in a migration file, before or instead of running it. */
 export interface Finding {
   /** The rule that reported it: its id in the rule registry and the name of its docs page. */
@@ -42,4 +51,8 @@ export interface Finding {
   range: Range;
   offsets: OffsetRange;
   fix?: Fix;
+  /** Set on the findings of a run report (a plain check's findings are all static). */
+  evidence?: Evidence;
+  /** The rule's severity before a measurement contradicted the finding. */
+  downgradedFrom?: Severity;
 }

@@ -11,6 +11,11 @@ export interface LintSettings {
   /** Major version of the PostgreSQL the migrations run on (e.g. 16). */
   pgVersion: number;
   /**
+   * True when nobody said which version (no drydock.json pgVersion, no --pg-version): a run then
+   * judges the files again by the connected server's version, the best knowledge there is.
+   */
+  pgVersionAssumed?: boolean;
+  /**
    * Whether the migration tool runs each file inside a transaction. null: Drydock's own rule (a
    * file runs in one transaction unless it has a no-transaction directive), while rules that
    * follow Squawk's convention only treat an explicit BEGIN in the file as a transaction.
@@ -28,6 +33,7 @@ export const DEFAULT_PG_VERSION = 14;
 
 export const DEFAULT_LINT_SETTINGS: Readonly<LintSettings> = Object.freeze({
   pgVersion: DEFAULT_PG_VERSION,
+  pgVersionAssumed: true,
   assumeInTransaction: null,
   rules: Object.freeze({}),
 });

@@ -125,6 +125,11 @@ export interface StatementReport {
   locks: MeasuredLock[];
   rewrites: MeasuredRewrite[];
   scans: MeasuredScan[];
+  /**
+   * The tables whose state was compared before and after the statement (existing before the run):
+   * a rewrite or scan of one of them would be in `rewrites`/`scans`. Absent: not measured.
+   */
+  measuredRelations?: string[];
   /** With a reference connection: what its rewrites and scans would cost there. */
   impact?: StatementImpact[];
 }

@@ -38,9 +38,12 @@ export function runFindings(report: RunReport): Finding[] {
       help: e.hint ?? '',
     });
   }
+  // A measurement a rule's finding already carries (confirmed or contradicted) is not repeated on its own.
+  const compared = report.diagnostics.filter((d) => d.evidence === 'confirmed' || d.evidence === 'contradicted');
   for (const s of report.statements) {
     const text = measuredText(s);
-    if (text) findings.push({ ruleId: 'measured-impact', severity: 'info', file: s.file, range: s.range, offsets: s.offsets, message: `measured: ${text}`, help: '' });
+    if (!text || compared.some((d) => d.file === s.file && s.offsets.start <= d.offsets.start && d.offsets.end <= s.offsets.end)) continue;
+    findings.push({ ruleId: 'measured-impact', severity: 'info', file: s.file, range: s.range, offsets: s.offsets, message: `measured: ${text}`, help: '', evidence: 'measured' });
   }
   const failing = new Set(['missing', 'invalid', 'mismatch', 'disabled']);
   for (const check of report.verification) {

@@ -59,6 +59,8 @@ function result(finding: Finding, ruleIndex: number, options: SarifOptions): Jso
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(finding.file, options.baseDir), region: region(finding.range) } }],
   };
   if (ruleIndex >= 0) out.ruleIndex = ruleIndex;
+  // SARIF's property bag carries what a run measured about the finding (same names as in JSON).
+  if (finding.evidence) out.properties = { evidence: finding.evidence, ...(finding.downgradedFrom ? { downgradedFrom: finding.downgradedFrom } : {}) };
   if (finding.fix) {
     out.fixes = [{
       description: { text: finding.fix.title },

@@ -12,6 +12,7 @@ export const addingFieldWithDefault: Rule = {
   id: 'adding-field-with-default',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'rewrite',
   summary: 'ADD COLUMN with a volatile default (or any default before PostgreSQL 11) rewrites the table under ACCESS EXCLUSIVE.',
   help: 'Add the column without the default (or with a constant one), set the default for new rows, and backfill existing rows in batches.',
   check({ analysis, report }) {

@@ -9,6 +9,7 @@ export const addingForeignKeyConstraint: Rule = {
   id: 'adding-foreign-key-constraint',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'scan',
   summary: 'A foreign key added to an existing table blocks writes to it and to the referenced table while it validates.',
   help: 'Add the foreign key NOT VALID, then VALIDATE CONSTRAINT in a later transaction; for a new column, add the column first, then the constraint.',
   check({ analysis, report }) {

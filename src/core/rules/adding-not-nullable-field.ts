@@ -9,6 +9,7 @@ export const addingNotNullableField: Rule = {
   id: 'adding-not-nullable-field',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'scan',
   summary: 'SET NOT NULL scans the whole table while reads and writes wait, unless a validated CHECK (col IS NOT NULL) proves it.',
   help: 'Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it in a later transaction, then SET NOT NULL (no scan on PostgreSQL 12+) and drop the check.',
   check({ analysis, report }) {

@@ -8,6 +8,7 @@ export const addingSerialPrimaryKeyField: Rule = {
   id: 'adding-serial-primary-key-field',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'scan',
   summary: 'Adding a PRIMARY KEY to an existing table builds its index while reads and writes wait.',
   help: 'CREATE UNIQUE INDEX CONCURRENTLY on the key columns, then ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY USING INDEX.',
   check({ analysis, report }) {

@@ -10,6 +10,7 @@ export const changingColumnType: Rule = {
   id: 'changing-column-type',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'rewrite',
   summary: 'ALTER COLUMN … TYPE rewrites the table and its indexes while reads and writes wait.',
   help: 'Add a new column of the new type, backfill it in batches, switch the application over, then drop the old column.',
   check({ analysis, report }) {

@@ -11,6 +11,7 @@ export const constraintMissingNotValid: Rule = {
   id: 'constraint-missing-not-valid',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'scan',
   summary: 'ADD CONSTRAINT CHECK or FOREIGN KEY without NOT VALID scans the table under a lock that blocks writes (a CHECK: reads too).',
   help: 'Add the constraint NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later transaction.',
   check({ analysis, report }) {

@@ -11,6 +11,7 @@ export const disallowedUniqueConstraint: Rule = {
   id: 'disallowed-unique-constraint',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'scan',
   summary: 'ADD CONSTRAINT … UNIQUE on an existing table builds its index while reads and writes wait.',
   help: 'CREATE UNIQUE INDEX CONCURRENTLY first, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX.',
   check({ analysis, report }) {

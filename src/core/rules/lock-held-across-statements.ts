@@ -21,6 +21,7 @@ export const lockHeldAcrossStatements: Rule = {
   id: 'lock-held-across-statements',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'lock',
   summary: 'An ACCESS EXCLUSIVE lock taken early in a transaction is held while later, slow statements run.',
   help: 'Move the slow statement to its own migration, or take the exclusive lock last, just before COMMIT.',
   check({ analysis, report }) {

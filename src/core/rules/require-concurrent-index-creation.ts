@@ -10,6 +10,7 @@ export const requireConcurrentIndexCreation: Rule = {
   id: 'require-concurrent-index-creation',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'lock',
   summary: 'CREATE INDEX without CONCURRENTLY on an existing table blocks its writes for the whole build.',
   help: 'Use CREATE INDEX CONCURRENTLY, in a migration that runs outside a transaction.',
   check({ analysis, report }) {

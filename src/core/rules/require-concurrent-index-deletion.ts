@@ -10,6 +10,7 @@ export const requireConcurrentIndexDeletion: Rule = {
   id: 'require-concurrent-index-deletion',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'lock',
   summary: 'DROP INDEX without CONCURRENTLY locks the table against reads and writes.',
   help: 'Use DROP INDEX CONCURRENTLY, in a migration that runs outside a transaction.',
   check({ analysis, report }) {

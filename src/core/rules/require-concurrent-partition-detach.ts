@@ -8,6 +8,7 @@ export const requireConcurrentPartitionDetach: Rule = {
   id: 'require-concurrent-partition-detach',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'lock',
   summary: 'DETACH PARTITION without CONCURRENTLY locks the whole partitioned table against reads and writes.',
   help: 'Use ALTER TABLE … DETACH PARTITION … CONCURRENTLY (PostgreSQL 14 and later), outside a transaction.',
   check({ analysis, report }) {

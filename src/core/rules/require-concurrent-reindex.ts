@@ -11,6 +11,7 @@ export const requireConcurrentReindex: Rule = {
   id: 'require-concurrent-reindex',
   defaultSeverity: 'error',
   category: 'safety',
+  claims: 'lock',
   summary: 'REINDEX without CONCURRENTLY blocks writes, and reads that use the index, during the rebuild.',
   help: 'Use REINDEX (CONCURRENTLY) … (PostgreSQL 12 and later), outside a transaction.',
   check({ analysis, report }) {

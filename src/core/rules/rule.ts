@@ -36,6 +36,13 @@ export interface RuleContext {
  */
 export type RuleCategory = 'runnability' | 'safety' | 'convention';
 
+/**
+ * What a rule's finding says the statement will do, in terms a dry-run measures: a table rewrite,
+ * a full scan, or a lock others wait for. A run compares it with what PostgreSQL did (the
+ * finding's `evidence`); rules about data loss, types or names claim nothing measurable.
+ */
+export type MeasurableClaim = 'rewrite' | 'scan' | 'lock';
+
 /** One rule of the registry. */
 export interface Rule {
   readonly id: string;
@@ -47,6 +54,8 @@ export interface Rule {
   readonly help: string;
   /** Set for rules that only judge an apply (the others report in every check and run). */
   readonly when?: 'applying';
+  /** What its findings claim about running the statement, for runs to confirm or contradict. */
+  readonly claims?: MeasurableClaim;
   check(context: RuleContext): void;
 }
 

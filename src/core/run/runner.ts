@@ -5,15 +5,16 @@ import { performance } from 'node:perf_hooks';
 import type { DatabaseBackend } from '../db/backend';
 import { describeIdentity, sameServer, serverIdentity, type ServerIdentity } from '../db/identity';
 import type { RunReport } from '../model/report';
-import { RUN_MODES, type RunMode } from '../model/runModes';
+import { RUN_MODES, type RunMode, type RunModeSpec } from '../model/runModes';
 import { withDefaults, type DrydockSettingsInput } from '../model/settings';
-import type { LintSettings } from '../model/lintSettings';
+import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../model/lintSettings';
 import { loadParser, parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
 import { checkFiles, type CheckedFile } from '../rules/checkMigration';
 import { CatalogMeasurement } from '../verify/measurement';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
 import { maskSecrets } from '../db/connection';
 import { classifyError } from './classify';
+import { attachEvidence } from './evidence';
 import { estimateImpact } from './impact';
 import { planRun } from './plan';
 import { DEFAULT_PROBES } from './probes';
@@ -69,7 +70,7 @@ class Run {
   private readonly measurement = new CatalogMeasurement();
   private activeProbes: StatementProbe[] = [];
 
-  constructor(private readonly files: CheckedFile[], private readonly options: RunOptions, report: RunReport) {
+  constructor(private files: CheckedFile[], private readonly options: RunOptions, private judge: Judge, report: RunReport) {
     this.state = new RunState(report, RUN_MODES[options.mode], withDefaults(options.settings ?? {}), options.backend.secrets);
   }
 
@@ -88,6 +89,7 @@ class Run {
     signal?.addEventListener('abort', onAbort);
     try {
       if (!(await this.connect())) return;
+      this.judgeForServer();
       if (signal?.aborted) onAbort();
       if (!state.mode.executes) await this.verifyOnly();
       else if (this.report.transactional) await this.runInTransaction();
@@ -113,6 +115,25 @@ class Run {
     } finally {
       this.report.timings.connectMs = performance.now() - t0;
     }
+  }
+
+  /**
+   * Files whose target version nobody gave were judged for the default; now that the server is
+   * known they are judged again for its major version (same parse, same run plan).
+   */
+  private judgeForServer(): void {
+    const server = this.report.server;
+    if (!server) return;
+    const major = Math.floor(server.versionNum / 10000);
+    if (!this.files.some((f) => { const s = this.judge.settingsOf(f); return s.pgVersionAssumed === true && s.pgVersion !== major; })) return;
+    this.judge = this.judge.forServer(major);
+    this.files = this.judge.check(this.files);
+    this.report.diagnostics = this.files.flatMap((f) => f.diagnostics);
+  }
+
+  /** The files as last judged, and by whom (the server's version may have replaced an assumed one). */
+  get judged(): { files: CheckedFile[]; judge: Judge } {
+    return { files: this.files, judge: this.judge };
   }
 
   private async checkIdentity(): Promise<boolean> {
@@ -288,17 +309,39 @@ class Run {
   }
 }
 
+/** How the run's files are judged by the rules: for the run's mode, with each file's settings. */
+class Judge {
+  constructor(private readonly mode: RunModeSpec, private readonly lintSettings: (file: string) => LintSettings) {}
+
+  settingsOf(file: ParsedFile): LintSettings {
+    return this.lintSettings(file.file);
+  }
+
+  check(files: readonly ParsedFile[]): CheckedFile[] {
+    return checkFiles(files, { mode: this.mode, settings: (f: ParsedFile) => this.settingsOf(f) });
+  }
+
+  /** The same judge, with the server's major version where the settings only assumed one. */
+  forServer(major: number): Judge {
+    return new Judge(this.mode, (file) => {
+      const settings = this.lintSettings(file);
+      return settings.pgVersionAssumed ? { ...settings, pgVersion: major, pgVersionAssumed: false } : settings;
+    });
+  }
+}
+
 /** Parses and checks the files, then runs them in order in one run (one transaction unless a no-transaction apply). */
 export async function runMigrations(files: MigrationFile[], options: RunOptions): Promise<RunReport> {
   const t0 = performance.now();
   const mode = RUN_MODES[options.mode];
   const report = emptyReport(files, options.mode, (options.now ?? (() => new Date()))());
   await loadParser();
-  const lintSettings = options.lintSettings;
-  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), { mode, ...(lintSettings ? { settings: (f: ParsedFile) => lintSettings(f.file) } : {}) });
+  const judge = new Judge(mode, options.lintSettings ?? (() => DEFAULT_LINT_SETTINGS));
+  const checked = judge.check(files.map((f) => parseMigrationSync(f.path, f.text)));
   report.timings.parseMs = performance.now() - t0;
   report.diagnostics = checked.flatMap((p) => p.diagnostics);
   const plan = planRun(checked, mode);
+  let judged = { files: checked, judge };
   report.transactional = plan.transactional;
   if (!plan.runnable) {
     report.outcome = 'refused';
@@ -306,8 +349,12 @@ export async function runMigrations(files: MigrationFile[], options: RunOptions)
       report.statements = checked.flatMap((p) => p.statements.map((s) => statementReport(s, 'skipped', 'not run: the run was refused before anything was sent (see diagnostics)')));
     }
   } else {
-    await new Run(checked, options, report).execute();
+    const run = new Run(checked, options, judge, report);
+    await run.execute();
+    judged = run.judged;
   }
+  // After the run: the locks' held times are known once its transaction ended.
+  attachEvidence(report, judged.files, (f) => judged.judge.settingsOf(f));
   report.timings.totalMs = performance.now() - t0;
   return report;
 }

@@ -2,6 +2,7 @@
 // node is built from a RunReport core already produced.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Finding } from '../../core/model/findings';
 import type { CheckStatus, ErrorReport, NoticeReport, RunOutcome, StatementReport, StatementStatus, VerificationCheck } from '../../core/model/report';
 import { lockText } from '../../core/output/text';
 import { isLockMode, lockModeSql, strongestLock } from '../../core/sql/lockModes';
@@ -72,13 +73,20 @@ export class RunNode extends vscode.TreeItem {
     const statementError = report.statements.some((s) => s.error);
     if (report.error && !statementError) nodes.unshift(new ErrorNode(report.error, this.entry));
     for (const d of report.diagnostics) {
-      nodes.push(new DetailNode(d.severity === 'error' ? 'Problem' : 'Note', `${path.basename(d.file)}:${d.range.start.line} ${d.message}`,
+      nodes.push(new DetailNode(findingLabel(d), `${path.basename(d.file)}:${d.range.start.line} ${d.message}`,
         revealCommand(d.file, d.range), icon(d.severity === 'error' ? 'error' : 'info')));
     }
     if (report.verification.length > 0) nodes.push(new VerificationNode(report.verification));
     for (const index of report.leftovers) nodes.push(new DetailNode('Invalid index left behind', index, undefined, icon('warning')));
     return nodes;
   }
+}
+
+/** A finding's label in the tree: what the run measured about it, else how serious it is. */
+function findingLabel(d: Finding): string {
+  if (d.evidence === 'confirmed') return 'Confirmed';
+  if (d.evidence === 'contradicted') return 'Contradicted';
+  return d.severity === 'error' ? 'Problem' : 'Note';
 }
 
 /** The measurements of a statement as groups: Locks, Rewrites, Scans, Impact (only those it has). */

@@ -153,10 +153,12 @@ class RelationStateProbe {
       report.locks.push(lock);
       this.locks.push({ lock, since: this.started, ranAt: this.ran });
     }
+    const compared: string[] = [];
     for (const [oid, after] of relations) {
       // An index rebuilt by the statement (a column type change) comes back under a new OID with its old name.
       const was = this.before.get(oid) ?? (after.relkind === 'i' ? [...this.before.values()].find((b) => b.relkind === 'i' && b.name === after.name && b.schema === after.schema) : undefined);
       if (!was || createdMatches(this.created, after.name, after.schema)) continue;
+      if (after.relkind === 'r' || after.relkind === 'p' || after.relkind === 'm') compared.push(after.display);
       const kind = REWRITE_KINDS[after.relkind];
       if (kind && was.relfilenode !== after.relfilenode && !('TruncateStmt' in statement.node)) {
         report.rewrites.push({ relation: after.display, kind, rows: was.reltuples, bytes: was.bytes });
@@ -166,6 +168,7 @@ class RelationStateProbe {
         report.scans.push(scan);
       }
     }
+    report.measuredRelations = compared;
     this.before = relations;
     this.fresh = next !== undefined;
     this.ran += 1;
