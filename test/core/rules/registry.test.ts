@@ -38,6 +38,8 @@ for (const rule of RULES) {
     const page = fs.readFileSync(docs, 'utf8');
     assert.ok(page.startsWith(`# ${rule.id}\n`), `${ruleDocsPath(rule.id)} must start with "# ${rule.id}"`);
     assert.match(page, new RegExp(`Default severity: \\*\\*${rule.defaultSeverity}\\*\\*`));
+    // A rule whose findings a run confirms or contradicts says so on its page; no other does.
+    assert.equal(page.includes('\n## Measured in a run\n'), rule.claims !== undefined, `${ruleDocsPath(rule.id)}: "## Measured in a run" only and always for rules with claims`);
     for (const section of SECTIONS) assert.ok(page.includes(`\n${section}\n`), `${ruleDocsPath(rule.id)} has no "${section}" section`);
     assert.ok(fs.existsSync(path.join(root, 'test', 'core', 'rules', `${rule.id}.test.ts`)), `test/core/rules/${rule.id}.test.ts is missing`);
     const mode = rule.when === 'applying' ? { mode: 'apply' as const } : {};
