@@ -54,9 +54,23 @@ export function sqlFilesUnder(dir: string, only?: RegExp): string[] {
   return out;
 }
 
-/** The Squawk binary that npm's squawk-cli installs (its optional dependency for this platform). */
+/** Squawk's version the benchmarks compare with (its figures in the README were measured with it). */
+const SQUAWK_VERSION = '2.66.0';
+
+/**
+ * The Squawk binary, installed on first use into .cache/squawk under the project. It is not a
+ * dependency of the project: squawk-cli's optional per-platform packages are not all reachable from
+ * every registry, and a lock file missing them makes `npm ci` refuse to install anything.
+ */
 export function squawkBinary(root: string): string {
-  const binary = path.join(root, 'node_modules', '@squawk-cli', `${process.platform}-${process.arch}`, 'bin', 'squawk');
-  if (!fs.existsSync(binary)) throw new Error(`Squawk is not installed at ${binary}: run npm ci (squawk-cli is a devDependency)`);
+  const platformPackage = `@squawk-cli/${process.platform}-${process.arch}`;
+  const prefix = path.join(root, '.cache', 'squawk');
+  const binary = path.join(prefix, 'node_modules', platformPackage, 'bin', 'squawk');
+  if (fs.existsSync(binary)) return binary;
+  fs.mkdirSync(prefix, { recursive: true });
+  const install = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `${platformPackage}@${SQUAWK_VERSION}`], { encoding: 'utf8' });
+  if (install.status !== 0 || !fs.existsSync(binary)) {
+    throw new Error(`could not install ${platformPackage}@${SQUAWK_VERSION} for the Squawk comparison: ${install.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
   return binary;
 }
