@@ -5,24 +5,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { generatedMigration } from './generated';
 import { median } from './stats';
 import { runProcess, sqlFilesUnder, squawkBinary, type ProcessRun } from './processes';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
-
-function generated(count: number): string {
-  const kinds = [
-    (i: number) => `CREATE INDEX idx_t${i}_a ON t${i} (a, b) WHERE c > ${i};`,
-    (i: number) => `ALTER TABLE t${i} ADD CONSTRAINT chk_t${i}_s CHECK (status IN ('a', 'b', 'c'));`,
-    (i: number) => `ALTER TABLE t${i} ADD COLUMN note_${i} varchar(40) NOT NULL DEFAULT 'x';`,
-    (i: number) => `CREATE TABLE n${i} (id serial PRIMARY KEY, at timestamp, owner_id bigint REFERENCES t${i} (id));`,
-    (i: number) => `INSERT INTO t${i} (a, note) VALUES (${i}, 'ünïcødé ${i}');`,
-    (i: number) => `UPDATE t${i} SET a = a + 1 WHERE id = ${i};`,
-  ];
-  return Array.from({ length: count }, (_, i) => `-- statement ${i}\n${kinds[i % kinds.length]!(i)}`).join('\n') + '\n';
-}
 
 interface Measured {
   ms: number;
@@ -57,7 +46,7 @@ function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-check-bench-'));
   try {
     const file = path.join(dir, 'generated.sql');
-    fs.writeFileSync(file, generated(10_000));
+    fs.writeFileSync(file, generatedMigration(10_000));
     compare('(a) generated 10,000-statement migration', [file]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
