@@ -32,8 +32,10 @@ const everywhere = [
 ];
 
 function restrictions({ layer, folder }) {
-  const paths = [...everywhere, ...ENGINES.filter((e) => !folder.startsWith(e.folder)).map((e) => ({ name: e.name, message: e.why }))];
-  const patterns = [];
+  const fenced = ENGINES.filter((e) => !folder.startsWith(e.folder));
+  const paths = [...everywhere, ...fenced.map((e) => ({ name: e.name, message: e.why }))];
+  // A file inside the package (libpg-query/wasm/libpg-query.js) is the package too.
+  const patterns = fenced.map((e) => ({ regex: `^${e.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/`, message: e.why }));
   if (folder.startsWith('src/core')) {
     paths.push({ name: 'vscode', message: 'src/core is shared with the CLI and must not import vscode.' });
     patterns.push({ regex: '^(\\.\\./)+(cli|extension)(/|$)', message: 'src/core never imports the shells (cli, extension).' });

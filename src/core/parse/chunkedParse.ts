@@ -1,11 +1,12 @@
 // Parsing a large file in pieces: the parser's output for a whole 10 MB file is one JSON string of
 // hundreds of MB in WebAssembly memory, which never shrinks. A large text is cut at statement ends
 // (a `;` at the end of a line, outside quotes, comments, dollar bodies and parentheses) into pieces
-// of about CHUNK_BYTES, each parsed on its own after as many spaces as the bytes before it, so every
-// location in the trees is the one a whole-file parse gives. Any doubt (a piece that does not
+// of about CHUNK_BYTES, each parsed on its own after as many spaces as the bytes before it (written
+// straight into the parser's memory, never built as a string), so every location in the trees is
+// the one a whole-file parse gives. Any doubt (a piece that does not
 // parse, e.g. a cut inside BEGIN ATOMIC … END) returns null and the caller parses the whole text.
 import type { ParseResult } from './pgTypes';
-import { parseSql } from './pgParser';
+import { parseSqlAfter } from './pgParser';
 
 /** Texts below this size are parsed whole. */
 export const CHUNKED_PARSE_MIN_BYTES = 256 * 1024;
@@ -68,7 +69,7 @@ export function parseInChunks(text: string): ParseResult | null {
     if (piece.trim() !== '') {
       let parsed: ParseResult;
       try {
-        parsed = parseSql(' '.repeat(startBytes) + piece);
+        parsed = parseSqlAfter(piece, startBytes);
       } catch {
         return null;
       }
