@@ -1,18 +1,22 @@
 // The `drydock` command: the same core engine as the extension, for terminals and scripts. Each
-// command is one entry of the COMMANDS table (cli/commands/*); this file only dispatches.
+// command is one entry of the COMMANDS table, its module (cli/commands/*) loaded when it runs; this
+// file only dispatches.
 import { maskSecrets } from '../core/db/connection';
 import { OUTPUT_FORMATS } from '../core/output/formats';
-import { checkCommand } from './commands/check';
 import type { CliCommand } from './commands/command';
-import { newCommand } from './commands/new';
-import { rulesCommand } from './commands/rules';
-import { applyCommand, dryRunCommand, verifyCommand } from './commands/run';
 import { EXIT_OK, EXIT_USAGE, UsageError, isUsageError, processIo, type Io } from './io';
 
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
 
 /** Every command, in the order the usage text lists them. */
-export const COMMANDS: readonly CliCommand[] = [dryRunCommand, applyCommand, verifyCommand, checkCommand, rulesCommand, newCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  { name: 'dry-run', synopsis: 'dry-run FILE...', summary: 'run the files in one transaction that is always rolled back', load: async () => (await import('./commands/run')).runDryRun },
+  { name: 'apply', synopsis: 'apply FILE...', summary: 'run the files atomically and commit only if everything succeeds', load: async () => (await import('./commands/run')).runApply },
+  { name: 'verify', synopsis: 'verify FILE...', summary: 'check that what the files declare exists and is healthy (read only)', load: async () => (await import('./commands/run')).runVerify },
+  { name: 'check', synopsis: 'check FILE|DIR...', summary: 'the rules only (no database): locks, rewrites, transactions, types, syntax', load: async () => (await import('./commands/check')).runCheck },
+  { name: 'rules', synopsis: 'rules [--json]', summary: 'list every rule: id, default severity, summary, docs page', load: async () => (await import('./commands/rules')).runRules },
+  { name: 'new', synopsis: 'new KIND ...', summary: 'write a migration from a template (drydock new --help)', load: async () => (await import('./commands/new')).runNewCommand },
+];
 
 const USAGE = `usage: drydock <command> [options] FILE...
 
@@ -65,7 +69,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) throw new UsageError(`unknown command: ${name}`);
-    return await command.run([...argv.slice(0, at), ...argv.slice(at + 1)], io);
+    const run = await command.load();
+    return await run([...argv.slice(0, at), ...argv.slice(at + 1)], io);
   } catch (err) {
     const usage = isUsageError(err);
     const message = usage ? (err as Error).message : `drydock: ${(err as Error).stack ?? String(err)}`;

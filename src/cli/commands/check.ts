@@ -12,43 +12,38 @@ import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf } from '../options';
 import { TOOL_VERSION } from '../toolVersion';
-import type { CliCommand } from './command';
 
 /** Findings that mean a file could not be read as SQL at all. */
 const PARSE_ERRORS = new Set(['syntax-error', 'binary-file']);
 
-export const checkCommand: CliCommand = {
-  name: 'check',
-  synopsis: 'check FILE|DIR...',
-  summary: 'the rules only (no database): locks, rewrites, transactions, types, syntax',
-  async run(argv: string[], io: Io): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true, strict: true, options: { ...OUTPUT_OPTIONS, 'pg-version': { type: 'string' } },
-    });
-    const format = outputFormatOf(values);
-    const pgVersion = pgVersionOption(values['pg-version']);
-    if (positionals.length === 0) throw new UsageError('check needs at least one FILE or DIR');
-    const config = fileLintSettings(io, pgVersion !== undefined ? { pgVersion } : {});
-    const settings = new Map<string, LintSettings>();
-    const paths: string[] = [];
-    for (const file of expandMigrationPaths(positionals)) {
-      if (config.excluded(file)) continue;
-      settings.set(file, config.settingsFor(file));
-      paths.push(file);
-    }
-    const files = readMigrationFiles(paths);
-    await loadParser();
-    // Checked together, in order: earlier files teach the schema the later ones are judged by.
-    const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), {
-      settings: (file: ParsedFile) => settings.get(file.file) ?? config.settingsFor(file.file),
-    });
-    const report: CheckReport = {
-      files: paths,
-      diagnostics: checked.flatMap((p) => p.diagnostics),
-      statements: checked.flatMap((p) => p.statements.map((s) => ({ file: s.file, index: s.index, kind: s.kind, range: s.range, role: s.role }))),
-    };
-    io.stdout.write(renderCheckReport(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION }) + '\n');
-    if (report.diagnostics.some((d) => PARSE_ERRORS.has(d.ruleId) && d.severity === 'error')) return EXIT_USAGE;
-    return report.diagnostics.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;
-  },
-};
+/** `drydock check` with the arguments after the command name. */
+export async function runCheck(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true, options: { ...OUTPUT_OPTIONS, 'pg-version': { type: 'string' } },
+  });
+  const format = outputFormatOf(values);
+  const pgVersion = pgVersionOption(values['pg-version']);
+  if (positionals.length === 0) throw new UsageError('check needs at least one FILE or DIR');
+  const config = fileLintSettings(io, pgVersion !== undefined ? { pgVersion } : {});
+  const settings = new Map<string, LintSettings>();
+  const paths: string[] = [];
+  for (const file of expandMigrationPaths(positionals)) {
+    if (config.excluded(file)) continue;
+    settings.set(file, config.settingsFor(file));
+    paths.push(file);
+  }
+  const files = readMigrationFiles(paths);
+  await loadParser();
+  // Checked together, in order: earlier files teach the schema the later ones are judged by.
+  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), {
+    settings: (file: ParsedFile) => settings.get(file.file) ?? config.settingsFor(file.file),
+  });
+  const report: CheckReport = {
+    files: paths,
+    diagnostics: checked.flatMap((p) => p.diagnostics),
+    statements: checked.flatMap((p) => p.statements.map((s) => ({ file: s.file, index: s.index, kind: s.kind, range: s.range, role: s.role }))),
+  };
+  io.stdout.write(renderCheckReport(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION }) + '\n');
+  if (report.diagnostics.some((d) => PARSE_ERRORS.has(d.ruleId) && d.severity === 'error')) return EXIT_USAGE;
+  return report.diagnostics.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;
+}

@@ -11,7 +11,6 @@ import {
   type GinOperatorClass, type TemplateParams,
 } from '../../core/templates';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, resolveCliConnection, type Io } from '../io';
-import type { CliCommand } from './command';
 
 export const NEW_USAGE = `usage: drydock new <${TEMPLATE_KINDS.join('|')}> --table T [options]
 
@@ -134,10 +133,3 @@ export async function runNewCommand(argv: string[], io: Io): Promise<number> {
     return EXIT_USAGE;
   }
 }
-
-export const newCommand: CliCommand = {
-  name: 'new',
-  synopsis: 'new KIND ...',
-  summary: 'write a migration from a template (drydock new --help)',
-  run: runNewCommand,
-};

@@ -19,7 +19,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, resol
 import { fileLintSettings } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
 import { TOOL_VERSION } from '../toolVersion';
-import type { CliCommand } from './command';
+import type { CommandRun } from './command';
 
 const RUN_OPTIONS = {
   ...OUTPUT_OPTIONS,
@@ -76,61 +76,56 @@ function progressLine(io: Io, machineReadable: boolean): ((p: RunProgress) => vo
   return (p) => io.stderr.write(`\r\u001b[K${p.done + 1}/${p.total} ${p.file}:${p.kind}`);
 }
 
-function runCommand(mode: RunMode, summary: string): CliCommand {
-  return {
-    name: mode,
-    synopsis: `${mode} FILE...`,
-    summary,
-    async run(argv: string[], io: Io): Promise<number> {
-      const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
-      const format = outputFormatOf(values);
-      if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE`);
-      const settings = {
-        lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
-        statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
-      };
-      const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
-      if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
-      const files = readMigrationFiles(positionals);
-      // Read up front: a bad drydock.json is a usage error before anything connects.
-      const config = fileLintSettings(io);
-      const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
-      const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
-      if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
-        return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings }, io);
+function runCommand(mode: RunMode): CommandRun {
+  return async (argv: string[], io: Io): Promise<number> => {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
+    const format = outputFormatOf(values);
+    if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE`);
+    const settings = {
+      lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
+      statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
+    };
+    const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
+    if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
+    const files = readMigrationFiles(positionals);
+    // Read up front: a bad drydock.json is a usage error before anything connects.
+    const config = fileLintSettings(io);
+    const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
+    const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
+    if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
+      return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings }, io);
+    }
+    const connection = resolveCliConnection(values.db, io);
+    // The reference is read-only from its first statement, whatever the URL says.
+    const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io), readOnly: true as const } : null;
+    const secrets = [...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
+    if (RUN_MODES[mode].needsDevMark && !values.yes) {
+      if (!io.stdin.isTTY) throw new UsageError(`${mode} needs --yes when not run from a terminal`);
+      if (!(await confirm(io, `${RUN_MODES[mode].title} ${positionals.length} file(s) to ${describeConnection(connection)}? [y/N] `))) {
+        io.stderr.write(`${mode} cancelled\n`);
+        return EXIT_USAGE;
       }
-      const connection = resolveCliConnection(values.db, io);
-      // The reference is read-only from its first statement, whatever the URL says.
-      const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io), readOnly: true as const } : null;
-      const secrets = [...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
-      if (RUN_MODES[mode].needsDevMark && !values.yes) {
-        if (!io.stdin.isTTY) throw new UsageError(`${mode} needs --yes when not run from a terminal`);
-        if (!(await confirm(io, `${RUN_MODES[mode].title} ${positionals.length} file(s) to ${describeConnection(connection)}? [y/N] `))) {
-          io.stderr.write(`${mode} cancelled\n`);
-          return EXIT_USAGE;
-        }
-      }
-      const progress = progressLine(io, format !== 'text');
-      const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      process.once('SIGINT', onSigint);
-      const report = await runMigrations(files, {
-        mode, backend: pgBackend(connection), settings, lintSettings, signal: abort.signal,
-        ...(progress ? { onProgress: progress } : {}), ...(reference ? { reference: pgBackend(reference) } : {}),
+    }
+    const progress = progressLine(io, format !== 'text');
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    const report = await runMigrations(files, {
+      mode, backend: pgBackend(connection), settings, lintSettings, signal: abort.signal,
+      ...(progress ? { onProgress: progress } : {}), ...(reference ? { reference: pgBackend(reference) } : {}),
+    })
+      .catch((err: unknown) => {
+        // Not a migration failure (those are in the report) but Drydock's own: never with a password.
+        if (err instanceof Error) err.message = maskSecrets(err.message, secrets);
+        throw err;
       })
-        .catch((err: unknown) => {
-          // Not a migration failure (those are in the report) but Drydock's own: never with a password.
-          if (err instanceof Error) err.message = maskSecrets(err.message, secrets);
-          throw err;
-        })
-        .finally(() => {
-          process.off('SIGINT', onSigint);
-          if (progress) io.stderr.write('\r\u001b[K');
-        });
-      const color = wantsColor(io, values['no-color'] === true) && format === 'text';
-      io.stdout.write(maskSecrets(renderRunReport(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION }), secrets) + '\n');
-      return exitCodeOf(report);
-    },
+      .finally(() => {
+        process.off('SIGINT', onSigint);
+        if (progress) io.stderr.write('\r\u001b[K');
+      });
+    const color = wantsColor(io, values['no-color'] === true) && format === 'text';
+    io.stdout.write(maskSecrets(renderRunReport(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION }), secrets) + '\n');
+    return exitCodeOf(report);
   };
 }
 
@@ -177,6 +172,6 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   return exitCodeOf(report);
 }
 
-export const dryRunCommand = runCommand('dry-run', 'run the files in one transaction that is always rolled back');
-export const applyCommand = runCommand('apply', 'run the files atomically and commit only if everything succeeds');
-export const verifyCommand = runCommand('verify', 'check that what the files declare exists and is healthy (read only)');
+export const runDryRun = runCommand('dry-run');
+export const runApply = runCommand('apply');
+export const runVerify = runCommand('verify');
