@@ -7,6 +7,7 @@ import type { CheckReport } from '../../core/model/checkReport';
 import { renderCheckReport } from '../../core/output/formats';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../../core/parse/parseMigration';
 import { checkFiles } from '../../core/rules/checkMigration';
+import { compileWasmForShortRun } from '../baselineWasm';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { expandMigrationPaths } from '../migrationPaths';
@@ -33,6 +34,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     paths.push(file);
   }
   const files = readMigrationFiles(paths);
+  compileWasmForShortRun();
   await loadParser();
   // Checked together, in order: earlier files teach the schema the later ones are judged by.
   const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), {
