@@ -5,12 +5,19 @@ import type { Rule } from './rule';
 import { statementText, statementTokens } from './statementFacts';
 
 const MAX_BYTES = 63;
-// Runs of identifier characters and quoted identifiers; only a run over 63 bytes makes the
-// statement worth scanning (the scanner then tells identifiers from strings and comments).
-const WORDS = /[\p{L}\p{N}_$]{16,}|"(?:[^"]|""){16,}"/gu;
+// A cheap filter before the scanner (which tells identifiers from strings and comments): an
+// identifier over 63 bytes is at least 22 UTF-16 units long (3-byte characters are one unit each,
+// 4-byte ones two), and every character of an unquoted one is ASCII \w, $ or beyond U+007F. Without
+// the u flag the regex engine runs over UTF-16 units, several times faster than over
+// \p{L}\p{N} code points; it matches more than identifiers, never fewer.
+const WORDS = /[\w$\u0080-\uffff]{22,}|"(?:[^"]|""){22,}"/g;
 
 function hasLongWord(text: string): boolean {
-  for (const match of text.matchAll(WORDS)) if (Buffer.byteLength(match[0], 'utf8') > MAX_BYTES + (match[0].startsWith('"') ? 2 : 0)) return true;
+  if (text.length < 22) return false;
+  WORDS.lastIndex = 0;
+  for (let match = WORDS.exec(text); match; match = WORDS.exec(text)) {
+    if (Buffer.byteLength(match[0], 'utf8') > MAX_BYTES + (match[0].startsWith('"') ? 2 : 0)) return true;
+  }
   return false;
 }
 
