@@ -1,37 +1,8 @@
 // SQL that a DO block runs: its plain statements and `EXECUTE '<literal>'` strings, found through
 // the real PL/pgSQL parser. Dynamic SQL built at run time (format(), concatenation) is not knowable.
 import type { DoStmt, Node } from './pgTypes';
-import { parsePlpgsql, parseSql } from './pgParser';
-
-function doBody(stmt: DoStmt): { body: string; language: string } | null {
-  let body: string | null = null;
-  let language = 'plpgsql';
-  for (const arg of stmt.args ?? []) {
-    if (!('DefElem' in arg)) continue;
-    const value = arg.DefElem.arg && 'String' in arg.DefElem.arg ? arg.DefElem.arg.String.sval ?? '' : '';
-    if (arg.DefElem.defname === 'as') body = value;
-    if (arg.DefElem.defname === 'language') language = value.toLowerCase();
-  }
-  return body === null ? null : { body, language };
-}
-
-function dollarTagFor(body: string): string {
-  let tag = '$drydock$';
-  for (let i = 0; body.includes(tag); i++) tag = `$drydock${i}$`;
-  return tag;
-}
-
-function literalSql(expression: string): string | null {
-  try {
-    const parsed = parseSql(`SELECT ${expression}`);
-    const target = parsed.stmts?.[0]?.stmt;
-    const value = target && 'SelectStmt' in target ? target.SelectStmt.targetList?.[0] : undefined;
-    const val = value && 'ResTarget' in value ? value.ResTarget.val : undefined;
-    return val && 'A_Const' in val && val.A_Const.sval ? val.A_Const.sval.sval ?? null : null;
-  } catch {
-    return null;
-  }
-}
+import { doBodyOf, literalValue, plpgsqlQueries } from './innerStatements';
+import { parseSql } from './pgParser';
 
 /** What a PL/pgSQL body runs: its plain statements and EXECUTE literals, and whether it EXECUTEs SQL built at run time. */
 interface BodyQueries {
@@ -39,32 +10,17 @@ interface BodyQueries {
   dynamic: boolean;
 }
 
-function collectQueries(tree: unknown, out: BodyQueries): void {
-  if (Array.isArray(tree)) {
-    for (const item of tree) collectQueries(item, out);
-    return;
-  }
-  if (!tree || typeof tree !== 'object') return;
-  const record = tree as Record<string, unknown>;
-  const execsql = record.PLpgSQL_stmt_execsql as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-  if (execsql?.sqlstmt?.PLpgSQL_expr?.query) out.queries.push(execsql.sqlstmt.PLpgSQL_expr.query);
-  const dyn = record.PLpgSQL_stmt_dynexecute as { query?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-  const literal = dyn?.query?.PLpgSQL_expr?.query ? literalSql(dyn.query.PLpgSQL_expr.query) : null;
-  if (literal) out.queries.push(literal);
-  else if (dyn) out.dynamic = true;
-  for (const value of Object.values(record)) collectQueries(value, out);
-}
-
 /** The body's queries, or null when it is not PL/pgSQL or does not parse. */
 function bodyQueries(stmt: DoStmt): BodyQueries | null {
-  const found = doBody(stmt);
+  const found = doBodyOf(stmt);
   if (!found || found.language !== 'plpgsql') return null;
-  const tag = dollarTagFor(found.body);
+  const queries = plpgsqlQueries(found.body);
+  if (!queries) return null;
   const out: BodyQueries = { queries: [], dynamic: false };
-  try {
-    collectQueries(parsePlpgsql(`CREATE FUNCTION drydock_do() RETURNS void LANGUAGE plpgsql AS ${tag}${found.body}${tag}`), out);
-  } catch {
-    return null; // the server will report the body's own syntax error when it runs
+  for (const query of queries) {
+    const sql = query.via === 'body' ? query.text : literalValue(query.text);
+    if (sql) out.queries.push(sql);
+    else out.dynamic = true;
   }
   return out;
 }

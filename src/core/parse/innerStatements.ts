@@ -19,13 +19,14 @@ export interface InnerStatement {
   via: 'body' | 'execute';
 }
 
-interface BodyQuery {
+export interface BodyQuery {
   /** The query (or the EXECUTE's literal expression) as written in the body. */
   text: string;
   via: 'body' | 'execute';
 }
 
-function doBodyOf(stmt: DoStmt): { body: string; language: string } | null {
+/** A DO statement's body and language (plpgsql unless it says otherwise). */
+export function doBodyOf(stmt: DoStmt): { body: string; language: string } | null {
   let body: string | null = null;
   let language = 'plpgsql';
   for (const arg of stmt.args ?? []) {
@@ -68,7 +69,7 @@ function collectBodyQueries(tree: unknown, out: BodyQuery[]): void {
 }
 
 /** The string a constant expression spells ('…', E'…', $$…$$), or null for anything else. */
-function literalValue(expression: string): string | null {
+export function literalValue(expression: string): string | null {
   try {
     const target = parseSql(`SELECT ${expression}`).stmts?.[0]?.stmt;
     const value = target && 'SelectStmt' in target ? target.SelectStmt.targetList?.[0] : undefined;
@@ -93,6 +94,18 @@ function dollarTagFor(body: string): string {
   return tag;
 }
 
+/** The queries a PL/pgSQL body runs, in body order, or null when the body does not parse (the server reports that when it runs). */
+export function plpgsqlQueries(body: string): BodyQuery[] | null {
+  const tag = dollarTagFor(body);
+  const queries: BodyQuery[] = [];
+  try {
+    collectBodyQueries(parsePlpgsql(`CREATE FUNCTION drydock_do() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`), queries);
+  } catch {
+    return null;
+  }
+  return queries;
+}
+
 /**
  * The statements a DO statement, or a CREATE FUNCTION / PROCEDURE in PL/pgSQL, runs, in body
  * order. `statementSql` and `statementStart` are the statement's text and its file offset.
@@ -101,13 +114,8 @@ export function innerStatementsOf(node: Node, statementSql: string, statementSta
   const found = 'DoStmt' in node ? doBodyOf(node.DoStmt) : 'CreateFunctionStmt' in node ? functionBodyOf(node.CreateFunctionStmt.options) : null;
   if (!found || found.language !== 'plpgsql') return [];
   const { body } = found;
-  const tag = dollarTagFor(body);
-  const queries: BodyQuery[] = [];
-  try {
-    collectBodyQueries(parsePlpgsql(`CREATE FUNCTION drydock_do() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`), queries);
-  } catch {
-    return []; // the server reports the body's own syntax error when it runs
-  }
+  const queries = plpgsqlQueries(body);
+  if (!queries) return [];
   const bodyAt = statementSql.indexOf(body);
   const bodyStart = bodyAt >= 0 ? statementStart + bodyAt : null;
   const whole: OffsetRange = { start: statementStart, end: statementStart + statementSql.length };
