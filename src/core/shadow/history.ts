@@ -3,6 +3,7 @@
 // (the shell passes absolute paths; core never resolves against the current directory).
 import fs from 'node:fs';
 import path from 'node:path';
+import { compareMigrationNames } from '../analyse/migrationFiles';
 import { readDirectives } from '../parse/directives';
 import type { WorkspaceEntry } from '../templates/detect';
 import { detectHistoryTool, type HistoryTool } from './historyTools';
@@ -27,7 +28,6 @@ export interface History {
   migrations: HistoryMigration[];
 }
 
-const byName = new Intl.Collator('en', { numeric: true });
 
 /** File texts already read, by path, with the size and modification time they were read at. */
 const texts = new Map<string, { size: number; mtimeNs: bigint; text: string }>();
@@ -52,7 +52,7 @@ const exists = (file: string) => fs.statSync(file, { throwIfNoEntry: false }) !=
 
 function listDir(dir: string): fs.Dirent[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => byName.compare(a.name, b.name));
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareMigrationNames(a.name, b.name));
   } catch {
     return [];
   }
@@ -188,7 +188,7 @@ function before(migrations: readonly HistoryMigration[], target: string): Histor
   // A target the tool would not list (graphile's current.sql, a new file): everything listed that sorts before it.
   const key = (file: string) => path.relative(path.dirname(path.dirname(file)), file);
   if (path.basename(target) === 'current.sql') return [...migrations];
-  return migrations.filter((m) => byName.compare(key(m.file), key(target)) < 0);
+  return migrations.filter((m) => compareMigrationNames(key(m.file), key(target)) < 0);
 }
 
 /** Finds the tool and the migrations before the first target (absolute paths). */
