@@ -27,10 +27,27 @@ export function toRange(range: Range): vscode.Range {
   return new vscode.Range(toPosition(range.start), toPosition(range.end));
 }
 
-/** A rule's finding as an editor diagnostic, with the rule id as its code. */
-export function toDiagnostic(finding: Finding): vscode.Diagnostic {
+/** A rule's finding as an editor diagnostic, with the rule id as its code linking to `docs` (the rule's page). */
+export function toDiagnostic(finding: Finding, docs?: vscode.Uri): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
-  diagnostic.code = finding.ruleId;
+  diagnostic.code = docs ? { value: finding.ruleId, target: docs } : finding.ruleId;
+  diagnostic.source = 'drydock';
+  return diagnostic;
+}
+
+/** The rule id a Drydock diagnostic carries as its code (a plain string or `{ value, target }`). */
+export function ruleIdOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  if (code === undefined) return undefined;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+/** A drydock.json problem (1-based line and column) as a diagnostic on that file. */
+export function configProblemToDiagnostic(problem: { line: number; column: number; length: number; message: string }): vscode.Diagnostic {
+  const start = toPosition({ line: problem.line, column: problem.column });
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(start, start.translate(0, problem.length)),
+    `${problem.message} — Drydock does not check the migrations this drydock.json governs until it is fixed.`, vscode.DiagnosticSeverity.Error);
+  diagnostic.code = 'drydock.json';
   diagnostic.source = 'drydock';
   return diagnostic;
 }

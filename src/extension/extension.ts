@@ -9,6 +9,7 @@ import { registerStatusBar, type StatusBar } from './connections/statusBar';
 import { createContext, type DrydockContext } from './context';
 import { registerCodeLens } from './editor/codeLens';
 import { registerDiagnostics, RunDiagnostics } from './editor/diagnostics';
+import { FileChecks } from './editor/fileChecks';
 import { registerFormatting } from './editor/formatting';
 import { registerMeasurementLens } from './editor/measurementLens';
 import { registerResultActions } from './results/resultActions';
@@ -40,7 +41,7 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     const tree = new RunResultsTreeProvider(ctx.results);
     ctx.subscribe(tree, vscode.window.createTreeView('drydock.runs', { treeDataProvider: tree, showCollapseAll: true }));
     const statusBar = registerStatusBar(ctx);
-    const diagnostics = new RunDiagnostics(ctx);
+    const diagnostics = new RunDiagnostics(ctx, new FileChecks(ctx));
     const shadow = new ExtensionShadow(ctx);
     const runner = new MigrationRunner(ctx, diagnostics, statusBar, shadow);
     registerRunCommands(ctx, runner);

@@ -77,6 +77,17 @@ export function fixture(relative: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
 }
 
+/** The rules' diagnostics on a file (collection "drydock"; not a run's errors). */
+export function drydockDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'drydock');
+}
+
+/** The rule id a diagnostic carries as its code (`{ value, target }` for the rules). */
+export function ruleIdOf(diagnostic: vscode.Diagnostic): string {
+  const code = diagnostic.code;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
 /** Polls until `check` returns a truthy value. */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { drydock, fixture, neverWithin, waitFor } from '../support';
+import { drydock, fixture, neverWithin, ruleIdOf, waitFor } from '../support';
 
 describe('Restricted Mode (untrusted workspace)', () => {
   let server: net.Server;
@@ -78,7 +78,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
   it('still shows static diagnostics', async () => {
     const uri = fixture('broken/syntax_error.sql');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const found = await waitFor('syntax diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'syntax-error'));
+    const found = await waitFor('syntax diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => ruleIdOf(d) === 'syntax-error'));
     assert.equal(found.range.start.line, 2);
   });
 
