@@ -11,6 +11,7 @@ import { registerCodeLens } from './editor/codeLens';
 import { registerDiagnostics, RunDiagnostics } from './editor/diagnostics';
 import { FileChecks } from './editor/fileChecks';
 import { registerFormatting } from './editor/formatting';
+import { registerHover } from './editor/hover';
 import { registerMeasurementLens } from './editor/measurementLens';
 import { registerResultActions } from './results/resultActions';
 import { RunResultsTreeProvider } from './results/resultsTree';
@@ -48,6 +49,7 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     registerConnectionCommands(ctx);
     registerResultActions(ctx, runner);
     registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner, (d) => diagnostics.isMigrationFile(d)));
+    registerHover(ctx, diagnostics);
     registerCodeLens(ctx);
     registerMeasurementLens(ctx);
     registerFormatting(ctx);

@@ -88,6 +88,13 @@ export function ruleIdOf(diagnostic: vscode.Diagnostic): string {
   return typeof code === 'object' ? String(code.value) : String(code);
 }
 
+/** The markdown of every hover the providers return at a position, with markdown's backslash escapes removed (the text as read). */
+export async function hoverTextAt(uri: vscode.Uri, position: vscode.Position): Promise<string[]> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+  const unescape = (markdown: string) => markdown.replace(/\\([\\`*_{}[\]()#+\-.!~|<>])/g, '$1');
+  return hovers.map((h) => h.contents.map((c) => unescape(typeof c === 'string' ? c : c.value)).join('\n'));
+}
+
 /** Polls until `check` returns a truthy value. */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { durationRangeText } from '../../core/model/quantities';
 import type { StatementReport } from '../../core/model/report';
+import type { RunMode } from '../../core/model/runModes';
 import { COMMANDS } from '../commands';
 import type { DrydockContext } from '../context';
 import { toPosition } from '../convert';
@@ -22,6 +23,18 @@ export function measurementTitle(s: StatementReport): string | null {
   return parts.length > 0 ? `$(pulse) ${parts.join(' · ')}` : null;
 }
 
+/**
+ * The statements of a document as the latest run that included it measured them, only those whose
+ * text is still what ran (an edit makes a measurement stale), with the run's mode.
+ */
+export function measuredStatementsOf(results: ResultsStore, document: vscode.TextDocument): { mode: RunMode; statements: StatementReport[] } | null {
+  const file = document.uri.fsPath;
+  const entry = results.runs.find((r) => r.report.statements.some((s) => s.file === file));
+  if (!entry) return null;
+  const text = document.getText();
+  return { mode: entry.report.mode, statements: entry.report.statements.filter((s) => s.file === file && text.slice(s.offsets.start, s.offsets.end) === s.sql) };
+}
+
 class MeasurementLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -33,11 +46,7 @@ class MeasurementLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const entry = this.results.runs.find((r) => r.report.statements.some((s) => s.file === document.uri.fsPath));
-    if (!entry) return [];
-    const text = document.getText();
-    return entry.report.statements.flatMap((s) => {
-      if (s.file !== document.uri.fsPath || text.slice(s.offsets.start, s.offsets.end) !== s.sql) return [];
+    return (measuredStatementsOf(this.results, document)?.statements ?? []).flatMap((s) => {
       const title = measurementTitle(s);
       if (!title) return [];
       const at = toPosition(s.range.start);
