@@ -1,7 +1,7 @@
 // Conversions between core's result model (1-based lines/columns in UTF-16 units) and VS Code's
 // types (0-based). The only place that knows both.
 import * as vscode from 'vscode';
-import type { Finding } from '../core/model/findings';
+import type { Finding, Fix } from '../core/model/findings';
 import type { Position, Range } from '../core/model/positions';
 import type { ErrorReport } from '../core/model/report';
 
@@ -50,6 +50,23 @@ export function configProblemToDiagnostic(problem: { line: number; column: numbe
   diagnostic.code = 'drydock.json';
   diagnostic.source = 'drydock';
   return diagnostic;
+}
+
+/**
+ * A fix as a workspace edit: its edits of the finding's file, and the files it creates, each
+ * created empty and then given its text (a file's `contents` cannot cross to a remote workbench:
+ * code-server refuses it). Applied from the light bulb, VS Code saves the new files
+ * (`files.refactoring.autoSave`).
+ */
+export function toWorkspaceEdit(fix: Fix): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of fix.edits) edit.replace(vscode.Uri.file(e.file), toRange(e.range), e.newText);
+  for (const created of fix.newFiles ?? []) {
+    const uri = vscode.Uri.file(created.file);
+    edit.createFile(uri, { overwrite: false, ignoreIfExists: false });
+    edit.insert(uri, new vscode.Position(0, 0), created.text);
+  }
+  return edit;
 }
 
 /** A run failure as an editor diagnostic: SQLSTATE as code, hint as related information. */

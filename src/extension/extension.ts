@@ -7,6 +7,7 @@ import { COMMANDS } from './commands';
 import { registerConnectionCommands } from './connections/connectionCommands';
 import { registerStatusBar, type StatusBar } from './connections/statusBar';
 import { createContext, type DrydockContext } from './context';
+import { registerCodeActions, type MigrationCodeActionProvider } from './editor/codeActions';
 import { registerCodeLens } from './editor/codeLens';
 import { registerDiagnostics, RunDiagnostics } from './editor/diagnostics';
 import { FileChecks } from './editor/fileChecks';
@@ -25,6 +26,7 @@ export interface DrydockApi {
     context: DrydockContext;
     tree: RunResultsTreeProvider;
     diagnostics: RunDiagnostics;
+    codeActions: MigrationCodeActionProvider;
     statusBar: StatusBar;
     shadow: ExtensionShadow;
     commandIds: readonly string[];
@@ -49,13 +51,14 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     registerConnectionCommands(ctx);
     registerResultActions(ctx, runner);
     registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner, (d) => diagnostics.isMigrationFile(d)));
+    const codeActions = registerCodeActions(ctx, diagnostics);
     registerHover(ctx, diagnostics);
     registerCodeLens(ctx);
     registerMeasurementLens(ctx);
     registerFormatting(ctx);
     registerNewMigration(ctx);
     ctx.log.channel.debug(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-    return { _private: { context: ctx, tree, diagnostics, statusBar, shadow, commandIds: Object.values(COMMANDS) } };
+    return { _private: { context: ctx, tree, diagnostics, codeActions, statusBar, shadow, commandIds: Object.values(COMMANDS) } };
   } catch (err) {
     // VS Code shows nothing when activation throws; say it.
     const message = err instanceof Error ? err.message : String(err);

@@ -88,6 +88,11 @@ export function ruleIdOf(diagnostic: vscode.Diagnostic): string {
   return typeof code === 'object' ? String(code.value) : String(code);
 }
 
+/** The code actions every provider offers on a range, as the lightbulb asks for them. */
+export async function codeActionsAt(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range)) ?? [];
+}
+
 /** The markdown of every hover the providers return at a position, with markdown's backslash escapes removed (the text as read). */
 export async function hoverTextAt(uri: vscode.Uri, position: vscode.Position): Promise<string[]> {
   const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
