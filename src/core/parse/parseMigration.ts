@@ -27,12 +27,13 @@ export interface ParsedStatement {
   /** 'wrapper' for the BEGIN and COMMIT of a transaction block, which joins the transaction Drydock runs the file in. */
   role: 'statement' | 'wrapper';
   node: Node;
-  effects: SchemaEffect[];
-  tables: string[];
+  /** Read-only (worked out on first read). */
+  readonly effects: SchemaEffect[];
+  readonly tables: string[];
   transactionControl: TransactionControl;
   outsideTransaction: OutsideTransaction | null;
-  /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). */
-  simulatedSql: string | null;
+  /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). Read-only (worked out on first read). */
+  readonly simulatedSql: string | null;
 }
 
 /** A syntax error: the parser's message and the token it stopped at. */
@@ -129,16 +130,31 @@ function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedS
     let text: StatementText | null = null;
     const makeText = () => (text ??= new StatementText(sql));
     const outsideTransaction = outsideTransactionRule(node);
-    const { effects, tables } = effectsOf(node, sql, byteStart, makeText);
-    return [{
-      file, index, sql, node, effects, tables, outsideTransaction,
+    // The schema effects (declared objects with their columns and expressions as written) and the
+    // simulated text are what runs and verification read; the rules never do. Both need the
+    // statement scanned, which is most of a parse's cost, so they are worked out on first read:
+    // the editor's check on every save then scans only the statements a rule or fix needs.
+    let effects: { effects: SchemaEffect[]; tables: string[] } | null = null;
+    const effectsNow = () => (effects ??= effectsOf(node, sql, byteStart, makeText));
+    let simulated: { sql: string | null } | null = null;
+    const statement: ParsedStatement = {
+      file, index, sql, node, outsideTransaction,
       kind: statementKind(node),
       offsets: { start, end },
       range: lines.rangeOf({ start, end }),
-      role: 'statement' as const,
+      role: 'statement',
       transactionControl: transactionControlOf(node),
-      simulatedSql: simulatedSqlFor(sql, outsideTransaction, makeText),
-    }];
+      get effects() {
+        return effectsNow().effects;
+      },
+      get tables() {
+        return effectsNow().tables;
+      },
+      get simulatedSql() {
+        return (simulated ??= { sql: simulatedSqlFor(sql, outsideTransaction, makeText) }).sql;
+      },
+    };
+    return [statement];
   });
 }
 
