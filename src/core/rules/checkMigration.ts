@@ -31,6 +31,11 @@ export interface CheckOptions {
   settings?: LintSettings | ((file: ParsedFile) => LintSettings);
   /** Earlier migrations of the folder: they teach the schema (tables, column types), nothing in them is reported. */
   context?: readonly ParsedFile[];
+  /**
+   * Later migrations of the folder: what holds at any point (the indexes a table ever gets) counts,
+   * as when the whole folder is checked together; nothing in them is reported.
+   */
+  later?: readonly ParsedFile[];
   /** The rules to run (default: the registry). */
   rules?: readonly Rule[];
 }
@@ -110,6 +115,7 @@ export function checkFiles(files: readonly ParsedFile[], options: CheckOptions =
     settingsFor: settingsResolver(options),
     together: options.mode !== null && options.mode !== undefined,
     ...(options.context ? { context: options.context } : {}),
+    ...(options.later ? { later: options.later } : {}),
   });
   return files.map((file, i) => {
     const analysis = analyses[i]!;

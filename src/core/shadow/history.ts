@@ -26,6 +26,8 @@ export interface History {
   root: string;
   /** Earlier migrations, in the order the tool applies them. */
   migrations: HistoryMigration[];
+  /** The migrations after the last target, in order (the editor's check reads them as a check of the whole folder would). */
+  later: HistoryMigration[];
 }
 
 
@@ -181,14 +183,15 @@ function folderEntries(root: string): WorkspaceEntry[] {
   return entries;
 }
 
-/** The position of a target in the tool's order, and the migrations before it. */
-function before(migrations: readonly HistoryMigration[], target: string): HistoryMigration[] {
+/** Where a target stands in the tool's order: the migrations before it and after it. */
+function around(migrations: readonly HistoryMigration[], target: string): { before: HistoryMigration[]; after: HistoryMigration[] } {
   const at = migrations.findIndex((m) => m.file === target);
-  if (at >= 0) return migrations.slice(0, at);
+  if (at >= 0) return { before: migrations.slice(0, at), after: migrations.slice(at + 1) };
   // A target the tool would not list (graphile's current.sql, a new file): everything listed that sorts before it.
   const key = (file: string) => path.relative(path.dirname(path.dirname(file)), file);
-  if (path.basename(target) === 'current.sql') return [...migrations];
-  return migrations.filter((m) => compareMigrationNames(key(m.file), key(target)) < 0);
+  if (path.basename(target) === 'current.sql') return { before: [...migrations], after: [] };
+  const sortsBefore = (m: HistoryMigration) => compareMigrationNames(key(m.file), key(target)) < 0;
+  return { before: migrations.filter(sortsBefore), after: migrations.filter((m) => !sortsBefore(m)) };
 }
 
 /** Finds the tool and the migrations before the first target (absolute paths). */
@@ -200,6 +203,7 @@ export function findHistory(targets: readonly string[], override?: HistoryTool |
   const tool = detectHistoryTool(entries, override);
   const listed = LISTERS[tool](root);
   const targetSet = new Set(targets);
-  const earlier = before(listed, first).filter((m) => !targetSet.has(m.file));
-  return { tool, root, migrations: earlier };
+  const earlier = around(listed, first).before.filter((m) => !targetSet.has(m.file));
+  const later = around(listed, targets[targets.length - 1] ?? first).after.filter((m) => !targetSet.has(m.file));
+  return { tool, root, migrations: earlier, later };
 }
