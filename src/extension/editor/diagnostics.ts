@@ -1,8 +1,8 @@
 // Three diagnostic collections: "drydock" (the rules' findings, refreshed on open and save of a
-// migration file, judged with its drydock.json and its folder's earlier migrations as `drydock
-// check` judges it), "drydock config" (a drydock.json that cannot be used, at its line and column)
-// and "drydock run" (each failed statement's classified error after a run, cleared on the next run
-// or when the file is edited where the error points).
+// migration file, judged with its drydock.json and the other migrations of its folder as `drydock
+// check` judges it), "drydock config" (a drydock.json that cannot be used, at its line and
+// column) and "drydock run" (each failed statement's classified error after a run, cleared on the
+// next run or when the file is edited where the error points).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../../core/config/drydockConfig';
@@ -67,6 +67,13 @@ export class RunDiagnostics implements vscode.Disposable {
   checkAll(): void {
     this.config.clear();
     for (const d of vscode.workspace.textDocuments) void this.check(d);
+  }
+
+  /** Checks the other open migrations again: the one saved is part of their context. */
+  checkOthers(saved: vscode.TextDocument): void {
+    for (const d of vscode.workspace.textDocuments) {
+      if (d !== saved && !isConfigFile(d)) void this.check(d);
+    }
   }
 
   /** Shows what is wrong with a drydock.json, on it. */
@@ -149,6 +156,7 @@ export function registerDiagnostics(ctx: DrydockContext, diagnostics: RunDiagnos
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (isConfigFile(d)) configChanged();
       void diagnostics.check(d);
+      if (diagnostics.isMigrationFile(d)) diagnostics.checkOthers(d);
       dryRunOnSave(d);
     }),
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.onEdit(e)),

@@ -1,6 +1,6 @@
 // The check the editor runs on open and save, judged as `drydock check DIR` judges the file: the
-// drydock.json above it (severities, pgVersion, assumeInTransaction, exclude), the earlier
-// migrations of its folder as context (in the order the project's tool applies them, excluded
+// drydock.json above it (severities, pgVersion, assumeInTransaction, exclude), the other
+// migrations of its folder around it (in the order the project's tool applies them, excluded
 // files left out), then the rules. It imports no `vscode`, so bench/editorCheck.bench.ts can time
 // exactly this path in plain Node. Parsed context files are kept between saves, keyed by their
 // text, so a save re-parses only the saved file.
@@ -9,6 +9,7 @@ import type { ConfigResolver, DrydockConfig } from '../../core/config/drydockCon
 import type { LintSettings } from '../../core/model/lintSettings';
 import type { ParsedFile } from '../../core/parse/parseMigration';
 import type { CheckedFile } from '../../core/rules/checkMigration';
+import type { HistoryMigration } from '../../core/shadow/history';
 import { checkEngine, type CheckEngine } from '../engine';
 
 /** A drydock.json that cannot be used, at the place it is wrong (1-based line and column). */
@@ -59,8 +60,8 @@ export class MigrationChecker {
       const config = this.resolverOf(core).forFile(file);
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
       const settings = this.settingsOf(core, config);
-      const context = this.contextOf(core, file);
-      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text)], { settings, context });
+      const { context, later } = this.folderOf(core, file);
+      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text)], { settings, context, later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
     } catch (err) {
       if (err instanceof core.config.ConfigError) return { kind: 'config-error', problem: problemOf(err, this.textOf(err.file)) };
@@ -115,30 +116,38 @@ export class MigrationChecker {
     return core.config.lintSettingsOf(config, major !== undefined ? { pgVersion: major } : {});
   }
 
-  /** The earlier migrations, parsed (from the cache when their text is unchanged). */
-  private contextOf(core: CheckEngine, file: string): ParsedFile[] {
-    let earlier;
+  /**
+   * The other migrations of the file's folder, parsed (from the cache when their text is unchanged),
+   * before and after it in the tool's order, without the ones drydock.json excludes: what `drydock
+   * check` of the folder would check together with the file.
+   */
+  private folderOf(core: CheckEngine, file: string): { context: ParsedFile[]; later: ParsedFile[] } {
+    let history;
     try {
-      earlier = core.history.findHistory([file]).migrations;
+      history = core.history.findHistory([file]);
     } catch (err) {
       // A file deleted between listing and reading: judge without context this time.
-      this.host.warn?.(`reading the migrations before ${file} failed: ${err instanceof Error ? err.message : String(err)}`);
-      return [];
+      this.host.warn?.(`reading the migrations around ${file} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return { context: [], later: [] };
     }
+    return { context: this.parsedAll(core, history.migrations), later: this.parsedAll(core, history.later) };
+  }
+
+  private parsedAll(core: CheckEngine, migrations: readonly HistoryMigration[]): ParsedFile[] {
     const resolver = this.resolverOf(core);
-    const context: ParsedFile[] = [];
-    for (const migration of earlier) {
+    const parsed: ParsedFile[] = [];
+    for (const migration of migrations) {
       if (core.config.isExcluded(resolver.forFile(migration.file), migration.file)) continue;
       const text = this.host.openText?.(migration.file) ?? migration.text;
-      let parsed = this.parsed.get(migration.file);
-      if (!parsed || parsed.text !== text) {
-        parsed = core.parser.parseMigrationSync(migration.file, text);
+      let known = this.parsed.get(migration.file);
+      if (!known || known.text !== text) {
+        known = core.parser.parseMigrationSync(migration.file, text);
         if (this.parsed.size >= MAX_CACHED_CONTEXT) this.parsed.clear();
-        this.parsed.set(migration.file, parsed);
+        this.parsed.set(migration.file, known);
       }
-      context.push(parsed);
+      parsed.push(known);
     }
-    return context;
+    return parsed;
   }
 }
 

@@ -27,11 +27,26 @@ async function openMigration(name: string): Promise<vscode.TextDocument> {
 const rulesOn = (document: vscode.TextDocument) => drydockDiagnostics(document.uri).map(ruleIdOf);
 const hasRule = (document: vscode.TextDocument, rule: string) => rulesOn(document).includes(rule);
 
-/** `drydock check --format json DIR` from the build, as CI runs it. */
-function cliCheck(dir: string): { ruleId: string; file: string; range: { start: { line: number; column: number } } }[] {
+/** `drydock check --format json DIR` from the build, as CI runs it: each finding as "file:line:column severity rule". */
+function cliCheck(dir: string): string[] {
   const result = spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'check', '--format', 'json', dir], { encoding: 'utf8' });
   assert.ok(result.status === 0 || result.status === 1, `drydock check exited ${result.status}: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { diagnostics: ReturnType<typeof cliCheck> }).diagnostics;
+  const { diagnostics } = JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; file: string; range: { start: { line: number; column: number } } }[] };
+  return diagnostics.map((d) => `${path.basename(d.file)}:${d.range.start.line}:${d.range.start.column} ${d.severity} ${d.ruleId}`);
+}
+
+const SEVERITY_NAMES: Record<vscode.DiagnosticSeverity, string> = {
+  [vscode.DiagnosticSeverity.Error]: 'error', [vscode.DiagnosticSeverity.Warning]: 'warning',
+  [vscode.DiagnosticSeverity.Information]: 'info', [vscode.DiagnosticSeverity.Hint]: 'hint',
+};
+
+/** The editor's findings on the documents, in the same form as cliCheck's. */
+async function editorFindings(documents: readonly vscode.TextDocument[]): Promise<string[]> {
+  const { _private } = await drydock();
+  // Each document's check has finished once its outcome is known.
+  for (const d of documents) await _private.diagnostics.checks.current(d);
+  return documents.flatMap((d) => drydockDiagnostics(d.uri)
+    .map((x) => `${path.basename(d.fileName)}:${x.range.start.line + 1}:${x.range.start.character + 1} ${SEVERITY_NAMES[x.severity]} ${ruleIdOf(x)}`));
 }
 
 describe('drydock.json and context in the editor', () => {
@@ -49,12 +64,33 @@ describe('drydock.json and context in the editor', () => {
     // docs.body is text only according to a_create_docs.sql: without the context there is no finding.
     await waitFor('gin-on-non-jsonb from the context', () => hasRule(gin, 'gin-on-non-jsonb'));
     const rank = await openMigration('c_rank_default.sql');
-    const { _private } = await drydock();
-    await _private.diagnostics.checks.current(rank);
-    const editor = [gin, rank].flatMap((d) => drydockDiagnostics(d.uri).map((x) => `${path.basename(d.fileName)}:${x.range.start.line + 1}:${x.range.start.character + 1} ${ruleIdOf(x)}`));
-    const cli = cliCheck(fixture(FOLDER).fsPath).filter((d) => !d.file.endsWith('a_create_docs.sql'))
-      .map((d) => `${path.basename(d.file)}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`);
+    const editor = await editorFindings([gin, rank]);
+    const cli = cliCheck(fixture(FOLDER).fsPath).filter((d) => !d.startsWith('a_create_docs.sql:'));
     assert.deepEqual(editor.sort(), cli.sort());
+  });
+
+  it('the same findings as drydock check --format json DIR (rule, line, column, severity) under a drydock.json with severities, pgVersion and exclude, with later migrations counted as check counts them', async () => {
+    const names = ['a_tables.sql', 'c_changes.sql', 'd_author_index.sql'];
+    const documents: vscode.TextDocument[] = [];
+    // One after the other: the workbench refuses to open editors concurrently.
+    for (const name of names) {
+      const document = await vscode.workspace.openTextDocument(fixture(`check-parity/${name}`));
+      await vscode.window.showTextDocument(document, { preview: false });
+      documents.push(document);
+    }
+    await waitFor('the findings of c_changes.sql', () => drydockDiagnostics(documents[1]!.uri).length > 0);
+    const editor = await editorFindings(documents);
+    const cli = cliCheck(fixture('check-parity').fsPath);
+    assert.deepEqual(editor.sort(), cli.sort());
+    // What makes the fixture worth comparing:
+    assert.ok(cli.some((d) => d === 'a_tables.sql:3:103 error prefer-text-field'), 'drydock.json raises prefer-text-field to error');
+    assert.ok(cli.some((d) => d.startsWith('c_changes.sql:2:1 warning gin-on-non-jsonb')), 'body is text: the excluded b_legacy.sql does not teach');
+    assert.ok(cli.some((d) => d.startsWith('c_changes.sql:3:1 error adding-field-with-default')), 'pgVersion 10 from drydock.json');
+    assert.ok(!cli.some((d) => d.includes('missing-foreign-key-index')), 'books (author_id) is indexed in the later d_author_index.sql');
+    const legacy = await vscode.workspace.openTextDocument(fixture('check-parity/b_legacy.sql'));
+    const { _private } = await drydock();
+    assert.equal((await _private.diagnostics.checks.current(legacy)).kind, 'excluded');
+    assert.deepEqual(drydockDiagnostics(legacy.uri), []);
   });
 
   it('a rule set to "off" removes its diagnostic; deleting drydock.json brings it back', async () => {
