@@ -15,6 +15,8 @@ interface FixCase {
   fixed: string;
   /** Files the fix creates next to the fixture (name → exact text). */
   created?: Record<string, string>;
+  /** SQL run on the test database after the accounts table is created (what the migration changes). */
+  setup?: string;
 }
 
 const ACCOUNTS = 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL)';
@@ -51,6 +53,42 @@ const CASES: FixCase[] = [
     title: 'Build the unique index CONCURRENTLY in 001_0_unique_email_index.sql (outside a transaction), then attach it here',
     fixed: 'ALTER TABLE accounts ADD CONSTRAINT uq_accounts_email UNIQUE USING INDEX uq_accounts_email;\n',
     created: { '001_0_unique_email_index.sql': '-- drydock:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_accounts_email ON accounts (email);\n' },
+  },
+  {
+    family: 'DROP INDEX CONCURRENTLY, with the no-transaction directive',
+    file: 'quick-fixes/drop-index/001_drop_index.sql', rule: 'require-concurrent-index-deletion',
+    title: 'Add CONCURRENTLY and run the file outside a transaction',
+    fixed: '-- drydock:no-transaction\nDROP INDEX CONCURRENTLY idx_accounts_email;\n',
+    setup: 'CREATE INDEX idx_accounts_email ON accounts (email)',
+  },
+  {
+    family: 'REINDEX … CONCURRENTLY, with the no-transaction directive',
+    file: 'quick-fixes/reindex/001_reindex.sql', rule: 'require-concurrent-reindex',
+    title: 'Add CONCURRENTLY and run the file outside a transaction',
+    fixed: '-- drydock:no-transaction\nREINDEX INDEX CONCURRENTLY idx_accounts_email;\n',
+    setup: 'CREATE INDEX idx_accounts_email ON accounts (email)',
+  },
+  {
+    family: 'IF EXISTS',
+    file: 'quick-fixes/if-exists/001_drop_note.sql', rule: 'prefer-robust-stmts', title: 'Add IF EXISTS',
+    fixed: '-- drydock:no-transaction\nALTER TABLE accounts DROP COLUMN IF EXISTS note;\n',
+    setup: 'ALTER TABLE accounts ADD COLUMN note text',
+  },
+  {
+    family: 'NOT VALID, then VALIDATE CONSTRAINT in the same file when it runs outside a transaction',
+    file: 'quick-fixes/not-valid-same-file/001_check_email.sql', rule: 'constraint-missing-not-valid',
+    title: 'Add NOT VALID, then VALIDATE CONSTRAINT',
+    fixed: "-- drydock:no-transaction\nALTER TABLE accounts ADD CONSTRAINT chk_accounts_email CHECK (email <> '') NOT VALID;\nALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_email;\n",
+  },
+  {
+    family: 'smallint → bigint',
+    file: 'quick-fixes/smallint/001_create_scores.sql', rule: 'prefer-bigint-over-smallint', title: 'Use bigint',
+    fixed: 'CREATE TABLE scores (id bigint PRIMARY KEY, points bigint);\n',
+  },
+  {
+    family: 'SET statement_timeout at the top',
+    file: 'quick-fixes/statement-timeout/001_email_not_null.sql', rule: 'require-statement-timeout', title: 'Set statement_timeout to 60s at the start',
+    fixed: "SET statement_timeout = '60s';\nSET lock_timeout = '5s';\nALTER TABLE accounts ALTER COLUMN email SET NOT NULL;\n",
   },
   {
     family: 'SET lock_timeout at the top',
@@ -122,15 +160,16 @@ async function expectCreated(folder: string, name: string, text: string, rule: s
 describe('quick fixes', () => {
   const f = useRunFixture();
 
-  /** The accounts table the fixtures change, and a connection to the test database. */
-  async function database(): Promise<void> {
+  /** The accounts table the fixtures change (and what a case adds to it), and a connection to the test database. */
+  async function database(setup?: string): Promise<void> {
     await query(f.database, ACCOUNTS);
+    if (setup) await query(f.database, setup);
     await addConnection('fixes', f.database, false);
   }
 
   for (const c of CASES) {
     it(`${c.family}: exact text, parses, the finding is gone after save, and the fixed migration dry-runs`, async () => {
-      await database();
+      await database(c.setup);
       const document = await open(c.file);
       const diagnostic = await diagnosticOf(document, c.rule);
       assert.deepEqual(await fixedDiagnostics(document, diagnostic, c.title), [diagnostic], 'the action names the diagnostic it fixes');
