@@ -1,8 +1,9 @@
 // Three diagnostic collections: "drydock" (the rules' findings, refreshed on open and save of a
 // migration file, judged with its drydock.json and the other migrations of its folder as `drydock
-// check` judges it), "drydock config" (a drydock.json that cannot be used, at its line and
-// column) and "drydock run" (each failed statement's classified error after a run, cleared on the
-// next run or when the file is edited where the error points).
+// check` judges it, with what the last run confirmed or contradicted), "drydock config" (a
+// drydock.json that cannot be used, at its line and column) and "drydock run" (each failed
+// statement's classified error after a run, cleared on the next run or when the file is edited
+// where the error points).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../../core/config/drydockConfig';
@@ -10,6 +11,7 @@ import type { RunReport } from '../../core/model/report';
 import type { DrydockContext } from '../context';
 import { configProblemToDiagnostic, errorToDiagnostic, toDiagnostic } from '../convert';
 import type { FileChecks } from './fileChecks';
+import { lastRunOf, withRunEvidence } from './lastRun';
 import type { ConfigProblem } from './migrationChecker';
 import { ruleDocsUri } from './ruleDocs';
 
@@ -39,20 +41,25 @@ export class RunDiagnostics implements vscode.Disposable {
     return this.ctx.config.runSettings.migrationsGlobs.some((glob) => vscode.languages.match({ pattern: new vscode.RelativePattern(folder, glob) }, document) > 0);
   }
 
-  /** Checks a migration file and replaces its diagnostics; validates a drydock.json on its own. */
-  async check(document: vscode.TextDocument): Promise<void> {
+  /**
+   * Checks a migration file and replaces its diagnostics; validates a drydock.json on its own.
+   * `again: false` shows the remembered outcome of the document's version (after a run, for its evidence).
+   */
+  async check(document: vscode.TextDocument, again = true): Promise<void> {
     if (!this.ctx.config.diagnosticsEnabled) return;
-    if (isConfigFile(document)) return this.validateConfig(document);
+    if (isConfigFile(document)) return again ? this.validateConfig(document) : undefined;
     if (!this.isMigrationFile(document)) return;
     const key = document.uri.toString();
     const generation = (this.generation.get(key) ?? 0) + 1;
     this.generation.set(key, generation);
     try {
-      const outcome = await this.checks.check(document);
+      const outcome = await (again ? this.checks.check(document) : this.checks.current(document));
       if (this.generation.get(key) !== generation || document.isClosed) return;
       if (outcome.kind === 'checked') {
+        // What the last run concluded about these findings, where the statements are unchanged since.
+        const run = lastRunOf(this.ctx.results.reports, document.uri.fsPath, outcome.checked.text);
         const extensionUri = this.ctx.extension.extensionUri;
-        this.parse.set(document.uri, outcome.checked.diagnostics.map((f) => toDiagnostic(f, ruleDocsUri(extensionUri, f.ruleId))));
+        this.parse.set(document.uri, withRunEvidence(outcome.checked.diagnostics, run).map((f) => toDiagnostic(f, ruleDocsUri(extensionUri, f.ruleId))));
       } else {
         // Excluded by its drydock.json, or that drydock.json is broken (shown on it): nothing here.
         this.parse.delete(document.uri);
@@ -74,6 +81,11 @@ export class RunDiagnostics implements vscode.Disposable {
     for (const d of vscode.workspace.textDocuments) {
       if (d !== saved && !isConfigFile(d)) void this.check(d);
     }
+  }
+
+  /** Shows the open migrations' findings again with the latest run's evidence (nothing is checked again). */
+  showRunEvidence(): void {
+    for (const d of vscode.workspace.textDocuments) void this.check(d, false);
   }
 
   /** Shows what is wrong with a drydock.json, on it. */
@@ -159,6 +171,8 @@ export function registerDiagnostics(ctx: DrydockContext, diagnostics: RunDiagnos
       if (diagnostics.isMigrationFile(d)) diagnostics.checkOthers(d);
       dryRunOnSave(d);
     }),
+    // A run's evidence (confirmed, contradicted) changes what the findings say.
+    ctx.results.onDidChange(() => diagnostics.showRunEvidence()),
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.onEdit(e)),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.closed(d)),
     vscode.workspace.onDidChangeConfiguration((e) => {

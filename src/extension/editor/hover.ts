@@ -1,8 +1,10 @@
 // The hover on a statement of a migration file: what it locks (PostgreSQL's lock name and the
 // table), what that lock blocks, whether the table is rewritten or read in full, the findings on
 // it with their rule's explanation and docs page — predicted from the text, as the rules judge it
-// — and, when the latest run measured this statement (its text unchanged since), what was measured.
+// — and, when the latest run measured this statement (its text unchanged since), what was measured
+// and whether it confirmed or contradicted each finding.
 import * as vscode from 'vscode';
+import type { Finding } from '../../core/model/findings';
 import type { StatementReport } from '../../core/model/report';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import { lockText } from '../../core/output/text';
@@ -11,13 +13,20 @@ import type { DrydockContext } from '../context';
 import { toRange } from '../convert';
 import { checkEngine } from '../engine';
 import { MIGRATION_DOCUMENTS, type RunDiagnostics } from './diagnostics';
-import { measuredStatementsOf } from './measurementLens';
+import { lastRunOf, withRunEvidence } from './lastRun';
 import { ruleDocsUri } from './ruleDocs';
 
 /** The measurement of the latest run for the statement holding `offset`, with that run's mode. */
 interface Measured {
   mode: RunMode;
   statement: StatementReport;
+}
+
+/** What the run concluded about a finding, as the hover's heading line says it. */
+function evidenceLabel(finding: Finding): string {
+  if (finding.evidence === 'confirmed') return ' · **confirmed by the last run**';
+  if (finding.evidence === 'contradicted') return ` · **contradicted by the last run**${finding.downgradedFrom ? ` (downgraded from ${finding.downgradedFrom})` : ''}`;
+  return '';
 }
 
 /**
@@ -42,7 +51,7 @@ function predictedSection(md: vscode.MarkdownString, info: StatementInfo): void 
 function findingsSection(md: vscode.MarkdownString, info: StatementInfo, extensionUri: vscode.Uri): void {
   for (const { finding, ruleSummary, help } of info.findings) {
     md.appendMarkdown('---\n\n');
-    md.appendMarkdown(`$(${finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'info'}) \`${finding.ruleId}\` (${finding.severity}) · [docs](${ruleDocsUri(extensionUri, finding.ruleId).toString()})\n\n`);
+    md.appendMarkdown(`$(${finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'info'}) \`${finding.ruleId}\` (${finding.severity})${evidenceLabel(finding)} · [docs](${ruleDocsUri(extensionUri, finding.ruleId).toString()})\n\n`);
     md.appendMarkdown(plain(finding.message));
     md.appendMarkdown('\n\n');
     if (help && help !== finding.message) {
@@ -94,15 +103,14 @@ class MigrationHoverProvider implements vscode.HoverProvider {
     if (outcome.kind !== 'checked' || document.isClosed) return undefined;
     const core = await checkEngine();
     const offset = document.offsetAt(position);
-    const info = core.statementInfo.statementInfoAt(outcome.checked, offset);
+    // The findings as the diagnostics show them: with what the last run concluded about each.
+    const run = lastRunOf(this.ctx.results.reports, document.uri.fsPath, outcome.checked.text);
+    const checked = { ...outcome.checked, diagnostics: withRunEvidence(outcome.checked.diagnostics, run) };
+    const info = core.statementInfo.statementInfoAt(checked, offset);
     if (!info) return undefined;
-    return new vscode.Hover(statementHoverMarkdown(info, this.measuredAt(document, offset), this.ctx.extension.extensionUri), toRange(info.range));
-  }
-
-  private measuredAt(document: vscode.TextDocument, offset: number): Measured | null {
-    const measured = measuredStatementsOf(this.ctx.results, document);
-    const statement = measured?.statements.find((s) => s.offsets.start <= offset && offset <= s.offsets.end);
-    return measured && statement ? { mode: measured.mode, statement } : null;
+    const statement = run?.statements.find((s) => s.offsets.start <= offset && offset <= s.offsets.end);
+    const measured = run && statement ? { mode: run.mode, statement } : null;
+    return new vscode.Hover(statementHoverMarkdown(info, measured, this.ctx.extension.extensionUri), toRange(info.range));
   }
 }
 

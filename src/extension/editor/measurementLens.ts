@@ -4,12 +4,12 @@
 import * as vscode from 'vscode';
 import { durationRangeText } from '../../core/model/quantities';
 import type { StatementReport } from '../../core/model/report';
-import type { RunMode } from '../../core/model/runModes';
 import { COMMANDS } from '../commands';
 import type { DrydockContext } from '../context';
 import { toPosition } from '../convert';
 import type { ResultsStore } from '../results/results';
 import { strongestLockWord } from '../results/resultsTree';
+import { lastRunOf } from './lastRun';
 
 /** The lens title for a statement, or null when nothing worth showing was measured. */
 export function measurementTitle(s: StatementReport): string | null {
@@ -23,18 +23,6 @@ export function measurementTitle(s: StatementReport): string | null {
   return parts.length > 0 ? `$(pulse) ${parts.join(' · ')}` : null;
 }
 
-/**
- * The statements of a document as the latest run that included it measured them, only those whose
- * text is still what ran (an edit makes a measurement stale), with the run's mode.
- */
-export function measuredStatementsOf(results: ResultsStore, document: vscode.TextDocument): { mode: RunMode; statements: StatementReport[] } | null {
-  const file = document.uri.fsPath;
-  const entry = results.runs.find((r) => r.report.statements.some((s) => s.file === file));
-  if (!entry) return null;
-  const text = document.getText();
-  return { mode: entry.report.mode, statements: entry.report.statements.filter((s) => s.file === file && text.slice(s.offsets.start, s.offsets.end) === s.sql) };
-}
-
 class MeasurementLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -46,7 +34,7 @@ class MeasurementLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    return (measuredStatementsOf(this.results, document)?.statements ?? []).flatMap((s) => {
+    return (lastRunOf(this.results.reports, document.uri.fsPath, document.getText())?.statements ?? []).flatMap((s) => {
       const title = measurementTitle(s);
       if (!title) return [];
       const at = toPosition(s.range.start);
