@@ -19,6 +19,7 @@ export async function checkFile(file: string, text: string): Promise<CheckedFile
 
 /** The core modules the editor's check, hover and code actions use, with the parser loaded. */
 export interface CheckEngine {
+  analysis: typeof import('../core/analyse/fileAnalysis');
   config: typeof import('../core/config/drydockConfig');
   registry: typeof import('../core/rules/registry');
   rules: typeof import('../core/rules/checkMigration');
@@ -33,13 +34,13 @@ let checkEngineLoad: Promise<CheckEngine> | undefined;
 /** Loads (once) what checking a file in the editor needs, the parser's WebAssembly included. */
 export function checkEngine(): Promise<CheckEngine> {
   checkEngineLoad ??= (async () => {
-    const [config, registry, rules, parser, history, ignoreFixes, statementInfo] = await Promise.all([
-      import('../core/config/drydockConfig'), import('../core/rules/registry'), import('../core/rules/checkMigration'),
-      import('../core/parse/parseMigration'), import('../core/shadow/history'), import('../core/rules/fixes/ignoreFixes'),
-      import('../core/rules/statementInfo'),
+    const [analysis, config, registry, rules, parser, history, ignoreFixes, statementInfo] = await Promise.all([
+      import('../core/analyse/fileAnalysis'), import('../core/config/drydockConfig'), import('../core/rules/registry'),
+      import('../core/rules/checkMigration'), import('../core/parse/parseMigration'), import('../core/shadow/history'),
+      import('../core/rules/fixes/ignoreFixes'), import('../core/rules/statementInfo'),
     ]);
     await parser.loadParser();
-    return { config, registry, rules, parser, history, ignoreFixes, statementInfo };
+    return { analysis, config, registry, rules, parser, history, ignoreFixes, statementInfo };
   })();
   // A failed load (a missing wasm file) is retried by the next caller rather than cached.
   checkEngineLoad.catch(() => {

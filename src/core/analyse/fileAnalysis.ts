@@ -53,8 +53,8 @@ export interface FileAnalysis {
 /** How files are analysed together. */
 export interface AnalysisOptions {
   settingsFor(file: ParsedFile): LintSettings;
-  /** Files that come before the checked ones (the folder's earlier migrations): they teach the schema only. */
-  context?: readonly ParsedFile[];
+  /** Files that come before the checked ones (the folder's earlier migrations): they teach the schema only; a LearnedContext when many checks share them. */
+  context?: readonly ParsedFile[] | LearnedContext;
   /** Files that come after the checked ones (the folder's later migrations): they teach the schema only. */
   later?: readonly ParsedFile[];
   /** The checked files run as one unit (a Drydock run): tables created in an earlier one are new to the later ones. */
@@ -182,20 +182,41 @@ function* statementsRun(file: ParsedFile): Generator<StatementRun> {
   }
 }
 
+/** Learns the schema from files that are not checked, after `order`; returns the order reached. */
+function learnFrom(schema: SchemaHistory, files: readonly ParsedFile[], order: number): number {
+  for (const file of files) {
+    if (isRevertFile(file.file)) continue;
+    for (const run of statementsRun(file)) schema.record(run.node, ++order, file.file, run.nested !== null);
+  }
+  return order;
+}
+
+/** The schema a folder's earlier migrations build, learned once: each check of a file after them starts from a copy. */
+export class LearnedContext {
+  readonly schema = new SchemaHistory();
+  readonly order: number;
+
+  constructor(readonly files: readonly ParsedFile[]) {
+    this.order = learnFrom(this.schema, files, 0);
+  }
+}
+
 /** Analyses files checked together, in order, after their context files and before the later ones. */
 export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOptions): FileAnalysis[] {
-  const schema = new SchemaHistory();
-  let order = 0;
+  const given = options.context;
+  let schema: SchemaHistory;
+  let order: number;
+  if (given instanceof LearnedContext) {
+    // Shared by many checks: this one learns on a copy of its schema.
+    schema = given.schema.fork();
+    order = given.order;
+  } else {
+    schema = new SchemaHistory();
+    order = learnFrom(schema, given ?? [], 0);
+  }
   const learn = (file: ParsedFile, node: Node, guarded: boolean) => {
     if (!isRevertFile(file.file)) schema.record(node, order, file.file, guarded);
   };
-  const learnOnly = (file: ParsedFile) => {
-    for (const run of statementsRun(file)) {
-      order += 1;
-      learn(file, run.node, run.nested !== null);
-    }
-  };
-  for (const file of options.context ?? []) learnOnly(file);
   const analyses = files.map((file) => {
     const settings = options.settingsFor(file);
     const analysis = new Analysis(file, settings, schema, options.together === true);
@@ -218,6 +239,6 @@ export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOpti
   });
   // Learned after every checked file: their facts are of later orders, so only what counts "at any
   // point" (the indexes a table ever gets) changes, as when the whole folder is checked.
-  for (const file of options.later ?? []) learnOnly(file);
+  learnFrom(schema, options.later ?? [], order);
   return analyses;
 }

@@ -3,8 +3,9 @@
 // migrations of its folder around it (in the order the project's tool applies them, excluded
 // files left out), then the rules. It imports no `vscode`, so bench/editorCheck.bench.ts can time
 // exactly this path in plain Node. Parsed context files are kept between saves, keyed by their
-// text, so a save re-parses only the saved file.
+// text, and so is the schema they teach, so a save parses and learns only the saved file.
 import fs from 'node:fs';
+import type { LearnedContext } from '../../core/analyse/fileAnalysis';
 import type { ConfigResolver, DrydockConfig } from '../../core/config/drydockConfig';
 import type { LintSettings } from '../../core/model/lintSettings';
 import type { ParsedFile } from '../../core/parse/parseMigration';
@@ -40,11 +41,14 @@ export interface MigrationCheckerHost {
 
 /** How many parsed context files are kept (a few long histories open at once). */
 const MAX_CACHED_CONTEXT = 5000;
+/** How many files' learned contexts are kept (each is the schema of the migrations before one file). */
+const MAX_LEARNED = 50;
 
 /** Checks migration files for the editor, with their config and context. */
 export class MigrationChecker {
   private resolver: ConfigResolver | null = null;
   private readonly parsed = new Map<string, ParsedFile>();
+  private readonly learned = new Map<string, LearnedContext>();
 
   constructor(private readonly host: MigrationCheckerHost = {}) {}
 
@@ -61,7 +65,7 @@ export class MigrationChecker {
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
       const settings = this.settingsOf(core, config);
       const { context, later } = this.folderOf(core, file);
-      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text)], { settings, context, later });
+      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text)], { settings, context: this.learnedOf(core, file, context), later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
     } catch (err) {
       if (err instanceof core.config.ConfigError) return { kind: 'config-error', problem: problemOf(err, this.textOf(err.file)) };
@@ -131,6 +135,20 @@ export class MigrationChecker {
       return { context: [], later: [] };
     }
     return { context: this.parsedAll(core, history.migrations), later: this.parsedAll(core, history.later) };
+  }
+
+  /**
+   * The schema the context teaches, learned once per file and kept while the same parsed files
+   * (their texts unchanged) come before it: a save then learns only the saved file, however long
+   * the history before it.
+   */
+  private learnedOf(core: CheckEngine, file: string, context: readonly ParsedFile[]): LearnedContext {
+    const known = this.learned.get(file);
+    if (known && known.files.length === context.length && known.files.every((f, i) => f === context[i])) return known;
+    const learned = new core.analysis.LearnedContext(context);
+    if (this.learned.size >= MAX_LEARNED) this.learned.clear();
+    this.learned.set(file, learned);
+    return learned;
   }
 
   private parsedAll(core: CheckEngine, migrations: readonly HistoryMigration[]): ParsedFile[] {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { LearnedContext } from '../../../src/core/analyse/fileAnalysis';
 import type { Finding } from '../../../src/core/model/findings';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../../../src/core/parse/parseMigration';
 import { checkFiles } from '../../../src/core/rules/checkMigration';
@@ -44,6 +45,15 @@ CREATE TABLE reviews (id bigint PRIMARY KEY, book_id bigint REFERENCES books (id
 UPDATE books SET body = '';
 -- file: 004_reviews_index.sql
 CREATE INDEX idx_reviews_book ON reviews (book_id);
+ALTER TABLE authors RENAME TO writers;
+ALTER TABLE writers ADD COLUMN bio varchar(200);
+ALTER TABLE books RENAME COLUMN body TO content;
+DROP TABLE tags;
+-- file: 005_after.sql
+CREATE INDEX idx_writers_name ON writers (name);
+CREATE INDEX idx_books_content ON books USING gin (content);
+ALTER TABLE writers ALTER COLUMN bio TYPE text;
+CREATE INDEX idx_tags_label ON tags (label);
 `;
 
 test('each file checked with the folder around it finds what checking the whole folder finds for it (earlier tables exist, types and function bodies teach, later indexes count, down files do not teach)', async () => {
@@ -59,6 +69,28 @@ test('each file checked with the folder around it finds what checking the whole 
   // Without the later files, the editor would say what `drydock check DIR` does not.
   const [first] = checkFiles([files[0]!]);
   assert.ok(first!.diagnostics.some((f) => f.ruleId === 'missing-foreign-key-index'));
+});
+
+test('a LearnedContext (the editor\'s, learned once per folder) gives the same findings as the files, every time it is used: what a check learns on top of it does not change it', async () => {
+  await loadParser();
+  const files = filesOf(FOLDER).map((f) => parseMigrationSync(f.path, f.text));
+  const { together } = bothWays(files);
+  const learned = files.map((_, i) => new LearnedContext(files.slice(0, i)));
+  for (let round = 0; round < 3; round++) {
+    const alone = files.flatMap((file, i) => checkFiles([file], { context: learned[i]!, later: files.slice(i + 1) })[0]!.diagnostics).map(key);
+    assert.deepEqual(alone, together, `round ${round + 1}`);
+  }
+  // The file as it is edited between saves: what one version declared must not stay for the next.
+  const context = learned[files.length - 1]!;
+  const versions = [
+    "SET lock_timeout = '1s';\nALTER TABLE books ALTER COLUMN content TYPE jsonb USING content::jsonb;\nCREATE INDEX idx_reviews_writer ON reviews (writer_id);\nALTER TABLE writers RENAME TO people;\n",
+    "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\nCREATE INDEX idx_books_content ON books USING gin (content);\nALTER TABLE reviews ADD COLUMN writer_id bigint REFERENCES writers (id);\n",
+  ];
+  for (const text of [...versions, ...versions]) {
+    const edited = parseMigrationSync('005_after.sql', text);
+    const fresh = checkFiles([edited], { context: files.slice(0, -1) })[0]!.diagnostics.map(key);
+    assert.deepEqual(checkFiles([edited], { context })[0]!.diagnostics.map(key), fresh, text);
+  }
 });
 
 test('the histories on disk: each migration with the ones findHistory lists around it finds what the whole history finds', async () => {
