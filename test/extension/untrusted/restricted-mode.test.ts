@@ -82,6 +82,18 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.equal(found.range.start.line, 2);
   });
 
+  it('offers the hover and the quick fixes, which read and edit only the file, and connect to nothing', async () => {
+    const document = await vscode.workspace.openTextDocument(fixture('hover/a_index_email.sql'));
+    await vscode.window.showTextDocument(document);
+    const diagnostic = await waitFor('the CREATE INDEX finding', () => vscode.languages.getDiagnostics(document.uri).find((d) => ruleIdOf(d) === 'require-concurrent-index-creation'));
+    const titles = ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range)) ?? []).map((a) => a.title);
+    assert.ok(titles.includes('Ignore require-concurrent-index-creation for this statement'), JSON.stringify(titles));
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(1, 8))) ?? [];
+    const text = hovers.map((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')).join('\n');
+    assert.match(text, /require-concurrent-index-creation/);
+    assert.equal(accepted, 0);
+  });
+
   it('offers no run lenses', async () => {
     await drydock();
     const uri = fixture('migrations/001_create_accounts.sql');
