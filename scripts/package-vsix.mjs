@@ -1,5 +1,6 @@
 // Packages the extension with vsce into dist/drydock.vsix and checks what went in: the bundle,
-// libpg-query's WebAssembly parser next to it, PGlite's files (dist/pglite/, the shadow) and a total under 20 MB. With --unpack <dir>, also
+// libpg-query's WebAssembly parser next to it, PGlite's files (dist/pglite/, the shadow), drydock.json's
+// schema, every rule's docs page (docs/rules/) and a total under 20 MB. With --unpack <dir>, also
 // extracts the package's extension/ folder there (the extension tests can run from it).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +12,11 @@ const vsix = path.join(root, 'dist', 'drydock.vsix');
 const MAX_BYTES = 20 * 1024 * 1024;
 const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/libpg-query.wasm',
   'extension/dist/pglite/pglite.wasm', 'extension/dist/pglite/pglite.data', 'extension/dist/pglite/initdb.wasm',
-  'extension/dist/pglite/base-datadir.tar.gz', 'extension/dist/pglite/contrib/pgcrypto.tar.gz'];
+  'extension/dist/pglite/base-datadir.tar.gz', 'extension/dist/pglite/contrib/pgcrypto.tar.gz',
+  // The editor validates drydock.json with it (contributes.jsonValidation).
+  'extension/schemas/drydock.schema.json',
+  // Diagnostic codes and hovers link to the rules' pages inside the installed extension: every one.
+  ...fs.readdirSync(path.join(root, 'docs', 'rules')).filter((f) => f.endsWith('.md')).map((f) => `extension/docs/rules/${f}`)];
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', ...options });

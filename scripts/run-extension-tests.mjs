@@ -12,8 +12,9 @@
 // --vsix: package the extension with vsce and run the tests against the unpacked package (what a
 // user installs: the bundle and its wasm, no node_modules) instead of the working tree.
 // Env: DRYDOCK_EXT_TEST_TIMEOUT_MS (default 300000 per session), DRYDOCK_EXT_TEST_VERBOSE=1,
-// DRYDOCK_EXT_TEST_GREP (mocha grep), DRYDOCK_EXT_SCREENSHOT=<file.png> (the screenshot test asks
-// this script, which owns the browser, to capture the workbench into that file).
+// DRYDOCK_EXT_TEST_GREP (mocha grep), DRYDOCK_EXT_TEST_FILES (parts of test file names, comma-separated),
+// DRYDOCK_EXT_SCREENSHOT=<file.png> (the screenshot test asks this script, which owns the browser, to
+// capture the workbench into that file).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';

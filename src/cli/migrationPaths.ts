@@ -1,13 +1,15 @@
-// The files `drydock check` reads: each FILE as given, each DIR walked for .sql files in name
-// order (the order migration tools apply them), skipping folders that never hold migrations.
+// The files `drydock check` reads: each FILE as given, each DIR walked for .sql files in the
+// order migration tools apply them (numbers as numbers), skipping folders that never hold migrations.
 import fs from 'node:fs';
 import path from 'node:path';
+import { compareMigrationNames } from '../core/analyse/migrationFiles';
 import { UsageError } from './io';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', 'target', 'vendor', '.venv']);
 
 function walk(dir: string, out: string[]): void {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // The order the tools apply them in (`9_x` before `10_x`), which the editor's check and the runs use too.
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareMigrationNames(a.name, b.name));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {

@@ -1,7 +1,7 @@
 // Conversions between core's result model (1-based lines/columns in UTF-16 units) and VS Code's
 // types (0-based). The only place that knows both.
 import * as vscode from 'vscode';
-import type { Finding } from '../core/model/findings';
+import type { Finding, Fix } from '../core/model/findings';
 import type { Position, Range } from '../core/model/positions';
 import type { ErrorReport } from '../core/model/report';
 
@@ -27,12 +27,46 @@ export function toRange(range: Range): vscode.Range {
   return new vscode.Range(toPosition(range.start), toPosition(range.end));
 }
 
-/** A rule's finding as an editor diagnostic, with the rule id as its code. */
-export function toDiagnostic(finding: Finding): vscode.Diagnostic {
+/** A rule's finding as an editor diagnostic, with the rule id as its code linking to `docs` (the rule's page). */
+export function toDiagnostic(finding: Finding, docs?: vscode.Uri): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITIES[finding.severity]);
-  diagnostic.code = finding.ruleId;
+  diagnostic.code = docs ? { value: finding.ruleId, target: docs } : finding.ruleId;
   diagnostic.source = 'drydock';
   return diagnostic;
+}
+
+/** The rule id a Drydock diagnostic carries as its code (a plain string or `{ value, target }`). */
+export function ruleIdOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  if (code === undefined) return undefined;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+/** A drydock.json problem (1-based line and column) as a diagnostic on that file. */
+export function configProblemToDiagnostic(problem: { line: number; column: number; length: number; message: string }): vscode.Diagnostic {
+  const start = toPosition({ line: problem.line, column: problem.column });
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(start, start.translate(0, problem.length)),
+    `${problem.message} — Drydock does not check the migrations this drydock.json governs until it is fixed.`, vscode.DiagnosticSeverity.Error);
+  diagnostic.code = 'drydock.json';
+  diagnostic.source = 'drydock';
+  return diagnostic;
+}
+
+/**
+ * A fix as a workspace edit: its edits of the finding's file, and the files it creates, each
+ * created empty and then given its text (a file's `contents` cannot cross to a remote workbench:
+ * code-server refuses it). Applied from the light bulb, VS Code saves the new files
+ * (`files.refactoring.autoSave`).
+ */
+export function toWorkspaceEdit(fix: Fix): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of fix.edits) edit.replace(vscode.Uri.file(e.file), toRange(e.range), e.newText);
+  for (const created of fix.newFiles ?? []) {
+    const uri = vscode.Uri.file(created.file);
+    edit.createFile(uri, { overwrite: false, ignoreIfExists: false });
+    edit.insert(uri, new vscode.Position(0, 0), created.text);
+  }
+  return edit;
 }
 
 /** A run failure as an editor diagnostic: SQLSTATE as code, hint as related information. */

@@ -11,10 +11,42 @@ import type { MigrationFile, RunOptions } from '../core/run/runner';
 import type { ShadowHost } from '../core/shadow/shadowHost';
 import type { ShadowRunOptions, ShadowTarget } from '../core/shadow/shadowRun';
 
-/** Parses one file with the real PostgreSQL parser (loaded on first use) and runs the rules over it. */
+/** Parses one file with the real PostgreSQL parser (loaded on first use) and runs the rules over it with default settings. */
 export async function checkFile(file: string, text: string): Promise<CheckedFile> {
   const rules = await import('../core/rules/checkMigration');
   return rules.checkMigration(file, text);
+}
+
+/** The core modules the editor's check, hover and code actions use, with the parser loaded. */
+export interface CheckEngine {
+  analysis: typeof import('../core/analyse/fileAnalysis');
+  config: typeof import('../core/config/drydockConfig');
+  registry: typeof import('../core/rules/registry');
+  rules: typeof import('../core/rules/checkMigration');
+  parser: typeof import('../core/parse/parseMigration');
+  history: typeof import('../core/shadow/history');
+  ignoreFixes: typeof import('../core/rules/fixes/ignoreFixes');
+  statementInfo: typeof import('../core/rules/statementInfo');
+}
+
+let checkEngineLoad: Promise<CheckEngine> | undefined;
+
+/** Loads (once) what checking a file in the editor needs, the parser's WebAssembly included. */
+export function checkEngine(): Promise<CheckEngine> {
+  checkEngineLoad ??= (async () => {
+    const [analysis, config, registry, rules, parser, history, ignoreFixes, statementInfo] = await Promise.all([
+      import('../core/analyse/fileAnalysis'), import('../core/config/drydockConfig'), import('../core/rules/registry'),
+      import('../core/rules/checkMigration'), import('../core/parse/parseMigration'), import('../core/shadow/history'),
+      import('../core/rules/fixes/ignoreFixes'), import('../core/rules/statementInfo'),
+    ]);
+    await parser.loadParser();
+    return { analysis, config, registry, rules, parser, history, ignoreFixes, statementInfo };
+  })();
+  // A failed load (a missing wasm file) is retried by the next caller rather than cached.
+  checkEngineLoad.catch(() => {
+    checkEngineLoad = undefined;
+  });
+  return checkEngineLoad;
 }
 
 /** A migration file's bytes as text, or null when they are not UTF-8 (core's decoding, as the CLI reads files). */

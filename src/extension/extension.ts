@@ -7,9 +7,12 @@ import { COMMANDS } from './commands';
 import { registerConnectionCommands } from './connections/connectionCommands';
 import { registerStatusBar, type StatusBar } from './connections/statusBar';
 import { createContext, type DrydockContext } from './context';
+import { registerCodeActions, type MigrationCodeActionProvider } from './editor/codeActions';
 import { registerCodeLens } from './editor/codeLens';
 import { registerDiagnostics, RunDiagnostics } from './editor/diagnostics';
+import { FileChecks } from './editor/fileChecks';
 import { registerFormatting } from './editor/formatting';
+import { registerHover } from './editor/hover';
 import { registerMeasurementLens } from './editor/measurementLens';
 import { registerResultActions } from './results/resultActions';
 import { RunResultsTreeProvider } from './results/resultsTree';
@@ -23,6 +26,7 @@ export interface DrydockApi {
     context: DrydockContext;
     tree: RunResultsTreeProvider;
     diagnostics: RunDiagnostics;
+    codeActions: MigrationCodeActionProvider;
     statusBar: StatusBar;
     shadow: ExtensionShadow;
     commandIds: readonly string[];
@@ -40,19 +44,21 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     const tree = new RunResultsTreeProvider(ctx.results);
     ctx.subscribe(tree, vscode.window.createTreeView('drydock.runs', { treeDataProvider: tree, showCollapseAll: true }));
     const statusBar = registerStatusBar(ctx);
-    const diagnostics = new RunDiagnostics(ctx);
+    const diagnostics = new RunDiagnostics(ctx, new FileChecks(ctx));
     const shadow = new ExtensionShadow(ctx);
     const runner = new MigrationRunner(ctx, diagnostics, statusBar, shadow);
     registerRunCommands(ctx, runner);
     registerConnectionCommands(ctx);
     registerResultActions(ctx, runner);
     registerDiagnostics(ctx, diagnostics, registerDryRunOnSave(ctx, runner, (d) => diagnostics.isMigrationFile(d)));
+    const codeActions = registerCodeActions(ctx, diagnostics);
+    registerHover(ctx, diagnostics);
     registerCodeLens(ctx);
     registerMeasurementLens(ctx);
     registerFormatting(ctx);
     registerNewMigration(ctx);
     ctx.log.channel.debug(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-    return { _private: { context: ctx, tree, diagnostics, statusBar, shadow, commandIds: Object.values(COMMANDS) } };
+    return { _private: { context: ctx, tree, diagnostics, codeActions, statusBar, shadow, commandIds: Object.values(COMMANDS) } };
   } catch (err) {
     // VS Code shows nothing when activation throws; say it.
     const message = err instanceof Error ? err.message : String(err);

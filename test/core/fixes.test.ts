@@ -78,6 +78,26 @@ test('every rule fix and ignore fix is offered where expected (no database neede
   }
 });
 
+test('the file-wide ignore goes below the tool directives that must stay first, and is honoured there', async () => {
+  await loadParser();
+  const cases = [
+    { text: 'CREATE INDEX idx_lessons_status ON lessons (status);\n', top: '' },
+    { text: '--! Previous: sha1:0123\n--! Hash: sha1:4567\n--! no-transaction\nCREATE INDEX idx_lessons_status ON lessons (status);\n', top: '--! Previous: sha1:0123\n--! Hash: sha1:4567\n--! no-transaction\n' },
+    { text: '-- migrate:up\nCREATE INDEX idx_lessons_status ON lessons (status);\n\n-- migrate:down\nDROP INDEX idx_lessons_status;\n', top: '-- migrate:up\n' },
+    { text: '-- +goose Up\n-- a comment that is not a directive\nCREATE INDEX idx_lessons_status ON lessons (status);\n', top: '-- +goose Up\n' },
+  ];
+  for (const c of cases) {
+    const original = { path: FILE, text: c.text };
+    const { finding, checked } = findingOf('require-concurrent-index-creation', original);
+    const whole = ignoreFixes(finding, checked.analysis, 'small table').find((f) => f.title.endsWith('for this file'));
+    assert.ok(whole, `no file-wide ignore for:\n${c.text}`);
+    const [fixed] = applyFix(original, whole);
+    assert.equal(fixed!.text, `${c.top}-- drydock-ignore-file ${finding.ruleId}: small table\n${c.text.slice(c.top.length)}`);
+    assertFixed(finding.ruleId, [fixed!]);
+    assert.equal(parseMigrationSync(FILE, fixed!.text).noTransaction?.line ?? null, parseMigrationSync(FILE, c.text).noTransaction?.line ?? null, 'the no-transaction directive moved');
+  }
+});
+
 describeEachServer('fixes', (server) => {
   for (const c of CASES) {
     test(`${c.rule}: "${c.title.source}" — the fixed migration parses, no longer reports it, and dry-runs`, async () => {

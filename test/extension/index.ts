@@ -1,7 +1,8 @@
 // Entry point the VS Code extension host loads (`extensionTestsPath`): runs one mocha suite in
 // this process, where `vscode` is the real API. DRYDOCK_EXT_SUITE picks the folder: "main"
 // (workspace trusted) or "untrusted" (Restricted Mode). The last line printed is the plain summary
-// `N passed, N failed`; a run in which no test ran fails.
+// `N passed, N failed`; a run in which no test ran fails. DRYDOCK_EXT_TEST_FILES (comma-separated
+// parts of file names, e.g. "12-quick,13-hover") runs only those files, for iterating on one.
 import fs from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
@@ -16,7 +17,9 @@ export async function run(): Promise<void> {
   const dir = path.join(__dirname, folder);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   if (process.env.DRYDOCK_EXT_TEST_GREP) mocha.grep(process.env.DRYDOCK_EXT_TEST_GREP);
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) {
+  const only = (process.env.DRYDOCK_EXT_TEST_FILES ?? '').split(',').filter((p) => p !== '');
+  const chosen = (file: string) => only.length === 0 || only.some((p) => file.includes(p));
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js') && chosen(f)).sort()) {
     mocha.addFile(path.join(dir, file));
   }
   const { passed, failed } = await new Promise<{ passed: number; failed: number }>((resolve) => {

@@ -77,6 +77,29 @@ export function fixture(relative: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
 }
 
+/** The rules' diagnostics on a file (collection "drydock"; not a run's errors). */
+export function drydockDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'drydock');
+}
+
+/** The rule id a diagnostic carries as its code (`{ value, target }` for the rules). */
+export function ruleIdOf(diagnostic: vscode.Diagnostic): string {
+  const code = diagnostic.code;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+/** The code actions every provider offers on a range, as the lightbulb asks for them. */
+export async function codeActionsAt(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range)) ?? [];
+}
+
+/** The markdown of every hover the providers return at a position, with markdown's backslash escapes removed (the text as read). */
+export async function hoverTextAt(uri: vscode.Uri, position: vscode.Position): Promise<string[]> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+  const unescape = (markdown: string) => markdown.replace(/\\([\\`*_{}[\]()#+\-.!~|<>])/g, '$1');
+  return hovers.map((h) => h.contents.map((c) => unescape(typeof c === 'string' ? c : c.value)).join('\n'));
+}
+
 /** Polls until `check` returns a truthy value. */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -53,8 +53,10 @@ export interface FileAnalysis {
 /** How files are analysed together. */
 export interface AnalysisOptions {
   settingsFor(file: ParsedFile): LintSettings;
-  /** Files that come before the checked ones (the folder's earlier migrations): they teach the schema only. */
-  context?: readonly ParsedFile[];
+  /** Files that come before the checked ones (the folder's earlier migrations): they teach the schema only; a LearnedContext when many checks share them. */
+  context?: readonly ParsedFile[] | LearnedContext;
+  /** Files that come after the checked ones (the folder's later migrations): they teach the schema only. */
+  later?: readonly ParsedFile[];
   /** The checked files run as one unit (a Drydock run): tables created in an earlier one are new to the later ones. */
   together?: boolean;
 }
@@ -137,58 +139,106 @@ function calledFunction(node: Node): string | null {
   return parts.length ? parts[parts.length - 1]! : null;
 }
 
-/** Analyses files checked together, in order, after their context files. */
+/** A statement as a file runs it: one of its own, or one that a DO block or a called function runs. */
+interface StatementRun {
+  /** The file's statement (for an inner statement, the DO block or function holding it). */
+  statement: ParsedStatement;
+  node: Node;
+  sql: string;
+  offsets: OffsetRange;
+  nested: 'body' | 'execute' | null;
+  /** Where an inner statement's text starts in the file, when it stands there as written. */
+  sqlStart: number | null;
+  calledFrom?: { functionName: string; call: ParsedStatement };
+}
+
+/**
+ * Every statement a file runs, in order: each of its own, followed by the statements its DO block
+ * runs, or the body of the PL/pgSQL function or procedure it calls (`CALL p()`, `SELECT f()`).
+ * One walk for the checked files and for the context, so both learn the schema the same way.
+ */
+function* statementsRun(file: ParsedFile): Generator<StatementRun> {
+  // PL/pgSQL functions and procedures this file creates, by name: their bodies run when called.
+  const functions = new Map<string, ParsedStatement>();
+  for (const s of file.statements) {
+    yield { statement: s, node: s.node, sql: file.text, offsets: s.offsets, nested: null, sqlStart: null };
+    if ('CreateFunctionStmt' in s.node) {
+      const name = (s.node.CreateFunctionStmt.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).pop() ?? '';
+      functions.set(name, s);
+      continue;
+    }
+    // A function's body runs where this file calls it; a DO block's, right here.
+    const callee = calledFunction(s.node);
+    const holder = 'DoStmt' in s.node ? s : callee !== null ? functions.get(callee) : undefined;
+    if (!holder) continue;
+    // A body is judged once, at its first call: the same statement is not reported twice.
+    if (holder !== s) functions.delete(callee ?? '');
+    for (const inner of innerStatementsOf(holder.node, holder.sql, holder.offsets.start)) {
+      yield {
+        statement: holder, node: inner.node, sql: inner.sql, offsets: inner.offsets, nested: inner.via, sqlStart: inner.sqlStart,
+        ...(holder !== s ? { calledFrom: { functionName: callee ?? '', call: s } } : {}),
+      };
+    }
+  }
+}
+
+/** Learns the schema from files that are not checked, after `order`; returns the order reached. */
+function learnFrom(schema: SchemaHistory, files: readonly ParsedFile[], order: number): number {
+  for (const file of files) {
+    if (isRevertFile(file.file)) continue;
+    for (const run of statementsRun(file)) schema.record(run.node, ++order, file.file, run.nested !== null);
+  }
+  return order;
+}
+
+/** The schema a folder's earlier migrations build, learned once: each check of a file after them starts from a copy. */
+export class LearnedContext {
+  readonly schema = new SchemaHistory();
+  readonly order: number;
+
+  constructor(readonly files: readonly ParsedFile[]) {
+    this.order = learnFrom(this.schema, files, 0);
+  }
+}
+
+/** Analyses files checked together, in order, after their context files and before the later ones. */
 export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOptions): FileAnalysis[] {
-  const schema = new SchemaHistory();
-  let order = 0;
+  const given = options.context;
+  let schema: SchemaHistory;
+  let order: number;
+  if (given instanceof LearnedContext) {
+    // Shared by many checks: this one learns on a copy of its schema.
+    schema = given.schema.fork();
+    order = given.order;
+  } else {
+    schema = new SchemaHistory();
+    order = learnFrom(schema, given ?? [], 0);
+  }
   const learn = (file: ParsedFile, node: Node, guarded: boolean) => {
     if (!isRevertFile(file.file)) schema.record(node, order, file.file, guarded);
   };
-  for (const file of options.context ?? []) {
-    for (const s of file.statements) {
-      order += 1;
-      learn(file, s.node, false);
-      for (const inner of 'DoStmt' in s.node ? innerStatementsOf(s.node, s.sql, s.offsets.start) : []) learn(file, inner.node, true);
-    }
-  }
-  return files.map((file) => {
+  const analyses = files.map((file) => {
     const settings = options.settingsFor(file);
     const analysis = new Analysis(file, settings, schema, options.together === true);
     let explicit = false;
-    // PL/pgSQL functions and procedures this file creates, by name: their bodies run when called.
-    const functions = new Map<string, ParsedStatement>();
-    for (const s of file.statements) {
+    for (const run of statementsRun(file)) {
       order += 1;
-      if (s.transactionControl === 'begin') explicit = true;
-      const context = { pgVersion: settings.pgVersion, schema, order };
+      const own = run.nested === null;
+      const control = own ? run.statement.transactionControl : null;
+      if (control === 'begin') explicit = true;
       analysis.add({
-        order, statement: s, node: s.node, sql: file.text, offsets: s.offsets, nested: null,
-        effects: predictStatementEffects(s.node, context), inExplicitTransaction: explicit && s.transactionControl === null,
-      }, null);
-      learn(file, s.node, false);
-      if (s.transactionControl === 'commit' || s.transactionControl === 'rollback') explicit = false;
-      if ('CreateFunctionStmt' in s.node) {
-        const name = (s.node.CreateFunctionStmt.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).pop() ?? '';
-        functions.set(name, s);
-        continue;
-      }
-      // A function's body runs where this file calls it (CALL p(), SELECT f()); a DO block's, right here.
-      const callee = calledFunction(s.node);
-      const holder = 'DoStmt' in s.node ? s : callee !== null ? functions.get(callee) : undefined;
-      if (!holder) continue;
-      // A body is judged once, at its first call: the same statement is not reported twice.
-      if (holder !== s) functions.delete(callee ?? '');
-      for (const inner of innerStatementsOf(holder.node, holder.sql, holder.offsets.start)) {
-        order += 1;
-        const statement: AnalysedStatement = {
-          order, statement: holder, node: inner.node, sql: inner.sql, offsets: inner.offsets, nested: inner.via,
-          effects: predictStatementEffects(inner.node, { pgVersion: settings.pgVersion, schema, order }), inExplicitTransaction: explicit,
-        };
-        if (holder !== s) statement.calledFrom = { functionName: callee ?? '', call: s };
-        analysis.add(statement, inner.sqlStart);
-        learn(file, inner.node, true);
-      }
+        order, statement: run.statement, node: run.node, sql: run.sql, offsets: run.offsets, nested: run.nested,
+        effects: predictStatementEffects(run.node, { pgVersion: settings.pgVersion, schema, order }),
+        inExplicitTransaction: explicit && control === null,
+        ...(run.calledFrom ? { calledFrom: run.calledFrom } : {}),
+      }, run.sqlStart);
+      learn(file, run.node, !own);
+      if (control === 'commit' || control === 'rollback') explicit = false;
     }
     return analysis;
   });
+  // Learned after every checked file: their facts are of later orders, so only what counts "at any
+  // point" (the indexes a table ever gets) changes, as when the whole folder is checked.
+  learnFrom(schema, options.later ?? [], order);
+  return analyses;
 }

@@ -8,3 +8,16 @@ const REVERT_FILE = /(^|\/)(down|revert|rollback)\.sql$|[._-]down\.sql$|(^|\/)(r
 export function isRevertFile(path: string): boolean {
   return REVERT_FILE.test(path.replace(/\\/g, '/'));
 }
+
+const byName = new Intl.Collator('en', { numeric: true });
+
+/**
+ * The order migration files run in, by name: numbers compared as numbers (`9_x` before `10_x`), and
+ * a name before the longer names it begins (`007_add.sql` before `007_add_concurrently.sql`, the
+ * follow-up migration a fix writes). The collator alone would put the longer name first, since it
+ * ranks `_` before `.`; byte order agrees once the extension is left out of the comparison.
+ */
+export function compareMigrationNames(a: string, b: string): number {
+  const stem = (name: string) => name.replace(/\.sql$/i, '');
+  return byName.compare(stem(a), stem(b)) || byName.compare(a, b);
+}

@@ -31,12 +31,29 @@ class TableHistory {
   origin: TableOrigin | null = null;
   /** Order of the DROP or RENAME that ended this table under its name. */
   endedAt: number | null = null;
-  readonly columns = new Map<string, Versioned<ColumnType | null>[]>();
-  readonly notNull = new Map<string, Versioned<boolean>[]>();
-  readonly notNullChecks = new Map<string, Versioned<boolean>[]>();
-  readonly indexes: KnownIndex[] = [];
+  columns = new Map<string, Versioned<ColumnType | null>[]>();
+  notNull = new Map<string, Versioned<boolean>[]>();
+  notNullChecks = new Map<string, Versioned<boolean>[]>();
+  indexes: KnownIndex[] = [];
   /** NOT VALID `col IS NOT NULL` checks by constraint name, proven once validated. */
-  readonly pendingChecks = new Map<string, string>();
+  pendingChecks = new Map<string, string>();
+
+  /** A copy that can be changed without changing this one (the entries themselves are never changed). */
+  clone(): TableHistory {
+    const copy = new TableHistory();
+    copy.origin = this.origin;
+    copy.endedAt = this.endedAt;
+    copy.columns = copyLists(this.columns);
+    copy.notNull = copyLists(this.notNull);
+    copy.notNullChecks = copyLists(this.notNullChecks);
+    copy.indexes = [...this.indexes];
+    copy.pendingChecks = new Map(this.pendingChecks);
+    return copy;
+  }
+}
+
+function copyLists<T>(map: Map<string, Versioned<T>[]>): Map<string, Versioned<T>[]> {
+  return new Map([...map].map(([key, list]) => [key, [...list]]));
 }
 
 function latest<T>(entries: Versioned<T>[] | undefined, before: number): T | undefined {
@@ -77,14 +94,39 @@ export class SchemaHistory {
   private readonly tables = new Map<string, TableHistory>();
   /** Functions the files create, by unqualified name: whether each is volatile. */
   private readonly functions = new Map<string, Versioned<boolean>[]>();
+  /**
+   * Tables this history shares with the one it was forked from: copied before their first change
+   * here, so the original (a folder's context, learned once for many saves) stays as it was.
+   */
+  private readonly shared = new Set<TableHistory>();
 
   /** Whether the files declare the function volatile as of `order` (null: they do not create it). */
   functionVolatile(name: string, order: number): boolean | null {
     return latest(this.functions.get(name), order) ?? null;
   }
 
+  /** A history that starts as this one and can learn more without changing it (tables are copied when first changed). */
+  fork(): SchemaHistory {
+    const fork = new SchemaHistory();
+    for (const [name, table] of this.tables) {
+      fork.tables.set(name, table);
+      fork.shared.add(table);
+    }
+    for (const [name, list] of this.functions) fork.functions.set(name, [...list]);
+    return fork;
+  }
+
+  /** The table under `name` to change, if there is one (a shared one copied first). */
+  private changing(name: string): TableHistory | undefined {
+    const table = this.tables.get(name);
+    if (!table || !this.shared.has(table)) return table;
+    const copy = table.clone();
+    this.tables.set(name, copy);
+    return copy;
+  }
+
   private table(name: string): TableHistory {
-    let table = this.tables.get(name);
+    let table = this.changing(name);
     if (!table) {
       table = new TableHistory();
       this.tables.set(name, table);
@@ -171,16 +213,19 @@ export class SchemaHistory {
       this.table(relationName(stmt.relation)).indexes.push({ name: stmt.idxname ?? '', columns, order });
     } else if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_TABLE') {
       for (const object of node.DropStmt.objects ?? []) {
-        const table = 'List' in object ? this.tables.get(qualifiedListName(object.List.items)) : undefined;
+        const table = 'List' in object ? this.changing(qualifiedListName(object.List.items)) : undefined;
         if (table) table.endedAt = order;
       }
     } else if ('RenameStmt' in node) {
       const stmt = node.RenameStmt;
       const name = relationName(stmt.relation);
-      const table = this.tables.get(name);
+      const table = this.changing(name);
       if (!table || !stmt.newname) return;
       if (stmt.renameType === 'OBJECT_TABLE') {
-        const renamed = Object.assign(new TableHistory(), table, { endedAt: null });
+        // The facts so far go with the new name, in a copy of their own: what is done to it later
+        // is not done to the name that ended here (and a fork's shared tables stay unchanged).
+        const renamed = table.clone();
+        renamed.endedAt = null;
         table.endedAt = order;
         this.tables.set(stmt.relation?.schemaname && stmt.relation.schemaname !== 'public' ? `${stmt.relation.schemaname}.${stmt.newname}` : stmt.newname, renamed);
       } else if (stmt.renameType === 'OBJECT_COLUMN' && stmt.subname) {

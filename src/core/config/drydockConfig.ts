@@ -22,7 +22,7 @@ export interface DrydockConfig {
 
 /** A drydock.json that cannot be used: the message names the file, line and column. */
 export class ConfigError extends Error {
-  constructor(readonly file: string, readonly line: number, readonly column: number, detail: string) {
+  constructor(readonly file: string, readonly line: number, readonly column: number, readonly detail: string) {
     super(`${file}:${line}:${column}: ${detail}`);
   }
 }

@@ -27,12 +27,13 @@ export interface ParsedStatement {
   /** 'wrapper' for the BEGIN and COMMIT of a transaction block, which joins the transaction Drydock runs the file in. */
   role: 'statement' | 'wrapper';
   node: Node;
-  effects: SchemaEffect[];
-  tables: string[];
+  /** Read-only (worked out on first read). */
+  readonly effects: SchemaEffect[];
+  readonly tables: string[];
   transactionControl: TransactionControl;
   outsideTransaction: OutsideTransaction | null;
-  /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). */
-  simulatedSql: string | null;
+  /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). Read-only (worked out on first read). */
+  readonly simulatedSql: string | null;
 }
 
 /** A syntax error: the parser's message and the token it stopped at. */
@@ -115,6 +116,48 @@ function effectsOf(node: Node, sql: string, byteStart: number, makeText: () => S
   return own;
 }
 
+/** A statement's own facts; the parse result, the file's lines and offsets are not kept by it. */
+interface StatementFacts {
+  file: string;
+  index: number;
+  sql: string;
+  node: Node;
+  byteStart: number;
+  offsets: OffsetRange;
+  range: Range;
+}
+
+/**
+ * The schema effects (declared objects with their columns and expressions as written) and the
+ * simulated text are what runs and verification read; the rules never do. Both need the statement
+ * scanned, which is most of a parse's cost, so they are worked out on first read: the editor's
+ * check on every save then scans only the statements a rule or fix needs. Built here, away from
+ * the file's parse, so the getters keep only this statement's facts alive.
+ */
+function lazyStatement({ file, index, sql, node, byteStart, offsets, range }: StatementFacts): ParsedStatement {
+  // Scanned only when a statement needs its tokens (most do not), and then only once.
+  let text: StatementText | null = null;
+  const makeText = () => (text ??= new StatementText(sql));
+  const outsideTransaction = outsideTransactionRule(node);
+  let effects: { effects: SchemaEffect[]; tables: string[] } | null = null;
+  let simulated: { sql: string | null } | null = null;
+  return {
+    file, index, sql, node, outsideTransaction, offsets, range,
+    kind: statementKind(node),
+    role: 'statement',
+    transactionControl: transactionControlOf(node),
+    get effects() {
+      return (effects ??= effectsOf(node, sql, byteStart, makeText)).effects;
+    },
+    get tables() {
+      return (effects ??= effectsOf(node, sql, byteStart, makeText)).tables;
+    },
+    get simulatedSql() {
+      return (simulated ??= { sql: simulatedSqlFor(sql, outsideTransaction, makeText) }).sql;
+    },
+  };
+}
+
 function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedStatement[] {
   const toUtf16 = new OffsetConverter(raw.text, 'byte');
   return (raw.result?.stmts ?? []).flatMap((rawStmt, index) => {
@@ -123,22 +166,8 @@ function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedS
     const start = toUtf16.toUtf16(byteStart);
     let end = rawStmt.stmt_len ? toUtf16.toUtf16(byteStart + rawStmt.stmt_len) : raw.text.length;
     while (end > start && /\s/.test(raw.text[end - 1] ?? '')) end -= 1;
-    const sql = raw.text.slice(start, end);
-    const node = rawStmt.stmt;
-    // Scanned only when a statement needs its tokens (most do not), and then only once.
-    let text: StatementText | null = null;
-    const makeText = () => (text ??= new StatementText(sql));
-    const outsideTransaction = outsideTransactionRule(node);
-    const { effects, tables } = effectsOf(node, sql, byteStart, makeText);
-    return [{
-      file, index, sql, node, effects, tables, outsideTransaction,
-      kind: statementKind(node),
-      offsets: { start, end },
-      range: lines.rangeOf({ start, end }),
-      role: 'statement' as const,
-      transactionControl: transactionControlOf(node),
-      simulatedSql: simulatedSqlFor(sql, outsideTransaction, makeText),
-    }];
+    const offsets = { start, end };
+    return [lazyStatement({ file, index, sql: raw.text.slice(start, end), node: rawStmt.stmt, byteStart, offsets, range: lines.rangeOf(offsets) })];
   });
 }
 

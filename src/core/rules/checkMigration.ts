@@ -1,7 +1,7 @@
 // Runs the rule registry over parsed files: the findings, in file order, and whether each file
 // may run (no error from a runnability rule). Severities come from the settings (drydock.json);
 // inline ignores silence findings, and an ignore that silences nothing is itself reported.
-import { analyseFiles, type FileAnalysis } from '../analyse/fileAnalysis';
+import { analyseFiles, type FileAnalysis, type LearnedContext } from '../analyse/fileAnalysis';
 import type { Finding, Severity } from '../model/findings';
 import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../model/lintSettings';
 import type { OffsetRange } from '../model/positions';
@@ -29,8 +29,16 @@ export interface CheckOptions {
   severities?: Readonly<Record<string, RuleSetting>>;
   /** The settings (pgVersion, assumeInTransaction, rule severities), one for all files or per file (drydock.json found from each). */
   settings?: LintSettings | ((file: ParsedFile) => LintSettings);
-  /** Earlier migrations of the folder: they teach the schema (tables, column types), nothing in them is reported. */
-  context?: readonly ParsedFile[];
+  /**
+   * Earlier migrations of the folder: they teach the schema (tables, column types), nothing in them
+   * is reported. A LearnedContext (analyse/fileAnalysis.ts) is learned once for many checks.
+   */
+  context?: readonly ParsedFile[] | LearnedContext;
+  /**
+   * Later migrations of the folder: what holds at any point (the indexes a table ever gets) counts,
+   * as when the whole folder is checked together; nothing in them is reported.
+   */
+  later?: readonly ParsedFile[];
   /** The rules to run (default: the registry). */
   rules?: readonly Rule[];
 }
@@ -110,6 +118,7 @@ export function checkFiles(files: readonly ParsedFile[], options: CheckOptions =
     settingsFor: settingsResolver(options),
     together: options.mode !== null && options.mode !== undefined,
     ...(options.context ? { context: options.context } : {}),
+    ...(options.later ? { later: options.later } : {}),
   });
   return files.map((file, i) => {
     const analysis = analyses[i]!;

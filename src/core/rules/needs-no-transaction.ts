@@ -19,7 +19,8 @@ export const needsNoTransaction: Rule = {
         report(s.offsets, `${s.outsideTransaction.reason}: applying it inside Drydock's transaction would fail with 25001. `
           + `Add a no-transaction directive (${DIRECTIVES}) and apply the file on its own.`, { severity: 'error' });
       } else {
-        report(s.offsets, `${s.outsideTransaction.reason}. A dry-run ${s.simulatedSql ? 'runs it without CONCURRENTLY (simulated)' : 'does not run it (simulated)'}; `
+        // What the simulation strips, not its text: building the text scans the statement.
+        report(s.offsets, `${s.outsideTransaction.reason}. A dry-run ${s.outsideTransaction.strip ? 'runs it without CONCURRENTLY (simulated)' : 'does not run it (simulated)'}; `
           + 'Apply refuses the file unless it carries a no-transaction directive (e.g. `-- drydock:no-transaction`).');
       }
     }

@@ -3,6 +3,7 @@
 // (the shell passes absolute paths; core never resolves against the current directory).
 import fs from 'node:fs';
 import path from 'node:path';
+import { compareMigrationNames } from '../analyse/migrationFiles';
 import { readDirectives } from '../parse/directives';
 import type { WorkspaceEntry } from '../templates/detect';
 import { detectHistoryTool, type HistoryTool } from './historyTools';
@@ -25,9 +26,10 @@ export interface History {
   root: string;
   /** Earlier migrations, in the order the tool applies them. */
   migrations: HistoryMigration[];
+  /** The migrations after the last target, in order (the editor's check reads them as a check of the whole folder would). */
+  later: HistoryMigration[];
 }
 
-const byName = new Intl.Collator('en', { numeric: true });
 
 /** File texts already read, by path, with the size and modification time they were read at. */
 const texts = new Map<string, { size: number; mtimeNs: bigint; text: string }>();
@@ -52,7 +54,7 @@ const exists = (file: string) => fs.statSync(file, { throwIfNoEntry: false }) !=
 
 function listDir(dir: string): fs.Dirent[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => byName.compare(a.name, b.name));
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareMigrationNames(a.name, b.name));
   } catch {
     return [];
   }
@@ -181,14 +183,15 @@ function folderEntries(root: string): WorkspaceEntry[] {
   return entries;
 }
 
-/** The position of a target in the tool's order, and the migrations before it. */
-function before(migrations: readonly HistoryMigration[], target: string): HistoryMigration[] {
+/** Where a target stands in the tool's order: the migrations before it and after it. */
+function around(migrations: readonly HistoryMigration[], target: string): { before: HistoryMigration[]; after: HistoryMigration[] } {
   const at = migrations.findIndex((m) => m.file === target);
-  if (at >= 0) return migrations.slice(0, at);
+  if (at >= 0) return { before: migrations.slice(0, at), after: migrations.slice(at + 1) };
   // A target the tool would not list (graphile's current.sql, a new file): everything listed that sorts before it.
   const key = (file: string) => path.relative(path.dirname(path.dirname(file)), file);
-  if (path.basename(target) === 'current.sql') return [...migrations];
-  return migrations.filter((m) => byName.compare(key(m.file), key(target)) < 0);
+  if (path.basename(target) === 'current.sql') return { before: [...migrations], after: [] };
+  const sortsBefore = (m: HistoryMigration) => compareMigrationNames(key(m.file), key(target)) < 0;
+  return { before: migrations.filter(sortsBefore), after: migrations.filter((m) => !sortsBefore(m)) };
 }
 
 /** Finds the tool and the migrations before the first target (absolute paths). */
@@ -200,6 +203,7 @@ export function findHistory(targets: readonly string[], override?: HistoryTool |
   const tool = detectHistoryTool(entries, override);
   const listed = LISTERS[tool](root);
   const targetSet = new Set(targets);
-  const earlier = before(listed, first).filter((m) => !targetSet.has(m.file));
-  return { tool, root, migrations: earlier };
+  const earlier = around(listed, first).before.filter((m) => !targetSet.has(m.file));
+  const later = around(listed, targets[targets.length - 1] ?? first).after.filter((m) => !targetSet.has(m.file));
+  return { tool, root, migrations: earlier, later };
 }

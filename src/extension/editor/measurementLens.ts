@@ -9,6 +9,7 @@ import type { DrydockContext } from '../context';
 import { toPosition } from '../convert';
 import type { ResultsStore } from '../results/results';
 import { strongestLockWord } from '../results/resultsTree';
+import { lastRunOf } from './lastRun';
 
 /** The lens title for a statement, or null when nothing worth showing was measured. */
 export function measurementTitle(s: StatementReport): string | null {
@@ -33,11 +34,7 @@ class MeasurementLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const entry = this.results.runs.find((r) => r.report.statements.some((s) => s.file === document.uri.fsPath));
-    if (!entry) return [];
-    const text = document.getText();
-    return entry.report.statements.flatMap((s) => {
-      if (s.file !== document.uri.fsPath || text.slice(s.offsets.start, s.offsets.end) !== s.sql) return [];
+    return (lastRunOf(this.results.reports, document.uri.fsPath, document.getText())?.statements ?? []).flatMap((s) => {
       const title = measurementTitle(s);
       if (!title) return [];
       const at = toPosition(s.range.start);

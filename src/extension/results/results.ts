@@ -43,6 +43,11 @@ export class ResultsStore implements vscode.Disposable {
     return this.entries;
   }
 
+  /** The runs' reports, newest first. */
+  get reports(): readonly RunReport[] {
+    return this.entries.map((e) => e.report);
+  }
+
   add(request: RunRequest, report: RunReport, connectionLabel: string): RunEntry {
     const entry: RunEntry = { id: this.nextId++, request, report, connectionLabel };
     this.entries = [entry, ...this.entries].slice(0, this.maxRuns());

@@ -2,17 +2,17 @@
 // and including one file. Open editors win over disk, so unsaved edits run as shown.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { compareMigrationNames } from '../../core/analyse/migrationFiles';
 import type { MigrationFile } from '../../core/run/runner';
 import { decodeFileText } from '../engine';
 
-const byName = new Intl.Collator('en', { numeric: true });
 
 async function sqlFilesIn(folder: vscode.Uri): Promise<vscode.Uri[]> {
   const entries = await vscode.workspace.fs.readDirectory(folder);
   return entries
     .filter(([name, type]) => type === vscode.FileType.File && name.toLowerCase().endsWith('.sql'))
     .map(([name]) => name)
-    .sort(byName.compare)
+    .sort(compareMigrationNames)
     .map((name) => vscode.Uri.joinPath(folder, name));
 }
 
@@ -26,7 +26,7 @@ export async function filesToRun(targets: readonly vscode.Uri[], upTo: boolean):
     } else if (upTo) {
       const siblings = await sqlFilesIn(vscode.Uri.file(path.dirname(target.fsPath)));
       const name = path.basename(target.fsPath);
-      files.push(...siblings.filter((uri) => byName.compare(path.basename(uri.fsPath), name) < 0), target);
+      files.push(...siblings.filter((uri) => compareMigrationNames(path.basename(uri.fsPath), name) < 0), target);
     } else {
       files.push(target);
     }

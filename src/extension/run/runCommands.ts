@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatabaseBackend } from '../../core/db/backend';
 import type { ServerIdentity } from '../../core/db/identity';
+import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../../core/model/lintSettings';
 import type { RunReport } from '../../core/model/report';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import { classifyError } from '../../core/run/classify';
@@ -41,6 +42,8 @@ interface PreparedRun {
   signal: AbortSignal;
   /** drydock.referenceConnection's database, read-only, for production estimates. */
   reference?: DatabaseBackend;
+  /** Each file's rules settings from its drydock.json, as its diagnostics use them. */
+  lintSettings: (file: string) => LintSettings;
 }
 
 /** Runs migrations for the commands, re-run and dry-run on save. */
@@ -88,9 +91,11 @@ export class MigrationRunner {
       void vscode.window.showWarningMessage('No .sql files to run there.');
       return undefined;
     }
+    const lintSettings = await this.lintSettingsFor(files, call);
+    if (!lintSettings) return undefined;
     const request: RunRequest = { mode: ask.mode, targets: ask.targets, upTo: ask.upTo, connectionName: connection.name };
     const backend = await pgBackendFor(connection.settings);
-    const prepared: PreparedRun = { request, files, connection, backend, call, signal };
+    const prepared: PreparedRun = { request, files, connection, backend, call, signal, lintSettings };
     const reference = await this.referenceBackend();
     if (reference) prepared.reference = reference;
     if (RUN_MODES[ask.mode].needsDevMark) {
@@ -141,6 +146,21 @@ export class MigrationRunner {
     return marked;
   }
 
+  /**
+   * The rules' settings of each file, read as the diagnostics read them (drydock.json above it, the
+   * connection's server version when it names none); undefined, and the problem shown on the
+   * drydock.json, when one is broken: the run is refused rather than judged by defaults.
+   */
+  private async lintSettingsFor(files: readonly MigrationFile[], call: RunCall): Promise<((file: string) => LintSettings) | undefined> {
+    const settings = await this.diagnostics.checks.checker.lintSettingsFor(files.map((f) => f.path));
+    if (settings instanceof Map) return (file) => settings.get(file) ?? DEFAULT_LINT_SETTINGS;
+    const reason = `invalid drydock.json: ${vscode.workspace.asRelativePath(settings.file, false)}:${settings.line}:${settings.column}: ${settings.message}`;
+    this.ctx.log.error(`run refused: ${reason}`);
+    this.diagnostics.showConfigProblem(settings);
+    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock: ${reason}`);
+    return undefined;
+  }
+
   /** The reference connection's backend (read-only from its first statement), when one is configured. */
   private async referenceBackend(): Promise<DatabaseBackend | undefined> {
     const name = this.ctx.config.referenceConnection;
@@ -153,7 +173,7 @@ export class MigrationRunner {
     return pgBackendFor({ ...reference.settings, readOnly: true });
   }
 
-  private async execute({ request, files, connection, backend, call, expectedServer, signal, reference }: PreparedRun): Promise<RunReport | undefined> {
+  private async execute({ request, files, connection, backend, call, expectedServer, signal, reference, lintSettings }: PreparedRun): Promise<RunReport | undefined> {
     const { ctx } = this;
     const mode = request.mode;
     const names = files.map((f) => path.basename(f.path)).join(', ');
@@ -170,7 +190,7 @@ export class MigrationRunner {
         const cancellation = token.onCancellationRequested(() => ctx.runs.cancel());
         let reported = 0;
         return runFiles(files, {
-          mode, backend, settings: ctx.config.runSettings, signal, ...(expectedServer ? { expectedServer } : {}), ...(reference ? { reference } : {}),
+          mode, backend, settings: ctx.config.runSettings, lintSettings, signal, ...(expectedServer ? { expectedServer } : {}), ...(reference ? { reference } : {}),
           onProgress: (p) => {
             const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
             reported = p.done;
@@ -183,6 +203,7 @@ export class MigrationRunner {
     }
     ctx.results.add(request, report, connection.label);
     this.diagnostics.showRunDiagnostics(report);
+    this.diagnostics.checks.recordServer(connection.name, report.server);
     this.statusBar.reportRun(connection.name, report);
     this.logReport(report);
     if (!call.quiet) this.announce(report);
@@ -200,6 +221,8 @@ export class MigrationRunner {
       void vscode.window.showWarningMessage('No .sql files to run there.');
       return undefined;
     }
+    const lintSettings = await this.lintSettingsFor(files, call);
+    if (!lintSettings) return undefined;
     const request: RunRequest = { mode: 'dry-run', targets: ask.targets, upTo: ask.upTo, connectionName: SHADOW_CONNECTION };
     const names = files.map((f) => path.basename(f.path)).join(', ');
     ctx.log.info(`dry-run ${names} on the shadow (${this.shadow.onServer ? 'scratch database' : 'PGlite'})`);
@@ -217,7 +240,7 @@ export class MigrationRunner {
           if (!this.shadow.onServer) void vscode.window.showInformationMessage('PGlite cannot interrupt a running statement: the dry-run stops after the one in flight.');
         });
         return runShadow(files.map((f) => ({ ...f, absolutePath: f.path })), {
-          host, settings: ctx.config.runSettings, signal,
+          host, settings: ctx.config.runSettings, lintSettings, signal,
           displayPath: (p) => vscode.workspace.asRelativePath(p, false),
           onReplay: (done, total) => progress.report({ message: `replaying earlier migration ${done + 1} of ${total}` }),
           onProgress: (p) => progress.report({ message: `statement ${p.done + 1} of ${p.total}: ${p.kind}` }),

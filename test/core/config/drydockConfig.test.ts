@@ -54,6 +54,17 @@ test('the schema lists every rule of the registry, with its summary', () => {
   for (const rule of RULES) assert.ok(properties[rule.id]!.description.startsWith(rule.summary));
 });
 
+test('every drydock.json among the fixtures (the editor tests\' too) is valid for the schema and for the reader', () => {
+  const found = fs.readdirSync(path.join(repoRoot, 'test', 'fixtures'), { recursive: true, encoding: 'utf8' }).filter((f) => path.basename(f) === 'drydock.json');
+  assert.ok(found.length > 0, 'no drydock.json fixture');
+  for (const relative of found) {
+    const file = path.join(repoRoot, 'test', 'fixtures', relative);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.equal(validate(JSON.parse(text)), true, `${relative}: ${JSON.stringify(validate.errors)}`);
+    assert.doesNotThrow(() => parseConfig(file, text, RULE_IDS), relative);
+  }
+});
+
 test('package.json contributes the schema for drydock.json files', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string; url: string }[] } };
   assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: 'drydock.json', url: './schemas/drydock.schema.json' }]);

@@ -66,3 +66,17 @@ test('diesel: metadata.toml run_in_transaction = false marks a migration; Prisma
   }, 'migrations/20240102000000_next/migration.sql');
   assert.deepEqual(prisma, { tool: 'prisma', order: ['migrations/20240101000000_init/migration.sql'], noTransaction: [] });
 });
+
+test('plain files: a migration runs before the follow-ups a fix writes next to it (007_add.sql, then 007_add_concurrently.sql), numbers as numbers', () => {
+  const h = history({
+    'migrations/007_add_note.sql': 'ALTER TABLE a ADD COLUMN note text;\n',
+    'migrations/007_add_note_concurrently.sql': '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY a_note ON a (note);\n',
+    'migrations/007_0_add_note_index.sql': '-- drydock:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY a_id ON a (id);\n',
+    'migrations/007_check.sql': 'ALTER TABLE a ADD CONSTRAINT c CHECK (id > 0) NOT VALID;\n',
+    'migrations/007_check_validate.sql': 'ALTER TABLE a VALIDATE CONSTRAINT c;\n',
+    'migrations/10_target.sql': 'SELECT 1;\n',
+    'migrations/9_before.sql': 'SELECT 1;\n',
+  }, 'migrations/10_target.sql');
+  assert.deepEqual(h.order, ['migrations/007_0_add_note_index.sql', 'migrations/007_add_note.sql', 'migrations/007_add_note_concurrently.sql',
+    'migrations/007_check.sql', 'migrations/007_check_validate.sql', 'migrations/9_before.sql']);
+});

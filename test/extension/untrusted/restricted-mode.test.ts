@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { drydock, fixture, neverWithin, waitFor } from '../support';
+import { drydock, fixture, neverWithin, ruleIdOf, waitFor } from '../support';
 
 describe('Restricted Mode (untrusted workspace)', () => {
   let server: net.Server;
@@ -78,8 +78,20 @@ describe('Restricted Mode (untrusted workspace)', () => {
   it('still shows static diagnostics', async () => {
     const uri = fixture('broken/syntax_error.sql');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const found = await waitFor('syntax diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'syntax-error'));
+    const found = await waitFor('syntax diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => ruleIdOf(d) === 'syntax-error'));
     assert.equal(found.range.start.line, 2);
+  });
+
+  it('offers the hover and the quick fixes, which read and edit only the file, and connect to nothing', async () => {
+    const document = await vscode.workspace.openTextDocument(fixture('hover/a_index_email.sql'));
+    await vscode.window.showTextDocument(document);
+    const diagnostic = await waitFor('the CREATE INDEX finding', () => vscode.languages.getDiagnostics(document.uri).find((d) => ruleIdOf(d) === 'require-concurrent-index-creation'));
+    const titles = ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range)) ?? []).map((a) => a.title);
+    assert.ok(titles.includes('Ignore require-concurrent-index-creation for this statement'), JSON.stringify(titles));
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(1, 8))) ?? [];
+    const text = hovers.map((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')).join('\n');
+    assert.match(text, /require-concurrent-index-creation/);
+    assert.equal(accepted, 0);
   });
 
   it('offers no run lenses', async () => {

@@ -1,9 +1,28 @@
 // The two fixes every finding offers besides its own: ignore this rule for this statement (a
-// `-- drydock-ignore` line above it, indented like it, inside a DO body too) or for the whole file.
+// `-- drydock-ignore` line above it, indented like it, inside a DO body too) or for the whole file
+// (a `-- drydock-ignore-file` line at the top, below the tool directives that must stay first).
 // Built on demand (the editor asks when it shows code actions), so checks stay cheap.
 import type { FileAnalysis } from '../../analyse/fileAnalysis';
 import type { Finding, Fix } from '../../model/findings';
+import { isDirectiveLine } from '../../parse/directives';
 import { indentAt, insertText, lineStart } from './edits';
+
+/**
+ * Where a file-wide ignore goes: after the leading lines that are migration-tool directives.
+ * graphile-migrate reads its `--!` headers (Previous, Hash, no-transaction) only at the very top
+ * of a file, and a dbmate or goose file reads best with its up marker first; the ignore itself is
+ * honoured anywhere in the file (rules/ignores.ts reads every line).
+ */
+function fileIgnoreOffset(text: string): number {
+  let offset = 0;
+  while (offset < text.length) {
+    const end = text.indexOf('\n', offset);
+    const line = text.slice(offset, end < 0 ? text.length : end);
+    if (!isDirectiveLine(line)) break;
+    offset = end < 0 ? text.length : end + 1;
+  }
+  return offset;
+}
 
 /** Ignore fixes for a finding of the analysed file: [this statement, this file]. */
 export function ignoreFixes(finding: Finding, analysis: FileAnalysis, reason = 'why this is safe here'): Fix[] {
@@ -19,6 +38,9 @@ export function ignoreFixes(finding: Finding, analysis: FileAnalysis, reason = '
     const indent = indentAt(file.text, holder.offsets.start);
     fixes.push({ title: `Ignore ${finding.ruleId} for this statement`, edits: [insertText(file, start, `${indent}-- drydock-ignore ${finding.ruleId}: ${reason}\n`)] });
   }
-  fixes.push({ title: `Ignore ${finding.ruleId} in this file`, edits: [insertText(file, 0, `-- drydock-ignore-file ${finding.ruleId}: ${reason}\n`)] });
+  const top = fileIgnoreOffset(file.text);
+  // A file of directives only, without a final line break: the ignore needs a line of its own.
+  const lineBreak = top === file.text.length && top > 0 && !file.text.endsWith('\n') ? '\n' : '';
+  fixes.push({ title: `Ignore ${finding.ruleId} for this file`, edits: [insertText(file, top, `${lineBreak}-- drydock-ignore-file ${finding.ruleId}: ${reason}\n`)] });
   return fixes;
 }
