@@ -91,6 +91,17 @@ describeEachServer('measured locks, rewrites and scans', (server) => {
     assert.deepEqual(locksOf(last!), [], 'the index build needs no lock the run does not hold already');
   });
 
+  test('after many tables created in the run, a lock on an existing table is still reported and one on a sequence the run created is not', async () => {
+    const creates = Array.from({ length: 40 }, (_, i) => `CREATE TABLE filler_${i} (id int PRIMARY KEY);`).join('\n');
+    const report = await dryRun(await fresh(), `CREATE TABLE counted (id serial);\n${creates}\nALTER SEQUENCE counted_id_seq RESTART WITH 100;\nALTER TABLE orders ADD COLUMN remark text;`);
+    const alterSequence = report.statements.find((s) => s.sql.startsWith('ALTER SEQUENCE'))!;
+    const sequenceLocks = alterSequence.locks.filter((l) => l.relation === 'counted_id_seq');
+    assert.ok(sequenceLocks.every((l) => l.createdInRun), JSON.stringify(alterSequence.locks));
+    assert.deepEqual(locksOf(alterSequence), []);
+    const alterOrders = report.statements.at(-1)!;
+    assert.deepEqual(locksOf(alterOrders), ['AccessExclusiveLock orders']);
+  });
+
   test('a table created earlier in the run: its locks are marked new (nobody waits), its rewrites and scans not reported', async () => {
     const [create, alter] = (await dryRun(await fresh(), 'CREATE TABLE fresh (id int);\nALTER TABLE fresh ADD COLUMN t uuid DEFAULT gen_random_uuid();')).statements;
     assert.ok(create!.locks.every((l) => l.createdInRun));
