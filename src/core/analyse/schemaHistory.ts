@@ -31,6 +31,8 @@ class TableHistory {
   origin: TableOrigin | null = null;
   /** Order of the DROP or RENAME that ended this table under its name. */
   endedAt: number | null = null;
+  /** The name a RENAME gave this table: its later indexes are made under that name. */
+  renamedTo: string | null = null;
   columns = new Map<string, Versioned<ColumnType | null>[]>();
   notNull = new Map<string, Versioned<boolean>[]>();
   notNullChecks = new Map<string, Versioned<boolean>[]>();
@@ -43,6 +45,7 @@ class TableHistory {
     const copy = new TableHistory();
     copy.origin = this.origin;
     copy.endedAt = this.endedAt;
+    copy.renamedTo = this.renamedTo;
     copy.columns = copyLists(this.columns);
     copy.notNull = copyLists(this.notNull);
     copy.notNullChecks = copyLists(this.notNullChecks);
@@ -153,9 +156,17 @@ export class SchemaHistory {
     return latest(history?.notNullChecks.get(column), order) ? 'check' : null;
   }
 
-  /** Every index the files create on the table, at any point. */
+  /** Every index the files create on the table, at any point, also after a RENAME gave it another name. */
   indexesOn(table: string): readonly KnownIndex[] {
-    return this.tables.get(table)?.indexes ?? [];
+    const found: KnownIndex[] = [];
+    const seen = new Set<string>();
+    for (let name: string | null = table; name !== null && !seen.has(name); ) {
+      seen.add(name);
+      const history = this.tables.get(name);
+      found.push(...(history?.indexes ?? []));
+      name = history?.renamedTo ?? null;
+    }
+    return found;
   }
 
   /** True when the files create the table anywhere (so its indexes are all known). */
@@ -227,7 +238,9 @@ export class SchemaHistory {
         const renamed = table.clone();
         renamed.endedAt = null;
         table.endedAt = order;
-        this.tables.set(stmt.relation?.schemaname && stmt.relation.schemaname !== 'public' ? `${stmt.relation.schemaname}.${stmt.newname}` : stmt.newname, renamed);
+        const newName = stmt.relation?.schemaname && stmt.relation.schemaname !== 'public' ? `${stmt.relation.schemaname}.${stmt.newname}` : stmt.newname;
+        table.renamedTo = newName;
+        this.tables.set(newName, renamed);
       } else if (stmt.renameType === 'OBJECT_COLUMN' && stmt.subname) {
         // The column's facts move with it; the old name no longer has any.
         const from = stmt.subname;

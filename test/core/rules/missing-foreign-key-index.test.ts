@@ -18,6 +18,13 @@ test('missing-foreign-key-index: not when an index, primary key or unique constr
   await expectNoFindings('missing-foreign-key-index', 'ALTER TABLE lines ADD CONSTRAINT fk_o FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;');
 });
 
+test('missing-foreign-key-index: not when a later migration indexes the columns after renaming the table (lemmy renamed mod_sticky_post, then indexed it)', async () => {
+  await expectNoFindings('missing-foreign-key-index', '-- file: 001.sql\nCREATE TABLE sticky (post_id bigint REFERENCES posts (id));\n-- file: 002.sql\nALTER TABLE sticky RENAME TO featured;\n-- file: 003.sql\nCREATE INDEX idx_featured_post ON featured (post_id);');
+  const sql = '-- file: 001.sql\nCREATE TABLE sticky (post_id bigint REFERENCES posts (id));\n-- file: 002.sql\nALTER TABLE sticky RENAME TO featured;\n-- file: 003.sql\nCREATE INDEX idx_featured_other ON featured (other_id);';
+  // Line 1 of 001.sql, the CREATE TABLE without its semicolon.
+  await expectRanges('missing-foreign-key-index', sql, [[1, 1, 1, 59]]);
+});
+
 test('missing-foreign-key-index: an index on other leading columns does not count', async () => {
   const sql = 'CREATE TABLE lines (order_id bigint REFERENCES orders (id), n int);\nCREATE INDEX idx_lines_n_order_id ON lines (n, order_id);';
   await expectRanges('missing-foreign-key-index', sql, [spanOf(sql, 'CREATE TABLE lines (order_id bigint REFERENCES orders (id), n int)')]);
