@@ -3,6 +3,22 @@
 // declares what it can do, so a feature that needs more asks first and says so when it cannot.
 import type { NoticeReport, ServerInfo } from '../model/report';
 
+/** A NOTICE or WARNING as both drivers hand it over (pg's and PGlite's messages share these fields). */
+export interface NoticeMessage {
+  severity?: string;
+  message?: string;
+  detail?: string;
+  hint?: string;
+}
+
+/** The report of a notice: absent fields left out rather than empty. */
+export function noticeOf(msg: NoticeMessage): NoticeReport {
+  const notice: NoticeReport = { severity: msg.severity ?? 'NOTICE', message: msg.message ?? '' };
+  if (msg.detail) notice.detail = msg.detail;
+  if (msg.hint) notice.hint = msg.hint;
+  return notice;
+}
+
 export interface QueryOutcome {
   rows: Record<string, unknown>[];
   rowCount: number | null;

@@ -2,7 +2,7 @@
 // project. Tests run this real implementation against real servers.
 import { Client, type ClientConfig, type QueryConfig, type QueryResult } from 'pg';
 import type { NoticeReport, ServerInfo } from '../../model/report';
-import type { DatabaseBackend, QueryOutcome, Session, TransactionState } from '../backend';
+import { noticeOf, type DatabaseBackend, type NoticeMessage, type QueryOutcome, type Session, type TransactionState } from '../backend';
 import { describeConnection, keywordSettings, maskSecrets, secretsOf, type ConnectionSettings } from '../connection';
 
 /** pg lets a connection string override a separate password, so a stored password goes into the URL (in memory only). */
@@ -37,20 +37,6 @@ function clientConfig(settings: ConnectionSettings): ClientConfig {
     config.ssl = { rejectUnauthorized: settings.sslmode === 'verify-ca' || settings.sslmode === 'verify-full' };
   }
   return config;
-}
-
-interface NoticeMessage {
-  severity?: string;
-  message?: string;
-  detail?: string;
-  hint?: string;
-}
-
-function noticeOf(msg: NoticeMessage): NoticeReport {
-  const notice: NoticeReport = { severity: msg.severity ?? 'NOTICE', message: msg.message ?? '' };
-  if (msg.detail) notice.detail = msg.detail;
-  if (msg.hint) notice.hint = msg.hint;
-  return notice;
 }
 
 const TRANSACTION_STATES: Record<string, TransactionState> = { I: 'idle', T: 'in-transaction', E: 'failed' };

@@ -3,22 +3,8 @@
 // with. PGlite has one session and runs statements on this thread, so nothing can cancel one.
 import type { PGlite } from '@electric-sql/pglite';
 import type { NoticeReport, ServerInfo } from '../../model/report';
-import type { QueryOutcome, Session, TransactionState } from '../backend';
+import { noticeOf, type NoticeMessage, type QueryOutcome, type Session, type TransactionState } from '../backend';
 import { pgliteHasExtension, unsupportedExtensionHint } from './contrib';
-
-interface PgliteNotice {
-  severity?: string;
-  message?: string;
-  detail?: string;
-  hint?: string;
-}
-
-function noticeOf(msg: PgliteNotice): NoticeReport {
-  const notice: NoticeReport = { severity: msg.severity ?? 'NOTICE', message: msg.message ?? '' };
-  if (msg.detail) notice.detail = msg.detail;
-  if (msg.hint) notice.hint = msg.hint;
-  return notice;
-}
 
 const MISSING_EXTENSION = /^extension "([^"]+)" is not available$/;
 
@@ -42,7 +28,7 @@ export class PgliteSession implements Session {
   }
 
   private get options() {
-    return { onNotice: (n: PgliteNotice) => { for (const l of this.listeners) l(noticeOf(n)); } };
+    return { onNotice: (n: NoticeMessage) => { for (const l of this.listeners) l(noticeOf(n)); } };
   }
 
   async query(sql: string, params?: unknown[]): Promise<QueryOutcome> {
