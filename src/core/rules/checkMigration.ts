@@ -107,6 +107,9 @@ function settingsResolver(options: CheckOptions): (file: ParsedFile) => LintSett
   return () => settings ?? DEFAULT_LINT_SETTINGS;
 }
 
+/** The rules that decide whether a file may run (all a run needs before it knows the server). */
+export const RUNNABILITY_RULES: readonly Rule[] = RULES.filter((rule) => rule.category === 'runnability');
+
 /** True when the finding refuses a run: an error of a runnability rule. */
 export function refusesRun(finding: Finding): boolean {
   return finding.severity === 'error' && ruleById(finding.ruleId)?.category === 'runnability';

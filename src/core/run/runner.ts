@@ -9,8 +9,7 @@ import { RUN_MODES, type RunMode, type RunModeSpec } from '../model/runModes';
 import { withDefaults, type DrydockSettingsInput } from '../model/settings';
 import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../model/lintSettings';
 import { loadParser, parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
-import { checkFiles, type CheckedFile } from '../rules/checkMigration';
-import { RULES } from '../rules/registry';
+import { checkFiles, RUNNABILITY_RULES, type CheckedFile } from '../rules/checkMigration';
 import type { Rule } from '../rules/rule';
 import { CatalogMeasurement } from '../verify/measurement';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
@@ -310,9 +309,6 @@ class Run {
   }
 }
 
-/** The rules that decide whether a file may run: all a run needs before it knows the server. */
-const RUNNABILITY_RULES: readonly Rule[] = RULES.filter((rule) => rule.category === 'runnability');
-
 /** How the run's files are judged by the rules: for the run's mode, with each file's settings. */
 class Judge {
   constructor(private readonly mode: RunModeSpec, private readonly lintSettings: (file: string) => LintSettings) {}
@@ -344,14 +340,14 @@ export async function runMigrations(files: MigrationFile[], options: RunOptions)
   const parsed = files.map((f) => parseMigrationSync(f.path, f.text));
   // The plan needs only whether each file may run; the other rules wait for the server's version
   // (judging every file twice cost ~8% of a whole-history dry-run).
-  let checked = judge.check(parsed, RUNNABILITY_RULES);
+  const runnability = judge.check(parsed, RUNNABILITY_RULES);
   report.timings.parseMs = performance.now() - t0;
-  report.diagnostics = checked.flatMap((p) => p.diagnostics);
-  const plan = planRun(checked, mode);
-  let judged = { files: checked, judge };
+  const plan = planRun(runnability, mode);
   report.transactional = plan.transactional;
+  let judged: { files: CheckedFile[]; judge: Judge };
   if (!plan.runnable) {
-    checked = judge.check(checked);
+    // No server will tell the version: every rule, for the one the settings give or assume.
+    const checked = judge.check(runnability);
     report.diagnostics = checked.flatMap((p) => p.diagnostics);
     judged = { files: checked, judge };
     report.outcome = 'refused';
@@ -359,7 +355,7 @@ export async function runMigrations(files: MigrationFile[], options: RunOptions)
       report.statements = checked.flatMap((p) => p.statements.map((s) => statementReport(s, 'skipped', 'not run: the run was refused before anything was sent (see diagnostics)')));
     }
   } else {
-    const run = new Run(checked, options, judge, report);
+    const run = new Run(runnability, options, judge, report);
     await run.execute();
     judged = run.judged;
   }
