@@ -15,8 +15,20 @@ function isCatalogOrCte(r: NamedRelation, ctes: Set<string>): boolean {
   return r.schema === null && (r.name.startsWith('pg_') || ctes.has(r.name));
 }
 
+// A run asks for a statement's relations before it, after it and before the next one.
+const namedByNode = new WeakMap<Node, readonly NamedRelation[]>();
+
 /** Every relation the statement names (not system catalogs, not WITH queries), without repeats. */
-export function relationsNamed(node: Node): NamedRelation[] {
+export function relationsNamed(node: Node): readonly NamedRelation[] {
+  let named = namedByNode.get(node);
+  if (!named) {
+    named = Object.freeze(walkRelationsNamed(node));
+    namedByNode.set(node, named);
+  }
+  return named;
+}
+
+function walkRelationsNamed(node: Node): NamedRelation[] {
   const ctes = new Set<string>();
   const found: NamedRelation[] = rangeVarsIn(node, [], (name) => ctes.add(name));
   if ('DropStmt' in node && RELATION_DROPS.has(node.DropStmt.removeType ?? '')) {

@@ -44,6 +44,8 @@ export interface StatementLoopOptions {
 /** Runs every statement in order; false once one failed or the run was cancelled. */
 export async function runStatements(run: RunState, options: StatementLoopOptions): Promise<boolean> {
   const all = options.files.flatMap((f) => f.statements);
+  const fileOf = new Map<string, CheckedFile>();
+  for (const f of options.files) if (!fileOf.has(f.file)) fileOf.set(f.file, f);
   const t0 = performance.now();
   let failed = false;
   for (const [done, s] of all.entries()) {
@@ -56,7 +58,7 @@ export async function runStatements(run: RunState, options: StatementLoopOptions
       continue;
     }
     options.onProgress?.({ file: s.file, statementIndex: s.index, done, total: all.length, kind: s.kind });
-    const file = options.files.find((f) => f.file === s.file)!;
+    const file = fileOf.get(s.file)!;
     const report = await runStatement(run, file, s, options);
     run.report.statements.push(report);
     failed = report.status === 'failed';

@@ -68,7 +68,7 @@ function reachesUnnamed(statement: ParsedStatement): boolean {
   return false;
 }
 
-function statementRelations(statement: ParsedStatement): NamedRelation[] {
+function statementRelations(statement: ParsedStatement): readonly NamedRelation[] {
   return relationsNamed(statement.node);
 }
 
@@ -107,7 +107,7 @@ class RelationStateProbe {
     this.existingUpTo = row?.upto ?? '0';
   }
 
-  private async state(relations: NamedRelation[]): Promise<{ locks: LockRow[]; relations: Map<number, RelationState> }> {
+  private async state(relations: readonly NamedRelation[]): Promise<{ locks: LockRow[]; relations: Map<number, RelationState> }> {
     const answer = (await this.session.query(STATE_QUERY, [JSON.stringify(relations.map((r) => relationSql(r.schema, r.name))), this.existingUpTo ?? '0'], 'drydock_relation_state')).rows[0]?.answer as { locks: LockRow[]; relations: RelationRow[] };
     const states = new Map<number, RelationState>();
     for (const [oid, relfilenode, display, relkind, scans, rows, name, schema, reltuples, bytes] of answer.relations) {
