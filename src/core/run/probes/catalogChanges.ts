@@ -228,10 +228,24 @@ class CatalogTracker {
   }
 
   private applyResolved(pending: { declaration: Declaration; at: StatementPlace }[], rows: TrackAnswer['resolve']): void {
+    const candidatesOf = new Map<number, TrackAnswer['resolve']>();
+    for (const row of rows) {
+      const list = candidatesOf.get(row.i);
+      if (list) list.push(row);
+      else candidatesOf.set(row.i, [row]);
+    }
+    // The live tracked objects by kind and OID, kept up to date as this batch adds to them
+    // (a batch resolves hundreds of declarations against hundreds of tracked objects).
+    const liveByKind = new Map<DeclaredKind, Map<number, Tracked>>();
+    for (const t of this.live()) {
+      const byOid = liveByKind.get(t.kind) ?? new Map<number, Tracked>();
+      if (!byOid.has(t.oid)) byOid.set(t.oid, t);
+      liveByKind.set(t.kind, byOid);
+    }
     pending.forEach((p, i) => {
       const d = p.declaration;
-      const candidates = rows.filter((r) => r.i === i);
-      const taken = new Set(this.live().filter((t) => t.kind === d.kind).map((t) => t.oid));
+      const candidates = candidatesOf.get(i) ?? [];
+      const taken = liveByKind.get(d.kind) ?? new Map<number, Tracked>();
       // A constraint PostgreSQL named itself: the predicted name, else the newest constraint of its type that nothing tracks yet.
       const found = candidates.find((r) => r.name === d.name)
         ?? (d.kind === 'constraint' && d.autoNamed ? candidates.filter((r) => !taken.has(Number(r.oid))).sort((a, b) => Number(b.oid) - Number(a.oid))[0] : undefined);
@@ -239,9 +253,13 @@ class CatalogTracker {
       this.measurement.set(d, measured);
       if (!found) return;
       // A second declaration of the same object (CREATE OR REPLACE, IF NOT EXISTS) takes over its tracking.
-      const previous = this.live().find((t) => t.kind === d.kind && t.oid === Number(found.oid));
+      const oid = Number(found.oid);
+      const previous = taken.get(oid);
       if (previous) this.tracked.splice(this.tracked.indexOf(previous), 1);
-      this.tracked.push({ declaration: d, kind: d.kind, oid: Number(found.oid), relation: Number(found.relation), relationName: tableOfDeclaration(d), measured });
+      const tracked: Tracked = { declaration: d, kind: d.kind, oid, relation: Number(found.relation), relationName: tableOfDeclaration(d), measured };
+      this.tracked.push(tracked);
+      taken.set(oid, tracked);
+      liveByKind.set(d.kind, taken);
     });
   }
 }
