@@ -203,6 +203,15 @@ export class LearnedContext {
 
 /** Analyses files checked together, in order, after their context files and before the later ones. */
 export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOptions): FileAnalysis[] {
+  const steps = analyseFilesStepwise(files, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** analyseFiles, one statement per step (for a caller that judges between other work). */
+export function* analyseFilesStepwise(files: readonly ParsedFile[], options: AnalysisOptions): Generator<void, FileAnalysis[], void> {
   const given = options.context;
   let schema: SchemaHistory;
   let order: number;
@@ -217,11 +226,13 @@ export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOpti
   const learn = (file: ParsedFile, node: Node, guarded: boolean) => {
     if (!isRevertFile(file.file)) schema.record(node, order, file.file, guarded);
   };
-  const analyses = files.map((file) => {
+  const analyses: FileAnalysis[] = [];
+  for (const file of files) {
     const settings = options.settingsFor(file);
     const analysis = new Analysis(file, settings, schema, options.together === true);
     let explicit = false;
     for (const run of statementsRun(file)) {
+      yield;
       order += 1;
       const own = run.nested === null;
       const control = own ? run.statement.transactionControl : null;
@@ -235,8 +246,8 @@ export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOpti
       learn(file, run.node, !own);
       if (control === 'commit' || control === 'rollback') explicit = false;
     }
-    return analysis;
-  });
+    analyses.push(analysis);
+  }
   // Learned after every checked file: their facts are of later orders, so only what counts "at any
   // point" (the indexes a table ever gets) changes, as when the whole folder is checked.
   learnFrom(schema, options.later ?? [], order);

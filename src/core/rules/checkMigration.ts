@@ -1,7 +1,7 @@
 // Runs the rule registry over parsed files: the findings, in file order, and whether each file
 // may run (no error from a runnability rule). Severities come from the settings (drydock.json);
 // inline ignores silence findings, and an ignore that silences nothing is itself reported.
-import { analyseFiles, type FileAnalysis, type LearnedContext } from '../analyse/fileAnalysis';
+import { analyseFiles, analyseFilesStepwise, type FileAnalysis, type LearnedContext } from '../analyse/fileAnalysis';
 import type { Finding, Severity } from '../model/findings';
 import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../model/lintSettings';
 import type { OffsetRange } from '../model/positions';
@@ -71,17 +71,18 @@ function reportUnusedIgnores(ignores: readonly IgnoreComment[], file: ParsedFile
   }
 }
 
-function checkOne(analysis: FileAnalysis, files: readonly ParsedFile[], options: CheckOptions): Finding[] {
-  const { file, settings } = analysis;
+/** One file's findings, a step (yield) after each rule. */
+function* checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => FileAnalysis, files: readonly ParsedFile[], options: CheckOptions): Generator<void, Finding[], void> {
   const rules = options.rules ?? RULES;
-  const ignores = readIgnores(file, analysis.statements);
+  const ignores = readIgnores(file, () => analysisOf().statements);
   const found: Found[] = [];
-  rules.forEach((rule, order) => {
-    if (rule.id === UNUSED_IGNORE_ID) return;
+  for (const [order, rule] of rules.entries()) {
+    if (rule.id === UNUSED_IGNORE_ID) continue;
     const configured = severityOf(rule, settings, options);
-    if (configured === 'off') return;
+    if (configured === 'off') continue;
+    yield;
     rule.check({
-      file, files, analysis, mode: options.mode ?? null,
+      file, files, get analysis() { return analysisOf(); }, mode: options.mode ?? null,
       report: (at: OffsetRange, message: string, details: FindingDetails = {}) => {
         if (ignores.length > 0 && ignoreFor(ignores, rule.id, at)) return;
         const severity: Severity = configured ?? details.severity ?? rule.defaultSeverity;
@@ -93,7 +94,7 @@ function checkOne(analysis: FileAnalysis, files: readonly ParsedFile[], options:
         found.push({ finding, order });
       },
     });
-  });
+  }
   if (rules.some((r) => r.id === UNUSED_IGNORE_ID)) {
     reportUnusedIgnores(ignores, file, settings, options, (finding) => found.push({ finding, order: rules.length }));
   }
@@ -117,17 +118,38 @@ export function refusesRun(finding: Finding): boolean {
 
 /** Runs the rules over files checked (or run) together. */
 export function checkFiles(files: readonly ParsedFile[], options: CheckOptions = {}): CheckedFile[] {
-  const analyses = analyseFiles(files, {
-    settingsFor: settingsResolver(options),
+  const steps = checkFilesStepwise(files, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * checkFiles in steps: the analysis, a statement per step, then the rules, one rule on one file per step. A caller
+ * that has something to wait for (a run awaiting the server) judges between the waits.
+ */
+export function* checkFilesStepwise(files: readonly ParsedFile[], options: CheckOptions = {}): Generator<void, CheckedFile[], void> {
+  const settingsFor = settingsResolver(options);
+  const analysisOptions = {
+    settingsFor,
     together: options.mode !== null && options.mode !== undefined,
     ...(options.context ? { context: options.context } : {}),
     ...(options.later ? { later: options.later } : {}),
-  });
-  return files.map((file, i) => {
-    const analysis = analyses[i]!;
-    const diagnostics = checkOne(analysis, files, options);
-    return { ...file, diagnostics, analysis, runnable: !diagnostics.some(refusesRun) };
-  });
+  };
+  // The runnability rules read the parsed files only: a check of those alone (a run's plan, before
+  // the server is known) analyses nothing unless something asks for the analysis afterwards.
+  let analyses: FileAnalysis[] | null = null;
+  if ((options.rules ?? RULES).some((rule) => rule.category !== 'runnability')) analyses = yield* analyseFilesStepwise(files, analysisOptions);
+  const analysisOf = (i: number) => (analyses ??= analyseFiles(files, analysisOptions))[i]!;
+  const checked: CheckedFile[] = [];
+  for (const [i, file] of files.entries()) {
+    const diagnostics = yield* checkOne(file, settingsFor(file), () => analysisOf(i), files, options);
+    const result = { ...file, diagnostics, runnable: !diagnostics.some(refusesRun) } as CheckedFile;
+    Object.defineProperty(result, 'analysis', { get: () => analysisOf(i), enumerable: true, configurable: true });
+    checked.push(result);
+  }
+  return checked;
 }
 
 /** Parses one file and runs the rules over it (after `loadParser()`). */

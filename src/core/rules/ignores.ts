@@ -21,11 +21,11 @@ export interface IgnoreComment {
 
 const IGNORE_LINE = /^[ \t]*--[ \t]*(drydock|squawk)-ignore(-file)?[ \t]+([A-Za-z0-9_,\- \t]+?)[ \t]*(?::.*)?$/gm;
 
-/** The ignore comments of a file, each tied to the statement that follows it. */
-export function readIgnores(file: ParsedFile, statements: readonly AnalysedStatement[]): IgnoreComment[] {
+/** The ignore comments of a file, each tied to the statement that follows it (the analysed statements are asked for only when the file has one). */
+export function readIgnores(file: ParsedFile, statements: () => readonly AnalysedStatement[]): IgnoreComment[] {
   if (!file.text.includes('-ignore')) return [];
   const out: IgnoreComment[] = [];
-  const starts = statements.map((s) => s.offsets).sort((a, b) => a.start - b.start);
+  const starts = statements().map((s) => s.offsets).sort((a, b) => a.start - b.start);
   for (const match of file.text.matchAll(IGNORE_LINE)) {
     const start = (match.index ?? 0) + (match[0].length - match[0].trimStart().length);
     const end = (match.index ?? 0) + match[0].length;

@@ -9,7 +9,8 @@ import { RUN_MODES, type RunMode, type RunModeSpec } from '../model/runModes';
 import { withDefaults, type DrydockSettingsInput } from '../model/settings';
 import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../model/lintSettings';
 import { loadParser, parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
-import { checkFiles, RUNNABILITY_RULES, type CheckedFile } from '../rules/checkMigration';
+import { relationsNamed } from '../parse/relationsNamed';
+import { checkFiles, checkFilesStepwise, RUNNABILITY_RULES, type CheckedFile, type CheckOptions } from '../rules/checkMigration';
 import type { Rule } from '../rules/rule';
 import { CatalogMeasurement } from '../verify/measurement';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
@@ -17,6 +18,7 @@ import { maskSecrets } from '../db/connection';
 import { classifyError } from './classify';
 import { attachEvidence } from './evidence';
 import { estimateImpact } from './impact';
+import { inBackground, type BackgroundWork } from './background';
 import { planRun } from './plan';
 import { DEFAULT_PROBES } from './probes';
 import type { ProbeFactory, StatementProbe } from './probes/probe';
@@ -90,12 +92,16 @@ class Run {
     signal?.addEventListener('abort', onAbort);
     try {
       const connected = await this.connect();
-      this.judgeFully();
-      if (!connected) return;
-      if (signal?.aborted) onAbort();
-      if (!state.mode.executes) await this.verifyOnly();
-      else if (this.report.transactional) await this.runInTransaction();
-      else await this.runWithoutTransaction();
+      const judging = this.judgeFully();
+      try {
+        if (!connected) return;
+        if (signal?.aborted) onAbort();
+        if (!state.mode.executes) await this.verifyOnly();
+        else if (this.report.transactional) await this.runInTransaction();
+        else await this.runWithoutTransaction();
+      } finally {
+        await judging.done();
+      }
       if (this.options.reference && state.mode.executes) await this.estimateImpact(this.options.reference);
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -122,13 +128,18 @@ class Run {
   /**
    * Every rule, once, now that the target version can be known: files whose version nobody gave are
    * judged for the server's major version (or, without a server, for the assumed default). Before
-   * connecting only the runnability rules ran, for the plan (same parse, same plan).
+   * connecting only the runnability rules ran, for the plan (same parse, same plan). The judging
+   * goes on in short slices while the statements wait for the server (a whole-history run waits
+   * for it most of its time); nothing the run sends depends on it.
    */
-  private judgeFully(): void {
+  private judgeFully(): BackgroundWork {
     const server = this.report.server;
     if (server) this.judge = this.judge.forServer(Math.floor(server.versionNum / 10000));
-    this.files = this.judge.check(this.files);
-    this.report.diagnostics = this.files.flatMap((f) => f.diagnostics);
+    const steps = this.judge.checkStepwise(this.files);
+    return inBackground(steps, (files) => {
+      this.files = files;
+      this.report.diagnostics = files.flatMap((f) => f.diagnostics);
+    });
   }
 
   /** The files as last judged, and by whom (the server's version may have replaced an assumed one). */
@@ -166,10 +177,15 @@ class Run {
     return (this.options.probes ?? DEFAULT_PROBES).map((make) => make(run)).filter((p): p is StatementProbe => p !== null);
   }
 
-  private runStatements(inTransaction: boolean): Promise<boolean> {
+  private async runStatements(inTransaction: boolean): Promise<boolean> {
     const onProgress = this.options.onProgress;
     this.activeProbes = this.probes();
-    return runStatements(this.state, { files: this.files, probes: this.activeProbes, inTransaction, ...(onProgress ? { onProgress } : {}) });
+    const preparing = inBackground(prepareStatements(this.files.flatMap((f) => f.statements)), () => undefined);
+    try {
+      return await runStatements(this.state, { files: this.files, probes: this.activeProbes, inTransaction, ...(onProgress ? { onProgress } : {}) });
+    } finally {
+      preparing.stop();
+    }
   }
 
   private async estimateImpact(reference: DatabaseBackend): Promise<void> {
@@ -309,6 +325,19 @@ class Run {
   }
 }
 
+/**
+ * The facts the probes read of each statement (its schema effects, the relations it names), worked
+ * out ahead while the server runs the statements before it. Both are computed once and kept, so the
+ * probes find them ready instead of computing them between two statements.
+ */
+function* prepareStatements(statements: readonly ParsedStatement[]): Generator<void, void, void> {
+  for (const s of statements) {
+    yield;
+    void s.effects;
+    relationsNamed(s.node);
+  }
+}
+
 /** How the run's files are judged by the rules: for the run's mode, with each file's settings. */
 class Judge {
   constructor(private readonly mode: RunModeSpec, private readonly lintSettings: (file: string) => LintSettings) {}
@@ -318,7 +347,15 @@ class Judge {
   }
 
   check(files: readonly ParsedFile[], rules?: readonly Rule[]): CheckedFile[] {
-    return checkFiles(files, { mode: this.mode, settings: (f: ParsedFile) => this.settingsOf(f), ...(rules ? { rules } : {}) });
+    return checkFiles(files, this.options(rules));
+  }
+
+  checkStepwise(files: readonly ParsedFile[]): Generator<void, CheckedFile[], void> {
+    return checkFilesStepwise(files, this.options());
+  }
+
+  private options(rules?: readonly Rule[]): CheckOptions {
+    return { mode: this.mode, settings: (f: ParsedFile) => this.settingsOf(f), ...(rules ? { rules } : {}) };
   }
 
   /** The same judge, with the server's major version where the settings only assumed one. */
