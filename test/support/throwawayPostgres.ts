@@ -163,8 +163,11 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGQUIT');
 });
 
+/** Server settings beyond the harness's own, e.g. `{ autovacuum: 'off' }` for a benchmark. */
+export type ServerSettings = Readonly<Record<string, string>>;
+
 /** Starts a throwaway cluster of the given binaries (default: the first server under test). */
-export async function startPostgres(binaries: PostgresBinaries = defaultServer()): Promise<ThrowawayPostgres> {
+export async function startPostgres(binaries: PostgresBinaries = defaultServer(), settings: ServerSettings = {}): Promise<ThrowawayPostgres> {
   ensureEmbeddedLibraryLinks();
   const binDir = reachableBinDir(binaries);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-pg-'));
@@ -185,6 +188,7 @@ export async function startPostgres(binaries: PostgresBinaries = defaultServer()
     '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
     '-c', 'max_connections=40', '-c', 'shared_buffers=32MB', '-c', 'log_min_messages=fatal',
+    ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ], { stdio: ['ignore', 'pipe', 'pipe'], ...runAsServerUser() });
   running.add(server);
   const collect = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
