@@ -14,6 +14,7 @@ import { PgliteShadow } from '../../core/shadow/pgliteShadow';
 import { ScratchDatabaseShadow } from '../../core/shadow/scratchDatabase';
 import { runShadowDryRun } from '../../core/shadow/shadowRun';
 import type { ShadowHost } from '../../core/shadow/shadowHost';
+import { compileWasmForShortRun } from '../baselineWasm';
 import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
 import { fileLintSettings } from '../lintConfig';
@@ -85,6 +86,7 @@ function runCommand(mode: RunMode): CommandRun {
       lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
       statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
     };
+    compileWasmForShortRun();
     const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
     if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
     const files = readMigrationFiles(positionals);

@@ -72,6 +72,12 @@ export interface DatabaseBackend {
   /** Where it goes, for messages: "user@host:port/database", never with a password. */
   readonly label: string;
   readonly capabilities: BackendCapabilities;
+  /**
+   * True when statements run on this thread (PGlite): a run then has no wait to fill with other
+   * work. Otherwise (a server) this thread is free while a statement runs, and a run judges its
+   * rules meanwhile.
+   */
+  readonly inProcess: boolean;
   /** Secrets this backend was given, for masking them in anything shown. */
   readonly secrets: readonly string[];
   openSession(): Promise<Session>;

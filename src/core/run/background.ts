@@ -50,3 +50,22 @@ export function inBackground<T>(steps: Generator<void, T, void>, finished: (resu
     },
   };
 }
+
+/** Takes every step now, on this thread (when there is nothing to wait for that the steps could fill). */
+export function rightAway<T>(steps: Generator<void, T, void>, finished: (result: T) => void): BackgroundWork {
+  let outcome: { error: unknown } | null = null;
+  try {
+    let next = steps.next();
+    while (!next.done) next = steps.next();
+    finished(next.value);
+  } catch (error) {
+    outcome = { error };
+  }
+  return {
+    done: async () => {
+      if (outcome) throw outcome.error;
+    },
+    stop: () => undefined,
+  };
+}
+

@@ -128,6 +128,7 @@ export function pgBackend(settings: ConnectionSettings): DatabaseBackend {
   return {
     kind: 'pg',
     label: maskSecrets(describeConnection(settings), secrets),
+    inProcess: false,
     capabilities: { cancel: true, concurrentSessions: true, timeouts: true },
     secrets,
     openSession: () => openPgSession(settings),

@@ -25,6 +25,7 @@ export function pgliteBackend(instance: PgliteInstance): DatabaseBackend {
   return {
     kind: 'pglite',
     label: 'PGlite (in-process shadow)',
+    inProcess: true,
     capabilities: { cancel: false, concurrentSessions: false, timeouts: false },
     secrets: [],
     async openSession(): Promise<Session> {
