@@ -107,6 +107,20 @@ ALTER TABLE p ADD CONSTRAINT uq_p_user UNIQUE (user_id, id);`,
     }
   });
 
+  test('a column renamed, then dropped: its index is dropped by the DROP COLUMN, the others stay ok', async () => {
+    // RENAME COLUMN renames no index, constraint or trigger: the run does not measure around it,
+    // and must still attribute what the later DROP COLUMN drops.
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE r (id int PRIMARY KEY, a int, c int);\nCREATE INDEX idx_r_a ON r (a);\nCREATE INDEX idx_r_c ON r (c);\nALTER TABLE r ADD CONSTRAINT chk_r_a CHECK (a > 0);',
+      '2.sql': 'ALTER TABLE r RENAME COLUMN a TO b;\nALTER TABLE r RENAME COLUMN c TO d;\nALTER TABLE r DROP COLUMN b;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index idx_r_a']!, /^dropped: .*dropped by .*2\.sql:3/);
+      assert.match(result['constraint chk_r_a']!, /^dropped: .*dropped by .*2\.sql:3/);
+      assert.match(result['index idx_r_c']!, /^ok: btree index on r \(d\)/);
+    }
+  });
+
   test('an unnamed CHECK that replaces one of the same name is verified under the name PostgreSQL gave it', async () => {
     const { dry, verify } = await bothWays(server(), {
       '1.sql': 'CREATE TABLE rc (a int, b int);\nALTER TABLE rc ADD CONSTRAINT rc_check CHECK (num_nonnulls(a, b) >= 1);',

@@ -71,6 +71,10 @@ export function reachOf(statement: ParsedStatement): Reach | null {
     const rename = node.RenameStmt;
     if (rename.renameType === 'OBJECT_INDEX') return { relations: [], indexes: [tableOf(rename.relation)], functions: false };
     if (rename.renameType === 'OBJECT_FUNCTION' || rename.renameType === 'OBJECT_PROCEDURE') return { relations: [], indexes: [], functions: true };
+    // A column's new name changes no index's, constraint's or trigger's name or OID. (A dropped
+    // constraint is not narrowed to its name the same way: a name the run has not looked up since
+    // an earlier rename, ADD CONSTRAINT … USING INDEX say, would not be recognised.)
+    if (rename.renameType === 'OBJECT_COLUMN') return null;
     return rename.relation ? { relations: [tableOf(rename.relation)], indexes: [], functions: false } : null;
   }
   return null;
