@@ -121,6 +121,29 @@ ALTER TABLE p ADD CONSTRAINT uq_p_user UNIQUE (user_id, id);`,
     }
   });
 
+  test('DROP CONSTRAINT drops that constraint (and its index), whether named in the file or by PostgreSQL, and nothing else', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': `CREATE TABLE owner (id int PRIMARY KEY);
+CREATE TABLE pet (id int, owner_id int, tag text, weight int);
+ALTER TABLE pet ADD CONSTRAINT fk_pet_owner FOREIGN KEY (owner_id) REFERENCES owner (id);
+ALTER TABLE pet ADD CONSTRAINT uq_pet_tag UNIQUE (tag);
+ALTER TABLE pet ADD CHECK (weight > 0);
+ALTER TABLE pet ADD CONSTRAINT chk_pet_id CHECK (id > 0);
+CREATE INDEX idx_pet_owner ON pet (owner_id);
+CREATE UNIQUE INDEX idx_pet_id ON pet (id);
+ALTER TABLE pet ADD CONSTRAINT uq_pet_id UNIQUE USING INDEX idx_pet_id;`,
+      '2.sql': 'ALTER TABLE pet DROP CONSTRAINT fk_pet_owner;\nALTER TABLE pet DROP CONSTRAINT pet_weight_check, ADD COLUMN born date;\nALTER TABLE pet DROP CONSTRAINT uq_pet_tag;\nALTER TABLE pet DROP CONSTRAINT uq_pet_id;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['constraint fk_pet_owner']!, /^dropped: .*2\.sql:1/);
+      assert.match(result['constraint pet_weight_check']!, /^dropped: .*2\.sql:2/);
+      assert.match(result['constraint uq_pet_tag']!, /^dropped: .*2\.sql:3/);
+      assert.match(result['constraint uq_pet_id']!, /^dropped: .*2\.sql:4/);
+      assert.match(result['constraint chk_pet_id']!, /^ok: CHECK \(id > 0\)/);
+      assert.match(result['index idx_pet_owner']!, /^ok: btree index on pet \(owner_id\)/);
+    }
+  });
+
   test('an unnamed CHECK that replaces one of the same name is verified under the name PostgreSQL gave it', async () => {
     const { dry, verify } = await bothWays(server(), {
       '1.sql': 'CREATE TABLE rc (a int, b int);\nALTER TABLE rc ADD CONSTRAINT rc_check CHECK (num_nonnulls(a, b) >= 1);',

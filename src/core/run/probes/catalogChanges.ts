@@ -10,7 +10,7 @@ import type { Session } from '../../db/backend';
 import type { DeclaredKind } from '../../model/report';
 import type { Declaration } from '../../parse/declarations';
 import type { ParsedStatement } from '../../parse/parseMigration';
-import type { Node } from '../../parse/pgTypes';
+import type { AlterTableCmd, Node } from '../../parse/pgTypes';
 import { contypeOf } from '../../sql/catalogCodes';
 import { relationSql } from '../../sql/quoting';
 import { functionSignature } from '../../verify/catalogQuery';
@@ -30,11 +30,30 @@ interface Tracked {
 }
 
 /** What a statement can drop or rename: objects on some relations (resolved to OIDs before it runs), functions, or anything. */
-type Reach = 'all' | { relations: string[]; indexes: string[]; functions: boolean };
+type Reach = 'all' | {
+  relations: string[];
+  indexes: string[];
+  functions: boolean;
+  /**
+   * Set when all the statement drops on its relations is these constraints (ALTER TABLE … DROP
+   * CONSTRAINT without CASCADE) and the index behind each. Of the declarations not looked up yet,
+   * it can then reach only those: constraints of these names, constraints PostgreSQL named itself
+   * (their real names are not known yet), and indexes (one may have become a constraint's).
+   */
+  droppedConstraints?: string[];
+};
 
 const RELATION_TYPES = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE']);
 // ALTER TABLE commands that drop objects or rebuild them under new OIDs (a type change rebuilds indexes).
 const ALTERS_OBJECTS = new Set(['AT_DropColumn', 'AT_DropConstraint', 'AT_AlterColumnType', 'AT_DetachPartition', 'AT_DetachPartitionFinalize', 'AT_AttachPartition']);
+
+/** ALTER TABLE … ADD CONSTRAINT … USING INDEX: renames the index to the constraint's name. */
+function renamesIndex(command: AlterTableCmd): boolean {
+  return command.subtype === 'AT_AddConstraint' && command.def !== undefined && 'Constraint' in command.def && Boolean(command.def.Constraint.indexname);
+}
+// Objects whose DROP (without CASCADE) removes nothing else the files declare. Not an extension:
+// its member functions go with it.
+const DROPS_ONLY_ITSELF = new Set(['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_SEQUENCE', 'OBJECT_POLICY', 'OBJECT_RULE', 'OBJECT_PUBLICATION', 'OBJECT_STATISTIC_EXT', 'OBJECT_SCHEMA']);
 // Statements whose reach cannot be read from their text: they run code.
 const RUNS_CODE = new Set(['DoStmt', 'CallStmt', 'ExecuteStmt', 'DropOwnedStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'ReindexStmt', 'AlterObjectSchemaStmt']);
 
@@ -53,9 +72,14 @@ export function reachOf(statement: ParsedStatement): Reach | null {
   if (RUNS_CODE.has(type)) return 'all';
   if ('SelectStmt' in node) return JSON.stringify(node).includes('"FuncCall"') ? 'all' : null;
   if ('AlterTableStmt' in node) {
-    const alters = (node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && ALTERS_OBJECTS.has(c.AlterTableCmd.subtype ?? ''));
-    const cascades = (node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && c.AlterTableCmd.behavior === 'DROP_CASCADE');
-    return !alters ? null : cascades ? 'all' : { relations: [tableOf(node.AlterTableStmt.relation)], indexes: [], functions: false };
+    const commands = (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
+    const alters = commands.some((c) => ALTERS_OBJECTS.has(c.subtype ?? '') || renamesIndex(c));
+    if (!alters) return null;
+    if (commands.some((c) => c.behavior === 'DROP_CASCADE')) return 'all';
+    const reach = { relations: [tableOf(node.AlterTableStmt.relation)], indexes: [], functions: false };
+    const dropsOnlyConstraints = commands.every((c) => c.subtype === 'AT_DropConstraint' || !(ALTERS_OBJECTS.has(c.subtype ?? '') || renamesIndex(c)));
+    const names = commands.filter((c) => c.subtype === 'AT_DropConstraint').map((c) => c.name ?? '');
+    return dropsOnlyConstraints && names.every((n) => n !== '') ? { ...reach, droppedConstraints: names } : reach;
   }
   if ('DropStmt' in node) {
     const drop = node.DropStmt;
@@ -65,6 +89,9 @@ export function reachOf(statement: ParsedStatement): Reach | null {
     if (drop.removeType === 'OBJECT_INDEX') return { relations: [], indexes: objects.map((o) => o.join('.')), functions: false };
     if (drop.removeType === 'OBJECT_TRIGGER') return { relations: objects.map((o) => o.slice(0, -1).join('.')), indexes: [], functions: false };
     if (drop.removeType === 'OBJECT_FUNCTION' || drop.removeType === 'OBJECT_PROCEDURE') return { relations: [], indexes: [], functions: true };
+    // Without CASCADE these drop only themselves: an index, constraint, trigger or function that
+    // depends on one (a column of the type, a default on the sequence) makes the DROP fail.
+    if (DROPS_ONLY_ITSELF.has(drop.removeType ?? '')) return null;
     return 'all';
   }
   if ('RenameStmt' in node) {
@@ -168,6 +195,13 @@ class CatalogTracker {
       || ((o.kind === 'index' || o.kind === 'constraint') && reach.indexes.some((i) => sameRelation(i, o.name)));
   }
 
+  private reachesPending(reach: Reach, d: Declaration): boolean {
+    if (!this.reaches(reach, { kind: d.kind, name: d.name, relation: tableOfDeclaration(d) })) return false;
+    if (reach === 'all' || !reach.droppedConstraints) return true;
+    if (d.kind === 'index') return true;
+    return d.kind === 'constraint' && (d.autoNamed === true || reach.droppedConstraints.includes(d.name));
+  }
+
   private reachedTracked(reach: Reach): Set<Tracked> {
     return new Set(this.live().filter((t) => this.reaches(reach, { kind: t.kind, name: t.measured.name, relation: t.relationName })));
   }
@@ -177,7 +211,7 @@ class CatalogTracker {
     const reach = reachOf(statement);
     if (reach === null) return;
     const reached = this.reachedTracked(reach);
-    const reachesPending = this.pending.some((p) => this.reaches(reach, { kind: p.declaration.kind, name: p.declaration.name, relation: tableOfDeclaration(p.declaration) }));
+    const reachesPending = this.pending.some((p) => this.reachesPending(reach, p.declaration));
     const overlaps = this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)));
     // Its objects must be known first: those an earlier statement reached (checked now), those not looked up yet.
     if (overlaps || reachesPending) {
