@@ -79,6 +79,21 @@ test('a runnability-only check analyses on demand, and gives the same analysis a
   assert.deepEqual(plan.map((f) => f.runnable), full.map((f) => f.runnable));
 });
 
+test('checking a checked file again does not analyse it for the earlier check', async () => {
+  await loadParser();
+  const parsed = exampleMigrations().map((f) => parseMigrationSync(f.path, f.text));
+  let analysed = 0;
+  const counting = (file: string) => { analysed += 1; return { ...DEFAULT_LINT_SETTINGS, file }; };
+  const plan = checkFiles(parsed, { rules: RUNNABILITY_RULES, settings: (f) => counting(f.file) });
+  const before = analysed;
+  checkFiles(plan, { rules: RUNNABILITY_RULES });
+  // Only the plan's own settings lookups (one per file, for its rules): no analysis ran.
+  assert.equal(before, parsed.length);
+  assert.equal(analysed, before);
+  void plan[0]!.analysis;
+  assert.equal(analysed, before + parsed.length, 'asking for the analysis makes it, once per file');
+});
+
 // Findings on several files, an ignore comment and a version-dependent rule (a volatile default).
 const FOLDER: MigrationFile[] = [
   { path: '001_orders.sql', text: 'CREATE TABLE judged_orders (id int PRIMARY KEY, note varchar(20));\n' },

@@ -126,8 +126,9 @@ export function checkFiles(files: readonly ParsedFile[], options: CheckOptions =
 }
 
 /**
- * checkFiles in steps: the analysis, a statement per step, then the rules, one rule on one file per step. A caller
- * that has something to wait for (a run awaiting the server) judges between the waits.
+ * checkFiles in steps: the analysis, a statement per step, then the rules, one rule on one file
+ * per step. A caller that has something to wait for (a run awaiting the server) judges between
+ * the waits.
  */
 export function* checkFilesStepwise(files: readonly ParsedFile[], options: CheckOptions = {}): Generator<void, CheckedFile[], void> {
   const settingsFor = settingsResolver(options);
@@ -146,7 +147,9 @@ export function* checkFilesStepwise(files: readonly ParsedFile[], options: Check
   for (const [i, file] of files.entries()) {
     const diagnostics = yield* checkOne(file, settingsFor(file), () => analysisOf(i), files, options);
     const result = { ...file, diagnostics, runnable: !diagnostics.some(refusesRun) } as CheckedFile;
-    Object.defineProperty(result, 'analysis', { get: () => analysisOf(i), enumerable: true, configurable: true });
+    // Not enumerable: a file checked again (a run judges its plan's files) is spread into the new
+    // result, and copying the old analysis would make it.
+    Object.defineProperty(result, 'analysis', { get: () => analysisOf(i), enumerable: false, configurable: true });
     checked.push(result);
   }
   return checked;
