@@ -147,9 +147,8 @@ export function* checkFilesStepwise(files: readonly ParsedFile[], options: Check
   for (const [i, file] of files.entries()) {
     const diagnostics = yield* checkOne(file, settingsFor(file), () => analysisOf(i), files, options);
     const result = { ...file, diagnostics, runnable: !diagnostics.some(refusesRun) } as CheckedFile;
-    // Not enumerable: a file checked again (a run judges its plan's files) is spread into the new
-    // result, and copying the old analysis would make it.
-    Object.defineProperty(result, 'analysis', { get: () => analysisOf(i), enumerable: false, configurable: true });
+    // Made when first asked for; a copy of the checked file ({ ...checked }) asks for it.
+    Object.defineProperty(result, 'analysis', { get: () => analysisOf(i), enumerable: true, configurable: true });
     checked.push(result);
   }
   return checked;

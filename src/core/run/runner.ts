@@ -73,7 +73,8 @@ class Run {
   private readonly measurement = new CatalogMeasurement();
   private activeProbes: StatementProbe[] = [];
 
-  constructor(private files: CheckedFile[], private readonly options: RunOptions, private judge: Judge, report: RunReport) {
+  /** `files`: the plan's (runnability rules only); `parsed`: the same files as parsed, for every rule. */
+  constructor(private files: CheckedFile[], private readonly parsed: readonly ParsedFile[], private readonly options: RunOptions, private judge: Judge, report: RunReport) {
     this.state = new RunState(report, RUN_MODES[options.mode], withDefaults(options.settings ?? {}), options.backend.secrets);
   }
 
@@ -135,7 +136,7 @@ class Run {
   private judgeFully(): BackgroundWork {
     const server = this.report.server;
     if (server) this.judge = this.judge.forServer(Math.floor(server.versionNum / 10000));
-    const steps = this.judge.checkStepwise(this.files);
+    const steps = this.judge.checkStepwise(this.parsed);
     // On a backend that runs statements on this thread there is no wait to fill: the event loop only
     // turns again once the last statement is done, and then this process would also be waiting for
     // V8 to finish the compile jobs PGlite's run left behind (measured: ~0.6 s in the shadow CLI).
@@ -388,7 +389,7 @@ export async function runMigrations(files: MigrationFile[], options: RunOptions)
   let judged: { files: CheckedFile[]; judge: Judge };
   if (!plan.runnable) {
     // No server will tell the version: every rule, for the one the settings give or assume.
-    const checked = judge.check(runnability);
+    const checked = judge.check(parsed);
     report.diagnostics = checked.flatMap((p) => p.diagnostics);
     judged = { files: checked, judge };
     report.outcome = 'refused';
@@ -396,7 +397,7 @@ export async function runMigrations(files: MigrationFile[], options: RunOptions)
       report.statements = checked.flatMap((p) => p.statements.map((s) => statementReport(s, 'skipped', 'not run: the run was refused before anything was sent (see diagnostics)')));
     }
   } else {
-    const run = new Run(runnability, options, judge, report);
+    const run = new Run(runnability, parsed, options, judge, report);
     await run.execute();
     judged = run.judged;
   }
