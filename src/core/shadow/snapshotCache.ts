@@ -5,11 +5,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 
 /** At most this many snapshots are kept (the least recently used go first). */
 const MAX_SNAPSHOTS = 6;
-const SUFFIX = '.tar.gz';
+// Stored as they are: reading a 37 MB data directory back takes ~20 ms, gunzipping it took ~160 ms
+// on the warm run's critical path (Lemmy), for a file that is 7× smaller (5 MB).
+const SUFFIX = '.tar';
+/** Snapshots an earlier Drydock compressed: never read, removed when the cache is pruned. */
+const LEGACY_SUFFIX = '.tar.gz';
 
 /** The key of the empty prefix (bookkeeping only), then one key per replayed migration. */
 export function prefixKeys(engine: string, tool: string, texts: readonly { file: string; text: string }[]): string[] {
@@ -52,7 +55,7 @@ export class SnapshotCache {
   read(key: string): Uint8Array | null {
     const file = this.file(key);
     try {
-      const data = zlib.gunzipSync(fs.readFileSync(file));
+      const data = fs.readFileSync(file);
       const now = new Date();
       fs.utimesSync(file, now, now);
       return data;
@@ -64,13 +67,12 @@ export class SnapshotCache {
 
   /**
    * Stores a snapshot (written beside and renamed, so a reader never sees half a file) and prunes
-   * old ones. Compression and writing happen off the main thread, while the targets run.
+   * old ones. The writing happens off the main thread, while the targets run.
    */
   async write(key: string, tarball: Uint8Array): Promise<void> {
     await fs.promises.mkdir(this.dir, { recursive: true });
     const partial = `${this.file(key)}.${process.pid}.partial`;
-    const compressed = await new Promise<Buffer>((resolve, reject) => zlib.gzip(tarball, { level: 1 }, (err, out) => (err ? reject(err) : resolve(out))));
-    await fs.promises.writeFile(partial, compressed);
+    await fs.promises.writeFile(partial, tarball);
     await fs.promises.rename(partial, this.file(key));
     this.prune();
   }
@@ -85,5 +87,6 @@ export class SnapshotCache {
 
   private prune(): void {
     for (const stale of this.entries().slice(MAX_SNAPSHOTS)) fs.rmSync(path.join(this.dir, stale), { force: true });
+    for (const legacy of fs.readdirSync(this.dir).filter((f) => f.endsWith(LEGACY_SUFFIX))) fs.rmSync(path.join(this.dir, legacy), { force: true });
   }
 }
