@@ -210,7 +210,7 @@ export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOpti
   }
 }
 
-/** analyseFiles, one statement per step (for a caller that judges between other work). */
+/** analyseFiles, one file per step (for a caller that judges between other work). */
 export function* analyseFilesStepwise(files: readonly ParsedFile[], options: AnalysisOptions): Generator<void, FileAnalysis[], void> {
   const given = options.context;
   let schema: SchemaHistory;
@@ -228,11 +228,11 @@ export function* analyseFilesStepwise(files: readonly ParsedFile[], options: Ana
   };
   const analyses: FileAnalysis[] = [];
   for (const file of files) {
+    yield;
     const settings = options.settingsFor(file);
     const analysis = new Analysis(file, settings, schema, options.together === true);
     let explicit = false;
     for (const run of statementsRun(file)) {
-      yield;
       order += 1;
       const own = run.nested === null;
       const control = own ? run.statement.transactionControl : null;

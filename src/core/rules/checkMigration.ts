@@ -71,8 +71,8 @@ function reportUnusedIgnores(ignores: readonly IgnoreComment[], file: ParsedFile
   }
 }
 
-/** One file's findings, a step (yield) after each rule. */
-function* checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => FileAnalysis, files: readonly ParsedFile[], options: CheckOptions): Generator<void, Finding[], void> {
+/** One file's findings. */
+function checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => FileAnalysis, files: readonly ParsedFile[], options: CheckOptions): Finding[] {
   const rules = options.rules ?? RULES;
   const ignores = readIgnores(file, () => analysisOf().statements);
   const found: Found[] = [];
@@ -80,7 +80,6 @@ function* checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => F
     if (rule.id === UNUSED_IGNORE_ID) continue;
     const configured = severityOf(rule, settings, options);
     if (configured === 'off') continue;
-    yield;
     rule.check({
       file, files, get analysis() { return analysisOf(); }, mode: options.mode ?? null,
       report: (at: OffsetRange, message: string, details: FindingDetails = {}) => {
@@ -126,9 +125,8 @@ export function checkFiles(files: readonly ParsedFile[], options: CheckOptions =
 }
 
 /**
- * checkFiles in steps: the analysis, a statement per step, then the rules, one rule on one file
- * per step. A caller that has something to wait for (a run awaiting the server) judges between
- * the waits.
+ * checkFiles in steps: the analysis, one file per step, then the rules, one file per step. A
+ * caller that has something to wait for (a run awaiting the server) judges between the waits.
  */
 export function* checkFilesStepwise(files: readonly ParsedFile[], options: CheckOptions = {}): Generator<void, CheckedFile[], void> {
   const settingsFor = settingsResolver(options);
@@ -145,7 +143,8 @@ export function* checkFilesStepwise(files: readonly ParsedFile[], options: Check
   const analysisOf = (i: number) => (analyses ??= analyseFiles(files, analysisOptions))[i]!;
   const checked: CheckedFile[] = [];
   for (const [i, file] of files.entries()) {
-    const diagnostics = yield* checkOne(file, settingsFor(file), () => analysisOf(i), files, options);
+    yield;
+    const diagnostics = checkOne(file, settingsFor(file), () => analysisOf(i), files, options);
     const result = { ...file, diagnostics, runnable: !diagnostics.some(refusesRun) } as CheckedFile;
     // Made when first asked for; a copy of the checked file ({ ...checked }) asks for it.
     Object.defineProperty(result, 'analysis', { get: () => analysisOf(i), enumerable: true, configurable: true });
