@@ -5,6 +5,7 @@
 import type { LintSettings } from '../model/lintSettings';
 import type { OffsetRange } from '../model/positions';
 import { OffsetConverter } from '../model/lineIndex';
+import { allSteps, type Steps } from '../model/steps';
 import { readDirectives } from '../parse/directives';
 import { innerStatementsOf } from '../parse/innerStatements';
 import type { ParsedFile, ParsedStatement } from '../parse/parseMigration';
@@ -203,15 +204,11 @@ export class LearnedContext {
 
 /** Analyses files checked together, in order, after their context files and before the later ones. */
 export function analyseFiles(files: readonly ParsedFile[], options: AnalysisOptions): FileAnalysis[] {
-  const steps = analyseFilesStepwise(files, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return allSteps(analyseFilesStepwise(files, options));
 }
 
 /** analyseFiles, one file per step (for a caller that judges between other work). */
-export function* analyseFilesStepwise(files: readonly ParsedFile[], options: AnalysisOptions): Generator<void, FileAnalysis[], void> {
+export function* analyseFilesStepwise(files: readonly ParsedFile[], options: AnalysisOptions): Steps<FileAnalysis[]> {
   const given = options.context;
   let schema: SchemaHistory;
   let order: number;

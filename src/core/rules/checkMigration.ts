@@ -6,6 +6,7 @@ import type { Finding, Severity } from '../model/findings';
 import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../model/lintSettings';
 import type { OffsetRange } from '../model/positions';
 import type { RunModeSpec } from '../model/runModes';
+import { allSteps, type Steps } from '../model/steps';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../parse/parseMigration';
 import { ignoreFor, readIgnores, type IgnoreComment } from './ignores';
 import { RULES, ruleById } from './registry';
@@ -117,18 +118,14 @@ export function refusesRun(finding: Finding): boolean {
 
 /** Runs the rules over files checked (or run) together. */
 export function checkFiles(files: readonly ParsedFile[], options: CheckOptions = {}): CheckedFile[] {
-  const steps = checkFilesStepwise(files, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return allSteps(checkFilesStepwise(files, options));
 }
 
 /**
  * checkFiles in steps: the analysis, one file per step, then the rules, one file per step. A
  * caller that has something to wait for (a run awaiting the server) judges between the waits.
  */
-export function* checkFilesStepwise(files: readonly ParsedFile[], options: CheckOptions = {}): Generator<void, CheckedFile[], void> {
+export function* checkFilesStepwise(files: readonly ParsedFile[], options: CheckOptions = {}): Steps<CheckedFile[]> {
   const settingsFor = settingsResolver(options);
   const analysisOptions = {
     settingsFor,
@@ -144,7 +141,7 @@ export function* checkFilesStepwise(files: readonly ParsedFile[], options: Check
   const checked: CheckedFile[] = [];
   for (const [i, file] of files.entries()) {
     yield;
-    const diagnostics = checkOne(file, settingsFor(file), () => analysisOf(i), files, options);
+    const diagnostics = checkOne(file, analyses?.[i]?.settings ?? settingsFor(file), () => analysisOf(i), files, options);
     const result = { ...file, diagnostics, runnable: !diagnostics.some(refusesRun) } as CheckedFile;
     // Made when first asked for; a copy of the checked file ({ ...checked }) asks for it.
     Object.defineProperty(result, 'analysis', { get: () => analysisOf(i), enumerable: true, configurable: true });

@@ -2,6 +2,7 @@
 // between the I/O the run waits for, so that CPU work nothing sent depends on (judging every rule,
 // working out what the probes will ask of each statement) overlaps the statements' execution.
 import { performance } from 'node:perf_hooks';
+import { allSteps, type Steps } from '../model/steps';
 
 /** Work done in steps between other work; `done()` resolves once it finished (or rethrows its error). */
 export interface BackgroundWork {
@@ -18,7 +19,7 @@ const SLICE_MS = 0.2;
  * Drives the steps in short slices, one slice per turn of the event loop (setImmediate runs after
  * the I/O that is ready has been handled), then hands over the result.
  */
-export function inBackground<T>(steps: Generator<void, T, void>, finished: (result: T) => void): BackgroundWork {
+export function inBackground<T>(steps: Steps<T>, finished: (result: T) => void): BackgroundWork {
   // Settled into a value at once: an error must wait for done(), not become an unhandled rejection.
   let stopped = false;
   const outcome = new Promise<{ error: unknown } | null>((resolve) => {
@@ -52,12 +53,10 @@ export function inBackground<T>(steps: Generator<void, T, void>, finished: (resu
 }
 
 /** Takes every step now, on this thread (when there is nothing to wait for that the steps could fill). */
-export function rightAway<T>(steps: Generator<void, T, void>, finished: (result: T) => void): BackgroundWork {
+export function rightAway<T>(steps: Steps<T>, finished: (result: T) => void): BackgroundWork {
   let outcome: { error: unknown } | null = null;
   try {
-    let next = steps.next();
-    while (!next.done) next = steps.next();
-    finished(next.value);
+    finished(allSteps(steps));
   } catch (error) {
     outcome = { error };
   }
@@ -68,4 +67,3 @@ export function rightAway<T>(steps: Generator<void, T, void>, finished: (result:
     stop: () => undefined,
   };
 }
-

@@ -7,6 +7,7 @@ import { describeIdentity, sameServer, serverIdentity, type ServerIdentity } fro
 import type { RunReport } from '../model/report';
 import { RUN_MODES, type RunMode, type RunModeSpec } from '../model/runModes';
 import { withDefaults, type DrydockSettingsInput } from '../model/settings';
+import type { Steps } from '../model/steps';
 import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../model/lintSettings';
 import { loadParser, parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
 import { relationsNamed } from '../parse/relationsNamed';
@@ -335,7 +336,7 @@ class Run {
  * out ahead while the server runs the statements before it. Both are computed once and kept, so the
  * probes find them ready instead of computing them between two statements.
  */
-function* prepareStatements(statements: readonly ParsedStatement[]): Generator<void, void, void> {
+function* prepareStatements(statements: readonly ParsedStatement[]): Steps<void> {
   for (const s of statements) {
     yield;
     void s.effects;
@@ -355,7 +356,7 @@ class Judge {
     return checkFiles(files, this.options(rules));
   }
 
-  checkStepwise(files: readonly ParsedFile[]): Generator<void, CheckedFile[], void> {
+  checkStepwise(files: readonly ParsedFile[]): Steps<CheckedFile[]> {
     return checkFilesStepwise(files, this.options());
   }
 

@@ -47,10 +47,12 @@ const RELATION_TYPES = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW',
 // ALTER TABLE commands that drop objects or rebuild them under new OIDs (a type change rebuilds indexes).
 const ALTERS_OBJECTS = new Set(['AT_DropColumn', 'AT_DropConstraint', 'AT_AlterColumnType', 'AT_DetachPartition', 'AT_DetachPartitionFinalize', 'AT_AttachPartition']);
 
-/** ALTER TABLE … ADD CONSTRAINT … USING INDEX: renames the index to the constraint's name. */
-function renamesIndex(command: AlterTableCmd): boolean {
+/** True when the ALTER TABLE command drops, rebuilds or renames objects (ADD CONSTRAINT … USING INDEX gives the index the constraint's name). */
+function altersObjects(command: AlterTableCmd): boolean {
+  if (ALTERS_OBJECTS.has(command.subtype ?? '')) return true;
   return command.subtype === 'AT_AddConstraint' && command.def !== undefined && 'Constraint' in command.def && Boolean(command.def.Constraint.indexname);
 }
+
 // Objects whose DROP (without CASCADE) removes nothing else the files declare. Not an extension:
 // its member functions go with it.
 const DROPS_ONLY_ITSELF = new Set(['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_SEQUENCE', 'OBJECT_POLICY', 'OBJECT_RULE', 'OBJECT_PUBLICATION', 'OBJECT_STATISTIC_EXT', 'OBJECT_SCHEMA']);
@@ -73,11 +75,10 @@ export function reachOf(statement: ParsedStatement): Reach | null {
   if ('SelectStmt' in node) return JSON.stringify(node).includes('"FuncCall"') ? 'all' : null;
   if ('AlterTableStmt' in node) {
     const commands = (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
-    const alters = commands.some((c) => ALTERS_OBJECTS.has(c.subtype ?? '') || renamesIndex(c));
-    if (!alters) return null;
+    if (!commands.some(altersObjects)) return null;
     if (commands.some((c) => c.behavior === 'DROP_CASCADE')) return 'all';
     const reach = { relations: [tableOf(node.AlterTableStmt.relation)], indexes: [], functions: false };
-    const dropsOnlyConstraints = commands.every((c) => c.subtype === 'AT_DropConstraint' || !(ALTERS_OBJECTS.has(c.subtype ?? '') || renamesIndex(c)));
+    const dropsOnlyConstraints = commands.every((c) => c.subtype === 'AT_DropConstraint' || !altersObjects(c));
     const names = commands.filter((c) => c.subtype === 'AT_DropConstraint').map((c) => c.name ?? '');
     return dropsOnlyConstraints && names.every((n) => n !== '') ? { ...reach, droppedConstraints: names } : reach;
   }
@@ -275,15 +276,19 @@ class CatalogTracker {
     // The live tracked objects by kind and OID, kept up to date as this batch adds to them
     // (a batch resolves hundreds of declarations against hundreds of tracked objects).
     const liveByKind = new Map<DeclaredKind, Map<number, Tracked>>();
+    const liveOf = (kind: DeclaredKind): Map<number, Tracked> => {
+      let byOid = liveByKind.get(kind);
+      if (!byOid) liveByKind.set(kind, (byOid = new Map()));
+      return byOid;
+    };
     for (const t of this.live()) {
-      const byOid = liveByKind.get(t.kind) ?? new Map<number, Tracked>();
+      const byOid = liveOf(t.kind);
       if (!byOid.has(t.oid)) byOid.set(t.oid, t);
-      liveByKind.set(t.kind, byOid);
     }
     pending.forEach((p, i) => {
       const d = p.declaration;
       const candidates = candidatesOf.get(i) ?? [];
-      const taken = liveByKind.get(d.kind) ?? new Map<number, Tracked>();
+      const taken = liveOf(d.kind);
       // A constraint PostgreSQL named itself: the predicted name, else the newest constraint of its type that nothing tracks yet.
       const found = candidates.find((r) => r.name === d.name)
         ?? (d.kind === 'constraint' && d.autoNamed ? candidates.filter((r) => !taken.has(Number(r.oid))).sort((a, b) => Number(b.oid) - Number(a.oid))[0] : undefined);
@@ -297,7 +302,6 @@ class CatalogTracker {
       const tracked: Tracked = { declaration: d, kind: d.kind, oid, relation: Number(found.relation), relationName: tableOfDeclaration(d), measured };
       this.tracked.push(tracked);
       taken.set(oid, tracked);
-      liveByKind.set(d.kind, taken);
     });
   }
 }
