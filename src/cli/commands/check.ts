@@ -8,6 +8,7 @@ import { renderCheckReport } from '../../core/output/formats';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../../core/parse/parseMigration';
 import { checkFiles } from '../../core/rules/checkMigration';
 import { compileWasmForShortRun } from '../baselineWasm';
+import { keepYoungGenerationSmall } from '../smallYoungGeneration';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { expandMigrationPaths } from '../migrationPaths';
@@ -35,6 +36,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   }
   const files = readMigrationFiles(paths);
   compileWasmForShortRun();
+  keepYoungGenerationSmall();
   await loadParser();
   // Checked together, in order: earlier files teach the schema the later ones are judged by.
   const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)), {
