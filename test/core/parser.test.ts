@@ -162,6 +162,23 @@ describe('parseMigration', () => {
     }
   });
 
+  test('directives are found indented, in any case, after CRLF line ends and after other comments', () => {
+    const cases: [string, string][] = [
+      ['-- a comment first\r\n\t-- MIGRATE:UP transaction:false\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n  -- migrate:down\r\nDROP INDEX i;\r\n', 'dbmate'],
+      ['-- notes\n   --  +Goose no transaction\n--+goose up\nCREATE INDEX CONCURRENTLY i ON t (x);\n--+goose down\nDROP INDEX i;', 'goose'],
+      ['  --! no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);', 'graphile-migrate'],
+    ];
+    for (const [text, tool] of cases) {
+      const file = checkMigrationSync('m.sql', text);
+      assert.equal(file.noTransaction?.tool, tool);
+      assert.equal(file.statements.length, 1, `${tool}: only the up section runs`);
+    }
+    // Words like the directives' elsewhere are not directives: the file runs whole, in a transaction.
+    const plain = checkMigrationSync('m.sql', "-- this migration does not use goose or dbmate: migrate:down in prose\nSELECT '-- migrate:down';\nCREATE INDEX i ON t (x);");
+    assert.equal(plain.noTransaction, null);
+    assert.equal(plain.statements.length, 2);
+  });
+
   test('goose StatementBegin/End around a function body is understood', () => {
     const file = checkMigrationSync('m.sql', '-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN NEW;\nEND;\n$$;\n-- +goose StatementEnd\n\n-- +goose Down\nDROP FUNCTION f();\n');
     assert.deepEqual(codes(file), []);

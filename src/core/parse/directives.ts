@@ -47,8 +47,13 @@ function blank(text: string): string {
   return text.replace(/[^\r\n]/g, ' ');
 }
 
+// A line that could hold a directive: every LINE_RULES pattern starts like one of these, after the
+// line's leading whitespace (\s is what trim() removes). Most files have none: their text is read as is.
+const MAYBE_DIRECTIVE = /^\s*--(?:!|\s*(?:migrate:|\+goose|drydock:))/im;
+
 /** Reads the directives of a migration file and blanks its down sections. */
 export function readDirectives(text: string): FileDirectives {
+  if (!MAYBE_DIRECTIVE.test(text)) return { noTransaction: null, runnableText: text, downSectionLine: null };
   const lines = text.split(/(?<=\n)/);
   let noTransaction: NoTransactionDirective | null = null;
   let downSectionLine: number | null = null;
