@@ -29,6 +29,34 @@ describe('offsets and positions', () => {
     assert.deepEqual([0, 2, 5, 9, 10].map((b) => bytes.toUtf16(b)), [0, 1, 2, 4, 5]);
   });
 
+  test('byte and code-point offsets convert the same in any order of queries (a long text, its checkpoints)', () => {
+    const pieces = ['a', 'é', '☃', '🚀', '\n', 'SELECT 1;'];
+    let text = '';
+    for (let i = 0; i < 6000; i++) text += pieces[(i * 7 + (i >> 3)) % pieces.length];
+    // The reference: walk the text once, recording each character's start in bytes and code points.
+    const byteStarts = new Map<number, number>();
+    const pointStarts = new Map<number, number>();
+    let bytes = 0;
+    let points = 0;
+    for (let i = 0; i < text.length;) {
+      byteStarts.set(bytes, i);
+      pointStarts.set(points, i);
+      const code = text.codePointAt(i)!;
+      bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      points += 1;
+      i += code >= 0x10000 ? 2 : 1;
+    }
+    const byteOffsets = [...byteStarts.keys()];
+    const pointOffsets = [...pointStarts.keys()];
+    // Forward, then backward, then jumping about: every answer as the reference's.
+    const order = (n: number) => [...Array(n).keys(), ...[...Array(n).keys()].reverse(), ...Array.from({ length: n }, (_, i) => (i * 7919) % n)];
+    const byBytes = new OffsetConverter(text, 'byte');
+    for (const i of order(byteOffsets.length)) assert.equal(byBytes.toUtf16(byteOffsets[i]!), byteStarts.get(byteOffsets[i]!));
+    const byPoints = new OffsetConverter(text, 'codePoint');
+    for (const i of order(pointOffsets.length)) assert.equal(byPoints.toUtf16(pointOffsets[i]!), pointStarts.get(pointOffsets[i]!));
+    assert.equal(byBytes.toUtf16(bytes + 100), text.length, 'past the end: the text length');
+  });
+
   test('code-point positions (server error positions) convert to UTF-16', () => {
     assert.equal(codePointToUtf16('🚀🚀x', 2), 4);
     assert.equal(codePointToUtf16('abc', 2), 2);

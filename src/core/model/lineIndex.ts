@@ -4,11 +4,18 @@ import type { OffsetRange, Position, Range } from './positions';
 
 type Unit = 'byte' | 'codePoint';
 
+const CHECKPOINT_UNITS = 1024;
+
 /** Converts byte or code-point offsets to UTF-16 offsets; fastest when queried in ascending order. */
 export class OffsetConverter {
   private readonly ascii: boolean;
   private cursorUnits = 0; // position in the source unit (bytes or code points)
   private cursorUtf16 = 0;
+  // Places already walked past, every CHECKPOINT_UNITS or so: a query behind the cursor resumes from
+  // the nearest one instead of the text's start (each rule reads a file's locations from its start
+  // again: from the start, a 2 MB non-ASCII file cost a walk of the whole text per rule).
+  private readonly checkpointUnits: number[] = [0];
+  private readonly checkpointUtf16: number[] = [0];
 
   constructor(private readonly text: string, private readonly unit: Unit) {
     this.ascii = unit === 'codePoint' ? !/[\uD800-\uDFFF]/.test(text) : Buffer.byteLength(text, 'utf8') === text.length;
@@ -17,18 +24,35 @@ export class OffsetConverter {
   /** The UTF-16 offset of the given byte / code point offset (clamped to the text). */
   toUtf16(offset: number): number {
     if (this.ascii) return Math.min(Math.max(offset, 0), this.text.length);
-    if (offset < this.cursorUnits) {
-      this.cursorUnits = 0;
-      this.cursorUtf16 = 0;
-    }
+    if (offset < this.cursorUnits) this.resumeBefore(offset);
     const text = this.text;
+    let nextCheckpoint = this.checkpointUnits[this.checkpointUnits.length - 1]! + CHECKPOINT_UNITS;
     while (this.cursorUnits < offset && this.cursorUtf16 < text.length) {
       const code = text.charCodeAt(this.cursorUtf16);
       const isPair = code >= 0xd800 && code <= 0xdbff && this.cursorUtf16 + 1 < text.length;
       this.cursorUtf16 += isPair ? 2 : 1;
       this.cursorUnits += this.unit === 'codePoint' ? 1 : isPair ? 4 : code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+      if (this.cursorUnits >= nextCheckpoint) {
+        this.checkpointUnits.push(this.cursorUnits);
+        this.checkpointUtf16.push(this.cursorUtf16);
+        nextCheckpoint = this.cursorUnits + CHECKPOINT_UNITS;
+      }
     }
     return this.cursorUtf16;
+  }
+
+  /** Moves the cursor back to the last checkpoint at or before `offset`. */
+  private resumeBefore(offset: number): void {
+    let lo = 0;
+    let hi = this.checkpointUnits.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.checkpointUnits[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    this.cursorUnits = this.checkpointUnits[lo]!;
+    this.cursorUtf16 = this.checkpointUtf16[lo]!;
+    // Later checkpoints stay valid; the walk forward appends only past the last one.
   }
 }
 
