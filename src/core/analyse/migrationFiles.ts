@@ -11,13 +11,41 @@ export function isRevertFile(path: string): boolean {
 
 const byName = new Intl.Collator('en', { numeric: true });
 
+// The version a name starts with: digits, and the dashes of diesel's 2017-09-23-182408 form.
+const LEADING_VERSION = /^\d[\d-]*/;
+// Versions this long are timestamps (YYYYMMDDHHMMSS and longer).
+const TIMESTAMP_DIGITS = 14;
+
+function versionOf(name: string): string | null {
+  const match = LEADING_VERSION.exec(name);
+  return match ? match[0].replace(/-/g, '').replace(/^0+(?=\d)/, '') : null;
+}
+
 /**
- * The order migration files run in, by name: numbers compared as numbers (`9_x` before `10_x`), and
+ * Two leading versions in the order the tools apply them. Sequence numbers compare as numbers
+ * (`9_x` before `10_x`). Timestamps compare digit by digit, as diesel compares its versions: a longer
+ * one adds precision, it is not a larger number (crates.io's `2026-07-30-140000-0000_x` comes after
+ * `20260101000000_y` and before `20261201000000_z`). Dashes are not part of the version: diesel
+ * records `2017-09-23-182408_x` as 20170923182408, after `20170820000000_y` (compared with its
+ * dashes, every dashed name of a year came before every undashed one: crates.io's history then
+ * altered its `emails` table before creating it).
+ */
+function compareVersions(a: string, b: string): number {
+  if (a.length !== b.length && Math.min(a.length, b.length) < TIMESTAMP_DIGITS) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The order migration files run in, by name: first by the version a name starts with (above), then
  * a name before the longer names it begins (`007_add.sql` before `007_add_concurrently.sql`, the
  * follow-up migration a fix writes). The collator alone would put the longer name first, since it
  * ranks `_` before `.`; byte order agrees once the extension is left out of the comparison.
  */
 export function compareMigrationNames(a: string, b: string): number {
+  const versionA = versionOf(a);
+  const versionB = versionOf(b);
+  const byVersion = versionA !== null && versionB !== null ? compareVersions(versionA, versionB) : 0;
+  if (byVersion !== 0) return byVersion;
   const stem = (name: string) => name.replace(/\.sql$/i, '');
   return byName.compare(stem(a), stem(b)) || byName.compare(a, b);
 }

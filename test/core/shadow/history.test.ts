@@ -67,6 +67,20 @@ test('diesel: metadata.toml run_in_transaction = false marks a migration; Prisma
   assert.deepEqual(prisma, { tool: 'prisma', order: ['migrations/20240101000000_init/migration.sql'], noTransaction: [] });
 });
 
+test('diesel: versions without their dashes, timestamps digit by digit (crates.io mixes 2017-09-23-182408_x, 20170820000000_y and 2026-07-30-140000-0000_z)', () => {
+  const h = history({
+    'diesel.toml': '',
+    'migrations/00000000000000_diesel_initial_setup/up.sql': 'SELECT 0;\n',
+    'migrations/20170820000000_create_emails/up.sql': 'CREATE TABLE emails (id int);\n',
+    'migrations/2017-09-23-182408_alter_emails/up.sql': 'ALTER TABLE emails ADD COLUMN token text;\n',
+    'migrations/20180101000000_more/up.sql': 'SELECT 1;\n',
+    'migrations/2026-07-30-140000-0000_precise/up.sql': 'SELECT 2;\n',
+    'migrations/20261201000000_target/up.sql': 'SELECT 3;\n',
+  }, 'migrations/20261201000000_target/up.sql');
+  assert.deepEqual(h.order, ['migrations/00000000000000_diesel_initial_setup/up.sql', 'migrations/20170820000000_create_emails/up.sql',
+    'migrations/2017-09-23-182408_alter_emails/up.sql', 'migrations/20180101000000_more/up.sql', 'migrations/2026-07-30-140000-0000_precise/up.sql']);
+});
+
 test('plain files: a migration runs before the follow-ups a fix writes next to it (007_add.sql, then 007_add_concurrently.sql), numbers as numbers', () => {
   const h = history({
     'migrations/007_add_note.sql': 'ALTER TABLE a ADD COLUMN note text;\n',
