@@ -187,6 +187,36 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
     }
   });
 
+  test('a name dropped, then created again by a later file, by name or by PostgreSQL for an unnamed index (crates.io)', async () => {
+    const files = {
+      // A DROP INDEX IF EXISTS of an index that does not exist yet; a later file creates it.
+      '1.sql': 'CREATE TABLE users (id int, gh_login text);\nDROP INDEX IF EXISTS lower_gh_login;',
+      '2.sql': 'CREATE INDEX lower_gh_login ON users (lower(gh_login));',
+      // An unnamed index dropped by the name PostgreSQL gave it, then an unnamed one that gets that name again.
+      '3.sql': 'CREATE TABLE api_tokens (id int, token text);\nCREATE INDEX ON api_tokens (token);',
+      '4.sql': 'DROP INDEX api_tokens_token_idx;',
+      '5.sql': 'CREATE UNIQUE INDEX ON api_tokens (token);',
+    };
+    const { dry, verify } = await bothWays(server(), files);
+    for (const result of [dry, verify]) {
+      assert.ok(!Object.values(result).some((v) => /^(missing|mismatch)/.test(v)), JSON.stringify(result));
+      assert.match(result['index lower_gh_login']!, /^ok: /);
+    }
+  });
+
+  test('a dropped name stays checked when no later index can take it: an index re-created by hand is reported', async () => {
+    const migrations = writeFiles({
+      '1.sql': 'CREATE TABLE hand (id int, c int);\nCREATE TABLE other (c int);\nCREATE INDEX ON hand (c);',
+      '2.sql': 'DROP INDEX hand_c_idx;\nCREATE INDEX ON other (c);\nCREATE INDEX ON hand (id);',
+    });
+    const db = server().url(await server().createDatabase());
+    const built = await psqlFiles(db, migrations.map((m) => m.path), { singleTransaction: true });
+    assert.equal(built.code, 0, built.stderr);
+    await sql(db, 'CREATE INDEX hand_c_idx ON hand (c)');
+    const verify = await runMigrations(migrations, { mode: 'verify', backend: pgBackend({ connectionString: db }) });
+    assert.match(summary(verify.verification)['index hand_c_idx']!, /^mismatch: still exists although the file drops/);
+  });
+
   test('an object dropped by SQL built at run time: measured in a dry-run, not called missing by verify', async () => {
     const { dry, verify } = await bothWays(server(), {
       '1.sql': 'CREATE TABLE dyn (id int);\nCREATE INDEX idx_dyn_id ON dyn (id);',

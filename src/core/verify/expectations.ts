@@ -7,6 +7,7 @@ import type { DeclaredKind } from '../model/report';
 import type { Declaration } from '../parse/declarations';
 import type { ParsedFile, ParsedStatement } from '../parse/parseMigration';
 import type { SchemaEffect } from '../parse/schemaEffects';
+import { objectName } from '../parse/autoNames';
 import { columnsReferenced } from './declaredShape';
 
 /** Where a statement is, for "dropped by file:line". */
@@ -124,16 +125,31 @@ class SchemaReplay {
     // A second declaration of a live object (re-runnable migrations, CREATE OR REPLACE) is the same object.
     const previous = this.live().find((e) => e.kind === d.kind && e.currentName === d.name && (table === null || sameRelation(e.table, table)));
     if (previous) this.all.splice(this.all.indexOf(previous), 1);
-    const sameName = (e: Expectation) => !e.present && e.kind === d.kind && e.currentName === d.name && (table === null || sameRelation(e.table, table));
+    // A drop of an index names no table (index names are unique per schema): any table matches it.
+    const sameName = (e: Expectation) => !e.present && e.kind === d.kind && e.currentName === d.name && (table === null || e.table === null || sameRelation(e.table, table));
     // An object the files dropped without declaring it, declared again: the new declaration speaks for the name.
     const dropped = this.all.findIndex((e) => e.declaration === null && sameName(e));
     if (dropped >= 0) this.all.splice(dropped, 1);
+
     for (const e of this.all) if (sameName(e)) e.redeclared = true;
     this.all.push({
       kind: d.kind, name: d.name, currentName: d.name, table, schema: d.schema, present: true, guardedDrop: false, declaration: d,
       validated: d.kind !== 'constraint' || !d.notValid, file: at.file, statementIndex: at.statementIndex, columnRenames: new Map(), fate: null, redeclared: false,
       calls: d.kind === 'trigger' ? lastPart(d.function) : null, codeRanAfter: null,
     });
+  }
+
+  /**
+   * An index created without a name takes one PostgreSQL chooses (<table>_<columns>_idx, a number
+   * added when taken): a name the files dropped earlier may be it again (crates.io drops
+   * api_tokens_token_idx, then runs CREATE UNIQUE INDEX ON api_tokens (token)). Such a drop is then
+   * not checked by name: the catalog's index of that name may be the new one.
+   */
+  unnamedIndex(table: string, columns: readonly (string | null)[]): void {
+    for (let i = this.all.length - 1; i >= 0; i--) {
+      const e = this.all[i]!;
+      if (e.kind === 'index' && !e.present && e.declaration === null && mayBeAutoIndexName(e.currentName, table, columns)) this.all.splice(i, 1);
+    }
   }
 
   private dropObject(effect: Extract<SchemaEffect, { action: 'drop' }>, at: StatementPlace): void {
@@ -243,6 +259,20 @@ class SchemaReplay {
   }
 }
 
+/**
+ * True when PostgreSQL may give an unnamed index on `table` with these columns (null: an
+ * expression) this name. ChooseIndexName makes <table>_<columns>_idx, shortened to 63 bytes; when
+ * that is taken it tries the labels idx1, idx2, … An expression column is named by the expression
+ * (a function's name, or "expr"), not worked out here: then any such name starting with the table's.
+ */
+function mayBeAutoIndexName(name: string, table: string, columns: readonly (string | null)[]): boolean {
+  const label = /_(idx\d*)$/.exec(name)?.[1];
+  if (!label) return false;
+  if (columns.every((c) => c !== null)) return name === objectName(table, columns.length > 0 ? columns.join('_') : null, label);
+  // The table's part is shortened only when the whole is over 63 bytes: compare what is always kept.
+  return name.startsWith(table.slice(0, 20));
+}
+
 function placeOf(statement: ParsedStatement): StatementPlace {
   return { file: statement.file, statementIndex: statement.index, line: statement.range.start.line };
 }
@@ -255,6 +285,11 @@ export function expectedObjects(files: readonly ParsedFile[]): { expectations: E
       statement.tables.forEach((t) => replay.tables.add(t));
       const at = placeOf(statement);
       for (const effect of statement.effects) replay.apply(effect, at);
+      const node = statement.node;
+      if ('IndexStmt' in node && !node.IndexStmt.idxname && node.IndexStmt.relation?.relname) {
+        const columns = (node.IndexStmt.indexParams ?? []).map((p) => ('IndexElem' in p ? p.IndexElem.name ?? null : null));
+        replay.unnamedIndex(node.IndexStmt.relation.relname, columns);
+      }
     }
   }
   return { expectations: replay.all.filter((e) => e.name !== ''), tables: [...replay.tables] };
