@@ -17,7 +17,7 @@ const LAYERS = {
   run: ['model', 'sql', 'parse', 'analyse', 'rules', 'db', 'verify'],
   output: ['model', 'sql', 'rules'],
   templates: ['model', 'sql', 'parse', 'db', 'format'],
-  shadow: ['model', 'sql', 'parse', 'analyse', 'rules', 'db', 'verify', 'run', 'templates'],
+  shadow: ['model', 'config', 'sql', 'parse', 'analyse', 'rules', 'db', 'verify', 'run', 'templates'],
 };
 
 // Packages that only one folder may import.

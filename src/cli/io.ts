@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { loadConnectionEnvironment, resolveConnection } from '../core/db/resolveConnection';
 import type { ConnectionSettings } from '../core/db/connection';
+import { readToolNoTransaction } from '../core/config/toolNoTransaction';
 import { decodeMigrationText } from '../core/parse/parseMigration';
 import type { MigrationFile } from '../core/run/runner';
 
@@ -42,7 +43,7 @@ export function readMigrationFiles(paths: readonly string[]): MigrationFile[] {
       throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     // Invalid UTF-8 becomes a NUL so the parser reports the file as binary at its first line.
-    return { path, text: decodeMigrationText(bytes) ?? '\u0000' };
+    return { path, text: decodeMigrationText(bytes) ?? '\u0000', toolNoTransaction: readToolNoTransaction(path) };
   });
 }
 

@@ -1,11 +1,19 @@
 // Migration-tool conventions that live in comments: which part of a file runs, and whether it must
 // run outside a transaction. These are comments to PostgreSQL, so only whole comment lines count.
+import type { ToolNoTransaction } from '../model/toolNoTransaction';
 
 /** A no-transaction directive and the tool whose convention it follows. */
 export interface NoTransactionDirective {
-  tool: 'dbmate' | 'goose' | 'graphile-migrate' | 'drydock';
-  /** 1-based line of the directive. */
-  line: number;
+  tool: 'dbmate' | 'goose' | 'graphile-migrate' | 'drydock' | ToolNoTransaction['tool'];
+  /** 1-based line of the directive; null when the tool's configuration file says so instead. */
+  line: number | null;
+  /** That configuration file (diesel's metadata.toml, Flyway's .sql.conf). */
+  configFile?: string;
+}
+
+/** Where the file is said to run outside a transaction, in words: "dbmate directive on line 1". */
+export function describeNoTransaction(d: NoTransactionDirective): string {
+  return d.line !== null ? `${d.tool} directive on line ${d.line}` : `${d.tool} configuration ${d.configFile ?? ''}`.trimEnd();
 }
 
 export interface FileDirectives {
@@ -20,7 +28,7 @@ interface LineRule {
   pattern: RegExp;
   /** 'marker': a directive that does not change what runs here (goose StatementBegin/End, …). */
   effect: 'up' | 'down' | 'no-transaction' | 'marker';
-  tool: NoTransactionDirective['tool'];
+  tool: 'dbmate' | 'goose' | 'graphile-migrate' | 'drydock';
 }
 
 const LINE_RULES: LineRule[] = [

@@ -8,6 +8,7 @@ import { statementsInDoBlock } from './doBlocks';
 import { parseInChunks } from './chunkedParse';
 import { loadParser, parseSql, parserErrorOf, type ParseResult } from './pgParser';
 import type { OffsetRange, Range } from '../model/positions';
+import type { ToolNoTransaction } from '../model/toolNoTransaction';
 import { StatementText } from './statementText';
 import { statementKind } from './statementKind';
 import { LineIndex, OffsetConverter, codePointToUtf16 } from '../model/lineIndex';
@@ -208,14 +209,18 @@ export function splitStatements(sql: string): { sql: string; node: Node }[] {
   return chunks;
 }
 
-/** Parses a migration file (after `loadParser()` has resolved). */
-export function parseMigrationSync(file: string, text: string): ParsedFile {
+/**
+ * Parses a migration file (after `loadParser()` has resolved). `toolNoTransaction`: the migration
+ * tool's configuration runs it outside a transaction (config/toolNoTransaction.ts reads it), as a
+ * directive in the file would.
+ */
+export function parseMigrationSync(file: string, text: string, toolNoTransaction?: ToolNoTransaction | null): ParsedFile {
   const lines = new LineIndex(text);
   const parsed: ParsedFile = { file, text, lines, statements: [], noTransaction: null, binary: false, metaCommandLines: [], syntaxError: null };
   if (text.includes('\u0000') || text.includes('\uFFFD')) return { ...parsed, binary: true };
   const directives = readDirectives(text);
   const raw = parseAllowingMetaCommands(directives.runnableText, lines);
-  parsed.noTransaction = directives.noTransaction;
+  parsed.noTransaction = directives.noTransaction ?? (toolNoTransaction ? { tool: toolNoTransaction.tool, line: null, configFile: toolNoTransaction.configFile } : null);
   parsed.metaCommandLines = raw.metaCommandLines;
   if (raw.syntaxError) {
     const { message, offset } = raw.syntaxError;

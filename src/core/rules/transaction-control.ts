@@ -1,5 +1,6 @@
 // Drydock owns the transaction of every run: a file may hold BEGIN … COMMIT blocks (they join
 // Drydock's own transaction), but never end or replace the transaction otherwise.
+import { describeNoTransaction } from '../parse/directives';
 import type { Rule } from './rule';
 
 export const transactionControl: Rule = {
@@ -11,7 +12,7 @@ export const transactionControl: Rule = {
   check({ file, report }) {
     const wrapper = file.statements.find((s) => s.role === 'wrapper');
     if (wrapper && file.noTransaction) {
-      report(wrapper.offsets, `The file asks to run outside a transaction (${file.noTransaction.tool} directive on line ${file.noTransaction.line}) but wraps itself in BEGIN … COMMIT.`);
+      report(wrapper.offsets, `The file asks to run outside a transaction (${describeNoTransaction(file.noTransaction)}) but wraps itself in BEGIN … COMMIT.`);
     }
     for (const s of file.statements) {
       if (s.role === 'wrapper' || s.transactionControl === null || s.transactionControl === 'savepoint') continue;

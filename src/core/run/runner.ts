@@ -6,6 +6,7 @@ import type { DatabaseBackend } from '../db/backend';
 import { describeIdentity, sameServer, serverIdentity, type ServerIdentity } from '../db/identity';
 import type { RunReport } from '../model/report';
 import { RUN_MODES, type RunMode, type RunModeSpec } from '../model/runModes';
+import type { ToolNoTransaction } from '../model/toolNoTransaction';
 import { withDefaults, type DrydockSettingsInput } from '../model/settings';
 import type { Steps } from '../model/steps';
 import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../model/lintSettings';
@@ -31,6 +32,8 @@ export type { RunProgress };
 export interface MigrationFile {
   path: string;
   text: string;
+  /** The migration tool's configuration runs it outside a transaction (config/toolNoTransaction.ts reads it). */
+  toolNoTransaction?: ToolNoTransaction | null;
 }
 
 export interface RunOptions {
@@ -380,7 +383,7 @@ export async function runMigrations(files: MigrationFile[], options: RunOptions)
   const report = emptyReport(files, options.mode, (options.now ?? (() => new Date()))());
   await loadParser();
   const judge = new Judge(mode, options.lintSettings ?? (() => DEFAULT_LINT_SETTINGS));
-  const parsed = files.map((f) => parseMigrationSync(f.path, f.text));
+  const parsed = files.map((f) => parseMigrationSync(f.path, f.text, f.toolNoTransaction));
   // The plan needs only whether each file may run; the other rules wait for the server's version
   // (judging every file twice cost ~8% of a whole-history dry-run).
   const runnability = judge.check(parsed, RUNNABILITY_RULES);

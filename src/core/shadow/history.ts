@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compareMigrationNames } from '../analyse/migrationFiles';
+import { readToolNoTransaction } from '../config/toolNoTransaction';
 import { readDirectives } from '../parse/directives';
 import type { WorkspaceEntry } from '../templates/detect';
 import { detectHistoryTool, type HistoryTool } from './historyTools';
@@ -87,14 +88,6 @@ function foldersIn(root: string, script: string, noTransaction: (folder: string,
   });
 }
 
-function fileSays(file: string, pattern: RegExp): boolean {
-  try {
-    return pattern.test(read(file));
-  } catch {
-    return false;
-  }
-}
-
 /** The changes a sqitch plan lists, in order (tags and pragmas skipped). */
 function sqitchChanges(root: string): HistoryMigration[] {
   const plan = fs.existsSync(path.join(root, 'sqitch.plan')) ? read(path.join(root, 'sqitch.plan')) : '';
@@ -113,11 +106,11 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]
   dbmate: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
   goose: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
   flyway: (root) => filesIn(root, /^V\d+(?:[._]\d+)*__.*\.sql$/, (n) => /^V([\d._]+)__/.exec(n)?.[1]?.replace(/_/g, '.') ?? n,
-    (f, t) => directiveSaysNoTransaction(t) || fileSays(`${f}.conf`, /^\s*executeInTransaction\s*=\s*false/m)),
+    (f, t) => directiveSaysNoTransaction(t) || readToolNoTransaction(f) !== null),
   sqitch: sqitchChanges,
   graphile: (root) => filesIn(path.join(root, 'committed'), /\.sql$/, (n) => n.replace(/\.sql$/, ''), (_f, t) => /^--!\s*no-transaction/m.test(t)),
   diesel: (root) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
-    || (exists(path.join(folder, 'metadata.toml')) && fileSays(path.join(folder, 'metadata.toml'), /^\s*run_in_transaction\s*=\s*false/m))),
+    || readToolNoTransaction(path.join(folder, 'up.sql')) !== null),
   prisma: (root) => foldersIn(root, 'migration.sql', () => false),
 };
 

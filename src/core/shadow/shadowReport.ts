@@ -10,7 +10,7 @@ import type { ReplayFailure } from './replay';
 
 /** A dry-run report whose targets were not run because the history before them did not apply. */
 export async function earlierFailureReport(targets: readonly MigrationFile[], failure: ReplayFailure | null, now?: () => Date): Promise<RunReport> {
-  const checked = checkFiles(targets.map((f) => parseMigrationSync(f.path, f.text)), { mode: RUN_MODES['dry-run'] });
+  const checked = checkFiles(targets.map((f) => parseMigrationSync(f.path, f.text, f.toolNoTransaction)), { mode: RUN_MODES['dry-run'] });
   const note = failure ? 'not run: an earlier migration failed in the shadow' : 'not run: the run was cancelled while earlier migrations were replayed';
   const report: RunReport = {
     reportVersion: 1, files: targets.map((f) => f.path), mode: 'dry-run', startedAt: (now ?? (() => new Date()))().toISOString(),

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import type { LearnedContext } from '../../core/analyse/fileAnalysis';
 import type { ConfigResolver, DrydockConfig } from '../../core/config/drydockConfig';
+import { readToolNoTransaction } from '../../core/config/toolNoTransaction';
 import type { LintSettings } from '../../core/model/lintSettings';
 import type { ParsedFile } from '../../core/parse/parseMigration';
 import type { CheckedFile } from '../../core/rules/checkMigration';
@@ -65,7 +66,7 @@ export class MigrationChecker {
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
       const settings = this.settingsOf(core, config);
       const { context, later } = this.folderOf(core, file);
-      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text)], { settings, context: this.learnedOf(core, file, context), later });
+      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file))], { settings, context: this.learnedOf(core, file, context), later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
     } catch (err) {
       if (err instanceof core.config.ConfigError) return { kind: 'config-error', problem: problemOf(err, this.textOf(err.file)) };

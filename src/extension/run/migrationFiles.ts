@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compareMigrationNames } from '../../core/analyse/migrationFiles';
+import { readToolNoTransaction } from '../../core/config/toolNoTransaction';
 import type { MigrationFile } from '../../core/run/runner';
 import { decodeFileText } from '../engine';
 
@@ -36,7 +37,7 @@ export async function filesToRun(targets: readonly vscode.Uri[], upTo: boolean):
 
 /** Reads each file's current text (from its editor when open). */
 export async function readMigrationFiles(uris: readonly vscode.Uri[]): Promise<MigrationFile[]> {
-  return Promise.all(uris.map(async (uri) => ({ path: uri.fsPath, text: await currentText(uri) })));
+  return Promise.all(uris.map(async (uri) => ({ path: uri.fsPath, text: await currentText(uri), toolNoTransaction: uri.scheme === 'file' ? readToolNoTransaction(uri.fsPath) : null })));
 }
 
 // The open document's text, else the file's: opening each file instead would fire every
