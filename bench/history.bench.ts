@@ -12,7 +12,7 @@ import { pgBackend } from '../src/core/db/pg/pgBackend';
 import type { RunReport } from '../src/core/model/report';
 import { runMigrations } from '../src/core/run/runner';
 import { sql } from '../test/support/database';
-import { failingChecks, historyBookkeeping, historyFiles, isHistoryLayout } from '../test/support/histories';
+import { failingChecks, historyBookkeeping, historyFiles, isHistoryLayout, runsOutsideTransaction } from '../test/support/histories';
 import { psqlFiles } from '../test/support/psql';
 import { startPostgres } from '../test/support/throwawayPostgres';
 import { median } from './stats';
@@ -24,6 +24,18 @@ function falseResults(report: RunReport): string[] {
     out.push(`${c.status} ${c.kind} ${c.name}${c.table ? ` on ${c.table}` : ''}: ${c.detail} [${path.basename(path.dirname(c.file))}/${path.basename(c.file)}]`);
   }
   return out;
+}
+
+/** Each report's verification in numbers, and every false result in it. */
+function printTruth(reports: [string, RunReport][]): void {
+  for (const [name, report] of reports) {
+    const wrong = falseResults(report);
+    const checks = report.verification.length;
+    const statuses = [...new Set(report.verification.map((c) => c.status))].map((st) => `${st} ${report.verification.filter((c) => c.status === st).length}`).join(', ');
+    console.log(`  ${name}: ${report.outcome}, ${checks} verification checks (${statuses}), ${wrong.length} false result(s)`);
+    for (const line of wrong.slice(0, 40)) console.log(`    ${line}`);
+    if (wrong.length > 40) console.log(`    … and ${wrong.length - 40} more`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -44,6 +56,21 @@ async function main(): Promise<void> {
     return url;
   };
   try {
+    // psql -1 cannot apply a history with migrations its tool runs outside a transaction
+    // (CREATE INDEX CONCURRENTLY): the reference is then built as the tool builds it, each migration
+    // by its own psql, in a transaction unless the tool says not, and no ratio is printed.
+    if (files.some((f) => runsOutsideTransaction(f, layout))) {
+      const reference = await database();
+      for (const f of files) {
+        const result = await psqlFiles(reference, [f.path], { singleTransaction: !runsOutsideTransaction(f, layout) });
+        if (result.code !== 0) throw new Error(`psql failed on ${f.path}: ${result.stderr.split('\n').filter((l) => /ERROR/.test(l)).join('\n')}`);
+      }
+      const dryReport = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: await database() }) });
+      const verifyReport = await runMigrations(files, { mode: 'verify', backend: pgBackend({ connectionString: reference }) });
+      console.log(`history: ${files.length} migrations (${values.layout}), ${dryReport.statements.length} statements, PostgreSQL ${server.major}; ${files.filter((f) => runsOutsideTransaction(f, layout)).length} run outside a transaction, so no psql -1 baseline (no ratio)`);
+      printTruth([['dry-run', dryReport], ['verify of the database psql built migration by migration', verifyReport]]);
+      return;
+    }
     const psqlTimes: number[] = [];
     const drydockTimes: number[] = [];
     let reference = '';
@@ -68,14 +95,7 @@ async function main(): Promise<void> {
     // Each round's Drydock run follows its psql run: their ratio moves less with the machine's load.
     const perRound = drydockTimes.map((t, i) => t / psqlTimes[i]!);
     console.log(`  ratio drydock/psql: ${(median(drydockTimes) / median(psqlTimes)).toFixed(2)}x (medians); per round ${median(perRound).toFixed(2)}x (median of ${perRound.map((r) => r.toFixed(2)).join(', ')})`);
-    for (const [name, report] of [['dry-run', dryReport!], ['verify of the psql-built database', verifyReport]] as const) {
-      const wrong = falseResults(report);
-      const checks = report.verification.length;
-      const statuses = [...new Set(report.verification.map((c) => c.status))].map((st) => `${st} ${report.verification.filter((c) => c.status === st).length}`).join(', ');
-      console.log(`  ${name}: ${report.outcome}, ${checks} verification checks (${statuses}), ${wrong.length} false result(s)`);
-      for (const line of wrong.slice(0, 40)) console.log(`    ${line}`);
-      if (wrong.length > 40) console.log(`    … and ${wrong.length - 40} more`);
-    }
+    printTruth([['dry-run', dryReport!], ['verify of the psql-built database', verifyReport]]);
   } finally {
     await server.stop();
   }

@@ -8,7 +8,10 @@ import type { MigrationFile } from '../../src/core/run/runner';
 export type HistoryLayout = 'diesel' | 'prisma' | 'plain';
 
 const LAYOUTS: Record<HistoryLayout, (dir: string) => string[]> = {
-  diesel: (dir) => fs.readdirSync(dir).sort().map((d) => path.join(dir, d, 'up.sql')).filter((f) => fs.existsSync(f)),
+  // diesel's own order: by version, the name up to its first '_' without dashes, compared as strings.
+  diesel: (dir) => fs.readdirSync(dir).map((d) => ({ d, version: d.split('_')[0]!.replace(/-/g, '') }))
+    .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
+    .map(({ d }) => path.join(dir, d, 'up.sql')).filter((f) => fs.existsSync(f)),
   prisma: (dir) => fs.readdirSync(dir).sort().map((d) => path.join(dir, d, 'migration.sql')).filter((f) => fs.existsSync(f)),
   plain: (dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().map((f) => path.join(dir, f)),
 };
@@ -25,6 +28,13 @@ export function isHistoryLayout(value: string): value is HistoryLayout {
 /** The history's files in the order its tool runs them. */
 export function historyFiles(dir: string, layout: HistoryLayout): MigrationFile[] {
   return LAYOUTS[layout](dir).map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') }));
+}
+
+/** True when the tool runs this migration outside a transaction (diesel: run_in_transaction = false in its metadata.toml). */
+export function runsOutsideTransaction(file: MigrationFile, layout: HistoryLayout): boolean {
+  if (layout !== 'diesel') return false;
+  const metadata = path.join(path.dirname(file.path), 'metadata.toml');
+  return fs.existsSync(metadata) && /^\s*run_in_transaction\s*=\s*false/m.test(fs.readFileSync(metadata, 'utf8'));
 }
 
 /** The SQL the tool runs before the first migration, if any. */
