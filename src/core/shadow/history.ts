@@ -3,7 +3,7 @@
 // (the shell passes absolute paths; core never resolves against the current directory).
 import fs from 'node:fs';
 import path from 'node:path';
-import { compareMigrationNames } from '../analyse/migrationFiles';
+import { compareMigrationNames, isRevertFile } from '../analyse/migrationFiles';
 import { readToolNoTransaction } from '../config/toolNoTransaction';
 import { readDirectives } from '../parse/directives';
 import type { WorkspaceEntry } from '../templates/detect';
@@ -102,7 +102,9 @@ function sqitchChanges(root: string): HistoryMigration[] {
 
 /** How to list each tool's migrations from its folder, in the tool's order. */
 const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]>> = {
-  plain: (root) => filesIn(root, /\.sql$/i, (n) => n.replace(/\.sql$/i, ''), (_f, t) => directiveSaysNoTransaction(t)),
+  // Plain folders include golang-migrate's and sqlx's NNN_x.up.sql / NNN_x.down.sql pairs: a replay
+  // runs forward, so the down (revert, rollback) scripts never run.
+  plain: (root) => filesIn(root, /\.sql$/i, (n) => n.replace(/\.sql$/i, ''), (_f, t) => directiveSaysNoTransaction(t)).filter((m) => !isRevertFile(m.file)),
   dbmate: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
   goose: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
   flyway: (root) => filesIn(root, /^V\d+(?:[._]\d+)*__.*\.sql$/, (n) => /^V([\d._]+)__/.exec(n)?.[1]?.replace(/_/g, '.') ?? n,

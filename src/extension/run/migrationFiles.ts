@@ -1,17 +1,19 @@
-// Which files a run covers: a file, a folder's SQL files in name order, or a folder's files up to
+// Which files a run covers: a file, a folder's forward SQL files in name order, or a folder's files up to
 // and including one file. Open editors win over disk, so unsaved edits run as shown.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { compareMigrationNames } from '../../core/analyse/migrationFiles';
+import { compareMigrationNames, isRevertFile } from '../../core/analyse/migrationFiles';
 import { readToolNoTransaction } from '../../core/config/toolNoTransaction';
 import type { MigrationFile } from '../../core/run/runner';
 import { decodeFileText } from '../engine';
 
 
+// A folder run goes forward: the down scripts of golang-migrate's and sqlx's NNN_x.up.sql /
+// NNN_x.down.sql pairs (and diesel's, sqitch's revert/) are not run, unless one is the target itself.
 async function sqlFilesIn(folder: vscode.Uri): Promise<vscode.Uri[]> {
   const entries = await vscode.workspace.fs.readDirectory(folder);
   return entries
-    .filter(([name, type]) => type === vscode.FileType.File && name.toLowerCase().endsWith('.sql'))
+    .filter(([name, type]) => type === vscode.FileType.File && name.toLowerCase().endsWith('.sql') && !isRevertFile(name))
     .map(([name]) => name)
     .sort(compareMigrationNames)
     .map((name) => vscode.Uri.joinPath(folder, name));

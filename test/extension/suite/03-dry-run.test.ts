@@ -83,6 +83,27 @@ describe('dry-run and the Migration Runs view', () => {
     assert.equal(report.error?.sqlstate, '23505');
   });
 
+  it('a folder run goes forward: the down scripts of up/down pairs (golang-migrate, sqlx) are not run', async () => {
+    await addConnection('scratch', f.database, false);
+    const folder = fixture(`up-down-${Date.now()}`);
+    fs.mkdirSync(folder.fsPath);
+    const files: Record<string, string> = {
+      '000001_init.up.sql': 'CREATE TABLE pairs (id int);\n', '000001_init.down.sql': 'DROP TABLE pairs;\n',
+      '000002_b.up.sql': 'ALTER TABLE pairs ADD COLUMN b int;\n', '000002_b.down.sql': 'ALTER TABLE pairs DROP COLUMN b;\n',
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder.fsPath, name), text);
+    try {
+      const whole = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', folder);
+      assert.equal(whole?.outcome, 'succeeded', JSON.stringify(whole?.error));
+      assert.deepEqual(whole.files.map((file) => path.basename(file)), ['000001_init.up.sql', '000002_b.up.sql']);
+      const upTo = await vscode.commands.executeCommand<RunReport>('drydock.dryRunFolderUpToFile', vscode.Uri.joinPath(folder, '000002_b.up.sql'));
+      assert.deepEqual(upTo?.files.map((file) => path.basename(file)), ['000001_init.up.sql', '000002_b.up.sql']);
+      assert.equal(await tableExists(f.database, 'pairs'), false);
+    } finally {
+      fs.rmSync(folder.fsPath, { recursive: true, force: true });
+    }
+  });
+
   it('a folder run reads files that are not open from disk without opening them, and open ones as edited', async () => {
     await addConnection('scratch', f.database, false);
     const folder = fixture(`folder-run-${Date.now()}`);
