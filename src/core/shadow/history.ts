@@ -114,6 +114,8 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]
   diesel: (root) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
     || readToolNoTransaction(path.join(folder, 'up.sql')) !== null),
   prisma: (root) => foldersIn(root, 'migration.sql', () => false),
+  // Its version is the number before the first '_'; the down scripts never run forward.
+  'golang-migrate': (root) => filesIn(root, /^\d+_.*\.up\.sql$/, leadingVersion, () => false),
 };
 
 /** The migrations folder a target file implies: one folder per migration, deploy/, committed/, or its own folder. */

@@ -1,10 +1,10 @@
-// The migration tools whose histories the shadow replays: the template tools, and Prisma, whose
-// migrations Drydock does not write but whose folders it reads. Detected as the templates detect
+// The migration tools whose histories the shadow replays: the template tools, and Prisma and
+// golang-migrate, whose migrations Drydock does not write but whose folders it reads. Detected as the templates detect
 // them, with Prisma's evidence first (its folders look like diesel's otherwise).
 import { detectMigrationTool, type WorkspaceEntry } from '../templates/detect';
 import { MIGRATION_TOOLS } from '../templates/toolNames';
 
-export const HISTORY_TOOLS = [...MIGRATION_TOOLS, 'prisma'] as const;
+export const HISTORY_TOOLS = [...MIGRATION_TOOLS, 'prisma', 'golang-migrate'] as const;
 /** A tool whose history the shadow can replay. */
 export type HistoryTool = (typeof HISTORY_TOOLS)[number];
 
@@ -18,9 +18,17 @@ const PRISMA_EVIDENCE: readonly RegExp[] = [
   /^(?:.*\/)?\d{14}_[^/]+\/migration\.sql$/,
 ];
 
+// golang-migrate's pairs: 0001_x.up.sql and 0001_x.down.sql (no configuration file to find).
+const GOLANG_MIGRATE_EVIDENCE = /^\d+_[^/]*\.up\.sql$/;
+
 /** Which tool the entries (paths relative to the migrations folder) belong to. */
 export function detectHistoryTool(entries: readonly WorkspaceEntry[], override?: HistoryTool | 'auto'): HistoryTool {
   if (override && override !== 'auto') return override;
   if (entries.some((e) => PRISMA_EVIDENCE.some((p) => p.test(e.path)))) return 'prisma';
+  if (entries.some((e) => GOLANG_MIGRATE_EVIDENCE.test(e.path))) {
+    const tool = detectMigrationTool(entries).tool;
+    // A configuration file or a tool's annotations say more than file names do.
+    return tool === 'plain' ? 'golang-migrate' : tool;
+  }
   return detectMigrationTool(entries).tool;
 }

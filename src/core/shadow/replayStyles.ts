@@ -68,6 +68,13 @@ export const REPLAY_STYLES: Readonly<Record<HistoryTool, ReplayStyle>> = {
     bookkeeping: ['CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)'],
     record: (m) => ({ sql: 'INSERT INTO __diesel_schema_migrations (version) VALUES ($1)', params: [m.version] }),
   },
+  'golang-migrate': {
+    // Each file is one Exec of the whole text, no BEGIN of the tool's own; schema_migrations holds
+    // one row, the version applied last (with dirty set while a migration runs).
+    send: 'one-query', transaction: 'implicit',
+    bookkeeping: ['CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)'],
+    record: (m) => ({ sql: 'WITH previous AS (DELETE FROM schema_migrations) INSERT INTO schema_migrations (version, dirty) VALUES ($1, false)', params: [m.version] }),
+  },
   prisma: {
     send: 'one-query', transaction: 'implicit',
     bookkeeping: [`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (id varchar(36) PRIMARY KEY NOT NULL, checksum varchar(64) NOT NULL,

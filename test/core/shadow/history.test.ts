@@ -81,7 +81,7 @@ test('diesel: versions without their dashes, timestamps digit by digit (crates.i
     'migrations/2017-09-23-182408_alter_emails/up.sql', 'migrations/20180101000000_more/up.sql', 'migrations/2026-07-30-140000-0000_precise/up.sql']);
 });
 
-test('plain files in golang-migrate\'s and sqlx\'s up/down pairs: only the up scripts replay', () => {
+test('golang-migrate\'s up/down pairs: detected by their names, only the up scripts replay', () => {
   const h = history({
     'migrations/000001_init.up.sql': 'CREATE TABLE a (id int);\n',
     'migrations/000001_init.down.sql': 'DROP TABLE a;\n',
@@ -89,7 +89,14 @@ test('plain files in golang-migrate\'s and sqlx\'s up/down pairs: only the up sc
     'migrations/000002_b.down.sql': 'ALTER TABLE a DROP COLUMN b;\n',
     'migrations/000003_idx.up.sql': 'CREATE INDEX a_b ON a (b);\n',
   }, 'migrations/000003_idx.up.sql');
-  assert.deepEqual(h, { tool: 'plain', order: ['migrations/000001_init.up.sql', 'migrations/000002_b.up.sql'], noTransaction: [] });
+  assert.deepEqual(h, { tool: 'golang-migrate', order: ['migrations/000001_init.up.sql', 'migrations/000002_b.up.sql'], noTransaction: [] });
+  // Other .sql names in a plain folder: the down scripts are still left out.
+  const plain = history({
+    'sql/001_init.sql': 'CREATE TABLE a (id int);\n',
+    'sql/001_init_down.sql': 'DROP TABLE a;\n',
+    'sql/002_target.sql': 'SELECT 1;\n',
+  }, 'sql/002_target.sql');
+  assert.deepEqual(plain, { tool: 'plain', order: ['sql/001_init.sql'], noTransaction: [] });
 });
 
 test('plain files: a migration runs before the follow-ups a fix writes next to it (007_add.sql, then 007_add_concurrently.sql), numbers as numbers', () => {

@@ -149,6 +149,19 @@ describe('PGlite shadow', () => {
     }
   });
 
+  test('golang-migrate: the up scripts in order, schema_migrations holding the version applied last, a lone CONCURRENTLY statement replayed', async () => {
+    const root = writeFolder({
+      'db/migrations/0001_users.up.sql': 'CREATE TABLE users (id int, email text);\n',
+      'db/migrations/0001_users.down.sql': 'DROP TABLE users;\n',
+      'db/migrations/0002_index.up.sql': 'CREATE INDEX CONCURRENTLY users_email ON users (email);\n',
+      'db/migrations/0002_index.down.sql': 'DROP INDEX users_email;\n',
+      'db/migrations/0003_target.up.sql': 'SELECT version FROM schema_migrations WHERE NOT dirty AND version = 2;\nDROP INDEX users_email;\n',
+    });
+    const report = await runShadowDryRun([target(root, 'db/migrations/0003_target.up.sql')], { host: shadow, displayPath: relativeTo(root) });
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    assert.deepEqual([report.shadow?.tool, report.shadow?.history, report.statements[0]?.rows, report.statements[1]?.status], ['golang-migrate', 2, 1, 'ok']);
+  });
+
   test('Prisma: migrations/<timestamp>_name/migration.sql in order, with _prisma_migrations; goose: a NO TRANSACTION migration replays outside a transaction', async () => {
     const prisma = writeFolder({
       'prisma/migrations/migration_lock.toml': 'provider = "postgresql"\n',
