@@ -4,7 +4,7 @@
 // and every failure and every verification result that is not ok: psql applied the same files
 // without error, so each one is a false result.
 //
-//   node out/bench/history.bench.js --layout diesel|prisma|plain DIR [--rounds N]
+//   node out/bench/history.bench.js --layout diesel|prisma|plain|golang-migrate DIR [--rounds N]
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { layout: { type: 'string', default: 'plain' }, rounds: { type: 'string', default: '3' } } });
   const dir = positionals[0];
   const layout = values.layout;
-  if (!dir || !isHistoryLayout(layout)) throw new Error('usage: history.bench --layout diesel|prisma|plain DIR');
+  if (!dir || !isHistoryLayout(layout)) throw new Error('usage: history.bench --layout diesel|prisma|plain|golang-migrate DIR');
   const files = historyFiles(dir, layout);
   const paths = files.map((f) => f.path);
   const rounds = Number(values.rounds);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationFile } from '../../src/core/run/runner';
 
-export type HistoryLayout = 'diesel' | 'prisma' | 'plain';
+export type HistoryLayout = 'diesel' | 'prisma' | 'plain' | 'golang-migrate';
 
 const LAYOUTS: Record<HistoryLayout, (dir: string) => string[]> = {
   // diesel's own order: by version, the name up to its first '_' without dashes, compared as strings.
@@ -14,10 +14,14 @@ const LAYOUTS: Record<HistoryLayout, (dir: string) => string[]> = {
     .map(({ d }) => path.join(dir, d, 'up.sql')).filter((f) => fs.existsSync(f)),
   prisma: (dir) => fs.readdirSync(dir).sort().map((d) => path.join(dir, d, 'migration.sql')).filter((f) => fs.existsSync(f)),
   plain: (dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().map((f) => path.join(dir, f)),
+  // golang-migrate's order: by the version, the number before the first '_'.
+  'golang-migrate': (dir) => fs.readdirSync(dir).filter((f) => /^\d+_.*\.up\.sql$/.test(f))
+    .sort((a, b) => Number(a.split('_')[0]) - Number(b.split('_')[0])).map((f) => path.join(dir, f)),
 };
 
 const BOOKKEEPING: Partial<Record<HistoryLayout, string>> = {
   diesel: 'CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)',
+  'golang-migrate': 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)',
 };
 
 /** True for the layouts historyFiles knows. */

@@ -125,8 +125,12 @@ class SchemaReplay {
     // A second declaration of a live object (re-runnable migrations, CREATE OR REPLACE) is the same object.
     const previous = this.live().find((e) => e.kind === d.kind && e.currentName === d.name && (table === null || sameRelation(e.table, table)));
     if (previous) this.all.splice(this.all.indexOf(previous), 1);
-    // A drop of an index names no table (index names are unique per schema): any table matches it.
-    const sameName = (e: Expectation) => !e.present && e.kind === d.kind && e.currentName === d.name && (table === null || e.table === null || sameRelation(e.table, table));
+    // Index names are unique per schema, whatever the table (a drop of one names no table, and
+    // harbor drops idx_status on img_scan_job, then declares an idx_status on blob): the catalog's
+    // index of that name is the later declaration's. Other objects are named per table.
+    const sameSchema = (e: Expectation) => e.schema === null || d.schema === null || e.schema === d.schema;
+    const sameName = (e: Expectation) => !e.present && e.kind === d.kind && e.currentName === d.name
+      && (d.kind === 'index' ? sameSchema(e) : table === null || e.table === null || sameRelation(e.table, table));
     // An object the files dropped without declaring it, declared again: the new declaration speaks for the name.
     const dropped = this.all.findIndex((e) => e.declaration === null && sameName(e));
     if (dropped >= 0) this.all.splice(dropped, 1);
