@@ -3,6 +3,8 @@
 // builds. The target is a read-only file placed after the last migration; a probe takes the
 // schema's fingerprint in the target's transaction.
 //   node out/bench/shadowCompare.bench.js <migrations folder> <script name: up.sql | migration.sql | …> [--setup SQL]
+// A script name that starts with a dot (.up.sql, .sql) means a folder of migration files with that
+// ending (golang-migrate's NNN_x.up.sql, plain NNN_x.sql) instead of a folder per migration.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProbeFactory } from '../src/core/run/probes/probe';
@@ -41,9 +43,12 @@ async function main(): Promise<void> {
   const setup = setupAt >= 0 ? [args[setupAt + 1]!] : [];
   const [dir, script] = setupAt >= 0 ? args.filter((_, i) => i !== setupAt && i !== setupAt + 1) : args;
   if (!dir || !script) throw new Error('usage: shadowCompare.bench.js <migrations folder> <script name> [--setup SQL]');
-  const folders = fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, script))).sort();
-  const targetDir = path.join(dir, `99999999999999_drydock_compare`);
-  const absolutePath = path.join(targetDir, script);
+  const flat = script.startsWith('.');
+  const migrations = flat
+    ? fs.readdirSync(dir).filter((n) => n.endsWith(script) && /^\d/.test(n))
+    : fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, script)));
+  const targetDir = flat ? dir : path.join(dir, `99999999999999_drydock_compare`);
+  const absolutePath = path.join(targetDir, flat ? `99999999999999_drydock_compare${script}` : script);
   fs.mkdirSync(targetDir, { recursive: true });
   fs.writeFileSync(absolutePath, 'SELECT 1;\n');
   const server = await startPostgres();
@@ -53,12 +58,12 @@ async function main(): Promise<void> {
       [`PostgreSQL ${server.major} (scratch database)`, new ScratchDatabaseShadow({ server: { connectionString: server.url() } })],
       ['PGlite (shadow)', new PgliteShadow({ cacheDir: null })],
     ];
-    console.log(`shadow compare: ${folders.length} migrations in ${dir}`);
+    console.log(`shadow compare: ${migrations.length} migrations in ${dir}`);
     for (const [name, host] of hosts) {
       const out: { schema?: string } = {};
       const t0 = performance.now();
       try {
-        const report = await runShadowDryRun([{ path: script, absolutePath, text: 'SELECT 1;\n' }], { host, setup, probes: [fingerprintInto(out)] });
+        const report = await runShadowDryRun([{ path: path.basename(absolutePath), absolutePath, text: 'SELECT 1;\n' }], { host, setup, probes: [fingerprintInto(out)] });
         const failure = report.error ? `: ${report.error.message}` : '';
         console.log(`${name.padEnd(32)} ${report.outcome}, ${report.shadow!.history} ${report.shadow!.tool} migrations replayed in ${(report.shadow!.replayMs / 1000).toFixed(1)} s (whole run ${((performance.now() - t0) / 1000).toFixed(1)} s)${failure}`);
       } finally {
@@ -73,7 +78,8 @@ async function main(): Promise<void> {
     for (const line of onlyServer.slice(0, 10)) console.log(`  server only: ${line}`);
     for (const line of onlyPglite.slice(0, 10)) console.log(`  PGlite only: ${line}`);
   } finally {
-    fs.rmSync(targetDir, { recursive: true, force: true });
+    if (flat) fs.rmSync(absolutePath, { force: true });
+    else fs.rmSync(targetDir, { recursive: true, force: true });
     await server.stop();
   }
 }
