@@ -10,9 +10,9 @@ export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
 
 /** Every command, in the order the usage text lists them. */
 export const COMMANDS: readonly CliCommand[] = [
-  { name: 'dry-run', synopsis: 'dry-run FILE...', summary: 'run the files in one transaction that is always rolled back', load: async () => (await import('./commands/run')).runDryRun },
-  { name: 'apply', synopsis: 'apply FILE...', summary: 'run the files atomically and commit only if everything succeeds', load: async () => (await import('./commands/run')).runApply },
-  { name: 'verify', synopsis: 'verify FILE...', summary: 'check that what the files declare exists and is healthy (read only)', load: async () => (await import('./commands/run')).runVerify },
+  { name: 'dry-run', synopsis: 'dry-run FILE|DIR...', summary: 'run the files in one transaction that is always rolled back', load: async () => (await import('./commands/run')).runDryRun },
+  { name: 'apply', synopsis: 'apply FILE|DIR...', summary: 'run the files atomically and commit only if everything succeeds', load: async () => (await import('./commands/run')).runApply },
+  { name: 'verify', synopsis: 'verify FILE|DIR...', summary: 'check that what the files declare exists and is healthy (read only)', load: async () => (await import('./commands/run')).runVerify },
   { name: 'check', synopsis: 'check FILE|DIR...', summary: 'the rules only (no database): locks, rewrites, transactions, types, syntax', load: async () => (await import('./commands/check')).runCheck },
   { name: 'rules', synopsis: 'rules [--json]', summary: 'list every rule: id, default severity, summary, docs page', load: async () => (await import('./commands/rules')).runRules },
   { name: 'new', synopsis: 'new KIND ...', summary: 'write a migration from a template (drydock new --help)', load: async () => (await import('./commands/new')).runNewCommand },

@@ -17,6 +17,7 @@ import type { ShadowHost } from '../../core/shadow/shadowHost';
 import { compileWasmForShortRun } from '../baselineWasm';
 import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
+import { expandMigrationPaths } from '../migrationPaths';
 import { fileLintSettings } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
 import { TOOL_VERSION } from '../toolVersion';
@@ -81,7 +82,7 @@ function runCommand(mode: RunMode): CommandRun {
   return async (argv: string[], io: Io): Promise<number> => {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
     const format = outputFormatOf(values);
-    if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE`);
+    if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE or DIR`);
     const settings = {
       lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
       statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
@@ -89,7 +90,8 @@ function runCommand(mode: RunMode): CommandRun {
     compileWasmForShortRun();
     const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
     if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
-    const files = readMigrationFiles(positionals);
+    // A DIR is its forward migrations in the tool's order (a shell glob sorts crates.io's names wrongly).
+    const files = readMigrationFiles(expandMigrationPaths(positionals, true));
     // Read up front: a bad drydock.json is a usage error before anything connects.
     const config = fileLintSettings(io);
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
@@ -103,7 +105,7 @@ function runCommand(mode: RunMode): CommandRun {
     const secrets = [...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
     if (RUN_MODES[mode].needsDevMark && !values.yes) {
       if (!io.stdin.isTTY) throw new UsageError(`${mode} needs --yes when not run from a terminal`);
-      if (!(await confirm(io, `${RUN_MODES[mode].title} ${positionals.length} file(s) to ${describeConnection(connection)}? [y/N] `))) {
+      if (!(await confirm(io, `${RUN_MODES[mode].title} ${files.length} file(s) to ${describeConnection(connection)}? [y/N] `))) {
         io.stderr.write(`${mode} cancelled\n`);
         return EXIT_USAGE;
       }

@@ -49,3 +49,21 @@ test('--shadow is for dry-run only', async () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--shadow and --shadow-db are for dry-run only/);
 });
+
+test('dry-run DIR runs the folder\'s forward migrations in the tool\'s order: diesel versions without dashes, no down.sql', async () => {
+  const root = writeFolder({
+    'migrations/20170820000000_create_emails/up.sql': 'CREATE TABLE emails (id int, email text);\n',
+    'migrations/20170820000000_create_emails/down.sql': 'DROP TABLE emails;\n',
+    'migrations/2017-09-23-182408_add_token/up.sql': 'ALTER TABLE emails ADD COLUMN token text;\n',
+    'migrations/2017-09-23-182408_add_token/down.sql': 'ALTER TABLE emails DROP COLUMN token;\n',
+  });
+  const result = await drydock(['dry-run', '--json', 'migrations'], root);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const report = JSON.parse(result.stdout) as { files: string[]; outcome: string; statements: { sql: string; status: string }[] };
+  assert.deepEqual(report.files.map((f) => f.split(path.sep).join('/')), ['migrations/20170820000000_create_emails/up.sql', 'migrations/2017-09-23-182408_add_token/up.sql']);
+  assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'ok']);
+  // check reads every script of the folder, the down ones too.
+  const checked = await drydock(['check', '--no-color', 'migrations'], root);
+  assert.match(checked.stdout, /4 statements in 4 file\(s\)/);
+  fs.rmSync(root, { recursive: true, force: true });
+});
