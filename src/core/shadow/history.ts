@@ -180,6 +180,16 @@ function folderEntries(root: string): WorkspaceEntry[] {
   return entries;
 }
 
+/**
+ * A migrations folder's migrations as its tool lists them (the tool detected as for a shadow run),
+ * in the tool's order: only what runs forward, and nothing the tool would not run (a diesel
+ * folder's loose top-level .sql files, a README).
+ */
+export function migrationsIn(root: string, override?: HistoryTool | 'auto'): { tool: HistoryTool; migrations: HistoryMigration[] } {
+  const tool = detectHistoryTool([...folderEntries(root), ...configAbove(root)], override);
+  return { tool, migrations: LISTERS[tool](root) };
+}
+
 /** Where a target stands in the tool's order: the migrations before it and after it. */
 function around(migrations: readonly HistoryMigration[], target: string): { before: HistoryMigration[]; after: HistoryMigration[] } {
   const at = migrations.findIndex((m) => m.file === target);
@@ -196,9 +206,7 @@ export function findHistory(targets: readonly string[], override?: HistoryTool |
   const first = targets[0];
   if (!first) throw new Error('a shadow run needs at least one file');
   const root = migrationsRoot(first);
-  const entries = [...folderEntries(root), ...configAbove(root)];
-  const tool = detectHistoryTool(entries, override);
-  const listed = LISTERS[tool](root);
+  const { tool, migrations: listed } = migrationsIn(root, override);
   const targetSet = new Set(targets);
   const earlier = around(listed, first).before.filter((m) => !targetSet.has(m.file));
   const later = around(listed, targets[targets.length - 1] ?? first).after.filter((m) => !targetSet.has(m.file));

@@ -50,20 +50,23 @@ test('--shadow is for dry-run only', async () => {
   assert.match(result.stderr, /--shadow and --shadow-db are for dry-run only/);
 });
 
-test('dry-run DIR runs the folder\'s forward migrations in the tool\'s order: diesel versions without dashes, no down.sql', async () => {
+test('dry-run DIR runs the folder\'s migrations as its tool lists them: diesel versions without dashes, no down.sql, no loose file', async () => {
   const root = writeFolder({
     'migrations/20170820000000_create_emails/up.sql': 'CREATE TABLE emails (id int, email text);\n',
     'migrations/20170820000000_create_emails/down.sql': 'DROP TABLE emails;\n',
     'migrations/2017-09-23-182408_add_token/up.sql': 'ALTER TABLE emails ADD COLUMN token text;\n',
     'migrations/2017-09-23-182408_add_token/down.sql': 'ALTER TABLE emails DROP COLUMN token;\n',
+    // Loose files diesel never runs (crates.io keeps a data script and a README there).
+    'migrations/data_backfill.sql': 'UPDATE emails SET token = NULL;\n',
+    'migrations/README.md': 'notes\n',
   });
   const result = await drydock(['dry-run', '--json', 'migrations'], root);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const report = JSON.parse(result.stdout) as { files: string[]; outcome: string; statements: { sql: string; status: string }[] };
   assert.deepEqual(report.files.map((f) => f.split(path.sep).join('/')), ['migrations/20170820000000_create_emails/up.sql', 'migrations/2017-09-23-182408_add_token/up.sql']);
   assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'ok']);
-  // check reads every script of the folder, the down ones too.
+  // check reads every .sql file of the folder, the down ones and the loose one too.
   const checked = await drydock(['check', '--no-color', 'migrations'], root);
-  assert.match(checked.stdout, /4 statements in 4 file\(s\)/);
+  assert.match(checked.stdout, /5 statements in 5 file\(s\)/);
   fs.rmSync(root, { recursive: true, force: true });
 });
