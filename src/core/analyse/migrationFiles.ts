@@ -16,9 +16,14 @@ const LEADING_VERSION = /^\d[\d-]*/;
 // Versions this long are timestamps (YYYYMMDDHHMMSS and longer).
 const TIMESTAMP_DIGITS = 14;
 
+/** The version a migration's name starts with, without its dashes (diesel records `2017-09-23-182408_x` as 20170923182408), or null. */
+export function leadingVersion(name: string): string | null {
+  return LEADING_VERSION.exec(name)?.[0].replace(/-/g, '') ?? null;
+}
+
+/** The leading version for comparing: without leading zeros (`007` and `7` are the same number). */
 function versionOf(name: string): string | null {
-  const match = LEADING_VERSION.exec(name);
-  return match ? match[0].replace(/-/g, '').replace(/^0+(?=\d)/, '') : null;
+  return leadingVersion(name)?.replace(/^0+(?=\d)/, '') ?? null;
 }
 
 /**

@@ -3,7 +3,7 @@
 // (the shell passes absolute paths; core never resolves against the current directory).
 import fs from 'node:fs';
 import path from 'node:path';
-import { compareMigrationNames, isRevertFile } from '../analyse/migrationFiles';
+import { compareMigrationNames, isRevertFile, leadingVersion } from '../analyse/migrationFiles';
 import { readToolNoTransaction } from '../config/toolNoTransaction';
 import { readDirectives } from '../parse/directives';
 import type { WorkspaceEntry } from '../templates/detect';
@@ -66,7 +66,8 @@ function listDir(dir: string): fs.Dirent[] {
 const MAY_HOLD_NO_TRANSACTION = /no[-\s]transaction|transaction:false/i;
 const directiveSaysNoTransaction = (text: string) => MAY_HOLD_NO_TRANSACTION.test(text) && readDirectives(text).noTransaction !== null;
 
-const leadingVersion = (name: string) => /^[\d-]+/.exec(name)?.[0].replace(/-/g, '') ?? name;
+// The version the tool records: the name's leading version, else the name itself.
+const versionOfName = (name: string) => leadingVersion(name) ?? name;
 
 /** A folder whose files are migrations (`pattern` picks them), ordered by name. */
 function filesIn(root: string, pattern: RegExp, version: (name: string) => string, noTransaction: (file: string, text: string) => boolean): HistoryMigration[] {
@@ -84,7 +85,7 @@ function foldersIn(root: string, script: string, noTransaction: (folder: string,
     const file = path.join(folder, script);
     if (!exists(file)) return [];
     const text = read(file);
-    return [{ file, version: leadingVersion(e.name), text, noTransaction: noTransaction(folder, text) }];
+    return [{ file, version: versionOfName(e.name), text, noTransaction: noTransaction(folder, text) }];
   });
 }
 
@@ -105,8 +106,8 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]
   // Plain folders include golang-migrate's and sqlx's NNN_x.up.sql / NNN_x.down.sql pairs: a replay
   // runs forward, so the down (revert, rollback) scripts never run.
   plain: (root) => filesIn(root, /\.sql$/i, (n) => n.replace(/\.sql$/i, ''), (_f, t) => directiveSaysNoTransaction(t)).filter((m) => !isRevertFile(m.file)),
-  dbmate: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
-  goose: (root) => filesIn(root, /^\d+_.*\.sql$/, leadingVersion, (_f, t) => directiveSaysNoTransaction(t)),
+  dbmate: (root) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => directiveSaysNoTransaction(t)),
+  goose: (root) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => directiveSaysNoTransaction(t)),
   flyway: (root) => filesIn(root, /^V\d+(?:[._]\d+)*__.*\.sql$/, (n) => /^V([\d._]+)__/.exec(n)?.[1]?.replace(/_/g, '.') ?? n,
     (f, t) => directiveSaysNoTransaction(t) || readToolNoTransaction(f) !== null),
   sqitch: sqitchChanges,
@@ -115,7 +116,7 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]
     || readToolNoTransaction(path.join(folder, 'up.sql')) !== null),
   prisma: (root) => foldersIn(root, 'migration.sql', () => false),
   // Its version is the number before the first '_'; the down scripts never run forward.
-  'golang-migrate': (root) => filesIn(root, /^\d+_.*\.up\.sql$/, leadingVersion, () => false),
+  'golang-migrate': (root) => filesIn(root, /^\d+_.*\.up\.sql$/, versionOfName, () => false),
 };
 
 /** The migrations folder a target file implies: one folder per migration, deploy/, committed/, or its own folder. */

@@ -25,10 +25,7 @@ const GOLANG_MIGRATE_EVIDENCE = /^\d+_[^/]*\.up\.sql$/;
 export function detectHistoryTool(entries: readonly WorkspaceEntry[], override?: HistoryTool | 'auto'): HistoryTool {
   if (override && override !== 'auto') return override;
   if (entries.some((e) => PRISMA_EVIDENCE.some((p) => p.test(e.path)))) return 'prisma';
-  if (entries.some((e) => GOLANG_MIGRATE_EVIDENCE.test(e.path))) {
-    const tool = detectMigrationTool(entries).tool;
-    // A configuration file or a tool's annotations say more than file names do.
-    return tool === 'plain' ? 'golang-migrate' : tool;
-  }
-  return detectMigrationTool(entries).tool;
+  const tool = detectMigrationTool(entries).tool;
+  // A configuration file or a tool's annotations say more than golang-migrate's file names do.
+  return tool === 'plain' && entries.some((e) => GOLANG_MIGRATE_EVIDENCE.test(e.path)) ? 'golang-migrate' : tool;
 }

@@ -134,7 +134,6 @@ class SchemaReplay {
     // An object the files dropped without declaring it, declared again: the new declaration speaks for the name.
     const dropped = this.all.findIndex((e) => e.declaration === null && sameName(e));
     if (dropped >= 0) this.all.splice(dropped, 1);
-
     for (const e of this.all) if (sameName(e)) e.redeclared = true;
     this.all.push({
       kind: d.kind, name: d.name, currentName: d.name, table, schema: d.schema, present: true, guardedDrop: false, declaration: d,
