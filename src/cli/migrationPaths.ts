@@ -1,7 +1,6 @@
 // The files a command reads: each FILE as given, each DIR walked for .sql files in the order
 // migration tools apply them (numbers as numbers), skipping folders that never hold migrations.
-// `check` reads every script; a run goes forward, so it leaves a DIR's down scripts out (diesel's
-// down.sql, golang-migrate's NNN_x.down.sql, sqitch's revert/).
+// `check` reads every script; a run takes a DIR as its tool lists it (runPaths.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { compareMigrationNames, isRevertFile } from '../core/analyse/migrationFiles';
@@ -20,22 +19,33 @@ function walk(dir: string, out: string[], forwardOnly: boolean): void {
   }
 }
 
-/** The migration files the arguments name, directories expanded (forward scripts only when `forwardOnly`), in order and without repeats. */
-export function expandMigrationPaths(args: readonly string[], forwardOnly = false): string[] {
+function isDirectory(arg: string): boolean {
+  try {
+    return fs.statSync(arg).isDirectory();
+  } catch {
+    return false; // reported as unreadable when read
+  }
+}
+
+/** Each FILE as given, each DIR as `expand` makes it, in order and without repeats. */
+export function expandDirs(args: readonly string[], expand: (dir: string) => string[]): string[] {
   const out: string[] = [];
   for (const arg of args) {
-    let stat: fs.Stats | null = null;
-    try {
-      stat = fs.statSync(arg);
-    } catch {
-      stat = null; // reported as unreadable when read
-    }
-    if (stat?.isDirectory()) {
-      const found: string[] = [];
-      walk(arg, found, forwardOnly);
-      if (found.length === 0) throw new UsageError(`no .sql files under ${arg}`);
-      out.push(...found);
-    } else out.push(arg);
+    if (isDirectory(arg)) out.push(...expand(arg));
+    else out.push(arg);
   }
   return [...new Set(out)];
+}
+
+/** The .sql files under a folder, walked in order (its forward scripts only, when `forwardOnly`); a usage error when there are none. */
+export function sqlFilesUnder(dir: string, forwardOnly: boolean): string[] {
+  const found: string[] = [];
+  walk(dir, found, forwardOnly);
+  if (found.length === 0) throw new UsageError(`no .sql files under ${dir}`);
+  return found;
+}
+
+/** The files `check` reads: the arguments, directories walked for every .sql file. */
+export function expandMigrationPaths(args: readonly string[]): string[] {
+  return expandDirs(args, (dir) => sqlFilesUnder(dir, false));
 }

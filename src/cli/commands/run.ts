@@ -1,5 +1,4 @@
 // `drydock dry-run | apply | verify`: run the files on PostgreSQL through core's runner.
-import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -11,7 +10,6 @@ import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import type { RunReport } from '../../core/model/report';
 import { renderRunReport } from '../../core/output/formats';
 import { runMigrations, type MigrationFile, type RunProgress } from '../../core/run/runner';
-import { migrationsIn } from '../../core/shadow/history';
 import { PgliteShadow } from '../../core/shadow/pgliteShadow';
 import { ScratchDatabaseShadow } from '../../core/shadow/scratchDatabase';
 import { runShadowDryRun } from '../../core/shadow/shadowRun';
@@ -19,7 +17,7 @@ import type { ShadowHost } from '../../core/shadow/shadowHost';
 import { compileWasmForShortRun } from '../baselineWasm';
 import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
-import { expandMigrationPaths } from '../migrationPaths';
+import { expandRunPaths } from '../runPaths';
 import { fileLintSettings } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
 import { TOOL_VERSION } from '../toolVersion';
@@ -80,20 +78,6 @@ function progressLine(io: Io, machineReadable: boolean): ((p: RunProgress) => vo
   return (p) => io.stderr.write(`\r\u001b[K${p.done + 1}/${p.total} ${p.file}:${p.kind}`);
 }
 
-/**
- * The files a run covers: each FILE as given; each DIR's migrations as its tool lists and orders
- * them (crates.io's diesel folder: versions without their dashes, no down.sql, not the loose
- * data_oauth_github.sql diesel never runs; a shell glob gets all three wrong), or, for a folder
- * whose tool lists nothing there (a project root), its forward .sql files walked in name order.
- */
-function runPaths(args: readonly string[]): string[] {
-  return [...new Set(args.flatMap((arg) => {
-    if (!fs.statSync(arg, { throwIfNoEntry: false })?.isDirectory()) return [arg];
-    const listed = migrationsIn(arg).migrations.map((m) => m.file);
-    return listed.length > 0 ? listed : expandMigrationPaths([arg], true);
-  }))];
-}
-
 function runCommand(mode: RunMode): CommandRun {
   return async (argv: string[], io: Io): Promise<number> => {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
@@ -106,7 +90,7 @@ function runCommand(mode: RunMode): CommandRun {
     compileWasmForShortRun();
     const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
     if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
-    const files = readMigrationFiles(runPaths(positionals));
+    const files = readMigrationFiles(expandRunPaths(positionals));
     // Read up front: a bad drydock.json is a usage error before anything connects.
     const config = fileLintSettings(io);
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
