@@ -59,15 +59,16 @@ async function main(): Promise<void> {
     // psql -1 cannot apply a history with migrations its tool runs outside a transaction
     // (CREATE INDEX CONCURRENTLY): the reference is then built as the tool builds it, each migration
     // by its own psql, in a transaction unless the tool says not, and no ratio is printed.
-    if (files.some((f) => runsOutsideTransaction(f, layout))) {
+    const outside = new Set(files.filter((f) => runsOutsideTransaction(f, layout)));
+    if (outside.size > 0) {
       const reference = await database();
       for (const f of files) {
-        const result = await psqlFiles(reference, [f.path], { singleTransaction: !runsOutsideTransaction(f, layout) });
+        const result = await psqlFiles(reference, [f.path], { singleTransaction: !outside.has(f) });
         if (result.code !== 0) throw new Error(`psql failed on ${f.path}: ${result.stderr.split('\n').filter((l) => /ERROR/.test(l)).join('\n')}`);
       }
       const dryReport = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: await database() }) });
       const verifyReport = await runMigrations(files, { mode: 'verify', backend: pgBackend({ connectionString: reference }) });
-      console.log(`history: ${files.length} migrations (${values.layout}), ${dryReport.statements.length} statements, PostgreSQL ${server.major}; ${files.filter((f) => runsOutsideTransaction(f, layout)).length} run outside a transaction, so no psql -1 baseline (no ratio)`);
+      console.log(`history: ${files.length} migrations (${values.layout}), ${dryReport.statements.length} statements, PostgreSQL ${server.major}; ${outside.size} run outside a transaction, so no psql -1 baseline (no ratio)`);
       printTruth([['dry-run', dryReport], ['verify of the database psql built migration by migration', verifyReport]]);
       return;
     }
