@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { describeEachServer, exampleMigrations, repoRoot, seededDatabase, sql } from '../support/database';
+import { runCli, type CliResult } from '../support/cli';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 const examples = () => exampleMigrations().map((f) => path.join(repoRoot, f.path));
 
-interface CliResult { code: number | null; stdout: string; stderr: string }
-
-/** Runs the bundled CLI (the artefact users get) with a clean environment. */
-function drydock(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const drydock = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(args, { env });
 
 test('check without a database: gcc-style lines, exit 1 for error findings (the examples build indexes without CONCURRENTLY), 0 when clean, 2 for parse errors', async () => {
   const examplesRun = await drydock(['check', '--no-color', ...examples()]);

@@ -1,28 +1,17 @@
 // The CLI's rule listing and output formats: `drydock rules`, and `--format json|sarif|github`
 // for check and the run commands. SARIF is validated against the SARIF 2.1.0 schema.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { RULES } from '../../src/core/rules/registry';
 import { describeEachServer, exampleMigrations, repoRoot, seededDatabase, sql } from '../support/database';
+import { runCli, type CliResult } from '../support/cli';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 const metaCommand = 'test/fixtures/meta-command.sql';
 
-function drydock(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const drydock = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(args, { env });
 
 const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
 const validateSarif = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);

@@ -4,7 +4,6 @@
 // CREATE INDEX CONCURRENTLY: they are judged as no-transaction files (no needs-no-transaction) and
 // applied outside a transaction; without that configuration nothing changes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,8 @@ import { after, test } from 'node:test';
 import { readToolNoTransaction } from '../../src/core/config/toolNoTransaction';
 import { loadParser, parseMigrationSync } from '../../src/core/parse/parseMigration';
 import { checkFiles } from '../../src/core/rules/checkMigration';
-import { describeEachServer, repoRoot, sql } from '../support/database';
+import { describeEachServer, sql } from '../support/database';
+import { runCli, type CliResult } from '../support/cli';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-tool-config-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -70,16 +70,7 @@ test('a configured no-transaction migration that wraps itself in BEGIN … COMMI
   assert.match(finding?.message ?? '', /outside a transaction \(diesel configuration .*metadata\.toml\) but wraps itself in BEGIN … COMMIT/);
 });
 
-function drydock(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const drydock = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(args, { env });
 
 describeEachServer('a diesel migration configured outside a transaction, through the CLI', (server) => {
   test('check reports no needs-no-transaction; apply builds the index CONCURRENTLY for real, outside a transaction', async () => {

@@ -1,28 +1,17 @@
 // The bundled CLI on the shadow: with nothing configured a dry-run goes to PGlite, the report names
 // it, the snapshot lands in the user's cache dir and the process exits (PGlite closed).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { repoRoot } from '../../support/database';
 import { writeFolder } from './folders';
+import { runCli, type CliResult } from '../../support/cli';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-cli-home-'));
 after(() => fs.rmSync(home, { recursive: true, force: true }));
 
-function drydock(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const drydock = (args: string[], cwd: string): Promise<CliResult> => runCli(args, { cwd, env: { HOME: home } });
 
 test('dry-run with no connection configured runs on the PGlite shadow, names it, caches the prefix in ~/.cache and exits', async () => {
   const root = writeFolder({
