@@ -26,6 +26,31 @@ export interface QueryOutcome {
   command: string;
 }
 
+/** What one statement of a pipeline did. */
+export interface PipelinedResult {
+  rowCount: number | null;
+  /** The notices it raised, in order. */
+  notices: NoticeReport[];
+  /** From the end of the statement before it (or from sending, for the first) to its own end, as its answer arrived. */
+  durationMs: number;
+}
+
+/** How a pipeline ended. */
+export interface PipelineOutcome {
+  /** One per statement the server ran, in order; when `error` is set the last one is the statement that failed. */
+  ran: PipelinedResult[];
+  /** Why the statement `ran.length - 1` failed (the driver's error, as `query` would reject with). */
+  error?: unknown;
+}
+
+/** Hooks into a pipeline as it runs. */
+export interface PipelineOptions {
+  /** Called as each statement's answer arrives (its position in the pipeline). */
+  onStatementDone?: (index: number) => void;
+  /** Asked between statements by a backend that sends them one at a time: true stops before the next. */
+  stop?: () => boolean;
+}
+
 /** 'idle': no transaction open; 'in-transaction'; 'failed': in an aborted transaction. */
 export type TransactionState = 'idle' | 'in-transaction' | 'failed' | 'unknown';
 
@@ -39,6 +64,16 @@ export interface Session {
    * that name for the session (a backend without prepared statements just runs it).
    */
   query(sql: string, params?: unknown[], prepared?: string): Promise<QueryOutcome>;
+  /**
+   * Runs the statements one after the other without waiting for each answer before sending the
+   * next: each is its own extended-protocol statement (exactly one statement each, as `query`),
+   * and after a failure the server runs none of the rest. Several at once only inside a
+   * transaction: outside one, PostgreSQL makes the statements of one pipeline an implicit
+   * transaction of their own (one statement goes as `query` sends it).
+   * Rows are not kept (a migration's statements are run for their effects); never rejects for a
+   * statement's failure, only for a misuse of the session.
+   */
+  pipeline(statements: readonly string[], options?: PipelineOptions): Promise<PipelineOutcome>;
   /**
    * Sends the text as one simple-protocol query, several statements and all, the way migration
    * tools send a file (the shadow's replay of earlier migrations). Never for the files a run checks.

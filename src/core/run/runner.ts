@@ -228,12 +228,13 @@ class Run {
       await session.query('BEGIN');
       await this.timeouts('LOCAL');
       if (!replayUpTo) return true;
-      for (const s of this.files.flatMap((f) => f.statements)) {
-        if (s === replayUpTo) return true;
-        const sql = sqlToRun(this.state.mode, s);
-        if (sql !== null) await session.query(sql);
-      }
-      return false;
+      const all = this.files.flatMap((f) => f.statements);
+      const upTo = all.indexOf(replayUpTo);
+      if (upTo < 0) return false;
+      const replay = all.slice(0, upTo).map((s) => sqlToRun(this.state.mode, s)).filter((sql): sql is string => sql !== null);
+      // They succeeded the first time, one after the other in this transaction: one pipeline replays them.
+      const outcome = await session.pipeline(replay, { stop: () => this.state.cancelled });
+      return outcome.error === undefined && outcome.ran.length === replay.length;
     } catch {
       return false; // the replay did not get as far as the first time; the failure stays unexplained
     }

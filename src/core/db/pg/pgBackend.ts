@@ -2,8 +2,9 @@
 // project. Tests run this real implementation against real servers.
 import { Client, type ClientConfig, type QueryConfig, type QueryResult } from 'pg';
 import type { NoticeReport, ServerInfo } from '../../model/report';
-import { noticeOf, type DatabaseBackend, type NoticeMessage, type QueryOutcome, type Session, type TransactionState } from '../backend';
+import { noticeOf, type DatabaseBackend, type NoticeMessage, type PipelineOptions, type PipelineOutcome, type QueryOutcome, type Session, type TransactionState } from '../backend';
 import { describeConnection, keywordSettings, maskSecrets, secretsOf, type ConnectionSettings } from '../connection';
+import { runPipeline } from './pgPipeline';
 
 /** pg lets a connection string override a separate password, so a stored password goes into the URL (in memory only). */
 function withPassword(connectionString: string, password: string | undefined): string {
@@ -62,6 +63,10 @@ class PgSession implements Session {
       fields: (result.fields ?? []).map((f) => f.name),
       command: result.command ?? '',
     };
+  }
+
+  pipeline(statements: readonly string[], options?: PipelineOptions): Promise<PipelineOutcome> {
+    return runPipeline(this.client, statements, options);
   }
 
   async execScript(sql: string): Promise<void> {

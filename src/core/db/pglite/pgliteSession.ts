@@ -1,9 +1,10 @@
 // The Session port over one PGlite instance, through PGlite's own API: query() is the extended
 // protocol (exactly one statement), exec() the simple protocol a migration tool sends whole files
 // with. PGlite has one session and runs statements on this thread, so nothing can cancel one.
-import type { PGlite } from '@electric-sql/pglite';
+import { performance } from 'node:perf_hooks';
+import type { PGlite, Results } from '@electric-sql/pglite';
 import type { NoticeReport, ServerInfo } from '../../model/report';
-import { noticeOf, type NoticeMessage, type QueryOutcome, type Session, type TransactionState } from '../backend';
+import { noticeOf, type NoticeMessage, type PipelineOptions, type PipelineOutcome, type QueryOutcome, type Session, type TransactionState } from '../backend';
 import { pgliteHasExtension, unsupportedExtensionHint } from './contrib';
 
 const MISSING_EXTENSION = /^extension "([^"]+)" is not available$/;
@@ -14,6 +15,14 @@ function explained(err: unknown): unknown {
   const name = e?.code === '0A000' ? MISSING_EXTENSION.exec(e.message ?? '')?.[1] : undefined;
   if (name && !pgliteHasExtension(name) && e) e.hint = unsupportedExtensionHint(name);
   return err;
+}
+
+// The commands whose tag carries a row count ("UPDATE 3"); PGlite says 0 for the others ("CREATE TABLE"), pg says nothing.
+const COUNTED_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'SELECT', 'COPY', 'MOVE', 'FETCH']);
+
+function rowCountOf(result: Results<Record<string, unknown>>): number | null {
+  if (result.command !== undefined) return COUNTED_COMMANDS.has(result.command.split(' ')[0]!.toUpperCase()) ? result.rowCount ?? result.affectedRows ?? null : null;
+  return result.rowCount ?? result.affectedRows ?? (result.fields.length > 0 ? result.rows.length : null);
 }
 
 /** A session on a PGlite instance; close() releases it and leaves the instance running. */
@@ -38,7 +47,7 @@ export class PgliteSession implements Session {
       this.failed = false;
       return {
         rows: result.rows,
-        rowCount: result.rowCount ?? result.affectedRows ?? (result.fields.length > 0 ? result.rows.length : null),
+        rowCount: rowCountOf(result),
         fields: result.fields.map((f) => f.name),
         command: result.command ?? '',
       };
@@ -46,6 +55,30 @@ export class PgliteSession implements Session {
       this.failed = true;
       throw explained(err);
     }
+  }
+
+  // PGlite runs each statement on this thread as it is called: there is no round trip to save, so
+  // the statements go one at a time, which also lets a cancel stop the run between two of them.
+  async pipeline(statements: readonly string[], options: PipelineOptions = {}): Promise<PipelineOutcome> {
+    const outcome: PipelineOutcome = { ran: [] };
+    for (const [index, sql] of statements.entries()) {
+      if (index > 0 && options.stop?.()) break;
+      const notices: NoticeReport[] = [];
+      const stop = this.onNotice((n) => notices.push(n));
+      const t0 = performance.now();
+      try {
+        const result = await this.query(sql);
+        outcome.ran.push({ rowCount: result.rowCount, notices, durationMs: performance.now() - t0 });
+      } catch (err) {
+        outcome.ran.push({ rowCount: null, notices, durationMs: performance.now() - t0 });
+        outcome.error = err;
+        break;
+      } finally {
+        stop();
+      }
+      options.onStatementDone?.(index);
+    }
+    return outcome;
   }
 
   async execScript(sql: string): Promise<void> {

@@ -319,6 +319,8 @@ export const catalogChangesProbe: ProbeFactory = ({ session, measurement }) => {
   const tracker = new CatalogTracker(session, measurement);
   return {
     name: 'catalog-changes',
+    // Only a statement that can drop or rename may need the catalog asked before it runs.
+    quietFor: (statement) => reachOf(statement) === null,
     before: ({ statement }) => tracker.before(statement),
     after: ({ statement }, outcome) => {
       if (!outcome.error) tracker.ran(statement);

@@ -17,6 +17,8 @@ async function primaryKeyOf(session: Session, schema: string | null, table: stri
 
 export const fixQueryProbe: ProbeFactory = ({ session, settings, report: run, reopen }) => (!settings.runFixQueries ? null : {
   name: 'fix-query',
+  // It asks only after a failure.
+  quietFor: () => true,
   after: async ({ statement }, { error, sessionUsable, connectionLost }) => {
     const plan = error ? fixQueryFor(error.sqlstate) : null;
     if (!error || !plan || connectionLost) return;

@@ -5,6 +5,8 @@ import type { ProbeFactory } from './probe';
 
 export const leftoverIndexesProbe: ProbeFactory = ({ session, report: run }) => (run.transactional ? null : {
   name: 'leftover-indexes',
+  // It asks only after a failure.
+  quietFor: () => true,
   after: async ({ statement }, outcome) => {
     if (!outcome.error || !outcome.sessionUsable) return;
     const node = statement.node;

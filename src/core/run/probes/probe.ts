@@ -1,7 +1,8 @@
 // A statement probe measures or explains something about each statement: the statement loop calls
 // every probe's `before` just before the statement is sent and its `after` once it finished (in
-// order, after a failure too), and `finish` once the last statement succeeded. A new measurement
-// is a new probe, not a change to the loop.
+// order, after a failure too), and `finish` once the last statement succeeded. Statements for
+// which every probe is quiet are sent together in one pipeline, and their hooks are called, in the
+// same order, once the pipeline answered. A new measurement is a new probe, not a change to the loop.
 import type { Session } from '../../db/backend';
 import type { DrydockSettings } from '../../model/settings';
 import type { ErrorReport, RunReport, StatementReport } from '../../model/report';
@@ -49,6 +50,15 @@ export interface StatementOutcome {
 /** A per-statement measurement. */
 export interface StatementProbe {
   readonly name: string;
+  /**
+   * Asked once for every statement the run sends, in order, before that statement's `before`
+   * (and before it is sent). True promises that neither `before` nor a successful statement's
+   * `after` will use the session for it, whatever the statements asked about before it do: the
+   * run may then send it in one pipeline with its neighbours and call its hooks once the pipeline
+   * answered (after a failure the session is as the failing statement left it, pipeline or not).
+   * A probe without it is never quiet: every statement then goes on its own.
+   */
+  quietFor?(statement: ParsedStatement): boolean;
   before?(statement: ProbedStatement): Promise<void> | void;
   after?(statement: ProbedStatement, outcome: StatementOutcome): Promise<void> | void;
   /** Called once after the last statement when every statement succeeded (before verification). */

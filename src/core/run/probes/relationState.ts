@@ -90,6 +90,8 @@ class RelationStateProbe {
   private readonly locks: HeldLock[] = [];
   private before = new Map<number, RelationState>();
   private readonly created: NamedRelation[] = [];
+  /** Whether each statement planned so far is measured. */
+  private readonly planned = new Map<ParsedStatement, boolean>();
   private started = 0;
   private ran = 0;
   /** True when `held` and `before` describe the moment before the statement about to run. */
@@ -116,11 +118,29 @@ class RelationStateProbe {
     return { locks: answer.locks, relations: states };
   }
 
-  /** True when the statement can lock, rewrite or scan a relation that existed before the run. */
-  measures(statement: ParsedStatement): boolean {
+  /** True when the statement can lock, rewrite or scan a relation that existed before the run (given what ran before it). */
+  private touchesExisting(statement: ParsedStatement): boolean {
     if (reachesUnnamed(statement)) return true;
     const own = relationsCreated(statement.node);
     return statementRelations(statement).some((r) => !createdMatches(this.created, r.name, r.schema ?? 'public') && !createdMatches(own, r.name, r.schema ?? 'public'));
+  }
+
+  /**
+   * Called for each statement the run sends, in order, before it runs: decides whether it is
+   * measured, then notes what it creates (what it creates exists for every statement after it).
+   * True when nothing will be asked of the session for it: not measured, and the run's starting
+   * point known (it is asked before the first statement).
+   */
+  plan(statement: ParsedStatement): boolean {
+    const measured = this.touchesExisting(statement);
+    this.planned.set(statement, measured);
+    this.noteCreated(statement);
+    return !measured && this.existingUpTo !== null;
+  }
+
+  /** True when `plan` chose to measure the statement (one not planned yet: as `plan` would decide now). */
+  measures(statement: ParsedStatement): boolean {
+    return this.planned.get(statement) ?? this.touchesExisting(statement);
   }
 
   /** What the statement created, and a created table renamed: still created in this run. */
@@ -143,9 +163,8 @@ class RelationStateProbe {
     this.started = performance.now();
   }
 
-  /** A statement that was not measured: remember what it created; the state is no longer fresh. */
-  skipped(statement: ParsedStatement): void {
-    this.noteCreated(statement);
+  /** A statement that was not measured ran: the state is no longer fresh. */
+  skipped(): void {
     this.fresh = false;
     this.ran += 1;
   }
@@ -153,7 +172,6 @@ class RelationStateProbe {
   async afterStatement(statement: ParsedStatement, report: StatementReport, next: ParsedStatement | undefined): Promise<void> {
     const mine = statementRelations(statement);
     const { locks, relations } = await this.state([...mine, ...(next ? statementRelations(next) : [])]);
-    this.noteCreated(statement);
     const simulated = report.status === 'simulated';
     // Per relation only the strongest new lock counts, and only when it is stronger than the run held already.
     for (const [oid, mode, display, name, schema] of this.strongestPerRelation(locks)) {
@@ -220,6 +238,7 @@ export const relationStateProbe: ProbeFactory = ({ session, report: run, stateme
   let failed = false;
   return {
     name: 'relation-state',
+    quietFor: (statement) => probe.plan(statement),
     before: async ({ statement }) => {
       await probe.noteExisting();
       if (probe.measures(statement)) await probe.beforeStatement(statement);
@@ -230,7 +249,7 @@ export const relationStateProbe: ProbeFactory = ({ session, report: run, stateme
         return;
       }
       if (!probe.measures(statement)) {
-        probe.skipped(statement);
+        probe.skipped();
         return;
       }
       const next = statements[statements.indexOf(statement) + 1];
