@@ -8,7 +8,8 @@
 // In a transaction, consecutive statements for which every probe is quiet go in one pipeline: the
 // server runs them back to back as psql would, without a round trip each (on a history of a few
 // hundred migrations that is a third of psql's own time), and their hooks are called in order once
-// it answered. A pipeline changes nothing PostgreSQL does: each statement is its own extended-
+// it answered. A statement a probe must ask the catalog about first (and only first) heads a
+// pipeline: its before hooks run, then it goes with the quiet statements after it. A pipeline changes nothing PostgreSQL does: each statement is its own extended-
 // protocol statement in the same transaction, and after a failure the server runs none of the rest.
 import { performance } from 'node:perf_hooks';
 import { maskSecrets } from '../db/connection';
@@ -58,6 +59,12 @@ const PIPELINE_CHARS = 1 << 20;
 // a COMMIT from a DO block or a procedure inside a transaction block; the check is the run's own.)
 const RUN_ALONE = new Set(['TransactionStmt', 'DoStmt', 'CallStmt']);
 
+/**
+ * Where a statement may go: in a pipeline anywhere (no probe asks anything for it), at the head of
+ * one (a probe asks before it, nothing after), or alone.
+ */
+type Placement = 'anywhere' | 'head' | 'alone';
+
 /** Runs every statement in order; false once one failed or the run was cancelled. */
 export async function runStatements(run: RunState, options: StatementLoopOptions): Promise<boolean> {
   const t0 = performance.now();
@@ -78,8 +85,10 @@ export async function runStatements(run: RunState, options: StatementLoopOptions
 class StatementLoop {
   private readonly all: ParsedStatement[];
   private readonly fileOf = new Map<string, CheckedFile>();
-  /** Each sent statement's answer from the probes, asked once (see StatementProbe.quietFor). */
-  private readonly quiet = new Map<ParsedStatement, boolean>();
+  /** Each sent statement's placement, the probes asked once (see StatementProbe.quietFor). */
+  private readonly placements = new Map<ParsedStatement, Placement>();
+  /** Statements at the head of a pipeline whose before hooks already ran, with their reports. */
+  private readonly heads = new Map<ParsedStatement, StatementReport>();
   private failed = false;
   private done = 0;
 
@@ -97,11 +106,23 @@ class StatementLoop {
         i += 1;
         continue;
       }
-      if (!this.isQuiet(s)) {
+      const placement = this.placementOf(s);
+      if (placement === 'alone') {
         this.progress(s);
         this.record(await this.runAlone(s));
         i += 1;
         continue;
+      }
+      // A statement at the head of a pipeline has its before hooks called first; the statements
+      // after it are asked about once those ran (they may have asked the catalog).
+      if (placement === 'head') {
+        const report = this.sentReport(s, sqlToRun(this.state.mode, s)!);
+        if (!(await runBeforeProbes(this.state, this.options.probes, { statement: s, report }))) {
+          this.record(report);
+          i += 1;
+          continue;
+        }
+        this.heads.set(s, report);
       }
       const group = this.quietGroupFrom(i);
       await this.runPipelined(group);
@@ -120,17 +141,21 @@ class StatementLoop {
     this.options.onProgress?.({ file: s.file, statementIndex: s.index, done: this.done, total: this.all.length, kind: s.kind });
   }
 
-  /** Whether the statement may share a pipeline, every probe asked once (each sees every statement). */
-  private isQuiet(s: ParsedStatement): boolean {
-    const known = this.quiet.get(s);
+  /** Where the statement may go, every probe asked once (each sees every statement). */
+  private placementOf(s: ParsedStatement): Placement {
+    const known = this.placements.get(s);
     if (known !== undefined) return known;
-    let quiet = this.options.inTransaction && !RUN_ALONE.has(Object.keys(s.node)[0] ?? '');
-    for (const probe of this.options.probes) if (!(probe.quietFor?.(s) ?? false)) quiet = false;
-    this.quiet.set(s, quiet);
-    return quiet;
+    let placement: Placement = this.options.inTransaction && !RUN_ALONE.has(Object.keys(s.node)[0] ?? '') ? 'anywhere' : 'alone';
+    for (const probe of this.options.probes) {
+      const quiet = probe.quietFor?.(s) ?? false;
+      if (quiet === false) placement = 'alone';
+      else if (quiet === 'before' && placement === 'anywhere') placement = 'head';
+    }
+    this.placements.set(s, placement);
+    return placement;
   }
 
-  /** The quiet statement at `start` and the quiet ones after it (with the unsent ones among them), up to the limits. */
+  /** The statement at `start` and the quiet ones after it (with the unsent ones among them), up to the limits. */
   private quietGroupFrom(start: number): ParsedStatement[] {
     const group = [this.all[start]!];
     let sent = 1;
@@ -138,7 +163,7 @@ class StatementLoop {
     for (let j = start + 1; j < this.all.length && sent < PIPELINE_STATEMENTS && chars < PIPELINE_CHARS; j++) {
       const s = this.all[j]!;
       const sql = sqlToRun(this.state.mode, s);
-      if (sql !== null && !this.isQuiet(s)) break;
+      if (sql !== null && this.placementOf(s) !== 'anywhere') break;
       group.push(s);
       if (sql === null) continue;
       sent += 1;
@@ -200,13 +225,17 @@ class StatementLoop {
         continue;
       }
       answered += 1;
-      const report = this.sentReport(s, sql);
+      const head = this.heads.get(s);
+      this.heads.delete(s);
+      const report = head ?? this.sentReport(s, sql);
       const probed = { statement: s, report };
-      for (const probe of this.options.probes) {
-        try {
-          await probe.before?.(probed);
-        } catch {
-          // Quiet hooks do not use the session: a failure of one is the probe's alone.
+      if (!head) {
+        for (const probe of this.options.probes) {
+          try {
+            await probe.before?.(probed);
+          } catch {
+            // Quiet hooks do not use the session: a failure of one is the probe's alone.
+          }
         }
       }
       if (!result) {

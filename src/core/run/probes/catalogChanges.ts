@@ -175,9 +175,46 @@ class CatalogTracker {
 
   constructor(private readonly session: Session, private readonly measurement: CatalogMeasurement) {}
 
-  /** After a statement ran: what it declares waits to be looked up; a renamed table keeps its objects. */
-  ran(statement: ParsedStatement): void {
+  /** Statements that must have the catalog asked before they run (decided when they were planned). */
+  private readonly measureFirst = new Set<ParsedStatement>();
+
+  /**
+   * Called for each statement in order before it runs (StatementProbe.quietFor). True when the
+   * catalog need not be asked before it: then its bookkeeping is done now, as if it had run, so
+   * that a statement planned after it sees what it declares and reaches, which is what it will
+   * see when both have run (after a failure nothing more is measured). 'before' when the catalog
+   * must be asked first: the bookkeeping then waits for the answer, in `before`.
+   */
+  plan(statement: ParsedStatement): true | 'before' {
+    const reach = reachOf(statement);
+    if (reach !== null && this.mustMeasureFirst(reach)) {
+      this.measureFirst.add(statement);
+      return 'before';
+    }
+    this.account(statement, reach);
+    return true;
+  }
+
+  /** Just before a statement runs: the catalog, when the plan said so, then its bookkeeping. */
+  async before(statement: ParsedStatement): Promise<void> {
+    if (!this.measureFirst.delete(statement)) return;
+    await this.measure();
+    this.account(statement, reachOf(statement));
+  }
+
+  /** True when objects the statement may drop or rename must be known first: an earlier statement reached them, or they were not looked up yet. */
+  private mustMeasureFirst(reach: Reach): boolean {
+    const reached = this.reachedTracked(reach);
+    return this.pending.some((p) => this.reachesPending(reach, p.declaration)) || this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)));
+  }
+
+  /** What the statement will have done: reached tracked objects (checked later), declared new ones (looked up later), renamed a table. */
+  private account(statement: ParsedStatement, reach: Reach | null): void {
     const at = placeOf(statement);
+    if (reach !== null) {
+      const reached = this.reachedTracked(reach);
+      if (reached.size > 0) this.unchecked.push({ statement, place: at, reached });
+    }
     for (const e of statement.effects) {
       if (e.action === 'declare' && e.declaration.name) this.pending.push({ declaration: e.declaration, at });
       if (e.action === 'rename-table') for (const t of this.tracked) if (t.relationName && sameRelation(t.relationName, e.from)) t.relationName = e.to;
@@ -205,21 +242,6 @@ class CatalogTracker {
 
   private reachedTracked(reach: Reach): Set<Tracked> {
     return new Set(this.live().filter((t) => this.reaches(reach, { kind: t.kind, name: t.measured.name, relation: t.relationName })));
-  }
-
-  /** Before a statement that may drop or rename what the files declared. */
-  async before(statement: ParsedStatement): Promise<void> {
-    const reach = reachOf(statement);
-    if (reach === null) return;
-    const reached = this.reachedTracked(reach);
-    const reachesPending = this.pending.some((p) => this.reachesPending(reach, p.declaration));
-    const overlaps = this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)));
-    // Its objects must be known first: those an earlier statement reached (checked now), those not looked up yet.
-    if (overlaps || reachesPending) {
-      await this.measure();
-      for (const t of this.reachedTracked(reach)) reached.add(t);
-    }
-    if (reached.size > 0) this.unchecked.push({ statement, place: placeOf(statement), reached });
   }
 
   /** After the last statement: what the unchecked statements did, and the declarations not looked up yet. */
@@ -319,12 +341,8 @@ export const catalogChangesProbe: ProbeFactory = ({ session, measurement }) => {
   const tracker = new CatalogTracker(session, measurement);
   return {
     name: 'catalog-changes',
-    // Only a statement that can drop or rename may need the catalog asked before it runs.
-    quietFor: (statement) => reachOf(statement) === null,
+    quietFor: (statement) => tracker.plan(statement),
     before: ({ statement }) => tracker.before(statement),
-    after: ({ statement }, outcome) => {
-      if (!outcome.error) tracker.ran(statement);
-    },
     finish: async () => {
       await tracker.finish();
       measurement.complete = true;

@@ -56,9 +56,11 @@ export interface StatementProbe {
    * `after` will use the session for it, whatever the statements asked about before it do: the
    * run may then send it in one pipeline with its neighbours and call its hooks once the pipeline
    * answered (after a failure the session is as the failing statement left it, pipeline or not).
-   * A probe without it is never quiet: every statement then goes on its own.
+   * 'before': only `before` may use the session; the run calls it first, then may send the
+   * statement at the head of a pipeline (the statements after it are asked about once it ran).
+   * False, or a probe without it: the statement goes on its own.
    */
-  quietFor?(statement: ParsedStatement): boolean;
+  quietFor?(statement: ParsedStatement): boolean | 'before';
   before?(statement: ProbedStatement): Promise<void> | void;
   after?(statement: ProbedStatement, outcome: StatementOutcome): Promise<void> | void;
   /** Called once after the last statement when every statement succeeded (before verification). */
