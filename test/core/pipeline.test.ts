@@ -196,6 +196,17 @@ describeEachServer('pipelines on a server', (server) => {
     assert.equal(await catalogSnapshot(url), before);
   });
 
+  test('a DO block ends its pipeline: nothing is sent behind it before the transaction is checked', async () => {
+    const url = await fresh();
+    const files = writeFiles({ '1.sql': "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nDO $$ BEGIN RAISE NOTICE 'inside'; END $$;\nCREATE TABLE c (id int);\nCREATE TABLE d (id int);" });
+    const { backend, pipelines } = observed(pgBackend({ connectionString: url }));
+    const report = await run(backend, files);
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    assert.deepEqual(pipelines.map((p) => p.length), [1, 2, 2]);
+    assert.match(pipelines[1]![1]!, /^DO/);
+    assert.deepEqual(report.statements.map((s) => s.notices.map((n) => n.message)), [[], [], ['inside'], [], []]);
+  });
+
   test('a statement that touches a table that existed before the run goes on its own, measured; the quiet ones around it share pipelines', async () => {
     const url = await fresh('CREATE TABLE existing (id int); INSERT INTO existing SELECT generate_series(1, 100);');
     const files = writeFiles({ '1.sql': 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE INDEX idx_existing_id ON existing (id);\nCREATE TABLE c (id int);\nCREATE TABLE d (id int);' });

@@ -54,16 +54,17 @@ export interface StatementLoopOptions {
 const PIPELINE_STATEMENTS = 200;
 const PIPELINE_CHARS = 1 << 20;
 
-// Statements that could end or replace the run's transaction each go on their own, so that nothing
+// Statements that could end or replace the run's transaction end their pipeline, so that nothing
 // is sent behind one before the run has checked the transaction is still open. (The server refuses
 // a COMMIT from a DO block or a procedure inside a transaction block; the check is the run's own.)
-const RUN_ALONE = new Set(['TransactionStmt', 'DoStmt', 'CallStmt']);
+const RUN_LAST = new Set(['TransactionStmt', 'DoStmt', 'CallStmt']);
 
 /**
  * Where a statement may go: in a pipeline anywhere (no probe asks anything for it), at the head of
- * one (a probe asks before it, nothing after), or alone.
+ * one (a probe asks before it, nothing after), at its end (nothing may be sent behind it before
+ * the transaction is checked), or alone.
  */
-type Placement = 'anywhere' | 'head' | 'alone';
+type Placement = 'anywhere' | 'head' | 'tail' | 'alone';
 
 /** Runs every statement in order; false once one failed or the run was cancelled. */
 export async function runStatements(run: RunState, options: StatementLoopOptions): Promise<boolean> {
@@ -107,7 +108,7 @@ class StatementLoop {
         continue;
       }
       const placement = this.placementOf(s);
-      if (placement === 'alone') {
+      if (placement === 'alone' || placement === 'tail') {
         this.progress(s);
         this.record(await this.runAlone(s));
         i += 1;
@@ -145,12 +146,14 @@ class StatementLoop {
   private placementOf(s: ParsedStatement): Placement {
     const known = this.placements.get(s);
     if (known !== undefined) return known;
-    let placement: Placement = this.options.inTransaction && !RUN_ALONE.has(Object.keys(s.node)[0] ?? '') ? 'anywhere' : 'alone';
+    let asks: 'nothing' | 'before' | 'always' = this.options.inTransaction ? 'nothing' : 'always';
     for (const probe of this.options.probes) {
       const quiet = probe.quietFor?.(s) ?? false;
-      if (quiet === false) placement = 'alone';
-      else if (quiet === 'before' && placement === 'anywhere') placement = 'head';
+      if (quiet === false) asks = 'always';
+      else if (quiet === 'before' && asks === 'nothing') asks = 'before';
     }
+    const last = RUN_LAST.has(Object.keys(s.node)[0] ?? '');
+    const placement: Placement = asks === 'always' || (asks === 'before' && last) ? 'alone' : asks === 'before' ? 'head' : last ? 'tail' : 'anywhere';
     this.placements.set(s, placement);
     return placement;
   }
@@ -163,11 +166,13 @@ class StatementLoop {
     for (let j = start + 1; j < this.all.length && sent < PIPELINE_STATEMENTS && chars < PIPELINE_CHARS; j++) {
       const s = this.all[j]!;
       const sql = sqlToRun(this.state.mode, s);
-      if (sql !== null && this.placementOf(s) !== 'anywhere') break;
+      const placement = sql === null ? 'anywhere' : this.placementOf(s);
+      if (placement === 'head' || placement === 'alone') break;
       group.push(s);
       if (sql === null) continue;
       sent += 1;
       chars += sql.length;
+      if (placement === 'tail') break;
     }
     return group;
   }

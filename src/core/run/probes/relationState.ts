@@ -39,6 +39,9 @@ SELECT json_build_object(
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid IN (SELECT oid FROM rels))
 ) AS answer`;
 
+// PostgreSQL's first OID for objects not made by initdb: relations below it are its own.
+const FIRST_NORMAL_OBJECT_ID = 16384;
+
 type LockRow = [number, string, string, string, string];
 type RelationRow = [number, number, string, string, number, number, string, string, number, number];
 
@@ -99,6 +102,11 @@ class RelationStateProbe {
 
   /** The highest relation OID before the first statement ran (text: OIDs are unsigned 32-bit). */
   private existingUpTo: string | null = null;
+  /**
+   * True when the database held no relation of its own before the run (a whole history on an
+   * empty database): no statement can then lock, rewrite or scan one that existed before it.
+   */
+  private onlySystemRelations = false;
 
   constructor(private readonly session: Session) {}
 
@@ -107,6 +115,7 @@ class RelationStateProbe {
     if (this.existingUpTo !== null) return;
     const row = (await this.session.query('SELECT coalesce(max(oid), 0)::text AS upto FROM pg_class')).rows[0] as { upto: string } | undefined;
     this.existingUpTo = row?.upto ?? '0';
+    this.onlySystemRelations = Number(this.existingUpTo) < FIRST_NORMAL_OBJECT_ID;
   }
 
   private async state(relations: readonly NamedRelation[]): Promise<{ locks: LockRow[]; relations: Map<number, RelationState> }> {
@@ -120,6 +129,7 @@ class RelationStateProbe {
 
   /** True when the statement can lock, rewrite or scan a relation that existed before the run (given what ran before it). */
   private touchesExisting(statement: ParsedStatement): boolean {
+    if (this.onlySystemRelations) return false;
     if (reachesUnnamed(statement)) return true;
     const own = relationsCreated(statement.node);
     return statementRelations(statement).some((r) => !createdMatches(this.created, r.name, r.schema ?? 'public') && !createdMatches(own, r.name, r.schema ?? 'public'));
