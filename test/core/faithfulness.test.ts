@@ -2,28 +2,15 @@
 // the same statements succeed, the same one fails with the same SQLSTATE, and the database is
 // left as it was. Apply leaves the catalog exactly as psql -1 leaves it.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { pgBackend } from '../../src/core/db/pg/pgBackend';
 import type { RunReport } from '../../src/core/model/report';
 import { runMigrations, type MigrationFile } from '../../src/core/run/runner';
 import { catalogSnapshot, describeEachServer, sql } from '../support/database';
 import { psqlFiles } from '../support/psql';
+import { scratchMigrations } from '../support/scratchMigrations';
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-faithful-'));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-/** Writes the files (name → SQL) into a scratch folder and returns them as migration files. */
-function writeFiles(name: string, files: Record<string, string>): MigrationFile[] {
-  const dir = fs.mkdtempSync(path.join(scratch, `${name}-`));
-  return Object.entries(files).map(([file, text]) => {
-    const full = path.join(dir, file);
-    fs.writeFileSync(full, text);
-    return { path: full, text };
-  });
-}
+const writeFiles = scratchMigrations('faithful');
 
 /** The SQLSTATE psql reported (VERBOSITY=sqlstate prints just it), or null when it succeeded. */
 function psqlSqlstate(stderr: string): string | null {
@@ -89,7 +76,7 @@ function dryRun(url: string, files: MigrationFile[], mode: 'dry-run' | 'apply' =
 describeEachServer('dry-runs are faithful to psql -1', (server) => {
   for (const scenario of SCENARIOS) {
     test(`${scenario.name}: the same outcome in psql -1 and in a dry-run, and the dry-run leaves the database as it was`, async () => {
-      const files = writeFiles('scenario', scenario.files);
+      const files = writeFiles(scenario.files, 'scenario');
       const psqlDb = await fresh(server, scenario.setup);
       const reference = await psqlFiles(psqlDb, files.map((f) => f.path), { singleTransaction: true, verbosity: 'sqlstate' });
       const expected = scenario.sqlstate(server().major);
@@ -107,7 +94,7 @@ describeEachServer('dry-runs are faithful to psql -1', (server) => {
   test('an enum value used in the same transaction that added it: the hint says this is a one-transaction artefact', async () => {
     const scenario = SCENARIOS[1]!;
     const url = await fresh(server, scenario.setup);
-    const report = await dryRun(url, writeFiles('enum', scenario.files));
+    const report = await dryRun(url, writeFiles(scenario.files, 'enum'));
     const failed = report.statements.find((s) => s.status === 'failed')!;
     assert.equal(failed.error!.sqlstate, '55P04');
     assert.equal(failed.index, 0);
@@ -119,10 +106,10 @@ describeEachServer('dry-runs are faithful to psql -1', (server) => {
   test('after a failure the fix query sees the rows the earlier statements of the run wrote, and the database is unchanged', async () => {
     const url = await fresh(server, 'CREATE TABLE accounts (id int, email text);');
     const before = await catalogSnapshot(url);
-    const report = await dryRun(url, writeFiles('fix', {
+    const report = await dryRun(url, writeFiles({
       '1.sql': "INSERT INTO accounts VALUES (1, 'a@x'), (2, 'a@x'), (3, 'b@x');",
       '2.sql': 'CREATE UNIQUE INDEX uq_accounts_email ON accounts (email);',
-    }));
+    }, 'fix'));
     const failed = report.statements.find((s) => s.status === 'failed')!;
     assert.equal(failed.error!.sqlstate, '23505');
     assert.deepEqual(failed.error!.fixRows!.map((r) => [r.email, Number(r.duplicates)]), [['a@x', 2]]);
@@ -131,11 +118,11 @@ describeEachServer('dry-runs are faithful to psql -1', (server) => {
   });
 
   test('apply of a history leaves the catalog exactly as psql -1 applying the same files', async () => {
-    const files = writeFiles('apply', {
+    const files = writeFiles({
       '1.sql': "CREATE TYPE vis AS ENUM ('Public', 'Private');\nCREATE TABLE c (id int PRIMARY KEY, v vis, note text);",
       '2.sql': 'CREATE INDEX idx_c_note ON c (lower(note) DESC NULLS LAST);\nALTER TABLE c ADD CONSTRAINT chk_c_id CHECK (id > 0) NOT VALID;\nALTER TABLE c VALIDATE CONSTRAINT chk_c_id;',
       '3.sql': "CREATE INDEX c_priv ON c (id) WHERE v = 'Private';\nALTER TABLE c RENAME COLUMN note TO body;\nALTER INDEX idx_c_note RENAME TO idx_c_body;",
-    });
+    }, 'apply');
     const psqlDb = await fresh(server);
     const reference = await psqlFiles(psqlDb, files.map((f) => f.path), { singleTransaction: true, verbosity: 'sqlstate' });
     assert.equal(reference.code, 0, reference.stderr);

@@ -3,9 +3,6 @@
 // it (quiet statements share a pipeline; failures, fix queries, cancels and notices land on the
 // right statement; the database is left as it was).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DatabaseBackend, Session } from '../../src/core/db/backend';
 import { pgBackend } from '../../src/core/db/pg/pgBackend';
@@ -15,17 +12,9 @@ import type { RunReport } from '../../src/core/model/report';
 import { runMigrations, type MigrationFile, type RunOptions } from '../../src/core/run/runner';
 import { catalogSnapshot, describeEachServer, sql } from '../support/database';
 import { psqlFiles } from '../support/psql';
+import { scratchMigrations } from '../support/scratchMigrations';
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-pipeline-'));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-function writeFiles(files: Record<string, string>): MigrationFile[] {
-  const dir = fs.mkdtempSync(path.join(scratch, 'run-'));
-  return Object.entries(files).map(([file, text]) => {
-    fs.writeFileSync(path.join(dir, file), text);
-    return { path: path.join(dir, file), text };
-  });
-}
+const writeFiles = scratchMigrations('pipeline');
 
 /** A backend whose sessions record the size of every pipeline they are asked to run (the real sessions run them). */
 function observed(backend: DatabaseBackend): { backend: DatabaseBackend; pipelines: string[][] } {

@@ -4,27 +4,16 @@
 // stay problems. Each scenario is checked twice: in a dry-run (measured by OID as the statements
 // run) and by `verify` of a database psql built from the same files (predicted from the files).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { pgBackend } from '../../src/core/db/pg/pgBackend';
 import type { VerificationCheck } from '../../src/core/model/report';
-import { runMigrations, type MigrationFile } from '../../src/core/run/runner';
+import { runMigrations } from '../../src/core/run/runner';
 import { describeEachServer, sql } from '../support/database';
 import { psqlFiles } from '../support/psql';
+import { scratchMigrations } from '../support/scratchMigrations';
 import type { ThrowawayPostgres } from '../support/throwawayPostgres';
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-verify-'));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-function writeFiles(files: Record<string, string>): MigrationFile[] {
-  const dir = fs.mkdtempSync(path.join(scratch, 'case-'));
-  return Object.entries(files).map(([name, text]) => {
-    fs.writeFileSync(path.join(dir, name), text);
-    return { path: path.join(dir, name), text };
-  });
-}
+const writeFiles = scratchMigrations('verify');
 
 type Summary = Record<string, string>;
 
