@@ -9,6 +9,8 @@ import { pgBackend } from '../../src/core/db/pg/pgBackend';
 import { pgliteBackend } from '../../src/core/db/pglite/pgliteBackend';
 import { PgliteInstance } from '../../src/core/db/pglite/pgliteInstance';
 import type { RunReport } from '../../src/core/model/report';
+import { DEFAULT_PROBES } from '../../src/core/run/probes';
+import type { ProbeFactory } from '../../src/core/run/probes/probe';
 import { runMigrations, type MigrationFile, type RunOptions } from '../../src/core/run/runner';
 import { catalogSnapshot, describeEachServer, sql } from '../support/database';
 import { psqlFiles } from '../support/psql';
@@ -90,6 +92,15 @@ function sessionContract(open: () => Promise<Session>): void {
     }
   });
 
+  test('a notice raised at the commit that ends a statement outside a transaction is the statement\'s', async () => {
+    await session.query('CREATE TABLE pipe_deferred (id int)');
+    await session.query("CREATE FUNCTION pipe_note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'checked at commit'; RETURN NULL; END $$");
+    await session.query('CREATE CONSTRAINT TRIGGER pipe_later AFTER INSERT ON pipe_deferred DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pipe_note()');
+    const outcome = await session.pipeline(['INSERT INTO pipe_deferred VALUES (1)']);
+    assert.equal(outcome.error, undefined);
+    assert.deepEqual(outcome.ran[0]!.notices.map((n) => n.message), ['checked at commit']);
+  });
+
   test('outside a transaction one statement runs as query would, and a second one in its text is refused', async () => {
     const outcome = await session.pipeline(['CREATE TABLE pipe_one (id int); CREATE TABLE pipe_two (id int)']);
     assert.equal((outcome.error as { code?: string }).code, '42601');
@@ -104,6 +115,22 @@ describeEachServer('pipelines on a server', (server) => {
     let url = '';
     before(async () => { url = server().url(await server().createDatabase()); });
     sessionContract(() => pgBackend({ connectionString: url }).openSession());
+  });
+
+  // Not on PGlite: its COPY FROM STDIN waits for data on this thread (runs refuse such files before sending anything).
+  test('COPY FROM STDIN gets no data and fails; the pipeline still ends and the session is usable after ROLLBACK', async () => {
+    const session = await pgBackend({ connectionString: server().url(await server().createDatabase()) }).openSession();
+    try {
+      await session.query('BEGIN');
+      await session.query('CREATE TABLE pipe_copy (id int)');
+      const outcome = await session.pipeline(['SELECT 1', 'COPY pipe_copy FROM STDIN']);
+      assert.equal(outcome.ran.length, 2);
+      assert.equal((outcome.error as { code?: string }).code, '57014');
+      await session.query('ROLLBACK');
+      assert.equal((await session.query('SELECT 1 AS one')).rows[0]!.one, 1);
+    } finally {
+      await session.close();
+    }
   });
 
   const fresh = async (setup?: string): Promise<string> => {
@@ -183,6 +210,42 @@ describeEachServer('pipelines on a server', (server) => {
     assert.equal(report.statements[2]!.error!.sqlstate, '57014');
     assert.match(report.statements[3]!.note ?? '', /an earlier statement failed|cancelled/);
     assert.equal(await catalogSnapshot(url), before);
+  });
+
+  test('a cancel while a head statement\'s probe asks the server: nothing of its pipeline is sent', async () => {
+    const url = await fresh();
+    const before = await catalogSnapshot(url);
+    const files = writeFiles({ '1.sql': 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\nCREATE TABLE d (id int);' });
+    const controller = new AbortController();
+    // A probe that asks before c (so c heads a pipeline) and, while it asks, the user cancels.
+    const cancelling: ProbeFactory = ({ session }) => ({
+      name: 'cancels-before-c',
+      quietFor: (s) => (s.sql.includes('TABLE c') ? 'before' : true),
+      before: async ({ statement }) => {
+        if (!statement.sql.includes('TABLE c')) return;
+        controller.abort();
+        await session.query('SELECT 1');
+      },
+    });
+    const { backend, pipelines } = observed(pgBackend({ connectionString: url }));
+    const report = await run(backend, files, { signal: controller.signal, probes: [...DEFAULT_PROBES, cancelling] });
+    assert.equal(report.outcome, 'cancelled');
+    assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'ok', 'skipped', 'skipped']);
+    assert.ok(!pipelines.some((p) => p.some((s) => s.includes('TABLE c') || s.includes('TABLE d'))), JSON.stringify(pipelines));
+    assert.equal(await catalogSnapshot(url), before);
+  });
+
+  test('a cancel that lands once a pipeline answered leaves what it reached reported as it ran', async () => {
+    const url = await fresh();
+    const files = writeFiles({ '1.sql': 'CREATE TABLE first (id int);\nCREATE TABLE a (id int);\nVACUUM a;\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);' });
+    const controller = new AbortController();
+    // Cancelled while the answers of [a, VACUUM (not sent), b, c] are being recorded, after a's.
+    const cancelling: ProbeFactory = () => ({ name: 'cancels-after-a', quietFor: () => true, after: ({ statement }) => { if (statement.sql.includes('TABLE a')) controller.abort(); } });
+    const { backend, pipelines } = observed(pgBackend({ connectionString: url }));
+    const report = await run(backend, files, { signal: controller.signal, probes: [...DEFAULT_PROBES, cancelling] });
+    assert.ok(pipelines.some((p) => p.length === 3), JSON.stringify(pipelines));
+    assert.equal(report.outcome, 'cancelled');
+    assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'ok', 'simulated', 'ok', 'ok']);
   });
 
   test('a DO block ends its pipeline: nothing is sent behind it before the transaction is checked', async () => {

@@ -57,7 +57,8 @@ const PIPELINE_CHARS = 1 << 20;
 // Statements that could end or replace the run's transaction end their pipeline, so that nothing
 // is sent behind one before the run has checked the transaction is still open. (The server refuses
 // a COMMIT from a DO block or a procedure inside a transaction block; the check is the run's own.)
-const RUN_LAST = new Set(['TransactionStmt', 'DoStmt', 'CallStmt']);
+// COPY ends one too: the protocol's copy mode ignores what was sent behind it.
+const RUN_LAST = new Set(['TransactionStmt', 'DoStmt', 'CallStmt', 'CopyStmt']);
 
 /**
  * Where a statement may go: in a pipeline anywhere (no probe asks anything for it), at the head of
@@ -177,10 +178,11 @@ class StatementLoop {
     return group;
   }
 
-  /** The report of a statement that is not sent: skipped, or simulated without executing. */
-  private unsent(s: ParsedStatement): StatementReport {
-    if (this.failed || this.state.cancelled) {
-      return statementReport(s, 'skipped', this.state.cancelled && !this.failed ? 'not run: the run was cancelled' : 'not run: an earlier statement failed');
+  /** The report of a statement that is not sent: skipped, or simulated without executing (a cancel counts only for a statement the run had not reached). */
+  private unsent(s: ParsedStatement, reached = false): StatementReport {
+    const cancelled = this.state.cancelled && !reached;
+    if (this.failed || cancelled) {
+      return statementReport(s, 'skipped', cancelled && !this.failed ? 'not run: the run was cancelled' : 'not run: an earlier statement failed');
     }
     if (s.role === 'wrapper') return statementReport(s, 'skipped', 'transaction wrapper: Drydock runs the files in its own transaction');
     return statementReport(s, 'simulated', `not executed: ${s.outsideTransaction!.reason}; a dry-run cannot run it and roll it back`);
@@ -198,6 +200,8 @@ class StatementLoop {
     const report = this.sentReport(s, sql);
     const probed = { statement: s, report };
     if (!(await runBeforeProbes(this.state, this.options.probes, probed))) return report;
+    // A cancel while the before hooks asked the server found nothing running: honour it here.
+    if (this.state.cancelled) return this.unsent(s);
     this.state.running = true;
     const outcome = await this.state.openSession.pipeline([sql]);
     this.state.running = false;
@@ -211,22 +215,34 @@ class StatementLoop {
       const sql = sqlToRun(this.state.mode, s);
       return sql === null ? [] : [{ statement: s, sql }];
     });
+    // A cancel while a head's before hooks asked the server found nothing running: honour it here.
+    if (this.state.cancelled) {
+      for (const s of group) this.record(this.unsent(s));
+      this.heads.clear();
+      return;
+    }
     this.progress(sent[0]!.statement);
     const base = this.done;
     const onStatementDone = (index: number): void => {
       const next = sent[index + 1];
-      if (next) this.options.onProgress?.({ file: next.statement.file, statementIndex: next.statement.index, done: base + index + 1, total: this.all.length, kind: next.statement.kind });
+      try {
+        if (next) this.options.onProgress?.({ file: next.statement.file, statementIndex: next.statement.index, done: base + index + 1, total: this.all.length, kind: next.statement.kind });
+      } catch {
+        // Called from inside the driver's reading of the answers: a listener's failure must not break that.
+      }
     };
     this.state.running = true;
     const outcome = await this.state.openSession.pipeline(sent.map((x) => x.sql), { onStatementDone, stop: () => this.state.cancelled });
     this.state.running = false;
+    // The statements up to the last one answered were reached: a cancel that came later is not theirs.
+    const lastAnswered = outcome.ran.length === 0 ? -1 : group.indexOf(sent[outcome.ran.length - 1]!.statement);
     let answered = 0;
-    for (const s of group) {
+    for (const [position, s] of group.entries()) {
       const sql = sqlToRun(this.state.mode, s);
       const result = this.failed || sql === null ? undefined : outcome.ran[answered];
       // Unsent, after the failure, or not reached before a cancel (what ran before it is reported as it ran).
       if (sql === null || this.failed || (!result && this.state.cancelled)) {
-        this.record(this.unsent(s));
+        this.record(this.unsent(s, position < lastAnswered));
         continue;
       }
       answered += 1;

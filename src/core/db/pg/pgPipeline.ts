@@ -93,8 +93,12 @@ class PipelineSubmittable {
     // Only an Execute with a row limit suspends; these have none.
   }
 
+  // In copy-in mode the server ignores Flush and Sync: after the CopyFail it skips messages up to a
+  // Sync, and the pipeline's own was already ignored. The loop sends COPY last in its pipeline, so
+  // one more Sync is its end. (A COPY with statements behind it fails on the first of them instead.)
   handleCopyInResponse(connection: Connection & { sendCopyFail(message: string): void }): void {
     connection.sendCopyFail('COPY FROM STDIN has no data in a Drydock run');
+    if (this.outcome.ran.length === this.statements.length - 1) connection.sync();
   }
 
   /**
@@ -122,6 +126,9 @@ class PipelineSubmittable {
   private finish(): void {
     if (this.settled) return;
     this.settled = true;
+    // Notices after the last answer (a deferred trigger at the commit that ends an implicit transaction) are its.
+    const last = this.outcome.ran[this.outcome.ran.length - 1];
+    if (last && this.notices.length > 0 && last.notices !== this.notices) last.notices.push(...this.notices);
     this.connection?.off('readyForQuery', this.onReadyForQuery);
     this.connection?.off('end', this.onEnd);
     this.settle(this.outcome);
