@@ -211,8 +211,9 @@ class StatementLoop {
 
   /** Quiet statements in one pipeline; then, in order, each one's report and hooks. */
   private async runPipelined(group: readonly ParsedStatement[]): Promise<void> {
-    const sent = group.flatMap((s) => {
-      const sql = sqlToRun(this.state.mode, s);
+    const sqls = group.map((s) => sqlToRun(this.state.mode, s));
+    const sent = group.flatMap((s, position) => {
+      const sql = sqls[position] ?? null;
       return sql === null ? [] : [{ statement: s, sql }];
     });
     // A cancel while a head's before hooks asked the server found nothing running: honour it here.
@@ -238,7 +239,7 @@ class StatementLoop {
     const lastAnswered = outcome.ran.length === 0 ? -1 : group.indexOf(sent[outcome.ran.length - 1]!.statement);
     let answered = 0;
     for (const [position, s] of group.entries()) {
-      const sql = sqlToRun(this.state.mode, s);
+      const sql = sqls[position] ?? null;
       const result = this.failed || sql === null ? undefined : outcome.ran[answered];
       // Unsent, after the failure, or not reached before a cancel (what ran before it is reported as it ran).
       if (sql === null || this.failed || (!result && this.state.cancelled)) {

@@ -161,22 +161,23 @@ function dropsByName(statement: ParsedStatement, t: Tracked): boolean {
   return statement.effects.some((e) => (e.action === 'drop' && e.kind === t.kind && e.name === t.measured.name) || e.action === 'drop-table' || e.action === 'drop-column');
 }
 
+const NOTHING_REACHED: ReadonlySet<Tracked> = new Set();
+
 /** A statement that reached tracked objects and ran, not yet checked. */
 interface Unchecked {
   statement: ParsedStatement;
   place: StatementPlace;
-  reached: Set<Tracked>;
+  reached: ReadonlySet<Tracked>;
 }
 
 class CatalogTracker {
   private readonly tracked: Tracked[] = [];
   private pending: { declaration: Declaration; at: StatementPlace }[] = [];
   private unchecked: Unchecked[] = [];
+  /** Statements that must have the catalog asked before they run (decided when they were planned), with what they can reach. */
+  private readonly measureFirst = new Map<ParsedStatement, Reach>();
 
   constructor(private readonly session: Session, private readonly measurement: CatalogMeasurement) {}
-
-  /** Statements that must have the catalog asked before they run (decided when they were planned). */
-  private readonly measureFirst = new Set<ParsedStatement>();
 
   /**
    * Called for each statement in order before it runs (StatementProbe.quietFor). True when the
@@ -187,34 +188,38 @@ class CatalogTracker {
    */
   plan(statement: ParsedStatement): true | 'before' {
     const reach = reachOf(statement);
-    if (reach !== null && this.mustMeasureFirst(reach)) {
-      this.measureFirst.add(statement);
+    if (reach === null) {
+      this.account(statement, NOTHING_REACHED);
+      return true;
+    }
+    const reached = this.reachedTracked(reach);
+    if (this.mustMeasureFirst(reach, reached)) {
+      this.measureFirst.set(statement, reach);
       return 'before';
     }
-    this.account(statement, reach);
+    this.account(statement, reached);
     return true;
   }
 
   /** Just before a statement runs: the catalog, when the plan said so, then its bookkeeping. */
   async before(statement: ParsedStatement): Promise<void> {
-    if (!this.measureFirst.delete(statement)) return;
+    const reach = this.measureFirst.get(statement);
+    if (reach === undefined) return;
+    this.measureFirst.delete(statement);
     await this.measure();
-    this.account(statement, reachOf(statement));
+    // The answer tracks the declarations it looked up: the statement may reach those too.
+    this.account(statement, this.reachedTracked(reach));
   }
 
   /** True when objects the statement may drop or rename must be known first: an earlier statement reached them, or they were not looked up yet. */
-  private mustMeasureFirst(reach: Reach): boolean {
-    const reached = this.reachedTracked(reach);
+  private mustMeasureFirst(reach: Reach, reached: ReadonlySet<Tracked>): boolean {
     return this.pending.some((p) => this.reachesPending(reach, p.declaration)) || this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)));
   }
 
   /** What the statement will have done: reached tracked objects (checked later), declared new ones (looked up later), renamed a table. */
-  private account(statement: ParsedStatement, reach: Reach | null): void {
+  private account(statement: ParsedStatement, reached: ReadonlySet<Tracked>): void {
     const at = placeOf(statement);
-    if (reach !== null) {
-      const reached = this.reachedTracked(reach);
-      if (reached.size > 0) this.unchecked.push({ statement, place: at, reached });
-    }
+    if (reached.size > 0) this.unchecked.push({ statement, place: at, reached });
     for (const e of statement.effects) {
       if (e.action === 'declare' && e.declaration.name) this.pending.push({ declaration: e.declaration, at });
       if (e.action === 'rename-table') for (const t of this.tracked) if (t.relationName && sameRelation(t.relationName, e.from)) t.relationName = e.to;
