@@ -12,11 +12,15 @@ import { ignoreFor, readIgnores, type IgnoreComment } from './ignores';
 import { RULES, ruleById } from './registry';
 import type { FindingDetails, Rule } from './rule';
 import { UNUSED_IGNORE_ID, unusedIgnoreMessage } from './unused-ignore';
+import { internalErrorFinding } from './internal-error';
 
 /** A parsed file with what the rules found in it. */
 export interface CheckedFile extends ParsedFile {
   diagnostics: Finding[];
-  /** False when an error from a runnability rule means the file must not run. */
+  /**
+   * False when a run must not send the file: a runnability rule refused it (in a run, whatever
+   * ignores and severities say) or failed.
+   */
   runnable: boolean;
   /** The facts the rules judged by: statements with predicted locks, schema, transaction (for hovers and fixes). */
   analysis: FileAnalysis;
@@ -72,34 +76,57 @@ function reportUnusedIgnores(ignores: readonly IgnoreComment[], file: ParsedFile
   }
 }
 
-/** One file's findings. */
-function checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => FileAnalysis, files: readonly ParsedFile[], options: CheckOptions): Finding[] {
+/** One file's findings, and whether a run may send it. */
+function checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => FileAnalysis, files: readonly ParsedFile[], options: CheckOptions): { findings: Finding[]; runnable: boolean } {
   const rules = options.rules ?? RULES;
   const ignores = readIgnores(file, () => analysisOf().statements);
   const found: Found[] = [];
+  // What a run may send is the runner's to decide, not the lint settings': in a run, a runnability
+  // rule's refusal is reported and refuses the file whatever an ignore or drydock.json says.
+  const running = options.mode?.executes === true;
+  let runnable = true;
   for (const [order, rule] of rules.entries()) {
     if (rule.id === UNUSED_IGNORE_ID) continue;
     const configured = severityOf(rule, settings, options);
-    if (configured === 'off') continue;
-    rule.check({
-      file, files, get analysis() { return analysisOf(); }, mode: options.mode ?? null,
-      report: (at: OffsetRange, message: string, details: FindingDetails = {}) => {
-        if (ignores.length > 0 && ignoreFor(ignores, rule.id, at)) return;
-        const severity: Severity = configured ?? details.severity ?? rule.defaultSeverity;
-        const finding: Finding = {
-          ruleId: rule.id, severity, message, help: details.help ?? rule.help,
-          file: file.file, range: file.lines.rangeOf(at), offsets: at,
-        };
-        if (details.fix) finding.fix = details.fix;
-        found.push({ finding, order });
-      },
-    });
+    const decidesRun = running && rule.category === 'runnability';
+    if (configured === 'off' && !decidesRun) continue;
+    const add = (finding: Finding) => found.push({ finding, order });
+    try {
+      rule.check({
+        file, files, get analysis() { return analysisOf(); }, mode: options.mode ?? null,
+        report: (at: OffsetRange, message: string, details: FindingDetails = {}) => {
+          const refusal = decidesRun && (details.severity ?? rule.defaultSeverity) === 'error';
+          const ignored = ignores.length > 0 && ignoreFor(ignores, rule.id, at) !== undefined;
+          if (refusal) {
+            runnable = false;
+            add(findingOf(rule, file, at, 'error', (ignored || configured !== undefined) ? `${message} ${REFUSAL_NOTE}` : message, details));
+            return;
+          }
+          if (ignored || configured === 'off') return;
+          add(findingOf(rule, file, at, configured ?? details.severity ?? rule.defaultSeverity, message, details));
+        },
+      });
+    } catch (err) {
+      // A rule's own failure is reported as such, for this file; the other rules still judge it.
+      // A run cannot know whether the file may be sent when a runnability rule failed: it refuses it.
+      if (decidesRun) runnable = false;
+      add(internalErrorFinding(rule, file, err, decidesRun));
+    }
   }
   if (rules.some((r) => r.id === UNUSED_IGNORE_ID)) {
     reportUnusedIgnores(ignores, file, settings, options, (finding) => found.push({ finding, order: rules.length }));
   }
   // File order; at the same place, registry order.
-  return found.sort((a, b) => a.finding.offsets.start - b.finding.offsets.start || a.order - b.order).map((f) => f.finding);
+  const findings = found.sort((a, b) => a.finding.offsets.start - b.finding.offsets.start || a.order - b.order).map((f) => f.finding);
+  return { findings, runnable };
+}
+
+const REFUSAL_NOTE = '(A run refuses this whatever ignores or drydock.json say: they change what `drydock check` reports, never what a run may send.)';
+
+function findingOf(rule: Rule, file: ParsedFile, at: OffsetRange, severity: Severity, message: string, details: FindingDetails): Finding {
+  const finding: Finding = { ruleId: rule.id, severity, message, help: details.help ?? rule.help, file: file.file, range: file.lines.rangeOf(at), offsets: at };
+  if (details.fix) finding.fix = details.fix;
+  return finding;
 }
 
 function settingsResolver(options: CheckOptions): (file: ParsedFile) => LintSettings {
@@ -110,11 +137,6 @@ function settingsResolver(options: CheckOptions): (file: ParsedFile) => LintSett
 
 /** The rules that decide whether a file may run (all a run needs before it knows the server). */
 export const RUNNABILITY_RULES: readonly Rule[] = RULES.filter((rule) => rule.category === 'runnability');
-
-/** True when the finding refuses a run: an error of a runnability rule. */
-export function refusesRun(finding: Finding): boolean {
-  return finding.severity === 'error' && ruleById(finding.ruleId)?.category === 'runnability';
-}
 
 /** Runs the rules over files checked (or run) together. */
 export function checkFiles(files: readonly ParsedFile[], options: CheckOptions = {}): CheckedFile[] {
@@ -141,8 +163,8 @@ export function* checkFilesStepwise(files: readonly ParsedFile[], options: Check
   const checked: CheckedFile[] = [];
   for (const [i, file] of files.entries()) {
     yield;
-    const diagnostics = checkOne(file, analyses?.[i]?.settings ?? settingsFor(file), () => analysisOf(i), files, options);
-    const result = { ...file, diagnostics, runnable: !diagnostics.some(refusesRun) } as CheckedFile;
+    const { findings: diagnostics, runnable } = checkOne(file, analyses?.[i]?.settings ?? settingsFor(file), () => analysisOf(i), files, options);
+    const result = { ...file, diagnostics, runnable } as CheckedFile;
     // Made when first asked for; a copy of the checked file ({ ...checked }) asks for it.
     Object.defineProperty(result, 'analysis', { get: () => analysisOf(i), enumerable: true, configurable: true });
     checked.push(result);

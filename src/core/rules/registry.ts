@@ -20,6 +20,7 @@ import { copyFromStdin } from './copy-from-stdin';
 import { disallowedUniqueConstraint } from './disallowed-unique-constraint';
 import { emptyFile } from './empty-file';
 import { ginOnNonJsonb } from './gin-on-non-jsonb';
+import { internalError } from './internal-error';
 import { identifierTooLong } from './identifier-too-long';
 import { lockHeldAcrossStatements } from './lock-held-across-statements';
 import { missingForeignKeyIndex } from './missing-foreign-key-index';
@@ -97,6 +98,7 @@ export const RULES: readonly Rule[] = [
   requireEnumValueOrdering,
   identifierTooLong,
   unusedIgnore,
+  internalError,
 ];
 
 const BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));

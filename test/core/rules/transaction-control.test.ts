@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectFindings, expectNoFindings } from './expect';
+import { expectFindings, expectNoFindings, findingsOf } from './expect';
 
 test('transaction-control: COMMIT, ROLLBACK, END, ABORT, START TRANSACTION and PREPARE TRANSACTION mid-file', async () => {
   for (const control of ['COMMIT', 'ROLLBACK', 'END', 'ABORT', 'START TRANSACTION', "PREPARE TRANSACTION 'x'", "COMMIT PREPARED 'x'"]) {
@@ -22,4 +23,27 @@ test('transaction-control: a BEGIN … COMMIT around the whole file, blocks insi
   await expectNoFindings('transaction-control', 'BEGIN;\nCREATE TABLE t (x int);\nCOMMIT;\n');
   await expectNoFindings('transaction-control', "ALTER TABLE t ADD COLUMN y int;\nBEGIN;\nCREATE TYPE s AS ENUM ('a');\nCOMMIT;\nALTER TABLE t DROP COLUMN y;\nBEGIN;\nSELECT 1;\nCOMMIT;");
   await expectNoFindings('transaction-control', 'SAVEPOINT a;\nSELECT 1;\nROLLBACK TO SAVEPOINT a;\nRELEASE SAVEPOINT a;');
+});
+
+test('transaction-control: in a run, no ignore comment or drydock.json severity silences the refusal; in check they do (or lower it)', async () => {
+  const silenced = [
+    { sql: 'INSERT INTO t VALUES (1);\n-- drydock-ignore transaction-control\nCOMMIT;', settings: {} },
+    { sql: '-- drydock-ignore-file transaction-control\nINSERT INTO t VALUES (1);\nCOMMIT AND CHAIN;', settings: {} },
+    { sql: "-- squawk-ignore transaction-control\nPREPARE TRANSACTION 'x';", settings: {} },
+    { sql: 'INSERT INTO t VALUES (1);\nROLLBACK AND CHAIN;', settings: { rules: { 'transaction-control': 'off' as const } } },
+    { sql: 'INSERT INTO t VALUES (1);\nCOMMIT;', settings: { rules: { 'transaction-control': 'warning' as const } } },
+  ];
+  for (const { sql, settings } of silenced) {
+    const line = sql.split('\n').findIndex((l) => /^(COMMIT|ROLLBACK|PREPARE)/.test(l)) + 1;
+    assert.deepEqual((await findingsOf(sql, { settings })).filter((f) => f.ruleId === 'transaction-control' && f.severity === 'error'), [], sql);
+    for (const mode of ['dry-run', 'apply'] as const) {
+      const [found] = await expectFindings('transaction-control', sql, [line], { mode, settings });
+      assert.equal(found!.severity, 'error');
+      assert.match(found!.message, /whatever ignores or drydock\.json say/);
+    }
+  }
+});
+
+test('transaction-control: an ignore overridden in a run is not reported as unused', async () => {
+  await expectNoFindings('unused-ignore', 'INSERT INTO t VALUES (1);\n-- drydock-ignore transaction-control\nCOMMIT;', { mode: 'dry-run' });
 });
