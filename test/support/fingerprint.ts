@@ -56,54 +56,60 @@ const CLUSTER_PARTS: Record<string, string> = {
   otherSessions: `SELECT string_agg(format('%s %s', datname, state), E'\\n' ORDER BY 1) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`,
 };
 
+/** Runs one query and returns its rows: a pg client, a Drydock session (PGlite), anything that answers SQL. */
+export type Querier = (sql: string) => Promise<Record<string, unknown>[]>;
+
 /** Every row of every user table, as md5 per table (ordered by the row's text, so physical order does not count). */
-async function dataPart(client: Client): Promise<string> {
-  const tables = await client.query<{ name: string; kind: string }>(
+async function dataPart(query: Querier): Promise<string> {
+  const tables = await query(
     `SELECT format('%I.%I', n.nspname, c.relname) AS name, c.relkind::text AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'm', 'S') ORDER BY 1`);
   const lines: string[] = [];
-  for (const { name, kind } of tables.rows) {
+  for (const { name, kind } of tables) {
     const sql = kind === 'S'
-      ? `SELECT format('%s %s', last_value, is_called) AS v FROM ${name}`
-      : `SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '') AS v FROM ${name} t`;
-    const row = (await client.query<{ v: string }>(sql)).rows[0];
-    lines.push(`${name} ${row?.v ?? ''}`);
+      ? `SELECT format('%s %s', last_value, is_called) AS v FROM ${String(name)}`
+      : `SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '') AS v FROM ${String(name)} t`;
+    const [row] = await query(sql);
+    lines.push(`${String(name)} ${String(row?.v ?? '')}`);
   }
   return lines.join('\n');
 }
 
-async function parts(client: Client, queries: Record<string, string>): Promise<string[]> {
+async function parts(query: Querier, queries: Record<string, string>): Promise<string[]> {
   const out: string[] = [];
   for (const [name, sql] of Object.entries(queries)) {
-    const row = (await client.query<{ v: string | null }>(`SELECT (${sql}) AS v`)).rows[0];
-    out.push(`## ${name}\n${row?.v ?? ''}`);
+    const [row] = await query(`SELECT (${sql}) AS v`);
+    out.push(`## ${name}\n${String(row?.v ?? '')}`);
   }
   return out;
 }
 
-/** A fingerprint of one database's content and of the cluster around it (connecting as `url`, a superuser). */
-export async function fingerprint(url: string, options: { cluster?: boolean } = {}): Promise<string> {
+/** The fingerprint through any querier; `cluster: false` leaves out the cluster part. */
+export async function fingerprintWith(query: Querier, options: { cluster?: boolean } = {}): Promise<string> {
+  const out = await parts(query, DATABASE_PARTS);
+  out.push(`## data\n${await dataPart(query)}`);
+  if (options.cluster !== false) out.push(...await parts(query, CLUSTER_PARTS));
+  return out.join('\n');
+}
+
+async function withClient<T>(url: string, body: (query: Querier) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const out = await parts(client, DATABASE_PARTS);
-    out.push(`## data\n${await dataPart(client)}`);
-    if (options.cluster !== false) out.push(...await parts(client, CLUSTER_PARTS));
-    return out.join('\n');
+    return await body(async (sql) => (await client.query(sql)).rows as Record<string, unknown>[]);
   } finally {
     await client.end();
   }
 }
 
+/** A fingerprint of one database's content and of the cluster around it (connecting as `url`, a superuser). */
+export function fingerprint(url: string, options: { cluster?: boolean } = {}): Promise<string> {
+  return withClient(url, (query) => fingerprintWith(query, options));
+}
+
 /** Only the cluster part: roles, settings, databases, tablespaces, slots, prepared transactions, locks. */
-export async function clusterFingerprint(url: string): Promise<string> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await parts(client, CLUSTER_PARTS)).join('\n');
-  } finally {
-    await client.end();
-  }
+export function clusterFingerprint(url: string): Promise<string> {
+  return withClient(url, async (query) => (await parts(query, CLUSTER_PARTS)).join('\n'));
 }
 
 /** The first differing line of two fingerprints, for assertion messages. */

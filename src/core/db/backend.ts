@@ -33,6 +33,8 @@ export interface PipelinedResult {
   notices: NoticeReport[];
   /** From the end of the statement before it (or from sending, for the first) to its own end, as its answer arrived. */
   durationMs: number;
+  /** The server's command tag ("INSERT 0 1", "COMMIT", "ROLLBACK", "PREPARE TRANSACTION"); '' when none came. */
+  command: string;
 }
 
 /** How a pipeline ended. */

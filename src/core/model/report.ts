@@ -237,4 +237,25 @@ export interface RunReport {
   timings: Timings;
   /** Set on shadow runs: the files ran after the earlier migrations were replayed in a throwaway database. */
   shadow?: ShadowReport;
+  /**
+   * Set when a statement ended the run's transaction (or, outside one, left one open): never
+   * expected, since the runner refuses such statements before sending them; if one ever gets
+   * through, the report says what became of the statements before it.
+   */
+  transactionEnded?: TransactionEnded;
+}
+
+/** A statement that ended the run's transaction, and what became of the statements before it. */
+export interface TransactionEnded {
+  file: string;
+  line: number;
+  kind: string;
+  /**
+   * committed: they are in the database; rolled-back: nothing stayed; prepared: a prepared
+   * transaction holds them (and their locks); opened: outside a transaction, the statement opened
+   * one (rolled back by Drydock); unknown: the server did not say.
+   */
+  effect: 'committed' | 'rolled-back' | 'prepared' | 'opened' | 'unknown';
+  /** The id of the transaction the statement prepared (PREPARE TRANSACTION). */
+  preparedAs?: string;
 }

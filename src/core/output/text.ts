@@ -119,7 +119,9 @@ export function formatReport(report: RunReport, color: boolean): string {
   for (const leftover of report.leftovers) out.push(paint(33, `left behind: ${leftover}`));
   if (report.error && !report.statements.some((s) => s.error === report.error)) out.push(...formatError(report.error, paint, ''));
   const verdict = report.outcome === 'succeeded' ? paint(32, 'succeeded') : paint(31, report.outcome);
-  const txn = report.committed ? paint(33, 'committed') : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
+  const ended = report.transactionEnded;
+  const committedBy = ended && report.committed ? ` by ${ended.file}:${ended.line} (${ended.kind}), ${ended.effect === 'unknown' ? 'perhaps' : 'in part'}` : '';
+  const txn = report.committed ? paint(33, `committed${committedBy}`) : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
   out.push(`${verdict}: ${report.mode === 'verify' ? 'read only' : txn}, ${report.timings.totalMs.toFixed(0)} ms`);
   return out.join('\n');
 }

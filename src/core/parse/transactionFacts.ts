@@ -73,3 +73,8 @@ export function outsideTransactionRule(node: Node): OutsideTransaction | null {
   }
   return null;
 }
+
+/** COPY … FROM STDIN: the server waits for data that only a client streaming it (psql) sends. */
+export function copiesFromStdin(node: Node): boolean {
+  return 'CopyStmt' in node && node.CopyStmt.is_from === true && !node.CopyStmt.filename;
+}

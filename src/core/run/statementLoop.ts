@@ -14,10 +14,12 @@
 import { performance } from 'node:perf_hooks';
 import { maskSecrets } from '../db/connection';
 import type { PipelinedResult } from '../db/backend';
-import type { StatementReport } from '../model/report';
+import type { StatementReport, TransactionEnded } from '../model/report';
+import { quoteLiteral } from '../sql/quoting';
 import type { ParsedStatement } from '../parse/parseMigration';
 import type { CheckedFile } from '../rules/checkMigration';
 import { classifyError } from './classify';
+import { refusalToSend } from './sendCheck';
 import type { StatementOutcome, StatementProbe } from './probes/probe';
 import type { RunState } from './runState';
 
@@ -89,6 +91,8 @@ class StatementLoop {
   private readonly fileOf = new Map<string, CheckedFile>();
   /** Each sent statement's placement, the probes asked once (see StatementProbe.quietFor). */
   private readonly placements = new Map<ParsedStatement, Placement>();
+  /** What the send check said of each statement it was asked about (null: may be sent). */
+  private readonly refusals = new Map<ParsedStatement, string | null>();
   /** Statements at the head of a pipeline whose before hooks already ran, with their reports. */
   private readonly heads = new Map<ParsedStatement, StatementReport>();
   private failed = false;
@@ -105,6 +109,12 @@ class StatementLoop {
       const s = this.all[i]!;
       if (this.failed || this.state.cancelled || sqlToRun(this.state.mode, s) === null) {
         this.record(this.unsent(s));
+        i += 1;
+        continue;
+      }
+      const refusal = this.refusalToSend(s);
+      if (refusal !== null) {
+        this.record(this.refused(s, refusal));
         i += 1;
         continue;
       }
@@ -167,6 +177,8 @@ class StatementLoop {
     for (let j = start + 1; j < this.all.length && sent < PIPELINE_STATEMENTS && chars < PIPELINE_CHARS; j++) {
       const s = this.all[j]!;
       const sql = sqlToRun(this.state.mode, s);
+      // A statement the runner refuses to send starts the next step, where it is refused.
+      if (sql !== null && this.refusalToSend(s) !== null) break;
       const placement = sql === null ? 'anywhere' : this.placementOf(s);
       if (placement === 'head' || placement === 'alone') break;
       group.push(s);
@@ -176,6 +188,28 @@ class StatementLoop {
       if (placement === 'tail') break;
     }
     return group;
+  }
+
+  /** Why the runner will not send the statement (sendCheck.ts), or null; asked once per statement. */
+  private refusalToSend(s: ParsedStatement): string | null {
+    let known = this.refusals.get(s);
+    if (known === undefined) {
+      known = refusalToSend(s, sqlToRun(this.state.mode, s)!, this.options.inTransaction);
+      this.refusals.set(s, known);
+    }
+    return known;
+  }
+
+  /** The report of a statement the runner would not send: failed, and the run stops before it. */
+  private refused(s: ParsedStatement, reason: string): StatementReport {
+    const report = statementReport(s, 'failed');
+    const file = this.fileOf.get(s.file)!;
+    report.error = {
+      ...classifyError({ code: 'DRY04', message: `Drydock refused to send this statement: ${reason}. Nothing after it ran.` }, { file: file.file, sql: s.sql, offsets: s.offsets, lines: file.lines }),
+      title: 'Refused before sending',
+    };
+    this.state.fail(report.error);
+    return report;
   }
 
   /** The report of a statement that is not sent: skipped, or simulated without executing (a cancel counts only for a statement the run had not reached). */
@@ -262,7 +296,7 @@ class StatementLoop {
       }
       if (!result) {
         // The server answered fewer statements than it was sent without an error: never seen, but never taken for a success.
-        await this.settle(probed, { rowCount: null, notices: [], durationMs: 0 }, { code: 'DRY03', message: 'Drydock got no answer for this statement from the server' }, true);
+        await this.settle(probed, { rowCount: null, notices: [], durationMs: 0, command: '' }, { code: 'DRY03', message: 'Drydock got no answer for this statement from the server' }, true);
       } else {
         const last = answered === outcome.ran.length;
         await this.settle(probed, result, last ? outcome.error : undefined, last);
@@ -282,14 +316,20 @@ class StatementLoop {
     report.notices = result.notices;
     report.durationMs = result.durationMs;
     let failure = error;
-    if (failure === undefined && last && this.options.inTransaction && run.openSession.transactionState() === 'idle') {
-      failure = Object.assign(new Error('the statement ended the transaction Drydock runs the file in'), { code: '2D000' });
+    // The protocol's transaction status after the last answer so far: in a transaction it must
+    // still be open; outside one (a no-transaction apply) no statement may leave one open.
+    const ended = last && run.connectionLost === null ? await this.transactionBroken(s, result, failure !== undefined) : null;
+    if (ended) {
+      run.report.transactionEnded = ended;
+      if (ended.effect === 'committed' || ended.effect === 'unknown') run.report.committed = true;
+      failure = { code: 'DRY05', message: transactionEndedMessage(ended) };
     }
     const outcome: StatementOutcome = { connectionLost: false, sessionUsable: true };
     if (failure !== undefined) {
       const file = this.fileOf.get(s.file)!;
       report.status = 'failed';
       report.error = classifyError(run.connectionLost ?? failure, { file: file.file, sql: s.sql, offsets: s.offsets, lines: file.lines });
+      if (ended) report.error.title = 'The migration ended Drydock\'s transaction';
       report.error.message = maskSecrets(report.error.message, run.secrets);
       run.fail(report.error);
       outcome.error = report.error;
@@ -305,6 +345,50 @@ class StatementLoop {
       }
     }
   }
+
+  /**
+   * How the statement broke the run's transaction, or null when it did not: the transaction block
+   * ended (its command tag says whether what ran before it was committed, rolled back or prepared),
+   * or, outside a transaction, one was left open. The send check refuses every statement known to
+   * do this; this is what the run reports if one ever gets through anyway, and what it undoes
+   * where it can (a prepared transaction is rolled back, an opened one is closed).
+   */
+  private async transactionBroken(s: ParsedStatement, result: PipelinedResult, failed: boolean): Promise<TransactionEnded | null> {
+    const session = this.state.openSession;
+    const status = session.transactionState();
+    const at = { file: s.file, line: s.range.start.line, kind: s.kind };
+    if (!this.options.inTransaction) {
+      if (status !== 'in-transaction' && status !== 'failed') return null;
+      await session.query('ROLLBACK').catch(() => undefined);
+      return { ...at, effect: 'opened' };
+    }
+    if (status !== 'idle') return null;
+    const tag = result.command.split(' ')[0]?.toUpperCase() ?? '';
+    if (failed) return { ...at, effect: 'rolled-back' };
+    if (tag === 'COMMIT') return { ...at, effect: 'committed' };
+    if (tag === 'ROLLBACK') return { ...at, effect: 'rolled-back' };
+    if (tag === 'PREPARE') {
+      const gid = 'TransactionStmt' in s.node ? s.node.TransactionStmt.gid ?? null : null;
+      // Nothing of the run may stay: the prepared transaction holds everything before it, and its locks.
+      const undone = gid !== null && await session.query(`ROLLBACK PREPARED ${quoteLiteral(gid)}`).then(() => true, () => false);
+      return { ...at, effect: undone ? 'rolled-back' : 'prepared', ...(gid !== null ? { preparedAs: gid } : {}) };
+    }
+    return { ...at, effect: 'unknown' };
+  }
+}
+
+/** The run's error message for a statement that ended its transaction. */
+function transactionEndedMessage(ended: TransactionEnded): string {
+  const what = {
+    committed: 'the statements before it were COMMITTED to the database',
+    'rolled-back': ended.preparedAs !== undefined
+      ? `it prepared transaction '${ended.preparedAs}', which Drydock rolled back: nothing of the run stayed`
+      : 'the statements before it were rolled back',
+    prepared: `it prepared transaction '${ended.preparedAs ?? '?'}', which still holds the statements before it and their locks: run ROLLBACK PREPARED to release them`,
+    opened: 'it opened a transaction block that nothing would commit: Drydock rolled it back',
+    unknown: 'whether the statements before it were committed is unknown: check the database',
+  }[ended.effect];
+  return `${ended.kind} ended the transaction Drydock runs the files in (${ended.file}:${ended.line}): ${what}. Nothing after it ran.`;
 }
 
 /** What the run sends for a statement: itself, its simulated form, or nothing (wrappers, statements a dry-run cannot simulate). */

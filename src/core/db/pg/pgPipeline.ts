@@ -68,20 +68,20 @@ class PipelineSubmittable {
     if (this.submitted && !this.settled) this.notices.push(noticeOf(msg));
   }
 
-  private statementEnded(rowCount: number | null): void {
+  private statementEnded(rowCount: number | null, command: string): void {
     const now = performance.now();
-    this.outcome.ran.push({ rowCount, notices: this.notices, durationMs: now - this.lastEnd });
+    this.outcome.ran.push({ rowCount, notices: this.notices, durationMs: now - this.lastEnd, command });
     this.notices = [];
     this.lastEnd = now;
     this.options.onStatementDone?.(this.outcome.ran.length - 1);
   }
 
   handleCommandComplete(msg: { text: string }): void {
-    this.statementEnded(rowCountOf(msg.text));
+    this.statementEnded(rowCountOf(msg.text), msg.text);
   }
 
   handleEmptyQuery(): void {
-    this.statementEnded(null);
+    this.statementEnded(null, '');
   }
 
   // Rows are not kept: the statements of a migration run for their effects.
@@ -114,7 +114,7 @@ class PipelineSubmittable {
     if (this.settled || this.outcome.error !== undefined) return;
     // A connection that breaks after the last answer but before the Sync's: the last statement's fate is unknown.
     if (this.outcome.ran.length < this.statements.length) {
-      this.outcome.ran.push({ rowCount: null, notices: this.notices, durationMs: performance.now() - this.lastEnd });
+      this.outcome.ran.push({ rowCount: null, notices: this.notices, durationMs: performance.now() - this.lastEnd, command: '' });
     }
     this.outcome.error = err;
   }

@@ -68,9 +68,9 @@ export class PgliteSession implements Session {
       const t0 = performance.now();
       try {
         const result = await this.query(sql);
-        outcome.ran.push({ rowCount: result.rowCount, notices, durationMs: performance.now() - t0 });
+        outcome.ran.push({ rowCount: result.rowCount, notices, durationMs: performance.now() - t0, command: result.command });
       } catch (err) {
-        outcome.ran.push({ rowCount: null, notices, durationMs: performance.now() - t0 });
+        outcome.ran.push({ rowCount: null, notices, durationMs: performance.now() - t0, command: '' });
         outcome.error = err;
         break;
       } finally {
