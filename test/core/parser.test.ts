@@ -175,6 +175,29 @@ describe('parseMigration', () => {
     ]);
   });
 
+  test('the simulation of CONCURRENTLY cuts only its token (or its option), keeping literals, calls and spacing exactly', () => {
+    const cases: [string, string | null][] = [
+      ['CREATE INDEX CONCURRENTLY i_pi ON orders ((amount * pi()))', 'CREATE INDEX i_pi ON orders ((amount * pi()))'],
+      ["CREATE INDEX CONCURRENTLY i_n ON t (name) WHERE name <> 'two  spaces'", "CREATE INDEX i_n ON t (name) WHERE name <> 'two  spaces'"],
+      ['CREATE UNIQUE INDEX CONCURRENTLY\n  IF NOT EXISTS i ON t (a, (lower(b)))', 'CREATE UNIQUE INDEX IF NOT EXISTS i ON t (a, (lower(b)))'],
+      ['CREATE INDEX concurrently /* why */ i ON t USING gin (j jsonb_path_ops)', 'CREATE INDEX /* why */ i ON t USING gin (j jsonb_path_ops)'],
+      ['REINDEX (VERBOSE, CONCURRENTLY) TABLE t', 'REINDEX (VERBOSE) TABLE t'],
+      ['REINDEX (CONCURRENTLY, VERBOSE) INDEX i', 'REINDEX (VERBOSE) INDEX i'],
+      ['REINDEX (CONCURRENTLY true) INDEX i', 'REINDEX INDEX i'],
+      ['REINDEX (CONCURRENTLY) INDEX i', 'REINDEX INDEX i'],
+      ['REINDEX INDEX CONCURRENTLY i', 'REINDEX INDEX i'],
+      ['DROP INDEX CONCURRENTLY IF EXISTS "Odd  Name"', 'DROP INDEX IF EXISTS "Odd  Name"'],
+      ['ALTER TABLE p DETACH PARTITION p_2020 CONCURRENTLY', 'ALTER TABLE p DETACH PARTITION p_2020'],
+    ];
+    for (const [sql, simulated] of cases) {
+      const [statement] = checkMigrationSync('m.sql', `${sql};`).statements;
+      assert.equal(statement!.simulatedSql, simulated, sql);
+    }
+    // Not concurrent after all: runs as written, in the transaction.
+    const [off] = checkMigrationSync('m.sql', 'REINDEX (CONCURRENTLY false) INDEX i;').statements;
+    assert.equal(off!.outsideTransaction, null);
+  });
+
   test('no-transaction directives of dbmate, goose, graphile-migrate and drydock are recognised', () => {
     const cases: [string, string][] = [
       ['-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (x);\n-- migrate:down\nDROP INDEX i;', 'dbmate'],

@@ -51,9 +51,13 @@ const CLUSTER_PARTS: Record<string, string> = {
   preparedTransactions: `SELECT string_agg(format('%s %s %s', gid, owner, database), E'\\n' ORDER BY gid) FROM pg_prepared_xacts`,
   replicationSlots: `SELECT string_agg(format('%s %s %s', slot_name, slot_type, database), E'\\n' ORDER BY slot_name) FROM pg_replication_slots`,
   advisoryLocks: `SELECT string_agg(format('%s %s %s %s', classid, objid, objsubid, mode), E'\\n' ORDER BY 1) FROM pg_locks WHERE locktype = 'advisory'`,
-  otherSessionsLocks: `SELECT string_agg(format('%s %s %s', locktype, coalesce(relation::regclass::text, ''), mode), E'\\n' ORDER BY 1)
-    FROM pg_locks WHERE pid <> pg_backend_pid() AND locktype NOT IN ('virtualxid', 'transactionid')`,
-  otherSessions: `SELECT string_agg(format('%s %s', datname, state), E'\\n' ORDER BY 1) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+  // Held by other sessions or by prepared transactions (no pid). A session that just closed may
+  // still be listed while its backend exits: it holds no transaction, so only transactions count.
+  otherSessionsLocks: `SELECT string_agg(format('%s %s %s', l.locktype, coalesce(l.relation::regclass::text, ''), l.mode), E'\\n' ORDER BY 1)
+    FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.pid IS DISTINCT FROM pg_backend_pid() AND l.locktype NOT IN ('virtualxid', 'transactionid', 'advisory') AND (l.pid IS NULL OR a.xact_start IS NOT NULL)`,
+  otherTransactions: `SELECT string_agg(format('%s %s', datname, state), E'\\n' ORDER BY 1) FROM pg_stat_activity
+    WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND xact_start IS NOT NULL`,
 };
 
 /** Runs one query and returns its rows: a pg client, a Drydock session (PGlite), anything that answers SQL. */

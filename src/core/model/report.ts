@@ -258,4 +258,6 @@ export interface TransactionEnded {
   effect: 'committed' | 'rolled-back' | 'prepared' | 'opened' | 'unknown';
   /** The id of the transaction the statement prepared (PREPARE TRANSACTION). */
   preparedAs?: string;
+  /** Statements the server ran after it in the same pipeline, each on its own outside any transaction (so committed). */
+  ranOutside?: number;
 }

@@ -10,6 +10,7 @@ import { loadParser, parseSql, parserErrorOf, type ParseResult } from './pgParse
 import type { OffsetRange, Range } from '../model/positions';
 import type { ToolNoTransaction } from '../model/toolNoTransaction';
 import { StatementText } from './statementText';
+import { withoutConcurrently } from './withoutConcurrently';
 import { statementKind } from './statementKind';
 import { LineIndex, OffsetConverter, codePointToUtf16 } from '../model/lineIndex';
 import { outsideTransactionRule, transactionControlOf, type OutsideTransaction, type TransactionControl } from './transactionFacts';
@@ -96,14 +97,8 @@ function errorTokenLength(message: string): number {
   return /at or near "(.*)"$/.exec(message)?.[1]?.length ?? 1;
 }
 
-function simulatedSqlFor(sql: string, rule: OutsideTransaction | null, makeText: () => StatementText): string | null {
-  if (!rule?.strip) return null;
-  const text = makeText();
-  let out = sql;
-  for (const token of [...text.tokens].reverse()) {
-    if (rule.strip.includes(token.upper)) out = out.slice(0, token.start) + out.slice(token.end);
-  }
-  return out.replace(/\(\s*\)/, '').replace(/[ \t]{2,}/g, ' ');
+function simulatedSqlFor(sql: string, node: Node, rule: OutsideTransaction | null, makeText: () => StatementText): string | null {
+  return rule?.withoutConcurrently ? withoutConcurrently(sql, makeText(), node) : null;
 }
 
 function effectsOf(node: Node, sql: string, byteStart: number, makeText: () => StatementText): { effects: SchemaEffect[]; tables: string[] } {
@@ -154,7 +149,7 @@ function lazyStatement({ file, index, sql, node, byteStart, offsets, range }: St
       return (effects ??= effectsOf(node, sql, byteStart, makeText)).tables;
     },
     get simulatedSql() {
-      return (simulated ??= { sql: simulatedSqlFor(sql, outsideTransaction, makeText) }).sql;
+      return (simulated ??= { sql: simulatedSqlFor(sql, node, outsideTransaction, makeText) }).sql;
     },
   };
 }

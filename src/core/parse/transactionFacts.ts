@@ -27,42 +27,51 @@ export function transactionControlOf(node: Node): TransactionControl {
 export interface OutsideTransaction {
   /** Why the statement cannot run in a transaction. */
   reason: string;
-  /** Keyword tokens to delete for an equivalent that runs in a transaction (e.g. CONCURRENTLY), or null when nothing equivalent can run. */
-  strip: string[] | null;
+  /** True when the same statement without CONCURRENTLY is an equivalent that runs in a transaction; false when nothing equivalent can run. */
+  withoutConcurrently: boolean;
 }
 
-function hasOption(options: Node[] | undefined, name: string): boolean {
-  return (options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === name);
+/** True when the option is given and on, as PostgreSQL reads a boolean option: bare, or true/on/1. */
+function optionOn(options: Node[] | undefined, name: string): boolean {
+  return (options ?? []).some((o) => {
+    if (!('DefElem' in o) || o.DefElem.defname !== name) return false;
+    const arg = o.DefElem.arg;
+    if (!arg) return true;
+    if ('String' in arg) return !['false', 'off', '0', 'no'].includes((arg.String.sval ?? '').toLowerCase());
+    if ('Integer' in arg) return (arg.Integer.ival ?? 0) !== 0;
+    if ('Boolean' in arg) return arg.Boolean.boolval === true;
+    return true;
+  });
 }
 
 type Rule = (node: Node) => OutsideTransaction | null;
 
 const RULES: Rule[] = [
   (n) => ('IndexStmt' in n && n.IndexStmt.concurrent
-    ? { reason: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block', strip: ['CONCURRENTLY'] } : null),
+    ? { reason: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block', withoutConcurrently: true } : null),
   (n) => ('DropStmt' in n && n.DropStmt.concurrent
-    ? { reason: 'DROP INDEX CONCURRENTLY cannot run inside a transaction block', strip: ['CONCURRENTLY'] } : null),
-  (n) => ('ReindexStmt' in n && hasOption(n.ReindexStmt.params, 'concurrently')
-    ? { reason: 'REINDEX CONCURRENTLY cannot run inside a transaction block', strip: ['CONCURRENTLY'] } : null),
+    ? { reason: 'DROP INDEX CONCURRENTLY cannot run inside a transaction block', withoutConcurrently: true } : null),
+  (n) => ('ReindexStmt' in n && optionOn(n.ReindexStmt.params, 'concurrently')
+    ? { reason: 'REINDEX CONCURRENTLY cannot run inside a transaction block', withoutConcurrently: true } : null),
   (n) => ('ReindexStmt' in n && ['REINDEX_OBJECT_SCHEMA', 'REINDEX_OBJECT_SYSTEM', 'REINDEX_OBJECT_DATABASE'].includes(n.ReindexStmt.kind ?? '')
-    ? { reason: 'REINDEX SCHEMA/SYSTEM/DATABASE cannot run inside a transaction block', strip: null } : null),
+    ? { reason: 'REINDEX SCHEMA/SYSTEM/DATABASE cannot run inside a transaction block', withoutConcurrently: false } : null),
   (n) => ('AlterTableStmt' in n && (n.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c
       && c.AlterTableCmd.subtype === 'AT_DetachPartition' && c.AlterTableCmd.def && 'PartitionCmd' in c.AlterTableCmd.def
       && c.AlterTableCmd.def.PartitionCmd.concurrent)
-    ? { reason: 'DETACH PARTITION CONCURRENTLY cannot run inside a transaction block', strip: ['CONCURRENTLY'] } : null),
+    ? { reason: 'DETACH PARTITION CONCURRENTLY cannot run inside a transaction block', withoutConcurrently: true } : null),
   (n) => ('VacuumStmt' in n && n.VacuumStmt.is_vacuumcmd
-    ? { reason: 'VACUUM cannot run inside a transaction block', strip: null } : null),
-  (n) => ('CreatedbStmt' in n ? { reason: 'CREATE DATABASE cannot run inside a transaction block', strip: null } : null),
-  (n) => ('DropdbStmt' in n ? { reason: 'DROP DATABASE cannot run inside a transaction block', strip: null } : null),
-  (n) => ('CreateTableSpaceStmt' in n ? { reason: 'CREATE TABLESPACE cannot run inside a transaction block', strip: null } : null),
-  (n) => ('DropTableSpaceStmt' in n ? { reason: 'DROP TABLESPACE cannot run inside a transaction block', strip: null } : null),
-  (n) => ('AlterSystemStmt' in n ? { reason: 'ALTER SYSTEM cannot run inside a transaction block', strip: null } : null),
-  (n) => ('CreateSubscriptionStmt' in n ? { reason: 'CREATE SUBSCRIPTION cannot run inside a transaction block', strip: null } : null),
-  (n) => ('DropSubscriptionStmt' in n ? { reason: 'DROP SUBSCRIPTION cannot run inside a transaction block', strip: null } : null),
+    ? { reason: 'VACUUM cannot run inside a transaction block', withoutConcurrently: false } : null),
+  (n) => ('CreatedbStmt' in n ? { reason: 'CREATE DATABASE cannot run inside a transaction block', withoutConcurrently: false } : null),
+  (n) => ('DropdbStmt' in n ? { reason: 'DROP DATABASE cannot run inside a transaction block', withoutConcurrently: false } : null),
+  (n) => ('CreateTableSpaceStmt' in n ? { reason: 'CREATE TABLESPACE cannot run inside a transaction block', withoutConcurrently: false } : null),
+  (n) => ('DropTableSpaceStmt' in n ? { reason: 'DROP TABLESPACE cannot run inside a transaction block', withoutConcurrently: false } : null),
+  (n) => ('AlterSystemStmt' in n ? { reason: 'ALTER SYSTEM cannot run inside a transaction block', withoutConcurrently: false } : null),
+  (n) => ('CreateSubscriptionStmt' in n ? { reason: 'CREATE SUBSCRIPTION cannot run inside a transaction block', withoutConcurrently: false } : null),
+  (n) => ('DropSubscriptionStmt' in n ? { reason: 'DROP SUBSCRIPTION cannot run inside a transaction block', withoutConcurrently: false } : null),
   (n) => ('ClusterStmt' in n && !n.ClusterStmt.relation
-    ? { reason: 'CLUSTER without a table cannot run inside a transaction block', strip: null } : null),
+    ? { reason: 'CLUSTER without a table cannot run inside a transaction block', withoutConcurrently: false } : null),
   (n) => ('DiscardStmt' in n && n.DiscardStmt.target === 'DISCARD_ALL'
-    ? { reason: 'DISCARD ALL cannot run inside a transaction block', strip: null } : null),
+    ? { reason: 'DISCARD ALL cannot run inside a transaction block', withoutConcurrently: false } : null),
 ];
 
 /** Why PostgreSQL refuses this statement inside a transaction block, or null when it does not. */

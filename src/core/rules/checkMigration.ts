@@ -81,14 +81,15 @@ function checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => Fi
   const rules = options.rules ?? RULES;
   const ignores = readIgnores(file, () => analysisOf().statements);
   const found: Found[] = [];
-  // What a run may send is the runner's to decide, not the lint settings': in a run, a runnability
-  // rule's refusal is reported and refuses the file whatever an ignore or drydock.json says.
+  // What a run may send is the runner's to decide, not the lint settings': a runnability rule's
+  // refusal makes the file unrunnable in every mode, and in a run it is reported whatever an
+  // ignore or drydock.json says (in a plain check they still choose what is shown).
   const running = options.mode?.executes === true;
   let runnable = true;
   for (const [order, rule] of rules.entries()) {
     if (rule.id === UNUSED_IGNORE_ID) continue;
     const configured = severityOf(rule, settings, options);
-    const decidesRun = running && rule.category === 'runnability';
+    const decidesRun = rule.category === 'runnability';
     if (configured === 'off' && !decidesRun) continue;
     const add = (finding: Finding) => found.push({ finding, order });
     try {
@@ -96,9 +97,9 @@ function checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => Fi
         file, files, get analysis() { return analysisOf(); }, mode: options.mode ?? null,
         report: (at: OffsetRange, message: string, details: FindingDetails = {}) => {
           const refusal = decidesRun && (details.severity ?? rule.defaultSeverity) === 'error';
+          if (refusal) runnable = false;
           const ignored = ignores.length > 0 && ignoreFor(ignores, rule.id, at) !== undefined;
-          if (refusal) {
-            runnable = false;
+          if (refusal && running) {
             add(findingOf(rule, file, at, 'error', (ignored || configured !== undefined) ? `${message} ${REFUSAL_NOTE}` : message, details));
             return;
           }
@@ -108,9 +109,9 @@ function checkOne(file: ParsedFile, settings: LintSettings, analysisOf: () => Fi
       });
     } catch (err) {
       // A rule's own failure is reported as such, for this file; the other rules still judge it.
-      // A run cannot know whether the file may be sent when a runnability rule failed: it refuses it.
+      // Whether the file may be sent is unknown when a runnability rule failed: it may not.
       if (decidesRun) runnable = false;
-      add(internalErrorFinding(rule, file, err, decidesRun));
+      add(internalErrorFinding(rule, file, err, decidesRun && running));
     }
   }
   if (rules.some((r) => r.id === UNUSED_IGNORE_ID)) {

@@ -20,7 +20,7 @@ export const needsNoTransaction: Rule = {
           + `Add a no-transaction directive (${DIRECTIVES}) and apply the file on its own.`, { severity: 'error' });
       } else {
         // What the simulation strips, not its text: building the text scans the statement.
-        report(s.offsets, `${s.outsideTransaction.reason}. A dry-run ${s.outsideTransaction.strip ? 'runs it without CONCURRENTLY (simulated)' : 'does not run it (simulated)'}; `
+        report(s.offsets, `${s.outsideTransaction.reason}. A dry-run ${s.outsideTransaction.withoutConcurrently ? 'runs it without CONCURRENTLY (simulated)' : 'does not run it (simulated)'}; `
           + 'Apply refuses the file unless it carries a no-transaction directive (e.g. `-- drydock:no-transaction`).');
       }
     }

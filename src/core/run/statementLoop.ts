@@ -13,7 +13,7 @@
 // protocol statement in the same transaction, and after a failure the server runs none of the rest.
 import { performance } from 'node:perf_hooks';
 import { maskSecrets } from '../db/connection';
-import type { PipelinedResult } from '../db/backend';
+import type { PipelineOutcome, PipelinedResult } from '../db/backend';
 import type { StatementReport, TransactionEnded } from '../model/report';
 import { quoteLiteral } from '../sql/quoting';
 import type { ParsedStatement } from '../parse/parseMigration';
@@ -239,7 +239,8 @@ class StatementLoop {
     this.state.running = true;
     const outcome = await this.state.openSession.pipeline([sql]);
     this.state.running = false;
-    await this.settle(probed, outcome.ran[0]!, outcome.error, true);
+    const broken = await this.transactionBroken([s], outcome);
+    await this.settle(probed, outcome.ran[0]!, outcome.error, true, broken?.ended);
     return report;
   }
 
@@ -269,14 +270,17 @@ class StatementLoop {
     this.state.running = true;
     const outcome = await this.state.openSession.pipeline(sent.map((x) => x.sql), { onStatementDone, stop: () => this.state.cancelled });
     this.state.running = false;
+    const broken = await this.transactionBroken(sent.slice(0, outcome.ran.length).map((x) => x.statement), outcome);
     // The statements up to the last one answered were reached: a cancel that came later is not theirs.
     const lastAnswered = outcome.ran.length === 0 ? -1 : group.indexOf(sent[outcome.ran.length - 1]!.statement);
     let answered = 0;
     for (const [position, s] of group.entries()) {
       const sql = sqls[position] ?? null;
-      const result = this.failed || sql === null ? undefined : outcome.ran[answered];
+      // After a statement that ended the transaction, the server went on running what followed it, each on its own.
+      const ranOnItsOwn = broken !== null && answered > broken.at && answered < outcome.ran.length;
+      const result = (this.failed && !ranOnItsOwn) || sql === null ? undefined : outcome.ran[answered];
       // Unsent, after the failure, or not reached before a cancel (what ran before it is reported as it ran).
-      if (sql === null || this.failed || (!result && this.state.cancelled)) {
+      if (sql === null || (this.failed && !ranOnItsOwn) || (!result && this.state.cancelled)) {
         this.record(this.unsent(s, position < lastAnswered));
         continue;
       }
@@ -299,7 +303,8 @@ class StatementLoop {
         await this.settle(probed, { rowCount: null, notices: [], durationMs: 0, command: '' }, { code: 'DRY03', message: 'Drydock got no answer for this statement from the server' }, true);
       } else {
         const last = answered === outcome.ran.length;
-        await this.settle(probed, result, last ? outcome.error : undefined, last);
+        await this.settle(probed, result, last ? outcome.error : undefined, last, broken?.at === answered - 1 ? broken.ended : undefined);
+        if (ranOnItsOwn) report.note = 'ran after the statement that ended Drydock\'s transaction: outside any transaction, so it stayed (unless it failed)';
       }
       this.record(report);
     }
@@ -309,16 +314,13 @@ class StatementLoop {
    * Fills in the statement's report from its answer, checks the transaction is still open after
    * it (when it is the last one sent so far), and calls the probes' after hooks.
    */
-  private async settle(probed: { statement: ParsedStatement; report: StatementReport }, result: PipelinedResult, error: unknown, last: boolean): Promise<void> {
+  private async settle(probed: { statement: ParsedStatement; report: StatementReport }, result: PipelinedResult, error: unknown, last: boolean, ended?: TransactionEnded): Promise<void> {
     const { statement: s, report } = probed;
     const run = this.state;
     report.rows = result.rowCount;
     report.notices = result.notices;
     report.durationMs = result.durationMs;
     let failure = error;
-    // The protocol's transaction status after the last answer so far: in a transaction it must
-    // still be open; outside one (a no-transaction apply) no statement may leave one open.
-    const ended = last && run.connectionLost === null ? await this.transactionBroken(s, result, failure !== undefined) : null;
     if (ended) {
       run.report.transactionEnded = ended;
       if (ended.effect === 'committed' || ended.effect === 'unknown') run.report.committed = true;
@@ -347,44 +349,64 @@ class StatementLoop {
   }
 
   /**
-   * How the statement broke the run's transaction, or null when it did not: the transaction block
-   * ended (its command tag says whether what ran before it was committed, rolled back or prepared),
-   * or, outside a transaction, one was left open. The send check refuses every statement known to
-   * do this; this is what the run reports if one ever gets through anyway, and what it undoes
-   * where it can (a prepared transaction is rolled back, an opened one is closed).
+   * Whether the statements just answered broke the run's transaction, read from the protocol's
+   * transaction status after them: in a transaction it must still be open; outside one (a
+   * no-transaction apply) none may be left open. When it is broken, which statement did it (the
+   * first whose command tag ends a transaction, else the last answered) and what became of the
+   * statements before it. The send check refuses every statement known to do this; this is what
+   * the run reports if one ever gets through anyway, and what it undoes where it can (a prepared
+   * transaction it can name is rolled back, one left open is closed).
    */
-  private async transactionBroken(s: ParsedStatement, result: PipelinedResult, failed: boolean): Promise<TransactionEnded | null> {
+  private async transactionBroken(answered: readonly ParsedStatement[], outcome: PipelineOutcome): Promise<{ at: number; ended: TransactionEnded } | null> {
+    if (outcome.ran.length === 0 || this.state.connectionLost !== null) return null;
     const session = this.state.openSession;
     const status = session.transactionState();
-    const at = { file: s.file, line: s.range.start.line, kind: s.kind };
+    const lastAt = outcome.ran.length - 1;
+    const place = (s: ParsedStatement) => ({ file: s.file, line: s.range.start.line, kind: s.kind });
     if (!this.options.inTransaction) {
       if (status !== 'in-transaction' && status !== 'failed') return null;
       await session.query('ROLLBACK').catch(() => undefined);
-      return { ...at, effect: 'opened' };
+      return { at: lastAt, ended: { ...place(answered[lastAt]!), effect: 'opened' } };
     }
     if (status !== 'idle') return null;
-    const tag = result.command.split(' ')[0]?.toUpperCase() ?? '';
-    if (failed) return { ...at, effect: 'rolled-back' };
-    if (tag === 'COMMIT') return { ...at, effect: 'committed' };
-    if (tag === 'ROLLBACK') return { ...at, effect: 'rolled-back' };
-    if (tag === 'PREPARE') {
+    const tags = outcome.ran.map((r) => r.command.split(' ')[0]?.toUpperCase() ?? '');
+    const found = tags.findIndex((tag) => tag === 'COMMIT' || tag === 'ROLLBACK' || tag === 'PREPARE');
+    const at = found >= 0 ? found : lastAt;
+    const s = answered[at]!;
+    // What ran after it ran on its own, outside any transaction: committed, unless it failed.
+    const ranOutside = lastAt - at - (outcome.error === undefined ? 0 : 1);
+    const ranAfter = ranOutside > 0;
+    const ended = { ...place(s), effect: ranAfter ? 'committed' : 'unknown', ...(ranAfter ? { ranOutside } : {}) } as TransactionEnded;
+    if (found < 0) {
+      // A statement that failed as the transaction ended (a COMMIT whose deferred check failed) rolled it back.
+      if (outcome.error !== undefined && at === lastAt) ended.effect = 'rolled-back';
+      return { at, ended };
+    }
+    if (tags[at] === 'COMMIT') ended.effect = 'committed';
+    else if (tags[at] === 'ROLLBACK') ended.effect = ranAfter ? 'committed' : 'rolled-back';
+    else {
       const gid = 'TransactionStmt' in s.node ? s.node.TransactionStmt.gid ?? null : null;
+      if (gid !== null) ended.preparedAs = gid;
       // Nothing of the run may stay: the prepared transaction holds everything before it, and its locks.
       const undone = gid !== null && await session.query(`ROLLBACK PREPARED ${quoteLiteral(gid)}`).then(() => true, () => false);
-      return { ...at, effect: undone ? 'rolled-back' : 'prepared', ...(gid !== null ? { preparedAs: gid } : {}) };
+      if (!ranAfter) ended.effect = undone ? 'rolled-back' : 'prepared';
     }
-    return { ...at, effect: 'unknown' };
+    return { at, ended };
   }
 }
 
 /** The run's error message for a statement that ended its transaction. */
 function transactionEndedMessage(ended: TransactionEnded): string {
   const what = {
-    committed: 'the statements before it were COMMITTED to the database',
+    committed: ended.ranOutside !== undefined
+      ? `${ended.ranOutside} statement(s) after it ran outside any transaction and were COMMITTED to the database`
+      : 'the statements before it were COMMITTED to the database',
     'rolled-back': ended.preparedAs !== undefined
       ? `it prepared transaction '${ended.preparedAs}', which Drydock rolled back: nothing of the run stayed`
       : 'the statements before it were rolled back',
-    prepared: `it prepared transaction '${ended.preparedAs ?? '?'}', which still holds the statements before it and their locks: run ROLLBACK PREPARED to release them`,
+    prepared: ended.preparedAs !== undefined
+      ? `it prepared transaction '${ended.preparedAs}', which still holds the statements before it and their locks: ROLLBACK PREPARED '${ended.preparedAs}' releases them`
+      : 'it prepared a transaction, which still holds the statements before it and their locks: pg_prepared_xacts lists it, ROLLBACK PREPARED releases it',
     opened: 'it opened a transaction block that nothing would commit: Drydock rolled it back',
     unknown: 'whether the statements before it were committed is unknown: check the database',
   }[ended.effect];
