@@ -51,11 +51,12 @@ const CLUSTER_PARTS: Record<string, string> = {
   preparedTransactions: `SELECT string_agg(format('%s %s %s', gid, owner, database), E'\\n' ORDER BY gid) FROM pg_prepared_xacts`,
   replicationSlots: `SELECT string_agg(format('%s %s %s', slot_name, slot_type, database), E'\\n' ORDER BY slot_name) FROM pg_replication_slots`,
   advisoryLocks: `SELECT string_agg(format('%s %s %s %s', classid, objid, objsubid, mode), E'\\n' ORDER BY 1) FROM pg_locks WHERE locktype = 'advisory'`,
-  // Held by other sessions or by prepared transactions (no pid). A session that just closed may
-  // still be listed while its backend exits: it holds no transaction, so only transactions count.
+  // Held by other client sessions' transactions or by prepared transactions (no pid). A session
+  // that just closed may still be listed while its backend exits (it holds no transaction), and
+  // autovacuum's workers come and go: neither is something a run left behind.
   otherSessionsLocks: `SELECT string_agg(format('%s %s %s', l.locktype, coalesce(l.relation::regclass::text, ''), l.mode), E'\\n' ORDER BY 1)
     FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-    WHERE l.pid IS DISTINCT FROM pg_backend_pid() AND l.locktype NOT IN ('virtualxid', 'transactionid', 'advisory') AND (l.pid IS NULL OR a.xact_start IS NOT NULL)`,
+    WHERE l.pid IS DISTINCT FROM pg_backend_pid() AND l.locktype NOT IN ('virtualxid', 'transactionid', 'advisory') AND (l.pid IS NULL OR (a.xact_start IS NOT NULL AND a.backend_type = 'client backend'))`,
   otherTransactions: `SELECT string_agg(format('%s %s', datname, state), E'\\n' ORDER BY 1) FROM pg_stat_activity
     WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND xact_start IS NOT NULL`,
 };

@@ -128,7 +128,7 @@ for (const binaries of attackedServers()) {
         const report = await runAt(url, c.files, 'dry-run', c.settings);
         assert.equal(report.committed, false, describeCase(c, report));
         assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', describeCase(c, report));
-      }), { numRuns: runs(many), verbose: 1 });
+      }), { numRuns: runs(many), verbose: 1, includeErrorInReport: true });
     });
 
     test('an apply commits all or nothing, and what it commits is what psql makes of the statements it reports as run', async () => {
@@ -157,7 +157,7 @@ for (const binaries of attackedServers()) {
         // The database as psql leaves it; the cluster around it as before (an apply changes nothing beyond its database).
         assert.equal(fingerprintDiff(await fingerprint(reference, { cluster: false }), await fingerprint(url, { cluster: false })), 'identical', describeCase(c, report));
         assert.equal(fingerprintDiff(clusterBefore, clusterAfter), 'identical', describeCase(c, report));
-      }), { numRuns: runs(many), verbose: 1 });
+      }), { numRuns: runs(many), verbose: 1, includeErrorInReport: true });
     });
   });
 }
@@ -178,6 +178,6 @@ describe('properties of every dry-run (PGlite)', () => {
       const report = await runOn(backend, c.files, 'dry-run', c.settings);
       assert.equal(report.committed, false, describeCase(c, report));
       assert.equal(fingerprintDiff(before, await print()), 'identical', describeCase(c, report));
-    }), { numRuns: runs(25), verbose: 1 });
+    }), { numRuns: runs(25), verbose: 1, includeErrorInReport: true });
   });
 });
