@@ -47,6 +47,18 @@ async function bothWays(server: ThrowawayPostgres, files: Record<string, string>
 }
 
 describeEachServer('verification follows the history', (server) => {
+  test('what ROLLBACK TO SAVEPOINT undoes is dropped by it, not missing; what a RELEASE keeps stays', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE sp (id int, x int);\nSAVEPOINT a;\nCREATE INDEX sp_x ON sp (x);\nALTER TABLE sp ADD CONSTRAINT sp_pos CHECK (x > 0);\nROLLBACK TO SAVEPOINT a;\n'
+        + 'SAVEPOINT b;\nCREATE INDEX sp_id ON sp (id);\nRELEASE SAVEPOINT b;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index sp_x']!, /^dropped: dropped by .*1\.sql:5/);
+      assert.match(result['constraint sp_pos']!, /^dropped: dropped by .*1\.sql:5/);
+      assert.match(result['index sp_id']!, /^ok: /);
+    }
+  });
+
   test('an index on a table the same file drops is dropped with it, not missing', async () => {
     const { dry, verify } = await bothWays(server(), {
       '1.sql': 'CREATE TABLE s (id int CONSTRAINT s_pkey PRIMARY KEY, x int);\nCREATE INDEX s_x ON s (x);\nDROP TABLE s;',

@@ -73,6 +73,13 @@ export function sameRelation(a: string | null, b: string | null): boolean {
   return (!a.includes('.') || !b.includes('.')) && lastPart(a) === lastPart(b);
 }
 
+/** The replay's state at a savepoint. */
+interface ReplayMark {
+  all: Expectation[];
+  tables: Set<string>;
+  dependsOn: Map<string, string[]>;
+}
+
 // Constraints that own an index of the same name: renaming or dropping one does the same to the other.
 const INDEX_BACKED = new Set(['unique', 'primary-key', 'exclusion']);
 
@@ -84,6 +91,32 @@ class SchemaReplay {
 
   private live(): Expectation[] {
     return this.all.filter((e) => e.present);
+  }
+
+  /** The state at a SAVEPOINT, to return to at ROLLBACK TO SAVEPOINT (declarations kept by identity). */
+  mark(): ReplayMark {
+    return {
+      all: this.all.map((e) => ({ ...e, columnRenames: new Map(e.columnRenames), fate: e.fate ? { ...e.fate } : null })),
+      tables: new Set(this.tables),
+      dependsOn: new Map(this.dependsOn),
+    };
+  }
+
+  /**
+   * ROLLBACK TO SAVEPOINT: back to the state at the savepoint; what was declared since is dropped
+   * by this statement (a run measures the same: the objects vanish when it runs).
+   */
+  restore(mark: ReplayMark, at: StatementPlace): void {
+    const undone = this.all.filter((e) => e.present && e.declaration !== null && !mark.all.some((m) => m.declaration === e.declaration));
+    this.all.splice(0, this.all.length, ...mark.all.map((e) => ({ ...e, columnRenames: new Map(e.columnRenames), fate: e.fate ? { ...e.fate } : null })));
+    this.tables.clear();
+    for (const t of mark.tables) this.tables.add(t);
+    this.dependsOn.clear();
+    for (const [k, v] of mark.dependsOn) this.dependsOn.set(k, v);
+    for (const e of undone) {
+      this.drop(e, at, 'by ROLLBACK TO SAVEPOINT', true, false);
+      this.all.push(e);
+    }
   }
 
   private find(kind: DeclaredKind, name: string, table: string | null): Expectation | undefined {
@@ -283,10 +316,20 @@ function placeOf(statement: ParsedStatement): StatementPlace {
 /** Replays the files' effects in order: every declared object's end state, and the tables the files touch. */
 export function expectedObjects(files: readonly ParsedFile[]): { expectations: Expectation[]; tables: string[] } {
   const replay = new SchemaReplay();
+  // Savepoints in the order they were set (a name set again hides the earlier one until released).
+  const savepoints: { name: string; mark: ReplayMark }[] = [];
   for (const file of files) {
     for (const statement of file.statements) {
       statement.tables.forEach((t) => replay.tables.add(t));
       const at = placeOf(statement);
+      const control = 'TransactionStmt' in statement.node ? statement.node.TransactionStmt : null;
+      if (control?.kind === 'TRANS_STMT_SAVEPOINT') savepoints.push({ name: control.savepoint_name ?? '', mark: replay.mark() });
+      const named = control ? savepoints.map((p) => p.name).lastIndexOf(control.savepoint_name ?? '') : -1;
+      if (control?.kind === 'TRANS_STMT_ROLLBACK_TO' && named >= 0) {
+        savepoints.splice(named + 1);
+        replay.restore(savepoints[named]!.mark, at);
+      }
+      if (control?.kind === 'TRANS_STMT_RELEASE' && named >= 0) savepoints.splice(named);
       for (const effect of statement.effects) replay.apply(effect, at);
       const node = statement.node;
       if ('IndexStmt' in node && !node.IndexStmt.idxname && node.IndexStmt.relation?.relname) {

@@ -72,6 +72,8 @@ export function reachOf(statement: ParsedStatement): Reach | null {
   const node = statement.node;
   const type = Object.keys(node)[0] ?? '';
   if (RUNS_CODE.has(type)) return 'all';
+  // ROLLBACK TO SAVEPOINT undoes whatever ran since the savepoint.
+  if ('TransactionStmt' in node && node.TransactionStmt.kind === 'TRANS_STMT_ROLLBACK_TO') return 'all';
   if ('SelectStmt' in node) return JSON.stringify(node).includes('"FuncCall"') ? 'all' : null;
   if ('AlterTableStmt' in node) {
     const commands = (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
