@@ -2,6 +2,7 @@
 // the report being built, the session, and what happened to the run from outside (cancel, a
 // broken connection).
 import type { Session } from '../db/backend';
+import { OwnQuerySession } from './ownQueries';
 import type { ErrorReport, RunReport } from '../model/report';
 import type { RunModeSpec } from '../model/runModes';
 import type { DrydockSettings } from '../model/settings';
@@ -13,6 +14,8 @@ export class RunState {
   /** A statement of the files is on the wire (a cancel must reach the server). */
   running = false;
   connectionLost: Error | null = null;
+  /** A statement that may change session settings was sent: Drydock's own queries guard theirs (ownQueries.ts). */
+  settingsTouched = false;
 
   constructor(
     readonly report: RunReport,
@@ -26,6 +29,11 @@ export class RunState {
   get openSession(): Session {
     if (!this.session) throw new Error('the run has no session yet');
     return this.session;
+  }
+
+  /** The session as Drydock's own queries use it (probes, verification): guarded once settings may have changed. */
+  get ownSession(): Session {
+    return new OwnQuerySession(this.openSession, () => this.settingsTouched);
   }
 
   /** Records a failure: the first one becomes the run's error. */

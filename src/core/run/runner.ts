@@ -178,7 +178,7 @@ class Run {
 
   private probes(): StatementProbe[] {
     const run = {
-      session: this.state.openSession, mode: this.state.mode, settings: this.state.settings, report: this.report,
+      session: this.state.ownSession, mode: this.state.mode, settings: this.state.settings, report: this.report,
       reopen: (replayUpTo: ParsedStatement | null) => this.reopen(replayUpTo),
       measurement: this.measurement,
       statements: this.files.flatMap((f) => f.statements).filter((s) => sqlToRun(this.state.mode, s) !== null),
@@ -319,7 +319,7 @@ class Run {
   private async verify(): Promise<void> {
     const t0 = performance.now();
     try {
-      const result = await verifyDeclaredObjects(this.state.openSession, this.files, this.measurement);
+      const result = await verifyDeclaredObjects(this.state.ownSession, this.files, this.measurement);
       this.report.verification = result.checks;
       this.report.inventory = result.inventory;
       this.report.indexUsage = result.indexUsage;

@@ -20,6 +20,7 @@ import type { ParsedStatement } from '../parse/parseMigration';
 import type { CheckedFile } from '../rules/checkMigration';
 import { classifyError } from './classify';
 import { refusalToSend } from './sendCheck';
+import { mayChangeSettings } from './ownQueries';
 import type { StatementOutcome, StatementProbe } from './probes/probe';
 import type { RunState } from './runState';
 
@@ -237,6 +238,7 @@ class StatementLoop {
     // A cancel while the before hooks asked the server found nothing running: honour it here.
     if (this.state.cancelled) return this.unsent(s);
     this.state.running = true;
+    if (mayChangeSettings(s)) this.state.settingsTouched = true;
     const outcome = await this.state.openSession.pipeline([sql]);
     this.state.running = false;
     const broken = await this.transactionBroken([s], outcome);
@@ -268,6 +270,7 @@ class StatementLoop {
       }
     };
     this.state.running = true;
+    if (sent.some((x) => mayChangeSettings(x.statement))) this.state.settingsTouched = true;
     const outcome = await this.state.openSession.pipeline(sent.map((x) => x.sql), { onStatementDone, stop: () => this.state.cancelled });
     this.state.running = false;
     const broken = await this.transactionBroken(sent.slice(0, outcome.ran.length).map((x) => x.statement), outcome);
