@@ -118,7 +118,6 @@ describeEachServer('runner', (server) => {
       const failed = report.statements.find((s) => s.status === 'failed')!;
       assert.equal(failed.error!.sqlstate, '55P03');
       assert.equal(failed.error!.label, 'Service temporarily unavailable');
-      assert.ok(failed.durationMs < 5_000);
       assert.deepEqual(failed.error!.fixRows!.map((r) => r.pid), [blockerPid]);
       assert.equal(failed.error!.fixRows![0]!.mode, 'AccessExclusiveLock');
     } finally {
@@ -274,7 +273,6 @@ describeEachServer('runner', (server) => {
     assert.equal(report.committed, false);
     assert.deepEqual(progress, [0, 1]);
     assert.equal(report.statements[1]!.error!.sqlstate, '57014');
-    assert.ok(report.statements[1]!.durationMs < 10_000);
     assert.equal(await tableExists(url, 'drydock_probe'), false);
   });
 
