@@ -12,7 +12,10 @@ import type { Node } from '../parse/pgTypes';
 /** Why the statement must not be sent as `sql`, or null when it may. `inTransaction`: the run holds a transaction open around it. */
 export function refusalToSend(s: ParsedStatement, sql: string, inTransaction: boolean): string | null {
   if (s.role === 'wrapper') return 'a BEGIN or COMMIT of a transaction block is never sent: the block joins the run\'s own transaction';
-  const own = treeRefusal(s.node, s.kind, inTransaction);
+  // The facts the parse recorded (for a statement without a tree, read from its leading words), then the tree itself.
+  if (s.transactionControl !== null && s.transactionControl !== 'savepoint') return `${s.kind} would end or replace the transaction Drydock runs the files in`;
+  if (inTransaction && s.outsideTransaction && sql === s.sql) return `${s.outsideTransaction.reason}: it would fail inside the run's transaction`;
+  const own = treeRefusal(s.node, s.kind, inTransaction && sql === s.sql);
   if (own) return own;
   if (sql === s.sql) return null;
   // A simulated form (CONCURRENTLY taken out): its own tree must be one statement of the same kind.
