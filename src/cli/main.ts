@@ -3,8 +3,9 @@
 // file only dispatches.
 import { maskSecrets } from '../core/db/connection';
 import { OUTPUT_FORMATS } from '../core/output/formats';
+import { visibleText } from '../core/output/visibleText';
 import type { CliCommand } from './commands/command';
-import { EXIT_OK, EXIT_USAGE, UsageError, isUsageError, processIo, type Io } from './io';
+import { EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, isUsageError, processIo, type Io } from './io';
 
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
 
@@ -74,7 +75,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (err) {
     const usage = isUsageError(err);
     const message = usage ? (err as Error).message : `drydock: ${(err as Error).stack ?? String(err)}`;
-    io.stderr.write(`${maskSecrets(message)}\n${usage ? 'run drydock --help for usage\n' : ''}`);
+    // A stack trace quotes messages as they were when it was taken: masked here with every password known.
+    io.stderr.write(`${visibleText(maskSecrets(message, environmentSecrets(io, argv)))}\n${usage ? 'run drydock --help for usage\n' : ''}`);
     return EXIT_USAGE;
   }
 }
