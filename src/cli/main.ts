@@ -36,7 +36,8 @@ options:
   --format FORMAT           ${OUTPUT_FORMATS.join(' | ')} (default text); sarif is SARIF 2.1.0,
                             github prints GitHub Actions annotations
   --json                    the same as --format json
-  --lock-timeout T          lock_timeout: milliseconds or 2s, 500ms, 1min (default 5000)
+  --lock-timeout T          lock_timeout: whole milliseconds or 2s, 500ms, 1min (default 5000);
+                            0 turns it off, under 1 ms or over 2147483647 ms is refused
   --statement-timeout T     statement_timeout, likewise (default 60000)
   --yes                     apply without asking (required when not on a terminal)
   --pg-version N            check: the PostgreSQL major the migrations target (default: drydock.json, else 14)
