@@ -12,7 +12,6 @@ import { runCli } from '../../support/cli';
 import { defaultServer } from '../../support/throwawayPostgres';
 
 const ESC = '\u001b';
-const FAKE_VERDICT = `\r${ESC}[2Ksucceeded: committed`;
 const FAKE_COMMAND = '::error file=app.js,line=1::injected annotation';
 
 /** The lines a GitHub Actions runner would read as workflow commands (it trims leading spaces), honouring ::stop-commands::. */
