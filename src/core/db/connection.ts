@@ -119,6 +119,14 @@ export function connectionEndpoint(settings: ConnectionSettings): Endpoint {
   return { user, host, port, database: database ?? user };
 }
 
+/**
+ * One string for where a connection goes (host, port, database, user): what a stored password is
+ * bound to. Host names ignore case.
+ */
+export function endpointKey(endpoint: Endpoint): string {
+  return JSON.stringify([endpoint.host.toLowerCase(), endpoint.port, endpoint.database, endpoint.user]);
+}
+
 /** "user@host:port/database" for logs and prompts; never includes the password. */
 export function describeConnection(settings: ConnectionSettings): string {
   const { user, host, port, database } = connectionEndpoint(settings);

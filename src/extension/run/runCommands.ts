@@ -143,7 +143,7 @@ export class MigrationRunner {
     }
     const marked = ctx.devMarks.get(connection.name);
     if (!marked) ctx.log.warn(`Apply refused: connection "${connection.name}" lost its development-database mark while the confirmation was open.`);
-    return marked;
+    return marked?.server;
   }
 
   /**
