@@ -24,6 +24,6 @@ export function outputFormatOf(values: { json?: boolean; format?: string }): Out
 export function milliseconds(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = timeoutMs(value);
-  if ('problem' in parsed) throw new UsageError(`${name} ${value} ${parsed.problem}`);
+  if ('mustBe' in parsed) throw new UsageError(`${name} must be ${parsed.mustBe}, got ${value}${parsed.why ? `: ${parsed.why}` : ''}`);
   return parsed.ms;
 }

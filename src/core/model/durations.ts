@@ -20,21 +20,21 @@ export const DURATION_UNITS = Object.keys(UNIT_MS);
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
- * A lock_timeout or statement_timeout in whole milliseconds, or why the value cannot be one.
- * PostgreSQL counts both in whole milliseconds and reads 0 as "off": a value under one
+ * A lock_timeout or statement_timeout in whole milliseconds, or what the value must be instead
+ * (and why). PostgreSQL counts both in whole milliseconds and reads 0 as "off": a value under one
  * millisecond ("400us") would quietly turn the timeout off, and one beyond INT_MAX is refused by
  * the server only once the run has started.
  */
-export function timeoutMs(value: string | number): { ms: number } | { problem: string } {
+export function timeoutMs(value: string | number): { ms: number } | { mustBe: string; why?: string } {
   const ms = parseDurationMs(value);
-  if (ms === null) return { problem: `is not a number of milliseconds or a duration with a unit (${DURATION_UNITS.join(', ')})` };
+  if (ms === null) return { mustBe: `a number of milliseconds or a duration with a unit (${DURATION_UNITS.join(', ')})` };
   const whole = Math.round(ms);
   // 1.1s is 1100.0000000000002 in floating point: a hair off a whole number is that number.
   if (Math.abs(ms - whole) > 1e-6) {
     return ms < 1
-      ? { problem: 'is less than 1 ms: PostgreSQL counts this timeout in whole milliseconds and would read it as 0, which turns it off (give 0 to mean that)' }
-      : { problem: 'is not a whole number of milliseconds, which is what PostgreSQL counts this timeout in' };
+      ? { mustBe: 'at least 1 ms, or 0 to turn it off', why: 'PostgreSQL counts it in whole milliseconds and would read this as 0, which turns it off' }
+      : { mustBe: 'a whole number of milliseconds', why: 'PostgreSQL counts it in whole milliseconds' };
   }
-  if (whole > MAX_TIMEOUT_MS) return { problem: `is more than ${MAX_TIMEOUT_MS} ms (about 24.8 days), the most PostgreSQL accepts` };
+  if (whole > MAX_TIMEOUT_MS) return { mustBe: `at most ${MAX_TIMEOUT_MS} ms (about 24.8 days)`, why: 'PostgreSQL refuses more' };
   return { ms: whole };
 }

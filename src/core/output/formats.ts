@@ -1,5 +1,6 @@
 // The output formats the CLI offers for `check` and the run commands, as one table.
 import type { CheckReport } from '../model/checkReport';
+import { mapStringsDeep } from '../model/deepStrings';
 import type { RunReport } from '../model/report';
 import { SecretMask } from '../model/secretMask';
 import { RULES } from '../rules/registry';
@@ -8,7 +9,7 @@ import { findingsToGithub, withoutWorkflowCommands } from './github';
 import { RUN_RESULT_RULES, runFindings } from './runFindings';
 import { findingsToSarif, type SarifRule } from './sarif';
 import { formatDiagnostic, formatReport, painter } from './text';
-import { joinIndentingContinuations, visibleReport } from './visibleText';
+import { joinIndentingContinuations, visibleText } from './visibleText';
 
 /** The formats, in the order `--help` lists them. */
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -25,7 +26,7 @@ export interface RenderOptions {
   /** The directory SARIF paths are relative to (the shell's current directory). */
   baseDir: string;
   toolVersion: string;
-  /** Every password the shell resolved: masked in the report's data before it is rendered, and in what is rendered. */
+  /** Every password the shell resolved: masked in the report's data before it is rendered. */
   secrets: readonly string[];
 }
 
@@ -39,10 +40,20 @@ function checkSummary(report: CheckReport): string {
   return `${report.statements.length} statements in ${report.files.length} file(s), ${errors} error(s)`;
 }
 
-/** A check report in the chosen format, its passwords masked. */
+/**
+ * The report's data as a format may show it, in one pass over every string: passwords masked (no
+ * format's escaping or cut can then show one; what the renderers add besides is Drydock's own
+ * text), and for the readable formats every control character made visible.
+ */
+function shownData<T>(report: T, format: OutputFormat, secrets: readonly string[]): T {
+  const mask = new SecretMask(secrets);
+  const readable = format === 'text' || format === 'github';
+  return mapStringsDeep(report, readable ? (text) => visibleText(mask.text(text)) : (text) => mask.text(text));
+}
+
+/** A check report in the chosen format, its passwords masked in its data before it is rendered. */
 export function renderCheckReport(report: CheckReport, format: OutputFormat, options: RenderOptions): string {
-  const mask = new SecretMask(options.secrets);
-  return mask.text(renderCheck(mask.deep(report), format, options));
+  return renderCheck(shownData(report, format, options.secrets), format, options);
 }
 
 function renderCheck(report: CheckReport, format: OutputFormat, options: RenderOptions): string {
@@ -50,18 +61,17 @@ function renderCheck(report: CheckReport, format: OutputFormat, options: RenderO
     case 'json': return JSON.stringify(report, null, 2);
     case 'sarif': return JSON.stringify(findingsToSarif(report.diagnostics, { rules: sarifRules(), toolVersion: options.toolVersion, baseDir: options.baseDir }), null, 2);
     // Annotations, then the summary line the log shows.
-    case 'github': return [findingsToGithub(visibleReport(report.diagnostics)), checkSummary(report)].filter((l) => l !== '').join('\n');
+    case 'github': return [findingsToGithub(report.diagnostics), checkSummary(report)].filter((l) => l !== '').join('\n');
     case 'text': {
       const paint = painter(options.color);
-      return joinIndentingContinuations([...visibleReport(report.diagnostics).map((d) => formatDiagnostic(d, paint)), checkSummary(report)]);
+      return joinIndentingContinuations([...report.diagnostics.map((d) => formatDiagnostic(d, paint)), checkSummary(report)]);
     }
   }
 }
 
-/** A run report in the chosen format, its passwords masked. */
+/** A run report in the chosen format, its passwords masked in its data before it is rendered. */
 export function renderRunReport(report: RunReport, format: OutputFormat, options: RenderOptions): string {
-  const mask = new SecretMask(options.secrets);
-  return mask.text(renderRun(mask.deep(report), format, options));
+  return renderRun(shownData(report, format, options.secrets), format, options);
 }
 
 function renderRun(report: RunReport, format: OutputFormat, options: RenderOptions): string {
@@ -71,10 +81,7 @@ function renderRun(report: RunReport, format: OutputFormat, options: RenderOptio
       rules: [...sarifRules(), ...RUN_RESULT_RULES], toolVersion: options.toolVersion, baseDir: options.baseDir,
     }), null, 2);
     // Annotations, then the readable report for the log, where no line of it can be a workflow command.
-    case 'github': {
-      const visible = visibleReport(report);
-      return [findingsToGithub(runFindings(visible)), withoutWorkflowCommands(formatReport(visible, false))].filter((l) => l !== '').join('\n');
-    }
-    case 'text': return formatReport(visibleReport(report), options.color);
+    case 'github': return [findingsToGithub(runFindings(report)), withoutWorkflowCommands(formatReport(report, false))].filter((l) => l !== '').join('\n');
+    case 'text': return formatReport(report, options.color);
   }
 }

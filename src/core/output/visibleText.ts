@@ -3,7 +3,6 @@
 // committed" over a failure), a bidi override could reorder what a reader sees. The readable
 // formats show such characters as escapes instead, and keep each line of a multi-line value
 // indented under the line it belongs to, so nothing from the data starts a line of its own.
-import { mapStringsDeep } from '../model/deepStrings';
 
 // C0 controls but tab and newline, DEL, C1 controls, the bidi embeddings, overrides, isolates and
 // marks, and the Unicode line and paragraph separators.
@@ -21,11 +20,6 @@ function escaped(char: string): string {
 /** The text with every control, bidi and line-separator character but tab and newline shown as an escape (`\x1b`, `\r`, `\u202e`). */
 export function visibleText(text: string): string {
   return text.replace(INVISIBLE, escaped);
-}
-
-/** A copy of a report with every string made visible (visibleText), for the readable formats. */
-export function visibleReport<T>(report: T): T {
-  return mapStringsDeep(report, visibleText);
 }
 
 /**
