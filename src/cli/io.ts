@@ -1,8 +1,8 @@
 // What every CLI command shares: its streams and environment, the exit codes, usage errors, the
 // files it reads and the connection it resolves. Commands never touch process.* directly.
 import fs from 'node:fs';
-import { loadConnectionEnvironment, resolveConnection } from '../core/db/resolveConnection';
-import type { ConnectionSettings } from '../core/db/connection';
+import { loadConnectionEnvironment, passwordsInFile, resolveConnection } from '../core/db/resolveConnection';
+import { secretsOf, type ConnectionSettings } from '../core/db/connection';
 import { readToolNoTransaction } from '../core/config/toolNoTransaction';
 import { decodeMigrationText } from '../core/parse/parseMigration';
 import type { MigrationFile } from '../core/run/runner';
@@ -56,4 +56,19 @@ export function resolveCliConnection(db: string | undefined, io: Io): Connection
 /** True when colours may be used on stdout. */
 export function wantsColor(io: Io, disabled: boolean): boolean {
   return !disabled && io.stdout.isTTY === true && !io.env.NO_COLOR;
+}
+
+/**
+ * The passwords the environment holds, whatever a command connects to: PGPASSWORD, DATABASE_URL's,
+ * every one in the password file, and those of connection URLs among the arguments (--db,
+ * --shadow-db, --reference). Every output and error message is masked with them.
+ */
+export function environmentSecrets(io: Io, argv: readonly string[] = []): string[] {
+  const environment = loadConnectionEnvironment(io.env);
+  const urls = [io.env.DATABASE_URL, ...argv.map((arg) => arg.replace(/^--[\w-]+=/, ''))].filter((u): u is string => u !== undefined && u.includes('://'));
+  return [
+    ...(io.env.PGPASSWORD ? [io.env.PGPASSWORD] : []),
+    ...urls.flatMap((connectionString) => secretsOf({ connectionString })),
+    ...(environment.passwordFile !== undefined ? passwordsInFile(environment.passwordFile) : []),
+  ];
 }

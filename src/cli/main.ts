@@ -3,8 +3,9 @@
 // file only dispatches.
 import { maskSecrets } from '../core/db/connection';
 import { OUTPUT_FORMATS } from '../core/output/formats';
+import { visibleText } from '../core/output/visibleText';
 import type { CliCommand } from './commands/command';
-import { EXIT_OK, EXIT_USAGE, UsageError, isUsageError, processIo, type Io } from './io';
+import { EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, isUsageError, processIo, type Io } from './io';
 
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
 
@@ -35,7 +36,8 @@ options:
   --format FORMAT           ${OUTPUT_FORMATS.join(' | ')} (default text); sarif is SARIF 2.1.0,
                             github prints GitHub Actions annotations
   --json                    the same as --format json
-  --lock-timeout T          lock_timeout: milliseconds or 2s, 500ms, 1min (default 5000)
+  --lock-timeout T          lock_timeout: whole milliseconds or 2s, 500ms, 1min (default 5000);
+                            0 turns it off, under 1 ms or over 2147483647 ms is refused
   --statement-timeout T     statement_timeout, likewise (default 60000)
   --yes                     apply without asking (required when not on a terminal)
   --pg-version N            check: the PostgreSQL major the migrations target (default: drydock.json, else 14)
@@ -74,7 +76,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (err) {
     const usage = isUsageError(err);
     const message = usage ? (err as Error).message : `drydock: ${(err as Error).stack ?? String(err)}`;
-    io.stderr.write(`${maskSecrets(message)}\n${usage ? 'run drydock --help for usage\n' : ''}`);
+    // A stack trace quotes messages as they were when it was taken: masked here with every password known.
+    io.stderr.write(`${visibleText(maskSecrets(message, environmentSecrets(io, argv)))}\n${usage ? 'run drydock --help for usage\n' : ''}`);
     return EXIT_USAGE;
   }
 }

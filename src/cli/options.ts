@@ -1,5 +1,5 @@
 // Options several commands share, parsed the same way everywhere.
-import { DURATION_UNITS, parseDurationMs } from '../core/model/durations';
+import { timeoutMs } from '../core/model/durations';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../core/output/formats';
 import { UsageError } from './io';
 
@@ -20,10 +20,10 @@ export function outputFormatOf(values: { json?: boolean; format?: string }): Out
   return values.json ? 'json' : (values.format as OutputFormat | undefined) ?? 'text';
 }
 
-/** A duration given on the command line: milliseconds, or with PostgreSQL's units ("2s", "1min"). */
+/** A timeout given on the command line: whole milliseconds, or with PostgreSQL's units ("2s", "1min"); 0 turns it off. */
 export function milliseconds(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseDurationMs(value);
-  if (ms === null) throw new UsageError(`${name} must be a number of milliseconds or a duration with a unit (${DURATION_UNITS.join(', ')}), got ${value}`);
-  return ms;
+  const parsed = timeoutMs(value);
+  if ('mustBe' in parsed) throw new UsageError(`${name} must be ${parsed.mustBe}, got ${value}${parsed.why ? `: ${parsed.why}` : ''}`);
+  return parsed.ms;
 }

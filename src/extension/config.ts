@@ -56,6 +56,12 @@ export class Config {
     return Array.isArray(raw) ? raw.filter(isConfiguredConnection) : [];
   }
 
+  /** The connections of the user's own settings alone, whatever a workspace defines (a workspace cannot write them). */
+  get userConnections(): ConfiguredConnection[] {
+    const raw = this.section.inspect<unknown>('connections')?.globalValue;
+    return Array.isArray(raw) ? raw.filter(isConfiguredConnection) : [];
+  }
+
   get activeConnection(): string {
     return this.valid('activeConnection', (v): v is string => typeof v === 'string');
   }

@@ -372,14 +372,14 @@ describeEachServer('runner', (server) => {
 
   test('a run given an expected server refuses a connection that reaches another one, before sending anything', async () => {
     const url = server().url(await seededDatabase(server()));
-    const [identity] = await sql<{ id: string; db: string }>(url, 'SELECT system_identifier::text AS id, current_database() AS db FROM pg_control_system()');
-    const wrong = await run(url, [fixture('half-applied.sql')], 'apply', { expectedServer: { systemIdentifier: '42', database: identity!.db } });
+    const [identity] = await sql<{ id: string; db: string; port: string }>(url, "SELECT system_identifier::text AS id, current_database() AS db, current_setting('port') AS port FROM pg_control_system()");
+    const wrong = await run(url, [fixture('half-applied.sql')], 'apply', { expectedServer: { systemIdentifier: '42', database: identity!.db, port: identity!.port } });
     assert.equal(wrong.outcome, 'refused');
     assert.equal(wrong.committed, false);
     assert.equal(wrong.error!.title, 'Not the expected server');
     assert.equal(wrong.statements.length, 0);
     assert.equal(await tableExists(url, 'drydock_probe'), false);
-    const right = await run(url, [fixture('empty.sql')], 'apply', { expectedServer: { systemIdentifier: identity!.id, database: identity!.db } });
+    const right = await run(url, [fixture('empty.sql')], 'apply', { expectedServer: { systemIdentifier: identity!.id, database: identity!.db, port: identity!.port } });
     assert.equal(right.outcome, 'succeeded', JSON.stringify(right.error));
   });
 

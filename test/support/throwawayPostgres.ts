@@ -31,6 +31,12 @@ export interface ThrowawayPostgres {
   kill(): Promise<void>;
   /** Stops the server and removes its directory. */
   stop(): Promise<void>;
+  /**
+   * A physical copy of the cluster (its data directory copied while the server was shut down
+   * cleanly, as a file-level backup is taken), started on another port: the same system
+   * identifier, databases and roles. The original is started again on its own port.
+   */
+  physicalCopy(): Promise<ThrowawayPostgres>;
 }
 
 const projectRoot = path.resolve(__dirname, '..', '..', '..');
@@ -170,43 +176,75 @@ export type ServerSettings = Readonly<Record<string, string>>;
 export async function startPostgres(binaries: PostgresBinaries = defaultServer(), settings: ServerSettings = {}): Promise<ThrowawayPostgres> {
   ensureEmbeddedLibraryLinks();
   const binDir = reachableBinDir(binaries);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-pg-'));
-  fs.chmodSync(root, 0o755);
+  const root = newRoot();
   const dataDir = path.join(root, 'data');
   const user = 'drydock_test';
   const password = `pw-${crypto.randomBytes(12).toString('hex')}`;
   const passwordFile = path.join(root, 'pwfile');
   fs.writeFileSync(passwordFile, password + '\n', { mode: 0o644 });
-  if (process.getuid?.() === 0) fs.chownSync(root, UNPRIVILEGED_UID, UNPRIVILEGED_GID);
   initdb(binDir, dataDir, passwordFile, user);
   fs.rmSync(passwordFile);
+  return launch({ binaries, binDir, root, dataDir, user, password, settings }, await freePort());
+}
 
-  const port = await freePort();
+interface Cluster {
+  binaries: PostgresBinaries;
+  binDir: string;
+  root: string;
+  dataDir: string;
+  user: string;
+  password: string;
+  settings: ServerSettings;
+}
+
+function newRoot(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-pg-'));
+  fs.chmodSync(root, 0o755);
+  if (process.getuid?.() === 0) fs.chownSync(root, UNPRIVILEGED_UID, UNPRIVILEGED_GID);
+  return root;
+}
+
+/** Every file under `dir` owned by the server user (a copy made as root belongs to root). */
+function chownTree(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  fs.chownSync(dir, UNPRIVILEGED_UID, UNPRIVILEGED_GID);
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    fs.lchownSync(path.join(entry.parentPath, entry.name), UNPRIVILEGED_UID, UNPRIVILEGED_GID);
+  }
+}
+
+function spawnServer(cluster: Cluster, port: number): { server: ChildProcess; output: () => string } {
   let output = '';
-  const server = spawn(path.join(binDir, 'postgres'), [
-    '-D', dataDir, '-p', String(port),
+  const server = spawn(path.join(cluster.binDir, 'postgres'), [
+    '-D', cluster.dataDir, '-p', String(port),
     '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
     '-c', 'max_connections=40', '-c', 'shared_buffers=32MB', '-c', 'log_min_messages=fatal',
-    ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ...Object.entries(cluster.settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ], { stdio: ['ignore', 'pipe', 'pipe'], ...runAsServerUser() });
   running.add(server);
   const collect = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
   server.stdout?.on('data', collect);
   server.stderr?.on('data', collect);
   server.once('exit', () => running.delete(server));
+  return { server, output: () => output };
+}
 
+async function launch(cluster: Cluster, port: number): Promise<ThrowawayPostgres> {
+  const { user, password } = cluster;
   const url = (database = 'postgres') => `postgres://${user}:${password}@127.0.0.1:${port}/${database}`;
-  await waitUntilAccepting(url(), server, () => output);
+  let current = spawnServer(cluster, port);
+  await waitUntilAccepting(url(), current.server, current.output);
 
   let databases = 0;
   const stopServer = async (signal: NodeJS.Signals) => {
+    const { server } = current;
     if (server.exitCode === null && server.signalCode === null) server.kill(signal);
     await exited(server);
   };
   return {
-    major: binaries.major,
-    label: binaries.label,
+    major: cluster.binaries.major,
+    label: cluster.binaries.label,
     port,
     user,
     password,
@@ -226,7 +264,19 @@ export async function startPostgres(binaries: PostgresBinaries = defaultServer()
     kill: () => stopServer('SIGQUIT'),
     async stop() {
       await stopServer('SIGINT');
-      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(cluster.root, { recursive: true, force: true });
+    },
+    async physicalCopy() {
+      await stopServer('SIGINT'); // a fast shutdown: a clean checkpoint, nothing left to recover
+      const root = newRoot();
+      const dataDir = path.join(root, 'data');
+      fs.cpSync(cluster.dataDir, dataDir, { recursive: true, verbatimSymlinks: true });
+      fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
+      chownTree(dataDir);
+      fs.chmodSync(dataDir, 0o700);
+      current = spawnServer(cluster, port);
+      await waitUntilAccepting(url(), current.server, current.output);
+      return launch({ ...cluster, root, dataDir }, await freePort());
     },
   };
 }

@@ -9,7 +9,7 @@ import { loadParser, parseMigrationSync, type ParsedFile } from '../../core/pars
 import { checkFiles } from '../../core/rules/checkMigration';
 import { compileWasmForShortRun } from '../baselineWasm';
 import { keepYoungGenerationSmall } from '../smallYoungGeneration';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, wantsColor, type Io } from '../io';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf } from '../options';
@@ -47,7 +47,9 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     diagnostics: checked.flatMap((p) => p.diagnostics),
     statements: checked.flatMap((p) => p.statements.map((s) => ({ file: s.file, index: s.index, kind: s.kind, range: s.range, role: s.role }))),
   };
-  io.stdout.write(renderCheckReport(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION }) + '\n');
+  // check connects nowhere, but a migration can quote a password the environment holds.
+  const options = { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets: environmentSecrets(io) };
+  io.stdout.write(renderCheckReport(report, format, options) + '\n');
   if (report.diagnostics.some((d) => PARSE_ERRORS.has(d.ruleId) && d.severity === 'error')) return EXIT_USAGE;
   return report.diagnostics.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;
 }

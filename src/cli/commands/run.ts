@@ -9,6 +9,7 @@ import type { LintSettings } from '../../core/model/lintSettings';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import type { RunReport } from '../../core/model/report';
 import { renderRunReport } from '../../core/output/formats';
+import { visibleText } from '../../core/output/visibleText';
 import { runMigrations, type MigrationFile, type RunProgress } from '../../core/run/runner';
 import { PgliteShadow } from '../../core/shadow/pgliteShadow';
 import { ScratchDatabaseShadow } from '../../core/shadow/scratchDatabase';
@@ -16,7 +17,7 @@ import { runShadowDryRun } from '../../core/shadow/shadowRun';
 import type { ShadowHost } from '../../core/shadow/shadowHost';
 import { compileWasmForShortRun } from '../baselineWasm';
 import { shadowCacheDir } from '../cacheDir';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
 import { expandRunPaths } from '../runPaths';
 import { fileLintSettings } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
@@ -75,7 +76,7 @@ function exitCodeOf(report: RunReport): number {
 /** The progress line on an interactive stderr (none when piped or for machine-readable output). */
 function progressLine(io: Io, machineReadable: boolean): ((p: RunProgress) => void) | undefined {
   if (machineReadable || io.stderr.isTTY !== true) return undefined;
-  return (p) => io.stderr.write(`\r\u001b[K${p.done + 1}/${p.total} ${p.file}:${p.kind}`);
+  return (p) => io.stderr.write(`\r\u001b[K${p.done + 1}/${p.total} ${visibleText(p.file)}:${p.kind}`);
 }
 
 function runCommand(mode: RunMode): CommandRun {
@@ -96,12 +97,15 @@ function runCommand(mode: RunMode): CommandRun {
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
     const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
     if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
-      return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings }, io);
+      return shadowDryRun(files, {
+        shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings,
+        secrets: environmentSecrets(io, argv),
+      }, io);
     }
     const connection = resolveCliConnection(values.db, io);
     // The reference is read-only from its first statement, whatever the URL says.
     const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io), readOnly: true as const } : null;
-    const secrets = [...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
+    const secrets = [...environmentSecrets(io, argv), ...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
     if (RUN_MODES[mode].needsDevMark && !values.yes) {
       if (!io.stdin.isTTY) throw new UsageError(`${mode} needs --yes when not run from a terminal`);
       if (!(await confirm(io, `${RUN_MODES[mode].title} ${files.length} file(s) to ${describeConnection(connection)}? [y/N] `))) {
@@ -127,7 +131,7 @@ function runCommand(mode: RunMode): CommandRun {
         if (progress) io.stderr.write('\r\u001b[K');
       });
     const color = wantsColor(io, values['no-color'] === true) && format === 'text';
-    io.stdout.write(maskSecrets(renderRunReport(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION }), secrets) + '\n');
+    io.stdout.write(renderRunReport(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }) + '\n');
     return exitCodeOf(report);
   };
 }
@@ -139,11 +143,15 @@ interface ShadowCall {
   format: ReturnType<typeof outputFormatOf>;
   noColor: boolean;
   lintSettings: (file: string) => LintSettings;
+  /** The environment's passwords (the shadow server's are added to them). */
+  secrets: readonly string[];
 }
 
 /** dry-run on a shadow: the history before the files replayed first, in PGlite or a scratch database. */
 async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): Promise<number> {
-  const { host, secrets } = shadowHost(call.shadowDb, io);
+  const shadow = shadowHost(call.shadowDb, io);
+  const host = shadow.host;
+  const secrets = [...call.secrets, ...shadow.secrets];
   const progress = progressLine(io, call.format !== 'text');
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -169,7 +177,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
     if (progress) io.stderr.write('\r\u001b[K');
   }
   const color = wantsColor(io, call.noColor) && call.format === 'text';
-  io.stdout.write(maskSecrets(renderRunReport(report, call.format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION }), secrets) + '\n');
+  io.stdout.write(renderRunReport(report, call.format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }) + '\n');
   // After the report: an open PGlite keeps the process alive, and a snapshot may still be being written.
   await host.close();
   return exitCodeOf(report);

@@ -43,7 +43,9 @@ function keyPosition(text: string, key: string): { line: number; column: number 
 }
 
 /** Parses and validates a drydock.json's text; `knownRules` are the rule ids it may name. */
-export function parseConfig(file: string, text: string, knownRules: ReadonlySet<string>): DrydockConfig {
+export function parseConfig(file: string, withBom: string, knownRules: ReadonlySet<string>): DrydockConfig {
+  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it, and no editor counts it as a column.
+  const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   const fail = (key: string, detail: string): never => {
     const { line, column } = keyPosition(text, key);
     throw new ConfigError(file, line, column, detail);

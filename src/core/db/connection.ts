@@ -20,31 +20,40 @@ export interface ConnectionSettings {
   readOnly?: true;
 }
 
-const URL_PASSWORD = /((?:postgres|postgresql):\/\/[^:/@\s]*:)([^@\s]*)@/gi;
 const KEYWORD_PASSWORD = /\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi;
 
-/** The text with passwords removed: in connection URLs, in key=value strings, and every given secret. */
-export function maskSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let masked = text.replace(URL_PASSWORD, '$1****@').replace(KEYWORD_PASSWORD, '$1****');
-  for (const secret of secrets) {
-    if (secret && secret.length >= 3) masked = masked.split(secret).join('****');
-  }
-  return masked;
-}
+export { maskSecrets } from '../model/secretMask';
 
-/** The password a settings object carries, if any (for masking). */
+/** The passwords a settings object carries (its own, a URL's as written and decoded, a `?password=`), for masking. */
 export function secretsOf(settings: ConnectionSettings): string[] {
   const secrets: string[] = [];
   if (settings.password) secrets.push(settings.password);
   if (settings.connectionString) {
+    let url: URL | null = null;
     try {
-      const url = new URL(settings.connectionString);
-      if (url.password) secrets.push(decodeURIComponent(url.password), url.password);
+      url = new URL(settings.connectionString);
     } catch {
-      // not a URL (key=value form); the keyword pattern masks it
+      // not a URL (key=value form): its password= is read below
+    }
+    if (url) {
+      if (url.password) secrets.push(url.password, decodedOrAsIs(url.password));
+      const query = url.searchParams.get('password');
+      if (query) secrets.push(query);
+    } else {
+      const keyword = keywordValues(settings.connectionString).get('password');
+      if (keyword) secrets.push(keyword);
     }
   }
-  return secrets;
+  return [...new Set(secrets)];
+}
+
+// A password with a stray % is still the password, as written.
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Where a connection goes: the settings (a URL's parts first), then libpq's built-in defaults. */
@@ -108,6 +117,14 @@ export function connectionEndpoint(settings: ConnectionSettings): Endpoint {
     }
   }
   return { user, host, port, database: database ?? user };
+}
+
+/**
+ * One string for where a connection goes (host, port, database, user): what a stored password is
+ * bound to. Host names ignore case.
+ */
+export function endpointKey(endpoint: Endpoint): string {
+  return JSON.stringify([endpoint.host.toLowerCase(), endpoint.port, endpoint.database, endpoint.user]);
 }
 
 /** "user@host:port/database" for logs and prompts; never includes the password. */

@@ -57,6 +57,17 @@ export function passwordFromFile(text: string, endpoint: { host: string; port: s
   return undefined;
 }
 
+/** Every password the file holds, whatever its line matches (for masking: any of them may reach a message). */
+export function passwordsInFile(text: string): string[] {
+  const passwords: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    if (raw.trim() === '' || raw.startsWith('#')) continue;
+    const fields = passwordFileFields(raw);
+    if (fields.length >= 5) passwords.push(fields.slice(4).join(':'));
+  }
+  return passwords;
+}
+
 function hasUrlPassword(connectionString: string | undefined): boolean {
   if (!connectionString) return false;
   try {

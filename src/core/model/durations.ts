@@ -15,3 +15,26 @@ export function parseDurationMs(value: string | number): number | null {
 
 /** The units parseDurationMs accepts, for messages. */
 export const DURATION_UNITS = Object.keys(UNIT_MS);
+
+/** PostgreSQL's largest lock_timeout and statement_timeout: INT_MAX milliseconds (about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * A lock_timeout or statement_timeout in whole milliseconds, or what the value must be instead
+ * (and why). PostgreSQL counts both in whole milliseconds and reads 0 as "off": a value under one
+ * millisecond ("400us") would quietly turn the timeout off, and one beyond INT_MAX is refused by
+ * the server only once the run has started.
+ */
+export function timeoutMs(value: string | number): { ms: number } | { mustBe: string; why?: string } {
+  const ms = parseDurationMs(value);
+  if (ms === null) return { mustBe: `a number of milliseconds or a duration with a unit (${DURATION_UNITS.join(', ')})` };
+  const whole = Math.round(ms);
+  // 1.1s is 1100.0000000000002 in floating point: a hair off a whole number is that number.
+  if (Math.abs(ms - whole) > 1e-6) {
+    return ms < 1
+      ? { mustBe: 'at least 1 ms, or 0 to turn it off', why: 'PostgreSQL counts it in whole milliseconds and would read this as 0, which turns it off' }
+      : { mustBe: 'a whole number of milliseconds', why: 'PostgreSQL counts it in whole milliseconds' };
+  }
+  if (whole > MAX_TIMEOUT_MS) return { mustBe: `at most ${MAX_TIMEOUT_MS} ms (about 24.8 days)`, why: 'PostgreSQL refuses more' };
+  return { ms: whole };
+}

@@ -1,6 +1,6 @@
 // Settings shared by the CLI and the extension. The extension's package.json declares the same
 // keys and defaults; a test keeps the two in agreement.
-import { parseDurationMs } from './durations';
+import { timeoutMs } from './durations';
 
 /** Run settings with a default for every key. */
 export interface DrydockSettings {
@@ -29,7 +29,11 @@ export type DrydockSettingsInput = Partial<Omit<DrydockSettings, 'lockTimeoutMs'
 
 /** Settings with every missing or invalid key replaced by its default, durations in milliseconds. */
 export function withDefaults(partial: DrydockSettingsInput): DrydockSettings {
-  const positive = (value: number | string | undefined, fallback: number) => (value === undefined ? fallback : parseDurationMs(value) ?? fallback);
+  // A timeout PostgreSQL would not take as given (under 1 ms, fractional, beyond INT_MAX) reads as its default too.
+  const positive = (value: number | string | undefined, fallback: number) => {
+    const parsed = value === undefined ? null : timeoutMs(value);
+    return parsed !== null && 'ms' in parsed ? parsed.ms : fallback;
+  };
   return {
     lockTimeoutMs: positive(partial.lockTimeoutMs, DEFAULT_SETTINGS.lockTimeoutMs),
     statementTimeoutMs: positive(partial.statementTimeoutMs, DEFAULT_SETTINGS.statementTimeoutMs),

@@ -1,12 +1,15 @@
 // The output formats the CLI offers for `check` and the run commands, as one table.
 import type { CheckReport } from '../model/checkReport';
+import { mapStringsDeep } from '../model/deepStrings';
 import type { RunReport } from '../model/report';
+import { SecretMask } from '../model/secretMask';
 import { RULES } from '../rules/registry';
 import { ruleDocsPath } from '../rules/rule';
-import { findingsToGithub } from './github';
+import { findingsToGithub, withoutWorkflowCommands } from './github';
 import { RUN_RESULT_RULES, runFindings } from './runFindings';
 import { findingsToSarif, type SarifRule } from './sarif';
 import { formatDiagnostic, formatReport, painter } from './text';
+import { joinIndentingContinuations, visibleText } from './visibleText';
 
 /** The formats, in the order `--help` lists them. */
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -23,6 +26,8 @@ export interface RenderOptions {
   /** The directory SARIF paths are relative to (the shell's current directory). */
   baseDir: string;
   toolVersion: string;
+  /** Every password the shell resolved: masked in the report's data before it is rendered. */
+  secrets: readonly string[];
 }
 
 /** The registry's rules as SARIF describes them. */
@@ -35,8 +40,23 @@ function checkSummary(report: CheckReport): string {
   return `${report.statements.length} statements in ${report.files.length} file(s), ${errors} error(s)`;
 }
 
-/** A check report in the chosen format. */
+/**
+ * The report's data as a format may show it, in one pass over every string: passwords masked (no
+ * format's escaping or cut can then show one; what the renderers add besides is Drydock's own
+ * text), and for the readable formats every control character made visible.
+ */
+function shownData<T>(report: T, format: OutputFormat, secrets: readonly string[]): T {
+  const mask = new SecretMask(secrets);
+  const readable = format === 'text' || format === 'github';
+  return mapStringsDeep(report, readable ? (text) => visibleText(mask.text(text)) : (text) => mask.text(text));
+}
+
+/** A check report in the chosen format, its passwords masked in its data before it is rendered. */
 export function renderCheckReport(report: CheckReport, format: OutputFormat, options: RenderOptions): string {
+  return renderCheck(shownData(report, format, options.secrets), format, options);
+}
+
+function renderCheck(report: CheckReport, format: OutputFormat, options: RenderOptions): string {
   switch (format) {
     case 'json': return JSON.stringify(report, null, 2);
     case 'sarif': return JSON.stringify(findingsToSarif(report.diagnostics, { rules: sarifRules(), toolVersion: options.toolVersion, baseDir: options.baseDir }), null, 2);
@@ -44,20 +64,24 @@ export function renderCheckReport(report: CheckReport, format: OutputFormat, opt
     case 'github': return [findingsToGithub(report.diagnostics), checkSummary(report)].filter((l) => l !== '').join('\n');
     case 'text': {
       const paint = painter(options.color);
-      return [...report.diagnostics.map((d) => formatDiagnostic(d, paint)), checkSummary(report)].join('\n');
+      return joinIndentingContinuations([...report.diagnostics.map((d) => formatDiagnostic(d, paint)), checkSummary(report)]);
     }
   }
 }
 
-/** A run report in the chosen format. */
+/** A run report in the chosen format, its passwords masked in its data before it is rendered. */
 export function renderRunReport(report: RunReport, format: OutputFormat, options: RenderOptions): string {
+  return renderRun(shownData(report, format, options.secrets), format, options);
+}
+
+function renderRun(report: RunReport, format: OutputFormat, options: RenderOptions): string {
   switch (format) {
     case 'json': return JSON.stringify(report, null, 2);
     case 'sarif': return JSON.stringify(findingsToSarif(runFindings(report), {
       rules: [...sarifRules(), ...RUN_RESULT_RULES], toolVersion: options.toolVersion, baseDir: options.baseDir,
     }), null, 2);
-    // Annotations, then the readable report for the log.
-    case 'github': return [findingsToGithub(runFindings(report)), formatReport(report, false)].filter((l) => l !== '').join('\n');
+    // Annotations, then the readable report for the log, where no line of it can be a workflow command.
+    case 'github': return [findingsToGithub(runFindings(report)), withoutWorkflowCommands(formatReport(report, false))].filter((l) => l !== '').join('\n');
     case 'text': return formatReport(report, options.color);
   }
 }

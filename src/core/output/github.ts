@@ -1,5 +1,6 @@
 // GitHub Actions workflow commands: each finding becomes an annotation on its file and line
 // (`::error file=…,line=…,col=…::message`), shown on the pull request's diff.
+import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../model/findings';
 
 const COMMANDS: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -28,4 +29,15 @@ export function findingToGithub(finding: Finding): string {
 /** Workflow commands for the findings, one per line. */
 export function findingsToGithub(findings: readonly Finding[]): string {
   return findings.map(findingToGithub).join('\n');
+}
+
+/**
+ * Text for the log that the runner must not read as commands: a migration's notice can hold a line
+ * like `::error::…` (the runner trims leading spaces before it looks). The runner's own
+ * `::stop-commands::TOKEN` … `::TOKEN::` brackets it; the token is a hash of the text, which the
+ * text therefore cannot contain.
+ */
+export function withoutWorkflowCommands(text: string): string {
+  const token = `drydock-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+  return `::stop-commands::${token}\n${text}\n::${token}::`;
 }

@@ -3,6 +3,7 @@ import type { Finding } from '../model/findings';
 import type { ErrorReport, MeasuredLock, RunReport, ShadowReport, StatementReport, VerificationCheck } from '../model/report';
 import { durationText } from '../model/quantities';
 import { isLockMode, lockModeSql } from '../sql/lockModes';
+import { joinIndentingContinuations } from './visibleText';
 
 export type Paint = (code: number, text: string) => string;
 
@@ -107,7 +108,7 @@ function shadowLine(s: ShadowReport): string {
   return `shadow: ${s.history} earlier ${s.tool} migration(s) applied first (${cached}${s.replayed} replayed in ${s.replayMs.toFixed(0)} ms, boot ${s.bootMs.toFixed(0)} ms)${lacks}`;
 }
 
-/** A multi-line summary of a run. */
+/** A multi-line summary of a run (its strings as given: renderRunReport makes them visible and masks them first). */
 export function formatReport(report: RunReport, color: boolean): string {
   const paint = painter(color);
   const out: string[] = [];
@@ -123,5 +124,5 @@ export function formatReport(report: RunReport, color: boolean): string {
   const committedBy = ended && report.committed ? ` by ${ended.file}:${ended.line} (${ended.kind}), ${ended.effect === 'unknown' ? 'perhaps' : 'in part'}` : '';
   const txn = report.committed ? paint(33, `committed${committedBy}`) : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
   out.push(`${verdict}: ${report.mode === 'verify' ? 'read only' : txn}, ${report.timings.totalMs.toFixed(0)} ms`);
-  return out.join('\n');
+  return joinIndentingContinuations(out);
 }

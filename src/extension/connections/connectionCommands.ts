@@ -3,6 +3,7 @@
 // SecretStorage and a dev mark records the identity of the server it was set on.
 import * as vscode from 'vscode';
 import { stripPassword } from '../../core/db/connection';
+import { describeEndpoint, describeIdentity } from '../../core/db/identity';
 import { COMMANDS, registerCommands, stateHolds } from '../commands';
 import type { ConfiguredConnection } from '../config';
 import type { DrydockContext } from '../context';
@@ -48,6 +49,8 @@ const addConnection = (ctx: DrydockContext) => async (args?: AddConnectionArgs):
   if (!input) return false;
   const { connection, password } = splitPassword(input);
   if (password) ctx.log.addSecrets([password]);
+  // Where the password and the mark are bound: the endpoint as it resolves now, the environment filled in.
+  const endpoint = ctx.connections.endpointOf(connection);
   if (connection.allowApply) {
     // Saving a connection is safe in Restricted Mode; marking one connects, which is not.
     if (!stateHolds('trusted')) {
@@ -55,9 +58,10 @@ const addConnection = (ctx: DrydockContext) => async (args?: AddConnectionArgs):
       return false;
     }
     try {
-      const { identity } = await identify(await pgBackendFor(withEnvironment(toConnectionSettings(connection, password))));
-      await ctx.devMarks.set(connection.name, identity);
-      ctx.log.info(`connection "${connection.name}" marked as a development database: server ${identity.systemIdentifier}, database "${identity.database}"`);
+      const settings = withEnvironment(toConnectionSettings(connection, password));
+      const { identity } = await identify(await pgBackendFor(settings));
+      await ctx.devMarks.set(connection.name, { endpoint, server: identity });
+      ctx.log.info(`connection "${connection.name}" marked as a development database: ${describeEndpoint(endpoint)}, ${describeIdentity(identity)}`);
     } catch (err) {
       const reason = ctx.log.mask(err instanceof Error ? err.message : String(err));
       ctx.log.error(`could not mark "${connection.name}" as a development database: ${reason}`);
@@ -67,8 +71,10 @@ const addConnection = (ctx: DrydockContext) => async (args?: AddConnectionArgs):
   } else {
     await ctx.devMarks.delete(connection.name);
   }
-  if (password) await ctx.passwords.set(connection.name, password);
-  else await ctx.passwords.delete(connection.name);
+  if (password) await ctx.passwords.set(connection.name, endpoint, password);
+  else await ctx.passwords.delete(connection.name, endpoint);
+  // A name-only password of an earlier Drydock is replaced by what was given now.
+  await ctx.passwords.deleteNameOnly(connection.name);
   const others = ctx.config.connections.filter((c) => c.name !== connection.name);
   await ctx.config.setConnections([...others, connection]);
   await ctx.config.setActiveConnection(connection.name);
@@ -99,9 +105,12 @@ const selectConnection = (ctx: DrydockContext) => async (name?: string): Promise
 const removeConnection = (ctx: DrydockContext) => async (name?: string): Promise<boolean> => {
   const chosen = typeof name === 'string' ? name : await pickConnection(ctx, 'Drydock: Remove Connection');
   if (!chosen) return false;
+  const removed = ctx.config.connections.find((c) => c.name === chosen);
   await ctx.config.setConnections(ctx.config.connections.filter((c) => c.name !== chosen));
   if (ctx.config.activeConnection === chosen) await ctx.config.setActiveConnection('');
-  await ctx.passwords.delete(chosen);
+  // Only the password of the endpoint removed: a same-named connection elsewhere keeps its own.
+  if (removed) await ctx.passwords.delete(chosen, ctx.connections.endpointOf(removed));
+  await ctx.passwords.deleteNameOnly(chosen);
   await ctx.devMarks.delete(chosen);
   ctx.connections.fireChanged();
   ctx.log.info(`connection "${chosen}" removed`);

@@ -3,7 +3,8 @@
 // "environment" connection. Core never reads the environment: the PG* variables and ~/.pgpass
 // are read here and resolved by core's resolveConnection.
 import * as vscode from 'vscode';
-import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, stripPassword, type ConnectionSettings } from '../../core/db/connection';
+import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, stripPassword, type ConnectionSettings, type Endpoint } from '../../core/db/connection';
+import { sameEndpoint } from '../../core/db/identity';
 import { loadConnectionEnvironment, resolveConnection } from '../../core/db/resolveConnection';
 import type { Config, ConfiguredConnection } from '../config';
 import type { Log } from '../log';
@@ -20,6 +21,8 @@ export interface ResolvedConnection {
   label: string;
   /** "host:port" as configured (or from the environment). */
   endpoint: string;
+  /** Where it goes (host, port, database, user, the environment filled in): what its password and dev mark are bound to. */
+  target: Endpoint;
   allowApply: boolean;
 }
 
@@ -53,7 +56,7 @@ export class Connections {
     if (name === ENVIRONMENT_CONNECTION && !this.names().includes(name)) return this.fromEnvironment();
     const configured = this.config.connections.find((c) => c.name === name);
     if (!configured) return undefined;
-    const settings = withEnvironment(toConnectionSettings(configured, await this.passwords.get(name)));
+    const settings = withEnvironment(toConnectionSettings(configured, await this.storedPassword(configured)));
     if (hasUrlPassword(configured.connectionString) && !this.warnedAbout.has(name)) {
       this.warnedAbout.add(name);
       this.log.warn(`connection "${name}" has a password in its connectionString setting; run Drydock: Add Connection to keep it in secret storage instead`);
@@ -69,6 +72,37 @@ export class Connections {
     this.changed.dispose();
   }
 
+  /** The connection's endpoint: where its password may go. */
+  endpointOf(configured: ConfiguredConnection): Endpoint {
+    return connectionEndpoint(withEnvironment(toConnectionSettings(configured, undefined)));
+  }
+
+  /**
+   * The password stored for this connection at the endpoint it points to now. A password an earlier
+   * Drydock stored under the name alone is bound to an endpoint only where the user's own settings
+   * define the connection at that same endpoint: a workspace's connection of the same name pointing
+   * elsewhere never receives it.
+   */
+  private async storedPassword(configured: ConfiguredConnection): Promise<string | undefined> {
+    const endpoint = this.endpointOf(configured);
+    const stored = await this.passwords.get(configured.name, endpoint);
+    if (stored !== undefined) return stored;
+    const nameOnly = await this.passwords.nameOnly(configured.name);
+    if (nameOnly === undefined) return undefined;
+    const own = this.config.userConnections.find((c) => c.name === configured.name);
+    if (own && sameEndpoint(this.endpointOf(own), endpoint)) {
+      await this.passwords.set(configured.name, endpoint, nameOnly);
+      await this.passwords.deleteNameOnly(configured.name);
+      this.log.info(`connection "${configured.name}": its stored password is now bound to ${describeConnection(toConnectionSettings(own, undefined))}`);
+      return nameOnly;
+    }
+    if (!this.warnedAbout.has(`name-only:${configured.name}`)) {
+      this.warnedAbout.add(`name-only:${configured.name}`);
+      this.log.warn(`connection "${configured.name}" has a password stored by an earlier Drydock under its name only; it is not sent to ${describeConnection(toConnectionSettings(configured, undefined))}, which your user settings do not define under that name. Run Drydock: Add Connection to store its password.`);
+    }
+    return undefined;
+  }
+
   private fromEnvironment(): ResolvedConnection {
     const settings: ConnectionSettings = { applicationName: 'drydock (vscode)' };
     if (process.env.DATABASE_URL) settings.connectionString = process.env.DATABASE_URL;
@@ -77,7 +111,7 @@ export class Connections {
 
   private resolved(name: string, settings: ConnectionSettings, allowApply: boolean): ResolvedConnection {
     this.log.addSecrets(secretsOf(settings));
-    return { name, settings, ...described(settings), allowApply };
+    return { name, settings, ...described(settings), target: connectionEndpoint(settings), allowApply };
   }
 }
 

@@ -40,7 +40,8 @@ const runFixQuery = (ctx: DrydockContext) => async (node: ErrorNode) => {
     return undefined;
   }
   try {
-    const result = await readOnlyQuery(await pgBackendFor(connection.settings), node.error.fixQuery);
+    // Masked before the table shortens long values: a cut must not show a password's first characters.
+    const result = ctx.log.maskDeep(await readOnlyQuery(await pgBackendFor(connection.settings), node.error.fixQuery));
     const content = resultsAsMarkdown(`${node.error.label}: ${node.error.title}`, result.fields, result.rows);
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
     await vscode.window.showTextDocument(document, { preview: true });

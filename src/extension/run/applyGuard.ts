@@ -1,7 +1,10 @@
 // Apply only ever reaches a database the user marked as a development database, and only while
-// the connection still reaches the very server (system identifier + database) that was marked.
+// the connection points where it pointed when it was marked (host, port, database, user) and
+// reaches the very server found there (system identifier, database, the server's own port): a
+// changed setting, a workspace's connection of the same name, or a physical copy of the cluster
+// elsewhere does not inherit the mark.
 import type { DatabaseBackend } from '../../core/db/backend';
-import { describeIdentity, sameServer, type ServerIdentity } from '../../core/db/identity';
+import { describeEndpoint, describeIdentity, sameEndpoint, sameServer, type ServerIdentity } from '../../core/db/identity';
 import type { ServerInfo } from '../../core/model/report';
 import type { ResolvedConnection } from '../connections/connections';
 import type { DevMarks } from '../connections/secrets';
@@ -12,22 +15,22 @@ export type ApplyVerdict =
   | { allowed: true; identity: ServerIdentity; server: ServerInfo }
   | { allowed: false; reason: string };
 
-/** Checks the dev mark of a connection against the server it reaches now (one short connection). */
+/** Checks the dev mark of a connection against where it points and the server it reaches now (one short connection). */
 export async function checkApplyAllowed(connection: ResolvedConnection, backend: DatabaseBackend, marks: DevMarks): Promise<ApplyVerdict> {
-  if (!connection.allowApply) {
-    return { allowed: false, reason: `Apply refused: connection "${connection.name}" is not marked as a development database (allowApply).` };
-  }
+  const refused = (why: string): ApplyVerdict => ({ allowed: false, reason: `Apply refused: connection "${connection.name}" ${why}` });
+  if (!connection.allowApply) return refused('is not marked as a development database (allowApply).');
   const marked = marks.get(connection.name);
   if (!marked) {
-    return { allowed: false, reason: `Apply refused: connection "${connection.name}" has allowApply but no recorded server identity; mark it with Drydock: Add Connection.` };
+    return refused(marks.hasOutdated(connection.name)
+      ? 'was marked as a development database by an earlier Drydock, before marks were bound to the host, port, database and user; mark it again with Drydock: Add Connection.'
+      : 'has allowApply but no recorded server identity; mark it with Drydock: Add Connection.');
+  }
+  if (!sameEndpoint(connection.target, marked.endpoint)) {
+    return refused(`now points to ${describeEndpoint(connection.target)}, not ${describeEndpoint(marked.endpoint)} where it was marked as a development database; mark it again with Drydock: Add Connection if that is intended.`);
   }
   const { identity, server } = await identify(backend);
-  if (!sameServer(identity, marked)) {
-    return {
-      allowed: false,
-      reason: `Apply refused: connection "${connection.name}" now reaches ${describeIdentity(identity)}, ` +
-        `not the development database it was marked on (${describeIdentity(marked)}).`,
-    };
+  if (!sameServer(identity, marked.server)) {
+    return refused(`now reaches ${describeIdentity(identity)}, not the development database it was marked on (${describeIdentity(marked.server)}).`);
   }
   return { allowed: true, identity, server };
 }

@@ -143,7 +143,7 @@ export class MigrationRunner {
     }
     const marked = ctx.devMarks.get(connection.name);
     if (!marked) ctx.log.warn(`Apply refused: connection "${connection.name}" lost its development-database mark while the confirmation was open.`);
-    return marked;
+    return marked?.server;
   }
 
   /**
@@ -201,6 +201,8 @@ export class MigrationRunner {
     } catch (err) {
       return this.runFailed(err, connection.name, call);
     }
+    // Masked as data before the view, the diagnostics or a message shows (or shortens) any of it.
+    report = ctx.log.maskDeep(report);
     ctx.results.add(request, report, connection.label);
     this.diagnostics.showRunDiagnostics(report);
     this.diagnostics.checks.recordServer(connection.name, report.server);
@@ -249,6 +251,7 @@ export class MigrationRunner {
     } catch (err) {
       return this.runFailed(err, SHADOW_CONNECTION, call);
     }
+    report = ctx.log.maskDeep(report);
     const label = report.shadow ? `${report.shadow.label}${report.shadow.kind === 'pglite' ? ' (shadow)' : ''}` : 'shadow';
     ctx.results.add(request, report, label);
     this.diagnostics.showRunDiagnostics(report);

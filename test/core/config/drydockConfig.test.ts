@@ -98,3 +98,12 @@ test('ConfigResolver finds the nearest drydock.json upwards, once per folder; se
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a drydock.json saved with a UTF-8 byte order mark is read like one without; positions ignore the mark', () => {
+  const config = parseConfig('/p/drydock.json', '\uFEFF{ "rules": { "ban-drop-table": "off" }, "pgVersion": 16 }', RULE_IDS);
+  assert.equal(config.rules['ban-drop-table'], 'off');
+  assert.equal(config.pgVersion, 16);
+  assert.throws(() => parseConfig('/p/drydock.json', '\uFEFF{ "rules": { "ban-drop-table": "loud" } }', RULE_IDS),
+    (err: unknown) => err instanceof ConfigError && err.line === 1 && err.column === 14);
+  assert.throws(() => parseConfig('/p/drydock.json', 'x\uFEFF{}', RULE_IDS), ConfigError, 'a mark anywhere but first is not JSON');
+});

@@ -41,17 +41,19 @@ describe('apply and its guard', () => {
     assert.equal(report, undefined);
     assert.equal(f.prompts.length, 0);
     assert.equal(await tableExists(other, 'accounts'), false);
-    await waitForLogLine(f.api, new RegExp(`Apply refused: connection "dev" now reaches server \\d+ database "${other}", not the development database it was marked on`));
+    await waitForLogLine(f.api, new RegExp(`Apply refused: connection "dev" now points to drydock_test@127\\.0\\.0\\.1:\\d+/${other}, not drydock_test@127\\.0\\.0\\.1:\\d+/${f.database} where it was marked`));
   });
 
   it('apply is refused when the dev mark records another server (system identifier) than the one reached', async () => {
     await addConnection('dev', f.database, true);
-    await f.api._private.context.devMarks.set('dev', { systemIdentifier: '42', database: f.database });
+    const { devMarks } = f.api._private.context;
+    const mark = devMarks.get('dev')!;
+    await devMarks.set('dev', { ...mark, server: { ...mark.server, systemIdentifier: '42' } });
     const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
     assert.equal(report, undefined);
     assert.equal(f.prompts.length, 0);
     assert.equal(await tableExists(f.database, 'accounts'), false);
-    await waitForLogLine(f.api, new RegExp(`Apply refused: connection "dev" now reaches server \\d+ database "${f.database}", not the development database it was marked on \\(server 42 `));
+    await waitForLogLine(f.api, new RegExp(`Apply refused: connection "dev" now reaches server \\d+ port \\d+ database "${f.database}", not the development database it was marked on \\(server 42 `));
   });
 
   it('the apply run checks the dev mark again on its own connection: a mark that no longer matches is refused before anything is sent', async () => {
@@ -61,7 +63,8 @@ describe('apply and its guard', () => {
     f.api._private.context.prompts = {
       ...scriptedPrompts({}),
       confirm: async () => {
-        await devMarks.set('dev', { systemIdentifier: '42', database: f.database });
+        const mark = devMarks.get('dev')!;
+        await devMarks.set('dev', { ...mark, server: { ...mark.server, systemIdentifier: '42' } });
         return true;
       },
     };

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/model/report';
-import { addConnection, drydockLogFiles, fixture, runNodes, scriptedPrompts, testServer, useRunFixture, waitForLogLine } from '../support';
+import { addConnection, drydock as drydockApi, drydockLogFiles, fixture, runNodes, scriptedPrompts, testServer, useRunFixture, waitForLogLine } from '../support';
+
+/** The password a connection resolves with (stored in secret storage, bound to its endpoint). */
+async function passwordOf(name: string): Promise<string | undefined> {
+  const { context } = (await drydockApi())._private;
+  return (await context.connections.resolve(name))?.settings.password;
+}
 
 function savedConnection(name: string): { name: string; connectionString?: string } | undefined {
   return (vscode.workspace.getConfiguration('drydock').get<{ name: string; connectionString?: string }[]>('connections') ?? []).find((c) => c.name === name);
@@ -15,10 +21,12 @@ describe('connections', () => {
   it('Remove Connection deletes it from settings, with its password and dev mark', async () => {
     await addConnection('to-remove', f.database, true);
     assert.ok(f.api._private.context.devMarks.get('to-remove'));
+    const { target } = (await f.api._private.context.connections.resolve('to-remove'))!;
+    assert.equal(await f.api._private.context.passwords.get('to-remove', target), testServer.password());
     assert.equal(await vscode.commands.executeCommand('drydock.removeConnection', 'to-remove'), true);
     const names = (vscode.workspace.getConfiguration('drydock').get<{ name: string }[]>('connections') ?? []).map((c) => c.name);
     assert.equal(names.includes('to-remove'), false);
-    assert.equal(await f.api._private.context.passwords.get('to-remove'), undefined);
+    assert.equal(await f.api._private.context.passwords.get('to-remove', target), undefined);
     assert.equal(f.api._private.context.devMarks.get('to-remove'), undefined);
   });
 
@@ -37,7 +45,8 @@ describe('connections', () => {
 
   it('when the apply guard cannot log in, the status bar shows the classified reason and the log does not call it a connection failure', async () => {
     await addConnection('dev-auth', f.database, true);
-    await f.api._private.context.passwords.set('dev-auth', 'not-the-password-43');
+    const { connections, passwords } = f.api._private.context;
+    await passwords.set('dev-auth', (await connections.resolve('dev-auth'))!.target, 'not-the-password-43');
     const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.applyMigration', fixture('migrations/001_create_accounts.sql'));
     assert.equal(report, undefined);
     assert.match(f.api._private.statusBar.tooltip, /Database error \(28P01\): password authentication failed/);
@@ -93,7 +102,7 @@ describe('connections', () => {
       .find((c) => c.name === 'typed');
     assert.ok(saved?.connectionString, 'the connection was not saved');
     assert.equal(saved.connectionString.includes(password), false, 'the password stayed in settings');
-    assert.equal(await f.api._private.context.passwords.get('typed'), password);
+    assert.equal(await passwordOf('typed'), password);
     assert.ok(f.api._private.context.devMarks.get('typed'), 'no dev mark was recorded');
     const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
     assert.equal(report?.outcome, 'succeeded', 'the stored password does not connect');
@@ -108,7 +117,7 @@ describe('connections', () => {
     assert.equal(JSON.stringify(saved).includes(password), false, 'the password stayed in settings');
     assert.doesNotMatch(saved.connectionString, /password/);
     assert.match(saved.connectionString, /dbname=ext_/);
-    assert.equal(await f.api._private.context.passwords.get('keywords'), password);
+    assert.equal(await passwordOf('keywords'), password);
   });
 
   it('Add Connection moves a ?password= URL parameter to secret storage, and the stored password connects', async () => {
@@ -119,7 +128,7 @@ describe('connections', () => {
     assert.ok(saved?.connectionString, 'the connection was not saved');
     assert.equal(JSON.stringify(saved).includes(password), false, 'the password stayed in settings');
     assert.match(saved.connectionString, /\?sslmode=disable$/);
-    assert.equal(await f.api._private.context.passwords.get('query-password'), password);
+    assert.equal(await passwordOf('query-password'), password);
     const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
     assert.equal(report?.outcome, 'succeeded', 'the stored password does not connect');
   });

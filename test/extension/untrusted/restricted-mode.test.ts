@@ -62,7 +62,9 @@ describe('Restricted Mode (untrusted workspace)', () => {
     await config.update('connections', [{ name: 'counted-dev', host: '127.0.0.1', port, database: 'x', user: 'x', allowApply: true }], vscode.ConfigurationTarget.Global);
     await config.update('activeConnection', 'counted-dev', vscode.ConfigurationTarget.Global);
     // A mark cannot be made in Restricted Mode (that would connect); this one stands for a mark made while trusted.
-    await api._private.context.devMarks.set('counted-dev', { systemIdentifier: '1', database: 'x' });
+    await api._private.context.devMarks.set('counted-dev', {
+      endpoint: { host: '127.0.0.1', port: String(port), database: 'x', user: 'x' }, server: { systemIdentifier: '1', database: 'x', port: String(port) },
+    });
     await config.update('dryRunOnSave', true, vscode.ConfigurationTarget.Global);
     try {
       const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fixture('migrations/001_create_accounts.sql')));

@@ -115,8 +115,13 @@ async function openPgSession(settings: ConnectionSettings): Promise<Session> {
   client.on('error', () => undefined);
   try {
     await client.connect();
+    // Between a run's statements Drydock itself is busy (judging, measuring) while its transaction
+    // waits: those pauses are not the migration's, so an idle_in_transaction_session_timeout from
+    // the URL, the role or the database must not end the session in one. Turned off for this
+    // session only, in the query Drydock sends anyway.
     const info = await client.query<{ version: string; num: string; db: string; usr: string; pid: number }>(
-      "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num, current_database() AS db, current_user AS usr, pg_backend_pid() AS pid",
+      "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num, current_database() AS db, current_user AS usr, pg_backend_pid() AS pid, " +
+      "set_config('idle_in_transaction_session_timeout', '0', false) AS idle_timeout",
     );
     const row = info.rows[0]!;
     return new PgSession(client, settings, { version: row.version, versionNum: Number(row.num), database: row.db, user: row.usr }, row.pid);

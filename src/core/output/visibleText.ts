@@ -1,0 +1,43 @@
+// Text from the database and the files (SQL, notices, error messages, file names) is the attacker's
+// in a hostile migration: an ESC sequence or a CR could redraw the terminal ("succeeded:
+// committed" over a failure), a bidi override could reorder what a reader sees. The readable
+// formats show such characters as escapes instead, and keep each line of a multi-line value
+// indented under the line it belongs to, so nothing from the data starts a line of its own.
+
+// C0 controls but tab and newline, DEL, C1 controls, the bidi embeddings, overrides, isolates and
+// marks, and the Unicode line and paragraph separators.
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const NAMED: Readonly<Record<string, string>> = { '\r': '\\r', '\u000b': '\\v', '\f': '\\f', '\b': '\\b', '\u0000': '\\0' };
+
+function escaped(char: string): string {
+  const named = NAMED[char];
+  if (named) return named;
+  const code = char.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** The text with every control, bidi and line-separator character but tab and newline shown as an escape (`\x1b`, `\r`, `\u202e`). */
+export function visibleText(text: string): string {
+  return text.replace(INVISIBLE, escaped);
+}
+
+/**
+ * The lines joined, each line's own line breaks (a multi-line notice, a file name with a newline)
+ * continued two spaces deeper than the line they belong to: the report's own lines keep the
+ * columns they start at.
+ */
+export function joinIndentingContinuations(lines: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (i > 0) out += '\n';
+    if (!line.includes('\n')) {
+      out += line;
+      continue;
+    }
+    const indent = `${/^\s*/.exec(line)![0].replace(/\n/g, '')}  `;
+    out += line.split('\n').map((part, n) => (n === 0 ? part : `${indent}${part}`)).join('\n');
+  }
+  return out;
+}
