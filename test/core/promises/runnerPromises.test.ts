@@ -90,7 +90,7 @@ for (const binaries of attackedServers()) {
       assert.equal(report.error?.sqlstate, 'DRY05');
       assert.match(report.error!.message, /COMMITTED/);
       assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'failed', 'skipped']);
-      const text = renderRunReport(report, 'text', { color: false, baseDir: '.', toolVersion: 'test' });
+      const text = renderRunReport(report, 'text', { color: false, baseDir: '.', toolVersion: 'test', secrets: [] });
       assert.match(text.split('\n').at(-1)!, /^failed: committed by attack\.sql:2 \(SELECT\), in part/);
       assert.ok(!/rolled back,/.test(text.split('\n').at(-1)!));
       const rows = await fingerprint(url);
