@@ -56,6 +56,17 @@ function shadowHost(shadowDb: string | undefined, io: Io): ShadowChoice {
   return { host: new ScratchDatabaseShadow({ server }), secrets: secretsOf(server) };
 }
 
+/** Says once, on stderr, that a file named like a migration is left out because it is not a regular file. */
+function skippedNotes(io: Io): (file: string, kind: string) => void {
+  const said = new Set<string>();
+  return (file, kind) => {
+    const shown = path.relative(io.cwd(), path.resolve(io.cwd(), file));
+    if (said.has(shown)) return;
+    said.add(shown);
+    io.stderr.write(`drydock: skipped ${shown}: it is ${kind}, not a regular file\n`);
+  };
+}
+
 async function confirm(io: Io, question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: io.stdin, output: io.stdout });
   try {
@@ -90,13 +101,14 @@ function runCommand(mode: RunMode): CommandRun {
     compileWasmForShortRun();
     const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
     if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
-    const files = readMigrationFiles(expandRunPaths(positionals));
+    const onSkipped = skippedNotes(io);
+    const files = readMigrationFiles(expandRunPaths(positionals, onSkipped));
     // Read up front: a bad drydock.json is a usage error before anything connects.
     const config = fileLintSettings(io);
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
     const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
     if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
-      return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings }, io);
+      return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings, onSkipped }, io);
     }
     const connection = resolveCliConnection(values.db, io);
     // The reference is read-only from its first statement, whatever the URL says.
@@ -139,6 +151,7 @@ interface ShadowCall {
   format: ReturnType<typeof outputFormatOf>;
   noColor: boolean;
   lintSettings: (file: string) => LintSettings;
+  onSkipped: (file: string, kind: string) => void;
 }
 
 /** dry-run on a shadow: the history before the files replayed first, in PGlite or a scratch database. */
@@ -156,7 +169,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   let report: RunReport;
   try {
     report = await runShadowDryRun(targets, {
-      host, settings: call.settings, lintSettings: call.lintSettings, signal: abort.signal, setup: call.setup,
+      host, settings: call.settings, lintSettings: call.lintSettings, signal: abort.signal, setup: call.setup, onSkipped: call.onSkipped,
       displayPath: (p) => path.relative(io.cwd(), p),
       ...(progress ? { onProgress: progress, onReplay: (done: number, total: number) => io.stderr.write(`\r\u001b[Kshadow: replaying ${done + 1}/${total}`) } : {}),
     });

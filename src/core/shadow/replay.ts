@@ -55,6 +55,20 @@ function refuseUnreplayable(file: string, parsed: ParsedFile): void {
 // before a one-query send (parsing every file of a long history would cost more than sending it).
 const MAY_BE_UNREPLAYABLE = /\bstdin\b|^\s*\\/im;
 
+/** The first NUL or undecodable byte (read as U+FFFD) of a text, or -1: such a file is not SQL text. */
+function firstBinaryChar(text: string): number {
+  return text.search(/[\u0000\uFFFD]/);
+}
+
+/** Refuses a file that is not UTF-8 text at its first bad byte (the server would stop at a NUL, or reject the bytes). */
+function refuseBinary(file: string, text: string): void {
+  const at = firstBinaryChar(text);
+  if (at < 0) return;
+  const lines = new LineIndex(text);
+  throw new MigrationFailed({ code: '22021', message: 'the file is not UTF-8 text (it holds a NUL byte or invalid UTF-8 here); the shadow cannot replay it' },
+    { file, sql: text.slice(at, at + 1), offsets: { start: at, end: at + 1 }, lines });
+}
+
 async function sendOneQuery(session: Session, file: string, text: string): Promise<void> {
   const runnable = readDirectives(text).runnableText;
   // Parsed only to refuse what would hang or cannot run; a syntax error is left to the server to report.
@@ -97,6 +111,7 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
   const file = displayPath(m.file);
   const ownTransaction = style.transaction === 'tool' && !m.noTransaction;
   try {
+    refuseBinary(file, m.text);
     if (ownTransaction) await session.query('BEGIN');
     await send(session, style, file, m.text);
     if (session.transactionState() !== (ownTransaction ? 'in-transaction' : 'idle')) {

@@ -27,6 +27,8 @@ export interface ShadowRunOptions extends Pick<RunOptions, 'settings' | 'signal'
   setup?: readonly string[];
   /** Called while earlier migrations are replayed. */
   onReplay?: (done: number, total: number) => void;
+  /** Called for each file of the history folder named like a migration that is not a regular file (left out: a FIFO would block the read). */
+  onSkipped?: (file: string, kind: string) => void;
 }
 
 const CREATE_EXTENSION = /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"([^"]+)"|([\w-]+))/gi;
@@ -43,6 +45,7 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
   const t0 = performance.now();
   await loadParser();
   const history: History = findHistory(targets.map((t) => t.absolutePath), options.tool);
+  for (const skipped of history.skipped) options.onSkipped?.(skipped.file, skipped.kind);
   const plan = {
     tool: history.tool,
     style: REPLAY_STYLES[history.tool],
