@@ -3,7 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { lintSettingsOf } from '../../core/config/drydockConfig';
-import { describeConnection, maskSecrets, secretsOf } from '../../core/db/connection';
+import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, type ConnectionSettings } from '../../core/db/connection';
 import { pgBackend } from '../../core/db/pg/pgBackend';
 import type { LintSettings } from '../../core/model/lintSettings';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
@@ -49,11 +49,22 @@ interface ShadowChoice {
   secrets: string[];
 }
 
+/**
+ * The names the project's database goes by, whose `ALTER DATABASE … SET` the scratch database takes
+ * instead: the --shadow-db URL's database and, when one is configured (--db, DATABASE_URL,
+ * PGDATABASE), the development database's — the databases the migrations are applied to.
+ */
+function projectDatabases(server: ConnectionSettings, db: string | undefined, io: Io): string[] {
+  const names = [connectionEndpoint(server).database];
+  if (db !== undefined || io.env.DATABASE_URL || io.env.PGDATABASE) names.push(connectionEndpoint(resolveCliConnection(db, io)).database);
+  return names;
+}
+
 /** The shadow a dry-run goes to: a scratch database on --shadow-db's server, else PGlite with the user's cache. */
-function shadowHost(shadowDb: string | undefined, io: Io): ShadowChoice {
+function shadowHost(shadowDb: string | undefined, db: string | undefined, io: Io): ShadowChoice {
   if (shadowDb === undefined) return { host: new PgliteShadow({ cacheDir: shadowCacheDir(io.env) }), secrets: [] };
   const server = resolveCliConnection(shadowDb, io);
-  return { host: new ScratchDatabaseShadow({ server }), secrets: secretsOf(server) };
+  return { host: new ScratchDatabaseShadow({ server, projectDatabases: projectDatabases(server, db, io) }), secrets: secretsOf(server) };
 }
 
 /** Says once, on stderr, that a file named like a migration is left out because it is not a regular file. */
@@ -108,7 +119,9 @@ function runCommand(mode: RunMode): CommandRun {
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
     const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
     if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
-      return shadowDryRun(files, { shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings, onSkipped }, io);
+      return shadowDryRun(files, {
+        shadowDb: values['shadow-db'], db: values.db, setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings, onSkipped,
+      }, io);
     }
     const connection = resolveCliConnection(values.db, io);
     // The reference is read-only from its first statement, whatever the URL says.
@@ -146,6 +159,8 @@ function runCommand(mode: RunMode): CommandRun {
 
 interface ShadowCall {
   shadowDb: string | undefined;
+  /** The development connection (--db), if given: its database is the project's too. */
+  db: string | undefined;
   setup: readonly string[];
   settings: { lockTimeoutMs: number | undefined; statementTimeoutMs: number | undefined };
   format: ReturnType<typeof outputFormatOf>;
@@ -156,7 +171,7 @@ interface ShadowCall {
 
 /** dry-run on a shadow: the history before the files replayed first, in PGlite or a scratch database. */
 async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): Promise<number> {
-  const { host, secrets } = shadowHost(call.shadowDb, io);
+  const { host, secrets } = shadowHost(call.shadowDb, call.db, io);
   const progress = progressLine(io, call.format !== 'text');
   const abort = new AbortController();
   const onSigint = () => abort.abort();

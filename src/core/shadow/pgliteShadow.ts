@@ -51,7 +51,7 @@ export class PgliteShadow implements ShadowHost {
     }
     const instance = this.instance!;
     const backend = pgliteBackend(instance);
-    const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, (i) => { this.appliedKey = keys[i + 1]!; }));
+    const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, { onApplied: (i) => { this.appliedKey = keys[i + 1]!; } }));
     if (outcome.failure && !outcome.failure.rolledBack) await this.discard();
     else if (this.cache && outcome.replayed > 0 && !outcome.failure && !outcome.cancelled) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
     // Read before the targets run: their nextval() calls survive the rollback, and the next run must not see them.
