@@ -6,7 +6,7 @@
 // scratch database's settings and privileges. Anything else stops the run, rolled back if it can be.
 import type { Session } from '../db/backend';
 import type { StatementLocation } from '../run/classify';
-import { clusterChanges, describeChange, NON_TRANSACTIONAL_KINDS, readClusterState, type ClusterChange, type ClusterRow, type StateOptions } from './clusterState';
+import { clusterChanges, describeChange, NON_TRANSACTIONAL_KINDS, readClusterState, stateOptions, type ClusterChange, type ClusterRow, type StateOptions } from './clusterState';
 import type { HistoryMigration } from './history';
 import { ShadowRefusal, type ReplayGuard } from './replay';
 import { writeRecord, type ScratchRecord } from './scratchRecord';
@@ -40,11 +40,11 @@ export class ClusterGuard implements ReplayGuard {
 
   /** Starts watching: reads the state once the scratch database and its record exist. */
   static async start(admin: Session, scratch: string, owner: ScratchRecord['owner'], createsRoles: ReadonlyMap<string, readonly string[]>): Promise<ClusterGuard> {
-    const found = await admin.query(
-      'SELECT d.oid, (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) AS superuser FROM pg_catalog.pg_database d WHERE d.datname = $1', [scratch]);
+    const found = await admin.query('SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = $1', [scratch]);
     const row = found.rows[0];
     if (!row) throw new Error(`the scratch database ${scratch} is gone`);
-    const options = { passwords: row.superuser === true, serverVersionNum: admin.serverInfo.versionNum };
+    // The replay's session connects as the same role: it can read what this one can.
+    const options = await stateOptions(admin);
     return new ClusterGuard(admin, { name: scratch, oid: Number(row.oid) }, owner, options, await readClusterState(admin, options), createsRoles);
   }
 

@@ -137,7 +137,10 @@ const READERS: Readonly<Record<string, Reader>> = {
     return [{ kind: 'databases', what: `ALTER DATABASE ${name} REFRESH COLLATION VERSION`, databases: [name], mappable: false }];
   },
   CreatedbStmt: (n) => [server(`CREATE DATABASE ${'CreatedbStmt' in n ? n.CreatedbStmt.dbname ?? '' : ''}`)],
-  DropdbStmt: (n) => [{ kind: 'databases', what: `DROP DATABASE ${'DropdbStmt' in n ? n.DropdbStmt.dbname ?? '' : ''}`, databases: ['DropdbStmt' in n ? n.DropdbStmt.dbname ?? '' : ''], mappable: false }],
+  DropdbStmt: (n) => {
+    const name = 'DropdbStmt' in n ? n.DropdbStmt.dbname ?? '' : '';
+    return [{ kind: 'databases', what: `DROP DATABASE ${name}`, databases: [name], mappable: false }];
+  },
   GrantStmt: (n) => {
     const stmt = 'GrantStmt' in n ? n.GrantStmt : {};
     const verb = stmt.is_grant ? 'GRANT' : 'REVOKE';
@@ -159,7 +162,7 @@ const READERS: Readonly<Record<string, Reader>> = {
   },
   AlterOwnerStmt: (n) => {
     const stmt = 'AlterOwnerStmt' in n ? n.AlterOwnerStmt : {};
-    const found = stmt.objectType === 'OBJECT_ROLE' ? null : sharedObject(stmt.objectType, stringOf(stmt.object), 'ALTER … OWNER TO on');
+    const found = sharedObject(stmt.objectType, stringOf(stmt.object), 'ALTER … OWNER TO on');
     return found ? [found] : [];
   },
   RenameStmt: (n) => {

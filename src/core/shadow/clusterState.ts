@@ -25,46 +25,111 @@ export const NON_TRANSACTIONAL_KINDS: ReadonlySet<string> = new Set(['slot']);
 const userName = (oid: string) => `CASE WHEN ${oid} = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(${oid}) END`;
 const databaseName = (oid: string) => `(SELECT d.datname FROM pg_catalog.pg_database d WHERE d.oid = ${oid})`;
 
+/** One part of the state: its query, and the catalog columns it reads when not every role may read them. */
+interface Part {
+  kind: string;
+  sql: string;
+  needs?: { table: string; columns: string[] };
+}
+
 /** Every part, schema-qualified (a migration may have set search_path to anything). */
-function stateQuery(options: StateOptions): string {
-  const password = options.passwords ? ", pg_catalog.md5(coalesce((SELECT a.rolpassword FROM pg_catalog.pg_authid a WHERE a.oid = r.oid), ''))" : '';
-  const parts = [
-    `SELECT 'role', r.oid::text, concat_ws(' ', r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,
-       r.rolreplication, r.rolconnlimit, r.rolvaliduntil, r.rolbypassrls${password}), 'role ' || r.rolname, r.oid::text, '0'
-     FROM pg_catalog.pg_roles r`,
-    `SELECT 'membership', m.roleid || ' ' || m.member || ' ' || m.grantor, (pg_catalog.to_jsonb(m) - 'oid')::text,
+const PARTS: readonly Part[] = [
+  {
+    kind: 'role',
+    sql: `SELECT 'role', r.oid::text, concat_ws(' ', r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,
+       r.rolreplication, r.rolconnlimit, r.rolvaliduntil, r.rolbypassrls), 'role ' || r.rolname, r.oid::text, '0' FROM pg_catalog.pg_roles r`,
+  },
+  {
+    // pg_roles shows every password as ********: only a superuser sees them change.
+    kind: 'role password',
+    sql: `SELECT 'role password', a.oid::text, pg_catalog.md5(coalesce(a.rolpassword, '')), 'password of role ' || a.rolname, a.oid::text, '0' FROM pg_catalog.pg_authid a`,
+    needs: { table: 'pg_authid', columns: ['rolname', 'rolpassword'] },
+  },
+  {
+    kind: 'membership',
+    sql: `SELECT 'membership', m.roleid || ' ' || m.member || ' ' || m.grantor, (pg_catalog.to_jsonb(m) - 'oid')::text,
        format('membership of %s in %s', ${userName('m.member')}, ${userName('m.roleid')}), m.roleid || ',' || m.member, '0'
      FROM pg_catalog.pg_auth_members m`,
-    `SELECT 'setting', s.setdatabase || ' ' || s.setrole, pg_catalog.array_to_string(s.setconfig, E'\\n'),
+  },
+  {
+    kind: 'setting',
+    sql: `SELECT 'setting', s.setdatabase || ' ' || s.setrole, pg_catalog.array_to_string(s.setconfig, E'\\n'),
        format('settings of %s in %s', coalesce('role ' || ${userName('s.setrole')}, 'every role'), coalesce('database ' || ${databaseName('s.setdatabase')}, 'every database')),
        CASE WHEN s.setrole = 0 THEN '' ELSE s.setrole::text END, s.setdatabase::text
      FROM pg_catalog.pg_db_role_setting s`,
-    `SELECT 'database', d.oid::text, concat_ws(' ', d.datname, d.datdba, d.encoding, d.datistemplate, d.datallowconn, d.dattablespace),
+  },
+  {
+    kind: 'database',
+    sql: `SELECT 'database', d.oid::text, concat_ws(' ', d.datname, d.datdba, d.encoding, d.datistemplate, d.datallowconn, d.dattablespace),
        'database ' || d.datname, '', '0' FROM pg_catalog.pg_database d`,
-    `SELECT 'database access', d.oid::text, concat_ws(' ', d.datconnlimit, d.datacl), 'privileges or connection limit of database ' || d.datname, '', d.oid::text
+  },
+  {
+    // Apart from the database row: the scratch database's own privileges and limit are the run's to change.
+    kind: 'database access',
+    sql: `SELECT 'database access', d.oid::text, concat_ws(' ', d.datconnlimit, d.datacl), 'privileges or connection limit of database ' || d.datname, '', d.oid::text
      FROM pg_catalog.pg_database d`,
-    `SELECT 'tablespace', t.oid::text, concat_ws(' ', t.spcname, t.spcowner, t.spcacl, t.spcoptions), 'tablespace ' || t.spcname, '', '0' FROM pg_catalog.pg_tablespace t`,
-    ...[['comment', 'pg_shdescription', 'pg_catalog.md5(c.description)'], ['security label', 'pg_shseclabel', "c.provider || ' ' || pg_catalog.md5(c.label)"]].map(([kind, table, value]) =>
-      `SELECT '${kind}', c.classoid || ' ' || c.objoid, ${value},
+  },
+  {
+    kind: 'tablespace',
+    sql: `SELECT 'tablespace', t.oid::text, concat_ws(' ', t.spcname, t.spcowner, t.spcacl, t.spcoptions), 'tablespace ' || t.spcname, '', '0' FROM pg_catalog.pg_tablespace t`,
+  },
+  ...[['comment', 'pg_shdescription', 'pg_catalog.md5(c.description)'], ['security label', 'pg_shseclabel', "c.provider || ' ' || pg_catalog.md5(c.label)"]].map(([kind, table, value]) => ({
+    kind: kind!,
+    sql: `SELECT '${kind}', c.classoid || ' ' || c.objoid, ${value},
          format('${kind} on %s', CASE c.classoid WHEN 'pg_catalog.pg_authid'::pg_catalog.regclass THEN 'role ' || ${userName('c.objoid')}
            WHEN 'pg_catalog.pg_database'::pg_catalog.regclass THEN 'database ' || ${databaseName('c.objoid')} ELSE c.classoid::pg_catalog.regclass || ' ' || c.objoid END),
          CASE WHEN c.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass THEN c.objoid::text ELSE '' END,
          CASE WHEN c.classoid = 'pg_catalog.pg_database'::pg_catalog.regclass THEN c.objoid::text ELSE '0' END
-       FROM pg_catalog.${table} c`),
-    `SELECT 'slot', l.slot_name::text, concat_ws(' ', l.plugin, l.slot_type, l.database, l.temporary), 'replication slot ' || l.slot_name, '', '0' FROM pg_catalog.pg_replication_slots l`,
-    `SELECT 'origin', o.roident::text, o.roname, 'replication origin ' || o.roname, '', '0' FROM pg_catalog.pg_replication_origin o`,
-    `SELECT 'subscription', u.oid::text, concat_ws(' ', u.subname, u.subdbid, u.subowner, u.subenabled), 'subscription ' || u.subname, '', '0' FROM pg_catalog.pg_subscription u`,
-    `SELECT 'prepared transaction', x.gid, concat_ws(' ', x.owner, x.database), 'prepared transaction ' || x.gid, '', '0' FROM pg_catalog.pg_prepared_xacts x`,
-    // pg_parameter_acl is PostgreSQL 15's (GRANT SET ON PARAMETER).
-    ...(options.serverVersionNum >= 150000 ? [`SELECT 'parameter', p.parname, p.paracl::text, 'privileges on parameter ' || p.parname, '', '0' FROM pg_catalog.pg_parameter_acl p`] : []),
-  ];
-  return parts.join('\nUNION ALL\n');
+       FROM pg_catalog.${table} c`,
+    needs: { table: table!, columns: ['classoid', 'objoid'] },
+  })),
+  {
+    kind: 'slot',
+    sql: `SELECT 'slot', l.slot_name::text, concat_ws(' ', l.plugin, l.slot_type, l.database, l.temporary), 'replication slot ' || l.slot_name, '', '0' FROM pg_catalog.pg_replication_slots l`,
+  },
+  {
+    kind: 'origin',
+    sql: `SELECT 'origin', o.roident::text, o.roname, 'replication origin ' || o.roname, '', '0' FROM pg_catalog.pg_replication_origin o`,
+    needs: { table: 'pg_replication_origin', columns: ['roident', 'roname'] },
+  },
+  {
+    // Readable by every role from PostgreSQL 15 (but its connection string); a superuser's before.
+    kind: 'subscription',
+    sql: `SELECT 'subscription', u.oid::text, concat_ws(' ', u.subname, u.subdbid, u.subowner, u.subenabled), 'subscription ' || u.subname, '', '0' FROM pg_catalog.pg_subscription u`,
+    needs: { table: 'pg_subscription', columns: ['oid', 'subname', 'subdbid', 'subowner', 'subenabled'] },
+  },
+  {
+    kind: 'prepared transaction',
+    sql: `SELECT 'prepared transaction', x.gid, concat_ws(' ', x.owner, x.database), 'prepared transaction ' || x.gid, '', '0' FROM pg_catalog.pg_prepared_xacts x`,
+  },
+  {
+    // PostgreSQL 15's GRANT SET ON PARAMETER.
+    kind: 'parameter',
+    sql: `SELECT 'parameter', p.parname, p.paracl::text, 'privileges on parameter ' || p.parname, '', '0' FROM pg_catalog.pg_parameter_acl p`,
+    needs: { table: 'pg_parameter_acl', columns: ['parname', 'paracl'] },
+  },
+];
+
+/** The parts a session's role can read (a catalog that does not exist on this server is none of them). */
+export interface StateOptions {
+  readable: ReadonlySet<string>;
 }
 
-/** What the reader may see: role passwords only for a superuser (pg_authid); pg_parameter_acl from PostgreSQL 15. */
-export interface StateOptions {
-  passwords: boolean;
-  serverVersionNum: number;
+/** Which parts this session can read: the catalogs every role reads, and the others where it has the privilege. */
+export async function stateOptions(session: Session): Promise<StateOptions> {
+  const guarded = PARTS.filter((p) => p.needs);
+  const checks = guarded.map(({ needs }) => {
+    const table = `pg_catalog.to_regclass('pg_catalog.${needs!.table}')`;
+    const columns = needs!.columns.map((c) => `pg_catalog.has_column_privilege(${table}, '${c}', 'SELECT')`).join(' AND ');
+    return `coalesce(${columns}, false)`;
+  });
+  const result = await session.query(`SELECT ARRAY[${checks.join(', ')}]::bool[] AS readable`);
+  const readable = (result.rows[0]?.readable ?? []) as boolean[];
+  return { readable: new Set(PARTS.filter((p) => !p.needs || readable[guarded.indexOf(p)] === true).map((p) => p.kind)) };
+}
+
+function stateQuery(options: StateOptions): string {
+  return PARTS.filter((p) => options.readable.has(p.kind)).map((p) => p.sql).join('\nUNION ALL\n');
 }
 
 const oids = (list: unknown) => String(list ?? '').split(',').filter((s) => s !== '').map(Number);

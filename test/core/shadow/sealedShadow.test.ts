@@ -103,12 +103,12 @@ describeEachServer('a sealed scratch shadow', (server) => {
   });
 
   /** Runs the folder's last migration on a scratch shadow; the cluster must be as it was. */
-  async function sealedRun(files: Record<string, string>, onHost?: (h: ScratchDatabaseShadow) => void): Promise<RunReport> {
+  async function sealedRun(files: Record<string, string>, onHost?: (h: ScratchDatabaseShadow) => void, shadowDb = url()): Promise<RunReport> {
     const root = writeFolder(files);
     const last = Object.keys(files).filter((f) => f.startsWith('migrations/') && f.endsWith('.sql')).sort().pop()!;
     await quiet(url());
     const fingerprint = await clusterFingerprint(url());
-    const shadow = host();
+    const shadow = new ScratchDatabaseShadow({ server: { connectionString: shadowDb } });
     const report = await runShadowDryRun([target(root, last)], { host: shadow, displayPath: relativeTo(root) });
     onHost?.(shadow);
     await quiet(url());
@@ -190,6 +190,25 @@ SET ROLE dev;
     });
     assert.equal(script.outcome, 'refused', JSON.stringify(script.error));
     assert.match(script.error?.message ?? '', /^earlier migration migrations\/deploy\/dynamic\.sql refused: .*rolled back$/);
+  });
+
+  test('a --shadow-db role that is no superuser (CREATEDB, CREATEROLE) gets the same seal: its roles recorded and dropped, SQL built at run time caught', async () => {
+    await sql(url(), "CREATE ROLE shadow_owner LOGIN PASSWORD 'pw-shadow-owner' CREATEDB CREATEROLE");
+    await sql(url(), 'CREATE DATABASE owned_elsewhere OWNER shadow_owner');
+    const asOwner = `postgres://shadow_owner:pw-shadow-owner@127.0.0.1:${server().port}/postgres`;
+    let dropped: string[] = [];
+    const created = await sealedRun({
+      'migrations/001_role.sql': "CREATE ROLE app_reader;\nGRANT app_reader TO dev;\nALTER ROLE app_reader SET work_mem = '2MB';\nALTER DATABASE postgres SET work_mem = '3MB';\n",
+      'migrations/002_target.sql': 'SELECT 1;\n',
+    }, (h) => { dropped = h.lastRolesDropped; }, asOwner);
+    assert.equal(created.outcome, 'succeeded', JSON.stringify(created.error));
+    assert.deepEqual(dropped, ['app_reader']);
+    const dynamic = await sealedRun({
+      'migrations/001_dynamic.sql': "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET work_mem = %L', 'owned_elsewhere', '5MB'); END $$;\n",
+      'migrations/002_target.sql': 'SELECT 1;\n',
+    }, undefined, asOwner);
+    assert.equal(dynamic.outcome, 'refused', JSON.stringify(dynamic.error));
+    assert.match(dynamic.error?.message ?? '', /settings of every role in database owned_elsewhere created.*; rolled back$/);
   });
 
   test('a run that fails after an earlier migration created a role drops the role with the scratch database', async () => {
