@@ -23,6 +23,8 @@ export class ClusterGuard implements ReplayGuard {
   private expected: ClusterRow[];
   /** What has been written to the record since the last write. */
   private written = '';
+  /** The state query is kept planned on the replay's session until a migration deallocates it. */
+  private preparedOnReplay = true;
 
   private constructor(
     /** A session outside the replay's transaction (on the server's configured database). */
@@ -93,8 +95,8 @@ export class ClusterGuard implements ReplayGuard {
    * commit. Roles it created become the run's (recorded in the same transaction when `record`).
    */
   private async checkTransaction(session: Session, where: StatementLocation | undefined, record: boolean): Promise<void> {
-    const ours = await this.readInTransaction(session);
-    const theirs = await readClusterState(this.admin, this.options);
+    // Read at once: what commits between the two reads is another session's, and the race is short.
+    const [ours, theirs] = await Promise.all([this.readInTransaction(session), readClusterState(this.admin, this.options)]);
     const changes = clusterChanges(theirs, ours);
     for (const { before, after } of changes) {
       if (after?.kind === 'role' && !before) this.ours.set(Number(after.key), roleNameOf(after));
@@ -110,7 +112,13 @@ export class ClusterGuard implements ReplayGuard {
     // The migration may have set a role, a search_path or a timeout: none of them may change this read.
     await session.execScript('SAVEPOINT drydock_seal; SET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL search_path = pg_catalog; SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
     try {
-      return await readClusterState(session, this.options);
+      return await readClusterState(session, this.options, this.preparedOnReplay);
+    } catch (err) {
+      // A migration's DEALLOCATE ALL removed the planned query: read it unplanned from now on.
+      if ((err as { code?: string }).code !== '26000' || !this.preparedOnReplay) throw err;
+      this.preparedOnReplay = false;
+      await session.execScript('ROLLBACK TO SAVEPOINT drydock_seal');
+      return await readClusterState(session, this.options, false);
     } finally {
       await session.execScript('ROLLBACK TO SAVEPOINT drydock_seal; RELEASE SAVEPOINT drydock_seal');
     }

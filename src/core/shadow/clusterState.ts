@@ -134,9 +134,13 @@ function stateQuery(options: StateOptions): string {
 
 const oids = (list: unknown) => String(list ?? '').split(',').filter((s) => s !== '').map(Number);
 
-/** Reads the shared state on a session (outside or inside a transaction: it sees what that session sees). */
-export async function readClusterState(session: Session, options: StateOptions): Promise<ClusterRow[]> {
-  const result = await session.query(`SELECT * FROM (${stateQuery(options)}) AS state (kind, key, value, label, roles, database)`);
+/** The name the state query is kept planned under on a session (planning it costs more than running it). */
+export const STATE_QUERY_NAME = 'drydock_cluster_state';
+
+/** Reads the shared state on a session (outside or inside a transaction: it sees what that session sees); `prepared` keeps it planned. */
+export async function readClusterState(session: Session, options: StateOptions, prepared = true): Promise<ClusterRow[]> {
+  const sql = `SELECT * FROM (${stateQuery(options)}) AS state (kind, key, value, label, roles, database)`;
+  const result = await session.query(sql, [], prepared ? STATE_QUERY_NAME : undefined);
   return result.rows.map((r) => ({
     kind: String(r.kind), key: String(r.key), value: String(r.value ?? ''), label: String(r.label ?? ''),
     roles: oids(r.roles), database: Number(r.database),

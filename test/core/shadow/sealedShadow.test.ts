@@ -160,8 +160,10 @@ DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'guarded_role') 
 DO $$ BEGIN ALTER DATABASE postgres SET maintenance_work_mem = '70MB'; END $$;
 DO $$ BEGIN EXECUTE format('CREATE ROLE %I', 'built_at_run_time'); END $$;
 `,
-      'migrations/002_outside.sql': '-- drydock:no-transaction\nCREATE ROLE outside_role;\nCREATE INDEX CONCURRENTLY accounts_id ON accounts (id);\n',
-      'migrations/003_target.sql': `DO $$ BEGIN
+      // Drops every prepared statement of the session, the seal's planned query too.
+      'migrations/002_plans.sql': 'DEALLOCATE ALL;\nCREATE TABLE plans (id int);\n',
+      'migrations/003_outside.sql': '-- drydock:no-transaction\nCREATE ROLE outside_role;\nCREATE INDEX CONCURRENTLY accounts_id ON accounts (id);\n',
+      'migrations/004_target.sql': `DO $$ BEGIN
   IF current_setting('work_mem') <> '3MB' OR current_setting('maintenance_work_mem') <> '70MB' THEN
     RAISE EXCEPTION 'the project database''s settings did not reach the scratch database';
   END IF;
