@@ -19,6 +19,14 @@ export interface ClusterRow {
   database: number;
 }
 
+/**
+ * PostgreSQL's shared catalogs (pg_class.relisshared) the state reads, directly or through a view.
+ * pg_shdepend is left out: its rows for shared objects follow the owners and privileges of the
+ * databases and tablespaces read here, and its other rows belong to one database.
+ */
+export const WATCHED_CATALOGS: readonly string[] = ['pg_authid', 'pg_auth_members', 'pg_database', 'pg_db_role_setting', 'pg_tablespace',
+  'pg_shdescription', 'pg_shseclabel', 'pg_replication_origin', 'pg_subscription', 'pg_parameter_acl'];
+
 /** Kinds a rollback does not undo: they are compared with the run's start, not with the transaction's view. */
 export const NON_TRANSACTIONAL_KINDS: ReadonlySet<string> = new Set(['slot']);
 

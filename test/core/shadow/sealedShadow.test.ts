@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { before, test } from 'node:test';
 import type { RunReport } from '../../../src/core/model/report';
+import { WATCHED_CATALOGS } from '../../../src/core/shadow/clusterState';
 import { SCRATCH_PREFIX, ScratchDatabaseShadow } from '../../../src/core/shadow/scratchDatabase';
 import { runShadowDryRun } from '../../../src/core/shadow/shadowRun';
 import { startCli } from '../../support/cli';
@@ -136,6 +137,11 @@ describeEachServer('a sealed scratch shadow', (server) => {
       }
     });
   }
+
+  test('every shared catalog of this server is watched (a new one in a later PostgreSQL must be added)', async () => {
+    const shared = await sql<{ relname: string }>(url(), "SELECT relname FROM pg_class WHERE relisshared AND relkind = 'r' AND relname <> 'pg_shdepend' ORDER BY 1");
+    assert.deepEqual(shared.map((r) => r.relname).filter((name) => !WATCHED_CATALOGS.includes(name)), []);
+  });
 
   test('must not refuse: ordinary DDL, default privileges, grants to a role that exists, SET ROLE, roles the replay creates (recorded and dropped), the project database\'s settings (mapped onto the scratch database)', async () => {
     let dropped: string[] = [];
