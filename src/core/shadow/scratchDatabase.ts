@@ -17,9 +17,9 @@ import { quoteIdent } from '../sql/quoting';
 import { ClusterGuard } from './clusterGuard';
 import type { HistoryMigration } from './history';
 import { refusalError, replayBookkeeping, type ReplayFailure } from './replay';
-import { sealPlan, type PlanRefusal, type SealContext } from './sealPlan';
+import { sealPlan, type PlanRefusal, type SealedPlan } from './sealPlan';
 import { dropRecordedRoles, ownerAlive, ownerOf, parseRecord, writeRecord, type ScratchRecord } from './scratchRecord';
-import { replayFrom, type PreparedShadow, type ReplayPlan, type ShadowHost } from './shadowHost';
+import { replayFrom, type PreparedShadow, type ReplayOutcome, type ReplayPlan, type ShadowHost } from './shadowHost';
 
 /** Every scratch database's name starts with this; nothing else is ever dropped. */
 export const SCRATCH_PREFIX = 'drydock_shadow_';
@@ -91,7 +91,7 @@ export async function dropStaleScratchDatabases(session: Session, now: Date): Pr
     }
     dropped.databases.push(name);
     if (record) {
-      const roles = await dropRecordedRoles(session, record);
+      const roles = await dropRecordedRoles(session, record.roles, record.pending);
       dropped.roles.push(...roles.dropped);
       dropped.problems.push(...roles.failed);
     }
@@ -168,21 +168,10 @@ export class ScratchDatabaseShadow implements ShadowHost {
     const owner = await this.admin.openSession();
     let created = false;
     let guard: ClusterGuard | null = null;
-    const release = async () => {
-      await owner.close();
-      if (!created) return;
-      await withSession(this.admin, async (session) => {
-        const record = await recordOf(session, name);
-        await dropScratch(session, name);
-        const recorded = [...(record?.roles ?? []), ...(guard?.record().roles ?? [])];
-        const roles = await dropRecordedRoles(session, { owner: guard?.record().owner ?? { pid: 0, started: '' }, roles: recorded, pending: record?.pending ?? [] });
-        this.lastRolesDropped = roles.dropped;
-        this.lastCleanupProblems.push(...roles.failed);
-      });
-    };
+    const release = () => this.release(owner, created ? name : null, guard);
     const scratch = pgBackend({ ...settingsForDatabase(this.options.server, name), applicationName: 'drydock shadow' });
     const { host, port } = connectionEndpoint(this.options.server);
-    const prepared = (server: ServerInfo, outcome: { replayed: number; ms: number; failure: ReplayFailure | null; cancelled: boolean }, bootMs: number): PreparedShadow => ({
+    const prepared = (server: ServerInfo, outcome: ReplayOutcome, bootMs: number): PreparedShadow => ({
       backend: scratch,
       server,
       stats: { kind: 'scratch-database', label: `shadow on ${host}:${port}`, restored: 0, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
@@ -191,16 +180,10 @@ export class ScratchDatabaseShadow implements ShadowHost {
       release,
     });
     try {
-      const stale = await dropStaleScratchDatabases(owner, now);
-      this.lastStaleDropped = stale.databases;
-      this.lastStaleRolesDropped = stale.roles;
-      this.lastRolesDropped = [];
-      this.lastCleanupProblems = stale.problems;
-      const roles = await owner.query('SELECT rolname FROM pg_catalog.pg_roles');
-      const context: SealContext = { existingRoles: new Set(roles.rows.map((r) => String(r.rolname))), projectDatabases: this.projectDatabases(), scratch: name };
-      const sealed = sealPlan(plan, context);
-      if ('refusal' in sealed) return prepared(owner.serverInfo, { replayed: 0, ms: 0, failure: refusalFailure(sealed, plan), cancelled: false }, performance.now() - t0);
-      if (plan.signal?.aborted) return prepared(owner.serverInfo, { replayed: 0, ms: 0, failure: null, cancelled: true }, performance.now() - t0);
+      const sealed = await this.seal(owner, plan, name, now);
+      const notSent = { replayed: 0, ms: 0, failure: null, cancelled: false };
+      if ('refusal' in sealed) return prepared(owner.serverInfo, { ...notSent, failure: refusalFailure(sealed, plan) }, performance.now() - t0);
+      if (plan.signal?.aborted) return prepared(owner.serverInfo, { ...notSent, cancelled: true }, performance.now() - t0);
       await owner.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((err: unknown) => {
         const e = err as { code?: string; hint?: string };
         if (e.code === '42501') e.hint = NO_CREATEDB_HINT;
@@ -209,9 +192,8 @@ export class ScratchDatabaseShadow implements ShadowHost {
       created = true;
       const self = await ownerOf(owner);
       await writeRecord(owner, name, { owner: self, roles: [], pending: [] });
-      guard = await ClusterGuard.start(owner, name, self, sealed.createsRoles);
+      const watching = guard = await ClusterGuard.start(owner, name, self, sealed.createsRoles);
       const bootMs = performance.now() - t0;
-      const watching = guard;
       const outcome = await withSession(scratch, async (session) => {
         // A cancel ends the statement running on the server (then the replay stops as cancelled).
         const onAbort = () => { session.cancel().catch(() => undefined); };
@@ -227,6 +209,41 @@ export class ScratchDatabaseShadow implements ShadowHost {
     } catch (err) {
       await release().catch(() => undefined);
       throw err;
+    }
+  }
+
+  /** Drops what earlier runs left, then seals the plan against the server as it is now (its roles). */
+  private async seal(owner: Session, plan: ReplayPlan, scratch: string, now: Date): Promise<SealedPlan | PlanRefusal> {
+    const stale = await dropStaleScratchDatabases(owner, now);
+    this.lastStaleDropped = stale.databases;
+    this.lastStaleRolesDropped = stale.roles;
+    this.lastRolesDropped = [];
+    this.lastCleanupProblems = stale.problems;
+    const roles = await owner.query('SELECT rolname FROM pg_catalog.pg_roles');
+    const existingRoles = new Set(roles.rows.map((r) => String(r.rolname)));
+    return sealPlan(plan, { existingRoles, projectDatabases: this.projectDatabases(), scratch });
+  }
+
+  /**
+   * Drops the run's scratch database (null: none was created) and the roles it recorded, on the
+   * owner's session while it lives (so no other run takes the database for stale meanwhile), then
+   * ends that session.
+   */
+  private async release(owner: Session, scratch: string | null, guard: ClusterGuard | null): Promise<void> {
+    const drop = async (session: Session) => {
+      if (scratch === null) return;
+      const record = await recordOf(session, scratch);
+      await dropScratch(session, scratch);
+      // The record on the database and the one in memory (a write the run could not make) name only roles the run created.
+      const roles = await dropRecordedRoles(session, [...(record?.roles ?? []), ...(guard?.record().roles ?? [])], record?.pending ?? []);
+      this.lastRolesDropped = roles.dropped;
+      this.lastCleanupProblems.push(...roles.failed);
+    };
+    try {
+      // A session the run lost (a server restart) is replaced; the drop can be repeated.
+      await drop(owner).catch(() => withSession(this.admin, drop));
+    } finally {
+      await owner.close();
     }
   }
 

@@ -76,13 +76,13 @@ export async function ownerAlive(session: Session, owner: ScratchRecord['owner']
  * it): a recorded role only while its oid still has its name, a pending one by name. Returns the
  * roles dropped and the ones that could not be (with the server's reason).
  */
-export async function dropRecordedRoles(session: Session, record: ScratchRecord): Promise<{ dropped: string[]; failed: string[] }> {
+export async function dropRecordedRoles(session: Session, roles: readonly RecordedRole[], pending: readonly string[]): Promise<{ dropped: string[]; failed: string[] }> {
   const names = new Set<string>();
-  for (const role of record.roles) {
+  for (const role of roles) {
     const found = await session.query('SELECT rolname FROM pg_catalog.pg_roles WHERE oid = $1', [role.oid]);
     if (found.rows[0]?.rolname === role.name) names.add(role.name);
   }
-  for (const name of record.pending) names.add(name);
+  for (const name of pending) names.add(name);
   const dropped: string[] = [];
   const failed: string[] = [];
   // Latest first: a later role may be a member of an earlier one.
