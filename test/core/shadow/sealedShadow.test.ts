@@ -46,7 +46,7 @@ const REFUSED: Record<string, Reach[]> = {
     { sql: "COMMENT ON DATABASE victim IS 'x'" }, { sql: "COMMENT ON DATABASE postgres IS 'x'" },
   ],
   tablespaces: [
-    { sql: "CREATE TABLESPACE made_by_a_migration LOCATION '/tmp'", noTransaction: true }, { sql: 'ALTER TABLESPACE pg_default SET (seq_page_cost = 2)' },
+    { sql: "CREATE TABLESPACE made_by_a_migration LOCATION '/srv/tablespaces/made_by_a_migration'", noTransaction: true }, { sql: 'ALTER TABLESPACE pg_default SET (seq_page_cost = 2)' },
     { sql: 'GRANT CREATE ON TABLESPACE pg_default TO dev' }, { sql: "COMMENT ON TABLESPACE pg_default IS 'x'" },
   ],
   'the server': [
