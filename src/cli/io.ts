@@ -38,8 +38,11 @@ export function readMigrationFiles(paths: readonly string[]): MigrationFile[] {
   return paths.map((path) => {
     let bytes: Buffer;
     try {
+      // A FIFO or a device would block the read (or never end): only regular files are read.
+      if (!fs.statSync(path).isFile()) throw new UsageError(`cannot read ${path}: not a regular file`);
       bytes = fs.readFileSync(path);
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     // Invalid UTF-8 becomes a NUL so the parser reports the file as binary at its first line.

@@ -3,19 +3,24 @@
 // `check` reads every script; a run takes a DIR as its tool lists it (runPaths.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { compareMigrationNames, isRevertFile } from '../core/analyse/migrationFiles';
+import { compareMigrationNames, isRevertFile, specialFileKind } from '../core/analyse/migrationFiles';
 import { UsageError } from './io';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', 'target', 'vendor', '.venv']);
 
-function walk(dir: string, out: string[], forwardOnly: boolean): void {
+/** Called for a file named `*.sql` that is not a regular file (a FIFO would block the read): it is left out. */
+export type OnSkipped = (file: string, kind: string) => void;
+
+function walk(dir: string, out: string[], forwardOnly: boolean, onSkipped?: OnSkipped): void {
   // The order the tools apply them in (`9_x` before `10_x`), which the editor's check and the runs use too.
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareMigrationNames(a.name, b.name));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
+    const special = entry.name.endsWith('.sql') ? specialFileKind(entry) : null;
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) walk(full, out, forwardOnly);
-    } else if (entry.isFile() && entry.name.endsWith('.sql') && !(forwardOnly && isRevertFile(full))) out.push(full);
+      if (!SKIP_DIRS.has(entry.name)) walk(full, out, forwardOnly, onSkipped);
+    } else if (special) onSkipped?.(full, special);
+    else if (entry.isFile() && entry.name.endsWith('.sql') && !(forwardOnly && isRevertFile(full))) out.push(full);
   }
 }
 
@@ -38,9 +43,9 @@ export function expandDirs(args: readonly string[], expand: (dir: string) => str
 }
 
 /** The .sql files under a folder, walked in order (its forward scripts only, when `forwardOnly`); a usage error when there are none. */
-export function sqlFilesUnder(dir: string, forwardOnly: boolean): string[] {
+export function sqlFilesUnder(dir: string, forwardOnly: boolean, onSkipped?: OnSkipped): string[] {
   const found: string[] = [];
-  walk(dir, found, forwardOnly);
+  walk(dir, found, forwardOnly, onSkipped);
   if (found.length === 0) throw new UsageError(`no .sql files under ${dir}`);
   return found;
 }

@@ -1,6 +1,6 @@
 // The bundled CLI (the artefact users get) as a child process with a clean environment: PATH, and
 // HOME in the temporary folder unless the test gives its own (the shadow's cache lives under it).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './database';
@@ -9,14 +9,20 @@ export interface CliResult { code: number | null; stdout: string; stderr: string
 
 /** Runs `dist/cli.js` with these arguments in `cwd` (default: the repository), `env` added to the clean one. */
 export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
-      cwd: options.cwd ?? repoRoot, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  return startCli(args, options).result;
+}
+
+/** Starts `dist/cli.js` as runCli does, and hands over the process too (to signal it while it runs). */
+export function startCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): { child: ChildProcess; result: Promise<CliResult> } {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
+    cwd: options.cwd ?? repoRoot, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const result = new Promise<CliResult>((resolve) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout!.on('data', (d) => { stdout += d; });
+    child.stderr!.on('data', (d) => { stderr += d; });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, result };
 }

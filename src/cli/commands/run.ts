@@ -3,7 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { lintSettingsOf } from '../../core/config/drydockConfig';
-import { describeConnection, maskSecrets, secretsOf } from '../../core/db/connection';
+import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, type ConnectionSettings } from '../../core/db/connection';
 import { pgBackend } from '../../core/db/pg/pgBackend';
 import type { LintSettings } from '../../core/model/lintSettings';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
@@ -50,11 +50,33 @@ interface ShadowChoice {
   secrets: string[];
 }
 
+/**
+ * The names the project's database goes by, whose `ALTER DATABASE … SET` the scratch database takes
+ * instead: the --shadow-db URL's database and, when one is configured (--db, DATABASE_URL,
+ * PGDATABASE), the development database's — the databases the migrations are applied to.
+ */
+function projectDatabases(server: ConnectionSettings, db: string | undefined, io: Io): string[] {
+  const names = [connectionEndpoint(server).database];
+  if (db !== undefined || io.env.DATABASE_URL || io.env.PGDATABASE) names.push(connectionEndpoint(resolveCliConnection(db, io)).database);
+  return names;
+}
+
 /** The shadow a dry-run goes to: a scratch database on --shadow-db's server, else PGlite with the user's cache. */
-function shadowHost(shadowDb: string | undefined, io: Io): ShadowChoice {
+function shadowHost(shadowDb: string | undefined, db: string | undefined, io: Io): ShadowChoice {
   if (shadowDb === undefined) return { host: new PgliteShadow({ cacheDir: shadowCacheDir(io.env) }), secrets: [] };
   const server = resolveCliConnection(shadowDb, io);
-  return { host: new ScratchDatabaseShadow({ server }), secrets: secretsOf(server) };
+  return { host: new ScratchDatabaseShadow({ server, projectDatabases: projectDatabases(server, db, io) }), secrets: secretsOf(server) };
+}
+
+/** Says once, on stderr, that a file named like a migration is left out because it is not a regular file. */
+function skippedNotes(io: Io): (file: string, kind: string) => void {
+  const said = new Set<string>();
+  return (file, kind) => {
+    const shown = path.relative(io.cwd(), path.resolve(io.cwd(), file));
+    if (said.has(shown)) return;
+    said.add(shown);
+    io.stderr.write(`drydock: skipped ${shown}: it is ${kind}, not a regular file\n`);
+  };
 }
 
 async function confirm(io: Io, question: string): Promise<boolean> {
@@ -91,14 +113,15 @@ function runCommand(mode: RunMode): CommandRun {
     compileWasmForShortRun();
     const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
     if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
-    const files = readMigrationFiles(expandRunPaths(positionals));
+    const onSkipped = skippedNotes(io);
+    const files = readMigrationFiles(expandRunPaths(positionals, onSkipped));
     // Read up front: a bad drydock.json is a usage error before anything connects.
     const config = fileLintSettings(io);
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
     const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
     if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
       return shadowDryRun(files, {
-        shadowDb: values['shadow-db'], setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings,
+        shadowDb: values['shadow-db'], db: values.db, setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings, onSkipped,
         secrets: environmentSecrets(io, argv),
       }, io);
     }
@@ -138,6 +161,8 @@ function runCommand(mode: RunMode): CommandRun {
 
 interface ShadowCall {
   shadowDb: string | undefined;
+  /** The development connection (--db), if given: its database is the project's too. */
+  db: string | undefined;
   setup: readonly string[];
   settings: { lockTimeoutMs: number | undefined; statementTimeoutMs: number | undefined };
   format: ReturnType<typeof outputFormatOf>;
@@ -145,11 +170,12 @@ interface ShadowCall {
   lintSettings: (file: string) => LintSettings;
   /** The environment's passwords (the shadow server's are added to them). */
   secrets: readonly string[];
+  onSkipped: (file: string, kind: string) => void;
 }
 
 /** dry-run on a shadow: the history before the files replayed first, in PGlite or a scratch database. */
 async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): Promise<number> {
-  const shadow = shadowHost(call.shadowDb, io);
+  const shadow = shadowHost(call.shadowDb, call.db, io);
   const host = shadow.host;
   const secrets = [...call.secrets, ...shadow.secrets];
   const progress = progressLine(io, call.format !== 'text');
@@ -164,7 +190,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   let report: RunReport;
   try {
     report = await runShadowDryRun(targets, {
-      host, settings: call.settings, lintSettings: call.lintSettings, signal: abort.signal, setup: call.setup,
+      host, settings: call.settings, lintSettings: call.lintSettings, signal: abort.signal, setup: call.setup, onSkipped: call.onSkipped,
       displayPath: (p) => path.relative(io.cwd(), p),
       ...(progress ? { onProgress: progress, onReplay: (done: number, total: number) => io.stderr.write(`\r\u001b[Kshadow: replaying ${done + 1}/${total}`) } : {}),
     });

@@ -54,3 +54,23 @@ export function compareMigrationNames(a: string, b: string): number {
   const stem = (name: string) => name.replace(/\.sql$/i, '');
   return byName.compare(stem(a), stem(b)) || byName.compare(a, b);
 }
+
+/** A directory entry or a file's stats: what kind of file it is. */
+interface FileKind {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}
+
+/**
+ * What a file named like a migration is when it is no regular file ("a FIFO", "a socket", "a
+ * device"): reading it would block or never end, so it is left out (and the user told). Null for a
+ * regular file, a directory or a link.
+ */
+export function specialFileKind(entry: FileKind): string | null {
+  if (entry.isFIFO()) return 'a FIFO';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device';
+  return null;
+}

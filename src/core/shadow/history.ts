@@ -3,9 +3,10 @@
 // (the shell passes absolute paths; core never resolves against the current directory).
 import fs from 'node:fs';
 import path from 'node:path';
-import { compareMigrationNames, isRevertFile, leadingVersion } from '../analyse/migrationFiles';
+import { compareMigrationNames, isRevertFile, leadingVersion, specialFileKind } from '../analyse/migrationFiles';
 import { readToolNoTransaction } from '../config/toolNoTransaction';
 import { readDirectives } from '../parse/directives';
+import { decodeMigrationText } from '../parse/parseMigration';
 import type { WorkspaceEntry } from '../templates/detect';
 import { detectHistoryTool, type HistoryTool } from './historyTools';
 
@@ -20,6 +21,13 @@ export interface HistoryMigration {
   noTransaction: boolean;
 }
 
+/** A file named like a migration that is not read: a FIFO, a socket or a device would block the read or never end. */
+export interface SkippedFile {
+  file: string;
+  /** "a FIFO", "a socket", "a device". */
+  kind: string;
+}
+
 /** The history before the targets. */
 export interface History {
   tool: HistoryTool;
@@ -29,6 +37,8 @@ export interface History {
   migrations: HistoryMigration[];
   /** The migrations after the last target, in order (the editor's check reads them as a check of the whole folder would). */
   later: HistoryMigration[];
+  /** Files named like migrations that are not regular files, left out (the shell says so). */
+  skipped: SkippedFile[];
 }
 
 
@@ -38,20 +48,31 @@ const MAX_CACHED_TEXTS = 5000;
 
 /**
  * A file's text. A long-lived process (the extension host dry-running on every save) rereads only
- * the files whose size or nanosecond modification time changed since it last read them.
+ * the files whose size or nanosecond modification time changed since it last read them. Bytes that
+ * are not UTF-8 read as U+FFFD (and a NUL stays a NUL): the replay refuses such a file at that place.
  */
 function read(file: string): string {
   const stat = fs.statSync(file, { bigint: true });
   const known = texts.get(file);
   if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known.text;
-  const text = fs.readFileSync(file, 'utf8');
+  const bytes = fs.readFileSync(file);
+  const text = decodeMigrationText(bytes) ?? bytes.toString('utf8');
   if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
   texts.set(file, { size: Number(stat.size), mtimeNs: stat.mtimeNs, text });
   return text;
 }
 
-/** True when the file exists (one stat, no open). */
-const exists = (file: string) => fs.statSync(file, { throwIfNoEntry: false }) !== undefined;
+/** Where a listing notes the files it leaves out. */
+type Skipped = SkippedFile[];
+
+/** True when the file exists as a regular file; a FIFO, socket or device there is noted as skipped (one stat, no open). */
+function regularFile(file: string, skipped: Skipped): boolean {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) return false;
+  const kind = specialFileKind(stat);
+  if (kind) skipped.push({ file, kind });
+  return stat.isFile();
+}
 
 function listDir(dir: string): fs.Dirent[] {
   try {
@@ -70,8 +91,13 @@ const directiveSaysNoTransaction = (text: string) => MAY_HOLD_NO_TRANSACTION.tes
 const versionOfName = (name: string) => leadingVersion(name) ?? name;
 
 /** A folder whose files are migrations (`pattern` picks them), ordered by name. */
-function filesIn(root: string, pattern: RegExp, version: (name: string) => string, noTransaction: (file: string, text: string) => boolean): HistoryMigration[] {
-  return listDir(root).filter((e) => e.isFile() && pattern.test(e.name)).map((e) => {
+function filesIn(root: string, pattern: RegExp, version: (name: string) => string, noTransaction: (file: string, text: string) => boolean, skipped: Skipped): HistoryMigration[] {
+  const named = listDir(root).filter((e) => pattern.test(e.name));
+  for (const e of named) {
+    const kind = specialFileKind(e);
+    if (kind) skipped.push({ file: path.join(root, e.name), kind });
+  }
+  return named.filter((e) => e.isFile()).map((e) => {
     const file = path.join(root, e.name);
     const text = read(file);
     return { file, version: version(e.name), text, noTransaction: noTransaction(file, text) };
@@ -79,44 +105,44 @@ function filesIn(root: string, pattern: RegExp, version: (name: string) => strin
 }
 
 /** A folder of one folder per migration (`<version>_name/<script>`), ordered by folder name. */
-function foldersIn(root: string, script: string, noTransaction: (folder: string, text: string) => boolean): HistoryMigration[] {
+function foldersIn(root: string, script: string, noTransaction: (folder: string, text: string) => boolean, skipped: Skipped): HistoryMigration[] {
   return listDir(root).filter((e) => e.isDirectory()).flatMap((e) => {
     const folder = path.join(root, e.name);
     const file = path.join(folder, script);
-    if (!exists(file)) return [];
+    if (!regularFile(file, skipped)) return [];
     const text = read(file);
     return [{ file, version: versionOfName(e.name), text, noTransaction: noTransaction(folder, text) }];
   });
 }
 
 /** The changes a sqitch plan lists, in order (tags and pragmas skipped). */
-function sqitchChanges(root: string): HistoryMigration[] {
-  const plan = fs.existsSync(path.join(root, 'sqitch.plan')) ? read(path.join(root, 'sqitch.plan')) : '';
+function sqitchChanges(root: string, skipped: Skipped): HistoryMigration[] {
+  const plan = regularFile(path.join(root, 'sqitch.plan'), skipped) ? read(path.join(root, 'sqitch.plan')) : '';
   return plan.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[%#@]/.test(l)).flatMap((line) => {
     const name = line.split(/\s+/)[0]!;
     const file = path.join(root, 'deploy', `${name}.sql`);
-    if (!fs.existsSync(file)) return [];
+    if (!regularFile(file, skipped)) return [];
     const text = read(file);
     return [{ file, version: name, text, noTransaction: directiveSaysNoTransaction(text) }];
   });
 }
 
-/** How to list each tool's migrations from its folder, in the tool's order. */
-const LISTERS: Readonly<Record<HistoryTool, (root: string) => HistoryMigration[]>> = {
+/** How to list each tool's migrations from its folder, in the tool's order (noting the non-regular files it leaves out). */
+const LISTERS: Readonly<Record<HistoryTool, (root: string, skipped: Skipped) => HistoryMigration[]>> = {
   // Plain folders include golang-migrate's and sqlx's NNN_x.up.sql / NNN_x.down.sql pairs: a replay
   // runs forward, so the down (revert, rollback) scripts never run.
-  plain: (root) => filesIn(root, /\.sql$/i, (n) => n.replace(/\.sql$/i, ''), (_f, t) => directiveSaysNoTransaction(t)).filter((m) => !isRevertFile(m.file)),
-  dbmate: (root) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => directiveSaysNoTransaction(t)),
-  goose: (root) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => directiveSaysNoTransaction(t)),
-  flyway: (root) => filesIn(root, /^V\d+(?:[._]\d+)*__.*\.sql$/, (n) => /^V([\d._]+)__/.exec(n)?.[1]?.replace(/_/g, '.') ?? n,
-    (f, t) => directiveSaysNoTransaction(t) || readToolNoTransaction(f) !== null),
+  plain: (root, skipped) => filesIn(root, /\.sql$/i, (n) => n.replace(/\.sql$/i, ''), (_f, t) => directiveSaysNoTransaction(t), skipped).filter((m) => !isRevertFile(m.file)),
+  dbmate: (root, skipped) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => directiveSaysNoTransaction(t), skipped),
+  goose: (root, skipped) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => directiveSaysNoTransaction(t), skipped),
+  flyway: (root, skipped) => filesIn(root, /^V\d+(?:[._]\d+)*__.*\.sql$/, (n) => /^V([\d._]+)__/.exec(n)?.[1]?.replace(/_/g, '.') ?? n,
+    (f, t) => directiveSaysNoTransaction(t) || readToolNoTransaction(f) !== null, skipped),
   sqitch: sqitchChanges,
-  graphile: (root) => filesIn(path.join(root, 'committed'), /\.sql$/, (n) => n.replace(/\.sql$/, ''), (_f, t) => /^--!\s*no-transaction/m.test(t)),
-  diesel: (root) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
-    || readToolNoTransaction(path.join(folder, 'up.sql')) !== null),
-  prisma: (root) => foldersIn(root, 'migration.sql', () => false),
+  graphile: (root, skipped) => filesIn(path.join(root, 'committed'), /\.sql$/, (n) => n.replace(/\.sql$/, ''), (_f, t) => /^--!\s*no-transaction/m.test(t), skipped),
+  diesel: (root, skipped) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
+    || readToolNoTransaction(path.join(folder, 'up.sql')) !== null, skipped),
+  prisma: (root, skipped) => foldersIn(root, 'migration.sql', () => false, skipped),
   // Its version is the number before the first '_'; the down scripts never run forward.
-  'golang-migrate': (root) => filesIn(root, /^\d+_.*\.up\.sql$/, versionOfName, () => false),
+  'golang-migrate': (root, skipped) => filesIn(root, /^\d+_.*\.up\.sql$/, versionOfName, () => false, skipped),
 };
 
 /** The migrations folder a target file implies: one folder per migration, deploy/, committed/, or its own folder. */
@@ -168,10 +194,11 @@ function folderEntries(root: string): WorkspaceEntry[] {
   for (const item of listDir(root)) {
     if (item.isDirectory()) {
       // Detection needs the script's name only; a folder per migration holds one of these.
-      const script = ['up.sql', 'migration.sql'].find((s) => exists(path.join(root, item.name, s)));
+      const script = ['up.sql', 'migration.sql'].find((s) => fs.statSync(path.join(root, item.name, s), { throwIfNoEntry: false }) !== undefined);
       if (script) entries.push({ path: `${item.name}/${script}` });
       if (['deploy', 'committed'].includes(item.name)) entries.push(...listDir(path.join(root, item.name)).map((f) => ({ path: `${item.name}/${f.name}` })));
-    } else if (!/\.sql$/i.test(item.name)) {
+    } else if (!/\.sql$/i.test(item.name) || !item.isFile()) {
+      // A FIFO named x.sql would block the read: its name is evidence enough.
       entries.push({ path: item.name });
     } else if (sampled++ < TEXT_SAMPLE) {
       // Only the sample stands for the .sql files, so path and content evidence keep their proportions.
@@ -186,9 +213,10 @@ function folderEntries(root: string): WorkspaceEntry[] {
  * in the tool's order: only what runs forward, and nothing the tool would not run (a diesel
  * folder's loose top-level .sql files, a README).
  */
-export function migrationsIn(root: string, override?: HistoryTool | 'auto'): { tool: HistoryTool; migrations: HistoryMigration[] } {
+export function migrationsIn(root: string, override?: HistoryTool | 'auto'): { tool: HistoryTool; migrations: HistoryMigration[]; skipped: SkippedFile[] } {
   const tool = detectHistoryTool([...folderEntries(root), ...configAbove(root)], override);
-  return { tool, migrations: LISTERS[tool](root) };
+  const skipped: SkippedFile[] = [];
+  return { tool, migrations: LISTERS[tool](root, skipped), skipped };
 }
 
 /** Where a target stands in the tool's order: the migrations before it and after it. */
@@ -207,9 +235,9 @@ export function findHistory(targets: readonly string[], override?: HistoryTool |
   const first = targets[0];
   if (!first) throw new Error('a shadow run needs at least one file');
   const root = migrationsRoot(first);
-  const { tool, migrations: listed } = migrationsIn(root, override);
+  const { tool, migrations: listed, skipped } = migrationsIn(root, override);
   const targetSet = new Set(targets);
   const earlier = around(listed, first).before.filter((m) => !targetSet.has(m.file));
   const later = around(listed, targets[targets.length - 1] ?? first).after.filter((m) => !targetSet.has(m.file));
-  return { tool, root, migrations: earlier, later };
+  return { tool, root, migrations: earlier, later, skipped };
 }

@@ -6,6 +6,7 @@ import { pgliteEngineId, PgliteInstance } from '../db/pglite/pgliteInstance';
 import { withSession } from '../db/withSession';
 import { replayBookkeeping } from './replay';
 import { replayFrom, type PreparedShadow, type ReplayPlan, type ShadowHost } from './shadowHost';
+import { readSequencePositions, restoreSequencePositions } from './sequencePositions';
 import { prefixKeys, SnapshotCache } from './snapshotCache';
 
 /** Restoring a snapshot costs about a boot; replaying fewer migrations than this from the live instance is cheaper. */
@@ -50,17 +51,21 @@ export class PgliteShadow implements ShadowHost {
     }
     const instance = this.instance!;
     const backend = pgliteBackend(instance);
-    const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, (i) => { this.appliedKey = keys[i + 1]!; }));
+    const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, { onApplied: (i) => { this.appliedKey = keys[i + 1]!; } }));
     if (outcome.failure && !outcome.failure.rolledBack) await this.discard();
-    else if (outcome.replayed > 0 && !outcome.failure && !outcome.cancelled) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
-    const server = (await withSession(backend, async (s) => s.serverInfo));
+    else if (this.cache && outcome.replayed > 0 && !outcome.failure && !outcome.cancelled) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
+    // Read before the targets run: their nextval() calls survive the rollback, and the next run must not see them.
+    const { server, sequences } = await withSession(backend, async (s) => ({ server: s.serverInfo, sequences: await readSequencePositions(s) }));
     return {
       backend,
       server,
       stats: { kind: 'pglite', label: `PGlite ${server.version}`, restored, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
       failure: outcome.failure,
       cancelled: outcome.cancelled,
-      release: async () => undefined,
+      release: async () => {
+        if (instance.closed || this.instance !== instance) return;
+        await withSession(backend, (s) => restoreSequencePositions(s, sequences));
+      },
     };
   }
 
@@ -84,7 +89,7 @@ export class PgliteShadow implements ShadowHost {
     }
     // Without a shipped initialised data directory (the compiled sources, not the bundle) this boot
     // ran initdb, which takes seconds: keep the fresh cluster for every later history.
-    if (!this.instance.bootedFromBase) this.keep(this.initdbKey(), await this.instance.snapshot());
+    if (this.cache && !this.instance.bootedFromBase) this.keep(this.initdbKey(), await this.instance.snapshot());
     await withSession(pgliteBackend(this.instance), (session) => replayBookkeeping(session, plan.style));
     this.appliedKey = keys[0]!;
     return { start: 0, bootMs: performance.now() - t0 };

@@ -1,16 +1,25 @@
 // The shadow on a configured server: CREATE DATABASE drydock_shadow_<time>_<random>, replay the
 // history there, let the targets dry-run, DROP DATABASE — after a failure, a cancel or a killed
-// connection too (release() runs in the caller's finally). A later run drops the scratch databases
-// earlier runs could not (a killed process) once no session uses them. It creates and drops only
-// databases named drydock_shadow_*, and connects to the configured database only to do that.
+// connection too (release() runs in the caller's finally). The scratch database is sealed: what
+// would act beyond it (roles that exist, other databases, the server) is refused before anything is
+// sent (sealPlan.ts) and watched for as the history replays (clusterGuard.ts); the roles the replay
+// creates are recorded on the scratch database and dropped with it. A later run drops what earlier
+// runs could not (a killed process): the scratch databases whose creating session is gone, and their
+// roles. It creates and drops only databases named drydock_shadow_*, and connects to the configured
+// database only to do that and to watch.
 import crypto from 'node:crypto';
-import type { DatabaseBackend, Session } from '../db/backend';
+import type { Session } from '../db/backend';
 import { connectionEndpoint, keywordSettings, type ConnectionSettings } from '../db/connection';
 import { pgBackend } from '../db/pg/pgBackend';
 import { withSession } from '../db/withSession';
+import type { ServerInfo } from '../model/report';
 import { quoteIdent } from '../sql/quoting';
-import { replayBookkeeping } from './replay';
-import { replayFrom, type PreparedShadow, type ReplayPlan, type ShadowHost } from './shadowHost';
+import { ClusterGuard } from './clusterGuard';
+import type { HistoryMigration } from './history';
+import { refusalError, replayBookkeeping, type ReplayFailure } from './replay';
+import { sealPlan, type PlanRefusal, type SealedPlan } from './sealPlan';
+import { dropRecordedRoles, ownerAlive, ownerOf, parseRecord, writeRecord, type ScratchRecord } from './scratchRecord';
+import { replayFrom, type PreparedShadow, type ReplayOutcome, type ReplayPlan, type ShadowHost } from './shadowHost';
 
 /** Every scratch database's name starts with this; nothing else is ever dropped. */
 export const SCRATCH_PREFIX = 'drydock_shadow_';
@@ -39,26 +48,62 @@ export function settingsForDatabase(settings: ConnectionSettings, database: stri
   return { ...settings, database };
 }
 
-/** Drops the scratch databases of earlier runs that no session uses and that are old enough; returns their names. */
-export async function dropStaleScratchDatabases(session: Session, now: Date): Promise<string[]> {
+/** What a cleanup dropped: scratch databases and the roles their runs created. */
+export interface StaleDropped {
+  databases: string[];
+  roles: string[];
+  /** Roles that could not be dropped, with the server's reason. */
+  problems: string[];
+}
+
+/** The scratch database's record (the comment on it), or null. */
+async function recordOf(session: Session, name: string): Promise<ScratchRecord | null> {
+  const found = await session.query("SELECT pg_catalog.shobj_description(oid, 'pg_database') AS comment FROM pg_catalog.pg_database WHERE datname = $1", [name]);
+  return parseRecord(found.rows[0]?.comment as string | null | undefined);
+}
+
+/**
+ * Drops the scratch databases of earlier runs and the roles they recorded: one whose creating
+ * session is gone at once (its run died; sessions it left behind are ended), one without a record
+ * (an older Drydock, or a run killed before writing it) once no session uses it and it is old enough.
+ */
+export async function dropStaleScratchDatabases(session: Session, now: Date): Promise<StaleDropped> {
   const result = await session.query(
-    `SELECT d.datname FROM pg_database d WHERE starts_with(d.datname, $1)
-       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`, [SCRATCH_PREFIX]);
-  const dropped: string[] = [];
+    `SELECT d.datname, pg_catalog.shobj_description(d.oid, 'pg_database') AS comment,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.datname = d.datname) AS used
+     FROM pg_catalog.pg_database d WHERE starts_with(d.datname, $1) ORDER BY d.datname`, [SCRATCH_PREFIX]);
+  const dropped: StaleDropped = { databases: [], roles: [], problems: [] };
   for (const row of result.rows) {
     const name = String(row.datname);
-    const created = createdAt(name);
-    if (created !== null && now.getTime() / 1000 - created < STALE_AFTER_SECONDS) continue;
-    await session.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
-    dropped.push(name);
+    const record = parseRecord(row.comment as string | null);
+    if (record) {
+      if (await ownerAlive(session, record.owner)) continue;
+    } else {
+      const created = createdAt(name);
+      if (row.used === true || (created !== null && now.getTime() / 1000 - created < STALE_AFTER_SECONDS)) continue;
+    }
+    try {
+      await dropScratch(session, name);
+    } catch (err) {
+      // Another user's scratch database (not ours to drop), or one just dropped by a run beside this one.
+      dropped.problems.push(`${name}: ${(err as Error).message}`);
+      continue;
+    }
+    dropped.databases.push(name);
+    if (record) {
+      const roles = await dropRecordedRoles(session, record.roles, record.pending);
+      dropped.roles.push(...roles.dropped);
+      dropped.problems.push(...roles.failed);
+    }
   }
   return dropped;
 }
 
 async function dropScratch(session: Session, name: string): Promise<void> {
   if (!name.startsWith(SCRATCH_PREFIX)) throw new Error(`refusing to drop ${name}: not a Drydock scratch database`);
-  // Sessions of this run that outlived it (a cancel in flight, a backend still exiting) are ours:
-  // FORCE ends them and waits (PostgreSQL 13+); older servers get them terminated first.
+  // Sessions of this run that outlived it (a cancel in flight, a backend still exiting, a killed
+  // run's statement still running) are ours: FORCE ends them and waits (PostgreSQL 13+); older
+  // servers get them terminated first.
   try {
     await session.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
   } catch (err) {
@@ -68,52 +113,137 @@ async function dropScratch(session: Session, name: string): Promise<void> {
   }
 }
 
+const NO_CREATEDB_HINT = 'The --shadow-db role needs CREATEDB: the shadow creates and drops a scratch database there. '
+  + 'Grant it (ALTER ROLE … CREATEDB), or use the PGlite shadow (leave out --shadow-db).';
+
 export interface ScratchDatabaseOptions {
-  /** The server (its database is only connected to, to create and drop scratch databases). */
+  /** The server (its database is only connected to, to create, watch and drop scratch databases). */
   server: ConnectionSettings;
+  /**
+   * The names the project's database goes by — the database the migrations are applied to —, whose
+   * `ALTER DATABASE … SET`, `ALTER ROLE … IN DATABASE … SET` and `GRANT … ON DATABASE` apply to the
+   * scratch database instead. Default: the server settings' database.
+   */
+  projectDatabases?: readonly string[];
   now?: () => Date;
+}
+
+/** A plan's refusal as the failure of the migration it is in (a target's names the target). */
+function refusalFailure({ refusal, migration }: PlanRefusal, plan: ReplayPlan): ReplayFailure {
+  const error = refusalError(`${refusal.what}: ${refusal.reason}`, refusal.where);
+  const line = error.position ? `:${error.position.line}` : '';
+  error.message = `${migration ? 'earlier migration ' : ''}${refusal.where.file}${line} refused before anything was sent: ${refusal.what}, which reaches beyond the scratch database: ${refusal.reason}`;
+  const target = plan.targets.find((t) => t.path === refusal.where.file);
+  const standIn: HistoryMigration = { file: refusal.where.file, version: '', text: target?.text ?? '', noTransaction: false };
+  return { migration: migration ?? standIn, error, rolledBack: true, refused: true };
 }
 
 /** The shadow on a server: a new scratch database for every prepare(). */
 export class ScratchDatabaseShadow implements ShadowHost {
   readonly kind = 'scratch-database' as const;
   readonly running = false;
-  private readonly admin: DatabaseBackend;
-  /** Names dropped as stale by the last prepare() (for the log and tests). */
+  private readonly admin: ReturnType<typeof pgBackend>;
+  /** Databases dropped as stale by the last prepare() (for the log and tests). */
   lastStaleDropped: string[] = [];
+  /** The roles their runs had created, dropped with them. */
+  lastStaleRolesDropped: string[] = [];
+  /** The roles this run created, dropped with its scratch database by the last release(). */
+  lastRolesDropped: string[] = [];
+  /** Roles a cleanup could not drop (the server's reasons). */
+  lastCleanupProblems: string[] = [];
 
   constructor(private readonly options: ScratchDatabaseOptions) {
     this.admin = pgBackend({ ...options.server, applicationName: 'drydock shadow' });
+  }
+
+  private projectDatabases(): Set<string> {
+    return new Set(this.options.projectDatabases ?? [connectionEndpoint(this.options.server).database]);
   }
 
   async prepare(plan: ReplayPlan): Promise<PreparedShadow> {
     const now = (this.options.now ?? (() => new Date()))();
     const name = scratchDatabaseName(now);
     const t0 = performance.now();
-    await withSession(this.admin, async (session) => {
-      this.lastStaleDropped = await dropStaleScratchDatabases(session, now);
-      await session.query(`CREATE DATABASE ${quoteIdent(name)}`);
-    });
-    const release = () => withSession(this.admin, (session) => dropScratch(session, name));
+    // Open for the whole run: while it lives, the scratch database is this run's (its record names it).
+    const owner = await this.admin.openSession();
+    let created = false;
+    let guard: ClusterGuard | null = null;
+    const release = () => this.release(owner, created ? name : null, guard);
     const scratch = pgBackend({ ...settingsForDatabase(this.options.server, name), applicationName: 'drydock shadow' });
     const { host, port } = connectionEndpoint(this.options.server);
+    const prepared = (server: ServerInfo, outcome: ReplayOutcome, bootMs: number): PreparedShadow => ({
+      backend: scratch,
+      server,
+      stats: { kind: 'scratch-database', label: `shadow on ${host}:${port}`, restored: 0, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
+      failure: outcome.failure,
+      cancelled: outcome.cancelled,
+      release,
+    });
     try {
+      const sealed = await this.seal(owner, plan, name, now);
+      const notSent = { replayed: 0, ms: 0, failure: null, cancelled: false };
+      if ('refusal' in sealed) return prepared(owner.serverInfo, { ...notSent, failure: refusalFailure(sealed, plan) }, performance.now() - t0);
+      if (plan.signal?.aborted) return prepared(owner.serverInfo, { ...notSent, cancelled: true }, performance.now() - t0);
+      await owner.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((err: unknown) => {
+        const e = err as { code?: string; hint?: string };
+        if (e.code === '42501') e.hint = NO_CREATEDB_HINT;
+        throw err;
+      });
+      created = true;
+      const self = await ownerOf(owner);
+      await writeRecord(owner, name, { owner: self, roles: [], pending: [] });
+      const watching = guard = await ClusterGuard.start(owner, name, self, sealed.createsRoles);
       const bootMs = performance.now() - t0;
       const outcome = await withSession(scratch, async (session) => {
-        await replayBookkeeping(session, plan.style);
-        return { ...(await replayFrom(session, plan, 0)), server: session.serverInfo };
+        // A cancel ends the statement running on the server (then the replay stops as cancelled).
+        const onAbort = () => { session.cancel().catch(() => undefined); };
+        plan.signal?.addEventListener('abort', onAbort);
+        try {
+          await replayBookkeeping(session, plan.style);
+          return { ...(await replayFrom(session, { ...plan, migrations: sealed.migrations, setup: sealed.setup }, 0, { guard: watching })), server: session.serverInfo };
+        } finally {
+          plan.signal?.removeEventListener('abort', onAbort);
+        }
       });
-      return {
-        backend: scratch,
-        server: outcome.server,
-        stats: { kind: 'scratch-database', label: `shadow on ${host}:${port}`, restored: 0, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
-        failure: outcome.failure,
-        cancelled: outcome.cancelled,
-        release,
-      };
+      return prepared(outcome.server, outcome, bootMs);
     } catch (err) {
       await release().catch(() => undefined);
       throw err;
+    }
+  }
+
+  /** Drops what earlier runs left, then seals the plan against the server as it is now (its roles). */
+  private async seal(owner: Session, plan: ReplayPlan, scratch: string, now: Date): Promise<SealedPlan | PlanRefusal> {
+    const stale = await dropStaleScratchDatabases(owner, now);
+    this.lastStaleDropped = stale.databases;
+    this.lastStaleRolesDropped = stale.roles;
+    this.lastRolesDropped = [];
+    this.lastCleanupProblems = stale.problems;
+    const roles = await owner.query('SELECT rolname FROM pg_catalog.pg_roles');
+    const existingRoles = new Set(roles.rows.map((r) => String(r.rolname)));
+    return sealPlan(plan, { existingRoles, projectDatabases: this.projectDatabases(), scratch });
+  }
+
+  /**
+   * Drops the run's scratch database (null: none was created) and the roles it recorded, on the
+   * owner's session while it lives (so no other run takes the database for stale meanwhile), then
+   * ends that session.
+   */
+  private async release(owner: Session, scratch: string | null, guard: ClusterGuard | null): Promise<void> {
+    const drop = async (session: Session) => {
+      if (scratch === null) return;
+      const record = await recordOf(session, scratch);
+      await dropScratch(session, scratch);
+      // The record on the database and the one in memory (a write the run could not make) name only roles the run created.
+      const roles = await dropRecordedRoles(session, [...(record?.roles ?? []), ...(guard?.record().roles ?? [])], record?.pending ?? []);
+      this.lastRolesDropped = roles.dropped;
+      this.lastCleanupProblems.push(...roles.failed);
+    };
+    try {
+      // A session the run lost (a server restart) is replaced; the drop can be repeated.
+      await drop(owner).catch(() => withSession(this.admin, drop));
+    } finally {
+      await owner.close();
     }
   }
 

@@ -5,7 +5,7 @@ import type { DatabaseBackend, Session } from '../db/backend';
 import type { ServerInfo, ShadowReport } from '../model/report';
 import type { HistoryTool } from './historyTools';
 import type { HistoryMigration } from './history';
-import { replayMigration, type DisplayPath, type ReplayFailure } from './replay';
+import { replayMigration, type DisplayPath, type ReplayFailure, type ReplayGuard } from './replay';
 import type { ReplayStyle } from './replayStyles';
 
 /** What to replay, and how. */
@@ -13,6 +13,8 @@ export interface ReplayPlan {
   tool: HistoryTool;
   style: ReplayStyle;
   migrations: readonly HistoryMigration[];
+  /** The files that dry-run after the history (as the report names them): a scratch database refuses what they would leave on its server. */
+  targets: readonly { path: string; text: string }[];
   /** Extensions the history and the targets create (PGlite loads the ones it ships). */
   extensions: ReadonlySet<string>;
   displayPath: DisplayPath;
@@ -56,17 +58,25 @@ export interface ReplayOutcome {
   ms: number;
 }
 
+/** How a host replays: `onApplied` after each migration, `guard` checking each as it runs. */
+export interface ReplayHooks {
+  onApplied?: (index: number) => void;
+  guard?: ReplayGuard;
+}
+
 /** Replays migrations[from…] in order on the session, stopping at a failure or a cancel. */
-export async function replayFrom(session: Session, plan: ReplayPlan, from: number, onApplied?: (index: number) => void): Promise<ReplayOutcome> {
+export async function replayFrom(session: Session, plan: ReplayPlan, from: number, hooks: ReplayHooks = {}): Promise<ReplayOutcome> {
   const t0 = performance.now();
   const total = plan.migrations.length;
   if (from < total) for (const sql of plan.setup) await session.execScript(sql);
   for (let i = from; i < total; i++) {
     if (plan.signal?.aborted) return { replayed: i - from, failure: null, cancelled: true, ms: performance.now() - t0 };
     plan.onReplay?.(i, total);
-    const failure = await replayMigration(session, plan.style, plan.migrations[i]!, i, plan.displayPath);
+    const failure = await replayMigration(session, plan.style, plan.migrations[i]!, i, plan.displayPath, hooks.guard);
+    // A statement the cancel ended fails with 57014: the run was cancelled, the migration did not fail.
+    if (failure?.error.sqlstate === '57014' && plan.signal?.aborted) return { replayed: i - from, failure: null, cancelled: true, ms: performance.now() - t0 };
     if (failure) return { replayed: i - from, failure, cancelled: false, ms: performance.now() - t0 };
-    onApplied?.(i);
+    hooks.onApplied?.(i);
   }
   return { replayed: total - from, failure: null, cancelled: false, ms: performance.now() - t0 };
 }

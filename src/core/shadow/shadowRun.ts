@@ -4,13 +4,14 @@
 import type { MigrationFile, RunOptions, RunProgress } from '../run/runner';
 import { runMigrations } from '../run/runner';
 import type { RunReport } from '../model/report';
+import { classifyError } from '../run/classify';
 import { loadParser } from '../parse/parseMigration';
 import { findHistory, type History } from './history';
 import type { HistoryTool } from './historyTools';
 import type { DisplayPath } from './replay';
 import { REPLAY_STYLES } from './replayStyles';
-import { earlierFailureReport } from './shadowReport';
-import type { ShadowHost } from './shadowHost';
+import { earlierFailureReport, unpreparedReport } from './shadowReport';
+import type { PreparedShadow, ShadowHost } from './shadowHost';
 
 /** A target file: what the report names it, and where it is on disk (history is read next to it). */
 export interface ShadowTarget extends MigrationFile {
@@ -27,6 +28,8 @@ export interface ShadowRunOptions extends Pick<RunOptions, 'settings' | 'signal'
   setup?: readonly string[];
   /** Called while earlier migrations are replayed. */
   onReplay?: (done: number, total: number) => void;
+  /** Called for each file of the history folder named like a migration that is not a regular file (left out: a FIFO would block the read). */
+  onSkipped?: (file: string, kind: string) => void;
 }
 
 const CREATE_EXTENSION = /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"([^"]+)"|([\w-]+))/gi;
@@ -43,42 +46,70 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
   const t0 = performance.now();
   await loadParser();
   const history: History = findHistory(targets.map((t) => t.absolutePath), options.tool);
+  for (const skipped of history.skipped) options.onSkipped?.(skipped.file, skipped.kind);
   const plan = {
     tool: history.tool,
     style: REPLAY_STYLES[history.tool],
     migrations: history.migrations,
+    targets: targets.map((t) => ({ path: t.path, text: t.text })),
     extensions: extensionsCreatedIn([...history.migrations.map((m) => m.text), ...targets.map((t) => t.text)]),
     displayPath: options.displayPath ?? ((p: string) => p),
     setup: options.setup ?? [],
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onReplay ? { onReplay: options.onReplay } : {}),
   };
-  const prepared = await options.host.prepare(plan);
+  let prepared: PreparedShadow;
   try {
-    const lacks = Object.entries(prepared.backend.capabilities).filter(([, has]) => !has).map(([name]) => name);
-    const shadow = { ...prepared.stats, tool: history.tool, history: history.migrations.length, lacks };
-    if (prepared.failure || prepared.cancelled) {
-      const report = await earlierFailureReport(targets, prepared.failure, options.now);
-      report.shadow = shadow;
-      report.server = prepared.server;
-      report.timings.totalMs = performance.now() - t0;
-      return report;
-    }
-    const onProgress: ((p: RunProgress) => void) | undefined = options.onProgress;
-    const report = await runMigrations([...targets], {
-      mode: 'dry-run', backend: prepared.backend,
-      ...(options.settings ? { settings: options.settings } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(onProgress ? { onProgress } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.probes ? { probes: options.probes } : {}),
-      ...(options.lintSettings ? { lintSettings: options.lintSettings } : {}),
-    });
-    report.shadow = shadow;
-    report.timings.connectMs += prepared.stats.bootMs + prepared.stats.replayMs;
+    prepared = await options.host.prepare(plan);
+  } catch (err) {
+    // The shadow itself could not be made (no server, a wrong password, no CREATEDB): a report, not a crash.
+    const report = await unpreparedReport(targets, err, options.now);
     report.timings.totalMs = performance.now() - t0;
     return report;
-  } finally {
-    await prepared.release();
   }
+  let report: RunReport;
+  try {
+    report = await runOnPrepared(targets, prepared, history, options);
+  } catch (err) {
+    await prepared.release().catch(() => undefined);
+    throw err;
+  }
+  try {
+    await prepared.release();
+  } catch (err) {
+    // The run is reported either way; a scratch database left behind is said, and a later run drops it.
+    const error = classifyError(err);
+    error.message = `the shadow could not be cleaned up (a later run drops what is left): ${error.message}`;
+    if (!report.error) {
+      report.error = error;
+      if (report.outcome === 'succeeded') report.outcome = 'failed';
+    }
+  }
+  report.timings.totalMs = performance.now() - t0;
+  return report;
+}
+
+/** The report once the shadow is prepared: the earlier failure (or cancel), else the targets' dry-run. */
+async function runOnPrepared(targets: readonly ShadowTarget[], prepared: PreparedShadow, history: History, options: ShadowRunOptions): Promise<RunReport> {
+  const lacks = Object.entries(prepared.backend.capabilities).filter(([, has]) => !has).map(([name]) => name);
+  const shadow = { ...prepared.stats, tool: history.tool, history: history.migrations.length, lacks };
+  if (prepared.failure || prepared.cancelled) {
+    const report = await earlierFailureReport(targets, prepared.failure, options.now);
+    report.shadow = shadow;
+    report.server = prepared.server;
+    return report;
+  }
+  const onProgress: ((p: RunProgress) => void) | undefined = options.onProgress;
+  const report = await runMigrations([...targets], {
+    mode: 'dry-run', backend: prepared.backend,
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(onProgress ? { onProgress } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.probes ? { probes: options.probes } : {}),
+    ...(options.lintSettings ? { lintSettings: options.lintSettings } : {}),
+  });
+  report.shadow = shadow;
+  report.timings.connectMs += prepared.stats.bootMs + prepared.stats.replayMs;
+  return report;
 }

@@ -27,9 +27,26 @@ export function prefixKeys(engine: string, tool: string, texts: readonly { file:
   return keys;
 }
 
+/** How a snapshot is written to disk (fs.promises.writeFile; a test passes one that fails midway, as a full disk does). */
+export type WriteFile = (file: string, data: Uint8Array) => Promise<void>;
+
+/** A half-written snapshot of a writer that is gone (or stuck) this long is removed by the next prune. */
+const PARTIAL_STALE_MS = 10 * 60 * 1000;
+const PARTIAL = /\.(\d+)\.partial$/;
+
+/** True while the process with this pid runs (another Drydock may be writing its own snapshot). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A folder of snapshots. */
 export class SnapshotCache {
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string, private readonly writeFile: WriteFile = (file, data) => fs.promises.writeFile(file, data)) {}
 
   private file(key: string): string {
     return path.join(this.dir, `${key}${SUFFIX}`);
@@ -67,13 +84,21 @@ export class SnapshotCache {
 
   /**
    * Stores a snapshot (written beside and renamed, so a reader never sees half a file) and prunes
-   * old ones. The writing happens off the main thread, while the targets run.
+   * old ones. The writing happens off the main thread, while the targets run. A write that fails
+   * (a full disk) leaves nothing behind: the half-written file is removed, and a prune removes those
+   * of writers that died.
    */
   async write(key: string, tarball: Uint8Array): Promise<void> {
     await fs.promises.mkdir(this.dir, { recursive: true });
     const partial = `${this.file(key)}.${process.pid}.partial`;
-    await fs.promises.writeFile(partial, tarball);
-    await fs.promises.rename(partial, this.file(key));
+    try {
+      await this.writeFile(partial, tarball);
+      await fs.promises.rename(partial, this.file(key));
+    } catch (err) {
+      await fs.promises.rm(partial, { force: true }).catch(() => undefined);
+      this.prune();
+      throw err;
+    }
     this.prune();
   }
 
@@ -85,8 +110,21 @@ export class SnapshotCache {
       .sort((a, b) => b.t - a.t).map((e) => e.f);
   }
 
+  /** Half-written snapshots no writer will finish: their process is gone, or they are older than any write takes. */
+  private abandonedPartials(): string[] {
+    const now = Date.now();
+    return fs.readdirSync(this.dir).filter((f) => {
+      const pid = PARTIAL.exec(f)?.[1];
+      if (pid === undefined) return false;
+      const stat = fs.statSync(path.join(this.dir, f), { throwIfNoEntry: false });
+      return stat !== undefined && (!processRuns(Number(pid)) || now - stat.mtimeMs > PARTIAL_STALE_MS);
+    });
+  }
+
   private prune(): void {
+    if (!fs.existsSync(this.dir)) return;
     for (const stale of this.entries().slice(MAX_SNAPSHOTS)) fs.rmSync(path.join(this.dir, stale), { force: true });
     for (const legacy of fs.readdirSync(this.dir).filter((f) => f.endsWith(LEGACY_SUFFIX))) fs.rmSync(path.join(this.dir, legacy), { force: true });
+    for (const partial of this.abandonedPartials()) fs.rmSync(path.join(this.dir, partial), { force: true });
   }
 }

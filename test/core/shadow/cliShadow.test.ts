@@ -1,12 +1,13 @@
 // The bundled CLI on the shadow: with nothing configured a dry-run goes to PGlite, the report names
 // it, the snapshot lands in the user's cache dir and the process exits (PGlite closed).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { writeFolder } from './folders';
-import { runCli, type CliResult } from '../../support/cli';
+import { runCli, startCli, type CliResult } from '../../support/cli';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-cli-home-'));
 after(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -57,5 +58,37 @@ test('dry-run DIR runs the folder\'s migrations as its tool lists them: diesel v
   // check reads every .sql file of the folder, the down ones and the loose one too.
   const checked = await drydock(['check', '--no-color', 'migrations'], root);
   assert.match(checked.stdout, /5 statements in 5 file\(s\)/);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** Runs the CLI, killing it if it hangs (a guard, not a timing assertion: a hung run ends with code null). */
+async function drydockOrHang(args: string[], cwd: string): Promise<CliResult> {
+  const cli = startCli(args, { cwd, env: { HOME: home } });
+  const guard = setTimeout(() => cli.child.kill('SIGKILL'), 120_000);
+  try {
+    return await cli.result;
+  } finally {
+    clearTimeout(guard);
+  }
+}
+
+test('a FIFO named *.sql in the folder is skipped, and said so: neither dry-run DIR nor the shadow\'s history listing waits on it', async () => {
+  const root = writeFolder({
+    'migrations/001_accounts.sql': 'CREATE TABLE accounts (id int PRIMARY KEY);\n',
+    'migrations/003_email.sql': 'ALTER TABLE accounts ADD COLUMN email text;\n',
+  });
+  execFileSync('mkfifo', [path.join(root, 'migrations', '002_pipe.sql')]);
+  const folder = await drydockOrHang(['dry-run', '--json', 'migrations'], root);
+  assert.equal(folder.code, 0, folder.stdout + folder.stderr);
+  const report = JSON.parse(folder.stdout) as { files: string[]; outcome: string };
+  assert.deepEqual(report.files, ['migrations/001_accounts.sql', 'migrations/003_email.sql']);
+  assert.match(folder.stderr, /^drydock: skipped migrations\/002_pipe\.sql: it is a FIFO, not a regular file$/m);
+  const file = await drydockOrHang(['dry-run', '--json', 'migrations/003_email.sql'], root);
+  assert.equal(file.code, 0, file.stdout + file.stderr);
+  assert.equal((JSON.parse(file.stdout) as { shadow: { history: number } }).shadow.history, 1);
+  assert.match(file.stderr, /^drydock: skipped migrations\/002_pipe\.sql: it is a FIFO, not a regular file$/m);
+  const named = await drydockOrHang(['dry-run', 'migrations/002_pipe.sql'], root);
+  assert.equal(named.code, 2);
+  assert.match(named.stderr, /cannot read migrations\/002_pipe\.sql: not a regular file/);
   fs.rmSync(root, { recursive: true, force: true });
 });

@@ -73,6 +73,30 @@ describe('PGlite shadow', () => {
     assert.match(report.server?.version ?? '', /^18\./);
   });
 
+  test('an earlier migration that is not UTF-8 text (invalid bytes, a NUL) fails at that line as the shadow\'s error, and is not counted as applied', async () => {
+    const cases = [
+      { tool: 'plain', dir: 'migrations', bad: Buffer.from([0xc3, 0x28]), first: '001_accounts.sql', broken: '002_binary.sql', next: '003_target.sql' },
+      { tool: 'dbmate', dir: 'db/migrations', bad: Buffer.from([0x00]), first: '20240101000000_accounts.sql', broken: '20240102000000_binary.sql', next: '20240103000000_target.sql' },
+    ];
+    for (const c of cases) {
+      const up = c.tool === 'dbmate' ? '-- migrate:up\n' : '';
+      const root = writeFolder({
+        [`${c.dir}/${c.first}`]: `${up}CREATE TABLE accounts (id int);\n`,
+        [`${c.dir}/${c.next}`]: `${up}ALTER TABLE accounts ADD COLUMN name text;\n`,
+      });
+      fs.writeFileSync(path.join(root, c.dir, c.broken), Buffer.concat([Buffer.from(`${up}CREATE TABLE b (id int);\n-- `), c.bad, Buffer.from('\n')]));
+      const report = await runShadowDryRun([target(root, `${c.dir}/${c.next}`)], { host: shadow, displayPath: relativeTo(root) });
+      const line = c.tool === 'dbmate' ? 3 : 2;
+      assert.equal(report.outcome, 'failed', `${c.tool}: ${JSON.stringify(report)}`);
+      assert.equal(report.shadow?.tool, c.tool);
+      assert.equal(report.error?.sqlstate, '22021', c.tool);
+      assert.equal(report.error?.file, `${c.dir}/${c.broken}`, c.tool);
+      assert.match(report.error?.message ?? '', new RegExp(`^earlier migration ${c.dir}/${c.broken}:${line} failed: the file is not UTF-8 text`), c.tool);
+      assert.equal(report.shadow?.replayed, 1, `${c.tool}: the binary migration is not counted as applied`);
+      assert.deepEqual(report.statements.map((s) => s.status), ['skipped'], c.tool);
+    }
+  });
+
   test('the snapshot cache: a new host restores the longest cached prefix and replays only what changed', async () => {
     const root = writeFolder({
       'migrations/001_a.sql': 'CREATE TABLE a (id int);\n',

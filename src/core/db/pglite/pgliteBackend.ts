@@ -4,7 +4,7 @@
 import type { ServerInfo } from '../../model/report';
 import type { DatabaseBackend, Session } from '../backend';
 import type { PgliteInstance } from './pgliteInstance';
-import { PgliteSession } from './pgliteSession';
+import { PgliteSession, resetBackend } from './pgliteSession';
 
 /** "PGlite 18.7": what reports and the status bar call this server. */
 export function pgliteLabel(info: ServerInfo): string {
@@ -31,6 +31,8 @@ export function pgliteBackend(instance: PgliteInstance): DatabaseBackend {
     async openSession(): Promise<Session> {
       if (instance.closed) throw Object.assign(new Error('the PGlite shadow was closed'), { code: '08003' });
       if (open) throw Object.assign(new Error('PGlite has a single session, and it is in use'), { code: '53300' });
+      // Whatever a session left behind ends when it closes; this covers one whose close never ran.
+      await resetBackend(instance.db);
       const { info, pid } = await serverInfoOf(instance);
       const session = new PgliteSession(instance.db, info, pid, () => { open = null; });
       open = session;

@@ -25,7 +25,20 @@ function rowCountOf(result: Results<Record<string, unknown>>): number | null {
   return result.rowCount ?? result.affectedRows ?? (result.fields.length > 0 ? result.rows.length : null);
 }
 
-/** A session on a PGlite instance; close() releases it and leaves the instance running. */
+/**
+ * PGlite has one backend, which every session shares: what a session left (an open transaction,
+ * prepared statements, temporary tables, session settings and the role, advisory locks, LISTEN,
+ * WITH HOLD cursors, cached plans and sequence values) ends here, so the next one starts as a new
+ * connection would. (A LOADed library stays loaded; a custom setting (`SET app.x`) reads as ''
+ * instead of unset.)
+ */
+export async function resetBackend(db: PGlite): Promise<void> {
+  if (db.closed) return;
+  if (db.isInTransaction()) await db.query('ROLLBACK');
+  await db.exec('DISCARD ALL');
+}
+
+/** A session on a PGlite instance; close() releases it (and what it left in the backend) and leaves the instance running. */
 export class PgliteSession implements Session {
   readonly backendPid: number;
   private readonly listeners = new Set<(notice: NoticeReport) => void>();
@@ -115,8 +128,8 @@ export class PgliteSession implements Session {
 
   async close(): Promise<void> {
     if (this.released) return;
-    // Whatever the run left open ends here, so the next session starts outside a transaction.
-    if (!this.db.closed && this.db.isInTransaction()) await this.db.query('ROLLBACK').catch(() => undefined);
+    // Whatever the run left ends here, so the next session (and a snapshot's CHECKPOINT) starts clean.
+    await resetBackend(this.db).catch(() => undefined);
     this.released = true;
     this.listeners.clear();
     this.onRelease();
