@@ -93,9 +93,9 @@ export async function pgliteShadowHost(cacheDir: string): Promise<ShadowHost> {
 }
 
 /** The shadow as scratch databases on a server. */
-export async function scratchShadowHost(server: ConnectionSettings): Promise<ShadowHost> {
+export async function scratchShadowHost(server: ConnectionSettings, projectDatabases: readonly string[]): Promise<ShadowHost> {
   const { ScratchDatabaseShadow } = await import('../core/shadow/scratchDatabase');
-  return new ScratchDatabaseShadow({ server });
+  return new ScratchDatabaseShadow({ server, projectDatabases });
 }
 
 /** Dry-runs files on a shadow after replaying the migrations before them. */

@@ -4,7 +4,7 @@
 // The PGlite instance lives in the backend lifetime: closed when the connections change and on
 // deactivate (an open PGlite keeps the extension host alive).
 import * as path from 'node:path';
-import { secretsOf } from '../../core/db/connection';
+import { connectionEndpoint, secretsOf } from '../../core/db/connection';
 import type { ShadowHost } from '../../core/shadow/shadowHost';
 import { withEnvironment } from '../connections/connections';
 import type { DrydockContext } from '../context';
@@ -31,8 +31,12 @@ export class ExtensionShadow {
     await this.host?.host.close();
     const server = withEnvironment({ connectionString: url, applicationName: 'drydock shadow (vscode)' });
     if (url) this.ctx.log.addSecrets(secretsOf(server));
+    // The project's database (the one the migrations are applied to) is the shadow server's and the
+    // active connection's: their ALTER DATABASE … SET applies to the scratch database instead.
+    const active = url ? await this.ctx.connections.resolve() : undefined;
+    const projectDatabases = [connectionEndpoint(server).database, ...(active ? [connectionEndpoint(active.settings).database] : [])];
     const host = url
-      ? await scratchShadowHost(server)
+      ? await scratchShadowHost(server, projectDatabases)
       : await pgliteShadowHost(path.join(this.ctx.extension.globalStorageUri.fsPath, 'shadow'));
     const entry = { url, host };
     this.host = entry;
