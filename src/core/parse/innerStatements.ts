@@ -6,6 +6,7 @@ import type { DoStmt, Node } from './pgTypes';
 import type { OffsetRange } from '../model/positions';
 import { OffsetConverter } from '../model/lineIndex';
 import { parsePlpgsql, parseSql } from './pgParser';
+import { walkTree } from './treeWalk';
 
 /** A statement inside a DO block. */
 export interface InnerStatement {
@@ -55,17 +56,12 @@ function functionBodyOf(options: Node[] | undefined): { body: string; language: 
 }
 
 function collectBodyQueries(tree: unknown, out: BodyQuery[]): void {
-  if (Array.isArray(tree)) {
-    for (const item of tree) collectBodyQueries(item, out);
-    return;
-  }
-  if (!tree || typeof tree !== 'object') return;
-  const record = tree as Record<string, unknown>;
-  const execsql = record.PLpgSQL_stmt_execsql as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-  if (execsql?.sqlstmt?.PLpgSQL_expr?.query) out.push({ text: execsql.sqlstmt.PLpgSQL_expr.query, via: 'body' });
-  const dynamic = record.PLpgSQL_stmt_dynexecute as { query?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-  if (dynamic?.query?.PLpgSQL_expr?.query) out.push({ text: dynamic.query.PLpgSQL_expr.query, via: 'execute' });
-  for (const value of Object.values(record)) collectBodyQueries(value, out);
+  walkTree(tree, (record) => {
+    const execsql = record.PLpgSQL_stmt_execsql as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined;
+    if (execsql?.sqlstmt?.PLpgSQL_expr?.query) out.push({ text: execsql.sqlstmt.PLpgSQL_expr.query, via: 'body' });
+    const dynamic = record.PLpgSQL_stmt_dynexecute as { query?: { PLpgSQL_expr?: { query?: string } } } | undefined;
+    if (dynamic?.query?.PLpgSQL_expr?.query) out.push({ text: dynamic.query.PLpgSQL_expr.query, via: 'execute' });
+  });
 }
 
 /** The string a constant expression spells ('…', E'…', $$…$$), or null for anything else. */

@@ -153,7 +153,8 @@ class StatementLoop {
       if (quiet === false) asks = 'always';
       else if (quiet === 'before' && asks === 'nothing') asks = 'before';
     }
-    const last = RUN_LAST.has(Object.keys(s.node)[0] ?? '');
+    // An opaque statement (no parse tree) could be a CALL: nothing goes behind it unchecked either.
+    const last = s.opaque !== null || RUN_LAST.has(Object.keys(s.node)[0] ?? '');
     const placement: Placement = asks === 'always' || (asks === 'before' && last) ? 'alone' : asks === 'before' ? 'head' : last ? 'tail' : 'anywhere';
     this.placements.set(s, placement);
     return placement;
