@@ -37,6 +37,8 @@ export class PgliteShadow implements ShadowHost {
 
   async prepare(plan: ReplayPlan): Promise<PreparedShadow> {
     await this.pendingWrite;
+    // An instance whose backend ran out of stack (a statement nested too deeply for PGlite) is not trusted again.
+    if (this.instance?.broken) await this.discard();
     const keys = prefixKeys(pgliteEngineId(), plan.tool, plan.migrations);
     const live = this.instance && !this.instance.closed && this.instance.canCreate(plan.extensions) && this.appliedKey
       ? keys.indexOf(this.appliedKey) : -1;
@@ -52,7 +54,7 @@ export class PgliteShadow implements ShadowHost {
     const backend = pgliteBackend(instance);
     const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, (i) => { this.appliedKey = keys[i + 1]!; }));
     if (outcome.failure && !outcome.failure.rolledBack) await this.discard();
-    else if (outcome.replayed > 0 && !outcome.failure && !outcome.cancelled) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
+    else if (outcome.replayed > 0 && !outcome.failure && !outcome.cancelled && !instance.broken) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
     const server = (await withSession(backend, async (s) => s.serverInfo));
     return {
       backend,

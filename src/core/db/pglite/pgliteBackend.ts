@@ -32,7 +32,7 @@ export function pgliteBackend(instance: PgliteInstance): DatabaseBackend {
       if (instance.closed) throw Object.assign(new Error('the PGlite shadow was closed'), { code: '08003' });
       if (open) throw Object.assign(new Error('PGlite has a single session, and it is in use'), { code: '53300' });
       const { info, pid } = await serverInfoOf(instance);
-      const session = new PgliteSession(instance.db, info, pid, () => { open = null; });
+      const session = new PgliteSession(instance.db, info, pid, () => { open = null; }, () => instance.stackOverflows);
       open = session;
       return session;
     },
