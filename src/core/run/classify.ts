@@ -105,9 +105,20 @@ function offsetInStatement(fields: ErrorFields, sql: string): number | null {
   return null;
 }
 
+/** Where the token at `offset` ends: a quoted name or string, a word, or one character. */
 function tokenEnd(text: string, offset: number): number {
-  const match = /^("(?:[^"]|"")*"|'(?:[^']|'')*'|[\w$.]+|\S)/.exec(text.slice(offset));
-  return offset + (match ? match[0].length : 0);
+  const quote = text[offset];
+  if (quote === '"' || quote === "'") {
+    // A loop, not a regex: a regex repeating a group once per character ran out of stack on a 10 MB literal.
+    for (let i = offset + 1; i < text.length; i++) {
+      if (text[i] !== quote) continue;
+      if (text[i + 1] !== quote) return i + 1;
+      i += 1; // a doubled quote stays inside
+    }
+  }
+  const word = /[\w$.]+|\S/y;
+  word.lastIndex = offset;
+  return word.exec(text) ? word.lastIndex : offset;
 }
 
 /** Classifies any error (server, network, driver) and maps its position into the file when known. */

@@ -8,6 +8,7 @@ import { readToolNoTransaction } from '../config/toolNoTransaction';
 import { readDirectives } from '../parse/directives';
 import type { WorkspaceEntry } from '../templates/detect';
 import { detectHistoryTool, type HistoryTool } from './historyTools';
+import { pushAll } from '../model/arrays';
 
 /** One earlier migration as its tool applies it. */
 export interface HistoryMigration {
@@ -170,7 +171,7 @@ function folderEntries(root: string): WorkspaceEntry[] {
       // Detection needs the script's name only; a folder per migration holds one of these.
       const script = ['up.sql', 'migration.sql'].find((s) => exists(path.join(root, item.name, s)));
       if (script) entries.push({ path: `${item.name}/${script}` });
-      if (['deploy', 'committed'].includes(item.name)) entries.push(...listDir(path.join(root, item.name)).map((f) => ({ path: `${item.name}/${f.name}` })));
+      if (['deploy', 'committed'].includes(item.name)) pushAll(entries, listDir(path.join(root, item.name)).map((f) => ({ path: `${item.name}/${f.name}` })));
     } else if (!/\.sql$/i.test(item.name)) {
       entries.push({ path: item.name });
     } else if (sampled++ < TEXT_SAMPLE) {

@@ -16,6 +16,7 @@ import { isLockMode, LOCK_MODES, strongestLock, whatLockBlocks, type LockMode } 
 import { relationSql } from '../../sql/quoting';
 import type { ProbeFactory } from './probe';
 import { scanReason } from './scanReasons';
+import { pushAll } from '../../model/arrays';
 
 // Relations (with their indexes and TOAST tables) looked at around a statement, and this backend's
 // locks on relations that existed before the run ($2: the highest pg_class OID then) or that the
@@ -158,7 +159,7 @@ class RelationStateProbe {
 
   /** What the statement created, and a created table renamed: still created in this run. */
   private noteCreated(statement: ParsedStatement): void {
-    this.created.push(...relationsCreated(statement.node));
+    pushAll(this.created, relationsCreated(statement.node));
     for (const e of statement.effects) {
       if (e.action !== 'rename-table') continue;
       const [fromSchema, fromName] = e.from.includes('.') ? [e.from.split('.')[0]!, e.from.split('.')[1]!] : [null, e.from];
