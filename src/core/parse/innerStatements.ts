@@ -39,6 +39,17 @@ export function doBodyOf(stmt: DoStmt): { body: string; language: string } | nul
   return body === null ? null : { body, language };
 }
 
+/** Where a DO statement's body starts in its text (PL/pgSQL's line 1), or null when it is not one or its body is not written as it runs (a quoted string with escapes). */
+export function doBodyStart(node: Node, statementSql: string): number | null {
+  const found = 'DoStmt' in node ? doBodyOf(node.DoStmt) : null;
+  if (!found || found.body === '') return null;
+  // Right after its opening quote ($tag$ or ').
+  for (let at = statementSql.indexOf(found.body); at >= 0; at = statementSql.indexOf(found.body, at + 1)) {
+    if (at > 0 && (statementSql[at - 1] === '$' || statementSql[at - 1] === "'")) return at;
+  }
+  return null;
+}
+
 /** A CREATE FUNCTION / PROCEDURE's body and language (the body is the first item of its AS). */
 function functionBodyOf(options: Node[] | undefined): { body: string; language: string } | null {
   let body: string | null = null;

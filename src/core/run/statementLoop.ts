@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { maskSecrets } from '../db/connection';
 import type { PipelinedResult } from '../db/backend';
 import type { StatementReport } from '../model/report';
+import { doBodyStart } from '../parse/innerStatements';
 import type { ParsedStatement } from '../parse/parseMigration';
 import type { CheckedFile } from '../rules/checkMigration';
 import { classifyError } from './classify';
@@ -290,7 +291,7 @@ class StatementLoop {
     if (failure !== undefined) {
       const file = this.fileOf.get(s.file)!;
       report.status = 'failed';
-      report.error = classifyError(run.connectionLost ?? failure, { file: file.file, sql: s.sql, offsets: s.offsets, lines: file.lines });
+      report.error = classifyError(run.connectionLost ?? failure, { file: file.file, sql: s.sql, offsets: s.offsets, lines: file.lines, doBodyStart: doBodyStart(s.node, s.sql) });
       report.error.message = maskSecrets(report.error.message, run.secrets);
       run.fail(report.error);
       outcome.error = report.error;
