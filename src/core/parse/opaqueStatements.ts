@@ -32,6 +32,7 @@ export interface ScannedStatement {
 }
 
 const WORD = /^[A-Za-z_\u0080-\uffff]/;
+const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 
 /**
  * The statements of a text, split as psql splits a script (psqlscan.l): at a `;` outside
@@ -50,6 +51,8 @@ export function scannedStatements(text: string): ScannedStatement[] {
   // function and procedure, a space for any other word.
   let leading = '';
   for (const token of tokens) {
+    // The scanner gives comments as tokens too; they belong to no statement's extent.
+    if (COMMENT_TOKENS.has(token.tokenName)) continue;
     if (token.text === ';' && parens === 0 && begins === 0) {
       if (first && last) out.push({ piece: { start: pieceStart, end: token.end }, statement: { start: first.start, end: last.end } });
       pieceStart = token.end;
@@ -106,9 +109,10 @@ function transactionControlOfWords(words: readonly string[]): TransactionControl
  * statement with an expression can be nested too deeply, so of the statements PostgreSQL refuses
  * inside a transaction only CREATE INDEX CONCURRENTLY (an expression or predicate) can be opaque.
  */
-export function opaqueFacts(tokens: readonly { upper: string; keyword: boolean }[]): OpaqueFacts {
+export function opaqueFacts(tokens: readonly { text: string; upper: string; keyword: boolean }[]): OpaqueFacts {
   const words: string[] = [];
   for (const token of tokens) {
+    if (token.text.startsWith('--') || token.text.startsWith('/*')) continue; // comments are tokens too
     if (!token.keyword || words.length === 6) break;
     words.push(token.upper);
   }

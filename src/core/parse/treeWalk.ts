@@ -1,17 +1,13 @@
-// Walks over parse trees without recursion. A statement PostgreSQL runs can be nested thousands of
+// Walks over parse trees of any depth. A statement PostgreSQL runs can be nested thousands of
 // levels deep (`1+1+…` with ten thousand terms is a chain of ten thousand A_Expr nodes), deeper
-// than a recursive walk (or JSON.stringify) can go on JavaScript's stack; these walks keep their
-// own stack and go as deep as the tree.
+// than a recursive walk (or JSON.stringify) can go on JavaScript's stack; these walks keep a stack
+// of their own where a tree is deep.
 
 type TreeRecord = Record<string, unknown>;
 
-/** Pushes the objects among `values` onto `pending`, so that they come off in their own order. */
-function pushInOrder(pending: object[], values: readonly unknown[]): void {
-  for (let i = values.length - 1; i >= 0; i--) {
-    const value = values[i];
-    if (value !== null && typeof value === 'object') pending.push(value);
-  }
-}
+// Below this depth a walk recurses (the fastest walk there is, for the trees of almost every
+// statement); deeper, it goes on with a stack of its own.
+const RECURSION_DEPTH = 400;
 
 /**
  * Visits every object of a tree (arrays are walked through, not visited) in document order,
@@ -19,22 +15,51 @@ function pushInOrder(pending: object[], values: readonly unknown[]): void {
  * the search returns.
  */
 export function searchTree<T>(tree: unknown, visit: (node: TreeRecord) => T | undefined): T | undefined {
-  if (tree === null || typeof tree !== 'object') return undefined;
+  return tree !== null && typeof tree === 'object' ? searchFrom(tree, visit, 0) : undefined;
+}
+
+function searchFrom<T>(item: object, visit: (node: TreeRecord) => T | undefined, depth: number): T | undefined {
+  if (depth === RECURSION_DEPTH) return searchWithStack(item, visit);
+  if (Array.isArray(item)) {
+    for (const value of item) {
+      if (value === null || typeof value !== 'object') continue;
+      const found = searchFrom(value as object, visit, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  const record = item as TreeRecord;
+  const here = visit(record);
+  if (here !== undefined) return here;
+  // for…in, not Object.values: the array Object.values makes for each node was most of a walk's cost.
+  for (const key in record) {
+    const value = record[key];
+    if (value === null || typeof value !== 'object') continue;
+    const found = searchFrom(value, visit, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The same search with a stack of its own, for what lies deeper than recursion may go. */
+function searchWithStack<T>(tree: object, visit: (node: TreeRecord) => T | undefined): T | undefined {
   const pending: object[] = [tree];
-  const children: unknown[] = [];
   while (pending.length > 0) {
     const item = pending.pop()!;
+    const from = pending.length;
     if (Array.isArray(item)) {
-      pushInOrder(pending, item);
-      continue;
+      for (const value of item) if (value !== null && typeof value === 'object') pending.push(value as object);
+    } else {
+      const record = item as TreeRecord;
+      const found = visit(record);
+      if (found !== undefined) return found;
+      for (const key in record) {
+        const value = record[key];
+        if (value !== null && typeof value === 'object') pending.push(value);
+      }
     }
-    const record = item as TreeRecord;
-    const found = visit(record);
-    if (found !== undefined) return found;
-    // for…in, not Object.values: the array Object.values makes for each node was most of a walk's cost.
-    children.length = 0;
-    for (const key in record) children.push(record[key]);
-    pushInOrder(pending, children);
+    // Pushed in document order, taken from the end: reversed, they come off in document order.
+    for (let i = from, j = pending.length - 1; i < j; i++, j--) [pending[i], pending[j]] = [pending[j]!, pending[i]!];
   }
   return undefined;
 }

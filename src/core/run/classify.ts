@@ -138,12 +138,13 @@ function offsetInDoBody(fields: ErrorFields, sql: string, bodyStart: number): nu
   const innermost = !before.includes('PL/pgSQL function');
   const query = FRAME_QUERY.exec(before)?.[1] ?? (innermost ? fields.internalQuery : undefined);
   if (query) {
-    const perform = query.startsWith('SELECT ') && sql.indexOf(query, lineStart) < 0;
-    const written = perform ? query.slice('SELECT '.length) : query;
-    const at = sql.indexOf(written, lineStart);
+    // A PERFORM runs as SELECT followed by what the body wrote after PERFORM (some servers collapse the space between).
+    const afterSelect = query.startsWith('SELECT') && sql.indexOf(query, lineStart) < 0 ? query.slice('SELECT'.length) : null;
+    const skipped = afterSelect === null ? 0 : query.length - afterSelect.trimStart().length;
+    const at = sql.indexOf(query.slice(skipped), lineStart);
     if (at >= 0) {
       const own = innermost && fields.internalQuery === query && fields.internalPosition;
-      const within = own ? codePointToUtf16(query, Number(fields.internalPosition) - 1) - (perform ? 'SELECT '.length : 0) : 0;
+      const within = own ? codePointToUtf16(query, Number(fields.internalPosition) - 1) - skipped : 0;
       return at + Math.max(0, within);
     }
   }
