@@ -131,3 +131,20 @@ export function opaqueFacts(tokens: readonly { text: string; upper: string; keyw
   const outsideTransaction = concurrently ? { reason: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block', strip: ['CONCURRENTLY'] } : null;
   return { kind, transactionControl, outsideTransaction };
 }
+
+/**
+ * True when the words of a statement, outside parentheses, spell COPY … FROM STDIN: what the
+ * copy-from-stdin rule and the shadow read from the tree, for a statement that has none (a COPY
+ * with a deep WHERE).
+ */
+export function copiesFromStdinWords(tokens: readonly { text: string; upper: string }[]): boolean {
+  const words = tokens.filter((t) => !t.text.startsWith('--') && !t.text.startsWith('/*'));
+  if (words[0]?.upper !== 'COPY') return false;
+  let parens = 0;
+  for (const [i, token] of words.entries()) {
+    if (token.text === '(') parens += 1;
+    else if (token.text === ')') parens -= 1;
+    else if (parens === 0 && token.upper === 'FROM' && words[i + 1]?.upper === 'STDIN') return true;
+  }
+  return false;
+}

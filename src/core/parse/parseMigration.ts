@@ -8,7 +8,7 @@ import { statementsInDoBlock } from './doBlocks';
 import { parseInChunks } from './chunkedParse';
 import { loadParser, parseSql, parseSqlAfter, parserErrorOf, type RawStmt } from './pgParser';
 import { ParserStackOverflow } from './wasmParser';
-import { NESTED_TOO_DEEPLY, opaqueFacts, opaqueNode, scannedStatements, type OpaqueReason } from './opaqueStatements';
+import { NESTED_TOO_DEEPLY, copiesFromStdinWords, opaqueFacts, opaqueNode, scannedStatements, type OpaqueReason } from './opaqueStatements';
 import type { OffsetRange, Range } from '../model/positions';
 import type { ToolNoTransaction } from '../model/toolNoTransaction';
 import { StatementText } from './statementText';
@@ -44,6 +44,13 @@ export interface ParsedStatement {
   outsideTransaction: OutsideTransaction | null;
   /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). Read-only (worked out on first read). */
   readonly simulatedSql: string | null;
+}
+
+/** True when the statement is COPY … FROM STDIN, which needs a client streaming its data (from its tree, or its words when opaque). */
+export function copiesFromStdin(statement: ParsedStatement): boolean {
+  if (statement.opaque) return copiesFromStdinWords(new StatementText(statement.sql).tokens);
+  const node = statement.node;
+  return 'CopyStmt' in node && node.CopyStmt.is_from === true && !node.CopyStmt.filename;
 }
 
 /** A syntax error: the parser's message and the token it stopped at. */
