@@ -103,9 +103,14 @@ async function instantiate(): Promise<void> {
 export function loadWasmParser(): Promise<void> {
   if (spent && loading) {
     spent = false;
-    loading = instantiate();
+    loading = null;
   }
-  loading ??= instantiate();
+  loading ??= instantiate().catch((err: unknown) => {
+    // Not kept: the next load tries again (a wasm file missing now may be there then).
+    loading = null;
+    compiled = null;
+    throw err;
+  });
   return loading;
 }
 
