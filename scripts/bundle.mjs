@@ -15,7 +15,8 @@ for (const { entry, out, banner } of entries) {
   if (!fs.existsSync(entry)) continue;
   await build({
     entryPoints: [entry], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    external: ['vscode', 'pg-native'], sourcemap: true, minify: true, logLevel: 'warning',
+    // The parser's .wasm file is copied next to the bundles (below), where core/parse/wasmParser.ts finds it.
+    external: ['vscode', 'pg-native', 'libpg-query/wasm/libpg-query.wasm'], sourcemap: true, minify: true, logLevel: 'warning',
     // PGlite's ESM build reads import.meta.url, which a CommonJS bundle does not have: take its CommonJS build.
     alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' },
     banner: banner ? { js: banner } : undefined,

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { compareMigrationNames, isRevertFile, specialFileKind } from '../core/analyse/migrationFiles';
 import { UsageError } from './io';
+import { pushAll } from '../core/model/arrays';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', 'target', 'vendor', '.venv']);
 
@@ -36,7 +37,7 @@ function isDirectory(arg: string): boolean {
 export function expandDirs(args: readonly string[], expand: (dir: string) => string[]): string[] {
   const out: string[] = [];
   for (const arg of args) {
-    if (isDirectory(arg)) out.push(...expand(arg));
+    if (isDirectory(arg)) pushAll(out, expand(arg));
     else out.push(arg);
   }
   return [...new Set(out)];

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { LintSettings } from '../../core/model/lintSettings';
 import type { CheckReport } from '../../core/model/checkReport';
-import { renderCheckReport } from '../../core/output/formats';
+import { checkReportChunks, renderCheckOutcome } from '../../core/output/formats';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../../core/parse/parseMigration';
 import { checkFiles } from '../../core/rules/checkMigration';
 import { compileWasmForShortRun } from '../baselineWasm';
@@ -13,6 +13,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readM
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf } from '../options';
+import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
 
 /** Findings that mean a file could not be read as SQL at all. */
@@ -47,9 +48,15 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     diagnostics: checked.flatMap((p) => p.diagnostics),
     statements: checked.flatMap((p) => p.statements.map((s) => ({ file: s.file, index: s.index, kind: s.kind, range: s.range, role: s.role }))),
   };
+  const exitCode = report.diagnostics.some((d) => PARSE_ERRORS.has(d.ruleId) && d.severity === 'error') ? EXIT_USAGE
+    : report.diagnostics.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;
   // check connects nowhere, but a migration can quote a password the environment holds.
-  const options = { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets: environmentSecrets(io) };
-  io.stdout.write(renderCheckReport(report, format, options) + '\n');
-  if (report.diagnostics.some((d) => PARSE_ERRORS.has(d.ruleId) && d.severity === 'error')) return EXIT_USAGE;
-  return report.diagnostics.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;
+  const secrets = environmentSecrets(io);
+  await writeReport(io, {
+    pieces: () => checkReportChunks(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }),
+    // The exit code carries the verdict when the findings cannot be written.
+    outcome: (reason) => renderCheckOutcome(report, format, reason),
+    verdict: () => `${report.diagnostics.filter((d) => d.severity === 'error').length} error(s)`,
+  }, secrets);
+  return exitCode;
 }

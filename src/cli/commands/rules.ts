@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { RULES } from '../../core/rules/registry';
 import { ruleDocsPath } from '../../core/rules/rule';
 import { EXIT_OK, UsageError, type Io } from '../io';
+import { maxOf } from '../../core/model/arrays';
 
 /** `drydock rules` with the arguments after the command name. */
 export async function runRules(argv: string[], io: Io): Promise<number> {
@@ -13,7 +14,7 @@ export async function runRules(argv: string[], io: Io): Promise<number> {
     io.stdout.write(JSON.stringify(rules, null, 2) + '\n');
     return EXIT_OK;
   }
-  const width = Math.max(...rules.map((r) => r.id.length));
+  const width = maxOf(rules.map((r) => r.id.length));
   for (const r of rules) io.stdout.write(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}\n${' '.repeat(width + 11)}${r.docs}\n`);
   return EXIT_OK;
 }

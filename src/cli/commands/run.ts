@@ -8,7 +8,7 @@ import { pgBackend } from '../../core/db/pg/pgBackend';
 import type { LintSettings } from '../../core/model/lintSettings';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import type { RunReport } from '../../core/model/report';
-import { renderRunReport } from '../../core/output/formats';
+import { renderRunOutcome, runReportChunks, type OutputFormat } from '../../core/output/formats';
 import { visibleText } from '../../core/output/visibleText';
 import { runMigrations, type MigrationFile, type RunProgress } from '../../core/run/runner';
 import { PgliteShadow } from '../../core/shadow/pgliteShadow';
@@ -21,6 +21,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readM
 import { expandRunPaths } from '../runPaths';
 import { fileLintSettings } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
+import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
 import type { CommandRun } from './command';
 
@@ -154,9 +155,18 @@ function runCommand(mode: RunMode): CommandRun {
         if (progress) io.stderr.write('\r\u001b[K');
       });
     const color = wantsColor(io, values['no-color'] === true) && format === 'text';
-    io.stdout.write(renderRunReport(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }) + '\n');
+    await writeRunReport(io, report, format, color, secrets);
     return exitCodeOf(report);
   };
+}
+
+/** The report (its outcome alone should rendering it fail: committed or not must reach the user). */
+function writeRunReport(io: Io, report: RunReport, format: OutputFormat, color: boolean, secrets: readonly string[]): Promise<void> {
+  return writeReport(io, {
+    pieces: () => runReportChunks(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }),
+    outcome: (reason) => renderRunOutcome(report, format, reason),
+    verdict: () => `${report.outcome}: ${report.committed ? 'committed' : 'not committed'}`,
+  }, secrets);
 }
 
 interface ShadowCall {
@@ -203,7 +213,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
     if (progress) io.stderr.write('\r\u001b[K');
   }
   const color = wantsColor(io, call.noColor) && call.format === 'text';
-  io.stdout.write(renderRunReport(report, call.format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }) + '\n');
+  await writeRunReport(io, report, call.format, color, secrets);
   // After the report: an open PGlite keeps the process alive, and a snapshot may still be being written.
   await host.close();
   return exitCodeOf(report);

@@ -6,6 +6,7 @@ import type { Constraint, Node } from '../parse/pgTypes';
 import { columnTypeOf, type ColumnType } from './columnTypes';
 import { qualifiedListName, relationName, stringList } from './relationNames';
 import { declaresVolatile } from './volatility';
+import { pushAll } from '../model/arrays';
 
 interface Versioned<T> {
   order: number;
@@ -163,7 +164,7 @@ export class SchemaHistory {
     for (let name: string | null = table; name !== null && !seen.has(name); ) {
       seen.add(name);
       const history = this.tables.get(name);
-      found.push(...(history?.indexes ?? []));
+      pushAll(found, history?.indexes ?? []);
       name = history?.renamedTo ?? null;
     }
     return found;

@@ -5,6 +5,7 @@
 // false alarm. A function the migration files create themselves is judged by what they declare:
 // VOLATILE unless marked IMMUTABLE or STABLE, as PostgreSQL's default is.
 import type { Node } from '../parse/pgTypes';
+import { searchTree } from '../parse/treeWalk';
 
 /** Built-in VOLATILE functions (pg_proc.provolatile = 'v') a default commonly calls, and extensions' uuid generators. */
 const VOLATILE_FUNCTIONS = new Set([
@@ -22,25 +23,12 @@ export type DeclaredVolatility = (name: string) => boolean | null;
 
 /** The name of a known volatile function the expression calls, or null. */
 export function volatileCallIn(expression: unknown, declared: DeclaredVolatility = () => null): string | null {
-  if (Array.isArray(expression)) {
-    for (const item of expression) {
-      const found = volatileCallIn(item, declared);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (!expression || typeof expression !== 'object') return null;
-  const record = expression as Record<string, unknown>;
-  const call = record.FuncCall as { funcname?: Node[] } | undefined;
-  if (call) {
+  return searchTree(expression, (record) => {
+    const call = record.FuncCall as { funcname?: Node[] } | undefined;
+    if (!call) return undefined;
     const name = functionName(call);
-    if (VOLATILE_FUNCTIONS.has(name) || declared(name) === true) return name;
-  }
-  for (const value of Object.values(record)) {
-    const found = volatileCallIn(value, declared);
-    if (found) return found;
-  }
-  return null;
+    return VOLATILE_FUNCTIONS.has(name) || declared(name) === true ? name : undefined;
+  }) ?? null;
 }
 
 /** The volatility a CREATE FUNCTION declares (PostgreSQL's default: volatile). */

@@ -20,7 +20,9 @@ export interface ConnectionSettings {
   readOnly?: true;
 }
 
-const KEYWORD_PASSWORD = /\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi;
+// A quoted value is read up to 1,000 characters: a repetition of a group without a bound ran out of
+// the regex engine's stack on a `password='` followed by megabytes of text (SQL in a report can hold that).
+const KEYWORD_PASSWORD = /\b(password\s*=\s*)('(?:[^'\\]|\\.){0,1000}'|\S+)/gi;
 
 export { maskSecrets } from '../model/secretMask';
 

@@ -26,7 +26,9 @@ const SHORT = 4;
 const LONG_PREFIX = 6;
 
 const URL_PASSWORD = /((?:postgres|postgresql):\/\/[^:/@\s]*:)([^@\s]*)@/gi;
-const KEYWORD_PASSWORD = /\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi;
+// A quoted value is read up to 1,000 characters: a repetition of a group without a bound ran out of
+// the regex engine's stack on a `password='` followed by megabytes of text (SQL in a report can hold that).
+const KEYWORD_PASSWORD = /\b(password\s*=\s*)('(?:[^'\\]|\\.){0,1000}'|\S+)/gi;
 
 /** The forms a secret may take in text Drydock shows (deduplicated, the secret itself first). */
 export function secretForms(secret: string): string[] {

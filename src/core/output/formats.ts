@@ -5,11 +5,12 @@ import type { RunReport } from '../model/report';
 import { SecretMask } from '../model/secretMask';
 import { RULES } from '../rules/registry';
 import { ruleDocsPath } from '../rules/rule';
-import { findingsToGithub, withoutWorkflowCommands } from './github';
+import { escapeData, findingToGithub, withoutWorkflowCommands } from './github';
+import { jsonChunks } from './jsonChunks';
 import { RUN_RESULT_RULES, runFindings } from './runFindings';
 import { findingsToSarif, type SarifRule } from './sarif';
-import { formatDiagnostic, formatReport, painter } from './text';
-import { joinIndentingContinuations, visibleText } from './visibleText';
+import { formatDiagnostic, painter, reportLines, verdictLine } from './text';
+import { indentingContinuations, visibleText } from './visibleText';
 
 /** The formats, in the order `--help` lists them. */
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -40,6 +41,15 @@ function checkSummary(report: CheckReport): string {
   return `${report.statements.length} statements in ${report.files.length} file(s), ${errors} error(s)`;
 }
 
+/** Lines, with a line break between each two. */
+function* joinedLines(lines: Iterable<string>): Generator<string> {
+  let first = true;
+  for (const line of lines) {
+    yield first ? line : `\n${line}`;
+    first = false;
+  }
+}
+
 /**
  * The report's data as a format may show it, in one pass over every string: passwords masked (no
  * format's escaping or cut can then show one; what the renderers add besides is Drydock's own
@@ -51,37 +61,93 @@ function shownData<T>(report: T, format: OutputFormat, secrets: readonly string[
   return mapStringsDeep(report, readable ? (text) => visibleText(mask.text(text)) : (text) => mask.text(text));
 }
 
-/** A check report in the chosen format, its passwords masked in its data before it is rendered. */
-export function renderCheckReport(report: CheckReport, format: OutputFormat, options: RenderOptions): string {
-  return renderCheck(shownData(report, format, options.secrets), format, options);
-}
-
-function renderCheck(report: CheckReport, format: OutputFormat, options: RenderOptions): string {
+/**
+ * A check report in the chosen format, in pieces to be written one after the other: concatenated,
+ * they are the whole output, of any size (no one string holds it). Its passwords are masked in its
+ * data before it is rendered.
+ */
+export function* checkReportChunks(given: CheckReport, format: OutputFormat, options: RenderOptions): Generator<string> {
+  const report = shownData(given, format, options.secrets);
   switch (format) {
-    case 'json': return JSON.stringify(report, null, 2);
-    case 'sarif': return JSON.stringify(findingsToSarif(report.diagnostics, { rules: sarifRules(), toolVersion: options.toolVersion, baseDir: options.baseDir }), null, 2);
+    case 'json': return yield* jsonChunks(report);
+    case 'sarif': return yield* jsonChunks(findingsToSarif(report.diagnostics, { rules: sarifRules(), toolVersion: options.toolVersion, baseDir: options.baseDir }));
     // Annotations, then the summary line the log shows.
-    case 'github': return [findingsToGithub(report.diagnostics), checkSummary(report)].filter((l) => l !== '').join('\n');
+    case 'github': return yield* joinedLines([...report.diagnostics.map(findingToGithub), checkSummary(report)]);
     case 'text': {
       const paint = painter(options.color);
-      return joinIndentingContinuations([...report.diagnostics.map((d) => formatDiagnostic(d, paint)), checkSummary(report)]);
+      return yield* joinedLines(indentingContinuations([...report.diagnostics.map((d) => formatDiagnostic(d, paint)), checkSummary(report)]));
     }
   }
 }
 
-/** A run report in the chosen format, its passwords masked in its data before it is rendered. */
-export function renderRunReport(report: RunReport, format: OutputFormat, options: RenderOptions): string {
-  return renderRun(shownData(report, format, options.secrets), format, options);
+/** A check report in the chosen format, as one string. */
+export function renderCheckReport(report: CheckReport, format: OutputFormat, options: RenderOptions): string {
+  return [...checkReportChunks(report, format, options)].join('');
 }
 
-function renderRun(report: RunReport, format: OutputFormat, options: RenderOptions): string {
+/** A check's summary alone, in the chosen format, for when its report could not be rendered (`reason` says why). */
+export function renderCheckOutcome(report: CheckReport, format: OutputFormat, given: string): string {
+  const reason = oneLine(given);
+  const note = `drydock could not write the findings (${reason}); ${checkSummary(report)}`;
+  const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
   switch (format) {
-    case 'json': return JSON.stringify(report, null, 2);
-    case 'sarif': return JSON.stringify(findingsToSarif(runFindings(report), {
+    case 'json': return JSON.stringify({ files: report.files, statements: report.statements.length, errors, reportError: reason }, null, 2);
+    case 'sarif': return sarifOutcome(errors === 0, note, { errors });
+    case 'github': return `::${errors === 0 ? 'warning' : 'error'}::${escapeData(note)}\n${checkSummary(report)}`;
+    case 'text': return note;
+  }
+}
+
+/** Text from outside Drydock on one visible line: nothing in it can start a line of its own (or a workflow command). */
+function oneLine(text: string): string {
+  return visibleText(text).replace(/\n/g, '\\n');
+}
+
+/** A SARIF log without results that says why they are missing. */
+function sarifOutcome(successful: boolean, note: string, properties: Record<string, unknown>): string {
+  return JSON.stringify({
+    version: '2.1.0', $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [{
+      tool: { driver: { name: 'drydock', rules: [] } }, results: [],
+      invocations: [{ executionSuccessful: successful, toolExecutionNotifications: [{ level: 'error', message: { text: note } }], properties }],
+    }],
+  }, null, 2);
+}
+
+/** A run report in the chosen format, in pieces to be written one after the other (any size, masked, as checkReportChunks). */
+export function* runReportChunks(given: RunReport, format: OutputFormat, options: RenderOptions): Generator<string> {
+  const report = shownData(given, format, options.secrets);
+  switch (format) {
+    case 'json': return yield* jsonChunks(report);
+    case 'sarif': return yield* jsonChunks(findingsToSarif(runFindings(report), {
       rules: [...sarifRules(), ...RUN_RESULT_RULES], toolVersion: options.toolVersion, baseDir: options.baseDir,
-    }), null, 2);
+    }));
     // Annotations, then the readable report for the log, where no line of it can be a workflow command.
-    case 'github': return [findingsToGithub(runFindings(report)), withoutWorkflowCommands(formatReport(report, false))].filter((l) => l !== '').join('\n');
-    case 'text': return formatReport(report, options.color);
+    case 'github': return yield* joinedLines([...runFindings(report).map(findingToGithub), ...withoutWorkflowCommands([...indentingContinuations(reportLines(report, false))])]);
+    case 'text': return yield* joinedLines(indentingContinuations(reportLines(report, options.color)));
+  }
+}
+
+/** A run report in the chosen format, as one string. */
+export function renderRunReport(report: RunReport, format: OutputFormat, options: RenderOptions): string {
+  return [...runReportChunks(report, format, options)].join('');
+}
+
+/**
+ * A run's outcome alone, in the chosen format, for when its report could not be rendered (`reason`
+ * says why): whether it succeeded, committed or rolled back must reach the user whatever happens.
+ */
+export function renderRunOutcome(report: RunReport, format: OutputFormat, given: string): string {
+  const reason = oneLine(given);
+  const note = `drydock could not write the full report (${reason}); the run's outcome is:`;
+  const e = report.error;
+  const error = e ? oneLine(`${e.label}: ${e.title} (SQLSTATE ${e.sqlstate})${e.file && e.position ? ` at ${e.file}:${e.position.line}:${e.position.column}` : ''}`) : null;
+  const outcome = { outcome: report.outcome, committed: report.committed, transactional: report.transactional, ...(error ? { error } : {}) };
+  const verdict = verdictLine(report, painter(false));
+  switch (format) {
+    case 'json': return JSON.stringify({ reportVersion: report.reportVersion, mode: report.mode, files: report.files, ...outcome, reportError: reason }, null, 2);
+    case 'sarif': return sarifOutcome(report.outcome === 'succeeded', `${note} ${verdict}`, outcome);
+    case 'github': return `::${report.outcome === 'succeeded' ? 'warning' : 'error'}::${escapeData(`${note} ${verdict}`)}\n${error ? `${error}\n` : ''}${verdict}`;
+    case 'text': return `${note}\n${error ? `${error}\n` : ''}${verdict}`;
   }
 }

@@ -7,7 +7,8 @@ const COMMANDS: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'err
 
 // The escapes the Actions runner reads back (toolkit's command.ts): data escapes %, CR and LF;
 // property values also , and :.
-function escapeData(text: string): string {
+/** Text as the data of a workflow command (the runner reads %25, %0D and %0A back). */
+export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
@@ -32,12 +33,16 @@ export function findingsToGithub(findings: readonly Finding[]): string {
 }
 
 /**
- * Text for the log that the runner must not read as commands: a migration's notice can hold a line
+ * Lines for the log that the runner must not read as commands: a migration's notice can hold a line
  * like `::error::…` (the runner trims leading spaces before it looks). The runner's own
- * `::stop-commands::TOKEN` … `::TOKEN::` brackets it; the token is a hash of the text, which the
- * text therefore cannot contain.
+ * `::stop-commands::TOKEN` … `::TOKEN::` brackets them; the token is a hash of the lines, which the
+ * lines therefore cannot contain.
  */
-export function withoutWorkflowCommands(text: string): string {
-  const token = `drydock-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
-  return `::stop-commands::${token}\n${text}\n::${token}::`;
+export function* withoutWorkflowCommands(lines: readonly string[]): Generator<string> {
+  const hash = createHash('sha256');
+  for (const line of lines) hash.update(line).update('\n');
+  const token = `drydock-${hash.digest('hex').slice(0, 32)}`;
+  yield `::stop-commands::${token}`;
+  yield* lines;
+  yield `::${token}::`;
 }

@@ -3,7 +3,8 @@ import type { Finding } from '../model/findings';
 import type { ErrorReport, MeasuredLock, RunReport, ShadowReport, StatementReport, VerificationCheck } from '../model/report';
 import { durationText } from '../model/quantities';
 import { isLockMode, lockModeSql } from '../sql/lockModes';
-import { joinIndentingContinuations } from './visibleText';
+import { pushAll } from '../model/arrays';
+import { indentingContinuations } from './visibleText';
 
 export type Paint = (code: number, text: string) => string;
 
@@ -46,7 +47,8 @@ function formatError(e: ErrorReport, paint: Paint, indent: string): string[] {
   // The location is already in the headline; a terminal gets the context's first line only.
   for (const d of errorDetails(e)) if (d.label !== 'At') lines.push(`${indent}  ${d.label.toLowerCase()}: ${d.text.split('\n')[0]}`);
   if (e.fixQuery) {
-    lines.push(`${indent}  fix query:`, ...e.fixQuery.split('\n').map((l) => `${indent}    ${l}`));
+    lines.push(`${indent}  fix query:`);
+    for (const l of e.fixQuery.split('\n')) lines.push(`${indent}    ${l}`);
     if (e.fixRows) {
       lines.push(`${indent}  it returns ${e.fixRows.length} row(s)${e.fixRows.length ? ':' : ''}`);
       for (const row of e.fixRows.slice(0, 10)) lines.push(`${indent}    ${JSON.stringify(row)}`);
@@ -78,8 +80,8 @@ function formatStatement(s: StatementReport, paint: Paint): string[] {
   const lines = [`  ${status} ${s.file}:${s.range.start.line}  ${s.kind.padEnd(20)} ${s.durationMs.toFixed(1)} ms${rows}  ${paint(90, firstLine(s.sql))}`];
   if (s.note && s.status !== 'skipped') lines.push(`            ${paint(90, s.note)}`);
   for (const n of s.notices) lines.push(`            ${n.severity}: ${n.message}`);
-  lines.push(...measurementLines(s, paint));
-  if (s.error) lines.push(...formatError(s.error, paint, '            '));
+  pushAll(lines, measurementLines(s, paint));
+  if (s.error) pushAll(lines, formatError(s.error, paint, '            '));
   return lines;
 }
 
@@ -108,21 +110,37 @@ function shadowLine(s: ShadowReport): string {
   return `shadow: ${s.history} earlier ${s.tool} migration(s) applied first (${cached}${s.replayed} replayed in ${s.replayMs.toFixed(0)} ms, boot ${s.bootMs.toFixed(0)} ms)${lacks}`;
 }
 
-/** A multi-line summary of a run (its strings as given: renderRunReport makes them visible and masks them first). */
-export function formatReport(report: RunReport, color: boolean): string {
+/** The last line of a run's report: its outcome, whether it committed, and how long it took. */
+export function verdictLine(report: RunReport, paint: Paint): string {
+  const verdict = report.outcome === 'succeeded' ? paint(32, 'succeeded') : paint(31, report.outcome);
+  const ended = report.transactionEnded;
+  const committedBy = ended && report.committed ? ` by ${ended.file}:${ended.line} (${ended.kind}), ${ended.effect === 'unknown' ? 'perhaps' : 'in part'}` : '';
+  const txn = report.committed ? paint(33, `committed${committedBy}`) : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
+  return `${verdict}: ${report.mode === 'verify' ? 'read only' : txn}, ${report.timings.totalMs.toFixed(0)} ms`;
+}
+
+/** The lines of a run's readable report (any number of them; its strings as given: the renderers make them visible and mask them first). */
+export function reportLines(report: RunReport, color: boolean): string[] {
   const paint = painter(color);
   const out: string[] = [];
   out.push(`${paint(1, `drydock ${report.mode}`)} ${report.files.join(', ')} (${serverLine(report)})`);
   if (report.shadow) out.push(shadowLine(report.shadow));
   for (const d of report.diagnostics) out.push(formatDiagnostic(d, paint));
-  if (report.statements.length > 0) out.push('Statements:', ...report.statements.flatMap((s) => formatStatement(s, paint)));
-  if (report.verification.length > 0) out.push('Verification:', ...report.verification.map((c) => formatCheck(c, paint)));
+  if (report.statements.length > 0) {
+    out.push('Statements:');
+    for (const s of report.statements) pushAll(out, formatStatement(s, paint));
+  }
+  if (report.verification.length > 0) {
+    out.push('Verification:');
+    for (const c of report.verification) out.push(formatCheck(c, paint));
+  }
   for (const leftover of report.leftovers) out.push(paint(33, `left behind: ${leftover}`));
-  if (report.error && !report.statements.some((s) => s.error === report.error)) out.push(...formatError(report.error, paint, ''));
-  const verdict = report.outcome === 'succeeded' ? paint(32, 'succeeded') : paint(31, report.outcome);
-  const ended = report.transactionEnded;
-  const committedBy = ended && report.committed ? ` by ${ended.file}:${ended.line} (${ended.kind}), ${ended.effect === 'unknown' ? 'perhaps' : 'in part'}` : '';
-  const txn = report.committed ? paint(33, `committed${committedBy}`) : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
-  out.push(`${verdict}: ${report.mode === 'verify' ? 'read only' : txn}, ${report.timings.totalMs.toFixed(0)} ms`);
-  return joinIndentingContinuations(out);
+  if (report.error && !report.statements.some((s) => s.error === report.error)) pushAll(out, formatError(report.error, paint, ''));
+  out.push(verdictLine(report, paint));
+  return out;
+}
+
+/** A multi-line summary of a run, each value's own line breaks indented under the line it belongs to. */
+export function formatReport(report: RunReport, color: boolean): string {
+  return [...indentingContinuations(reportLines(report, color))].join('\n');
 }

@@ -23,21 +23,22 @@ export function visibleText(text: string): string {
 }
 
 /**
- * The lines joined, each line's own line breaks (a multi-line notice, a file name with a newline)
+ * The lines, each line's own line breaks (a multi-line notice, a file name with a newline)
  * continued two spaces deeper than the line they belong to: the report's own lines keep the
- * columns they start at.
+ * columns they start at. One line at a time, for reports of any size.
  */
-export function joinIndentingContinuations(lines: readonly string[]): string {
-  let out = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (i > 0) out += '\n';
+export function* indentingContinuations(lines: Iterable<string>): Generator<string> {
+  for (const line of lines) {
     if (!line.includes('\n')) {
-      out += line;
+      yield line;
       continue;
     }
     const indent = `${/^\s*/.exec(line)![0].replace(/\n/g, '')}  `;
-    out += line.split('\n').map((part, n) => (n === 0 ? part : `${indent}${part}`)).join('\n');
+    yield line.split('\n').map((part, n) => (n === 0 ? part : `${indent}${part}`)).join('\n');
   }
-  return out;
+}
+
+/** The lines joined by line breaks, continuations indented (indentingContinuations). */
+export function joinIndentingContinuations(lines: readonly string[]): string {
+  return [...indentingContinuations(lines)].join('\n');
 }

@@ -4,6 +4,7 @@
 // sides are parsed and normalised the same way. Columns renamed since the declaration are read
 // under their new names.
 import { isPositionKey, parseSql } from './pgParser';
+import { treeJson } from './treeWalk';
 
 type Tree = unknown;
 
@@ -69,26 +70,19 @@ function canonical(node: Record<string, unknown>, renames: ColumnRenames): Tree 
 
 /** A parse tree (or part of one) in canonical form, as JSON: equal exactly when the expressions mean the same here. */
 export function normalisedTree(tree: Tree, renames: ColumnRenames = NO_RENAMES): string {
-  return JSON.stringify(normalise(tree, renames));
+  return treeJson(tree, { skipKey: isPositionKey, rewrite: (node) => canonicalForm(node, renames) });
 }
 
-function normalise(tree: Tree, renames: ColumnRenames): Tree {
-  if (Array.isArray(tree)) return tree.map((t) => normalise(t, renames));
-  if (!isRecord(tree)) return tree;
-  let current: Tree = tree;
+/** A node rewritten until it is canonical (or no longer a node). */
+function canonicalForm(node: Record<string, unknown>, renames: ColumnRenames): Tree {
+  let current: Tree = node;
   for (let i = 0; i < 10; i++) {
     if (!isRecord(current)) break;
     const next = canonical(current, renames);
     if (next === current) break;
     current = next;
   }
-  if (!isRecord(current)) return normalise(current, renames);
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(current)) {
-    if (isPositionKey(key)) continue;
-    out[key] = normalise(value, renames);
-  }
-  return out;
+  return current;
 }
 
 function expressionTree(expression: string, renames: ColumnRenames): string | null {

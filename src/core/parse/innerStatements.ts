@@ -6,6 +6,7 @@ import type { DoStmt, Node } from './pgTypes';
 import type { OffsetRange } from '../model/positions';
 import { OffsetConverter } from '../model/lineIndex';
 import { parsePlpgsql, parseSql } from './pgParser';
+import { walkTree } from './treeWalk';
 
 /** A statement inside a DO block. */
 export interface InnerStatement {
@@ -38,6 +39,17 @@ export function doBodyOf(stmt: DoStmt): { body: string; language: string } | nul
   return body === null ? null : { body, language };
 }
 
+/** Where a DO statement's body starts in its text (PL/pgSQL's line 1), or null when it is not one or its body is not written as it runs (a quoted string with escapes). */
+export function doBodyStart(node: Node, statementSql: string): number | null {
+  const found = 'DoStmt' in node ? doBodyOf(node.DoStmt) : null;
+  if (!found || found.body === '') return null;
+  // Right after its opening quote ($tag$ or ').
+  for (let at = statementSql.indexOf(found.body); at >= 0; at = statementSql.indexOf(found.body, at + 1)) {
+    if (at > 0 && (statementSql[at - 1] === '$' || statementSql[at - 1] === "'")) return at;
+  }
+  return null;
+}
+
 /** A CREATE FUNCTION / PROCEDURE's body and language (the body is the first item of its AS). */
 function functionBodyOf(options: Node[] | undefined): { body: string; language: string } | null {
   let body: string | null = null;
@@ -55,17 +67,12 @@ function functionBodyOf(options: Node[] | undefined): { body: string; language: 
 }
 
 function collectBodyQueries(tree: unknown, out: BodyQuery[]): void {
-  if (Array.isArray(tree)) {
-    for (const item of tree) collectBodyQueries(item, out);
-    return;
-  }
-  if (!tree || typeof tree !== 'object') return;
-  const record = tree as Record<string, unknown>;
-  const execsql = record.PLpgSQL_stmt_execsql as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-  if (execsql?.sqlstmt?.PLpgSQL_expr?.query) out.push({ text: execsql.sqlstmt.PLpgSQL_expr.query, via: 'body' });
-  const dynamic = record.PLpgSQL_stmt_dynexecute as { query?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-  if (dynamic?.query?.PLpgSQL_expr?.query) out.push({ text: dynamic.query.PLpgSQL_expr.query, via: 'execute' });
-  for (const value of Object.values(record)) collectBodyQueries(value, out);
+  walkTree(tree, (record) => {
+    const execsql = record.PLpgSQL_stmt_execsql as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined;
+    if (execsql?.sqlstmt?.PLpgSQL_expr?.query) out.push({ text: execsql.sqlstmt.PLpgSQL_expr.query, via: 'body' });
+    const dynamic = record.PLpgSQL_stmt_dynexecute as { query?: { PLpgSQL_expr?: { query?: string } } } | undefined;
+    if (dynamic?.query?.PLpgSQL_expr?.query) out.push({ text: dynamic.query.PLpgSQL_expr.query, via: 'execute' });
+  });
 }
 
 /** The string a constant expression spells ('…', E'…', $$…$$), or null for anything else. */

@@ -22,6 +22,16 @@ declare module 'libpg-query/wasm/libpg-query.js' {
     lengthBytesUTF8(text: string): number;
     stringToUTF8(text: string, pointer: number, maxBytes: number): void;
   }
-  const createModule: () => Promise<LibpgQueryModule>;
+  /** The imports the module is instantiated with (Emscripten's loader makes them). */
+  export type WasmImports = Record<string, Record<string, unknown>>;
+  /** A WebAssembly instance as far as the loader needs one (this project's lib has no WebAssembly types). */
+  export interface WasmInstance {
+    exports: Record<string, unknown>;
+  }
+  export interface ModuleOptions {
+    /** Instantiates the module instead of the loader; `receive` takes the instance (Emscripten's hook). */
+    instantiateWasm?(imports: WasmImports, receive: (instance: WasmInstance) => void): object;
+  }
+  const createModule: (options?: ModuleOptions) => Promise<LibpgQueryModule>;
   export default createModule;
 }

@@ -6,7 +6,9 @@ import { statementEffects, type SchemaEffect } from './schemaEffects';
 import { readDirectives, type NoTransactionDirective } from './directives';
 import { statementsInDoBlock } from './doBlocks';
 import { parseInChunks } from './chunkedParse';
-import { loadParser, parseSql, parserErrorOf, type ParseResult } from './pgParser';
+import { loadParser, parseSql, parseSqlAfter, parserErrorOf, type RawStmt } from './pgParser';
+import { ParserStackOverflow } from './wasmParser';
+import { NESTED_TOO_DEEPLY, copiesFromStdinWords, opaqueFacts, opaqueNode, scannedStatements, type OpaqueReason } from './opaqueStatements';
 import type { OffsetRange, Range } from '../model/positions';
 import type { ToolNoTransaction } from '../model/toolNoTransaction';
 import { StatementText } from './statementText';
@@ -28,7 +30,14 @@ export interface ParsedStatement {
   range: Range;
   /** 'wrapper' for the BEGIN and COMMIT of a transaction block, which joins the transaction Drydock runs the file in. */
   role: 'statement' | 'wrapper';
+  /** The parse tree; for an opaque statement an empty node that no rule or probe recognises. */
   node: Node;
+  /**
+   * Set when the parser could build no tree of the statement (nested too deeply): it is sent as
+   * written, the rules do not judge it, and kind, transactionControl and outsideTransaction come
+   * from its leading words.
+   */
+  opaque: OpaqueReason | null;
   /** Read-only (worked out on first read). */
   readonly effects: SchemaEffect[];
   readonly tables: string[];
@@ -36,6 +45,13 @@ export interface ParsedStatement {
   outsideTransaction: OutsideTransaction | null;
   /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). Read-only (worked out on first read). */
   readonly simulatedSql: string | null;
+}
+
+/** True when the statement is COPY … FROM STDIN, which needs a client streaming its data (from its tree, or its words when opaque). */
+export function copiesFromStdin(statement: ParsedStatement): boolean {
+  if (statement.opaque) return copiesFromStdinWords(new StatementText(statement.sql).tokens);
+  const node = statement.node;
+  return 'CopyStmt' in node && node.CopyStmt.is_from === true && !node.CopyStmt.filename;
 }
 
 /** A syntax error: the parser's message and the token it stopped at. */
@@ -57,8 +73,11 @@ export interface ParsedFile {
   syntaxError: SyntaxErrorFact | null;
 }
 
+/** A statement of the text: its tree, or why it has none (opaque). Locations are bytes of the whole text. */
+type RawStatement = RawStmt & { opaque?: OpaqueReason };
+
 interface RawParse {
-  result: ParseResult | null;
+  result: { stmts?: RawStatement[] } | null;
   text: string;
   metaCommandLines: number[];
   syntaxError: { message: string; offset: number } | null;
@@ -66,6 +85,47 @@ interface RawParse {
 
 function blankLine(text: string, range: OffsetRange): string {
   return text.slice(0, range.start) + ' '.repeat(range.end - range.start) + text.slice(range.end);
+}
+
+/** A parse of a whole text: its statements, or the parser's syntax error (UTF-16 offset). */
+type TextParse = { stmts: RawStatement[]; error?: undefined } | { stmts?: undefined; error: { message: string; offset: number } };
+
+/**
+ * The parse of a whole text. When the parser runs out of stack on a statement nested too deeply,
+ * the text is split as psql splits it and each statement parsed on its own (opaqueStatements.ts).
+ */
+function parseText(text: string): TextParse {
+  try {
+    return { stmts: parseSql(text).stmts ?? [] };
+  } catch (err) {
+    if (err instanceof ParserStackOverflow) return parseStatementByStatement(text);
+    const parserError = parserErrorOf(err);
+    if (!parserError) throw err;
+    return { error: { message: parserError.message, offset: codePointToUtf16(text, parserError.cursorPosition) } };
+  }
+}
+
+function parseStatementByStatement(text: string): TextParse {
+  const toUtf16 = new OffsetConverter(text, 'byte');
+  const stmts: RawStatement[] = [];
+  for (const { piece, statement } of scannedStatements(text)) {
+    const pieceStart = toUtf16.toUtf16(piece.start);
+    const pieceText = text.slice(pieceStart, toUtf16.toUtf16(piece.end));
+    try {
+      for (const raw of parseSqlAfter(pieceText, piece.start).stmts ?? []) stmts.push(raw);
+    } catch (err) {
+      if (err instanceof ParserStackOverflow) {
+        stmts.push({ stmt_location: statement.start, stmt_len: statement.end - statement.start, opaque: NESTED_TOO_DEEPLY });
+        continue;
+      }
+      const parserError = parserErrorOf(err);
+      if (!parserError) throw err;
+      // The piece was read after as many spaces as the bytes before it: its cursor counts them as characters.
+      const offset = pieceStart + codePointToUtf16(pieceText, Math.max(0, parserError.cursorPosition - piece.start));
+      return { error: { message: parserError.message, offset } };
+    }
+  }
+  return { stmts };
 }
 
 /** Parses, blanking psql meta-command lines (which the server never sees) one at a time. */
@@ -76,20 +136,16 @@ function parseAllowingMetaCommands(text: string, lines: LineIndex): RawParse {
   let current = text;
   const metaCommandLines: number[] = [];
   for (;;) {
-    try {
-      return { result: parseSql(current), text: current, metaCommandLines, syntaxError: null };
-    } catch (err) {
-      const parserError = parserErrorOf(err);
-      if (!parserError) throw err;
-      const offset = codePointToUtf16(current, parserError.cursorPosition);
-      const line = lines.positionAt(offset).line;
-      const lineRange = lines.lineOffsets(line);
-      if (!/^\s*\\/.test(current.slice(lineRange.start, lineRange.end)) || metaCommandLines.includes(line)) {
-        return { result: null, text: current, metaCommandLines, syntaxError: { message: parserError.message, offset } };
-      }
-      metaCommandLines.push(line);
-      current = blankLine(current, lineRange);
+    const parsed = parseText(current);
+    if (!parsed.error) return { result: parsed, text: current, metaCommandLines, syntaxError: null };
+    const { offset } = parsed.error;
+    const line = lines.positionAt(offset).line;
+    const lineRange = lines.lineOffsets(line);
+    if (!/^\s*\\/.test(current.slice(lineRange.start, lineRange.end)) || metaCommandLines.includes(line)) {
+      return { result: null, text: current, metaCommandLines, syntaxError: parsed.error };
     }
+    metaCommandLines.push(line);
+    current = blankLine(current, lineRange);
   }
 }
 
@@ -106,8 +162,8 @@ function effectsOf(node: Node, sql: string, byteStart: number, makeText: () => S
   if (!('DoStmt' in node)) return own;
   for (const inner of statementsInDoBlock(node.DoStmt)) {
     const found = statementEffects(inner.node, inner.sql, 0, true);
-    own.effects.push(...found.effects);
-    own.tables.push(...found.tables);
+    for (const effect of found.effects) own.effects.push(effect);
+    for (const table of found.tables) own.tables.push(table);
   }
   return own;
 }
@@ -118,6 +174,7 @@ interface StatementFacts {
   index: number;
   sql: string;
   node: Node;
+  opaque: OpaqueReason | null;
   byteStart: number;
   offsets: OffsetRange;
   range: Range;
@@ -130,18 +187,20 @@ interface StatementFacts {
  * check on every save then scans only the statements a rule or fix needs. Built here, away from
  * the file's parse, so the getters keep only this statement's facts alive.
  */
-function lazyStatement({ file, index, sql, node, byteStart, offsets, range }: StatementFacts): ParsedStatement {
+function lazyStatement({ file, index, sql, node, opaque, byteStart, offsets, range }: StatementFacts): ParsedStatement {
   // Scanned only when a statement needs its tokens (most do not), and then only once.
   let text: StatementText | null = null;
   const makeText = () => (text ??= new StatementText(sql));
-  const outsideTransaction = outsideTransactionRule(node);
-  let effects: { effects: SchemaEffect[]; tables: string[] } | null = null;
+  // Without a tree, what the run must know comes from the statement's leading words; it declares nothing knowable.
+  const words = opaque ? opaqueFacts(makeText().tokens) : null;
+  const outsideTransaction = words ? words.outsideTransaction : outsideTransactionRule(node);
+  let effects: { effects: SchemaEffect[]; tables: string[] } | null = opaque ? { effects: [], tables: [] } : null;
   let simulated: { sql: string | null } | null = null;
   return {
-    file, index, sql, node, outsideTransaction, offsets, range,
-    kind: statementKind(node),
+    file, index, sql, node, opaque, outsideTransaction, offsets, range,
+    kind: words ? words.kind : statementKind(node),
     role: 'statement',
-    transactionControl: transactionControlOf(node),
+    transactionControl: words ? words.transactionControl : transactionControlOf(node),
     get effects() {
       return (effects ??= effectsOf(node, sql, byteStart, makeText)).effects;
     },
@@ -157,13 +216,15 @@ function lazyStatement({ file, index, sql, node, byteStart, offsets, range }: St
 function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedStatement[] {
   const toUtf16 = new OffsetConverter(raw.text, 'byte');
   return (raw.result?.stmts ?? []).flatMap((rawStmt, index) => {
-    if (!rawStmt.stmt) return [];
+    const node = rawStmt.stmt ?? (rawStmt.opaque ? opaqueNode() : null);
+    if (!node) return [];
     const byteStart = rawStmt.stmt_location ?? 0;
     const start = toUtf16.toUtf16(byteStart);
     let end = rawStmt.stmt_len ? toUtf16.toUtf16(byteStart + rawStmt.stmt_len) : raw.text.length;
     while (end > start && /\s/.test(raw.text[end - 1] ?? '')) end -= 1;
     const offsets = { start, end };
-    return [lazyStatement({ file, index, sql: raw.text.slice(start, end), node: rawStmt.stmt, byteStart, offsets, range: lines.rangeOf(offsets) })];
+    const opaque = rawStmt.opaque ?? null;
+    return [lazyStatement({ file, index, sql: raw.text.slice(start, end), node, opaque, byteStart, offsets, range: lines.rangeOf(offsets) })];
   });
 }
 

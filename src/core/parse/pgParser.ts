@@ -1,9 +1,10 @@
 // The real PostgreSQL parser (libpg-query, compiled to WebAssembly). Loaded once, on first use:
 // activation and `drydock --help` never pay for it.
-import type { Node, ParseResult, ScanResult, ScanToken } from 'libpg-query';
+import type { Node, ParseResult, RawStmt, ScanResult, ScanToken } from 'libpg-query';
 import { ParserSyntaxError, callWithText, loadWasmParser, parseToJson, wasmParserLoaded } from './wasmParser';
+import { treeJson } from './treeWalk';
 
-export type { Node, ParseResult, ScanToken };
+export type { Node, ParseResult, RawStmt, ScanToken };
 
 /** Loads the WebAssembly parser; safe to call many times. */
 export function loadParser(): Promise<void> {
@@ -78,7 +79,7 @@ export function isPositionKey(key: string): boolean {
 
 /** A parse tree (or part of one) as JSON without token positions: equal exactly when the SQL means the same. */
 export function treeWithoutPositions(tree: unknown): string {
-  return JSON.stringify(tree, (key, value: unknown) => (isPositionKey(key) ? undefined : value));
+  return treeJson(tree, { skipKey: isPositionKey });
 }
 
 /** The parse-tree fingerprint (same for texts that differ only in layout and constants). */

@@ -11,6 +11,7 @@ import {
 import type { DropStmt, Node, RenameStmt } from './pgTypes';
 import { StatementText } from './statementText';
 import { rangeVarsIn } from './treeNames';
+import { pushAll } from '../model/arrays';
 
 /** An effect on verifiable objects. Tables are "schema.table" when the file qualifies them, else "table". */
 export type SchemaEffect =
@@ -150,9 +151,9 @@ export function statementEffects(
   } else if ('CreateFunctionStmt' in node) {
     declare(functionDeclaration(node.CreateFunctionStmt));
   } else if ('DropStmt' in node) {
-    effects.push(...dropEffects(node.DropStmt, guarded));
+    pushAll(effects, dropEffects(node.DropStmt, guarded));
   } else if ('RenameStmt' in node) {
-    effects.push(...renameEffects(node.RenameStmt));
+    pushAll(effects, renameEffects(node.RenameStmt));
   } else if (('DoStmt' in node && runsDynamicSql(node.DoStmt)) || 'CallStmt' in node) {
     effects.push({ action: 'runs-code' });
   } else if ('ViewStmt' in node && node.ViewStmt.view?.relname) {

@@ -4,7 +4,17 @@
 // it copies every input into WebAssembly memory one character at a time in JavaScript, where
 // TextEncoder.encodeInto does it natively; and a piece of a large file that must be parsed after
 // N bytes of padding (chunkedParse.ts) costs a memset here instead of an N-character string.
-import createModule, { type LibpgQueryModule } from 'libpg-query/wasm/libpg-query.js';
+//
+// A statement nested deeper than the module can print (its tree is written out by recursive C
+// functions on the machine stack) ends the call with a RangeError. That unwinds the WebAssembly
+// frames without their epilogues: the module's own stack pointer would stay where the deepest
+// frame left it, and after a few such statements the next parse reads outside its memory. So each
+// call puts the stack pointer back when it throws, and the instance (whose abandoned parse stays
+// allocated) is replaced by a fresh one the next time the parser is loaded.
+import fs from 'node:fs';
+import path from 'node:path';
+import createModule, { type LibpgQueryModule, type WasmImports, type WasmInstance } from 'libpg-query/wasm/libpg-query.js';
+import libpgQueryPackage from 'libpg-query/package.json';
 
 /** A syntax error from the parser, shaped as libpg-query's own SqlError. */
 export class ParserSyntaxError extends Error {
@@ -14,16 +24,113 @@ export class ParserSyntaxError extends Error {
   }
 }
 
+/** A statement nested deeper than the parser can print: it ran out of stack (the parser is still usable). */
+export class ParserStackOverflow extends Error {
+  override name = 'ParserStackOverflow';
+}
+
+/** The module's stack pointer, read and written through its own exports. */
+interface StackPointer {
+  current(): number;
+  restore(pointer: number): void;
+}
+
+// Emscripten names the module's exports with letters; its loader reads the stack pointer's two as
+// wasmExports["R"] (emscripten_stack_get_current) and wasmExports["Q"] (_emscripten_stack_restore).
+// The names change with each build of libpg-query: test/core/parserStack.test.ts fails until the
+// installed version is listed here.
+export const STACK_EXPORTS: Readonly<Record<string, { current: string; restore: string }>> = {
+  '18.1.5': { current: 'R', restore: 'Q' },
+};
+
+/** The global WebAssembly API, as far as instantiating the module needs it. */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: WasmImports): Promise<WasmInstance>;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 let instance: LibpgQueryModule | null = null;
+let stack: StackPointer | null = null;
 let loading: Promise<void> | null = null;
+let compiled: Promise<object> | null = null;
+/** An overflow left an abandoned parse in the instance's memory: the next load replaces it. */
+let spent = false;
 const encoder = new TextEncoder();
 
-/** Instantiates the WebAssembly module once; later calls share the first. */
+/** The module's .wasm file: next to a bundle (dist/), else in the package. */
+function wasmPath(): string {
+  const beside = path.join(__dirname, 'libpg-query.wasm');
+  return fs.existsSync(beside) ? beside : require.resolve('libpg-query/wasm/libpg-query.wasm');
+}
+
+/** The stack-pointer exports of this libpg-query build, when they are known and behave as such. */
+function stackPointerOf(wasmExports: WasmInstance['exports'], memory: Uint8Array): StackPointer | null {
+  const names = STACK_EXPORTS[libpgQueryPackage.version];
+  const current = names ? wasmExports[names.current] : undefined;
+  const restore = names ? wasmExports[names.restore] : undefined;
+  if (typeof current !== 'function' || typeof restore !== 'function' || current.length !== 0 || restore.length !== 1) return null;
+  const pointer: unknown = current();
+  if (typeof pointer !== 'number' || pointer <= 0 || pointer >= memory.length) return null;
+  return { current: current as () => number, restore: restore as (pointer: number) => void };
+}
+
+async function instantiate(): Promise<void> {
+  compiled ??= fs.promises.readFile(wasmPath()).then((bytes) => wasm.compile(bytes));
+  const module = await compiled;
+  let made: WasmInstance | null = null;
+  // The loader waits for `receive` forever: a failed instantiation rejects through the outer promise.
+  const m = await new Promise<LibpgQueryModule>((resolve, reject) => {
+    createModule({
+      instantiateWasm(imports, receive) {
+        wasm.instantiate(module, imports).then((instantiated) => {
+          made = instantiated;
+          receive(instantiated);
+        }, reject);
+        return {};
+      },
+    }).then(resolve, reject);
+  });
+  instance = m;
+  stack = made ? stackPointerOf((made as WasmInstance).exports, m.HEAPU8) : null;
+  spent = false;
+}
+
+/**
+ * Instantiates the WebAssembly module once; later calls share it, except that an instance an
+ * overflow left memory in is replaced (calls made meanwhile still use the old one).
+ */
 export function loadWasmParser(): Promise<void> {
-  loading ??= createModule().then((m) => {
-    instance = m;
+  if (spent && loading) {
+    spent = false;
+    loading = null;
+  }
+  loading ??= instantiate().catch((err: unknown) => {
+    // Not kept: the next load tries again (a wasm file missing now may be there then).
+    loading = null;
+    compiled = null;
+    throw err;
   });
   return loading;
+}
+
+/**
+ * Calls into the module. An exception that unwinds its frames (a stack overflow, in practice) puts
+ * its stack pointer back and marks the instance for replacement; a stack overflow becomes a
+ * ParserStackOverflow.
+ */
+function guarded<T>(call: () => T): T {
+  const pointer = stack?.current() ?? null;
+  try {
+    return call();
+  } catch (err) {
+    if (pointer !== null) stack?.restore(pointer);
+    spent = true;
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new ParserStackOverflow('the statement is nested too deeply for the parser (it ran out of stack)');
+    }
+    throw err;
+  }
 }
 
 /** True once loadWasmParser() has resolved. */
@@ -62,7 +169,7 @@ export function parseToJson(text: string, padBytes = 0): string {
   const input = writeInput(m, text, padBytes);
   let result = 0;
   try {
-    result = m._wasm_parse_query_raw(input);
+    result = guarded(() => m._wasm_parse_query_raw(input));
     if (!result) throw new Error('Failed to parse query: memory allocation failed');
     const tree = m.getValue(result, 'i32');
     const error = m.getValue(result + 8, 'i32');
@@ -94,7 +201,7 @@ export function callWithText(name: StringCall, text: string): string {
   const input = writeInput(m, text, 0);
   let result = 0;
   try {
-    result = m[name](input);
+    result = guarded(() => m[name](input));
     return m.UTF8ToString(result);
   } finally {
     m._free(input);

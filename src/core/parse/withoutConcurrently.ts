@@ -78,6 +78,9 @@ export function withoutConcurrently(sql: string, text: StatementText, node: Node
   if (at < 0 || text.tokens.slice(at + 1).some(isConcurrently)) return null;
   const cut = optionCut(text, at) ?? keywordCut(text, at);
   const simulated = sql.slice(0, cut.start) + sql.slice(cut.end);
+  // A statement too deep for the parser has no tree to compare with: only the plain form
+  // CREATE [UNIQUE] INDEX CONCURRENTLY, whose keyword cut is exact, is simulated.
+  if (Object.keys(node).length === 0) return text.tokens[at - 1]?.upper === 'INDEX' ? simulated : null;
   let trees: Node[];
   try {
     trees = (parseSql(simulated).stmts ?? []).flatMap((raw) => (raw.stmt ? [raw.stmt] : []));

@@ -1,4 +1,5 @@
 // COPY … FROM STDIN needs a client that streams the data after the statement, as psql does.
+import { copiesFromStdin } from '../parse/parseMigration';
 import type { Rule } from './rule';
 
 export const copyFromStdin: Rule = {
@@ -9,7 +10,7 @@ export const copyFromStdin: Rule = {
   help: 'Load the data with INSERT … VALUES, or COPY from a server-side file, or a separate data-loading step.',
   check({ file, report }) {
     for (const s of file.statements) {
-      if ('CopyStmt' in s.node && s.node.CopyStmt.is_from && !s.node.CopyStmt.filename) {
+      if (copiesFromStdin(s)) {
         report(s.offsets, 'COPY … FROM STDIN needs a client that streams data (psql); it cannot run from a migration file here.');
       }
     }

@@ -11,14 +11,17 @@ const MAX_BYTES = 63;
 // the u flag the regex engine runs over UTF-16 units, several times faster than over
 // \p{L}\p{N} code points; it matches more than identifiers, never fewer. A run is only tried from
 // its first character (the lookbehind): tried from every character, a run of n < 22 word characters
-// cost n²/2 steps, which made this filter ~40% slower on real migrations.
-const WORDS = /(?<![\w$\u0080-\uffff])[\w$\u0080-\uffff]{22,}|"(?:[^"]|""){22,}"/g;
+// cost n²/2 steps, which made this filter ~40% slower on real migrations. A match stops after 64
+// units, which are more than 63 bytes whatever they are: an unbounded repetition ran out of the
+// regex engine's stack on a long run (a 10 MB bytea literal is one).
+const WORDS = /(?<![\w$\u0080-\uffff])[\w$\u0080-\uffff]{22,64}|"(?:[^"]|""){22,64}/g;
 
 function hasLongWord(text: string): boolean {
   if (text.length < 22) return false;
   WORDS.lastIndex = 0;
   for (let match = WORDS.exec(text); match; match = WORDS.exec(text)) {
-    if (Buffer.byteLength(match[0], 'utf8') > MAX_BYTES + (match[0].startsWith('"') ? 2 : 0)) return true;
+    // A quoted match holds its opening quote (and maybe no closing one): its name is at most one byte shorter.
+    if (Buffer.byteLength(match[0], 'utf8') > MAX_BYTES + (match[0].startsWith('"') ? 1 : 0)) return true;
   }
   return false;
 }

@@ -59,6 +59,8 @@ export interface StatementLocation {
   sql: string;
   offsets: OffsetRange;
   lines: LineIndex;
+  /** For a DO block written with its body as it runs (dollar-quoted): where the body starts in `sql`, PL/pgSQL's line 1. */
+  doBodyStart?: number | null;
 }
 
 interface ErrorFields {
@@ -90,8 +92,11 @@ function sqlstateOf(fields: ErrorFields): string {
 }
 
 /** Offset within the statement (UTF-16) that the server's position fields point at, or null. */
-function offsetInStatement(fields: ErrorFields, sql: string): number | null {
+function offsetInStatement(fields: ErrorFields, where: StatementLocation): number | null {
+  const sql = where.sql;
   if (fields.position) return codePointToUtf16(sql, Number(fields.position) - 1);
+  const inBody = where.doBodyStart === undefined || where.doBodyStart === null ? null : offsetInDoBody(fields, sql, where.doBodyStart);
+  if (inBody !== null) return inBody;
   if (fields.internalPosition && fields.internalQuery) {
     const at = sql.indexOf(fields.internalQuery);
     if (at >= 0) return at + codePointToUtf16(fields.internalQuery, Number(fields.internalPosition) - 1);
@@ -105,9 +110,65 @@ function offsetInStatement(fields: ErrorFields, sql: string): number | null {
   return null;
 }
 
+// The DO block's own frame in an error's context: the last one, since the context lists the
+// innermost call first (a function the block called, a DO block it EXECUTEd, come before it).
+const DO_FRAME = /PL\/pgSQL function inline_code_block line (\d+) at [^\n]*/g;
+// The query a frame ran, on the context line right above it.
+const FRAME_QUERY = /SQL (?:statement|expression) "([\s\S]*)"\n$/;
+
+/**
+ * Offset within a DO statement of what failed inside its body, from the line PL/pgSQL names
+ * ("line 4 at PERFORM", "line 7 at assignment", "line 3 at IF"), then the query or expression it
+ * ran, found from that line on (a PERFORM runs as SELECT), then the server's position within it.
+ */
+function offsetInDoBody(fields: ErrorFields, sql: string, bodyStart: number): number | null {
+  const context = fields.where ?? '';
+  let frame: RegExpExecArray | null = null;
+  DO_FRAME.lastIndex = 0;
+  for (let m = DO_FRAME.exec(context); m; m = DO_FRAME.exec(context)) frame = m;
+  if (!frame) return null;
+  let lineStart = bodyStart;
+  for (let line = 1; line < Number(frame[1]); line++) {
+    const next = sql.indexOf('\n', lineStart);
+    if (next < 0) return null; // not the body this statement holds
+    lineStart = next + 1;
+  }
+  const before = context.slice(0, frame.index);
+  // The server's own query and position are the innermost frame's: this one's when no other frame came before it.
+  const innermost = !before.includes('PL/pgSQL function');
+  const query = FRAME_QUERY.exec(before)?.[1] ?? (innermost ? fields.internalQuery : undefined);
+  if (query) {
+    // A PERFORM runs as SELECT followed by what the body wrote after PERFORM (some servers collapse the space between).
+    const afterSelect = query.startsWith('SELECT') && sql.indexOf(query, lineStart) < 0 ? query.slice('SELECT'.length) : null;
+    const skipped = afterSelect === null ? 0 : query.length - afterSelect.trimStart().length;
+    const at = sql.indexOf(query.slice(skipped), lineStart);
+    if (at >= 0) {
+      const own = innermost && fields.internalQuery === query && fields.internalPosition;
+      const within = own ? codePointToUtf16(query, Number(fields.internalPosition) - 1) - skipped : 0;
+      return at + Math.max(0, within);
+    }
+  }
+  // The statement's first word on its line.
+  const indent = /[ \t]*/y;
+  indent.lastIndex = lineStart;
+  indent.exec(sql);
+  return indent.lastIndex;
+}
+
+/** Where the token at `offset` ends: a quoted name or string, a word, or one character. */
 function tokenEnd(text: string, offset: number): number {
-  const match = /^("(?:[^"]|"")*"|'(?:[^']|'')*'|[\w$.]+|\S)/.exec(text.slice(offset));
-  return offset + (match ? match[0].length : 0);
+  const quote = text[offset];
+  if (quote === '"' || quote === "'") {
+    // A loop, not a regex: a regex repeating a group once per character ran out of stack on a 10 MB literal.
+    for (let i = offset + 1; i < text.length; i++) {
+      if (text[i] !== quote) continue;
+      if (text[i + 1] !== quote) return i + 1;
+      i += 1; // a doubled quote stays inside
+    }
+  }
+  const word = /[\w$.]+|\S/y;
+  word.lastIndex = offset;
+  return word.exec(text) ? word.lastIndex : offset;
 }
 
 /** Classifies any error (server, network, driver) and maps its position into the file when known. */
@@ -132,7 +193,7 @@ export function classifyError(err: unknown, where?: StatementLocation): ErrorRep
   }
   if (where) {
     report.file = where.file;
-    const inStatement = offsetInStatement(fields, where.sql);
+    const inStatement = offsetInStatement(fields, where);
     const start = where.offsets.start + (inStatement ?? 0);
     const end = inStatement === null ? where.offsets.end : where.offsets.start + tokenEnd(where.sql, inStatement);
     report.position = where.lines.positionAt(start);

@@ -9,6 +9,7 @@ import { withSession } from '../db/withSession';
 import type { MeasuredLock, RunReport, StatementImpact, StatementReport } from '../model/report';
 import { bytesText, durationRangeText, durationText, rowsText } from '../model/quantities';
 import { isLockMode, lockModeSql, LOCK_MODES, type LockMode } from '../sql/lockModes';
+import { maxOf } from '../model/arrays';
 
 const REFERENCE_QUERY = `
 WITH wanted AS (SELECT n, to_regclass(n) AS oid FROM jsonb_array_elements_text($1::jsonb) AS n),
@@ -73,7 +74,7 @@ function estimate(statement: StatementReport, verb: string, relation: string, de
   const under = lock ? `under ${lockModeSql(lock.mode as LockMode)}` : 'under a lock taken earlier in the run';
   const waiting = lock ? `, during which ${lock.blocks} of ${relation} wait` : '';
   const queue = holders.length > 0
-    ? `; it would queue behind ${holders.length} session(s) holding locks on it now (oldest transaction ${durationText(Math.max(...holders.map((h) => h.transactionAgeMs)))})`
+    ? `; it would queue behind ${holders.length} session(s) holding locks on it now (oldest transaction ${durationText(maxOf(holders.map((h) => h.transactionAgeMs)))})`
     : '';
   return {
     relation, rows: ref.rows, bytes: ref.bytes, estimateMs: { low, high }, lock: lock ? `${lockModeSql(lock.mode as LockMode)} (blocks ${lock.blocks})` : null, waitsBehind: holders,

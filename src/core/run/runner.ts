@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import type { DatabaseBackend } from '../db/backend';
 import { describeIdentity, sameServer, serverIdentity, type ServerIdentity } from '../db/identity';
+import type { Finding } from '../model/findings';
 import type { RunReport } from '../model/report';
 import { RUN_MODES, type RunMode, type RunModeSpec } from '../model/runModes';
 import type { ToolNoTransaction } from '../model/toolNoTransaction';
@@ -13,6 +14,7 @@ import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../model/lintSettings'
 import { loadParser, parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
 import { relationsNamed } from '../parse/relationsNamed';
 import { checkFiles, checkFilesStepwise, RUNNABILITY_RULES, type CheckedFile, type CheckOptions } from '../rules/checkMigration';
+import { INTERNAL_ERROR_ID, internalError } from '../rules/internal-error';
 import type { Rule } from '../rules/rule';
 import { CatalogMeasurement } from '../verify/measurement';
 import { verifyDeclaredObjects } from '../verify/verifyDeclaredObjects';
@@ -105,13 +107,26 @@ class Run {
         else if (this.report.transactional) await this.runInTransaction();
         else await this.runWithoutTransaction();
       } finally {
-        await judging.done();
+        await judging.done().catch((err: unknown) => this.noteOwnFailure('judging the files by the rules', err));
       }
       if (this.options.reference && state.mode.executes) await this.estimateImpact(this.options.reference);
+    } catch (err) {
+      this.noteOwnFailure('running the files', err);
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      await state.session?.close();
+      await state.session?.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * Drydock's own failure once the run began: the outcome so far stands and is reported (an apply
+   * that committed stays committed, whatever failed after), with what failed.
+   */
+  private noteOwnFailure(during: string, err: unknown): void {
+    if (!this.report.committed && this.report.outcome === 'succeeded') {
+      this.state.fail({ ...classifyError(err), message: `Drydock failed while ${during}: ${describeError(err)}` });
+    }
+    this.report.diagnostics.push(ownFailureFinding(this.report, during, err));
   }
 
   private async connect(): Promise<boolean> {
@@ -407,7 +422,25 @@ export async function runMigrations(files: MigrationFile[], options: RunOptions)
     judged = run.judged;
   }
   // After the run: the locks' held times are known once its transaction ended.
-  attachEvidence(report, judged.files, (f) => judged.judge.settingsOf(f));
+  try {
+    attachEvidence(report, judged.files, (f) => judged.judge.settingsOf(f));
+  } catch (err) {
+    report.diagnostics.push(ownFailureFinding(report, 'comparing the findings with what the run measured', err));
+  }
   report.timings.totalMs = performance.now() - t0;
   return report;
+}
+
+function describeError(err: unknown): string {
+  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
+}
+
+/** A finding for Drydock's own failure during a run, at the first file's start. */
+function ownFailureFinding(report: RunReport, during: string, err: unknown): Finding {
+  return {
+    ruleId: INTERNAL_ERROR_ID, severity: 'warning',
+    message: `Drydock failed while ${during} (${describeError(err)}); the run's outcome above is what happened on the server.`,
+    help: internalError.help, file: report.files[0] ?? '',
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, offsets: { start: 0, end: 0 },
+  };
 }

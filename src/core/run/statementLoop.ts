@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { maskSecrets } from '../db/connection';
 import type { PipelineOutcome, PipelinedResult } from '../db/backend';
 import type { StatementReport, TransactionEnded } from '../model/report';
+import { doBodyStart } from '../parse/innerStatements';
 import { quoteLiteral } from '../sql/quoting';
 import type { ParsedStatement } from '../parse/parseMigration';
 import type { CheckedFile } from '../rules/checkMigration';
@@ -164,7 +165,8 @@ class StatementLoop {
       if (quiet === false) asks = 'always';
       else if (quiet === 'before' && asks === 'nothing') asks = 'before';
     }
-    const last = RUN_LAST.has(Object.keys(s.node)[0] ?? '');
+    // An opaque statement (no parse tree) could be a CALL: nothing goes behind it unchecked either.
+    const last = s.opaque !== null || RUN_LAST.has(Object.keys(s.node)[0] ?? '');
     const placement: Placement = asks === 'always' || (asks === 'before' && last) ? 'alone' : asks === 'before' ? 'head' : last ? 'tail' : 'anywhere';
     this.placements.set(s, placement);
     return placement;
@@ -333,7 +335,7 @@ class StatementLoop {
     if (failure !== undefined) {
       const file = this.fileOf.get(s.file)!;
       report.status = 'failed';
-      report.error = classifyError(run.connectionLost ?? failure, { file: file.file, sql: s.sql, offsets: s.offsets, lines: file.lines });
+      report.error = classifyError(run.connectionLost ?? failure, { file: file.file, sql: s.sql, offsets: s.offsets, lines: file.lines, doBodyStart: doBodyStart(s.node, s.sql) });
       if (ended) report.error.title = 'The migration ended Drydock\'s transaction';
       report.error.message = maskSecrets(report.error.message, run.secrets);
       run.fail(report.error);

@@ -9,6 +9,7 @@ import { readDirectives } from '../parse/directives';
 import { decodeMigrationText } from '../parse/parseMigration';
 import type { WorkspaceEntry } from '../templates/detect';
 import { detectHistoryTool, type HistoryTool } from './historyTools';
+import { pushAll } from '../model/arrays';
 
 /** One earlier migration as its tool applies it. */
 export interface HistoryMigration {
@@ -196,7 +197,7 @@ function folderEntries(root: string): WorkspaceEntry[] {
       // Detection needs the script's name only; a folder per migration holds one of these.
       const script = ['up.sql', 'migration.sql'].find((s) => fs.statSync(path.join(root, item.name, s), { throwIfNoEntry: false }) !== undefined);
       if (script) entries.push({ path: `${item.name}/${script}` });
-      if (['deploy', 'committed'].includes(item.name)) entries.push(...listDir(path.join(root, item.name)).map((f) => ({ path: `${item.name}/${f.name}` })));
+      if (['deploy', 'committed'].includes(item.name)) pushAll(entries, listDir(path.join(root, item.name)).map((f) => ({ path: `${item.name}/${f.name}` })));
     } else if (!/\.sql$/i.test(item.name) || !item.isFile()) {
       // A FIFO named x.sql would block the read: its name is evidence enough.
       entries.push({ path: item.name });

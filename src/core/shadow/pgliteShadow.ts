@@ -38,6 +38,8 @@ export class PgliteShadow implements ShadowHost {
 
   async prepare(plan: ReplayPlan): Promise<PreparedShadow> {
     await this.pendingWrite;
+    // An instance whose backend ran out of stack (a statement nested too deeply for PGlite) is not trusted again.
+    if (this.instance?.broken) await this.discard();
     const keys = prefixKeys(pgliteEngineId(), plan.tool, plan.migrations);
     const live = this.instance && !this.instance.closed && this.instance.canCreate(plan.extensions) && this.appliedKey
       ? keys.indexOf(this.appliedKey) : -1;
@@ -53,7 +55,7 @@ export class PgliteShadow implements ShadowHost {
     const backend = pgliteBackend(instance);
     const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, { onApplied: (i) => { this.appliedKey = keys[i + 1]!; } }));
     if (outcome.failure && !outcome.failure.rolledBack) await this.discard();
-    else if (this.cache && outcome.replayed > 0 && !outcome.failure && !outcome.cancelled) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
+    else if (this.cache && outcome.replayed > 0 && !outcome.failure && !outcome.cancelled && !instance.broken) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
     // Read before the targets run: their nextval() calls survive the rollback, and the next run must not see them.
     const { server, sequences } = await withSession(backend, async (s) => ({ server: s.serverInfo, sequences: await readSequencePositions(s) }));
     return {

@@ -4,7 +4,7 @@ import type { Session } from '../db/backend';
 import type { ErrorReport } from '../model/report';
 import { LineIndex } from '../model/lineIndex';
 import { readDirectives } from '../parse/directives';
-import { parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
+import { copiesFromStdin, parseMigrationSync, type ParsedFile } from '../parse/parseMigration';
 import { classifyError, type StatementLocation } from '../run/classify';
 import type { HistoryMigration } from './history';
 import type { ReplayStyle } from './replayStyles';
@@ -72,11 +72,6 @@ export async function replayBookkeeping(session: Session, style: ReplayStyle): P
 
 const COPY_FROM_STDIN = 'COPY … FROM STDIN needs the client to stream the data (psql does); the shadow cannot replay it';
 
-/** COPY … FROM STDIN: the server would wait for data no file statement sends. */
-function copiesFromStdin(node: ParsedStatement['node']): boolean {
-  return 'CopyStmt' in node && node.CopyStmt.is_from === true && !node.CopyStmt.filename;
-}
-
 /** Refuses, before anything is sent, what a server cannot run from the text alone. */
 function refuseUnreplayable(file: string, parsed: ParsedFile): void {
   const firstMeta = parsed.metaCommandLines[0];
@@ -85,7 +80,8 @@ function refuseUnreplayable(file: string, parsed: ParsedFile): void {
     throw new MigrationFailed({ code: '0A000', message: 'a psql meta-command (\\…) cannot be replayed: the shadow sends SQL to the server, not to psql' },
       { file, sql: parsed.text.slice(offsets.start, offsets.end), offsets, lines: parsed.lines });
   }
-  const copy = parsed.statements.find((s) => copiesFromStdin(s.node));
+  // COPY … FROM STDIN: the server would wait for data no file statement sends.
+  const copy = parsed.statements.find(copiesFromStdin);
   if (copy) throw new MigrationFailed({ code: '0A000', message: COPY_FROM_STDIN }, { file, sql: copy.sql, offsets: copy.offsets, lines: parsed.lines });
 }
 

@@ -7,6 +7,7 @@ import { treeWithoutPositions } from '../parse/pgParser';
 import { slugify } from './sqlText';
 import { fillTemplate, templateText, type TemplatePart, type TemplateVars } from './templateText';
 import { TOOL_LAYOUTS, type MigrationTool, type RenderedFile } from './tools';
+import { pushAll } from '../model/arrays';
 
 export interface RenderOptions {
   /** Migration name (any words; made into a slug). Defaults to e.g. "add_idx_lessons_user_id". */
@@ -141,7 +142,7 @@ export function renderMigration(items: readonly MigrationItem[], tool: Migration
       planner: options.planner ?? 'drydock <drydock@localhost>',
       project: options.project ?? 'app',
     });
-    files.push(...written.map((f) => (RUNNABLE_ROLES.has(f.role) ? { ...f, noTransaction: migration.noTransaction } : f)));
+    pushAll(files, written.map((f) => (RUNNABLE_ROLES.has(f.role) ? { ...f, noTransaction: migration.noTransaction } : f)));
   });
   const declares = new Map<string, DeclaredObject>();
   for (const { plan } of plans) for (const d of plan.declares) declares.set(`${d.kind}:${d.name}`, d);

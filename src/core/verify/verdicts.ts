@@ -7,6 +7,7 @@ import type { CatalogAnswer, CatalogConstraint, CatalogFunction, CatalogIndex, C
 import { indexDifferences } from './declaredShape';
 import type { Expectation, Fate, StatementPlace } from './expectations';
 import type { MeasuredObject } from './measurement';
+import { pushAll } from '../model/arrays';
 
 export type Verdict = { status: CheckStatus; detail: string };
 
@@ -24,7 +25,7 @@ function checkIndex(d: IndexDeclaration, expected: Expectation, found: CatalogIn
     }
   });
   if (differences?.predicate) problems.push(`predicate is ${found.predicate ?? 'none'}, declared ${d.predicate ?? 'none'}${renamedColumns(expected)}`);
-  problems.push(...differences?.others ?? []);
+  pushAll(problems, differences?.others ?? []);
   return problems.length > 0
     ? { status: 'mismatch', detail: `an index with this name exists but ${problems.join('; ')}` }
     : { status: 'ok', detail: `${found.unique ? 'unique ' : ''}${found.method} index on ${found.table} (${found.columns.join(', ')}${found.opclasses.some((_, i) => !found.defaultOpclasses[i]) ? ` ${found.opclasses.join(', ')}` : ''})${found.predicate ? ` WHERE ${found.predicate}` : ''}, valid` };

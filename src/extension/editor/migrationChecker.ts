@@ -61,6 +61,8 @@ export class MigrationChecker {
   /** Checks `text` as the content of the absolute path `file`. */
   async check(file: string, text: string): Promise<CheckOutcome> {
     const core = await checkEngine();
+    // At once when the parser is loaded; it is replaced after a statement ran it out of stack (the abandoned parse stays in its memory).
+    await core.parser.loadParser();
     try {
       const config = this.resolverOf(core).forFile(file);
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };

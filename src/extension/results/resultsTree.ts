@@ -8,6 +8,7 @@ import { lockText } from '../../core/output/text';
 import { isLockMode, lockModeSql, strongestLock } from '../../core/sql/lockModes';
 import { COMMANDS } from '../commands';
 import { endingOf, type ResultsStore, type RunEntry } from './results';
+import { pushAll } from '../../core/model/arrays';
 
 const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 
@@ -128,7 +129,7 @@ export class StatementNode extends vscode.TreeItem {
     if (s.rows !== null) nodes.push(new DetailNode('Rows', String(s.rows), undefined, icon('list-flat')));
     if (s.note) nodes.push(new DetailNode('Note', s.note, undefined, icon('info')));
     if (s.error) nodes.push(new ErrorNode(s.error, this.entry, s));
-    nodes.push(...measurementGroups(s));
+    pushAll(nodes, measurementGroups(s));
     return nodes;
   }
 }

@@ -6,6 +6,7 @@ import { compareMigrationNames, isRevertFile } from '../../core/analyse/migratio
 import { readToolNoTransaction } from '../../core/config/toolNoTransaction';
 import type { MigrationFile } from '../../core/run/runner';
 import { decodeFileText } from '../engine';
+import { pushAll } from '../../core/model/arrays';
 
 
 // A folder run goes forward: the down scripts of golang-migrate's and sqlx's NNN_x.up.sql /
@@ -25,11 +26,12 @@ export async function filesToRun(targets: readonly vscode.Uri[], upTo: boolean):
   for (const target of targets) {
     const stat = await vscode.workspace.fs.stat(target);
     if (stat.type === vscode.FileType.Directory) {
-      files.push(...(await sqlFilesIn(target)));
+      pushAll(files, await sqlFilesIn(target));
     } else if (upTo) {
       const siblings = await sqlFilesIn(vscode.Uri.file(path.dirname(target.fsPath)));
       const name = path.basename(target.fsPath);
-      files.push(...siblings.filter((uri) => compareMigrationNames(path.basename(uri.fsPath), name) < 0), target);
+      pushAll(files, siblings.filter((uri) => compareMigrationNames(path.basename(uri.fsPath), name) < 0));
+      files.push(target);
     } else {
       files.push(target);
     }

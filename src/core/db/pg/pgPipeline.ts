@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Client, Connection } from 'pg';
 import type { NoticeReport } from '../../model/report';
 import { noticeOf, type NoticeMessage, type PipelineOptions, type PipelineOutcome } from '../backend';
+import { pushAll } from '../../model/arrays';
 
 // "INSERT 0 5", "UPDATE 3", "SELECT 1", "CREATE TABLE": the row count is the last number, when there is one.
 const COMMAND_TAG = /^[A-Za-z ]+?(?: (\d+))?(?: (\d+))?$/;
@@ -128,7 +129,7 @@ class PipelineSubmittable {
     this.settled = true;
     // Notices after the last answer (a deferred trigger at the commit that ends an implicit transaction) are its.
     const last = this.outcome.ran[this.outcome.ran.length - 1];
-    if (last && this.notices.length > 0 && last.notices !== this.notices) last.notices.push(...this.notices);
+    if (last && this.notices.length > 0 && last.notices !== this.notices) pushAll(last.notices, this.notices);
     this.connection?.off('readyForQuery', this.onReadyForQuery);
     this.connection?.off('end', this.onEnd);
     this.settle(this.outcome);

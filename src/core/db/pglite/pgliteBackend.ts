@@ -34,7 +34,7 @@ export function pgliteBackend(instance: PgliteInstance): DatabaseBackend {
       // Whatever a session left behind ends when it closes; this covers one whose close never ran.
       await resetBackend(instance.db);
       const { info, pid } = await serverInfoOf(instance);
-      const session = new PgliteSession(instance.db, info, pid, () => { open = null; });
+      const session = new PgliteSession(instance.db, info, pid, () => { open = null; }, () => instance.stackOverflows);
       open = session;
       return session;
     },

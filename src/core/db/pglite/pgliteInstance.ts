@@ -47,8 +47,31 @@ function initialDataDir(assets: PgliteAssets): Uint8Array | null {
   return assets.baseDataDir ? zlib.gunzipSync(fs.readFileSync(assets.baseDataDir)) : null;
 }
 
+/**
+ * Counts the times PGlite's backend runs out of WebAssembly stack (a statement nested too deeply
+ * for its build, which runs out well before PostgreSQL's own max_stack_depth). PGlite catches that
+ * inside its message loop and carries on as if nothing happened: the statement is dropped without
+ * an error (or a later message fails with a misleading one), and the backend's state is no longer
+ * reliable. Seen here, it is reported and the instance is not trusted again.
+ */
+function watchStackOverflows(db: PGlite, onOverflow: () => void): void {
+  const mod = (db as unknown as { mod?: Record<string, unknown> }).mod;
+  const loop = mod?._PostgresMainLoopOnce;
+  if (!mod || typeof loop !== 'function') return;
+  mod._PostgresMainLoopOnce = (...args: unknown[]): unknown => {
+    try {
+      return loop.apply(mod, args);
+    } catch (err) {
+      if (err instanceof RangeError) onOverflow();
+      throw err;
+    }
+  };
+}
+
 /** A running PGlite and what it was booted with. */
 export class PgliteInstance {
+  private overflows = 0;
+
   private constructor(
     readonly db: PGlite,
     readonly extensions: ReadonlySet<string>,
@@ -80,7 +103,19 @@ export class PgliteInstance {
       await db.close().catch(() => undefined);
       throw err;
     }
-    return new PgliteInstance(db, new Set(bundles), performance.now() - t0, dataDir !== null);
+    const instance = new PgliteInstance(db, new Set(bundles), performance.now() - t0, dataDir !== null);
+    watchStackOverflows(db, () => { instance.overflows += 1; });
+    return instance;
+  }
+
+  /** How many times the backend ran out of stack so far (see watchStackOverflows). */
+  get stackOverflows(): number {
+    return this.overflows;
+  }
+
+  /** True once the backend ran out of stack: its state can no longer be trusted (nor snapshotted). */
+  get broken(): boolean {
+    return this.overflows > 0;
   }
 
   /** True when every extension these names need is loaded (else the instance must be booted again). */

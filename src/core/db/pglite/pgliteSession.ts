@@ -38,6 +38,15 @@ export async function resetBackend(db: PGlite): Promise<void> {
   await db.exec('DISCARD ALL');
 }
 
+/** What PGlite running out of stack on a statement is reported as (a limit of the shadow, not of PostgreSQL). */
+function stackOverflowError(): Error {
+  return Object.assign(new Error('PGlite ran out of stack running this statement: it is nested too deeply for PGlite\'s WebAssembly build'
+    + ' (PostgreSQL itself may well run it). What PGlite did with it is unknown, so this shadow instance is not used again.'), {
+    code: '58000',
+    hint: 'Dry-run it on a server: --shadow-db URL (a scratch database), or --db URL.',
+  });
+}
+
 /** A session on a PGlite instance; close() releases it (and what it left in the backend) and leaves the instance running. */
 export class PgliteSession implements Session {
   readonly backendPid: number;
@@ -45,8 +54,29 @@ export class PgliteSession implements Session {
   private failed = false;
   private released = false;
 
-  constructor(private readonly db: PGlite, readonly serverInfo: ServerInfo, backendPid: number, private readonly onRelease: () => void) {
+  /** `stackOverflows`: how many times the instance's backend ran out of stack so far (PgliteInstance). */
+  constructor(private readonly db: PGlite, readonly serverInfo: ServerInfo, backendPid: number, private readonly onRelease: () => void,
+    private readonly stackOverflows: () => number = () => 0) {
     this.backendPid = backendPid;
+  }
+
+  /** Runs a call into PGlite; a stack overflow PGlite swallowed during it becomes the call's error. */
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    const before = this.stackOverflows();
+    let result: T;
+    try {
+      result = await run();
+    } catch (err) {
+      this.failed = true;
+      // PGlite's own error after an overflow it swallowed is a consequence, not the cause.
+      throw this.stackOverflows() > before ? stackOverflowError() : explained(err);
+    }
+    if (this.stackOverflows() > before) {
+      this.failed = true;
+      throw stackOverflowError();
+    }
+    this.failed = false;
+    return result;
   }
 
   private get options() {
@@ -55,19 +85,13 @@ export class PgliteSession implements Session {
 
   async query(sql: string, params?: unknown[]): Promise<QueryOutcome> {
     this.assertOpen();
-    try {
-      const result = await this.db.query<Record<string, unknown>>(sql, params ?? [], this.options);
-      this.failed = false;
-      return {
-        rows: result.rows,
-        rowCount: rowCountOf(result),
-        fields: result.fields.map((f) => f.name),
-        command: result.command ?? '',
-      };
-    } catch (err) {
-      this.failed = true;
-      throw explained(err);
-    }
+    const result = await this.call(() => this.db.query<Record<string, unknown>>(sql, params ?? [], this.options));
+    return {
+      rows: result.rows,
+      rowCount: rowCountOf(result),
+      fields: result.fields.map((f) => f.name),
+      command: result.command ?? '',
+    };
   }
 
   // PGlite runs each statement on this thread as it is called: there is no round trip to save, so
@@ -96,13 +120,7 @@ export class PgliteSession implements Session {
 
   async execScript(sql: string): Promise<void> {
     this.assertOpen();
-    try {
-      await this.db.exec(sql, this.options);
-      this.failed = false;
-    } catch (err) {
-      this.failed = true;
-      throw explained(err);
-    }
+    await this.call(() => this.db.exec(sql, this.options));
   }
 
   onNotice(listener: (notice: NoticeReport) => void): () => void {

@@ -11,6 +11,7 @@ import type { DeclaredKind } from '../../model/report';
 import type { Declaration } from '../../parse/declarations';
 import type { ParsedStatement } from '../../parse/parseMigration';
 import type { AlterTableCmd, Node } from '../../parse/pgTypes';
+import { callsFunction } from '../../parse/treeNames';
 import { contypeOf } from '../../sql/catalogCodes';
 import { relationSql } from '../../sql/quoting';
 import { functionSignature } from '../../verify/catalogQuery';
@@ -69,12 +70,14 @@ function namesOf(objects: Node[] | undefined): string[][] {
 
 /** What the statement can drop or rename, or null when it can do neither. */
 export function reachOf(statement: ParsedStatement): Reach | null {
+  // Without a parse tree nothing can be ruled out.
+  if (statement.opaque) return 'all';
   const node = statement.node;
   const type = Object.keys(node)[0] ?? '';
   if (RUNS_CODE.has(type)) return 'all';
   // ROLLBACK TO SAVEPOINT undoes whatever ran since the savepoint.
   if ('TransactionStmt' in node && node.TransactionStmt.kind === 'TRANS_STMT_ROLLBACK_TO') return 'all';
-  if ('SelectStmt' in node) return JSON.stringify(node).includes('"FuncCall"') ? 'all' : null;
+  if ('SelectStmt' in node) return callsFunction(node) ? 'all' : null;
   if ('AlterTableStmt' in node) {
     const commands = (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
     if (!commands.some(altersObjects)) return null;

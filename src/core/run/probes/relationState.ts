@@ -11,10 +11,12 @@ import type { Session } from '../../db/backend';
 import type { MeasuredLock, MeasuredRewrite, MeasuredScan, StatementReport } from '../../model/report';
 import type { ParsedStatement } from '../../parse/parseMigration';
 import { relationsCreated, relationsNamed, type NamedRelation } from '../../parse/relationsNamed';
+import { callsFunction } from '../../parse/treeNames';
 import { isLockMode, LOCK_MODES, strongestLock, whatLockBlocks, type LockMode } from '../../sql/lockModes';
 import { relationSql } from '../../sql/quoting';
 import type { ProbeFactory } from './probe';
 import { scanReason } from './scanReasons';
+import { pushAll } from '../../model/arrays';
 
 // Relations (with their indexes and TOAST tables) looked at around a statement, and this backend's
 // locks on relations that existed before the run ($2: the highest pg_class OID then) or that the
@@ -62,11 +64,13 @@ const REWRITE_KINDS: Record<string, MeasuredRewrite['kind']> = { r: 'table', p: 
 // Statements whose relations cannot all be read from the text: they run code.
 const RUNS_CODE = new Set(['DoStmt', 'CallStmt', 'ExecuteStmt']);
 
-/** True when the statement runs code (a DO block, a CALL, a SELECT of functions) or drops with CASCADE. */
+/** True when the statement runs code (a DO block, a CALL, a SELECT of functions), drops with CASCADE, or has no parse tree. */
 function reachesUnnamed(statement: ParsedStatement): boolean {
+  // Without a parse tree its relations are not known.
+  if (statement.opaque) return true;
   const node = statement.node;
   if (RUNS_CODE.has(Object.keys(node)[0] ?? '')) return true;
-  if ('SelectStmt' in node) return JSON.stringify(node).includes('"FuncCall"');
+  if ('SelectStmt' in node) return callsFunction(node);
   if ('DropStmt' in node) return node.DropStmt.behavior === 'DROP_CASCADE';
   return false;
 }
@@ -155,7 +159,7 @@ class RelationStateProbe {
 
   /** What the statement created, and a created table renamed: still created in this run. */
   private noteCreated(statement: ParsedStatement): void {
-    this.created.push(...relationsCreated(statement.node));
+    pushAll(this.created, relationsCreated(statement.node));
     for (const e of statement.effects) {
       if (e.action !== 'rename-table') continue;
       const [fromSchema, fromName] = e.from.includes('.') ? [e.from.split('.')[0]!, e.from.split('.')[1]!] : [null, e.from];
