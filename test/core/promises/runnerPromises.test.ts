@@ -11,8 +11,7 @@ import { renderRunReport } from '../../../src/core/output/formats';
 import type { MigrationFile } from '../../../src/core/run/runner';
 import { withSession } from '../../../src/core/db/withSession';
 import { fingerprint, fingerprintDiff, fingerprintWith } from '../../support/fingerprint';
-import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
-import { ATTACK_SCHEMA, ATTACK_SERVER_SETTINGS, attackedServers, exec, runAt, runOn, severities, smugglingBackend } from './support';
+import { ATTACK_SCHEMA, describeAttacked, exec, runAt, runOn, severities, smugglingBackend } from './support';
 
 const file = (text: string, path = 'attack.sql'): MigrationFile => ({ path, text });
 
@@ -38,119 +37,108 @@ const INSIDE_CODE: { name: string; text: string; sqlstate?: string }[] = [
   { name: 'dynamic COMMIT in a DO block', text: "DO $$ BEGIN INSERT INTO t VALUES (2, 'x'); EXECUTE 'COMMIT'; END $$;", sqlstate: '0A000' },
 ];
 
-for (const binaries of attackedServers()) {
-  describe(`a dry-run never commits, an apply is all or nothing (PostgreSQL ${binaries.major})`, () => {
-    let server: ThrowawayPostgres;
-    let template: string;
-    before(async () => {
-      server = await startPostgres(binaries, ATTACK_SERVER_SETTINGS);
-      template = await server.createDatabase();
-      await exec(server.url(template), ATTACK_SCHEMA);
-    });
-    after(async () => { await server.stop(); });
-    const fresh = async () => server.url(await server.createDatabase(template));
+describeAttacked((major) => `a dry-run never commits, an apply is all or nothing (PostgreSQL ${major})`, ({ fresh }) => {
 
-    test('silencing a runnability rule (ignores, squawk-ignore, drydock.json off or warning) never lets the statement be sent', async () => {
-      for (const attack of SILENCED) {
-        for (const mode of ['dry-run', 'apply'] as const) {
-          const url = await fresh();
-          const before = await fingerprint(url);
-          const report = await runAt(url, [file(attack.text)], mode, attack.settings);
-          assert.equal(report.outcome, 'refused', `${attack.name} (${mode}): ${report.outcome}`);
-          assert.equal(report.committed, false);
-          assert.equal(report.server, null, 'refused before connecting');
-          assert.ok(report.statements.every((s) => s.status === 'skipped'), attack.name);
-          assert.ok(report.diagnostics.some((d) => d.severity === 'error'), `${attack.name}: the refusal says why`);
-          assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', `${attack.name} (${mode})`);
-        }
-      }
-    });
-
-    test('transaction control inside DO blocks and procedures fails inside the run\'s transaction: nothing stays', async () => {
-      for (const attack of INSIDE_CODE) {
-        for (const mode of ['dry-run', 'apply'] as const) {
-          const url = await fresh();
-          const before = await fingerprint(url);
-          const report = await runAt(url, [file(attack.text)], mode);
-          assert.equal(report.outcome, 'failed', `${attack.name} (${mode})`);
-          assert.equal(report.committed, false);
-          assert.equal(report.error?.sqlstate, attack.sqlstate ?? '2D000', `${attack.name}: ${JSON.stringify(report.error)}`);
-          assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', `${attack.name} (${mode})`);
-        }
-      }
-    });
-
-    test('a COMMIT slipped past the send check is reported as committed, by that statement, and stops the run', async () => {
-      const url = await fresh();
-      const backend = smugglingBackend(url, { 'SELECT 424242': 'COMMIT' });
-      const report = await runOn(backend, [file("INSERT INTO t VALUES (2, 'x');\nSELECT 424242;\nINSERT INTO t VALUES (3, 'y');")], 'dry-run');
-      assert.equal(report.outcome, 'failed');
-      assert.equal(report.committed, true, 'the report tells the truth: the insert before it is in the database');
-      assert.deepEqual(report.transactionEnded, { file: 'attack.sql', line: 2, kind: 'SELECT', effect: 'committed' });
-      assert.equal(report.error?.sqlstate, 'DRY05');
-      assert.match(report.error!.message, /COMMITTED/);
-      assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'failed', 'skipped']);
-      const text = renderRunReport(report, 'text', { color: false, baseDir: '.', toolVersion: 'test', secrets: [] });
-      assert.match(text.split('\n').at(-1)!, /^failed: committed by attack\.sql:2 \(SELECT\), in part/);
-      assert.ok(!/rolled back,/.test(text.split('\n').at(-1)!));
-      const rows = await fingerprint(url);
-      assert.match(rows, /public\.t 2 /, 'row 2 was committed, as the report says');
-    });
-
-    test('a PREPARE TRANSACTION slipped past the send check is rolled back by Drydock: nothing of the run stays, no lock is held', async () => {
+  test('silencing a runnability rule (ignores, squawk-ignore, drydock.json off or warning) never lets the statement be sent', async () => {
+    for (const attack of SILENCED) {
       for (const mode of ['dry-run', 'apply'] as const) {
         const url = await fresh();
         const before = await fingerprint(url);
-        const backend = smugglingBackend(url, { "SELECT 'smuggled'": "PREPARE TRANSACTION 'smuggled'" });
-        const report = await runOn(backend, [file("UPDATE t SET note = 'locked';\nSELECT 'smuggled';")], mode);
-        assert.equal(report.outcome, 'failed');
+        const report = await runAt(url, [file(attack.text)], mode, attack.settings);
+        assert.equal(report.outcome, 'refused', `${attack.name} (${mode}): ${report.outcome}`);
         assert.equal(report.committed, false);
-        // The statement's own tree is a SELECT (the fault swapped its text), so Drydock cannot name what was prepared: it says so.
-        assert.equal(report.transactionEnded?.effect, 'prepared');
-        assert.match(report.error!.message, /pg_prepared_xacts lists it/);
-        const held = await fingerprint(url);
-        assert.match(held, /## preparedTransactions\nsmuggled /, 'the report is true: a prepared transaction holds the update');
-        await exec(url, "ROLLBACK PREPARED 'smuggled'");
-        assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', mode);
+        assert.equal(report.server, null, 'refused before connecting');
+        assert.ok(report.statements.every((s) => s.status === 'skipped'), attack.name);
+        assert.ok(report.diagnostics.some((d) => d.severity === 'error'), `${attack.name}: the refusal says why`);
+        assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', `${attack.name} (${mode})`);
       }
-    });
+    }
+  });
 
-    test('statements a pipeline ran after a smuggled COMMIT ran on their own: reported as committed, not as skipped', async () => {
-      const url = await fresh();
-      await exec(url, 'CREATE TABLE fresh_table (x int)');
-      const backend = smugglingBackend(url, { 'SELECT 424242': 'COMMIT' });
-      // Statements on a table created in the run are quiet: they share one pipeline.
-      const report = await runOn(backend, [file('CREATE TABLE n (x int);\nINSERT INTO n VALUES (1);\nSELECT 424242;\nINSERT INTO n VALUES (2);\nINSERT INTO n VALUES (3);')], 'dry-run');
-      assert.equal(report.transactionEnded?.effect, 'committed');
-      assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'ok', 'failed', 'ok', 'ok']);
-      assert.match(await fingerprint(url), /public\.n 3 /, 'all three rows are in the database, as the report says');
-    });
+  test('transaction control inside DO blocks and procedures fails inside the run\'s transaction: nothing stays', async () => {
+    for (const attack of INSIDE_CODE) {
+      for (const mode of ['dry-run', 'apply'] as const) {
+        const url = await fresh();
+        const before = await fingerprint(url);
+        const report = await runAt(url, [file(attack.text)], mode);
+        assert.equal(report.outcome, 'failed', `${attack.name} (${mode})`);
+        assert.equal(report.committed, false);
+        assert.equal(report.error?.sqlstate, attack.sqlstate ?? '2D000', `${attack.name}: ${JSON.stringify(report.error)}`);
+        assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', `${attack.name} (${mode})`);
+      }
+    }
+  });
 
-    test('a ROLLBACK slipped past the send check fails the apply: nothing is committed', async () => {
+  test('a COMMIT slipped past the send check is reported as committed, by that statement, and stops the run', async () => {
+    const url = await fresh();
+    const backend = smugglingBackend(url, { 'SELECT 424242': 'COMMIT' });
+    const report = await runOn(backend, [file("INSERT INTO t VALUES (2, 'x');\nSELECT 424242;\nINSERT INTO t VALUES (3, 'y');")], 'dry-run');
+    assert.equal(report.outcome, 'failed');
+    assert.equal(report.committed, true, 'the report tells the truth: the insert before it is in the database');
+    assert.deepEqual(report.transactionEnded, { file: 'attack.sql', line: 2, kind: 'SELECT', effect: 'committed' });
+    assert.equal(report.error?.sqlstate, 'DRY05');
+    assert.match(report.error!.message, /COMMITTED/);
+    assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'failed', 'skipped']);
+    const text = renderRunReport(report, 'text', { color: false, baseDir: '.', toolVersion: 'test', secrets: [] });
+    assert.match(text.split('\n').at(-1)!, /^failed: committed by attack\.sql:2 \(SELECT\), in part/);
+    assert.ok(!/rolled back,/.test(text.split('\n').at(-1)!));
+    const rows = await fingerprint(url);
+    assert.match(rows, /public\.t 2 /, 'row 2 was committed, as the report says');
+  });
+
+  test('a PREPARE TRANSACTION slipped past the send check is rolled back by Drydock: nothing of the run stays, no lock is held', async () => {
+    for (const mode of ['dry-run', 'apply'] as const) {
       const url = await fresh();
       const before = await fingerprint(url);
-      const backend = smugglingBackend(url, { 'SELECT 424242': 'ROLLBACK' });
-      const report = await runOn(backend, [file("INSERT INTO t VALUES (2, 'x');\nSELECT 424242;\nINSERT INTO t VALUES (3, 'y');")], 'apply');
+      const backend = smugglingBackend(url, { "SELECT 'smuggled'": "PREPARE TRANSACTION 'smuggled'" });
+      const report = await runOn(backend, [file("UPDATE t SET note = 'locked';\nSELECT 'smuggled';")], mode);
       assert.equal(report.outcome, 'failed');
       assert.equal(report.committed, false);
-      assert.equal(report.transactionEnded?.effect, 'rolled-back');
-      assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical');
-    });
-
-    test('outside a transaction (a no-transaction apply), a statement that opens one is rolled back and stops the run', async () => {
-      const url = await fresh();
-      const backend = smugglingBackend(url, { 'SELECT 424242': 'BEGIN' });
-      const report = await runOn(backend, [file("-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY t_note ON t (note);\nSELECT 424242;\nINSERT INTO t VALUES (3, 'y');")], 'apply');
-      assert.equal(report.transactional, false);
-      assert.equal(report.outcome, 'failed');
-      assert.equal(report.transactionEnded?.effect, 'opened');
-      assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'failed', 'skipped']);
-      const after = await fingerprint(url);
-      assert.match(after, /t_note/, 'the index before it stays: a no-transaction apply commits statement by statement');
-      assert.doesNotMatch(after, /public\.t 2 /);
-    });
+      // The statement's own tree is a SELECT (the fault swapped its text), so Drydock cannot name what was prepared: it says so.
+      assert.equal(report.transactionEnded?.effect, 'prepared');
+      assert.match(report.error!.message, /pg_prepared_xacts lists it/);
+      const held = await fingerprint(url);
+      assert.match(held, /## preparedTransactions\nsmuggled /, 'the report is true: a prepared transaction holds the update');
+      await exec(url, "ROLLBACK PREPARED 'smuggled'");
+      assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', mode);
+    }
   });
-}
+
+  test('statements a pipeline ran after a smuggled COMMIT ran on their own: reported as committed, not as skipped', async () => {
+    const url = await fresh();
+    await exec(url, 'CREATE TABLE fresh_table (x int)');
+    const backend = smugglingBackend(url, { 'SELECT 424242': 'COMMIT' });
+    // Statements on a table created in the run are quiet: they share one pipeline.
+    const report = await runOn(backend, [file('CREATE TABLE n (x int);\nINSERT INTO n VALUES (1);\nSELECT 424242;\nINSERT INTO n VALUES (2);\nINSERT INTO n VALUES (3);')], 'dry-run');
+    assert.equal(report.transactionEnded?.effect, 'committed');
+    assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'ok', 'failed', 'ok', 'ok']);
+    assert.match(await fingerprint(url), /public\.n 3 /, 'all three rows are in the database, as the report says');
+  });
+
+  test('a ROLLBACK slipped past the send check fails the apply: nothing is committed', async () => {
+    const url = await fresh();
+    const before = await fingerprint(url);
+    const backend = smugglingBackend(url, { 'SELECT 424242': 'ROLLBACK' });
+    const report = await runOn(backend, [file("INSERT INTO t VALUES (2, 'x');\nSELECT 424242;\nINSERT INTO t VALUES (3, 'y');")], 'apply');
+    assert.equal(report.outcome, 'failed');
+    assert.equal(report.committed, false);
+    assert.equal(report.transactionEnded?.effect, 'rolled-back');
+    assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical');
+  });
+
+  test('outside a transaction (a no-transaction apply), a statement that opens one is rolled back and stops the run', async () => {
+    const url = await fresh();
+    const backend = smugglingBackend(url, { 'SELECT 424242': 'BEGIN' });
+    const report = await runOn(backend, [file("-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY t_note ON t (note);\nSELECT 424242;\nINSERT INTO t VALUES (3, 'y');")], 'apply');
+    assert.equal(report.transactional, false);
+    assert.equal(report.outcome, 'failed');
+    assert.equal(report.transactionEnded?.effect, 'opened');
+    assert.deepEqual(report.statements.map((s) => s.status), ['ok', 'failed', 'skipped']);
+    const after = await fingerprint(url);
+    assert.match(after, /t_note/, 'the index before it stays: a no-transaction apply commits statement by statement');
+    assert.doesNotMatch(after, /public\.t 2 /);
+  });
+});
 
 describe('a dry-run on PGlite never commits', () => {
   let instance: PgliteInstance;

@@ -17,8 +17,7 @@ import type { LintSettings, RuleSetting } from '../../../src/core/model/lintSett
 import type { RunReport } from '../../../src/core/model/report';
 import type { MigrationFile } from '../../../src/core/run/runner';
 import { clusterFingerprint, fingerprint, fingerprintDiff, fingerprintWith } from '../../support/fingerprint';
-import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
-import { ATTACK_SCHEMA, ATTACK_SERVER_SETTINGS, attackedServers, exec, runAt, runOn, severities } from './support';
+import { ATTACK_SCHEMA, describeAttacked, exec, runAt, runOn, severities } from './support';
 
 /** Statements a file is made of; `n` keeps names and keys unique within a case. */
 const STATEMENTS: readonly ((n: number) => string)[] = [
@@ -108,59 +107,48 @@ function describeCase(c: GeneratedCase, report: RunReport): string {
     + `transactional=${report.transactional} ${report.error ? `${report.error.sqlstate} ${report.error.message}` : ''}`;
 }
 
-for (const binaries of attackedServers()) {
-  describe(`properties of every run (PostgreSQL ${binaries.major})`, () => {
-    let server: ThrowawayPostgres;
-    let template: string;
-    before(async () => {
-      server = await startPostgres(binaries, ATTACK_SERVER_SETTINGS);
-      template = await server.createDatabase();
-      await exec(server.url(template), ATTACK_SCHEMA);
-    });
-    after(async () => { await server.stop(); });
-    const fresh = async () => server.url(await server.createDatabase(template));
-    const many = binaries.major === 17 ? 40 : 12;
+describeAttacked((major) => `properties of every run (PostgreSQL ${major})`, ({ fresh }, major) => {
+  const many = major === 17 ? 40 : 12;
 
-    test('a dry-run leaves the database and the cluster exactly as they were', async () => {
-      await fc.assert(fc.asyncProperty(caseArbitrary, async (c) => {
-        const url = await fresh();
-        const before = await fingerprint(url);
-        const report = await runAt(url, c.files, 'dry-run', c.settings);
-        assert.equal(report.committed, false, describeCase(c, report));
-        assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', describeCase(c, report));
-      }), { numRuns: runs(many), verbose: 1, includeErrorInReport: true });
-    });
-
-    test('an apply commits all or nothing, and what it commits is what psql makes of the statements it reports as run', async () => {
-      await fc.assert(fc.asyncProperty(caseArbitrary, async (c) => {
-        const url = await fresh();
-        const before = await fingerprint(url);
-        const clusterBefore = await clusterFingerprint(url);
-        const report = await runAt(url, c.files, 'apply', c.settings);
-        const after = await fingerprint(url);
-        const clusterAfter = await clusterFingerprint(url);
-        const reference = await fresh();
-        const script = statementsRun(report);
-        if (report.transactional) {
-          if (report.outcome !== 'succeeded') {
-            assert.equal(report.committed, false, describeCase(c, report));
-            assert.equal(fingerprintDiff(before, after), 'identical', describeCase(c, report));
-            return;
-          }
-          assert.equal(report.committed, true, describeCase(c, report));
-          if (script !== '') await exec(reference, `BEGIN;\n${script}\nCOMMIT;`);
-        } else {
-          // Statement by statement, each committed as it ran: the reference runs the same ones the same way.
-          assert.equal(report.committed, report.statements.some((s) => s.status === 'ok'), describeCase(c, report));
-          for (const s of report.statements.filter((x) => x.status === 'ok')) await exec(reference, s.sql);
-        }
-        // The database as psql leaves it; the cluster around it as before (an apply changes nothing beyond its database).
-        assert.equal(fingerprintDiff(await fingerprint(reference, { cluster: false }), await fingerprint(url, { cluster: false })), 'identical', describeCase(c, report));
-        assert.equal(fingerprintDiff(clusterBefore, clusterAfter), 'identical', describeCase(c, report));
-      }), { numRuns: runs(many), verbose: 1, includeErrorInReport: true });
-    });
+  test('a dry-run leaves the database and the cluster exactly as they were', async () => {
+    await fc.assert(fc.asyncProperty(caseArbitrary, async (c) => {
+      const url = await fresh();
+      const before = await fingerprint(url);
+      const report = await runAt(url, c.files, 'dry-run', c.settings);
+      assert.equal(report.committed, false, describeCase(c, report));
+      assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', describeCase(c, report));
+    }), { numRuns: runs(many), verbose: 1, includeErrorInReport: true });
   });
-}
+
+  test('an apply commits all or nothing, and what it commits is what psql makes of the statements it reports as run', async () => {
+    await fc.assert(fc.asyncProperty(caseArbitrary, async (c) => {
+      const url = await fresh();
+      const before = await fingerprint(url);
+      const clusterBefore = await clusterFingerprint(url);
+      const report = await runAt(url, c.files, 'apply', c.settings);
+      const after = await fingerprint(url);
+      const clusterAfter = await clusterFingerprint(url);
+      const reference = await fresh();
+      const script = statementsRun(report);
+      if (report.transactional) {
+        if (report.outcome !== 'succeeded') {
+          assert.equal(report.committed, false, describeCase(c, report));
+          assert.equal(fingerprintDiff(before, after), 'identical', describeCase(c, report));
+          return;
+        }
+        assert.equal(report.committed, true, describeCase(c, report));
+        if (script !== '') await exec(reference, `BEGIN;\n${script}\nCOMMIT;`);
+      } else {
+        // Statement by statement, each committed as it ran: the reference runs the same ones the same way.
+        assert.equal(report.committed, report.statements.some((s) => s.status === 'ok'), describeCase(c, report));
+        for (const s of report.statements.filter((x) => x.status === 'ok')) await exec(reference, s.sql);
+      }
+      // The database as psql leaves it; the cluster around it as before (an apply changes nothing beyond its database).
+      assert.equal(fingerprintDiff(await fingerprint(reference, { cluster: false }), await fingerprint(url, { cluster: false })), 'identical', describeCase(c, report));
+      assert.equal(fingerprintDiff(clusterBefore, clusterAfter), 'identical', describeCase(c, report));
+    }), { numRuns: runs(many), verbose: 1, includeErrorInReport: true });
+  });
+});
 
 describe('properties of every dry-run (PGlite)', () => {
   let instance: PgliteInstance;

@@ -2,14 +2,15 @@
 // prepared transactions enabled so a PREPARE TRANSACTION that got through would show), the schema
 // every attack meets, runs with hostile lint settings, and a PGlite target fingerprinted through
 // its own session.
-import { Client } from 'pg';
+import { after, before, describe } from 'node:test';
 import type { DatabaseBackend, PipelineOptions, PipelineOutcome, Session } from '../../../src/core/db/backend';
 import { pgBackend } from '../../../src/core/db/pg/pgBackend';
 import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../../../src/core/model/lintSettings';
 import type { RunReport } from '../../../src/core/model/report';
 import type { RunMode } from '../../../src/core/model/runModes';
 import { runMigrations, type MigrationFile } from '../../../src/core/run/runner';
-import { everyMajorUnderTest, type PostgresBinaries } from '../../support/throwawayPostgres';
+import { sql } from '../../support/database';
+import { everyMajorUnderTest, startPostgres, type PostgresBinaries, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 
 /** The majors the promises are proven on (DRYDOCK_LOCK_PG narrows them, as for the lock suite). */
 export function attackedServers(): PostgresBinaries[] {
@@ -29,13 +30,34 @@ CREATE PROCEDURE p_rollback() LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t VALUES 
 `;
 
 /** Runs SQL on a database as the superuser. */
-export async function exec(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
+export async function exec(url: string, text: string): Promise<void> {
+  await sql(url, text);
+}
+
+/** The attacked cluster of a describe() block: a fresh database holding ATTACK_SCHEMA for each call of `fresh`. */
+export interface AttackedServer {
+  server(): ThrowawayPostgres;
+  fresh(): Promise<string>;
+}
+
+/** Runs `body` once per attacked server, in a describe() of its own with a running cluster and the attack schema as a template. */
+export function describeAttacked(title: (major: number) => string, body: (attacked: AttackedServer, major: number) => void): void {
+  for (const binaries of attackedServers()) {
+    describe(title(binaries.major), () => {
+      let server: ThrowawayPostgres | null = null;
+      let template = '';
+      before(async () => {
+        server = await startPostgres(binaries, ATTACK_SERVER_SETTINGS);
+        template = await server.createDatabase();
+        await exec(server.url(template), ATTACK_SCHEMA);
+      });
+      after(async () => { await server?.stop(); });
+      const started = () => {
+        if (!server) throw new Error('server not started');
+        return server;
+      };
+      body({ server: started, fresh: async () => started().url(await started().createDatabase(template)) }, binaries.major);
+    });
   }
 }
 
