@@ -4,7 +4,9 @@
 // but the parse tree of the exact text about to be sent. A statement it refuses is not sent and
 // the run stops there: whatever the rules concluded, a run never sends what could end or replace
 // its transaction.
+import { opaqueFacts } from '../parse/opaqueStatements';
 import { parseSql } from '../parse/pgParser';
+import { StatementText } from '../parse/statementText';
 import type { ParsedStatement } from '../parse/parseMigration';
 import { copiesFromStdin, outsideTransactionRule, transactionControlOf } from '../parse/transactionFacts';
 import type { Node } from '../parse/pgTypes';
@@ -18,6 +20,13 @@ export function refusalToSend(s: ParsedStatement, sql: string, inTransaction: bo
   const own = treeRefusal(s.node, s.kind, inTransaction && sql === s.sql);
   if (own) return own;
   if (sql === s.sql) return null;
+  // A statement too deep for the parser: its simulated form is too, and is judged by its words.
+  if (s.opaque) {
+    const words = opaqueFacts(new StatementText(sql).tokens);
+    if (words.kind !== s.kind) return 'its simulated form is another kind of statement';
+    if (words.transactionControl !== null || words.outsideTransaction !== null) return 'its simulated form cannot run in the run\'s transaction';
+    return null;
+  }
   // A simulated form (CONCURRENTLY taken out): its own tree must be one statement of the same kind.
   let trees: Node[];
   try {
