@@ -196,7 +196,10 @@ const PREDICTORS: Readonly<Record<string, Predictor>> = {
   IndexStmt: (n, out) => {
     if (!('IndexStmt' in n)) return;
     const table = relationName(n.IndexStmt.relation);
-    out.lock(table, n.IndexStmt.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock').scan(table);
+    out.lock(table, n.IndexStmt.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock');
+    // ON ONLY a partitioned table makes an empty, invalid parent index and reads no partition
+    // (written for partitioned tables: on a plain table PostgreSQL ignores ONLY and builds).
+    if (n.IndexStmt.relation?.inh === true) out.scan(table);
   },
   DropStmt: (n, out) => {
     if (!('DropStmt' in n)) return;
@@ -243,9 +246,10 @@ const PREDICTORS: Readonly<Record<string, Predictor>> = {
     const type = n.RenameStmt.renameType;
     out.lock(relationName(n.RenameStmt.relation), type === 'OBJECT_INDEX' ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
   },
+  // TRUNCATE gives the table new, empty storage: no row is read or copied, whatever its size.
   TruncateStmt: (n, out) => {
     if (!('TruncateStmt' in n)) return;
-    for (const r of n.TruncateStmt.relations ?? []) if ('RangeVar' in r) out.lock(relationName(r.RangeVar), 'AccessExclusiveLock').rewrite(relationName(r.RangeVar));
+    for (const r of n.TruncateStmt.relations ?? []) if ('RangeVar' in r) out.lock(relationName(r.RangeVar), 'AccessExclusiveLock');
   },
   UpdateStmt: (n, out) => {
     if (!('UpdateStmt' in n)) return;

@@ -19,3 +19,8 @@ test('lock-held-across-statements: not outside a transaction, when later stateme
   await expectNoFindings('lock-held-across-statements', 'CREATE TRIGGER t BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION f();\nUPDATE customers SET email = lower(email);');
   await expectNoFindings('lock-held-across-statements', 'UPDATE customers SET email = lower(email);\nALTER TABLE orders ADD COLUMN note text;');
 });
+
+test('lock-held-across-statements: not while a later statement only truncates or creates an index ON ONLY a partitioned table (neither reads a row)', async () => {
+  await expectNoFindings('lock-held-across-statements', 'ALTER TABLE orders ADD COLUMN note text;\nTRUNCATE customers;');
+  await expectNoFindings('lock-held-across-statements', 'ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_events_at ON ONLY events (at);');
+});
