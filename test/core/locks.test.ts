@@ -131,6 +131,16 @@ describeEachServer('measured locks, rewrites and scans', (server) => {
     assert.deepEqual([effects!.rewrites, effects!.scans], [[], []]);
   });
 
+  test('DROP INDEX takes ACCESS EXCLUSIVE on the index\'s table, which Drydock names when the files built the index', async () => {
+    const url = await fresh();
+    const schema = 'CREATE INDEX idx_orders_amount ON orders (amount);';
+    await sql(url, schema);
+    const [s] = (await dryRun(url, 'DROP INDEX idx_orders_amount;')).statements;
+    assert.deepEqual(locksOf(s!), ['AccessExclusiveLock orders']);
+    const [effects] = await predicted(schema, 'DROP INDEX idx_orders_amount;', server().major);
+    assert.deepEqual(effects!.locks, [{ relation: 'orders', mode: 'AccessExclusiveLock' }]);
+  });
+
   test('CREATE INDEX ON ONLY a partitioned table takes SHARE on it and reads nothing; Drydock predicts no scan', async () => {
     const url = await fresh();
     const schema = 'CREATE TABLE events (id int, kind int) PARTITION BY LIST (kind);\nCREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1);';

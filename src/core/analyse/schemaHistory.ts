@@ -170,6 +170,19 @@ export class SchemaHistory {
     return found;
   }
 
+  /** The table the files created index `name` ("schema.index" outside public) on before `order`, while that table still stood; null when they do not say. */
+  tableOfIndex(name: string, order: number): string | null {
+    const dot = name.lastIndexOf('.');
+    const [schema, index] = dot < 0 ? ['', name] : [`${name.slice(0, dot)}.`, name.slice(dot + 1)];
+    let found: { table: string; order: number } | null = null;
+    for (const [table, history] of this.tables) {
+      if (history.endedAt !== null && history.endedAt < order) continue;
+      if (schema ? !table.startsWith(schema) : table.includes('.')) continue;
+      for (const known of history.indexes) if (index !== '' && known.name === index && known.order < order && (!found || known.order > found.order)) found = { table, order: known.order };
+    }
+    return found?.table ?? null;
+  }
+
   /** True when the files create the table anywhere (so its indexes are all known). */
   knowsTable(table: string): boolean {
     return this.tables.get(table)?.origin != null;

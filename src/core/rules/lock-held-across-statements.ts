@@ -2,6 +2,7 @@
 // ACCESS EXCLUSIVE lock taken early in a migration that runs in one transaction keeps every read
 // and write of that table waiting while the later statements run, however harmless the first
 // statement was on its own (ADD COLUMN without a default is instant, yet its lock is not).
+import { describeLock, lockedTable } from '../analyse/describeEffects';
 import type { AnalysedStatement } from '../analyse/fileAnalysis';
 import { statementKind } from '../parse/statementKind';
 import type { Rule } from './rule';
@@ -42,7 +43,7 @@ export const lockHeldAcrossStatements: Rule = {
       if (!next) continue;
       const line = analysis.file.lines.positionAt(next.at.offsets.start).line;
       const kind = next.at.nested === null ? next.at.statement.kind : statementKind(next.at.node);
-      report(at.offsets, `ACCESS EXCLUSIVE on ${held.relation} (blocks reads and writes) is taken here and held until the transaction ends, so every read and write of ${held.relation} waits while line ${line} (${kind} …) ${next.slow}.`
+      report(at.offsets, `${describeLock(held)} is taken here and held until the transaction ends, so every read and write of ${lockedTable(held)} waits while line ${line} (${kind} …) ${next.slow}.`
         + ' Move the slow statement to a migration of its own, or order the file so the exclusive lock is taken last.');
     }
   },

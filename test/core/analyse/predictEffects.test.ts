@@ -101,3 +101,15 @@ test('predictStatementEffects: the type changes PostgreSQL makes in place (measu
   ];
   for (const change of rewrites) assert.deepEqual(predict(`ALTER TABLE t ALTER COLUMN ${change}`, 16, schema).rewrites, ['t'], change);
 });
+
+test('predictStatementEffects: DROP INDEX locks the table the files built the index on; otherwise the index, marked as standing for its table', () => {
+  const schema = 'CREATE TABLE orders (a int); CREATE INDEX orders_a ON orders (a); CREATE INDEX orders_a2 ON app.orders (a)';
+  assert.deepEqual(short(predict('DROP INDEX orders_a', 16, schema)).locks, ['orders:AccessExclusiveLock']);
+  assert.deepEqual(short(predict('DROP INDEX CONCURRENTLY orders_a', 16, schema)).locks, ['orders:ShareUpdateExclusiveLock']);
+  assert.deepEqual(short(predict('DROP INDEX app.orders_a2', 16, schema)).locks, ['app.orders:AccessExclusiveLock']);
+  const unknown = predict('DROP INDEX other_a', 16, schema);
+  assert.deepEqual(unknown.locks, [{ relation: 'other_a', mode: 'AccessExclusiveLock', onTableOfIndex: true }]);
+  assert.equal(describeEffects(unknown), 'Takes ACCESS EXCLUSIVE on index other_a and on its table (blocks reads and writes).');
+  // The table dropped since: its indexes went with it.
+  assert.deepEqual(short(predict('DROP INDEX orders_a', 16, `${schema}; DROP TABLE orders`)).locks, ['orders_a:AccessExclusiveLock']);
+});
