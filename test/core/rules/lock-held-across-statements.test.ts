@@ -25,6 +25,18 @@ test('lock-held-across-statements: not while a later statement only truncates or
   await expectNoFindings('lock-held-across-statements', 'ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_events_at ON ONLY events (at);');
 });
 
+test('lock-held-across-statements: not when the slow statement takes ACCESS EXCLUSIVE on the same table itself; still for a later slow statement on another table', async () => {
+  await expectNoFindings('lock-held-across-statements', 'ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ALTER COLUMN total TYPE bigint;');
+  await expectNoFindings('lock-held-across-statements', 'ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD CONSTRAINT chk_total CHECK (total >= 0);\nALTER TABLE orders ALTER COLUMN id TYPE bigint;');
+  const sql = 'ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ALTER COLUMN total TYPE bigint;\nUPDATE customers SET email = lower(email);';
+  const [first, second] = await expectRanges('lock-held-across-statements', sql, [spanOf(sql, 'ALTER TABLE orders ADD COLUMN note text'), spanOf(sql, 'ALTER TABLE orders ALTER COLUMN total TYPE bigint')]);
+  assert.match(first!.message, /line 3 \(UPDATE …\) writes every row of customers/);
+  assert.match(second!.message, /line 3 \(UPDATE …\) writes every row of customers/);
+  // A SHARE lock on the same table (an index build) still lets reads through: the exclusive lock held over it does not.
+  const share = 'ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_orders_total ON orders (total);';
+  await expectRanges('lock-held-across-statements', share, [spanOf(share, 'ALTER TABLE orders ADD COLUMN note text')]);
+});
+
 test('lock-held-across-statements: DROP INDEX locks the index\'s table, named when the files say which; never the index as if it were the table', async () => {
   const unknown = 'DROP INDEX orders_a;\nUPDATE customers SET email = lower(email);';
   const [found] = await expectRanges('lock-held-across-statements', unknown, [spanOf(unknown, 'DROP INDEX orders_a')]);
