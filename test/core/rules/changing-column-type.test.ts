@@ -45,3 +45,9 @@ test('changing-column-type: a lowered precision, timestamp ↔ timestamptz, and 
   ];
   for (const change of changes) await expectFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\n${change}\n`, [1]);
 });
+
+test('changing-column-type: a quoted type name keeps its case in the message', async () => {
+  const sql = '-- file: 001.sql\nCREATE TYPE "Currency" AS ENUM (\'EUR\');\nCREATE TABLE prices (c "Currency");\n-- file: 002.sql\nALTER TABLE prices ALTER COLUMN c TYPE text;\n';
+  const [found] = await expectFindings('changing-column-type', sql, [1]);
+  assert.match(found!.message, /\(from "Currency"\)/);
+});
