@@ -98,6 +98,8 @@ export class SchemaHistory {
   private readonly tables = new Map<string, TableHistory>();
   /** Functions the files create, by unqualified name: whether each is volatile. */
   private readonly functions = new Map<string, Versioned<boolean>[]>();
+  /** Extensions the files create, by name: the order of the first CREATE EXTENSION. */
+  private readonly extensions = new Map<string, number>();
   /**
    * Tables this history shares with the one it was forked from: copied before their first change
    * here, so the original (a folder's context, learned once for many saves) stays as it was.
@@ -117,6 +119,7 @@ export class SchemaHistory {
       fork.shared.add(table);
     }
     for (const [name, list] of this.functions) fork.functions.set(name, [...list]);
+    for (const [name, order] of this.extensions) fork.extensions.set(name, order);
     return fork;
   }
 
@@ -183,6 +186,11 @@ export class SchemaHistory {
     return found?.table ?? null;
   }
 
+  /** True when the files create the extension before `order`. */
+  extensionCreatedBefore(name: string, order: number): boolean {
+    return (this.extensions.get(name) ?? Number.MAX_SAFE_INTEGER) < order;
+  }
+
   /** True when the files create the table anywhere (so its indexes are all known). */
   knowsTable(table: string): boolean {
     return this.tables.get(table)?.origin != null;
@@ -225,6 +233,8 @@ export class SchemaHistory {
     } else if ('CreateFunctionStmt' in node) {
       const name = stringList(node.CreateFunctionStmt.funcname).pop() ?? '';
       push(this.functions, name, order, declaresVolatile(node.CreateFunctionStmt.options));
+    } else if ('CreateExtensionStmt' in node && node.CreateExtensionStmt.extname && !this.extensions.has(node.CreateExtensionStmt.extname)) {
+      this.extensions.set(node.CreateExtensionStmt.extname, order);
     } else if ('CreateTableAsStmt' in node) {
       const into = node.CreateTableAsStmt.into?.rel;
       const table = new TableHistory();
