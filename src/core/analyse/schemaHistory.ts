@@ -26,6 +26,8 @@ export interface KnownIndex {
   name: string;
   columns: string[];
   order: number;
+  /** A primary key, unique constraint or unique index: a lookup by all its columns finds one row at most. */
+  unique: boolean;
 }
 
 class TableHistory {
@@ -204,13 +206,13 @@ export class SchemaHistory {
     const constraints = constraintsOf(def.constraints);
     if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY')) push(table.notNull, name, order, true);
     for (const c of constraints) {
-      if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') table.indexes.push({ name: c.conname ?? '', columns: [name], order });
+      if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') table.indexes.push({ name: c.conname ?? '', columns: [name], order, unique: true });
     }
   }
 
   private addConstraint(table: TableHistory, c: Constraint, order: number): void {
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_EXCLUSION') {
-      table.indexes.push({ name: c.conname ?? c.indexname ?? '', columns: stringList(c.keys), order });
+      table.indexes.push({ name: c.conname ?? c.indexname ?? '', columns: stringList(c.keys), order, unique: c.contype !== 'CONSTR_EXCLUSION' });
       if (c.contype === 'CONSTR_PRIMARY') for (const key of stringList(c.keys)) push(table.notNull, key, order, true);
     }
     if (c.contype === 'CONSTR_CHECK') {
@@ -245,7 +247,7 @@ export class SchemaHistory {
     } else if ('IndexStmt' in node) {
       const stmt = node.IndexStmt;
       const columns = (stmt.indexParams ?? []).map((p) => ('IndexElem' in p ? p.IndexElem.name ?? '(expression)' : '(expression)'));
-      this.table(relationName(stmt.relation)).indexes.push({ name: stmt.idxname ?? '', columns, order });
+      this.table(relationName(stmt.relation)).indexes.push({ name: stmt.idxname ?? '', columns, order, unique: stmt.unique === true });
     } else if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_TABLE') {
       for (const object of node.DropStmt.objects ?? []) {
         const table = 'List' in object ? this.changing(qualifiedListName(object.List.items)) : undefined;
