@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectNoFindings, expectRanges, spanOf } from './expect';
+import { expectFindings, expectNoFindings, expectRanges, spanOf } from './expect';
 
 test('require-concurrent-index-deletion: DROP INDEX without CONCURRENTLY, one finding per statement', async () => {
   const sql = 'DROP INDEX idx_a;\nDROP INDEX IF EXISTS app.idx_b, idx_c;';
@@ -32,8 +32,11 @@ test('require-concurrent-index-deletion: names the table the files built the ind
   assert.match(afterRename!.message, /every read and write of purchases waits/);
 });
 
-test('require-concurrent-index-deletion: not for an index built earlier in the run on a table the run created, also when other files come first', async () => {
+test('require-concurrent-index-deletion: not for an index built on a table the run created (in the same file, or an earlier file of the same run), nor for one built again on a table created anew', async () => {
   await expectNoFindings('require-concurrent-index-deletion', '-- file: 001.sql\nCREATE TABLE t (a bigint);\nCREATE INDEX idx_a ON t (a);\nDROP INDEX idx_a;\n-- file: 002.sql\nSELECT 1;\n');
+  // In a run the files are one transaction: a table an earlier file created is new to a later one.
+  await expectNoFindings('require-concurrent-index-deletion', '-- file: 001.sql\nCREATE TABLE t (a bigint);\nCREATE INDEX idx_a ON t (a);\n-- file: 002.sql\nDROP INDEX idx_a;\n', { mode: 'dry-run' });
+  await expectFindings('require-concurrent-index-deletion', '-- file: 001.sql\nCREATE TABLE t (a bigint);\nCREATE INDEX idx_a ON t (a);\n-- file: 002.sql\nDROP INDEX idx_a;\n', [1]);
   // A table dropped and created again under its name: the index built on the new one.
   await expectNoFindings('require-concurrent-index-deletion', 'CREATE TABLE t (a bigint);\nCREATE INDEX idx_a ON t (a);\nDROP INDEX idx_a;\nCREATE INDEX idx_a ON t (a);\nDROP INDEX idx_a;');
 });
