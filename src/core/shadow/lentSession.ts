@@ -42,10 +42,26 @@ async function undoSince(session: Session, before: Held): Promise<void> {
   }
 }
 
+// The borrowers' connection-loss listeners, per lent session: the session gets one listener of its
+// own (it cannot take one back), which calls those of the borrower holding it now.
+const lossListeners = new WeakMap<Session, Set<(err: Error) => void>>();
+
+function onLoss(session: Session): Set<(err: Error) => void> {
+  let listeners = lossListeners.get(session);
+  if (!listeners) {
+    const current = listeners = new Set();
+    lossListeners.set(session, current);
+    session.onConnectionLost((err) => { for (const l of current) l(err); });
+  }
+  return listeners;
+}
+
 /** `session` as the borrower gets it: never closed, its leftovers undone when returned. */
 async function lend(session: Session): Promise<Session> {
   const before = await held(session);
   const listeners: (() => void)[] = [];
+  const losses = onLoss(session);
+  const lost: ((err: Error) => void)[] = [];
   let returned = false;
   return {
     get serverInfo() { return session.serverInfo; },
@@ -60,12 +76,16 @@ async function lend(session: Session): Promise<Session> {
     },
     transactionState: () => session.transactionState(),
     cancel: () => session.cancel(),
-    onConnectionLost: (listener) => session.onConnectionLost(listener),
+    onConnectionLost: (listener) => {
+      losses.add(listener);
+      lost.push(listener);
+    },
     async close() {
       if (returned) return;
       returned = true;
-      // The borrower's notice listeners end with it: later statements of the replay are not its.
+      // The borrower's listeners end with it: later statements of the replay are not its.
       for (const stop of listeners) stop();
+      for (const l of lost) losses.delete(l);
       await undoSince(session, before);
     },
   };
