@@ -44,7 +44,7 @@ const OWN_SIGNS: readonly { tool: ConventionTool; text?: RegExp; path?: RegExp }
   { tool: 'tern', text: /^---- (?:create above \/ drop below|tern: disable-tx) ----$/m },
   { tool: 'graphile-migrate', text: /^\s*--!/m },
   { tool: 'atlas', text: /^--\s*atlas:\w+/m },
-  { tool: 'postgres-migrations', text: /^-- postgres-migrations disable-transaction/m },
+  { tool: 'postgres-migrations', text: /-- postgres-migrations disable-transaction/ },
   { tool: 'sqlx', text: /^-- no-transaction/ },
   { tool: 'flyway', path: /(?:^|[\\/])(?:V\d+(?:[._]\d+)*|R)__[^\\/]*\.sql$/ },
   { tool: 'diesel', path: /(?:^|[\\/])(?:up|down)\.sql$/ },
