@@ -27,8 +27,12 @@ function withOption(line: RegExp, option: string): ToolDirective['inPlace'] {
   };
 }
 
-/** The file's own tool's way (its markers, its name), else Drydock's; null when the tool has none a fix can write into the file. */
-function directiveOf(file: ParsedFile): ToolDirective | 'tool-detects' | null {
+/**
+ * The file's own tool's way (its markers, its name, else the files checked with it: a
+ * postgres-migrations folder's other directives), else Drydock's; null when the tool has none a
+ * fix can write into the file.
+ */
+function directiveOf(file: ParsedFile, files: readonly ParsedFile[]): ToolDirective | 'tool-detects' | null {
   const text = file.text;
   if (DBMATE_UP.test(text)) {
     return { inPlace: withOption(DBMATE_UP, 'transaction:false'), newFile: (sql) => `-- migrate:up transaction:false\n${sql};\n\n-- migrate:down\n` };
@@ -39,7 +43,7 @@ function directiveOf(file: ParsedFile): ToolDirective | 'tool-detects' | null {
   if (SQL_MIGRATE_UP.test(text)) {
     return { inPlace: withOption(SQL_MIGRATE_UP, 'notransaction'), newFile: (sql) => `-- +migrate Up notransaction\n${sql};\n\n-- +migrate Down\n` };
   }
-  const convention = noTransactionConventionFor(file) ?? NO_TRANSACTION_CONVENTIONS.drydock;
+  const convention = noTransactionConventionFor(file, files) ?? NO_TRANSACTION_CONVENTIONS.drydock;
   // Flyway runs a migration holding only CREATE INDEX CONCURRENTLY outside a transaction by itself.
   if (convention.tool === 'flyway') return 'tool-detects';
   const line = convention.firstLine;
@@ -70,14 +74,15 @@ interface FileFacts {
   wrapped: boolean;
 }
 
-// Read once per file: a file with thousands of findings must not rescan its text for each fix.
+// Read once per file: a file with thousands of findings must not rescan its text for each fix. A
+// parsed file is checked with one set of files, so its tool is the same for each of its fixes.
 const FACTS = new WeakMap<ParsedFile, FileFacts>();
 
-function factsOf(file: ParsedFile): FileFacts {
+function factsOf(file: ParsedFile, files: readonly ParsedFile[]): FileFacts {
   let facts = FACTS.get(file);
   if (!facts) {
     facts = {
-      directive: directiveOf(file),
+      directive: directiveOf(file, files),
       substantive: file.statements.filter((s) => s.role === 'statement' && !('VariableSetStmt' in s.node)).length,
       wrapped: file.statements[0]?.role === 'wrapper',
     };
@@ -90,11 +95,11 @@ function factsOf(file: ParsedFile): FileFacts {
  * A fix that applies `edits` (e.g. inserting CONCURRENTLY) to a statement that cannot run in a
  * transaction, making sure it will not: null inside a DO block, which always runs in one.
  */
-export function outsideTransactionFix(analysis: FileAnalysis, at: AnalysedStatement, title: string, edits: TextEdit[]): Fix | null {
+export function outsideTransactionFix(analysis: FileAnalysis, at: AnalysedStatement, title: string, edits: TextEdit[], files: readonly ParsedFile[] = []): Fix | null {
   if (at.nested !== null) return null;
   if (!analysis.inTransaction) return { title, edits };
   const file = analysis.file;
-  const { directive, substantive, wrapped } = factsOf(file);
+  const { directive, substantive, wrapped } = factsOf(file, files);
   if (directive === 'tool-detects') {
     // Alone in its file, Flyway runs it outside a transaction; beside other statements it would need Flyway's `mixed` setting.
     return substantive === 1 && !wrapped ? { title: `${title} (Flyway runs the migration outside a transaction when it holds it)`, edits } : null;
