@@ -38,6 +38,30 @@ export interface ClaimCount {
   notMeasured: number;
 }
 
+/**
+ * An audit in the few figures a README quotes for a history: how much of it was measured, how many
+ * findings, and how many of the measurable claims PostgreSQL confirmed or contradicted.
+ */
+export interface AuditSummary {
+  migrations: number;
+  /** Statements the dry-runs ran. */
+  statements: number;
+  /**
+   * Of those, the ones whose effects were measured: run inside the dry-run's transaction on tables
+   * that existed before it, each compared before and after (a statement on tables its own
+   * migration creates has nothing to compare).
+   */
+  statementsMeasured: number;
+  findings: number;
+  /** Findings whose rule claims something a run measures (a rewrite, a scan, a lock). */
+  measurableClaims: number;
+  confirmed: number;
+  contradicted: number;
+  notMeasured: number;
+  /** contradicted / measurableClaims, in percent (0 without measurable claims). */
+  contradictedPercent: number;
+}
+
 /** The audit of one history. */
 export interface AuditReport {
   auditVersion: 1;
@@ -65,5 +89,7 @@ export interface AuditReport {
   error?: ErrorReport;
   /** Per rule: findings confirmed, contradicted, not measured. */
   claims: ClaimCount[];
+  /** The whole audit in a few figures. */
+  summary: AuditSummary;
   timings: { totalMs: number; dryRunMs: number; applyMs: number };
 }

@@ -2,7 +2,7 @@
 // did not dry-run or apply, failed verification, and the claims per rule), json (the report),
 // sarif (every finding with its evidence, failures and measurements as results; the claims in the
 // run's properties) and github (annotations, then the text for the log).
-import type { AuditReport, ClaimCount } from '../model/auditReport';
+import type { AuditReport, AuditSummary, ClaimCount } from '../model/auditReport';
 import type { Finding } from '../model/findings';
 import type { RunReport } from '../model/report';
 import { escapeData, findingToGithub, withoutWorkflowCommands } from './github';
@@ -59,6 +59,13 @@ function claimLines(claims: readonly ClaimCount[]): string[] {
   return lines;
 }
 
+/** The summary in one line, as the text report ends and a README quotes it. */
+export function summaryLine(s: AuditSummary): string {
+  const percent = s.contradictedPercent === 0 ? '0' : s.contradictedPercent.toFixed(s.contradictedPercent < 0.1 ? 3 : 2);
+  return `${s.migrations} migration(s), ${s.statementsMeasured} of ${s.statements} statement(s) measured, ${s.findings} finding(s); `
+    + `measurable claims ${s.measurableClaims}: confirmed ${s.confirmed}, contradicted ${s.contradicted} (${percent} %), not measured ${s.notMeasured}`;
+}
+
 function serverText(report: AuditReport): string {
   if (!report.server) return 'no shadow';
   return report.shadow.startsWith('PGlite') ? `${report.shadow} (shadow)` : `PostgreSQL ${report.server.version}, ${report.shadow}`;
@@ -92,6 +99,7 @@ export function auditLines(report: AuditReport, color: boolean): string[] {
   for (const c of failing) out.push(`  ${paint(31, c.status.padEnd(13))} ${c.kind.padEnd(10)} ${c.name}${c.table ? ` on ${c.table}` : ''}: ${c.detail} [${c.file}]`);
   if (report.error && report.migrations.every((m) => !m.applyError)) out.push(paint(31, `${report.error.label}: ${report.error.title} (SQLSTATE ${report.error.sqlstate}): ${report.error.message}`));
   out.push(...claimLines(report.claims));
+  out.push(`Summary: ${summaryLine(report.summary)}`);
   out.push(auditVerdict(report, paint));
   return out;
 }
@@ -105,7 +113,7 @@ export function* auditReportChunks(given: AuditReport, format: OutputFormat, opt
       const log = findingsToSarif(auditFindings(report), { rules: [...sarifRules(), ...RUN_RESULT_RULES], toolVersion: options.toolVersion, baseDir: options.baseDir });
       // The claims per rule travel in the run's property bag (the same names as in JSON).
       const runs = log.runs as Record<string, unknown>[];
-      runs[0]!.properties = { audit: { folder: report.folder, tool: report.tool, outcome: report.outcome, judgedFor: report.judgedFor, claims: report.claims } };
+      runs[0]!.properties = { audit: { folder: report.folder, tool: report.tool, outcome: report.outcome, judgedFor: report.judgedFor, claims: report.claims, summary: report.summary } };
       return yield* jsonChunks(log);
     }
     case 'github': return yield* joinedLines([...auditFindings(report).map(findingToGithub), ...withoutWorkflowCommands([...indentingContinuations(auditLines(report, false))])]);
@@ -119,7 +127,7 @@ export function renderAuditOutcome(report: AuditReport, format: OutputFormat, gi
   const verdict = auditVerdict(report, painter(false));
   const note = `drydock could not write the full audit (${reason}); its outcome is: ${verdict}`;
   switch (format) {
-    case 'json': return JSON.stringify({ auditVersion: report.auditVersion, folder: report.folder, outcome: report.outcome, claims: report.claims, reportError: reason }, null, 2);
+    case 'json': return JSON.stringify({ auditVersion: report.auditVersion, folder: report.folder, outcome: report.outcome, claims: report.claims, summary: report.summary, reportError: reason }, null, 2);
     case 'sarif': return sarifOutcome(report.outcome === 'succeeded', note, { outcome: report.outcome });
     case 'github': return `::${report.outcome === 'succeeded' ? 'warning' : 'error'}::${escapeData(note)}\n${verdict}`;
     case 'text': return note;

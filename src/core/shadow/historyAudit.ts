@@ -18,6 +18,7 @@ import { classifyError } from '../run/classify';
 import { attachEvidence } from '../run/evidence';
 import { runMigrations } from '../run/runner';
 import { countClaims } from './auditClaims';
+import { summarizeAudit } from './auditSummary';
 import { migrationsIn, type HistoryMigration } from './history';
 import type { HistoryTool } from './historyTools';
 import type { DisplayPath } from './replay';
@@ -101,6 +102,7 @@ export async function auditHistory(options: AuditOptions): Promise<AuditReport> 
   const report: AuditReport = {
     auditVersion: 1, folder: options.folderLabel ?? options.folder, tool, startedAt, server: null, shadow: options.host.kind === 'pglite' ? 'PGlite' : 'scratch database',
     outcome: 'succeeded', judgedFor: lintSettings(files[0]?.path ?? '').pgVersion, migrations: [], diagnostics: [], statements: [], verification: [], claims: [],
+    summary: summarizeAudit({ migrations: [], statements: [], diagnostics: [], claims: [] }),
     timings: { totalMs: 0, dryRunMs: 0, applyMs: 0 },
   };
   let prepared: PreparedShadow;
@@ -127,6 +129,7 @@ export async function auditHistory(options: AuditOptions): Promise<AuditReport> 
       if (failed) failed.applyError = prepared.failure.error;
     }
     report.outcome = outcomeOf(report, prepared);
+    report.summary = summarizeAudit(report);
     report.timings.dryRunMs = dryRuns.reduce((ms, d) => ms + (d?.report.timings.totalMs ?? 0), 0);
     report.timings.applyMs = Math.max(0, prepared.stats.replayMs - report.timings.dryRunMs);
   } finally {

@@ -40,6 +40,7 @@ test('text: the findings with what the run measured, the claims per rule, exit 0
   assert.match(result.stdout, /db\/migrations\/003_staging\.sql:1:1: info: .*did not rewrite (public\.)?staging .*Downgraded from error to info\. \[changing-column-type\]/);
   assert.match(result.stdout, /\n {2}changing-column-type +2 +1 +1 +0 {2}\(rewrite\)\n/);
   assert.match(result.stdout, /measurable claims: \d+; confirmed \d+, contradicted 1 \(/);
+  assert.match(result.stdout, /\nSummary: 3 migration\(s\), 2 of 5 statement\(s\) measured, \d+ finding\(s\); measurable claims (\d+): confirmed \d+, contradicted 1 \([\d.]+ %\), not measured \d+\n/);
   assert.match(result.stdout, /succeeded: 3 of 3 migration\(s\) dry-run, 3 applied as plain applies them, nothing kept/);
 });
 
@@ -53,9 +54,11 @@ test('json, sarif and github carry the same findings, evidence and claims', asyn
     [['db/migrations/002_widen.sql', 'confirmed', 'error'], ['db/migrations/003_staging.sql', 'contradicted', 'info']]);
   const sarif = await drydock(['audit', '--format', 'sarif', 'db/migrations'], root);
   assert.equal(sarif.code, 0, sarif.stderr);
-  const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; properties?: { evidence?: string } }[]; properties: { audit: { claims: AuditReport['claims'] } } }[] };
+  const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; properties?: { evidence?: string } }[]; properties: { audit: { claims: AuditReport['claims']; summary: AuditReport['summary'] } } }[] };
   assert.deepEqual(log.runs[0]!.results.filter((r) => r.ruleId === 'changing-column-type').map((r) => r.properties?.evidence), ['confirmed', 'contradicted']);
   assert.deepEqual(log.runs[0]!.properties.audit.claims, report.claims);
+  assert.deepEqual(log.runs[0]!.properties.audit.summary, report.summary);
+  assert.equal(report.summary.contradicted, 1);
   const github = await drydock(['audit', '--format', 'github', 'db/migrations'], root);
   assert.equal(github.code, 0, github.stderr);
   assert.match(github.stdout, /^::error file=db\/migrations\/002_widen\.sql,line=1,.*Confirmed by the run/m);

@@ -80,6 +80,14 @@ async function assertMeasuredClaims(host: ShadowHost): Promise<AuditReport> {
   // Every statement of the history was measured in its migration's dry-run.
   assert.equal(report.statements.length, 7);
   assert.ok(report.statements.every((s) => s.status === 'ok'), JSON.stringify(report.statements.map((s) => s.status)));
+  // The figures a README quotes: the statements on tables that existed before them measured (not
+  // those of 001, whose tables it creates), the one contradiction a share of the measurable claims.
+  const { summary } = report;
+  assert.deepEqual([summary.migrations, summary.statements, summary.statementsMeasured, summary.findings], [3, 7, 3, report.diagnostics.length]);
+  assert.equal(summary.contradicted, 1);
+  assert.equal(summary.confirmed + summary.contradicted + summary.notMeasured, summary.measurableClaims);
+  assert.ok(summary.measurableClaims >= 2 && summary.measurableClaims <= summary.findings, JSON.stringify(summary));
+  assert.equal(summary.contradictedPercent, 100 / summary.measurableClaims);
   return report;
 }
 
