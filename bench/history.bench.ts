@@ -20,10 +20,10 @@ import os from 'node:os';
 import { readToolNoTransaction } from '../src/core/config/toolNoTransaction';
 import { pgBackend } from '../src/core/db/pg/pgBackend';
 import type { AuditReport } from '../src/core/model/auditReport';
+import { summaryLine } from '../src/core/output/auditFormats';
 import type { RunReport } from '../src/core/model/report';
 import { readDirectives } from '../src/core/parse/directives';
 import { runMigrations, type MigrationFile } from '../src/core/run/runner';
-import { claimTotals } from '../src/core/shadow/auditClaims';
 import { migrationsIn } from '../src/core/shadow/history';
 import { auditHistory } from '../src/core/shadow/historyAudit';
 import { REPLAY_STYLES } from '../src/core/shadow/replayStyles';
@@ -70,9 +70,7 @@ function printAudit(report: AuditReport, root: string): void {
   }
   console.log(`  audit verification: ${report.verification.length} checks, ${failing.length} false result(s)`);
   for (const c of failing) console.log(`    ${c.status} ${c.kind} ${c.name}${c.table ? ` on ${c.table}` : ''}: ${c.detail} [${rel(c.file)}]`);
-  const totals = claimTotals(report.claims);
-  const share = totals.claimed === 0 ? 0 : (100 * totals.contradicted) / totals.claimed;
-  console.log(`  claims: ${report.diagnostics.length} findings; measurable ${totals.claimed}: confirmed ${totals.confirmed}, contradicted ${totals.contradicted} (${share.toFixed(2)} %), not measured ${totals.notMeasured}`);
+  console.log(`  summary: ${summaryLine(report.summary)}`);
   for (const c of report.claims.filter((x) => x.claim !== null)) console.log(`    ${c.ruleId.padEnd(40)} ${String(c.findings).padStart(5)} confirmed ${String(c.confirmed).padStart(4)} contradicted ${String(c.contradicted).padStart(4)} not measured ${String(c.notMeasured).padStart(4)}`);
   for (const d of report.diagnostics.filter((x) => x.evidence === 'contradicted')) {
     console.log(`    contradicted ${rel(d.file)}:${d.range.start.line} [${d.ruleId}] ${d.message.replace(/^.*?(Measured in the run:)/, '$1')}`);
