@@ -5,12 +5,29 @@
 // without error, so each one is a false result.
 //
 //   node out/bench/history.bench.js --layout diesel|prisma|plain|golang-migrate DIR [--rounds N]
+//   node out/bench/history.bench.js --layout auto DIR [--setup SQL]…
+//
+// `--layout auto` lists the folder as Drydock's shadow does (its tool detected: goose, sqlx,
+// Atlas, Flyway, sql-migrate, postgres-migrations, …), builds the reference migration by migration
+// with psql as the tool would (each in a transaction unless the tool runs it outside one; up
+// sections only; `--setup` first in each session), and adds `drydock audit` on a scratch database of
+// the same server: every static claim measured, and the share of them the measurement contradicts.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import fs from 'node:fs';
+import os from 'node:os';
+import { readToolNoTransaction } from '../src/core/config/toolNoTransaction';
 import { pgBackend } from '../src/core/db/pg/pgBackend';
+import type { AuditReport } from '../src/core/model/auditReport';
+import { summaryLine } from '../src/core/output/auditFormats';
 import type { RunReport } from '../src/core/model/report';
-import { runMigrations } from '../src/core/run/runner';
+import { readDirectives } from '../src/core/parse/directives';
+import { runMigrations, type MigrationFile } from '../src/core/run/runner';
+import { migrationsIn } from '../src/core/shadow/history';
+import { auditHistory } from '../src/core/shadow/historyAudit';
+import { REPLAY_STYLES } from '../src/core/shadow/replayStyles';
+import { ScratchDatabaseShadow } from '../src/core/shadow/scratchDatabase';
 import { sql } from '../test/support/database';
 import { failingChecks, historyBookkeeping, historyFiles, isHistoryLayout, runsOutsideTransaction } from '../test/support/histories';
 import { psqlFiles } from '../test/support/psql';
@@ -38,11 +55,72 @@ function printTruth(reports: [string, RunReport][]): void {
   }
 }
 
+const FAILING_CHECKS = new Set(['missing', 'invalid', 'mismatch', 'disabled']);
+
+/** The audit in numbers: how its migrations went, the false verification results, and the claims measured. */
+function printAudit(report: AuditReport, root: string): void {
+  const rel = (f: string) => path.relative(root, path.resolve(f));
+  const dryRan = report.migrations.filter((m) => m.dryRun === 'succeeded').length;
+  const applied = report.migrations.filter((m) => m.applied).length;
+  const failing = report.verification.filter((c) => FAILING_CHECKS.has(c.status));
+  console.log(`  audit (${report.shadow}, judged for PostgreSQL ${report.judgedFor}): ${report.outcome}; ${dryRan} of ${report.migrations.length} dry-run, ${applied} applied as ${report.tool} applies them, ${report.statements.length} statements measured, ${(report.timings.totalMs / 1000).toFixed(1)} s`);
+  for (const m of report.migrations.filter((x) => x.dryRun !== 'succeeded' && x.applied || x.applyError)) {
+    const e = m.applyError ?? m.dryRunError;
+    console.log(`    ${m.applyError ? 'not applied' : `dry-run ${m.dryRun}`} ${rel(m.file)}: ${e ? `${e.sqlstate} ${e.message.split('\n')[0]}` : ''}`);
+  }
+  console.log(`  audit verification: ${report.verification.length} checks, ${failing.length} false result(s)`);
+  for (const c of failing) console.log(`    ${c.status} ${c.kind} ${c.name}${c.table ? ` on ${c.table}` : ''}: ${c.detail} [${rel(c.file)}]`);
+  console.log(`  summary: ${summaryLine(report.summary)}`);
+  for (const c of report.claims.filter((x) => x.claim !== null)) console.log(`    ${c.ruleId.padEnd(40)} ${String(c.findings).padStart(5)} confirmed ${String(c.confirmed).padStart(4)} contradicted ${String(c.contradicted).padStart(4)} not measured ${String(c.notMeasured).padStart(4)}`);
+  for (const d of report.diagnostics.filter((x) => x.evidence === 'contradicted')) {
+    console.log(`    contradicted ${rel(d.file)}:${d.range.start.line} [${d.ruleId}] ${d.message.replace(/^.*?(Measured in the run:)/, '$1')}`);
+  }
+}
+
+/**
+ * A folder as Drydock's shadow lists it: psql builds the reference migration by migration as the
+ * tool would; Drydock dry-runs the whole folder and verifies the reference; then the audit.
+ */
+async function auto(dir: string, setup: readonly string[]): Promise<void> {
+  const root = path.resolve(dir);
+  const { tool, migrations } = migrationsIn(root);
+  const files: MigrationFile[] = migrations.map((m) => ({ path: m.file, text: m.text, toolNoTransaction: readToolNoTransaction(m.file) }));
+  const server = await startPostgres(undefined, { autovacuum: 'off' });
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-history-'));
+  const database = async () => {
+    const url = server.url(await server.createDatabase());
+    for (const statement of REPLAY_STYLES[tool].bookkeeping) await sql(url, statement);
+    return url;
+  };
+  try {
+    const reference = await database();
+    for (const [i, m] of migrations.entries()) {
+      // The up section only, after the project runner's setup, in the tool's transaction.
+      const file = path.join(scratch, `${String(i).padStart(5, '0')}.sql`);
+      fs.writeFileSync(file, `${setup.map((s) => `${s};\n`).join('')}${readDirectives(m.text).runnableText}`);
+      const result = await psqlFiles(reference, [file], { singleTransaction: !m.noTransaction });
+      if (result.code !== 0) throw new Error(`psql failed on ${path.relative(root, m.file)}: ${result.stderr.split('\n').filter((l) => /ERROR/.test(l)).join('\n')}`);
+    }
+    const statements = files.reduce((n, f) => n + f.text.split(';').length - 1, 0);
+    console.log(`history: ${files.length} ${tool} migrations (${migrations.filter((m) => m.noTransaction).length} outside a transaction), ~${statements} statements, PostgreSQL ${server.major}`);
+    const dryReport = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: await database() }) });
+    const verifyReport = await runMigrations(files, { mode: 'verify', backend: pgBackend({ connectionString: reference }) });
+    printTruth([['dry-run of the whole folder', dryReport], ['verify of the database psql built migration by migration', verifyReport]]);
+    const host = new ScratchDatabaseShadow({ server: { connectionString: server.url('postgres') } });
+    const audit = await auditHistory({ host, folder: root, tool, setup, displayPath: (p) => p });
+    printAudit(audit, root);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { layout: { type: 'string', default: 'plain' }, rounds: { type: 'string', default: '3' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { layout: { type: 'string', default: 'plain' }, rounds: { type: 'string', default: '3' }, setup: { type: 'string', multiple: true } } });
   const dir = positionals[0];
   const layout = values.layout;
-  if (!dir || !isHistoryLayout(layout)) throw new Error('usage: history.bench --layout diesel|prisma|plain|golang-migrate DIR');
+  if (dir && layout === 'auto') return auto(dir, values.setup ?? []);
+  if (!dir || !isHistoryLayout(layout)) throw new Error('usage: history.bench --layout diesel|prisma|plain|golang-migrate|auto DIR');
   const files = historyFiles(dir, layout);
   const paths = files.map((f) => f.path);
   const rounds = Number(values.rounds);

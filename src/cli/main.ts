@@ -14,6 +14,7 @@ export const COMMANDS: readonly CliCommand[] = [
   { name: 'dry-run', synopsis: 'dry-run FILE|DIR...', summary: 'run the files in one transaction that is always rolled back', load: async () => (await import('./commands/run')).runDryRun },
   { name: 'apply', synopsis: 'apply FILE|DIR...', summary: 'run the files atomically and commit only if everything succeeds', load: async () => (await import('./commands/run')).runApply },
   { name: 'verify', synopsis: 'verify FILE|DIR...', summary: 'check that what the files declare exists and is healthy (read only)', load: async () => (await import('./commands/run')).runVerify },
+  { name: 'audit', synopsis: 'audit DIR', summary: 'replay the history on a shadow, each migration dry-run and measured before it is applied: every finding confirmed or contradicted', load: async () => (await import('./commands/audit')).runAudit },
   { name: 'check', synopsis: 'check FILE|DIR...', summary: 'the rules only (no database): locks, rewrites, transactions, types, syntax', load: async () => (await import('./commands/check')).runCheck },
   { name: 'rules', synopsis: 'rules [--json]', summary: 'list every rule: id, default severity, summary, docs page', load: async () => (await import('./commands/rules')).runRules },
   { name: 'new', synopsis: 'new KIND ...', summary: 'write a migration from a template (drydock new --help)', load: async () => (await import('./commands/new')).runNewCommand },
@@ -31,6 +32,7 @@ options:
                             (in-process, snapshots cached in the user's cache dir), then FILE
   --shadow-db URL           the shadow as a scratch database drydock_shadow_* on that server
   --shadow-setup SQL        SQL the project's own migration runner sends first (repeatable)
+                            (audit: on a scratch database with --shadow-db, else in PGlite)
   --reference URL           a read-only production or replica connection: estimate what the measured
                             rewrites and scans would cost there (only statistics are read, no locks)
   --format FORMAT           ${OUTPUT_FORMATS.join(' | ')} (default text); sarif is SARIF 2.1.0,
@@ -40,11 +42,14 @@ options:
                             0 turns it off, under 1 ms or over 2147483647 ms is refused
   --statement-timeout T     statement_timeout, likewise (default 60000)
   --yes                     apply without asking (required when not on a terminal)
-  --pg-version N            check: the PostgreSQL major the migrations target (default: drydock.json, else 14)
+  --pg-version N            check, audit: the PostgreSQL major the migrations target (default: drydock.json,
+                            else 14 for check, the shadow's for audit)
   --no-color                plain output
   -h, --help                this help
 
-exit codes: 0 all good, 1 migration, verification or check failed (an error finding), 2 usage, config, parse or connection error`;
+exit codes: 0 all good, 1 migration, verification or check failed (an error finding; for audit, a
+            migration that did not dry-run or apply, or a declared object that did not verify),
+            2 usage, config, parse or connection error (audit: the shadow could not be made)`;
 
 // Options that take a value, so the command name can be found among options given before it.
 const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--shadow-db', '--shadow-setup', '--reference', '--pg-version']);

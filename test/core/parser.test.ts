@@ -220,7 +220,8 @@ describe('parseMigration', () => {
   test('directives are found indented, in any case, after CRLF line ends and after other comments', () => {
     const cases: [string, string][] = [
       ['-- a comment first\r\n\t-- MIGRATE:UP transaction:false\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n  -- migrate:down\r\nDROP INDEX i;\r\n', 'dbmate'],
-      ['-- notes\n   --  +Goose no transaction\n--+goose up\nCREATE INDEX CONCURRENTLY i ON t (x);\n--+goose down\nDROP INDEX i;', 'goose'],
+      // goose's NO TRANSACTION is read as goose reads it: spelled exactly so (its Up and Down markers in any case).
+      ['-- notes\n   --  +goose NO TRANSACTION\n--+goose up\nCREATE INDEX CONCURRENTLY i ON t (x);\n--+goose down\nDROP INDEX i;', 'goose'],
       ['  --! no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);', 'graphile-migrate'],
     ];
     for (const [text, tool] of cases) {

@@ -45,6 +45,7 @@ test('diesel metadata.toml and Flyway .sql.conf run a migration outside a transa
     'flyway/V2__index.sql': CONCURRENT,
     'flyway/V2__index.sql.conf': 'executeInTransaction=false\n',
     'flyway/V3__plain.sql': CONCURRENT,
+    'flyway/V4__reindex.sql': 'REINDEX INDEX CONCURRENTLY idx_users_name;\n',
     // Only up.sql is diesel's migration: a metadata.toml next to another file says nothing about it.
     'other/001_index.sql': CONCURRENT,
     'other/metadata.toml': 'run_in_transaction = false\n',
@@ -52,11 +53,14 @@ test('diesel metadata.toml and Flyway .sql.conf run a migration outside a transa
   const at = (name: string) => path.join(root, ...name.split('/'));
   assert.deepEqual(readToolNoTransaction(at('diesel/2024-01-01-000000_index/up.sql')), { tool: 'diesel', configFile: at('diesel/2024-01-01-000000_index/metadata.toml') });
   assert.deepEqual(readToolNoTransaction(at('flyway/V2__index.sql')), { tool: 'flyway', configFile: at('flyway/V2__index.sql.conf') });
-  for (const none of ['diesel/2024-01-02-000000_plain/up.sql', 'diesel/2024-01-03-000000_true/up.sql', 'flyway/V3__plain.sql', 'other/001_index.sql']) {
+  for (const none of ['diesel/2024-01-02-000000_plain/up.sql', 'diesel/2024-01-03-000000_true/up.sql', 'flyway/V4__reindex.sql', 'other/001_index.sql']) {
     assert.equal(readToolNoTransaction(at(none)), null, none);
     assert.ok((await ruleIds(at(none))).includes('needs-no-transaction'), none);
   }
-  for (const configured of ['diesel/2024-01-01-000000_index/up.sql', 'diesel/2024-01-01-000000_index/down.sql', 'flyway/V2__index.sql']) {
+  // Flyway needs no configuration for CREATE INDEX CONCURRENTLY: it detects the statement and runs the migration
+  // outside a transaction itself (not for REINDEX … CONCURRENTLY, above).
+  assert.equal(readToolNoTransaction(at('flyway/V3__plain.sql')), null);
+  for (const configured of ['diesel/2024-01-01-000000_index/up.sql', 'diesel/2024-01-01-000000_index/down.sql', 'flyway/V2__index.sql', 'flyway/V3__plain.sql']) {
     assert.deepEqual((await ruleIds(at(configured))).filter((id) => id === 'needs-no-transaction'), [], configured);
   }
 });

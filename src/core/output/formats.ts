@@ -42,7 +42,7 @@ function checkSummary(report: CheckReport): string {
 }
 
 /** Lines, with a line break between each two. */
-function* joinedLines(lines: Iterable<string>): Generator<string> {
+export function* joinedLines(lines: Iterable<string>): Generator<string> {
   let first = true;
   for (const line of lines) {
     yield first ? line : `\n${line}`;
@@ -56,7 +56,7 @@ function* joinedLines(lines: Iterable<string>): Generator<string> {
  * text), for the readable formats every control character made visible, and for text, which lands
  * in CI logs unprotected, what a runner would take for a command escaped.
  */
-function shownData<T>(report: T, format: OutputFormat, secrets: readonly string[]): T {
+export function shownData<T>(report: T, format: OutputFormat, secrets: readonly string[]): T {
   const mask = new SecretMask(secrets);
   if (format === 'text') return mapStringsDeep(report, (text) => withoutRunnerCommands(visibleText(mask.text(text))));
   if (format === 'github') return mapStringsDeep(report, (text) => visibleText(mask.text(text)));
@@ -101,12 +101,12 @@ export function renderCheckOutcome(report: CheckReport, format: OutputFormat, gi
 }
 
 /** Text from outside Drydock on one visible line: nothing in it can start a line of its own (or a workflow command). */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return withoutRunnerCommands(visibleText(text).replace(/\n/g, '\\n'));
 }
 
 /** A SARIF log without results that says why they are missing. */
-function sarifOutcome(successful: boolean, note: string, properties: Record<string, unknown>): string {
+export function sarifOutcome(successful: boolean, note: string, properties: Record<string, unknown>): string {
   return JSON.stringify({
     version: '2.1.0', $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{

@@ -4,6 +4,7 @@
 import type { Node } from './pgTypes';
 import { statementEffects, type SchemaEffect } from './schemaEffects';
 import { readDirectives, type NoTransactionDirective } from './directives';
+import { flywayDetectedNoTransaction } from './flywayDetection';
 import { statementsInDoBlock } from './doBlocks';
 import { parseInChunks } from './chunkedParse';
 import { loadParser, parseSql, parseSqlAfter, parserErrorOf, type RawStmt } from './pgParser';
@@ -287,6 +288,7 @@ export function parseMigrationSync(file: string, text: string, toolNoTransaction
   }
   parsed.statements = buildStatements(file, raw, lines);
   markTransactionWrappers(parsed.statements);
+  parsed.noTransaction ??= flywayDetectedNoTransaction(file, parsed.statements);
   return parsed;
 }
 

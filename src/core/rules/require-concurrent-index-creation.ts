@@ -13,7 +13,7 @@ export const requireConcurrentIndexCreation: Rule = {
   claims: 'lock',
   summary: 'CREATE INDEX without CONCURRENTLY on an existing table blocks its writes for the whole build.',
   help: 'Use CREATE INDEX CONCURRENTLY, in a migration that runs outside a transaction.',
-  check({ analysis, report }) {
+  check({ analysis, files, report }) {
     for (const at of analysis.statements) {
       if (!('IndexStmt' in at.node)) continue;
       const stmt = at.node.IndexStmt;
@@ -23,7 +23,7 @@ export const requireConcurrentIndexCreation: Rule = {
       if (!blocksExistingTable(analysis, at, table)) continue;
       const after = at.nested === null ? afterLeadingKeywords(analysis, at, /^CREATE\s+(UNIQUE\s+)?INDEX\b/i, 'INDEX') : null;
       const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
-      const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
+      const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit], files) : null;
       report(at.offsets, `CREATE INDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} Every INSERT, UPDATE and DELETE on ${table} waits until the index is built.`
         + (at.nested ? ' A DO block always runs in a transaction, so build the index with CREATE INDEX CONCURRENTLY in a migration of its own.' : ' Build it with CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue.'),
       fix ? { fix } : {});

@@ -13,7 +13,7 @@ export const requireConcurrentIndexDeletion: Rule = {
   claims: 'lock',
   summary: 'DROP INDEX without CONCURRENTLY locks the table against reads and writes.',
   help: 'Use DROP INDEX CONCURRENTLY, in a migration that runs outside a transaction.',
-  check({ analysis, report }) {
+  check({ analysis, files, report }) {
     for (const at of analysis.statements) {
       if (!('DropStmt' in at.node) || at.node.DropStmt.removeType !== 'OBJECT_INDEX' || at.node.DropStmt.concurrent) continue;
       // The lock is on each index's table (or on the index, when the files do not say its table):
@@ -23,7 +23,7 @@ export const requireConcurrentIndexDeletion: Rule = {
       const single = (at.node.DropStmt.objects ?? []).length === 1;
       const after = at.nested === null && single ? afterLeadingKeywords(analysis, at, /^DROP\s+INDEX\b/i, 'INDEX') : null;
       const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
-      const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
+      const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit], files) : null;
       report(at.offsets, `DROP INDEX without CONCURRENTLY${whereItRuns(at)}. Takes ${locks.map(describeLock).join(' and ')}: every read and write of ${locks.map(lockedTable).join(' and ')} waits until the transaction ends, and the drop itself first waits for every running query there.`
         + ' Use DROP INDEX CONCURRENTLY (one index per statement), which waits for running queries instead of blocking them.', fix ? { fix } : {});
     }

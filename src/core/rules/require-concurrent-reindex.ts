@@ -14,7 +14,7 @@ export const requireConcurrentReindex: Rule = {
   claims: 'lock',
   summary: 'REINDEX without CONCURRENTLY blocks writes, and reads that use the index, during the rebuild.',
   help: 'Use REINDEX (CONCURRENTLY) … (PostgreSQL 12 and later), outside a transaction.',
-  check({ analysis, report }) {
+  check({ analysis, files, report }) {
     for (const at of analysis.statements) {
       if (!('ReindexStmt' in at.node) || !PER_OBJECT.has(at.node.ReindexStmt.kind ?? '')) continue;
       if ((at.node.ReindexStmt.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently')) continue;
@@ -23,7 +23,7 @@ export const requireConcurrentReindex: Rule = {
       const tokens = statementTokens(analysis, at);
       const kind = tokens?.text.findToken(at.node.ReindexStmt.kind === 'REINDEX_OBJECT_INDEX' ? 'INDEX' : 'TABLE') ?? -1;
       const edit = tokens && kind >= 0 && analysis.settings.pgVersion >= 12 ? insertText(analysis.file, tokens.base + tokens.text.tokens[kind]!.end, ' CONCURRENTLY') : null;
-      const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
+      const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit], files) : null;
       report(at.offsets, `REINDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} Writes wait for the whole rebuild, and so do reads that use the index.`
         + (analysis.settings.pgVersion >= 12 ? ' Use REINDEX … CONCURRENTLY, which builds a new index beside the old one and swaps them.' : ` PostgreSQL ${analysis.settings.pgVersion} has no REINDEX CONCURRENTLY: create a new index CONCURRENTLY, then drop the old one CONCURRENTLY.`),
       fix ? { fix } : {});

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { compareMigrationNames, isRevertFile, leadingVersion, specialFileKind } from '../analyse/migrationFiles';
 import { readToolNoTransaction } from '../config/toolNoTransaction';
 import { readDirectives } from '../parse/directives';
+import { flywayRunsOutsideTransaction } from '../parse/flywayDetection';
 import { decodeMigrationText } from '../parse/parseMigration';
 import type { WorkspaceEntry } from '../templates/detect';
 import { detectHistoryTool, type HistoryTool } from './historyTools';
@@ -85,7 +86,7 @@ function listDir(dir: string): fs.Dirent[] {
 
 // Every directive that means "outside a transaction" names it so; most files hold none, and
 // reading the directives line by line over a long history would cost every save.
-const MAY_HOLD_NO_TRANSACTION = /no[-\s]transaction|transaction:false/i;
+const MAY_HOLD_NO_TRANSACTION = /no[-\s]?transaction|transaction:false|disable-tx|disable-transaction|txmode/i;
 const directiveSaysNoTransaction = (text: string) => MAY_HOLD_NO_TRANSACTION.test(text) && readDirectives(text).noTransaction !== null;
 
 // The version the tool records: the name's leading version, else the name itself.
@@ -136,7 +137,8 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string, skipped: Skipped) => 
   dbmate: (root, skipped) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => directiveSaysNoTransaction(t), skipped),
   goose: (root, skipped) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => directiveSaysNoTransaction(t), skipped),
   flyway: (root, skipped) => filesIn(root, /^V\d+(?:[._]\d+)*__.*\.sql$/, (n) => /^V([\d._]+)__/.exec(n)?.[1]?.replace(/_/g, '.') ?? n,
-    (f, t) => directiveSaysNoTransaction(t) || readToolNoTransaction(f) !== null, skipped),
+    // Flyway itself runs a migration holding CREATE INDEX CONCURRENTLY (and a few more) outside a transaction.
+    (f, t) => directiveSaysNoTransaction(t) || readToolNoTransaction(f) !== null || flywayRunsOutsideTransaction(f, t), skipped),
   sqitch: sqitchChanges,
   graphile: (root, skipped) => filesIn(path.join(root, 'committed'), /\.sql$/, (n) => n.replace(/\.sql$/, ''), (_f, t) => /^--!\s*no-transaction/m.test(t), skipped),
   diesel: (root, skipped) => foldersIn(root, 'up.sql', (folder, t) => directiveSaysNoTransaction(t)
@@ -144,6 +146,18 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string, skipped: Skipped) => 
   prisma: (root, skipped) => foldersIn(root, 'migration.sql', () => false, skipped),
   // Its version is the number before the first '_'; the down scripts never run forward.
   'golang-migrate': (root, skipped) => filesIn(root, /^\d+_.*\.up\.sql$/, versionOfName, () => false, skipped),
+  // <id>[-_]name.sql by its integer id; the tool looks for its directive's text anywhere in the file.
+  'postgres-migrations': (root, skipped) => filesIn(root, /^\d+[-_]?.*\.sql$/i, (n) => String(parseInt(n, 10)),
+    (_f, t) => t.includes('-- postgres-migrations disable-transaction'), skipped),
+  // <version>_<description>.sql (or .up.sql, whose .down.sql reverts); the file's first bytes say whether it runs outside a transaction.
+  sqlx: (root, skipped) => filesIn(root, /^\d+_.*\.sql$/, versionOfName, (_f, t) => t.startsWith('-- no-transaction'), skipped).filter((m) => !isRevertFile(m.file)),
+  // Every .sql file of the folder, by name; the version is the name before its first '_'.
+  atlas: (root, skipped) => filesIn(root, /\.sql$/i, (n) => n.replace(/\.sql$/i, '').split('_')[0]!, (_f, t) => directiveSaysNoTransaction(t), skipped),
+  tern: (root, skipped) => filesIn(root, /^\d+_.+\.sql$/, versionOfName, (_f, t) => /^---- tern: disable-tx ----$/m.test(t), skipped),
+  // Every .sql file (its name is its id), numbered ones by their number.
+  'sql-migrate': (root, skipped) => filesIn(root, /\.sql$/i, (n) => n, (_f, t) => directiveSaysNoTransaction(t), skipped),
+  // Its SQL migrations only (a JavaScript one cannot be replayed); they always run in a transaction.
+  'node-pg-migrate': (root, skipped) => filesIn(root, /^\d+_.*\.sql$/, (n) => n.replace(/\.sql$/, ''), () => false, skipped),
 };
 
 /** The migrations folder a target file implies: one folder per migration, deploy/, committed/, or its own folder. */
@@ -155,13 +169,21 @@ function migrationsRoot(target: string): string {
   return dir;
 }
 
-/** Tool configuration files in the folders above the migrations (diesel.toml, sqitch.plan, .gmrc, …). */
-function configAbove(root: string): { path: string }[] {
-  const found: { path: string }[] = [];
+/** Manifests whose dependencies name the migration tool (read, so detection can look for its name). */
+const MANIFESTS = ['package.json', 'Cargo.toml'];
+const MANIFEST_BYTES = 64 * 1024;
+
+/** Tool configuration files in the folders above the migrations (diesel.toml, sqitch.plan, .gmrc, …), and the manifests there with their text. */
+function configAbove(root: string): WorkspaceEntry[] {
+  const found: WorkspaceEntry[] = [];
   let dir = root;
   for (let depth = 0; depth < 3; depth++) {
-    for (const name of ['diesel.toml', 'sqitch.plan', '.gmrc', '.gmrc.js', 'flyway.conf', 'flyway.toml']) {
+    for (const name of ['diesel.toml', 'sqitch.plan', '.gmrc', '.gmrc.js', 'flyway.conf', 'flyway.toml', 'tern.conf', 'dbconfig.yml']) {
       if (fs.existsSync(path.join(dir, name))) found.push({ path: name });
+    }
+    for (const name of MANIFESTS) {
+      const file = path.join(dir, name);
+      if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) found.push({ path: name, text: headOf(file, MANIFEST_BYTES) });
     }
     const up = path.dirname(dir);
     if (up === dir) break;
@@ -174,15 +196,17 @@ function configAbove(root: string): { path: string }[] {
 const TEXT_SAMPLE = 20;
 const HEAD_BYTES = 4096;
 
-function head(file: string): string {
+function headOf(file: string, bytes: number): string {
   const fd = fs.openSync(file, 'r');
   try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    return buffer.subarray(0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0)).toString('utf8');
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
   } finally {
     fs.closeSync(fd);
   }
 }
+
+const head = (file: string) => headOf(file, HEAD_BYTES);
 
 /**
  * What detection needs from the migrations folder, cheaply: its files and its folders' scripts by

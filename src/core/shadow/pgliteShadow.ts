@@ -4,6 +4,7 @@
 import { pgliteBackend } from '../db/pglite/pgliteBackend';
 import { pgliteEngineId, PgliteInstance } from '../db/pglite/pgliteInstance';
 import { withSession } from '../db/withSession';
+import { lentBackend } from './lentSession';
 import { replayBookkeeping } from './replay';
 import { replayFrom, type PreparedShadow, type ReplayPlan, type ShadowHost } from './shadowHost';
 import { readSequencePositions, restoreSequencePositions } from './sequencePositions';
@@ -41,9 +42,11 @@ export class PgliteShadow implements ShadowHost {
     // An instance whose backend ran out of stack (a statement nested too deeply for PGlite) is not trusted again.
     if (this.instance?.broken) await this.discard();
     const keys = prefixKeys(pgliteEngineId(), plan.tool, plan.migrations);
-    const live = this.instance && !this.instance.closed && this.instance.canCreate(plan.extensions) && this.appliedKey
+    // A plan that looks at every migration before it is applied (an audit) starts from an empty database.
+    const everyMigration = plan.beforeEach !== undefined;
+    const live = !everyMigration && this.instance && !this.instance.closed && this.instance.canCreate(plan.extensions) && this.appliedKey
       ? keys.indexOf(this.appliedKey) : -1;
-    const cached = this.cache?.longestCached(keys) ?? -1;
+    const cached = everyMigration ? -1 : this.cache?.longestCached(keys) ?? -1;
     let start = live;
     let restored = 0;
     let bootMs = 0;
@@ -53,9 +56,12 @@ export class PgliteShadow implements ShadowHost {
     }
     const instance = this.instance!;
     const backend = pgliteBackend(instance);
-    const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, { onApplied: (i) => { this.appliedKey = keys[i + 1]!; } }));
+    const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, {
+      onApplied: (i) => { this.appliedKey = keys[i + 1]!; },
+      dryRunOn: (s) => lentBackend(backend, s),
+    }));
     if (outcome.failure && !outcome.failure.rolledBack) await this.discard();
-    else if (this.cache && outcome.replayed > 0 && !outcome.failure && !outcome.cancelled && !instance.broken) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
+    else if (this.cache && !everyMigration && outcome.replayed > 0 && !outcome.failure && !outcome.cancelled && !instance.broken) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
     // Read before the targets run: their nextval() calls survive the rollback, and the next run must not see them.
     const { server, sequences } = await withSession(backend, async (s) => ({ server: s.serverInfo, sequences: await readSequencePositions(s) }));
     return {

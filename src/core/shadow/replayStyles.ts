@@ -75,6 +75,50 @@ export const REPLAY_STYLES: Readonly<Record<HistoryTool, ReplayStyle>> = {
     bookkeeping: ['CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)'],
     record: (m) => ({ sql: 'WITH previous AS (DELETE FROM schema_migrations) INSERT INTO schema_migrations (version, dirty) VALUES ($1, false)', params: [m.version] }),
   },
+  // Each from the tool's own source: how it sends a file, its transaction, the table it keeps.
+  'postgres-migrations': {
+    // START TRANSACTION, the file as one query, the row, COMMIT (none of the three with its directive).
+    send: 'one-query', transaction: 'tool',
+    bookkeeping: ['CREATE TABLE IF NOT EXISTS migrations (id integer PRIMARY KEY, name varchar(100) UNIQUE NOT NULL, hash varchar(40) NOT NULL, executed_at timestamp DEFAULT current_timestamp)'],
+    record: (m) => ({ sql: 'INSERT INTO migrations (id, name, hash) VALUES ($1, $2, $3)', params: [Number(m.version), m.file.replace(/^.*[\\/]/, '').slice(0, 100), 'drydock'] }),
+  },
+  sqlx: {
+    // The file as one query, in a transaction with its row unless its first bytes say `-- no-transaction`.
+    send: 'one-query', transaction: 'tool',
+    bookkeeping: [`CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL,
+      installed_on TIMESTAMPTZ NOT NULL DEFAULT now(), success BOOLEAN NOT NULL, checksum BYTEA NOT NULL, execution_time BIGINT NOT NULL)`],
+    record: (m) => ({ sql: "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES ($1, $2, true, '\\x', -1)", params: [m.version, m.file.replace(/^.*[\\/]\d+_|(?:\.up)?\.sql$/g, '').replace(/_/g, ' ')] }),
+  },
+  atlas: {
+    // Statement by statement, one transaction per file unless `-- atlas:txmode none`; the revisions in a schema of their own.
+    send: 'statements', transaction: 'tool',
+    bookkeeping: ['CREATE SCHEMA IF NOT EXISTS atlas_schema_revisions', `CREATE TABLE IF NOT EXISTS atlas_schema_revisions.atlas_schema_revisions (version varchar PRIMARY KEY,
+      description varchar NOT NULL, type bigint NOT NULL DEFAULT 2, applied bigint NOT NULL DEFAULT 0, total bigint NOT NULL DEFAULT 0,
+      executed_at timestamptz NOT NULL, execution_time bigint NOT NULL, error text NULL, error_stmt text NULL, hash varchar NOT NULL,
+      partial_hashes jsonb NULL, operator_version varchar NOT NULL)`],
+    record: (m) => ({
+      sql: "INSERT INTO atlas_schema_revisions.atlas_schema_revisions (version, description, executed_at, execution_time, hash, operator_version) VALUES ($1, $2, now(), 0, '', 'drydock')",
+      params: [m.version, m.file.replace(/^.*[\\/][^_]*_?|\.sql$/g, '')],
+    }),
+  },
+  tern: {
+    // The part above its separator as one query, in a transaction unless disable-tx; one row holds the version.
+    send: 'one-query', transaction: 'tool',
+    bookkeeping: ['CREATE TABLE IF NOT EXISTS schema_version (version int4 NOT NULL)', 'INSERT INTO schema_version (version) SELECT 0 WHERE NOT EXISTS (SELECT FROM schema_version)'],
+    record: (m) => ({ sql: 'UPDATE schema_version SET version = $1', params: [Number(m.version)] }),
+  },
+  'sql-migrate': {
+    // Its own statement splitting of the up section, in a transaction unless `-- +migrate Up notransaction`.
+    send: 'statements', transaction: 'tool',
+    bookkeeping: ['CREATE TABLE IF NOT EXISTS gorp_migrations (id text NOT NULL PRIMARY KEY, applied_at timestamptz NULL)'],
+    record: (m) => ({ sql: 'INSERT INTO gorp_migrations (id, applied_at) VALUES ($1, now())', params: [m.version] }),
+  },
+  'node-pg-migrate': {
+    // The up section as one query between BEGIN and COMMIT (per migration, as with --no-single-transaction).
+    send: 'one-query', transaction: 'tool',
+    bookkeeping: ['CREATE TABLE IF NOT EXISTS pgmigrations (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL)'],
+    record: (m) => ({ sql: 'INSERT INTO pgmigrations (name, run_on) VALUES ($1, now())', params: [m.version] }),
+  },
   prisma: {
     send: 'one-query', transaction: 'implicit',
     bookkeeping: [`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (id varchar(36) PRIMARY KEY NOT NULL, checksum varchar(64) NOT NULL,

@@ -16,6 +16,7 @@ import type { ServerInfo } from '../model/report';
 import { quoteIdent } from '../sql/quoting';
 import { ClusterGuard } from './clusterGuard';
 import type { HistoryMigration } from './history';
+import { lentBackend } from './lentSession';
 import { refusalError, replayBookkeeping, type ReplayFailure } from './replay';
 import { sealPlan, type PlanRefusal, type SealedPlan } from './sealPlan';
 import { dropRecordedRoles, ownerAlive, ownerOf, parseRecord, writeRecord, type ScratchRecord } from './scratchRecord';
@@ -200,7 +201,10 @@ export class ScratchDatabaseShadow implements ShadowHost {
         plan.signal?.addEventListener('abort', onAbort);
         try {
           await replayBookkeeping(session, plan.style);
-          return { ...(await replayFrom(session, { ...plan, migrations: sealed.migrations, setup: sealed.setup }, 0, { guard: watching })), server: session.serverInfo };
+          return { ...(await replayFrom(session, { ...plan, migrations: sealed.migrations, setup: sealed.setup }, 0, {
+            guard: watching,
+            dryRunOn: (s) => lentBackend(scratch, s),
+          })), server: session.serverInfo };
         } finally {
           plan.signal?.removeEventListener('abort', onAbort);
         }

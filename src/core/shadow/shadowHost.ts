@@ -26,6 +26,12 @@ export interface ReplayPlan {
   signal?: AbortSignal;
   /** Called before each earlier migration is replayed. */
   onReplay?: (done: number, total: number) => void;
+  /**
+   * Called before each migration is applied, on the state the migrations before it built (an
+   * audit dry-runs it there): `migration` as it is sent, `dryRun` the backend to dry-run it on.
+   * Its plan is replayed from an empty database, never from a snapshot, so it sees every migration.
+   */
+  beforeEach?: (index: number, migration: HistoryMigration, dryRun: DatabaseBackend) => Promise<void>;
 }
 
 /** The shadow once the history is in place (or failed to be). */
@@ -58,10 +64,19 @@ export interface ReplayOutcome {
   ms: number;
 }
 
-/** How a host replays: `onApplied` after each migration, `guard` checking each as it runs. */
+/**
+ * How a host replays: `onApplied` after each migration, `guard` checking each as it runs,
+ * `dryRunOn` the backend a plan's `beforeEach` dry-runs on (the replay's session, lent).
+ */
 export interface ReplayHooks {
   onApplied?: (index: number) => void;
   guard?: ReplayGuard;
+  dryRunOn?: (session: Session) => DatabaseBackend;
+}
+
+/** Lets the plan's `beforeEach` dry-run migration `index` on the replay's session, lent. */
+async function dryRunBefore(session: Session, plan: ReplayPlan, index: number, hooks: ReplayHooks): Promise<void> {
+  if (plan.beforeEach && hooks.dryRunOn) await plan.beforeEach(index, plan.migrations[index]!, hooks.dryRunOn(session));
 }
 
 /** Replays migrations[from…] in order on the session, stopping at a failure or a cancel. */
@@ -72,6 +87,7 @@ export async function replayFrom(session: Session, plan: ReplayPlan, from: numbe
   for (let i = from; i < total; i++) {
     if (plan.signal?.aborted) return { replayed: i - from, failure: null, cancelled: true, ms: performance.now() - t0 };
     plan.onReplay?.(i, total);
+    await dryRunBefore(session, plan, i, hooks);
     const failure = await replayMigration(session, plan.style, plan.migrations[i]!, i, plan.displayPath, hooks.guard);
     // A statement the cancel ended fails with 57014: the run was cancelled, the migration did not fail.
     if (failure?.error.sqlstate === '57014' && plan.signal?.aborted) return { replayed: i - from, failure: null, cancelled: true, ms: performance.now() - t0 };

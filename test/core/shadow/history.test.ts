@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { findHistory } from '../../../src/core/shadow/history';
+import { findHistory, migrationsIn } from '../../../src/core/shadow/history';
+import { repoRoot } from '../../support/database';
 import { writeFolder } from './folders';
 
 function history(files: Record<string, string>, targetFile: string): { tool: string; order: string[]; noTransaction: string[] } {
@@ -111,4 +112,36 @@ test('plain files: a migration runs before the follow-ups a fix writes next to i
   }, 'migrations/10_target.sql');
   assert.deepEqual(h.order, ['migrations/007_0_add_note_index.sql', 'migrations/007_add_note.sql', 'migrations/007_add_note_concurrently.sql',
     'migrations/007_check.sql', 'migrations/007_check_validate.sql', 'migrations/9_before.sql']);
+});
+
+// The runner fixtures (test/fixtures/runners): each folder's tool, its migrations in the tool's
+// order (down scripts left out), and the ones the tool runs outside a transaction.
+const RUNNERS: { folder: string; tool: string; order: string[]; noTransaction: string[] }[] = [
+  { folder: 'postgres-migrations/migrations/tenant', tool: 'postgres-migrations', order: ['0001-initialmigration.sql', '0002-object-bucket-name-sorting.sql', '00010-objects-owner.sql'], noTransaction: ['0002-object-bucket-name-sorting.sql'] },
+  { folder: 'sqlx/migrations', tool: 'sqlx', order: ['20231021111635_initial.up.sql', '20240624085737_build-status-idx.up.sql', '20241018031600_documentation_size.up.sql'], noTransaction: ['20240624085737_build-status-idx.up.sql'] },
+  { folder: 'atlas/migrations', tool: 'atlas', order: ['20240115180414_init.sql', '20240228050417_v0_13_2.sql', '20240229232811_v0_14_0.sql'], noTransaction: ['20240228050417_v0_13_2.sql'] },
+  { folder: 'goose/migrations', tool: 'goose', order: ['20240115180414_init.sql', '20240122014727_v0_6_0.sql', '20240126235456_v0_7_0.sql'], noTransaction: ['20240122014727_v0_6_0.sql'] },
+  { folder: 'flyway/migrations/postgres', tool: 'flyway', order: ['V1_1__initial.sql', 'V1_2__queues_index.sql', 'V1_10__queues_updated.sql'], noTransaction: ['V1_2__queues_index.sql'] },
+  { folder: 'sql-migrate/migrations', tool: 'sql-migrate', order: ['1_initial_schema.sql', '2_trades_index.sql', '10_to_millis.sql'], noTransaction: ['2_trades_index.sql'] },
+  { folder: 'tern/migrations', tool: 'tern', order: ['001_create_chatthreads.sql', '002_recent_idx.sql'], noTransaction: ['002_recent_idx.sql'] },
+  { folder: 'node-pg-migrate/migrations', tool: 'node-pg-migrate', order: ['1700000000000_init.sql', '1700000000001_email_index.sql'], noTransaction: [] },
+];
+
+test('runners Drydock learned: each fixture folder\'s tool, its order, and the migrations its tool runs outside a transaction', () => {
+  for (const expected of RUNNERS) {
+    const root = path.join(repoRoot, 'test', 'fixtures', 'runners', ...expected.folder.split('/'));
+    const found = migrationsIn(root);
+    const name = (m: { file: string }) => path.basename(m.file);
+    assert.deepEqual({ folder: expected.folder, tool: found.tool, order: found.migrations.map(name), noTransaction: found.migrations.filter((m) => m.noTransaction).map(name) }, expected);
+  }
+});
+
+test('a tool\'s own evidence outweighs the names another tool shares: sqlx\'s NNN_x.up.sql is not golang-migrate, a package.json naming no tool changes nothing', () => {
+  const sqlx = history({ 'migrations/1_a.up.sql': '-- Add up migration script here\nCREATE TABLE a (id int);\n', 'migrations/1_a.down.sql': 'DROP TABLE a;\n', 'migrations/2_b.up.sql': 'SELECT 1;\n' }, 'migrations/2_b.up.sql');
+  assert.equal(sqlx.tool, 'sqlx');
+  const golang = history({ 'package.json': '{"dependencies":{"pg":"^8"}}', 'migrations/1_a.up.sql': 'CREATE TABLE a (id int);\n', 'migrations/1_a.down.sql': 'DROP TABLE a;\n', 'migrations/2_b.up.sql': 'SELECT 1;\n' }, 'migrations/2_b.up.sql');
+  assert.equal(golang.tool, 'golang-migrate');
+  // A goose folder whose project also depends on node-pg-migrate is goose's: its migrations say so.
+  const goose = history({ 'package.json': '{"devDependencies":{"node-pg-migrate":"^7"}}', 'db/1_a.sql': '-- +goose Up\nCREATE TABLE a (id int);\n', 'db/2_b.sql': '-- +goose Up\nSELECT 1;\n' }, 'db/2_b.sql');
+  assert.equal(goose.tool, 'goose');
 });

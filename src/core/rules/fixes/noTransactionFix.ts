@@ -5,6 +5,7 @@
 import type { AnalysedStatement, FileAnalysis } from '../../analyse/fileAnalysis';
 import type { Fix, TextEdit } from '../../model/findings';
 import type { ParsedFile } from '../../parse/parseMigration';
+import { NO_TRANSACTION_CONVENTIONS, noTransactionConventionFor } from '../../parse/toolConventions';
 import { applyEdits, insertText, replaceText } from './edits';
 
 interface ToolDirective {
@@ -16,27 +17,38 @@ interface ToolDirective {
 
 const DBMATE_UP = /^--\s*migrate:up\b.*$/m;
 const GOOSE_UP = /^--\s*\+goose\s+Up\b/im;
+const SQL_MIGRATE_UP = /^-- \+migrate Up\b.*$/m;
 
-function directiveOf(text: string): ToolDirective {
+/** Edits that put `marker`'s option at the end of the line `line` matches (dbmate's and sql-migrate's up markers). */
+function withOption(line: RegExp, option: string): ToolDirective['inPlace'] {
+  return (a) => {
+    const m = line.exec(a.file.text)!;
+    return [replaceText(a.file, { start: m.index, end: m.index + m[0].length }, `${m[0].trimEnd()} ${option}`)];
+  };
+}
+
+/**
+ * The file's own tool's way (its markers, its name, else the files checked with it: a
+ * postgres-migrations folder's other directives), else Drydock's; null when the tool has none a
+ * fix can write into the file.
+ */
+function directiveOf(file: ParsedFile, files: readonly ParsedFile[]): ToolDirective | 'tool-detects' | null {
+  const text = file.text;
   if (DBMATE_UP.test(text)) {
-    return {
-      inPlace: (a) => {
-        const m = DBMATE_UP.exec(a.file.text)!;
-        return [replaceText(a.file, { start: m.index, end: m.index + m[0].length }, `${m[0].trimEnd()} transaction:false`)];
-      },
-      newFile: (sql) => `-- migrate:up transaction:false\n${sql};\n\n-- migrate:down\n`,
-    };
+    return { inPlace: withOption(DBMATE_UP, 'transaction:false'), newFile: (sql) => `-- migrate:up transaction:false\n${sql};\n\n-- migrate:down\n` };
   }
   if (GOOSE_UP.test(text)) {
-    return {
-      inPlace: (a) => [insertText(a.file, 0, '-- +goose NO TRANSACTION\n')],
-      newFile: (sql) => `-- +goose NO TRANSACTION\n-- +goose Up\n${sql};\n`,
-    };
+    return { inPlace: (a) => [insertText(a.file, 0, '-- +goose NO TRANSACTION\n')], newFile: (sql) => `-- +goose NO TRANSACTION\n-- +goose Up\n${sql};\n` };
   }
-  return {
-    inPlace: (a) => [insertText(a.file, 0, '-- drydock:no-transaction\n')],
-    newFile: (sql) => `-- drydock:no-transaction\n${sql};\n`,
-  };
+  if (SQL_MIGRATE_UP.test(text)) {
+    return { inPlace: withOption(SQL_MIGRATE_UP, 'notransaction'), newFile: (sql) => `-- +migrate Up notransaction\n${sql};\n\n-- +migrate Down\n` };
+  }
+  const convention = noTransactionConventionFor(file, files) ?? NO_TRANSACTION_CONVENTIONS.drydock;
+  // Flyway runs a migration holding only CREATE INDEX CONCURRENTLY outside a transaction by itself.
+  if (convention.tool === 'flyway') return 'tool-detects';
+  const line = convention.firstLine;
+  if (line === null) return null;
+  return { inPlace: (a) => [insertText(a.file, 0, `${line}\n`)], newFile: (sql) => `${line}\n${sql};\n` };
 }
 
 /** "migrations/007_x.sql" → "migrations/007_x_concurrently.sql": sorts right after it. */
@@ -56,20 +68,21 @@ function statementSpan(analysis: FileAnalysis, at: AnalysedStatement): { start: 
 }
 
 interface FileFacts {
-  directive: ToolDirective;
+  directive: ToolDirective | 'tool-detects' | null;
   /** Statements other than SET (which may share a no-transaction file): can one statement be alone? */
   substantive: number;
   wrapped: boolean;
 }
 
-// Read once per file: a file with thousands of findings must not rescan its text for each fix.
+// Read once per file: a file with thousands of findings must not rescan its text for each fix. A
+// parsed file is checked with one set of files, so its tool is the same for each of its fixes.
 const FACTS = new WeakMap<ParsedFile, FileFacts>();
 
-function factsOf(file: ParsedFile): FileFacts {
+function factsOf(file: ParsedFile, files: readonly ParsedFile[]): FileFacts {
   let facts = FACTS.get(file);
   if (!facts) {
     facts = {
-      directive: directiveOf(file.text),
+      directive: directiveOf(file, files),
       substantive: file.statements.filter((s) => s.role === 'statement' && !('VariableSetStmt' in s.node)).length,
       wrapped: file.statements[0]?.role === 'wrapper',
     };
@@ -82,11 +95,16 @@ function factsOf(file: ParsedFile): FileFacts {
  * A fix that applies `edits` (e.g. inserting CONCURRENTLY) to a statement that cannot run in a
  * transaction, making sure it will not: null inside a DO block, which always runs in one.
  */
-export function outsideTransactionFix(analysis: FileAnalysis, at: AnalysedStatement, title: string, edits: TextEdit[]): Fix | null {
+export function outsideTransactionFix(analysis: FileAnalysis, at: AnalysedStatement, title: string, edits: TextEdit[], files: readonly ParsedFile[] = []): Fix | null {
   if (at.nested !== null) return null;
   if (!analysis.inTransaction) return { title, edits };
   const file = analysis.file;
-  const { directive, substantive, wrapped } = factsOf(file);
+  const { directive, substantive, wrapped } = factsOf(file, files);
+  if (directive === 'tool-detects') {
+    // Alone in its file, Flyway runs it outside a transaction; beside other statements it would need Flyway's `mixed` setting.
+    return substantive === 1 && !wrapped ? { title: `${title} (Flyway runs the migration outside a transaction when it holds it)`, edits } : null;
+  }
+  if (directive === null) return null;
   if (substantive === 1 && !wrapped) {
     return { title: `${title} and run the file outside a transaction`, edits: [...directive.inPlace(analysis), ...edits] };
   }
