@@ -79,10 +79,11 @@ export interface IndexDifferences {
 
 /**
  * What differs between a declared CREATE INDEX and the catalog's definition of the index (both
- * parsed), besides uniqueness, method and operator classes (the catalog answers those directly).
+ * parsed), besides uniqueness, method and operator classes (the catalog answers those directly);
+ * `columnCollations` are the collations of the key columns' own table columns (null for an expression).
  * Null when either does not parse (then nothing can be said).
  */
-export function indexDifferences(declaredSql: string, catalogSql: string, renames: ColumnRenames): IndexDifferences | null {
+export function indexDifferences(declaredSql: string, catalogSql: string, renames: ColumnRenames, columnCollations: readonly (string | null)[] = []): IndexDifferences | null {
   const declared = indexStmtOf(declaredSql);
   const actual = indexStmtOf(catalogSql);
   if (!declared || !actual) return null;
@@ -94,7 +95,10 @@ export function indexDifferences(declaredSql: string, catalogSql: string, rename
     mine.forEach((m, i) => {
       const t = theirs[i]!;
       if (m.order !== t.order) problems.push(`column ${i + 1} sorts ${t.order}, declared ${m.order}`);
-      if (m.collation !== t.collation) problems.push(`column ${i + 1} collates ${t.collation || 'by default'}, declared ${m.collation || 'by default'}`);
+      // The server prints no COLLATE that is the column's own: declaring it is declaring the default.
+      const own = columnCollations[i];
+      const same = m.collation === t.collation || (t.collation === '' && own !== null && own !== undefined && m.collation === own);
+      if (!same) problems.push(`column ${i + 1} collates ${t.collation || 'by default'}, declared ${m.collation || 'by default'}`);
     });
   }
   const include = (stmt: IndexStmt, r: ColumnRenames) => (stmt.indexIncludingParams ?? []).map((p) => ('IndexElem' in p && p.IndexElem.name ? r.get(p.IndexElem.name) ?? p.IndexElem.name : '')).join(', ');
