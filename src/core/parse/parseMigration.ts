@@ -4,7 +4,7 @@
 import type { Node } from './pgTypes';
 import { statementEffects, type SchemaEffect } from './schemaEffects';
 import { readDirectives, type NoTransactionDirective } from './directives';
-import { statementsInDoBlock } from './doBlocks';
+import { bodyOf, type InnerStatement, type StatementBody } from './innerStatements';
 import { parseInChunks } from './chunkedParse';
 import { loadParser, parseSql, parseSqlAfter, parserErrorOf, type RawStmt } from './pgParser';
 import { ParserStackOverflow } from './wasmParser';
@@ -38,13 +38,29 @@ export interface ParsedStatement {
    * from its leading words.
    */
   opaque: OpaqueReason | null;
-  /** Read-only (worked out on first read). */
+  /** Its schema effects and those of the statements its DO block runs (read-only, worked out on first read). */
   readonly effects: SchemaEffect[];
   readonly tables: string[];
+  /** The effects of the statement itself, without its DO block's statements. */
+  readonly ownEffects: SchemaEffect[];
+  /** What a DO block, or a CREATE FUNCTION / PROCEDURE, runs (null for other statements); worked out on first read. */
+  readonly body: ParsedBody | null;
   transactionControl: TransactionControl;
   outsideTransaction: OutsideTransaction | null;
   /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). Read-only (worked out on first read). */
   readonly simulatedSql: string | null;
+}
+
+/** A statement a DO block or a function body runs, with its schema effects (worked out on first read). */
+export interface BodyStatement extends InnerStatement {
+  /** Declarations inside a branch (an IF, a loop, an EXCEPTION block) are `guarded`: they may not run. */
+  readonly effects: SchemaEffect[];
+  readonly tables: string[];
+}
+
+/** A body as the statement holding it keeps it: the same statement objects for every reader. */
+export interface ParsedBody extends Omit<StatementBody, 'statements'> {
+  statements: BodyStatement[];
 }
 
 /** True when the statement is COPY … FROM STDIN, which needs a client streaming its data (from its tree, or its words when opaque). */
@@ -157,15 +173,30 @@ function simulatedSqlFor(sql: string, node: Node, rule: OutsideTransaction | nul
   return rule?.withoutConcurrently ? withoutConcurrently(sql, makeText(), node) : null;
 }
 
-function effectsOf(node: Node, sql: string, byteStart: number, makeText: () => StatementText): { effects: SchemaEffect[]; tables: string[] } {
-  const own = statementEffects(node, sql, byteStart, false, makeText);
-  if (!('DoStmt' in node)) return own;
-  for (const inner of statementsInDoBlock(node.DoStmt)) {
-    const found = statementEffects(inner.node, inner.sql, 0, true);
-    for (const effect of found.effects) own.effects.push(effect);
-    for (const table of found.tables) own.tables.push(table);
+function bodyStatement(inner: InnerStatement): BodyStatement {
+  let effects: { effects: SchemaEffect[]; tables: string[] } | null = null;
+  const once = () => (effects ??= statementEffects(inner.node, inner.sql, 0, inner.conditions.length > 0));
+  return {
+    ...inner,
+    get effects() { return once().effects; },
+    get tables() { return once().tables; },
+  };
+}
+
+function parsedBody(node: Node, sql: string, start: number): ParsedBody | null {
+  const body = bodyOf(node, sql, start);
+  return body ? { ...body, statements: body.statements.map(bodyStatement) } : null;
+}
+
+/** The statement's own effects, then its DO block's (functions' bodies take effect where they are called). */
+function effectsOf(own: { effects: SchemaEffect[]; tables: string[] }, node: Node, body: ParsedBody | null): { effects: SchemaEffect[]; tables: string[] } {
+  if (!('DoStmt' in node) || !body || body.statements.length === 0) return own;
+  const all = { effects: [...own.effects], tables: [...own.tables] };
+  for (const inner of body.statements) {
+    for (const effect of inner.effects) all.effects.push(effect);
+    for (const table of inner.tables) all.tables.push(table);
   }
-  return own;
+  return all;
 }
 
 /** A statement's own facts; the parse result, the file's lines and offsets are not kept by it. */
@@ -194,7 +225,13 @@ function lazyStatement({ file, index, sql, node, opaque, byteStart, offsets, ran
   // Without a tree, what the run must know comes from the statement's leading words; it declares nothing knowable.
   const words = opaque ? opaqueFacts(makeText().tokens) : null;
   const outsideTransaction = words ? words.outsideTransaction : outsideTransactionRule(node);
-  let effects: { effects: SchemaEffect[]; tables: string[] } | null = opaque ? { effects: [], tables: [] } : null;
+  const none = { effects: [], tables: [] };
+  let own: { effects: SchemaEffect[]; tables: string[] } | null = opaque ? none : null;
+  let body: { body: ParsedBody | null } | null = opaque ? { body: null } : null;
+  let effects: { effects: SchemaEffect[]; tables: string[] } | null = opaque ? none : null;
+  const ownOnce = () => (own ??= statementEffects(node, sql, byteStart, false, makeText, () => (bodyOnce()?.dynamic.length ?? 0) > 0));
+  const bodyOnce = () => (body ??= { body: parsedBody(node, sql, offsets.start) }).body;
+  const effectsOnce = () => (effects ??= effectsOf(ownOnce(), node, bodyOnce()));
   let simulated: { sql: string | null } | null = null;
   return {
     file, index, sql, node, opaque, outsideTransaction, offsets, range,
@@ -202,10 +239,16 @@ function lazyStatement({ file, index, sql, node, opaque, byteStart, offsets, ran
     role: 'statement',
     transactionControl: words ? words.transactionControl : transactionControlOf(node),
     get effects() {
-      return (effects ??= effectsOf(node, sql, byteStart, makeText)).effects;
+      return effectsOnce().effects;
     },
     get tables() {
-      return (effects ??= effectsOf(node, sql, byteStart, makeText)).tables;
+      return effectsOnce().tables;
+    },
+    get ownEffects() {
+      return ownOnce().effects;
+    },
+    get body() {
+      return bodyOnce();
     },
     get simulatedSql() {
       return (simulated ??= { sql: simulatedSqlFor(sql, node, outsideTransaction, makeText) }).sql;

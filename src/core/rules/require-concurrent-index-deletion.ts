@@ -1,6 +1,6 @@
 // DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: reads and writes
 // wait, and the DROP itself waits behind every running query on the table.
-import { qualifiedListName, relationName } from '../analyse/relationNames';
+import { qualifiedListName } from '../analyse/relationNames';
 import { outsideTransactionFix } from './fixes/noTransactionFix';
 import { insertText } from './fixes/edits';
 import type { Rule } from './rule';
@@ -17,9 +17,8 @@ export const requireConcurrentIndexDeletion: Rule = {
     for (const at of analysis.statements) {
       if (!('DropStmt' in at.node) || at.node.DropStmt.removeType !== 'OBJECT_INDEX' || at.node.DropStmt.concurrent) continue;
       const names = (at.node.DropStmt.objects ?? []).map((o) => ('List' in o ? qualifiedListName(o.List.items) : ''));
-      // An index created earlier in this file on a table created here blocks nobody.
-      const created = analysis.statements.filter((s) => s.order < at.order && 'IndexStmt' in s.node && names.includes(s.node.IndexStmt.idxname ?? ''));
-      if (created.length === names.length && created.every((s) => 'IndexStmt' in s.node && analysis.isNewTable(relationName(s.node.IndexStmt.relation), s))) continue;
+      // An index on a table created earlier in this file (or this run) blocks nobody.
+      if (names.every((name) => analysis.isOnNewTable(name, at))) continue;
       const after = at.nested === null && names.length === 1 ? afterLeadingKeywords(analysis, at, /^DROP\s+INDEX\b/i, 'INDEX') : null;
       const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
       const fix = edit && names.length === 1 ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
