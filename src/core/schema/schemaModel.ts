@@ -77,6 +77,8 @@ export class SchemaModel {
   /** An index-backed constraint's index, and that index's constraint. */
   private readonly partners: Store<ObjectId, ObjectId>;
   private readonly declarations: Store<ObjectId, Declared>;
+  /** The identity each declaration was attached to. */
+  private readonly declared: Map<Declaration, ObjectId>;
   /** A function's volatility as declared ('volatile', 'stable', 'immutable'). */
   private readonly volatility: Store<ObjectId, string>;
   /** Statements that ran SQL the files do not show (dynamic SQL, a procedure not in the files), a log. */
@@ -101,6 +103,7 @@ export class SchemaModel {
     this.validated = stores(parent?.validated, true);
     this.partners = stores(parent?.partners, true);
     this.declarations = stores(parent?.declarations, true);
+    this.declared = new Map(parent?.declared);
     this.volatility = stores(parent?.volatility, true);
     this.codeRuns = stores(parent?.codeRuns, false);
   }
@@ -167,6 +170,18 @@ export class SchemaModel {
     return this.parents.at(id, before) ?? null;
   }
 
+  /** A partitioned table's partitions as of `before`, theirs too. */
+  partitionsOf(table: ObjectId, before = Infinity): ObjectId[] {
+    const found: ObjectId[] = [];
+    for (let i = -1, at = table; i < found.length; at = found[++i]!) {
+      for (const d of this.dependentsOf(at, before)) {
+        if (this.object(d).kind === 'table' && this.parentOf(d, before) === at && this.exists(d, before) && !found.includes(d)) found.push(d);
+      }
+      if (i + 1 >= found.length) break;
+    }
+    return found;
+  }
+
   /** Everything ever made to depend on the object (indexes, constraints, partitions, …), existing or not. */
   dependentsOf(id: ObjectId, before = Infinity): ObjectId[] {
     return [...(this.dependents.timeline(id)?.valuesBefore(before) ?? [])];
@@ -183,6 +198,11 @@ export class SchemaModel {
   /** The declaration verification checks the object by (its latest), when the reader gave them. */
   declarationOf(id: ObjectId, before = Infinity): Declared | undefined {
     return this.declarations.at(id, before);
+  }
+
+  /** The identity a declaration declares (when the reader gave the declarations). */
+  identityOf(declaration: Declaration): ObjectId | null {
+    return this.declared.get(declaration) ?? null;
   }
 
   /** An index-backed constraint's index, or an index's constraint, as of `before`. */
@@ -261,7 +281,10 @@ export class SchemaModel {
     const name = this.nameOf(id, at.order + 1);
     this.unbind(id, at.order);
     this.fates.set(id, at.order, { action: 'dropped', order: at.order, by: at.by, how: ending.how, explicit: ending.explicit, conditional: at.conditions.length > 0 });
-    for (const dependent of this.dependentsOf(id, at.order + 1)) {
+    // What hangs on it goes "with" it, before its columns take what uses them "with" them.
+    const dependents = this.dependentsOf(id, at.order + 1);
+    const ordered = [...dependents.filter((d) => this.object(d).kind !== 'column'), ...dependents.filter((d) => this.object(d).kind === 'column')];
+    for (const dependent of ordered) {
       if (!this.exists(dependent, at.order + 1)) continue;
       const d = this.object(dependent);
       const how = this.cascadeReason(o, name, ending, d, at.order + 1);
@@ -302,6 +325,7 @@ export class SchemaModel {
 
   declare(id: ObjectId, declared: Declared): void {
     this.declarations.set(id, declared.order, declared);
+    this.declared.set(declared.declaration, id);
   }
 
   /** Makes the index the constraint's (created with it, or given to it by ADD CONSTRAINT … USING INDEX). */
@@ -346,7 +370,13 @@ export class SchemaModel {
       keys.add(change.key);
     }
     const created = [...this.allObjects()].filter((o) => o.id >= mark.nextId && this.exists(o.id, at.order + 1));
-    for (const [store, keys] of undone) for (const key of keys) store.set(key, at.order, store.at(key, mark.order + 1));
+    for (const [store, keys] of undone) {
+      for (const key of keys) {
+        // What was created since keeps its facts (its name, its declaration): it is dropped, not forgotten.
+        if (typeof key === 'number' && key >= mark.nextId) continue;
+        store.set(key, at.order, store.at(key, mark.order + 1));
+      }
+    }
     for (const o of created) this.fates.set(o.id, at.order, { action: 'dropped', order: at.order, by: at.by, how: 'by ROLLBACK TO SAVEPOINT', explicit: true, conditional: at.conditions.length > 0 });
   }
 }
