@@ -212,48 +212,80 @@ interface StatementFacts {
 }
 
 /**
- * The schema effects (declared objects with their columns and expressions as written) and the
- * simulated text are what runs and verification read; the rules never do. Both need the statement
- * scanned, which is most of a parse's cost, so they are worked out on first read: the editor's
- * check on every save then scans only the statements a rule or fix needs. Built here, away from
- * the file's parse, so the getters keep only this statement's facts alive.
+ * The schema effects (declared objects with their columns and expressions as written), the body a
+ * DO block or function runs, and the simulated text are what runs, verification and the schema
+ * model read; the rules mostly do not. Most need the statement scanned or its body parsed, which
+ * is most of a parse's cost, so they are worked out on first read: the editor's check on every
+ * save then works out only what a rule or fix needs. A class, so that the getters live on its
+ * prototype and a statement holds only its own facts (a file has thousands).
  */
-function lazyStatement({ file, index, sql, node, opaque, byteStart, offsets, range }: StatementFacts): ParsedStatement {
-  // Scanned only when a statement needs its tokens (most do not), and then only once.
-  let text: StatementText | null = null;
-  const makeText = () => (text ??= new StatementText(sql));
-  // Without a tree, what the run must know comes from the statement's leading words; it declares nothing knowable.
-  const words = opaque ? opaqueFacts(makeText().tokens) : null;
-  const outsideTransaction = words ? words.outsideTransaction : outsideTransactionRule(node);
-  const none = { effects: [], tables: [] };
-  let own: { effects: SchemaEffect[]; tables: string[] } | null = opaque ? none : null;
-  let body: { body: ParsedBody | null } | null = opaque ? { body: null } : null;
-  let effects: { effects: SchemaEffect[]; tables: string[] } | null = opaque ? none : null;
-  const ownOnce = () => (own ??= statementEffects(node, sql, byteStart, false, makeText, () => (bodyOnce()?.dynamic.length ?? 0) > 0));
-  const bodyOnce = () => (body ??= { body: parsedBody(node, sql, offsets.start) }).body;
-  const effectsOnce = () => (effects ??= effectsOf(ownOnce(), node, bodyOnce()));
-  let simulated: { sql: string | null } | null = null;
-  return {
-    file, index, sql, node, opaque, outsideTransaction, offsets, range,
-    kind: words ? words.kind : statementKind(node),
-    role: 'statement',
-    transactionControl: words ? words.transactionControl : transactionControlOf(node),
-    get effects() {
-      return effectsOnce().effects;
-    },
-    get tables() {
-      return effectsOnce().tables;
-    },
-    get ownEffects() {
-      return ownOnce().effects;
-    },
-    get body() {
-      return bodyOnce();
-    },
-    get simulatedSql() {
-      return (simulated ??= { sql: simulatedSqlFor(sql, node, outsideTransaction, makeText) }).sql;
-    },
-  };
+class LazyStatement implements ParsedStatement {
+  readonly file: string;
+  readonly index: number;
+  readonly sql: string;
+  readonly kind: string;
+  readonly offsets: OffsetRange;
+  readonly range: Range;
+  role: 'statement' | 'wrapper' = 'statement';
+  readonly node: Node;
+  readonly opaque: OpaqueReason | null;
+  readonly transactionControl: TransactionControl;
+  readonly outsideTransaction: OutsideTransaction | null;
+  private readonly byteStart: number;
+  private text: StatementText | null = null;
+  private own: { effects: SchemaEffect[]; tables: string[] } | null = null;
+  private all: { effects: SchemaEffect[]; tables: string[] } | null = null;
+  private parsedBody: { body: ParsedBody | null } | null = null;
+  private simulated: { sql: string | null } | null = null;
+
+  constructor({ file, index, sql, node, opaque, byteStart, offsets, range }: StatementFacts) {
+    this.file = file;
+    this.index = index;
+    this.sql = sql;
+    this.node = node;
+    this.opaque = opaque;
+    this.byteStart = byteStart;
+    this.offsets = offsets;
+    this.range = range;
+    // Without a tree, what the run must know comes from the statement's leading words; it declares nothing knowable.
+    const words = opaque ? opaqueFacts(this.scanned().tokens) : null;
+    this.outsideTransaction = words ? words.outsideTransaction : outsideTransactionRule(node);
+    this.kind = words ? words.kind : statementKind(node);
+    this.transactionControl = words ? words.transactionControl : transactionControlOf(node);
+    if (opaque) {
+      this.own = { effects: [], tables: [] };
+      this.parsedBody = { body: null };
+    }
+  }
+
+  /** Its tokens: scanned only when a statement needs them (most do not), and then only once. */
+  private scanned(): StatementText {
+    return (this.text ??= new StatementText(this.sql));
+  }
+
+  private ownFacts(): { effects: SchemaEffect[]; tables: string[] } {
+    return (this.own ??= statementEffects(this.node, this.sql, this.byteStart, false, () => this.scanned(), () => (this.body?.dynamic.length ?? 0) > 0));
+  }
+
+  get effects(): SchemaEffect[] {
+    return (this.all ??= effectsOf(this.ownFacts(), this.node, this.body)).effects;
+  }
+
+  get tables(): string[] {
+    return (this.all ??= effectsOf(this.ownFacts(), this.node, this.body)).tables;
+  }
+
+  get ownEffects(): SchemaEffect[] {
+    return this.ownFacts().effects;
+  }
+
+  get body(): ParsedBody | null {
+    return (this.parsedBody ??= { body: parsedBody(this.node, this.sql, this.offsets.start) }).body;
+  }
+
+  get simulatedSql(): string | null {
+    return (this.simulated ??= { sql: simulatedSqlFor(this.sql, this.node, this.outsideTransaction, () => this.scanned()) }).sql;
+  }
 }
 
 function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedStatement[] {
@@ -267,7 +299,7 @@ function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedS
     while (end > start && /\s/.test(raw.text[end - 1] ?? '')) end -= 1;
     const offsets = { start, end };
     const opaque = rawStmt.opaque ?? null;
-    return [lazyStatement({ file, index, sql: raw.text.slice(start, end), node, opaque, byteStart, offsets, range: lines.rangeOf(offsets) })];
+    return [new LazyStatement({ file, index, sql: raw.text.slice(start, end), node, opaque, byteStart, offsets, range: lines.rangeOf(offsets) })];
   });
 }
 
