@@ -5,8 +5,8 @@
 import type { ObjectId, ObjectKind } from './objects';
 
 /** The namespace each kind's names live in. */
-const NAMESPACES: Record<ObjectKind, string> = {
-  table: 'rel', view: 'rel', index: 'rel', constraint: 'con', trigger: 'trg', function: 'fn', type: 'type', column: 'col',
+const NAMESPACES: Record<ObjectKind, number> = {
+  table: 0, view: 0, index: 0, constraint: 1, trigger: 2, function: 3, type: 4, column: 5,
 };
 
 /** True for kinds named within a table (constraints, triggers, columns), not within a schema. */
@@ -19,14 +19,30 @@ export function schemaKey(schema: string | null | undefined): string {
   return schema && schema !== 'public' ? schema : '';
 }
 
-/** Where a name is bound: its namespace, its schema (or table) and the name. */
-export function bindingKey(kind: ObjectKind, scope: string | ObjectId, name: string): string {
-  return `${NAMESPACES[kind]}\u0000${scope}\u0000${name}`;
-}
+// Scopes are small integers (no string is built per lookup): a namespace times SCOPES, plus a
+// table's identity or a schema's number.
+const SCOPES = 2 ** 24;
 
-/** The key of the schemas a name was bound in (for an unqualified name, found in any of them). */
-export function schemasKey(kind: ObjectKind, name: string): string {
-  return `${NAMESPACES[kind]}\u0000${name}`;
+/** Schemas as small numbers (public and unqualified are 0), shared by a model and its forks. */
+export class SchemaNumbers {
+  private readonly ids = new Map<string, number>([['', 0]]);
+
+  private id(schema: string): number {
+    if (schema === '') return 0;
+    let id = this.ids.get(schema);
+    if (id === undefined) this.ids.set(schema, (id = this.ids.size));
+    return id;
+  }
+
+  /** The scope a name of this kind is bound in: its schema's, or its table's. */
+  scope(kind: ObjectKind, schemaOrTable: string | ObjectId): number {
+    return NAMESPACES[kind] * SCOPES + (typeof schemaOrTable === 'number' ? schemaOrTable : this.id(schemaOrTable));
+  }
+
+  /** The scope of the log of schemas (other than public) a name of this kind was bound in. */
+  otherSchemas(kind: ObjectKind): number {
+    return NAMESPACES[kind];
+  }
 }
 
 /** A relation as the rules spell it ("schema.table", or "table" for public and unqualified names). */

@@ -5,6 +5,7 @@
 // model (schemaModel.ts).
 import type { ConstraintType } from '../sql/catalogCodes';
 import type { ParsedStatement } from '../parse/parseMigration';
+import type { TypeName } from '../parse/pgTypes';
 
 export type ObjectId = number;
 
@@ -39,26 +40,41 @@ export interface Fate {
   conditional: boolean;
 }
 
+/** What the files say about a column, as of a statement. */
+export interface ColumnFacts {
+  /** The type as declared (null: not known). */
+  type: TypeName | null;
+  notNull: boolean;
+  /** A validated `CHECK (col IS NOT NULL)` holds. */
+  checked: boolean;
+}
+
 /** What is fixed about an object of each kind when it is created. */
 export type ObjectDetail =
   | { kind: 'table'; partitioned: boolean }
   | { kind: 'view'; materialized: boolean; reads: ObjectId[] }
-  /** `columns` as declared (an expression as '(expression)'); `uses`: every column it reads, by identity. */
-  | { kind: 'index'; columns: string[]; uses: ObjectId[] }
+  /**
+   * `columns` as declared (an expression as '(expression)'); `uses`: every column it reads, by its
+   * name when the object was created (the model resolves it to the column's identity then).
+   */
+  | { kind: 'index'; columns: string[]; uses: string[] }
   | {
-    kind: 'constraint'; type: ConstraintType; uses: ObjectId[]; references: ObjectId | null;
+    kind: 'constraint'; type: ConstraintType; uses: string[]; references: ObjectId | null;
     /** The column a `CHECK (col IS NOT NULL)` proves not null once validated. */
     provesNotNull: ObjectId | null;
   }
   | { kind: 'trigger'; calls: ObjectId | null }
   | { kind: 'function' }
   | { kind: 'type' }
-  | { kind: 'column' };
+  /** `declared`: its facts as created (later changes are the model's); null for a column from before the files. */
+  | { kind: 'column'; declared: ColumnFacts | null };
 
 /** An object with its identity. */
 export interface SchemaObject {
   readonly id: ObjectId;
   readonly kind: ObjectKind;
+  /** The name it was created under (renames are kept by the model). */
+  readonly name: string;
   /** The schema it was created in, as written (null: unqualified, or public). */
   readonly schema: string | null;
   /** The table an index, constraint, trigger or column belongs to. */

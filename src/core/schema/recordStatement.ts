@@ -54,17 +54,25 @@ function qualifiedParts(parts: string[]): { schema: string | null; name: string 
 
 /** The reading of one statement: the model, the run, and what every change is stamped with. */
 class Recorder {
-  readonly at: ChangeAt;
-  readonly origin: Origin;
   /** Reads within the statement see what it did so far. */
   readonly now: number;
+  private changeAt: ChangeAt | null = null;
+  private createdAt: Origin | null = null;
   private readonly unattached: Declaration[];
 
   constructor(readonly model: SchemaModel, readonly run: RecordedRun) {
-    this.at = { order: run.order, by: run.by, conditions: run.conditions };
-    this.origin = { order: run.order, file: run.file, statement: run.by, conditions: run.conditions };
     this.now = run.order + 1;
-    this.unattached = [...(run.declarations ?? [])];
+    this.unattached = run.declarations ? [...run.declarations] : [];
+  }
+
+  /** What every change of the statement is stamped with. */
+  get at(): ChangeAt {
+    return (this.changeAt ??= { order: this.run.order, by: this.run.by, conditions: this.run.conditions });
+  }
+
+  /** Where what the statement creates was created. */
+  get origin(): Origin {
+    return (this.createdAt ??= { order: this.run.order, file: this.run.file, statement: this.run.by, conditions: this.run.conditions });
   }
 
   get order(): number {
@@ -73,6 +81,7 @@ class Recorder {
 
   /** Gives the identity the statement's declaration of it (by kind and name; on its table for constraints and triggers). */
   attach(id: ObjectId, kind: ObjectKind, names: string[], table: string | null = null): void {
+    if (this.unattached.length === 0) return;
     const i = this.unattached.findIndex((d) => d.kind === kind && names.includes(d.name) && (table === null || !('table' in d) || d.table === table));
     if (i < 0) return;
     const [declaration] = this.unattached.splice(i, 1);
@@ -182,10 +191,9 @@ function addColumn(r: Recorder, table: ObjectId, tableName: string, def: ColumnD
   const name = def.colname;
   if (!name) return;
   if (ifNotExists && r.model.resolve('column', null, name, r.now, table) !== null) return;
-  const column = r.model.create('column', null, name, table, { kind: 'column' }, r.origin, r.order);
   const constraints = (def.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []));
   const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
-  r.model.setColumn(column, r.order, { type: def.typeName ?? null, notNull, checked: false });
+  r.model.create('column', null, name, table, { kind: 'column', declared: { type: def.typeName ?? null, notNull, checked: false } }, r.origin, r.order);
   if (withConstraints) for (const c of constraints) addConstraint(r, table, tableName, c, name);
 }
 
@@ -215,15 +223,14 @@ function addConstraint(r: Recorder, table: ObjectId, tableName: string, c: Const
     r.attach(existing, 'constraint', declaredAs, tableName);
     return;
   }
-  const uses = [...new Set([...columns, ...columnNamesIn(c.raw_expr)])].map((col) => r.column(table, col));
+  const uses = [...new Set([...columns, ...columnNamesIn(c.raw_expr)])];
   const references = type === 'foreign-key' && c.pktable ? r.table(c.pktable) : null;
   const proves = type === 'check' ? notNullCheckColumn(c) : null;
   const provesNotNull = proves ? r.column(table, proves) : null;
   const id = r.model.create('constraint', null, name, table, { kind: 'constraint', type, uses, references, provesNotNull }, r.origin, r.order);
-  for (const column of uses) r.model.addDependent(column, id, r.order);
   if (references !== null) r.model.addDependent(references, id, r.order);
   const validated = c.skip_validation !== true;
-  r.model.setValidated(id, r.order, validated);
+  if (!validated) r.model.setValidated(id, r.order, false);
   if (provesNotNull !== null && validated) r.setColumn(provesNotNull, { checked: true });
   r.attach(id, 'constraint', declaredAs, tableName);
   if (!backed) return;
@@ -236,7 +243,6 @@ function addConstraint(r: Recorder, table: ObjectId, tableName: string, c: Const
     return;
   }
   const index = r.model.create('index', schema, name, table, { kind: 'index', columns, uses }, r.origin, r.order);
-  for (const column of uses) r.model.addDependent(column, index, r.order);
   r.model.pair(id, index, r.order);
 }
 
@@ -262,9 +268,7 @@ function createIndex(r: Recorder, stmt: IndexStmt): void {
   }
   for (const p of stmt.indexIncludingParams ?? []) if ('IndexElem' in p && p.IndexElem.name) used.add(p.IndexElem.name);
   columnNamesIn(stmt.whereClause, used);
-  const uses = [...used].map((c) => r.column(table, c));
-  const id = r.model.create('index', schema, name, table, { kind: 'index', columns, uses }, r.origin, r.order);
-  for (const column of uses) r.model.addDependent(column, id, r.order);
+  const id = r.model.create('index', schema, name, table, { kind: 'index', columns, uses: [...used] }, r.origin, r.order);
   r.attach(id, 'index', [stmt.idxname ?? '']);
 }
 
@@ -437,7 +441,7 @@ function createTableAs(r: Recorder, node: Extract<Node, { CreateTableAsStmt: unk
   const name = range?.relname ?? '';
   if (!name || r.sameOrEnd('table', schema, name, stmt.if_not_exists === true) !== null) return;
   const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: false }, r.origin, r.order);
-  for (const column of strings(stmt.into?.colNames)) r.model.create('column', null, column, id, { kind: 'column' }, r.origin, r.order);
+  for (const column of strings(stmt.into?.colNames)) r.model.create('column', null, column, id, { kind: 'column', declared: null }, r.origin, r.order);
 }
 
 function createType(r: Recorder, parts: string[]): void {

@@ -9,19 +9,11 @@
 // it by recordStatement.ts.
 import type { Declaration } from '../parse/declarations';
 import type { ParsedStatement } from '../parse/parseMigration';
-import type { TypeName } from '../parse/pgTypes';
-import { bindingKey, namedPerTable, schemaKey, schemasKey } from './names';
-import type { Fate, ObjectDetail, ObjectId, ObjectKind, Origin, SchemaObject } from './objects';
-import { Store, type ChangeListener } from './timeline';
+import { namedPerTable, schemaKey, SchemaNumbers } from './names';
+import type { ColumnFacts, Fate, ObjectDetail, ObjectId, ObjectKind, Origin, SchemaObject } from './objects';
 
-/** What the files say about a column, as of a statement. */
-export interface ColumnFacts {
-  /** The type as declared (null: not known). */
-  type: TypeName | null;
-  notNull: boolean;
-  /** A validated `CHECK (col IS NOT NULL)` holds. */
-  checked: boolean;
-}
+export type { ColumnFacts };
+import { NameStore, Store, type ChangeListener, type Revertible } from './timeline';
 
 /** The statement a change belongs to. */
 export interface ChangeAt {
@@ -59,13 +51,18 @@ interface Savepoint {
 /** The schema the statements build, by identity. */
 export class SchemaModel {
   private nextId: number;
-  private readonly objects: Map<ObjectId, SchemaObject>;
-  private readonly changes: { store: Store<unknown, unknown>; key: unknown; order: number }[] = [];
+  /** The objects by identity: the first ones shared with the model this one was forked from. */
+  private readonly objects: SchemaObject[];
+  private readonly inherited: SchemaModel | null;
+  private readonly firstOwnId: ObjectId;
+  private readonly changes: { store: Revertible; key: unknown; order: number }[] = [];
   private savepoints: Savepoint[];
-  /** Name → identity, per namespace (names.ts bindingKey); null once the name is free again. */
-  private readonly bindings: Store<string, ObjectId | null>;
-  /** Every schema a name was bound in, for an unqualified name (a log). */
-  private readonly schemasOfName: Store<string, string>;
+  private readonly numbers: SchemaNumbers;
+  /** Name → identity, per scope (a namespace with a schema or a table); null once the name is free again. */
+  private readonly bindings: NameStore<ObjectId | null>;
+  /** The schemas other than public a name was bound in, for an unqualified name (a log). */
+  private readonly schemasOfName: NameStore<string>;
+  /** Names given by renames (an object's first name is its own). */
   private readonly names: Store<ObjectId, string>;
   private readonly fates: Store<ObjectId, Fate>;
   /** A partition's partitioned table (null once detached). */
@@ -91,10 +88,13 @@ export class SchemaModel {
     };
     const stores = <K, V>(own: Store<K, V> | undefined, revertible: boolean) => (own ? own.fork(revertible ? listen : null) : new Store<K, V>(null, revertible ? listen : null));
     this.nextId = parent?.nextId ?? 1;
-    this.objects = new Map(parent?.objects);
+    this.numbers = parent?.numbers ?? new SchemaNumbers();
+    this.inherited = parent;
+    this.firstOwnId = this.nextId;
+    this.objects = [];
     this.savepoints = [...(parent?.savepoints ?? [])];
-    this.bindings = stores(parent?.bindings, true);
-    this.schemasOfName = stores(parent?.schemasOfName, false);
+    this.bindings = parent ? parent.bindings.fork(listen) : new NameStore(null, listen);
+    this.schemasOfName = parent ? parent.schemasOfName.fork() : new NameStore();
     this.names = stores(parent?.names, true);
     this.fates = stores(parent?.fates, true);
     this.parents = stores(parent?.parents, true);
@@ -116,17 +116,14 @@ export class SchemaModel {
   // ---- Reading ---------------------------------------------------------------------------------
 
   object(id: ObjectId): SchemaObject {
-    const found = this.objects.get(id);
+    const found = id >= this.firstOwnId ? this.objects[id - this.firstOwnId] : this.inherited?.object(id);
     if (!found) throw new Error(`no schema object ${id}`);
     return found;
   }
 
   /** Every identity, in the order they were minted. */
   *allObjects(): Generator<SchemaObject> {
-    for (let id = 1; id < this.nextId; id++) {
-      const found = this.objects.get(id);
-      if (found) yield found;
-    }
+    for (let id = 1; id < this.nextId; id++) yield this.object(id);
   }
 
   /**
@@ -136,21 +133,27 @@ export class SchemaModel {
    * `scope`: the table, for kinds named per table (its schema is not used).
    */
   resolve(kind: ObjectKind, schema: string | null, name: string, before: number, scope: ObjectId | null = null): ObjectId | null {
-    if (namedPerTable(kind)) return scope === null ? null : this.bindings.at(bindingKey(kind, scope, name), before) ?? null;
+    const numbers = this.numbers;
+    if (namedPerTable(kind)) return scope === null ? null : this.bindings.at(numbers.scope(kind, scope), name, before) ?? null;
     const own = schemaKey(schema);
-    const found = this.bindings.at(bindingKey(kind, own, name), before);
+    const found = this.bindings.at(numbers.scope(kind, own), name, before);
     if (found != null) return found;
-    if (own !== '') return this.bindings.at(bindingKey(kind, '', name), before) ?? null;
+    if (own !== '') return this.bindings.at(numbers.scope(kind, ''), name, before) ?? null;
     let latest: ObjectId | null = null;
-    for (const other of this.schemasOfName.timeline(schemasKey(kind, name))?.valuesBefore(before) ?? []) {
-      latest = this.bindings.at(bindingKey(kind, other, name), before) ?? latest;
+    for (const other of this.schemasOfName.timeline(numbers.otherSchemas(kind), name)?.valuesBefore(before) ?? []) {
+      latest = this.bindings.at(numbers.scope(kind, other), name, before) ?? latest;
     }
     return latest;
   }
 
   /** The object's name as of `before` (its last name, by default). */
   nameOf(id: ObjectId, before = Infinity): string {
-    return this.names.at(id, before) ?? '';
+    const renamed = this.names.timeline(id);
+    if (renamed) {
+      const name = renamed.at(before);
+      if (name !== undefined) return name;
+    }
+    return this.object(id).name;
   }
 
   /** What last happened to the object before `before`: dropped or renamed (undefined: neither). */
@@ -182,17 +185,35 @@ export class SchemaModel {
     return found;
   }
 
+  /** The columns an index or constraint uses, by identity (null for a name that stood for none). */
+  columnsUsed(id: ObjectId): (ObjectId | null)[] {
+    const o = this.object(id);
+    if ((o.detail.kind !== 'index' && o.detail.kind !== 'constraint') || o.table === null) return [];
+    const created = (o.origin?.order ?? 0) + 1;
+    return o.detail.uses.map((name) => this.resolve('column', null, name, created, o.table));
+  }
+
+  /** True when the index or constraint uses the column. */
+  usesColumn(id: ObjectId, column: ObjectId): boolean {
+    return this.columnsUsed(id).includes(column);
+  }
+
   /** Everything ever made to depend on the object (indexes, constraints, partitions, …), existing or not. */
   dependentsOf(id: ObjectId, before = Infinity): ObjectId[] {
     return [...(this.dependents.timeline(id)?.valuesBefore(before) ?? [])];
   }
 
+  /** What the files say about the column as of `before` (undefined: nothing). */
   columnFacts(column: ObjectId, before: number): ColumnFacts | undefined {
-    return this.columns.at(column, before);
+    const changed = this.columns.timeline(column)?.at(before);
+    if (changed) return changed;
+    const detail = this.object(column).detail;
+    return detail.kind === 'column' ? detail.declared ?? undefined : undefined;
   }
 
+  /** False while a constraint added NOT VALID is not validated. */
   isValidated(constraint: ObjectId, before = Infinity): boolean {
-    return this.validated.at(constraint, before) ?? false;
+    return this.validated.at(constraint, before) ?? true;
   }
 
   /** The declaration verification checks the object by (its latest), when the reader gave them. */
@@ -225,8 +246,7 @@ export class SchemaModel {
   /** Creates an object under a name (binding it); `table` for what hangs on a table. */
   create(kind: ObjectKind, schema: string | null, name: string, table: ObjectId | null, detail: ObjectDetail, origin: Origin | null, at: number): ObjectId {
     const id = this.nextId++;
-    this.objects.set(id, { id, kind, schema: namedPerTable(kind) ? null : schema, table, origin, detail });
-    this.names.set(id, at, name);
+    this.objects.push({ id, kind, name, schema: namedPerTable(kind) ? null : schema, table, origin, detail });
     this.bind(kind, schema, name, table, id, at);
     if (table !== null) this.addDependent(table, id, at);
     return id;
@@ -237,7 +257,7 @@ export class SchemaModel {
     const found = this.resolve(kind, schema, name, at + 1, table);
     if (found !== null) return found;
     // Bound from the start when the name was never bound, so that every statement sees the same object.
-    const never = this.bindings.timeline(bindingKey(kind, namedPerTable(kind) ? table ?? 0 : schemaKey(schema), name))?.empty ?? true;
+    const never = this.bindings.timeline(this.numbers.scope(kind, namedPerTable(kind) ? table ?? 0 : schemaKey(schema)), name)?.empty ?? true;
     const detail = DETAILS[kind]();
     return this.create(kind, schema, name, table, detail, null, never ? 0 : at);
   }
@@ -248,8 +268,8 @@ export class SchemaModel {
 
   private bind(kind: ObjectKind, schema: string | null, name: string, table: ObjectId | null, id: ObjectId | null, at: number): void {
     const scope = namedPerTable(kind) ? table ?? 0 : schemaKey(schema);
-    this.bindings.set(bindingKey(kind, scope, name), at, id);
-    if (!namedPerTable(kind) && id !== null) this.schemasOfName.set(schemasKey(kind, name), at, String(scope));
+    this.bindings.set(this.numbers.scope(kind, scope), name, at, id);
+    if (typeof scope === 'string' && scope !== '' && id !== null) this.schemasOfName.set(this.numbers.otherSchemas(kind), name, at, scope);
   }
 
   /** Frees the object's current name, when it still stands for the object. */
@@ -257,8 +277,8 @@ export class SchemaModel {
     const o = this.object(id);
     const name = this.nameOf(id, at + 1);
     const scope = namedPerTable(o.kind) ? o.table ?? 0 : schemaKey(o.schema);
-    const key = bindingKey(o.kind, scope, name);
-    if (this.bindings.at(key, at + 1) === id) this.bindings.set(key, at, null);
+    const number = this.numbers.scope(o.kind, scope);
+    if (this.bindings.at(number, name, at + 1) === id) this.bindings.set(number, name, at, null);
   }
 
   /** Renames the object (its index-backed constraint's index, or index's constraint, with it). */
@@ -281,8 +301,10 @@ export class SchemaModel {
     const name = this.nameOf(id, at.order + 1);
     this.unbind(id, at.order);
     this.fates.set(id, at.order, { action: 'dropped', order: at.order, by: at.by, how: ending.how, explicit: ending.explicit, conditional: at.conditions.length > 0 });
-    // What hangs on it goes "with" it, before its columns take what uses them "with" them.
-    const dependents = this.dependentsOf(id, at.order + 1);
+    // What hangs on it goes "with" it, before its columns take what uses them "with" them; a
+    // column takes its table's indexes and constraints that use it.
+    const dependents = o.kind === 'column' ? this.dependentsOf(o.table ?? 0, at.order + 1).filter((d) => this.usesColumn(d, id))
+      : this.dependentsOf(id, at.order + 1);
     const ordered = [...dependents.filter((d) => this.object(d).kind !== 'column'), ...dependents.filter((d) => this.object(d).kind === 'column')];
     for (const dependent of ordered) {
       if (!this.exists(dependent, at.order + 1)) continue;
@@ -300,7 +322,7 @@ export class SchemaModel {
       if (d.kind === 'column') return '';
       return `with its ${o.kind === 'view' ? 'view' : 'table'} ${name}${ending.partitionOf !== undefined ? `, a partition of ${ending.partitionOf}` : ''}`;
     }
-    if (o.kind === 'column' && (d.detail.kind === 'index' || d.detail.kind === 'constraint') && d.detail.uses.includes(o.id)) return `with column ${name}`;
+    if (o.kind === 'column' && this.usesColumn(d.id, o.id)) return `with column ${name}`;
     if (o.kind === 'constraint' && this.partnerOf(o.id, now) === d.id) return `with constraint ${name}`;
     if (d.kind === 'table' && this.parentOf(d.id, now) === o.id) return `with its partitioned table ${name}`;
     if (!ending.cascade) return null;
@@ -362,7 +384,7 @@ export class SchemaModel {
     if (found < 0) return;
     const mark = this.savepoints[found]!;
     this.savepoints.splice(found + 1);
-    const undone = new Map<Store<unknown, unknown>, Set<unknown>>();
+    const undone = new Map<Revertible, Set<unknown>>();
     for (const change of this.changes) {
       if (change.order <= mark.order) continue;
       let keys = undone.get(change.store);
@@ -374,7 +396,7 @@ export class SchemaModel {
       for (const key of keys) {
         // What was created since keeps its facts (its name, its declaration): it is dropped, not forgotten.
         if (typeof key === 'number' && key >= mark.nextId) continue;
-        store.set(key, at.order, store.at(key, mark.order + 1));
+        store.revert(key, at.order, mark.order + 1);
       }
     }
     for (const o of created) this.fates.set(o.id, at.order, { action: 'dropped', order: at.order, by: at.by, how: 'by ROLLBACK TO SAVEPOINT', explicit: true, conditional: at.conditions.length > 0 });
@@ -390,5 +412,5 @@ const DETAILS: Record<ObjectKind, () => ObjectDetail> = {
   trigger: () => ({ kind: 'trigger', calls: null }),
   function: () => ({ kind: 'function' }),
   type: () => ({ kind: 'type' }),
-  column: () => ({ kind: 'column' }),
+  column: () => ({ kind: 'column', declared: null }),
 };

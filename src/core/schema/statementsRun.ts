@@ -3,7 +3,7 @@
 // body of the PL/pgSQL function or procedure it calls (`CALL p()`, `SELECT f()`), each at its own
 // place and with the branches it runs in.
 import type { OffsetRange } from '../model/positions';
-import type { ParsedBody, ParsedFile, ParsedStatement } from '../parse/parseMigration';
+import type { BodyStatement, ParsedBody, ParsedFile, ParsedStatement } from '../parse/parseMigration';
 import type { Node } from '../parse/pgTypes';
 import type { SchemaEffect } from '../parse/schemaEffects';
 
@@ -36,6 +36,40 @@ export interface StatementRun {
   readonly effects: SchemaEffect[];
 }
 
+const NO_BRANCHES: readonly string[] = Object.freeze([]);
+
+/** A run (a class: a check makes one per statement, and a getter in an object literal is slow to make). */
+class Run implements StatementRun {
+  statement: ParsedStatement;
+  node: Node;
+  sql: string;
+  offsets: OffsetRange;
+  nested: 'body' | 'execute' | null;
+  sqlStart: number | null;
+  calledFrom?: { functionName: string; call: ParsedStatement };
+  ranBy: ParsedStatement;
+  conditions: readonly string[];
+  repeated: boolean;
+  runsCode: boolean;
+
+  constructor(s: ParsedStatement, private readonly inner: BodyStatement | null, holder: ParsedStatement, extra: { conditions: readonly string[]; repeated: boolean; runsCode: boolean }) {
+    this.statement = inner ? holder : s;
+    this.node = inner ? inner.node : s.node;
+    this.sql = inner ? inner.sql : s.sql;
+    this.offsets = inner ? inner.offsets : s.offsets;
+    this.nested = inner ? inner.via : null;
+    this.sqlStart = inner ? inner.sqlStart : null;
+    this.ranBy = s;
+    this.conditions = extra.conditions;
+    this.repeated = extra.repeated;
+    this.runsCode = extra.runsCode;
+  }
+
+  get effects(): SchemaEffect[] {
+    return this.inner ? this.inner.effects : this.ranBy.ownEffects;
+  }
+}
+
 /** The unqualified name of the function a statement calls at its top level (CALL p(), SELECT f()), or null. */
 export function calledFunction(node: Node): string | null {
   const call = 'CallStmt' in node ? node.CallStmt.funccall
@@ -61,7 +95,7 @@ export class StatementWalker {
   private readonly functions = new Map<string, { statement: ParsedStatement; called: boolean }>();
 
   /** The runs of one statement of the file: itself, then what its DO block or the function it calls runs. */
-  *runsOf(s: ParsedStatement): Generator<StatementRun> {
+  runsOf(s: ParsedStatement): StatementRun[] {
     const own = s.node;
     if ('CreateFunctionStmt' in own) {
       const name = (own.CreateFunctionStmt.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).pop() ?? '';
@@ -72,29 +106,27 @@ export class StatementWalker {
     const holder = 'DoStmt' in own ? s : known?.statement;
     const body = holder?.body ?? null;
     const runsCode = ('CallStmt' in own && !known) || runsDynamicSql(body);
-    yield {
-      statement: s, node: own, sql: s.sql, offsets: s.offsets, nested: null, sqlStart: null, ranBy: s, conditions: [], repeated: false, runsCode,
-      get effects() { return s.ownEffects; },
-    };
-    if (!holder || !body) return;
+    const runs: StatementRun[] = [new Run(s, null, s, { conditions: NO_BRANCHES, repeated: false, runsCode })];
+    if (!holder || !body) return runs;
     // A function's body runs where this file calls it; a DO block's, right here.
     const repeated = known?.called === true;
     if (known) known.called = true;
     // Branch names are unique within a body: prefixed with the statement that runs it, they are unique in the history.
     const prefix = `${s.file}#${s.index}/`;
+    const calledFrom = holder !== s ? { functionName: callee ?? '', call: s } : null;
     for (const inner of body.statements) {
-      yield {
-        statement: holder, node: inner.node, sql: inner.sql, offsets: inner.offsets, nested: inner.via, sqlStart: inner.sqlStart, ranBy: s,
-        conditions: inner.conditions.map((c) => prefix + c), repeated, runsCode: 'CallStmt' in inner.node,
-        ...(holder !== s ? { calledFrom: { functionName: callee ?? '', call: s } } : {}),
-        get effects() { return inner.effects; },
-      };
+      const run = new Run(s, inner, holder, {
+        conditions: inner.conditions.length === 0 ? NO_BRANCHES : inner.conditions.map((c) => prefix + c), repeated, runsCode: 'CallStmt' in inner.node,
+      });
+      if (calledFrom) run.calledFrom = calledFrom;
+      runs.push(run);
     }
+    return runs;
   }
 }
 
 /** Every statement a file runs, in order: each of its own, followed by what its DO block or the function it calls runs. */
 export function* statementsRun(file: ParsedFile): Generator<StatementRun> {
   const walker = new StatementWalker();
-  for (const s of file.statements) yield* walker.runsOf(s);
+  for (const s of file.statements) for (const run of walker.runsOf(s)) yield run;
 }

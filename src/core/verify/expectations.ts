@@ -88,8 +88,8 @@ class Reading {
   /** Columns of its table the object uses, renamed after the declaration: declared name → name at the end. */
   columnRenames(o: SchemaObject, declaredAt: number): Map<string, string> {
     const renames = new Map<string, string>();
-    const uses = o.detail.kind === 'index' || o.detail.kind === 'constraint' ? o.detail.uses : [];
-    for (const column of uses) {
+    for (const column of this.model.columnsUsed(o.id)) {
+      if (column === null) continue;
       const declared = this.model.nameOf(column, declaredAt + 1);
       const now = this.model.nameOf(column);
       if (declared !== now) renames.set(declared, now);
