@@ -50,8 +50,6 @@ export interface FileAnalysis {
   schema: SchemaHistory;
   /** True when the table did not exist before this run: created earlier in this file, or in an earlier file of the same run. */
   isNewTable(table: string, at: AnalysedStatement): boolean;
-  /** True when the index is on a table that did not exist before this run (nobody else can be using it). */
-  isOnNewTable(index: string, at: AnalysedStatement): boolean;
   /** The first `SET lock_timeout` / `SET statement_timeout` (non-zero) of the file, if any. */
   lockTimeoutSet: AnalysedStatement | null;
   statementTimeoutSet: AnalysedStatement | null;
@@ -114,11 +112,6 @@ class Analysis implements FileAnalysis {
 
   isNewTable(table: string, at: AnalysedStatement): boolean {
     return this.isNew(this.schema.origin(table, at.order), at);
-  }
-
-  isOnNewTable(index: string, at: AnalysedStatement): boolean {
-    const table = this.schema.tableOfIndex(index, at.order);
-    return table !== null && this.isNew(this.schema.model.object(table).origin, at);
   }
 
   /** Created in this file (or this run), and surely by the time `at` runs: not in a branch `at` is outside of. */

@@ -4,7 +4,7 @@
 // the facts are that identity's: a later statement never makes an earlier one look safe, and a
 // table swapped in under an old name is not the old table.
 import type { Node } from '../parse/pgTypes';
-import { spelledName } from '../schema/names';
+import { schemaKey, spell, spelledName } from '../schema/names';
 import type { ObjectId, Origin } from '../schema/objects';
 import { recordStatement } from '../schema/recordStatement';
 import { SchemaModel } from '../schema/schemaModel';
@@ -17,6 +17,8 @@ export interface KnownIndex {
   name: string;
   columns: string[];
   order: number;
+  /** A primary key, unique constraint or unique index: a lookup by all its columns finds one row at most. */
+  unique: boolean;
 }
 
 /** The schema as the files build it up, queried as of a statement's order. */
@@ -46,11 +48,22 @@ export class SchemaHistory {
     return id === null ? null : this.model.object(id).origin;
   }
 
-  /** The table the index the name stands for as of `order` is on. */
-  tableOfIndex(name: string, order: number): ObjectId | null {
+  /**
+   * The table the index the name stands for as of `order` is on, spelled as the rules spell a
+   * relation and named as of `order` (after its renames); null when the files do not say.
+   */
+  tableOfIndex(name: string, order: number): string | null {
     const { schema, name: bare } = spelledName(name);
-    const id = this.model.resolve('index', schema, bare, order);
-    return id !== null && this.model.object(id).kind === 'index' ? this.model.object(id).table : null;
+    const index = this.model.resolve('index', schema, bare, order);
+    const table = index === null ? null : this.model.object(index).table;
+    if (table === null) return null;
+    return spell(schemaKey(this.model.object(table).schema) || null, this.model.nameOf(table, order));
+  }
+
+  /** True when the files create the extension and it still stands as of `order` (one that existed before them is not known). */
+  extensionCreatedBefore(name: string, order: number): boolean {
+    const id = this.model.resolve('extension', null, name, order);
+    return id !== null && this.model.object(id).origin !== null;
   }
 
   /** Whether the files declare the function volatile as of `order` (null: they do not create it). */
@@ -86,7 +99,7 @@ export class SchemaHistory {
       const o = this.model.object(d);
       if (o.detail.kind !== 'index') return [];
       const created = o.origin?.order ?? 0;
-      return [{ name: this.model.nameOf(d, created + 1), columns: o.detail.columns, order: created }];
+      return [{ name: this.model.nameOf(d, created + 1), columns: o.detail.columns, order: created, unique: o.detail.unique }];
     });
   }
 

@@ -115,7 +115,10 @@ export function verdictLine(report: RunReport, paint: Paint): string {
   const verdict = report.outcome === 'succeeded' ? paint(32, 'succeeded') : paint(31, report.outcome);
   const ended = report.transactionEnded;
   const committedBy = ended && report.committed ? ` by ${ended.file}:${ended.line} (${ended.kind}), ${ended.effect === 'unknown' ? 'perhaps' : 'in part'}` : '';
-  const txn = report.committed ? paint(33, `committed${committedBy}`) : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
+  // Refused before connecting: nothing was sent, so nothing was rolled back either.
+  const nothingSent = report.outcome === 'refused' && report.server === null;
+  const txn = report.committed ? paint(33, `committed${committedBy}`) : nothingSent ? 'nothing sent'
+    : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
   return `${verdict}: ${report.mode === 'verify' ? 'read only' : txn}, ${report.timings.totalMs.toFixed(0)} ms`;
 }
 

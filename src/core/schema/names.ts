@@ -6,7 +6,7 @@ import type { ObjectId, ObjectKind } from './objects';
 
 /** The namespace each kind's names live in. */
 const NAMESPACES: Record<ObjectKind, number> = {
-  table: 0, view: 0, index: 0, constraint: 1, trigger: 2, function: 3, type: 4, column: 5,
+  table: 0, view: 0, index: 0, constraint: 1, trigger: 2, function: 3, type: 4, column: 5, extension: 6,
 };
 
 /** True for kinds named within a table (constraints, triggers, columns), not within a schema. */

@@ -1,5 +1,5 @@
-// The objects of the schema model: each table, view, index, constraint, trigger, function, type
-// and column gets an identity when it is created (or, for one that existed before the files, when
+// The objects of the schema model: each table, view, index, constraint, trigger, function, type,
+// column and extension gets an identity when it is created (or, for one that existed before the files, when
 // a statement first names it), and keeps it through renames and swaps. What never changes about
 // an object is here; what changes (its name, whether it still exists) is kept by statement in the
 // model (schemaModel.ts).
@@ -9,7 +9,7 @@ import type { TypeName } from '../parse/pgTypes';
 
 export type ObjectId = number;
 
-export type ObjectKind = 'table' | 'view' | 'index' | 'constraint' | 'trigger' | 'function' | 'type' | 'column';
+export type ObjectKind = 'table' | 'view' | 'index' | 'constraint' | 'trigger' | 'function' | 'type' | 'column' | 'extension';
 
 /** Where an object was created. */
 export interface Origin {
@@ -55,9 +55,10 @@ export type ObjectDetail =
   | { kind: 'view'; materialized: boolean; reads: ObjectId[] }
   /**
    * `columns` as declared (an expression as '(expression)'); `uses`: every column it reads, by its
-   * name when the object was created (the model resolves it to the column's identity then).
+   * name when the object was created (the model resolves it to the column's identity then);
+   * `unique`: a primary key's, a unique constraint's or a unique index (a lookup by all its columns finds one row at most).
    */
-  | { kind: 'index'; columns: string[]; uses: string[] }
+  | { kind: 'index'; columns: string[]; uses: string[]; unique: boolean }
   | {
     kind: 'constraint'; type: ConstraintType; uses: string[]; references: ObjectId | null;
     /** The column a `CHECK (col IS NOT NULL)` proves not null once validated. */
@@ -66,6 +67,8 @@ export type ObjectDetail =
   | { kind: 'trigger'; calls: ObjectId | null }
   | { kind: 'function' }
   | { kind: 'type' }
+  /** Named in the database, not in a schema: what the files create with it (btree_gin's operator classes) is what the rules ask about. */
+  | { kind: 'extension' }
   /** `declared`: its facts as created (later changes are the model's); null for a column from before the files. */
   | { kind: 'column'; declared: ColumnFacts | null };
 

@@ -149,6 +149,7 @@ export function recordStatement(model: SchemaModel, run: RecordedRun): void {
   else if ('CreateRangeStmt' in node) createType(r, strings(node.CreateRangeStmt.typeName));
   else if ('CreateDomainStmt' in node) createType(r, strings(node.CreateDomainStmt.domainname));
   else if ('CompositeTypeStmt' in node) createType(r, [node.CompositeTypeStmt.typevar?.schemaname ?? '', node.CompositeTypeStmt.typevar?.relname ?? ''].filter((p, i) => i === 1 || p !== ''));
+  else if ('CreateExtensionStmt' in node) createExtension(r, node.CreateExtensionStmt.extname ?? '', node.CreateExtensionStmt.if_not_exists === true);
   else if ('TransactionStmt' in node) savepoints(r, node);
 }
 
@@ -242,7 +243,7 @@ function addConstraint(r: Recorder, table: ObjectId, tableName: string, c: Const
     r.model.pair(id, index, r.order);
     return;
   }
-  const index = r.model.create('index', schema, name, table, { kind: 'index', columns, uses }, r.origin, r.order);
+  const index = r.model.create('index', schema, name, table, { kind: 'index', columns, uses, unique: type !== 'exclusion' }, r.origin, r.order);
   r.model.pair(id, index, r.order);
 }
 
@@ -268,7 +269,7 @@ function createIndex(r: Recorder, stmt: IndexStmt): void {
   }
   for (const p of stmt.indexIncludingParams ?? []) if ('IndexElem' in p && p.IndexElem.name) used.add(p.IndexElem.name);
   columnNamesIn(stmt.whereClause, used);
-  const id = r.model.create('index', schema, name, table, { kind: 'index', columns, uses: [...used] }, r.origin, r.order);
+  const id = r.model.create('index', schema, name, table, { kind: 'index', columns, uses: [...used], unique: stmt.unique === true }, r.origin, r.order);
   r.attach(id, 'index', [stmt.idxname ?? '']);
 }
 
@@ -377,6 +378,8 @@ function drop(r: Recorder, stmt: DropStmt): void {
     } else if (FUNCTION_KINDS.has(type) || TYPE_KINDS.has(type)) {
       const { schema, name } = qualifiedParts(parts);
       r.model.drop(r.model.refer(FUNCTION_KINDS.has(type) ? 'function' : 'type', schema, name, r.order), r.at, ending);
+    } else if (type === 'OBJECT_EXTENSION') {
+      r.model.drop(r.model.refer('extension', null, parts[parts.length - 1]!, r.order), r.at, ending);
     } else if (type === 'OBJECT_SCHEMA' && cascade) {
       dropSchema(r, parts[0]!);
     }
@@ -442,6 +445,12 @@ function createTableAs(r: Recorder, node: Extract<Node, { CreateTableAsStmt: unk
   if (!name || r.sameOrEnd('table', schema, name, stmt.if_not_exists === true) !== null) return;
   const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: false }, r.origin, r.order);
   for (const column of strings(stmt.into?.colNames)) r.model.create('column', null, column, id, { kind: 'column', declared: null }, r.origin, r.order);
+}
+
+function createExtension(r: Recorder, name: string, ifNotExists: boolean): void {
+  // Extensions are named in the database, not in a schema (its SCHEMA clause is where its objects go).
+  if (!name || r.sameOrEnd('extension', null, name, ifNotExists) !== null) return;
+  r.model.create('extension', null, name, null, { kind: 'extension' }, r.origin, r.order);
 }
 
 function createType(r: Recorder, parts: string[]): void {

@@ -128,9 +128,11 @@ export class SchemaModel {
 
   /**
    * The identity a name stands for as of `before` (statements ordered before it ran). A schema
-   * given finds the object there, or one created without a schema; none given finds the one in
-   * public (or created without one), else the latest bound in another schema (a search_path).
-   * `scope`: the table, for kinds named per table (its schema is not used).
+   * given finds the object there only: `app.orders` is never the `orders` a file created without
+   * a schema, which the default search_path puts in public (the two are told apart in the rules'
+   * findings). None given finds the one in public (or created without one), else the latest bound
+   * in another schema (a search_path). `scope`: the table, for kinds named per table (its schema
+   * is not used).
    */
   resolve(kind: ObjectKind, schema: string | null, name: string, before: number, scope: ObjectId | null = null): ObjectId | null {
     const numbers = this.numbers;
@@ -138,7 +140,7 @@ export class SchemaModel {
     const own = schemaKey(schema);
     const found = this.bindings.at(numbers.scope(kind, own), name, before);
     if (found != null) return found;
-    if (own !== '') return this.bindings.at(numbers.scope(kind, ''), name, before) ?? null;
+    if (own !== '') return null;
     let latest: ObjectId | null = null;
     for (const other of this.schemasOfName.timeline(numbers.otherSchemas(kind), name)?.valuesBefore(before) ?? []) {
       latest = this.bindings.at(numbers.scope(kind, other), name, before) ?? latest;
@@ -407,10 +409,11 @@ export class SchemaModel {
 const DETAILS: Record<ObjectKind, () => ObjectDetail> = {
   table: () => ({ kind: 'table', partitioned: false }),
   view: () => ({ kind: 'view', materialized: false, reads: [] }),
-  index: () => ({ kind: 'index', columns: [], uses: [] }),
+  index: () => ({ kind: 'index', columns: [], uses: [], unique: false }),
   constraint: () => ({ kind: 'constraint', type: 'check', uses: [], references: null, provesNotNull: null }),
   trigger: () => ({ kind: 'trigger', calls: null }),
   function: () => ({ kind: 'function' }),
   type: () => ({ kind: 'type' }),
+  extension: () => ({ kind: 'extension' }),
   column: () => ({ kind: 'column', declared: null }),
 };

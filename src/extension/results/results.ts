@@ -7,7 +7,7 @@ import type { RunMode } from '../../core/model/runModes';
 /** How a run left the database: committed, rolled back, read-only (verify) or not connected. */
 export function endingOf(report: RunReport): string {
   if (report.committed) return 'committed';
-  if (!report.server) return 'not connected';
+  if (!report.server) return report.outcome === 'refused' ? 'nothing sent' : 'not connected';
   return report.mode === 'verify' ? 'read-only' : 'rolled back';
 }
 
