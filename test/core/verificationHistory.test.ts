@@ -295,4 +295,28 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
     assert.match(verify['constraint c_pos']!, /^missing: /);
     assert.match(verify['index c_a']!, /^missing: /);
   });
+
+  test('a declaration in a DO block\'s protected block (EXCEPTION WHEN duplicate_object) always runs: never applied it is missing, applied it is ok, never "skipped"', async () => {
+    const files = {
+      '1.sql': 'CREATE TABLE c (a int);',
+      '2.sql': 'DO $$ BEGIN\n  ALTER TABLE c ADD CONSTRAINT c_pos CHECK (a > 0);\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;',
+    };
+    const migrations = writeFiles(files);
+    const db = server().url(await server().createDatabase());
+    const built = await psqlFiles(db, [migrations[0]!.path], { singleTransaction: true });
+    assert.equal(built.code, 0, built.stderr);
+    const never = summary((await runMigrations(migrations, { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
+    assert.match(never['constraint c_pos']!, /^missing: /);
+    // Applied, both commands find it: no false alarm.
+    const { dry, verify } = await bothWays(server(), files);
+    for (const result of [dry, verify]) assert.match(result['constraint c_pos']!, /^ok: CHECK \(a > 0\)/);
+  });
+
+  test('a protected statement that failed (its handler caught the error) leaves its declaration missing in both commands, not "skipped"', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE c (a int);\nINSERT INTO c VALUES (1);',
+      '2.sql': 'DO $$ BEGIN\n  ALTER TABLE c ADD CONSTRAINT c_neg CHECK (a < 0);\nEXCEPTION WHEN check_violation THEN NULL;\nEND $$;',
+    });
+    for (const result of [dry, verify]) assert.match(result['constraint c_neg']!, /^missing: /);
+  });
 });

@@ -58,7 +58,11 @@ export interface FunctionDeclaration extends Named {
 }
 
 export type Declaration = (IndexDeclaration | ConstraintDeclaration | TriggerDeclaration | FunctionDeclaration) & {
-  /** Declared in a branch of a DO block or function body (an IF, a loop, an EXCEPTION block): its creation depends on a condition. */
+  /**
+   * Declared in a branch of a DO block or function body that may not run (an IF, a loop, an
+   * exception handler): its creation depends on a condition. Not for a protected block's body
+   * (BEGIN … EXCEPTION WHEN duplicate_object …), which always runs: absent, it failed or never ran.
+   */
   guarded: boolean;
 };
 

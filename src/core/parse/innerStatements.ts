@@ -99,6 +99,18 @@ function exprText(value: unknown): string | null {
   return typeof query === 'string' ? query : null;
 }
 
+// The suffix of the branch that is a protected block's body (BEGIN … EXCEPTION … END).
+const PROTECTED = ':try';
+
+/**
+ * True when the branches include one that may not run at all (an IF's, a loop's body, a CASE's
+ * arm, an exception handler). A protected block's body is not one: it always runs, and what it
+ * declares is missing only when it failed (its handler then runs instead) or never ran.
+ */
+export function mayNotRun(conditions: readonly string[]): boolean {
+  return conditions.some((c) => !c.endsWith(PROTECTED));
+}
+
 /**
  * The body's queries in body order with the branches they run in, and the expressions it
  * evaluates. A block without an EXCEPTION clause runs its statements in sequence; every other
@@ -130,7 +142,7 @@ function collectBody(tree: unknown, queries: BodyQuery[], expressions: string[])
         if (text) expressions.push(text);
       } else if (type === 'PLpgSQL_stmt_block') {
         const id = ++branches;
-        visit(record.body, record.exceptions ? [...conditions, `${id}:try`] : conditions);
+        visit(record.body, record.exceptions ? [...conditions, `${id}${PROTECTED}`] : conditions);
         visit(record.exceptions, [...conditions, `${id}:catch`]);
       } else if (type.startsWith('PLpgSQL_stmt_') || type === 'PLpgSQL_if_elsif' || type === 'PLpgSQL_case_when' || type === 'PLpgSQL_exception') {
         // Its expressions are evaluated where it stands; its statement lists are branches.

@@ -4,7 +4,7 @@
 import type { Node } from './pgTypes';
 import { statementEffects, type SchemaEffect } from './schemaEffects';
 import { readDirectives, type NoTransactionDirective } from './directives';
-import { bodyOf, type InnerStatement, type StatementBody } from './innerStatements';
+import { bodyOf, mayNotRun, type InnerStatement, type StatementBody } from './innerStatements';
 import { parseInChunks } from './chunkedParse';
 import { loadParser, parseSql, parseSqlAfter, parserErrorOf, type RawStmt } from './pgParser';
 import { ParserStackOverflow } from './wasmParser';
@@ -53,7 +53,7 @@ export interface ParsedStatement {
 
 /** A statement a DO block or a function body runs, with its schema effects (worked out on first read). */
 export interface BodyStatement extends InnerStatement {
-  /** Declarations inside a branch (an IF, a loop, an EXCEPTION block) are `guarded`: they may not run. */
+  /** Declarations inside a branch that may not run (an IF, a loop, an exception handler) are `guarded` (innerStatements.ts mayNotRun). */
   readonly effects: SchemaEffect[];
   readonly tables: string[];
 }
@@ -175,7 +175,7 @@ function simulatedSqlFor(sql: string, node: Node, rule: OutsideTransaction | nul
 
 function bodyStatement(inner: InnerStatement): BodyStatement {
   let effects: { effects: SchemaEffect[]; tables: string[] } | null = null;
-  const once = () => (effects ??= statementEffects(inner.node, inner.sql, 0, inner.conditions.length > 0));
+  const once = () => (effects ??= statementEffects(inner.node, inner.sql, 0, mayNotRun(inner.conditions)));
   return {
     ...inner,
     get effects() { return once().effects; },
