@@ -2,6 +2,7 @@
 // (or function body, or run) is new; a later file never changes an earlier file's verdict; a name
 // that a swap gives to another table does not make the old table look new (nor the new one old).
 // Each case has its counterpart that must still be reported.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectFindings, expectNoFindings } from './expect';
 
@@ -68,4 +69,28 @@ test('a table swapped in under an old name: statements after the swap judge the 
   await expectFindings('require-concurrent-index-creation', sql, [2]);
   // CREATE TABLE IF NOT EXISTS of a table an earlier file created does nothing: that table is not new.
   await expectFindings('require-concurrent-index-creation', '-- file: 001.sql\nCREATE TABLE t7 (a int8);\n-- file: 002.sql\nCREATE TABLE IF NOT EXISTS t7 (a int8);\nCREATE INDEX t7_a ON t7 (a);\n', [2]);
+});
+
+// What the rules of issue 19 ask the schema (an index's table, an extension, a unique index) is the
+// model's answer by identity, as of the statement.
+test('DROP INDEX names the table the index is on by identity: after a swap, the old table under its new name', async () => {
+  const sql = '-- file: 001.sql\nCREATE TABLE t8 (a int);\nCREATE INDEX t8_a ON t8 (a);\n-- file: 002.sql\nALTER TABLE t8 RENAME TO t8_old;\nCREATE TABLE t8 (a int);\n-- file: 003.sql\nDROP INDEX t8_a;\n';
+  const [found] = await expectFindings('require-concurrent-index-deletion', sql, [1]);
+  assert.match(found!.message, /every read and write of t8_old waits/);
+  // A new table took the name in the same file; the index is still on the table from before the files, which readers use.
+  const oneFile = 'CREATE INDEX t9_a ON t9 (a);\nALTER TABLE t9 RENAME TO t9_old;\nCREATE TABLE t9 (a int);\nDROP INDEX t9_a;';
+  const [inFile] = await expectFindings('require-concurrent-index-deletion', oneFile, [4]);
+  assert.match(inFile!.message, /every read and write of t9_old waits/);
+  // The new table's own index, dropped in the file that created the table, blocks nobody.
+  await expectNoFindings('require-concurrent-index-deletion', 'ALTER TABLE t9 RENAME TO t9_old;\nCREATE TABLE t9 (a int);\nCREATE INDEX t9_a ON t9 (a);\nDROP INDEX t9_a;');
+});
+
+test('gin-on-non-jsonb reads btree_gin from the model: created in a DO block it counts, dropped before the index it does not', async () => {
+  await expectNoFindings('gin-on-non-jsonb', 'DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS btree_gin; END $$;\nCREATE TABLE s (t text);\nCREATE INDEX i ON s USING gin (t);');
+  await expectFindings('gin-on-non-jsonb', 'CREATE EXTENSION btree_gin;\nDROP EXTENSION btree_gin;\nCREATE TABLE s (t text);\nCREATE INDEX i ON s USING gin (t);', [4]);
+});
+
+test('missing-foreign-key-index: an exclusion constraint is not unique, so it does not serve a foreign key on more columns', async () => {
+  await expectFindings('missing-foreign-key-index', 'CREATE TABLE t (a int, b int, CONSTRAINT t_ex EXCLUDE (a WITH =));\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a, b) REFERENCES x (p, q);', [2]);
+  await expectNoFindings('missing-foreign-key-index', 'CREATE TABLE t (a int, b int, CONSTRAINT t_pk PRIMARY KEY (a));\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a, b) REFERENCES x (p, q);');
 });
