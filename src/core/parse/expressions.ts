@@ -37,6 +37,13 @@ export type ColumnRenames = ReadonlyMap<string, string>;
 
 const NO_RENAMES: ColumnRenames = new Map();
 
+/** The node under any number of casts. */
+function withoutCasts(node: Tree): Tree {
+  let current = node;
+  while (isRecord(current) && isRecord(current.TypeCast)) current = current.TypeCast.arg;
+  return current;
+}
+
 /** Rewrites one node into the canonical form, or returns it unchanged. */
 function canonical(node: Record<string, unknown>, renames: ColumnRenames): Tree {
   if (isRecord(node.TypeCast)) return node.TypeCast.arg; // casts the catalog adds to constants
@@ -57,8 +64,11 @@ function canonical(node: Record<string, unknown>, renames: ColumnRenames): Tree 
       const items = isRecord(expr.rexpr) && isRecord(expr.rexpr.List) ? expr.rexpr.List.items : expr.rexpr;
       return { ANY: { op: opName(expr), left: expr.lexpr, items } };
     }
-    if (expr.kind === 'AEXPR_OP_ANY' && isRecord(expr.rexpr) && isRecord(expr.rexpr.A_ArrayExpr)) {
-      return { ANY: { op: opName(expr), left: expr.lexpr, items: expr.rexpr.A_ArrayExpr.elements } };
+    // The array's own cast (ARRAY[…]::text[]) goes the way of every cast: the server prints it on
+    // the array or on each element, as it resolved the types (`'a'::character varying::text`).
+    const array = expr.kind === 'AEXPR_OP_ANY' ? withoutCasts(expr.rexpr) : null;
+    if (isRecord(array) && isRecord(array.A_ArrayExpr)) {
+      return { ANY: { op: opName(expr), left: expr.lexpr, items: array.A_ArrayExpr.elements } };
     }
     if (expr.kind === 'AEXPR_BETWEEN' && isRecord(expr.rexpr) && isRecord(expr.rexpr.List)) {
       const [low, high] = expr.rexpr.List.items as Tree[];

@@ -153,7 +153,9 @@ export function statementEffects(
     tables.push(qualifiedName(d.schema, d.table));
     declare(d);
   } else if ('CreateFunctionStmt' in node) {
-    declare(functionDeclaration(node.CreateFunctionStmt));
+    // A function in pg_temp goes with the session that made it: nothing to find afterwards.
+    const d = functionDeclaration(node.CreateFunctionStmt);
+    if (d.schema?.toLowerCase() !== 'pg_temp') declare(d);
   } else if ('DropStmt' in node) {
     pushAll(effects, dropEffects(node.DropStmt, guarded));
   } else if ('RenameStmt' in node) {

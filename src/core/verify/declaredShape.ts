@@ -20,11 +20,20 @@ function elements(stmt: IndexStmt): IndexElem[] {
 
 const unquoted = (names: Node[] | undefined) => (names ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).filter((n) => n !== 'pg_catalog').join('.');
 
+/** The column an index expression names and does nothing else with, if that is all it is. */
+function bareColumn(expr: Node | undefined): string | undefined {
+  const fields = expr && 'ColumnRef' in expr ? expr.ColumnRef.fields ?? [] : [];
+  const last = fields.length === 1 ? fields[0] : undefined;
+  return last && 'String' in last ? last.String.sval : undefined;
+}
+
 function describeElement(e: IndexElem, renames: ColumnRenames): { key: string; order: string; collation: string } {
   const descending = e.ordering === 'SORTBY_DESC';
   // NULLS LAST is the default ascending, NULLS FIRST descending: only the effective order counts.
   const nullsFirst = e.nulls_ordering === 'SORTBY_NULLS_FIRST' || (e.nulls_ordering !== 'SORTBY_NULLS_LAST' && descending);
-  const key = e.name ? `column ${renames.get(e.name) ?? e.name}` : `expression ${normalisedTree(e.expr, renames)}`;
+  // An expression that is only a column, `((status))`, is stored as that column.
+  const column = e.name ?? bareColumn(e.expr);
+  const key = column !== undefined ? `column ${renames.get(column) ?? column}` : `expression ${normalisedTree(e.expr, renames)}`;
   return { key, order: `${descending ? 'DESC' : 'ASC'} NULLS ${nullsFirst ? 'FIRST' : 'LAST'}`, collation: unquoted(e.collation) };
 }
 

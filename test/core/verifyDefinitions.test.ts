@@ -1,0 +1,70 @@
+// Definitions as PostgreSQL prints them back mean what the files declared (cases from public
+// histories: openmeter, convoy): an array's cast the server moves onto its elements, an IN list on a
+// varchar column, a column written as an index expression, and a function in pg_temp (gone with the
+// session that made it). The differences that are real stay mismatches.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { VerificationCheck } from '../../src/core/model/report';
+import { describeEachServer } from '../support/database';
+import { scratchMigrations } from '../support/scratchMigrations';
+import { verifyBothWays } from '../support/verifyBothWays';
+
+const writeFiles = scratchMigrations('verify-definitions');
+
+function statuses(checks: VerificationCheck[]): Record<string, string> {
+  return Object.fromEntries(checks.map((c) => [`${c.kind} ${c.name}`, `${c.status}: ${c.detail}`]));
+}
+
+describeEachServer('definitions as the server prints them', (server) => {
+  test('casts the server moves, IN on varchar, a column in parentheses: ok in the dry-run and in verify', async () => {
+    const { dry, verify, psql } = await verifyBothWays(server(), writeFiles({
+      '1.sql': `CREATE TABLE r (id int8, status text, s varchar);
+CREATE UNIQUE INDEX r_one ON r ((status)) WHERE status = 'running';
+CREATE INDEX r_pending ON r (id) WHERE s IN ('pending', 'claimed');
+CREATE INDEX r_text ON r (id) WHERE status IN ('pending', 'claimed');
+ALTER TABLE r ADD CONSTRAINT r_s CHECK ((s IS NULL) OR ((s)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])));
+ALTER TABLE r ADD CONSTRAINT r_in CHECK (s IN ('a', 'b'));
+`,
+    }));
+    assert.equal(psql.code, 0, psql.stderr);
+    assert.equal(dry.outcome, 'succeeded', JSON.stringify(dry.error));
+    for (const result of [statuses(dry.verification), statuses(verify.verification)]) {
+      for (const name of ['index r_one', 'index r_pending', 'index r_text', 'constraint r_s', 'constraint r_in']) assert.match(result[name]!, /^ok: /, `${name}: ${result[name]}`);
+    }
+  });
+
+  test('what really differs still does: another IN list, another column, an expression that is more than its column', async () => {
+    const { dry, verify } = await verifyBothWays(server(), writeFiles({
+      '1.sql': `CREATE TABLE r (id int8, status text, s varchar);
+CREATE INDEX r_pending ON r (id) WHERE s IN ('pending', 'claimed');
+CREATE INDEX r_one ON r ((status));
+ALTER TABLE r ADD CONSTRAINT r_s CHECK (s::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]));
+`,
+      '2.sql': `DROP INDEX r_pending;
+CREATE INDEX IF NOT EXISTS r_one ON r ((lower(status)));
+CREATE INDEX r_pending ON r (id) WHERE s IN ('pending', 'done');
+ALTER TABLE r DROP CONSTRAINT r_s;
+ALTER TABLE r ADD CONSTRAINT r_s CHECK (s::text = ANY ((ARRAY['a'::character varying, 'c'::character varying])::text[]));
+`,
+      '3.sql': `CREATE INDEX IF NOT EXISTS r_pending ON r (id) WHERE s IN ('pending', 'claimed');
+CREATE INDEX IF NOT EXISTS r_one ON r (id);
+`,
+    }));
+    for (const result of [dry.verification, verify.verification]) {
+      const later = result.filter((c) => c.file.endsWith('3.sql'));
+      assert.deepEqual(later.map((c) => `${c.name} ${c.status}`), ['r_pending mismatch', 'r_one mismatch']);
+      assert.match(later[0]!.detail, /predicate is .*'done'/);
+      assert.match(later[1]!.detail, /columns are \(status\), declared \(id\)/);
+    }
+  });
+
+  test('a function in pg_temp is not checked: it goes with the session that made it', async () => {
+    const { dry, verify, psql } = await verifyBothWays(server(), writeFiles({
+      '1.sql': 'CREATE FUNCTION pg_temp.helper() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\nSELECT pg_temp.helper();\nCREATE FUNCTION kept() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n',
+    }));
+    assert.equal(psql.code, 0, psql.stderr);
+    for (const result of [dry.verification, verify.verification]) {
+      assert.deepEqual(result.map((c) => `${c.kind} ${c.name} ${c.status}`), ['function kept ok']);
+    }
+  });
+});
