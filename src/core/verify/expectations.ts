@@ -133,17 +133,20 @@ export function expectedObjects(files: readonly ParsedFile[]): { expectations: E
   };
   // The keys the objects that exist at the end hold: an object gone whose key is held was declared again.
   const taken = new Set(verified.filter((o) => model.exists(o.id)).map((o) => reading.lookupKey(o, schemaOf(o))));
-  const expectations: Expectation[] = [];
+  // Reported in the files' order: by the statement whose declaration (or drop) decides each check,
+  // not by when the object was first made (a later file's IF NOT EXISTS re-declares an old index).
+  const decided: { order: number; expectation: Expectation }[] = [];
   for (const o of verified) {
     const declared = model.declarationOf(o.id);
     const fate = model.fateOf(o.id);
     if (declared?.declaration.name && declared.by) {
-      expectations.push(reading.expectation(o, declared.declaration, declared.order, placeOf(declared.by), schemaOf(o), taken));
+      decided.push({ order: declared.order, expectation: reading.expectation(o, declared.declaration, declared.order, placeOf(declared.by), schemaOf(o), taken) });
     } else if (fate?.action === 'dropped' && fate.explicit && fate.how === '' && fate.by && !taken.has(reading.lookupKey(o, schemaOf(o)))) {
       // An object the files drop by name without declaring it: it must be gone (unless a later declaration took the name).
-      expectations.push(reading.expectation(o, null, fate.order, placeOf(fate.by), schemaOf(o), taken));
+      decided.push({ order: fate.order, expectation: reading.expectation(o, null, fate.order, placeOf(fate.by), schemaOf(o), taken) });
     }
   }
+  const expectations = decided.sort((a, b) => a.order - b.order).map((d) => d.expectation);
   const tables = new Set<string>();
   for (const o of model.allObjects()) if (o.kind === 'table' && model.exists(o.id)) tables.add(spell(o.schema, model.nameOf(o.id)));
   return { expectations, tables: [...tables] };
