@@ -9,15 +9,16 @@ const LAYERS = {
   config: ['model'],
   sql: ['model'],
   parse: ['model', 'sql'],
-  analyse: ['model', 'sql', 'parse'],
-  rules: ['model', 'sql', 'parse', 'analyse'],
+  schema: ['model', 'sql', 'parse'],
+  analyse: ['model', 'sql', 'parse', 'schema'],
+  rules: ['model', 'sql', 'parse', 'schema', 'analyse'],
   db: ['model', 'sql'],
   format: ['model', 'parse'],
-  verify: ['model', 'sql', 'parse', 'db'],
-  run: ['model', 'sql', 'parse', 'analyse', 'rules', 'db', 'verify'],
+  verify: ['model', 'sql', 'parse', 'schema', 'db'],
+  run: ['model', 'sql', 'parse', 'schema', 'analyse', 'rules', 'db', 'verify'],
   output: ['model', 'sql', 'rules'],
   templates: ['model', 'sql', 'parse', 'db', 'format'],
-  shadow: ['model', 'config', 'sql', 'parse', 'analyse', 'rules', 'db', 'verify', 'run', 'templates'],
+  shadow: ['model', 'config', 'sql', 'parse', 'schema', 'analyse', 'rules', 'db', 'verify', 'run', 'templates'],
 };
 
 // Packages that only one folder may import.

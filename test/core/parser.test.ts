@@ -261,7 +261,8 @@ CREATE TRIGGER update_s_updated_at BEFORE INSERT OR UPDATE ON s FOR EACH ROW EXE
     assert.equal((chk as ConstraintDeclaration).expression, "status IN ('a', 'b')");
     assert.equal((chk as ConstraintDeclaration).notValid, true);
     assert.deepEqual((fk as ConstraintDeclaration).references, { table: 'users', schema: null, columns: ['id'] });
-    assert.deepEqual(fn, { kind: 'function', name: 'touch', schema: null, args: ['int4', 'text'], language: 'plpgsql', returnsTrigger: true, procedure: false, guarded: false });
+    // Argument types as SQL that reads back as the same type (each name quoted as the parser gave it: a quoted "Rl" keeps its case).
+    assert.deepEqual(fn, { kind: 'function', name: 'touch', schema: null, args: ['"int4"', '"text"'], language: 'plpgsql', returnsTrigger: true, procedure: false, guarded: false });
     assert.deepEqual({ ...(trg as TriggerDeclaration) }, { kind: 'trigger', name: 'update_s_updated_at', schema: null, table: 's', function: 'touch', timing: 'BEFORE', events: ['INSERT', 'UPDATE'], forEach: 'ROW', guarded: false });
     const validate = file.statements[3]!.effects[0];
     assert.deepEqual(validate, { action: 'validate', name: 'chk_s_status', table: 's' });

@@ -241,4 +241,82 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
     assert.match(dry['index idx_dyn_id']!, /^dropped: dropped by .*2\.sql:1/);
     assert.match(verify['index idx_dyn_id']!, /runs SQL built at run time/);
   });
+
+  test('a function whose arguments are of quoted mixed-case types (a table, a domain, an array of one) is found, not missing', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE "Rl" (id int);\nCREATE DOMAIN "MyInt" AS int;\nCREATE FUNCTION f2(r "Rl") RETURNS integer AS $$ SELECT 1 $$ LANGUAGE sql;\n'
+        + 'CREATE FUNCTION f3(x "MyInt") RETURNS integer AS $$ SELECT 1 $$ LANGUAGE sql;\nCREATE FUNCTION f4(r "Rl"[]) RETURNS integer AS $$ SELECT 1 $$ LANGUAGE sql;\n'
+        + 'CREATE FUNCTION f5(c "char", d char(2)) RETURNS integer AS $$ SELECT 1 $$ LANGUAGE sql;',
+    });
+    for (const result of [dry, verify]) for (const f of ['f2', 'f3', 'f4', 'f5']) assert.match(result[`function ${f}`]!, /^ok: sql function/, f);
+  });
+
+  test('an index on a partition is dropped with its table when the partitioned table is dropped, by that DROP (not by a DO block that did nothing between)', async () => {
+    const partition = 'CREATE TABLE p (a int) PARTITION BY RANGE (a);\nCREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);\nCREATE INDEX p1_a ON p1 (a);';
+    const direct = await bothWays(server(), { '1.sql': partition, '2.sql': 'DROP TABLE p;' });
+    const between = await bothWays(server(), { '1.sql': partition, '2.sql': 'DO $$ BEGIN PERFORM 1; END $$;', '3.sql': 'DROP TABLE p;' });
+    for (const result of [direct.dry, direct.verify]) assert.match(result['index p1_a']!, /^dropped: dropped by .*2\.sql:1/);
+    for (const result of [between.dry, between.verify]) assert.match(result['index p1_a']!, /^dropped: dropped by .*3\.sql:1/);
+    assert.match(direct.verify['index p1_a']!, /with its table p1, a partition of p/);
+  });
+
+  test('one unconditional DO block that swaps a table and its index in: the old index is dropped, the new one is renamed, and nothing is "skipped"', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE x (a int);\nCREATE INDEX i ON x (a);',
+      '2.sql': 'DO $$ BEGIN\n  CREATE TABLE x_new (a int);\n  CREATE INDEX i_new ON x_new (a);\n  DROP TABLE x;\n  ALTER TABLE x_new RENAME TO x;\n  ALTER INDEX i_new RENAME TO i;\nEND $$;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index i']!, /^dropped: dropped by .*2\.sql:1/);
+      assert.match(result['index i_new']!, /^ok: renamed to i by .*2\.sql:1; btree index on x \(a\)/);
+      assert.ok(!Object.values(result).some((v) => /condition did not hold/.test(v)), JSON.stringify(result));
+    }
+  });
+
+  test('what a DO block creates and drops itself is dropped by it; what it creates only under a condition that did not hold is skipped', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE c (a int);\nDO $$ BEGIN CREATE INDEX c_tmp ON c (a); DROP INDEX c_tmp; END $$;\n'
+        + 'DO $$ BEGIN IF false THEN ALTER TABLE c ADD CONSTRAINT c_neg CHECK (a < 0); END IF; END $$;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index c_tmp']!, /^dropped: dropped by .*1\.sql:2/);
+      assert.match(result['constraint c_neg']!, /^skipped: not created: .*condition did not hold/);
+    }
+  });
+
+  test('verify of a migration never applied: what its unconditional DO block declares is missing, not skipped', async () => {
+    const migrations = writeFiles({
+      '1.sql': 'CREATE TABLE c (a int);',
+      '2.sql': 'DO $$ BEGIN ALTER TABLE c ADD CONSTRAINT c_pos CHECK (a > 0); CREATE INDEX c_a ON c (a); END $$;',
+    });
+    const db = server().url(await server().createDatabase());
+    const built = await psqlFiles(db, [migrations[0]!.path], { singleTransaction: true });
+    assert.equal(built.code, 0, built.stderr);
+    const verify = summary((await runMigrations(migrations, { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
+    assert.match(verify['constraint c_pos']!, /^missing: /);
+    assert.match(verify['index c_a']!, /^missing: /);
+  });
+
+  test('a declaration in a DO block\'s protected block (EXCEPTION WHEN duplicate_object) always runs: never applied it is missing, applied it is ok, never "skipped"', async () => {
+    const files = {
+      '1.sql': 'CREATE TABLE c (a int);',
+      '2.sql': 'DO $$ BEGIN\n  ALTER TABLE c ADD CONSTRAINT c_pos CHECK (a > 0);\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;',
+    };
+    const migrations = writeFiles(files);
+    const db = server().url(await server().createDatabase());
+    const built = await psqlFiles(db, [migrations[0]!.path], { singleTransaction: true });
+    assert.equal(built.code, 0, built.stderr);
+    const never = summary((await runMigrations(migrations, { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
+    assert.match(never['constraint c_pos']!, /^missing: /);
+    // Applied, both commands find it: no false alarm.
+    const { dry, verify } = await bothWays(server(), files);
+    for (const result of [dry, verify]) assert.match(result['constraint c_pos']!, /^ok: CHECK \(a > 0\)/);
+  });
+
+  test('a protected statement that failed (its handler caught the error) leaves its declaration missing in both commands, not "skipped"', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE c (a int);\nINSERT INTO c VALUES (1);',
+      '2.sql': 'DO $$ BEGIN\n  ALTER TABLE c ADD CONSTRAINT c_neg CHECK (a < 0);\nEXCEPTION WHEN check_violation THEN NULL;\nEND $$;',
+    });
+    for (const result of [dry, verify]) assert.match(result['constraint c_neg']!, /^missing: /);
+  });
 });

@@ -1,15 +1,19 @@
 // Everything the rules judge a file by beyond one statement's text, computed once per check: each
 // statement (those inside DO blocks too, at their own place) with its predicted locks, rewrites
-// and scans; the schema the files build up; whether the file runs in a transaction; which tables
-// are new (created earlier in the same file, or earlier in the same run); and the timeouts set.
+// and scans; the schema the files build up (core/schema: by identity); whether the file runs in a
+// transaction; which tables are new (created earlier in the same file, or earlier in the same run,
+// and surely so at the statement asking: not in a branch of a DO block it is not in); and the
+// timeouts set.
 import type { LintSettings } from '../model/lintSettings';
 import type { OffsetRange } from '../model/positions';
 import { OffsetConverter } from '../model/lineIndex';
 import { allSteps, type Steps } from '../model/steps';
 import { readDirectives } from '../parse/directives';
-import { innerStatementsOf } from '../parse/innerStatements';
 import type { ParsedFile, ParsedStatement } from '../parse/parseMigration';
 import type { Node } from '../parse/pgTypes';
+import { withinBranches, type Origin } from '../schema/objects';
+import { recordStatement } from '../schema/recordStatement';
+import { statementsRun, type StatementRun } from '../schema/statementsRun';
 import { isRevertFile } from './migrationFiles';
 import { predictStatementEffects, type PredictedEffects } from './predictEffects';
 import { SchemaHistory } from './schemaHistory';
@@ -31,6 +35,8 @@ export interface AnalysedStatement {
   inExplicitTransaction: boolean;
   /** For a statement of a PL/pgSQL function's body: the function and the statement that calls it in this file. */
   calledFrom?: { functionName: string; call: ParsedStatement };
+  /** The branches of its DO block or function body it runs in (empty: it runs whenever the file does). */
+  conditions: readonly string[];
 }
 
 /** The facts the rules read about one file. */
@@ -105,8 +111,12 @@ class Analysis implements FileAnalysis {
   }
 
   isNewTable(table: string, at: AnalysedStatement): boolean {
-    const origin = this.schema.createdBefore(table, at.order);
-    return origin !== null && !origin.guarded && (origin.file === this.file.file || this.together);
+    return this.isNew(this.schema.origin(table, at.order), at);
+  }
+
+  /** Created in this file (or this run), and surely by the time `at` runs: not in a branch `at` is outside of. */
+  private isNew(origin: Origin | null, at: AnalysedStatement): boolean {
+    return origin !== null && (origin.file === this.file.file || this.together) && withinBranches(origin.conditions, at.conditions);
   }
 
   offsetOf(at: AnalysedStatement, location: number | undefined): number | null {
@@ -126,68 +136,17 @@ class Analysis implements FileAnalysis {
   }
 }
 
-/** The unqualified name of the function a statement calls at its top level (CALL p(), SELECT f()), or null. */
-function calledFunction(node: Node): string | null {
-  const call = 'CallStmt' in node ? node.CallStmt.funccall
-    : 'SelectStmt' in node && node.SelectStmt.targetList?.length === 1 && !node.SelectStmt.fromClause
-      ? (() => {
-        const target = node.SelectStmt.targetList[0]!;
-        const val = 'ResTarget' in target ? target.ResTarget.val : undefined;
-        return val && 'FuncCall' in val ? val.FuncCall : undefined;
-      })()
-      : undefined;
-  const parts = (call?.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : ''));
-  return parts.length ? parts[parts.length - 1]! : null;
-}
-
-/** A statement as a file runs it: one of its own, or one that a DO block or a called function runs. */
-interface StatementRun {
-  /** The file's statement (for an inner statement, the DO block or function holding it). */
-  statement: ParsedStatement;
-  node: Node;
-  sql: string;
-  offsets: OffsetRange;
-  nested: 'body' | 'execute' | null;
-  /** Where an inner statement's text starts in the file, when it stands there as written. */
-  sqlStart: number | null;
-  calledFrom?: { functionName: string; call: ParsedStatement };
-}
-
-/**
- * Every statement a file runs, in order: each of its own, followed by the statements its DO block
- * runs, or the body of the PL/pgSQL function or procedure it calls (`CALL p()`, `SELECT f()`).
- * One walk for the checked files and for the context, so both learn the schema the same way.
- */
-function* statementsRun(file: ParsedFile): Generator<StatementRun> {
-  // PL/pgSQL functions and procedures this file creates, by name: their bodies run when called.
-  const functions = new Map<string, ParsedStatement>();
-  for (const s of file.statements) {
-    yield { statement: s, node: s.node, sql: file.text, offsets: s.offsets, nested: null, sqlStart: null };
-    if ('CreateFunctionStmt' in s.node) {
-      const name = (s.node.CreateFunctionStmt.funcname ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).pop() ?? '';
-      functions.set(name, s);
-      continue;
-    }
-    // A function's body runs where this file calls it; a DO block's, right here.
-    const callee = calledFunction(s.node);
-    const holder = 'DoStmt' in s.node ? s : callee !== null ? functions.get(callee) : undefined;
-    if (!holder) continue;
-    // A body is judged once, at its first call: the same statement is not reported twice.
-    if (holder !== s) functions.delete(callee ?? '');
-    for (const inner of innerStatementsOf(holder.node, holder.sql, holder.offsets.start)) {
-      yield {
-        statement: holder, node: inner.node, sql: inner.sql, offsets: inner.offsets, nested: inner.via, sqlStart: inner.sqlStart,
-        ...(holder !== s ? { calledFrom: { functionName: callee ?? '', call: s } } : {}),
-      };
-    }
-  }
+/** Records a run of a file into the schema (a revert file teaches nothing: it undoes). */
+function learn(schema: SchemaHistory, file: ParsedFile, run: StatementRun, order: number): void {
+  if (isRevertFile(file.file)) return;
+  recordStatement(schema.model, { node: run.node, order, file: file.file, by: run.ranBy, conditions: run.conditions, runsCode: run.runsCode });
 }
 
 /** Learns the schema from files that are not checked, after `order`; returns the order reached. */
 function learnFrom(schema: SchemaHistory, files: readonly ParsedFile[], order: number): number {
   for (const file of files) {
     if (isRevertFile(file.file)) continue;
-    for (const run of statementsRun(file)) schema.record(run.node, ++order, file.file, run.nested !== null);
+    for (const run of statementsRun(file)) learn(schema, file, run, ++order);
   }
   return order;
 }
@@ -220,9 +179,6 @@ export function* analyseFilesStepwise(files: readonly ParsedFile[], options: Ana
     schema = new SchemaHistory();
     order = learnFrom(schema, given ?? [], 0);
   }
-  const learn = (file: ParsedFile, node: Node, guarded: boolean) => {
-    if (!isRevertFile(file.file)) schema.record(node, order, file.file, guarded);
-  };
   const analyses: FileAnalysis[] = [];
   for (const file of files) {
     yield;
@@ -234,13 +190,16 @@ export function* analyseFilesStepwise(files: readonly ParsedFile[], options: Ana
       const own = run.nested === null;
       const control = own ? run.statement.transactionControl : null;
       if (control === 'begin') explicit = true;
-      analysis.add({
-        order, statement: run.statement, node: run.node, sql: run.sql, offsets: run.offsets, nested: run.nested,
-        effects: predictStatementEffects(run.node, { pgVersion: settings.pgVersion, schema, order }),
-        inExplicitTransaction: explicit && control === null,
-        ...(run.calledFrom ? { calledFrom: run.calledFrom } : {}),
-      }, run.sqlStart);
-      learn(file, run.node, !own);
+      // A function body called again ran already: judged once, at its first call.
+      if (!run.repeated) {
+        analysis.add({
+          order, statement: run.statement, node: run.node, sql: run.sql, offsets: run.offsets, nested: run.nested,
+          effects: predictStatementEffects(run.node, { pgVersion: settings.pgVersion, schema, order }),
+          inExplicitTransaction: explicit && control === null, conditions: run.conditions,
+          ...(run.calledFrom ? { calledFrom: run.calledFrom } : {}),
+        }, run.sqlStart);
+      }
+      learn(schema, file, run, order);
       if (control === 'commit' || control === 'rollback') explicit = false;
     }
     analyses.push(analysis);

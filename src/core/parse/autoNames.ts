@@ -42,10 +42,21 @@ export function checkNameColumn(expression: unknown): string | null {
   return columns.size === 1 ? [...columns][0]! : null;
 }
 
-/** The name PostgreSQL chooses for an unnamed constraint of this type on this table. */
-export function autoConstraintName(table: string, type: ConstraintType, columns: readonly string[], expression: Node | undefined): string {
-  if (type === 'primary-key') return objectName(table, null, LABELS[type]);
-  if (type === 'check') return objectName(table, checkNameColumn(expression), LABELS[type]);
+/**
+ * The name PostgreSQL chooses for an unnamed constraint of this type on this table; `attempt` n > 0
+ * is its n-th try when the name is taken (the label gets the number: t_a_check1).
+ */
+export function autoConstraintName(table: string, type: ConstraintType, columns: readonly string[], expression: Node | undefined, attempt = 0): string {
+  const label = attempt > 0 ? `${LABELS[type]}${attempt}` : LABELS[type];
+  if (type === 'primary-key') return objectName(table, null, label);
+  if (type === 'check') return objectName(table, checkNameColumn(expression), label);
   // Index and foreign-key names join the columns with underscores.
-  return objectName(table, columns.length > 0 ? clip(columns.join('_'), MAX_NAME_BYTES) : null, LABELS[type]);
+  return objectName(table, columns.length > 0 ? clip(columns.join('_'), MAX_NAME_BYTES) : null, label);
+}
+
+/** The name PostgreSQL chooses for an index created without one (ChooseIndexName), on its `attempt`-th try. */
+export function autoIndexName(table: string, columns: readonly string[], label: 'idx' | 'key' | 'pkey' | 'excl', attempt = 0): string {
+  const numbered = attempt > 0 ? `${label}${attempt}` : label;
+  if (label === 'pkey') return objectName(table, null, numbered);
+  return objectName(table, columns.length > 0 ? clip(columns.join('_'), MAX_NAME_BYTES) : null, numbered);
 }

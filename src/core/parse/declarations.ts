@@ -50,6 +50,7 @@ export interface TriggerDeclaration extends Named {
 
 export interface FunctionDeclaration extends Named {
   kind: 'function';
+  /** Each input argument's type as SQL (names quoted as the parser read them: "Rl", "MyInt"[]), '' when not knowable (%TYPE). */
   args: string[];
   language: string | null;
   returnsTrigger: boolean;
@@ -57,7 +58,11 @@ export interface FunctionDeclaration extends Named {
 }
 
 export type Declaration = (IndexDeclaration | ConstraintDeclaration | TriggerDeclaration | FunctionDeclaration) & {
-  /** Declared inside a DO block: its creation may depend on a condition. */
+  /**
+   * Declared in a branch of a DO block or function body that may not run (an IF, a loop, an
+   * exception handler): its creation depends on a condition. Not for a protected block's body
+   * (BEGIN … EXCEPTION WHEN duplicate_object …), which always runs: absent, it failed or never ran.
+   */
   guarded: boolean;
 };
 
@@ -85,6 +90,17 @@ function typeNameText(type: TypeName | undefined): string {
   if (!type) return '';
   const parts = names(type.names).filter((n, i, all) => !(n === 'pg_catalog' && i === 0 && all.length > 1));
   return parts.join('.') + (type.arrayBounds?.length ? '[]' : '');
+}
+
+/**
+ * An argument's type as SQL that reads back as the same type: every part double-quoted as the
+ * parser gave it (a quoted "Rl" keeps its case; "char" stays the one-byte type, not char(1)). A
+ * column's type (t.col%TYPE) is not knowable from the text: ''.
+ */
+function argumentTypeSql(type: TypeName | undefined): string {
+  if (!type || type.pct_type) return '';
+  const parts = names(type.names).filter((n, i, all) => !(n === 'pg_catalog' && i === 0 && all.length > 1));
+  return parts.map((p) => `"${p.replace(/"/g, '""')}"`).join('.') + (type.arrayBounds?.length ? '[]' : '');
 }
 
 /** The index a CREATE INDEX declares. */
@@ -192,7 +208,7 @@ export function functionDeclaration(stmt: CreateFunctionStmt): FunctionDeclarati
     kind: 'function',
     name,
     schema: parts.length > 1 ? parts[0] ?? null : null,
-    args: inputArgs.map((p) => typeNameText(p?.argType)),
+    args: inputArgs.map((p) => argumentTypeSql(p?.argType)),
     language: language ? sval(language.arg) || null : null,
     returnsTrigger: /^(pg_catalog\.)?trigger$/.test(typeNameText(stmt.returnType)),
     procedure: stmt.is_procedure === true,

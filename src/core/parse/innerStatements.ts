@@ -1,12 +1,13 @@
 // The statements a DO block (or a PL/pgSQL function's body) runs, with their place in the file:
 // plain SQL statements of the body and `EXECUTE '<literal>'` strings, so rules can judge them where
 // they are written. Bodies are dollar-quoted in practice; their text is then the file's text, so an
-// inner statement's offsets map one to one. Dynamic SQL built at run time (format(), ||) is not knowable.
+// inner statement's offsets map one to one. Each statement carries the branches it runs in (an IF,
+// a loop, a block with an EXCEPTION clause), so a reader knows what runs whenever the body does.
+// Dynamic SQL built at run time (format(), ||) is not knowable: it is counted where it runs.
 import type { DoStmt, Node } from './pgTypes';
 import type { OffsetRange } from '../model/positions';
 import { OffsetConverter } from '../model/lineIndex';
 import { parsePlpgsql, parseSql } from './pgParser';
-import { walkTree } from './treeWalk';
 
 /** A statement inside a DO block. */
 export interface InnerStatement {
@@ -18,12 +19,33 @@ export interface InnerStatement {
   sqlStart: number | null;
   /** 'body': a statement of the PL/pgSQL body; 'execute': the literal of an EXECUTE. */
   via: 'body' | 'execute';
+  /**
+   * The branches it runs in (an IF's THEN, a loop's body, a block with an EXCEPTION clause), outermost
+   * first, each named uniquely within the body; empty when it runs whenever the body runs to its end.
+   */
+  conditions: readonly string[];
 }
 
 export interface BodyQuery {
   /** The query (or the EXECUTE's literal expression) as written in the body. */
   text: string;
   via: 'body' | 'execute';
+  /** The branches it runs in (see InnerStatement.conditions). */
+  conditions: readonly string[];
+}
+
+/** What a PL/pgSQL body runs, as far as its text tells. */
+export interface StatementBody {
+  /** False when the body is not PL/pgSQL or does not parse: what it runs is not knowable. */
+  readable: boolean;
+  /** Its SQL statements and EXECUTE literals, in body order. */
+  statements: InnerStatement[];
+  /** SQL built at run time that it EXECUTEs (format(), concatenation), where it runs. */
+  dynamic: { conditions: readonly string[] }[];
+  /** Queries written in the body that do not parse as SQL (PL/pgSQL's INTO): their effects are not read. */
+  unread: number;
+  /** The expressions it evaluates besides its statements (PERFORM, assignments, conditions, loop queries). */
+  expressions: string[];
 }
 
 /** A DO statement's body and language (plpgsql unless it says otherwise). */
@@ -66,13 +88,77 @@ function functionBodyOf(options: Node[] | undefined): { body: string; language: 
   return body === null ? null : { body, language };
 }
 
-function collectBodyQueries(tree: unknown, out: BodyQuery[]): void {
-  walkTree(tree, (record) => {
-    const execsql = record.PLpgSQL_stmt_execsql as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-    if (execsql?.sqlstmt?.PLpgSQL_expr?.query) out.push({ text: execsql.sqlstmt.PLpgSQL_expr.query, via: 'body' });
-    const dynamic = record.PLpgSQL_stmt_dynexecute as { query?: { PLpgSQL_expr?: { query?: string } } } | undefined;
-    if (dynamic?.query?.PLpgSQL_expr?.query) out.push({ text: dynamic.query.PLpgSQL_expr.query, via: 'execute' });
-  });
+/** Dynamic queries: the statement type and the field holding the SQL text it builds at run time. */
+const DYNAMIC_QUERIES: Record<string, string> = {
+  PLpgSQL_stmt_dynexecute: 'query', PLpgSQL_stmt_dynfors: 'query', PLpgSQL_stmt_return_query: 'dynquery', PLpgSQL_stmt_open: 'dynquery',
+};
+
+/** The text of a PLpgSQL_expr field. */
+function exprText(value: unknown): string | null {
+  const query = (value as { PLpgSQL_expr?: { query?: string } } | undefined)?.PLpgSQL_expr?.query;
+  return typeof query === 'string' ? query : null;
+}
+
+// The suffix of the branch that is a protected block's body (BEGIN … EXCEPTION … END).
+const PROTECTED = ':try';
+
+/**
+ * True when the branches include one that may not run at all (an IF's, a loop's body, a CASE's
+ * arm, an exception handler). A protected block's body is not one: it always runs, and what it
+ * declares is missing only when it failed (its handler then runs instead) or never ran.
+ */
+export function mayNotRun(conditions: readonly string[]): boolean {
+  return conditions.some((c) => !c.endsWith(PROTECTED));
+}
+
+/**
+ * The body's queries in body order with the branches they run in, and the expressions it
+ * evaluates. A block without an EXCEPTION clause runs its statements in sequence; every other
+ * statement list (an IF's branches, a loop's body, a CASE's arms, a protected block and its
+ * handlers) is a branch of its own, named by a counter and the field holding it.
+ */
+function collectBody(tree: unknown, queries: BodyQuery[], expressions: string[]): void {
+  let branches = 0;
+  const visit = (item: unknown, conditions: readonly string[]): void => {
+    if (Array.isArray(item)) {
+      for (const value of item) visit(value, conditions);
+      return;
+    }
+    if (item === null || typeof item !== 'object') return;
+    for (const [type, value] of Object.entries(item as Record<string, unknown>)) {
+      if (value === null || typeof value !== 'object') continue;
+      const record = value as Record<string, unknown>;
+      if (type === 'PLpgSQL_stmt_execsql') {
+        const text = exprText(record.sqlstmt);
+        if (text) queries.push({ text, via: 'body', conditions });
+      } else if (type in DYNAMIC_QUERIES) {
+        const field = DYNAMIC_QUERIES[type]!;
+        const text = exprText(record[field]);
+        if (text) queries.push({ text, via: 'execute', conditions });
+        const branch = [...conditions, `${++branches}:body`];
+        for (const [key, child] of Object.entries(record)) if (key !== field) visit(child, key === 'body' ? branch : conditions);
+      } else if (type === 'PLpgSQL_expr') {
+        const text = exprText(item);
+        if (text) expressions.push(text);
+      } else if (type === 'PLpgSQL_stmt_block') {
+        const id = ++branches;
+        visit(record.body, record.exceptions ? [...conditions, `${id}${PROTECTED}`] : conditions);
+        visit(record.exceptions, [...conditions, `${id}:catch`]);
+      } else if (type.startsWith('PLpgSQL_stmt_') || type === 'PLpgSQL_if_elsif' || type === 'PLpgSQL_case_when' || type === 'PLpgSQL_exception') {
+        // Its expressions are evaluated where it stands; its statement lists are branches.
+        const id = ++branches;
+        for (const [key, child] of Object.entries(record)) visit(child, isStatementList(child) ? [...conditions, `${id}:${key}`] : conditions);
+      } else {
+        visit(value, conditions);
+      }
+    }
+  };
+  visit(tree, []);
+}
+
+/** True for a list of PL/pgSQL statements (a branch), not an expression or a list of them. */
+function isStatementList(value: unknown): boolean {
+  return Array.isArray(value) && value.some((v) => v !== null && typeof v === 'object' && Object.keys(v).some((k) => k.startsWith('PLpgSQL_stmt_') || k === 'PLpgSQL_if_elsif' || k === 'PLpgSQL_case_when' || k === 'PLpgSQL_exception'));
 }
 
 /** The string a constant expression spells ('…', E'…', $$…$$), or null for anything else. */
@@ -101,41 +187,60 @@ function dollarTagFor(body: string): string {
   return tag;
 }
 
-/** The queries a PL/pgSQL body runs, in body order, or null when the body does not parse (the server reports that when it runs). */
-export function plpgsqlQueries(body: string): BodyQuery[] | null {
+/** The queries and expressions of a PL/pgSQL body, or null when the body does not parse (the server reports that when it runs). */
+export function readPlpgsqlBody(body: string): { queries: BodyQuery[]; expressions: string[] } | null {
   const tag = dollarTagFor(body);
   const queries: BodyQuery[] = [];
+  const expressions: string[] = [];
   try {
-    collectBodyQueries(parsePlpgsql(`CREATE FUNCTION drydock_do() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`), queries);
+    collectBody(parsePlpgsql(`CREATE FUNCTION drydock_do() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`), queries, expressions);
   } catch {
     return null;
   }
-  return queries;
+  return { queries, expressions };
 }
 
+/** The queries a PL/pgSQL body runs, in body order, or null when the body does not parse. */
+export function plpgsqlQueries(body: string): BodyQuery[] | null {
+  return readPlpgsqlBody(body)?.queries ?? null;
+}
+
+/** The body a DO statement, or a CREATE FUNCTION / PROCEDURE, runs (null for any other statement). */
+function runnableBodyOf(node: Node): { body: string; language: string } | null {
+  return 'DoStmt' in node ? doBodyOf(node.DoStmt) : 'CreateFunctionStmt' in node ? functionBodyOf(node.CreateFunctionStmt.options) : null;
+}
+
+const UNREADABLE: StatementBody = Object.freeze({ readable: false, statements: [], dynamic: [], unread: 0, expressions: [] });
+
 /**
- * The statements a DO statement, or a CREATE FUNCTION / PROCEDURE in PL/pgSQL, runs, in body
- * order. `statementSql` and `statementStart` are the statement's text and its file offset.
+ * What a DO statement, or a CREATE FUNCTION / PROCEDURE in PL/pgSQL, runs: its statements in body
+ * order with their places and branches, the SQL it builds at run time, and its other expressions.
+ * Null for a statement that has no body. `statementSql` and `statementStart` are the statement's
+ * text and its file offset.
  */
-export function innerStatementsOf(node: Node, statementSql: string, statementStart: number): InnerStatement[] {
-  const found = 'DoStmt' in node ? doBodyOf(node.DoStmt) : 'CreateFunctionStmt' in node ? functionBodyOf(node.CreateFunctionStmt.options) : null;
-  if (!found || found.language !== 'plpgsql') return [];
+export function bodyOf(node: Node, statementSql: string, statementStart: number): StatementBody | null {
+  const found = runnableBodyOf(node);
+  if (!found) return null;
+  if (found.language !== 'plpgsql') return UNREADABLE;
   const { body } = found;
-  const queries = plpgsqlQueries(body);
-  if (!queries) return [];
+  const read = readPlpgsqlBody(body);
+  if (!read) return UNREADABLE;
   const bodyAt = statementSql.indexOf(body);
   const bodyStart = bodyAt >= 0 ? statementStart + bodyAt : null;
   const whole: OffsetRange = { start: statementStart, end: statementStart + statementSql.length };
-  const out: InnerStatement[] = [];
+  const out: StatementBody = { readable: true, statements: [], dynamic: [], unread: 0, expressions: read.expressions };
   let cursor = 0;
-  for (const query of queries) {
+  for (const query of read.queries) {
     const at = body.indexOf(query.text, cursor);
     if (at >= 0) cursor = at + query.text.length;
     let sql = query.text;
     let sqlStart = bodyStart !== null && at >= 0 ? bodyStart + at : null;
     if (query.via === 'execute') {
       const value = literalValue(query.text);
-      if (value === null) continue; // built at run time
+      if (value === null) {
+        out.dynamic.push({ conditions: query.conditions });
+        continue;
+      }
       const offset = literalValueStart(query.text, value);
       sqlStart = sqlStart !== null && offset !== null ? sqlStart + offset : null;
       sql = value;
@@ -144,7 +249,8 @@ export function innerStatementsOf(node: Node, statementSql: string, statementSta
     try {
       parsed = parseSql(sql);
     } catch {
-      continue; // PL/pgSQL-only syntax (INTO, variables): not a statement the rules can read
+      out.unread += 1; // PL/pgSQL-only syntax (INTO, variables): not a statement the rules can read
+      continue;
     }
     const toUtf16 = new OffsetConverter(sql, 'byte');
     for (const raw of parsed.stmts ?? []) {
@@ -153,8 +259,21 @@ export function innerStatementsOf(node: Node, statementSql: string, statementSta
       let end = raw.stmt_len ? toUtf16.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len) : sql.length;
       while (end > start && /\s/.test(sql[end - 1] ?? '')) end -= 1;
       const offsets = sqlStart !== null ? { start: sqlStart + start, end: sqlStart + end } : whole;
-      out.push({ sql, node: raw.stmt, offsets, sqlStart, via: query.via });
+      out.statements.push({ sql, node: raw.stmt, offsets, sqlStart, via: query.via, conditions: query.conditions });
     }
   }
   return out;
+}
+
+/**
+ * The statements a DO statement, or a CREATE FUNCTION / PROCEDURE in PL/pgSQL, runs, in body
+ * order. `statementSql` and `statementStart` are the statement's text and its file offset.
+ */
+export function innerStatementsOf(node: Node, statementSql: string, statementStart: number): InnerStatement[] {
+  return bodyOf(node, statementSql, statementStart)?.statements ?? [];
+}
+
+/** True when the DO block EXECUTEs SQL built at run time (format(), concatenation): what it does cannot be read from the file. */
+export function runsDynamicSql(node: Node): boolean {
+  return 'DoStmt' in node && (bodyOf(node, '', 0)?.dynamic.length ?? 0) > 0;
 }

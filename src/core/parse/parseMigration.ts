@@ -5,7 +5,7 @@ import type { Node } from './pgTypes';
 import { statementEffects, type SchemaEffect } from './schemaEffects';
 import { readDirectives, type NoTransactionDirective } from './directives';
 import { flywayDetectedNoTransaction } from './flywayDetection';
-import { statementsInDoBlock } from './doBlocks';
+import { bodyOf, mayNotRun, type InnerStatement, type StatementBody } from './innerStatements';
 import { parseInChunks } from './chunkedParse';
 import { loadParser, parseSql, parseSqlAfter, parserErrorOf, type RawStmt } from './pgParser';
 import { ParserStackOverflow } from './wasmParser';
@@ -39,13 +39,29 @@ export interface ParsedStatement {
    * from its leading words.
    */
   opaque: OpaqueReason | null;
-  /** Read-only (worked out on first read). */
+  /** Its schema effects and those of the statements its DO block runs (read-only, worked out on first read). */
   readonly effects: SchemaEffect[];
   readonly tables: string[];
+  /** The effects of the statement itself, without its DO block's statements. */
+  readonly ownEffects: SchemaEffect[];
+  /** What a DO block, or a CREATE FUNCTION / PROCEDURE, runs (null for other statements); worked out on first read. */
+  readonly body: ParsedBody | null;
   transactionControl: TransactionControl;
   outsideTransaction: OutsideTransaction | null;
   /** What a dry-run runs instead when the statement cannot run in a transaction (null: nothing runs). Read-only (worked out on first read). */
   readonly simulatedSql: string | null;
+}
+
+/** A statement a DO block or a function body runs, with its schema effects (worked out on first read). */
+export interface BodyStatement extends InnerStatement {
+  /** Declarations inside a branch that may not run (an IF, a loop, an exception handler) are `guarded` (innerStatements.ts mayNotRun). */
+  readonly effects: SchemaEffect[];
+  readonly tables: string[];
+}
+
+/** A body as the statement holding it keeps it: the same statement objects for every reader. */
+export interface ParsedBody extends Omit<StatementBody, 'statements'> {
+  statements: BodyStatement[];
 }
 
 /** True when the statement is COPY … FROM STDIN, which needs a client streaming its data (from its tree, or its words when opaque). */
@@ -158,15 +174,30 @@ function simulatedSqlFor(sql: string, node: Node, rule: OutsideTransaction | nul
   return rule?.withoutConcurrently ? withoutConcurrently(sql, makeText(), node) : null;
 }
 
-function effectsOf(node: Node, sql: string, byteStart: number, makeText: () => StatementText): { effects: SchemaEffect[]; tables: string[] } {
-  const own = statementEffects(node, sql, byteStart, false, makeText);
-  if (!('DoStmt' in node)) return own;
-  for (const inner of statementsInDoBlock(node.DoStmt)) {
-    const found = statementEffects(inner.node, inner.sql, 0, true);
-    for (const effect of found.effects) own.effects.push(effect);
-    for (const table of found.tables) own.tables.push(table);
+function bodyStatement(inner: InnerStatement): BodyStatement {
+  let effects: { effects: SchemaEffect[]; tables: string[] } | null = null;
+  const once = () => (effects ??= statementEffects(inner.node, inner.sql, 0, mayNotRun(inner.conditions)));
+  return {
+    ...inner,
+    get effects() { return once().effects; },
+    get tables() { return once().tables; },
+  };
+}
+
+function parsedBody(node: Node, sql: string, start: number): ParsedBody | null {
+  const body = bodyOf(node, sql, start);
+  return body ? { ...body, statements: body.statements.map(bodyStatement) } : null;
+}
+
+/** The statement's own effects, then its DO block's (functions' bodies take effect where they are called). */
+function effectsOf(own: { effects: SchemaEffect[]; tables: string[] }, node: Node, body: ParsedBody | null): { effects: SchemaEffect[]; tables: string[] } {
+  if (!('DoStmt' in node) || !body || body.statements.length === 0) return own;
+  const all = { effects: [...own.effects], tables: [...own.tables] };
+  for (const inner of body.statements) {
+    for (const effect of inner.effects) all.effects.push(effect);
+    for (const table of inner.tables) all.tables.push(table);
   }
-  return own;
+  return all;
 }
 
 /** A statement's own facts; the parse result, the file's lines and offsets are not kept by it. */
@@ -182,36 +213,80 @@ interface StatementFacts {
 }
 
 /**
- * The schema effects (declared objects with their columns and expressions as written) and the
- * simulated text are what runs and verification read; the rules never do. Both need the statement
- * scanned, which is most of a parse's cost, so they are worked out on first read: the editor's
- * check on every save then scans only the statements a rule or fix needs. Built here, away from
- * the file's parse, so the getters keep only this statement's facts alive.
+ * The schema effects (declared objects with their columns and expressions as written), the body a
+ * DO block or function runs, and the simulated text are what runs, verification and the schema
+ * model read; the rules mostly do not. Most need the statement scanned or its body parsed, which
+ * is most of a parse's cost, so they are worked out on first read: the editor's check on every
+ * save then works out only what a rule or fix needs. A class, so that the getters live on its
+ * prototype and a statement holds only its own facts (a file has thousands).
  */
-function lazyStatement({ file, index, sql, node, opaque, byteStart, offsets, range }: StatementFacts): ParsedStatement {
-  // Scanned only when a statement needs its tokens (most do not), and then only once.
-  let text: StatementText | null = null;
-  const makeText = () => (text ??= new StatementText(sql));
-  // Without a tree, what the run must know comes from the statement's leading words; it declares nothing knowable.
-  const words = opaque ? opaqueFacts(makeText().tokens) : null;
-  const outsideTransaction = words ? words.outsideTransaction : outsideTransactionRule(node);
-  let effects: { effects: SchemaEffect[]; tables: string[] } | null = opaque ? { effects: [], tables: [] } : null;
-  let simulated: { sql: string | null } | null = null;
-  return {
-    file, index, sql, node, opaque, outsideTransaction, offsets, range,
-    kind: words ? words.kind : statementKind(node),
-    role: 'statement',
-    transactionControl: words ? words.transactionControl : transactionControlOf(node),
-    get effects() {
-      return (effects ??= effectsOf(node, sql, byteStart, makeText)).effects;
-    },
-    get tables() {
-      return (effects ??= effectsOf(node, sql, byteStart, makeText)).tables;
-    },
-    get simulatedSql() {
-      return (simulated ??= { sql: simulatedSqlFor(sql, node, outsideTransaction, makeText) }).sql;
-    },
-  };
+class LazyStatement implements ParsedStatement {
+  readonly file: string;
+  readonly index: number;
+  readonly sql: string;
+  readonly kind: string;
+  readonly offsets: OffsetRange;
+  readonly range: Range;
+  role: 'statement' | 'wrapper' = 'statement';
+  readonly node: Node;
+  readonly opaque: OpaqueReason | null;
+  readonly transactionControl: TransactionControl;
+  readonly outsideTransaction: OutsideTransaction | null;
+  private readonly byteStart: number;
+  private text: StatementText | null = null;
+  private own: { effects: SchemaEffect[]; tables: string[] } | null = null;
+  private all: { effects: SchemaEffect[]; tables: string[] } | null = null;
+  private parsedBody: { body: ParsedBody | null } | null = null;
+  private simulated: { sql: string | null } | null = null;
+
+  constructor({ file, index, sql, node, opaque, byteStart, offsets, range }: StatementFacts) {
+    this.file = file;
+    this.index = index;
+    this.sql = sql;
+    this.node = node;
+    this.opaque = opaque;
+    this.byteStart = byteStart;
+    this.offsets = offsets;
+    this.range = range;
+    // Without a tree, what the run must know comes from the statement's leading words; it declares nothing knowable.
+    const words = opaque ? opaqueFacts(this.scanned().tokens) : null;
+    this.outsideTransaction = words ? words.outsideTransaction : outsideTransactionRule(node);
+    this.kind = words ? words.kind : statementKind(node);
+    this.transactionControl = words ? words.transactionControl : transactionControlOf(node);
+    if (opaque) {
+      this.own = { effects: [], tables: [] };
+      this.parsedBody = { body: null };
+    }
+  }
+
+  /** Its tokens: scanned only when a statement needs them (most do not), and then only once. */
+  private scanned(): StatementText {
+    return (this.text ??= new StatementText(this.sql));
+  }
+
+  private ownFacts(): { effects: SchemaEffect[]; tables: string[] } {
+    return (this.own ??= statementEffects(this.node, this.sql, this.byteStart, false, () => this.scanned(), () => (this.body?.dynamic.length ?? 0) > 0));
+  }
+
+  get effects(): SchemaEffect[] {
+    return (this.all ??= effectsOf(this.ownFacts(), this.node, this.body)).effects;
+  }
+
+  get tables(): string[] {
+    return (this.all ??= effectsOf(this.ownFacts(), this.node, this.body)).tables;
+  }
+
+  get ownEffects(): SchemaEffect[] {
+    return this.ownFacts().effects;
+  }
+
+  get body(): ParsedBody | null {
+    return (this.parsedBody ??= { body: parsedBody(this.node, this.sql, this.offsets.start) }).body;
+  }
+
+  get simulatedSql(): string | null {
+    return (this.simulated ??= { sql: simulatedSqlFor(this.sql, this.node, this.outsideTransaction, () => this.scanned()) }).sql;
+  }
 }
 
 function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedStatement[] {
@@ -225,7 +300,7 @@ function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedS
     while (end > start && /\s/.test(raw.text[end - 1] ?? '')) end -= 1;
     const offsets = { start, end };
     const opaque = rawStmt.opaque ?? null;
-    return [lazyStatement({ file, index, sql: raw.text.slice(start, end), node, opaque, byteStart, offsets, range: lines.rangeOf(offsets) })];
+    return [new LazyStatement({ file, index, sql: raw.text.slice(start, end), node, opaque, byteStart, offsets, range: lines.rangeOf(offsets) })];
   });
 }
 

@@ -1,6 +1,6 @@
 // The relations a statement names (every RangeVar in its parse tree, the relations a DROP names,
 // those of a DO block's plain statements), as the file writes them: what a probe looks at around it.
-import { statementsInDoBlock } from './doBlocks';
+import { innerStatementsOf } from './innerStatements';
 import type { Node } from './pgTypes';
 import { rangeVarsIn, type RangeVarName } from './treeNames';
 
@@ -39,7 +39,7 @@ function walkRelationsNamed(node: Node): NamedRelation[] {
       if (name) found.push({ schema: parts.length > 1 ? parts[parts.length - 2]! : null, name });
     }
   }
-  if ('DoStmt' in node) for (const inner of statementsInDoBlock(node.DoStmt)) rangeVarsIn(inner.node, found, (name) => ctes.add(name));
+  if ('DoStmt' in node) for (const inner of innerStatementsOf(node, '', 0)) rangeVarsIn(inner.node, found, (name) => ctes.add(name));
   const seen = new Set<string>();
   return found.filter((r) => {
     if (isCatalogOrCte(r, ctes)) return false;

@@ -4,7 +4,7 @@
 // files leave behind.
 import type { DeclaredKind } from '../model/report';
 import { autoConstraintName } from './autoNames';
-import { runsDynamicSql } from './doBlocks';
+import { runsDynamicSql } from './innerStatements';
 import {
   constraintDeclaration, functionDeclaration, indexDeclaration, names, qualified, qualifiedName, triggerDeclaration, type Declaration,
 } from './declarations';
@@ -90,9 +90,13 @@ function renameEffects(stmt: RenameStmt): SchemaEffect[] {
   return stmt.subname && relation ? [{ action: 'rename', kind, from: stmt.subname, to, table: relation }] : [];
 }
 
-/** The schema effects and touched tables of one parsed statement. */
+/**
+ * The schema effects and touched tables of one parsed statement. `runsDynamic`: whether a DO
+ * block EXECUTEs SQL built at run time (its body read by the caller, when it has it).
+ */
 export function statementEffects(
   node: Node, sql: string, stmtByteStart: number, guarded = false, makeText: () => StatementText = () => new StatementText(sql),
+  runsDynamic: () => boolean = () => runsDynamicSql(node),
 ): StatementEffects {
   const effects: SchemaEffect[] = [];
   const tables: string[] = [];
@@ -156,7 +160,7 @@ export function statementEffects(
     pushAll(effects, dropEffects(node.DropStmt, guarded));
   } else if ('RenameStmt' in node) {
     pushAll(effects, renameEffects(node.RenameStmt));
-  } else if (('DoStmt' in node && runsDynamicSql(node.DoStmt)) || 'CallStmt' in node) {
+  } else if (('DoStmt' in node && runsDynamic()) || 'CallStmt' in node) {
     effects.push({ action: 'runs-code' });
   } else if ('ViewStmt' in node && node.ViewStmt.view?.relname) {
     const view = qualified(node.ViewStmt.view);

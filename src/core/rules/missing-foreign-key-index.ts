@@ -43,8 +43,8 @@ export const missingForeignKeyIndex: Rule = {
       }
       for (const { table, columns, fk } of keys) {
         // Only a table the files create has all its indexes in view: elsewhere, stay silent.
-        if (!analysis.schema.knowsTable(table) || columns.length === 0) continue;
-        const covered = analysis.schema.indexesOn(table).some((index) => serves(index, columns));
+        if (!analysis.schema.knowsTable(table, at.order + 1) || columns.length === 0) continue;
+        const covered = analysis.schema.indexesOn(table, at.order + 1).some((index) => serves(index, columns));
         if (covered) continue;
         const referenced = relationName(fk.pktable);
         report(at.offsets, `No index on ${table} (${columns.join(', ')}) for its foreign key to ${referenced}: each DELETE from ${referenced}, or change of its key, scans all of ${table} to check for referencing rows,`

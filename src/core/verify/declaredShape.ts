@@ -1,11 +1,9 @@
-// A declaration's shape as verification compares it: the columns it uses (for "dropped with column
-// x"), and an index's definition against the one the catalog prints (pg_get_indexdef), parse tree
-// against parse tree: columns and expressions, sort order, NULLS, COLLATE, INCLUDE, predicate.
-import type { Declaration } from '../parse/declarations';
+// A declaration's shape as verification compares it: an index's definition against the one the
+// catalog prints (pg_get_indexdef), parse tree against parse tree: columns and expressions, sort
+// order, NULLS, COLLATE, INCLUDE, predicate.
 import { normalisedTree, type ColumnRenames } from '../parse/expressions';
 import type { IndexElem, IndexStmt, Node } from '../parse/pgTypes';
 import { parseSql } from '../parse/pgParser';
-import { columnNamesIn } from '../parse/treeNames';
 
 function indexStmtOf(sql: string): IndexStmt | null {
   try {
@@ -16,38 +14,8 @@ function indexStmtOf(sql: string): IndexStmt | null {
   }
 }
 
-function expressionOf(sql: string): Node | null {
-  try {
-    const node = parseSql(`SELECT ${sql}`).stmts?.[0]?.stmt;
-    const target = node && 'SelectStmt' in node ? node.SelectStmt.targetList?.[0] : undefined;
-    return target && 'ResTarget' in target ? target.ResTarget.val ?? null : null;
-  } catch {
-    return null;
-  }
-}
-
 function elements(stmt: IndexStmt): IndexElem[] {
   return (stmt.indexParams ?? []).map((p) => ('IndexElem' in p ? p.IndexElem : {}));
-}
-
-/** The columns (under their current names) a declared index or constraint uses. */
-export function columnsReferenced(d: Declaration, renames: ColumnRenames): Set<string> {
-  const used = new Set<string>();
-  if (d.kind === 'index') {
-    const stmt = indexStmtOf(d.definition);
-    if (stmt) {
-      for (const e of elements(stmt)) {
-        if (e.name) used.add(e.name);
-        columnNamesIn(e.expr, used);
-      }
-      for (const p of stmt.indexIncludingParams ?? []) if ('IndexElem' in p && p.IndexElem.name) used.add(p.IndexElem.name);
-      columnNamesIn(stmt.whereClause, used);
-    }
-  } else if (d.kind === 'constraint') {
-    d.columns.forEach((c) => used.add(c));
-    if (d.expression) columnNamesIn(expressionOf(d.expression), used);
-  }
-  return new Set([...used].map((c) => renames.get(c) ?? c));
 }
 
 const unquoted = (names: Node[] | undefined) => (names ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).filter((n) => n !== 'pg_catalog').join('.');

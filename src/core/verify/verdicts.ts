@@ -93,7 +93,7 @@ function verdictOfPresent(e: Expectation, found: CatalogIndex | CatalogConstrain
 
 /** The verdict from what the run measured: its own statements' drops and renames, the object's state by OID. */
 function measuredVerdict(e: Expectation, m: MeasuredObject, found: CatalogIndex | CatalogConstraint | CatalogTrigger | CatalogFunction | undefined): Verdict {
-  if (m.oid === null) {
+  if (m.oid === null && !m.droppedBy) {
     return e.declaration?.guarded
       ? { status: 'skipped', detail: 'not created: it is declared inside a DO block whose condition did not hold' }
       : { status: 'missing', detail: `${e.kind} ${e.name} did not exist after the statement that declares it ran` };

@@ -5,17 +5,25 @@
 // renamed by that statement, since only such statements drop or rename. The catalog is asked only
 // when a statement is about to touch objects an earlier one reached, or declarations not yet looked
 // up, and once at the end. Verification then follows what really happened, cascades, dynamic SQL
-// and names PostgreSQL chose included (verify/measurement.ts).
+// and names PostgreSQL chose included (verify/measurement.ts). Which objects a statement can reach
+// is read from the schema model (core/schema) by identity: the tables and indexes it names as of
+// when it runs (a partitioned table with its partitions), what its DO block's statements name (a
+// DO block that only computes reaches nothing), and the names declarations have once their
+// statement ran (a DO block may create an index and rename it).
 import type { Session } from '../../db/backend';
 import type { DeclaredKind } from '../../model/report';
 import type { Declaration } from '../../parse/declarations';
-import type { ParsedStatement } from '../../parse/parseMigration';
+import type { ParsedBody, ParsedStatement } from '../../parse/parseMigration';
+import { parseSql } from '../../parse/pgParser';
 import type { AlterTableCmd, Node } from '../../parse/pgTypes';
 import { callsFunction } from '../../parse/treeNames';
+import type { ObjectId } from '../../schema/objects';
+import { schemaOfStatements, type StatementsSchema } from '../../schema/schemaOfFiles';
+import { StatementWalker } from '../../schema/statementsRun';
 import { contypeOf } from '../../sql/catalogCodes';
 import { relationSql } from '../../sql/quoting';
 import { functionSignature } from '../../verify/catalogQuery';
-import { sameRelation, type StatementPlace } from '../../verify/expectations';
+import type { StatementPlace } from '../../verify/expectations';
 import type { CatalogMeasurement, MeasuredObject } from '../../verify/measurement';
 import type { ProbeFactory } from './probe';
 
@@ -25,13 +33,13 @@ interface Tracked {
   oid: number;
   /** The table it hangs on (0 for functions). */
   relation: number;
-  /** That table's name as the files call it now (null for functions). */
-  relationName: string | null;
+  /** Its identity in the schema model (null when the model did not place the declaration). */
+  identity: ObjectId | null;
   measured: MeasuredObject;
 }
 
-/** What a statement can drop or rename: objects on some relations (resolved to OIDs before it runs), functions, or anything. */
-type Reach = 'all' | {
+/** What a statement can drop or rename, as its text names it: objects on some relations, indexes, functions, or anything. */
+type NamedReach = 'all' | {
   relations: string[];
   indexes: string[];
   functions: boolean;
@@ -43,6 +51,9 @@ type Reach = 'all' | {
    */
   droppedConstraints?: string[];
 };
+
+/** What a statement can drop or rename, by identity: tables (with their partitions) and indexes, functions, or anything. */
+type Reach = 'all' | { objects: Set<ObjectId>; functions: boolean; droppedConstraints?: string[] };
 
 const RELATION_TYPES = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE']);
 // ALTER TABLE commands that drop objects or rebuild them under new OIDs (a type change rebuilds indexes).
@@ -57,8 +68,8 @@ function altersObjects(command: AlterTableCmd): boolean {
 // Objects whose DROP (without CASCADE) removes nothing else the files declare. Not an extension:
 // its member functions go with it.
 const DROPS_ONLY_ITSELF = new Set(['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_SEQUENCE', 'OBJECT_POLICY', 'OBJECT_RULE', 'OBJECT_PUBLICATION', 'OBJECT_STATISTIC_EXT', 'OBJECT_SCHEMA']);
-// Statements whose reach cannot be read from their text: they run code.
-const RUNS_CODE = new Set(['DoStmt', 'CallStmt', 'ExecuteStmt', 'DropOwnedStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'ReindexStmt', 'AlterObjectSchemaStmt']);
+// Statements whose reach cannot be read from their text: they run code. (A DO block's is its statements'.)
+const RUNS_CODE = new Set(['CallStmt', 'ExecuteStmt', 'DropOwnedStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'ReindexStmt', 'AlterObjectSchemaStmt']);
 
 function tableOf(range: { relname?: string; schemaname?: string } | undefined): string {
   return range?.relname ? (range.schemaname ? `${range.schemaname}.${range.relname}` : range.relname) : '';
@@ -68,11 +79,26 @@ function namesOf(objects: Node[] | undefined): string[][] {
   return (objects ?? []).map((o) => ('List' in o ? o.List.items ?? [] : []).map((n) => ('String' in n ? n.String.sval ?? '' : '')));
 }
 
-/** What the statement can drop or rename, or null when it can do neither. */
-export function reachOf(statement: ParsedStatement): Reach | null {
-  // Without a parse tree nothing can be ruled out.
-  if (statement.opaque) return 'all';
-  const node = statement.node;
+/** True when an expression of a PL/pgSQL body (a PERFORM, an assignment, a condition) calls a function, or cannot be read. */
+function expressionCallsFunction(text: string): boolean {
+  if (!text.includes('(')) return false;
+  // An assignment's expression follows its target.
+  const assigned = /^[^'"(]*?(:=|=)/.exec(text);
+  const expression = assigned ? text.slice(assigned[0].length) : text;
+  try {
+    return callsFunction(parseSql(/^\s*(select|with)\b/i.test(expression) ? expression : `SELECT ${expression}`));
+  } catch {
+    return true;
+  }
+}
+
+/** True when what a DO block's body does is its statements' doing: it runs no SQL built at run time and calls no function. */
+function bodyReadable(body: ParsedBody | null): boolean {
+  return body !== null && body.readable && body.dynamic.length === 0 && body.unread === 0 && !body.expressions.some(expressionCallsFunction);
+}
+
+/** What one statement can drop or rename, as written, or null when it can do neither. */
+function namedReach(node: Node): NamedReach | null {
   const type = Object.keys(node)[0] ?? '';
   if (RUNS_CODE.has(type)) return 'all';
   // ROLLBACK TO SAVEPOINT undoes whatever ran since the savepoint.
@@ -100,6 +126,7 @@ export function reachOf(statement: ParsedStatement): Reach | null {
     if (DROPS_ONLY_ITSELF.has(drop.removeType ?? '')) return null;
     return 'all';
   }
+  if ('DoStmt' in node) return 'all';
   if ('RenameStmt' in node) {
     const rename = node.RenameStmt;
     if (rename.renameType === 'OBJECT_INDEX') return { relations: [], indexes: [tableOf(rename.relation)], functions: false };
@@ -111,6 +138,53 @@ export function reachOf(statement: ParsedStatement): Reach | null {
     return rename.relation ? { relations: [tableOf(rename.relation)], indexes: [], functions: false } : null;
   }
   return null;
+}
+
+/** The tables (with their partitions) and indexes a statement names, resolved as of when it runs. */
+function resolveReach(named: NamedReach | null, schema: StatementsSchema, order: number): Reach | null {
+  if (named === null || named === 'all') return named;
+  const { model } = schema;
+  const objects = new Set<ObjectId>();
+  const split = (spelled: string) => {
+    const dot = spelled.lastIndexOf('.');
+    return dot < 0 ? { schema: null, name: spelled } : { schema: spelled.slice(0, dot), name: spelled.slice(dot + 1) };
+  };
+  for (const relation of named.relations) {
+    const { schema: s, name } = split(relation);
+    const id = model.resolve('table', s, name, order);
+    if (id === null) continue;
+    objects.add(id);
+    for (const partition of model.partitionsOf(id, order)) objects.add(partition);
+  }
+  for (const index of named.indexes) {
+    const { schema: s, name } = split(index);
+    const id = model.resolve('index', s, name, order);
+    if (id !== null) objects.add(id);
+  }
+  return { objects, functions: named.functions, ...(named.droppedConstraints ? { droppedConstraints: named.droppedConstraints } : {}) };
+}
+
+function mergeReach(a: Reach | null, b: Reach | null): Reach | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  if (a === 'all' || b === 'all') return 'all';
+  const droppedConstraints = a.droppedConstraints && b.droppedConstraints ? [...a.droppedConstraints, ...b.droppedConstraints] : undefined;
+  return { objects: new Set([...a.objects, ...b.objects]), functions: a.functions || b.functions, ...(droppedConstraints ? { droppedConstraints } : {}) };
+}
+
+/** What the statement can drop or rename, or null when it can do neither: a DO block's reach is its statements'. */
+export function reachOf(statement: ParsedStatement, schema: StatementsSchema): Reach | null {
+  // Without a parse tree, or outside what the model read, nothing can be ruled out.
+  const orders = schema.orders.get(statement);
+  if (statement.opaque || !orders) return 'all';
+  if (!('DoStmt' in statement.node)) return resolveReach(namedReach(statement.node), schema, orders.first);
+  const body = statement.body;
+  if (!body || !bodyReadable(body)) return 'all';
+  let reach: Reach | null = null;
+  body.statements.forEach((inner, i) => {
+    reach = mergeReach(reach, resolveReach(namedReach(inner.node), schema, orders.first + 1 + i));
+  });
+  return reach;
 }
 
 // One round trip: which tracked objects still exist under their OIDs, with their names now (set
@@ -152,12 +226,22 @@ interface TrackAnswer {
   resolve: { i: number; oid: number; relation: number; name: string }[];
 }
 
-function lookupOf(d: Declaration, i: number): Record<string, unknown> {
+/** A declaration to look up once its statement ran, under the names the model gives it and its table then. */
+interface Pending {
+  declaration: Declaration;
+  at: StatementPlace;
+  identity: ObjectId | null;
+  name: string;
+  table: string;
+}
+
+function lookupOf(p: Pending, i: number): Record<string, unknown> {
+  const d = p.declaration;
   switch (d.kind) {
-    case 'index': return { i, kind: 'index', rel: relationSql(d.schema, d.name) };
-    case 'constraint': return { i, kind: 'constraint', name: d.name, rel: relationSql(d.schema, d.table), contype: d.autoNamed ? contypeOf(d.type) : null };
-    case 'trigger': return { i, kind: 'trigger', name: d.name, rel: relationSql(d.schema, d.table) };
-    case 'function': return { i, kind: 'function', name: d.name, nsp: d.schema, signature: functionSignature(d) };
+    case 'index': return { i, kind: 'index', rel: relationSql(d.schema, p.name) };
+    case 'constraint': return { i, kind: 'constraint', name: p.name, rel: relationSql(d.schema, p.table), contype: d.autoNamed ? contypeOf(d.type) : null };
+    case 'trigger': return { i, kind: 'trigger', name: p.name, rel: relationSql(d.schema, p.table) };
+    case 'function': return { i, kind: 'function', name: p.name, nsp: d.schema, signature: functionSignature(d) };
   }
 }
 
@@ -177,12 +261,20 @@ interface Unchecked {
 
 class CatalogTracker {
   private readonly tracked: Tracked[] = [];
-  private pending: { declaration: Declaration; at: StatementPlace }[] = [];
+  private pending: Pending[] = [];
   private unchecked: Unchecked[] = [];
   /** Statements that must have the catalog asked before they run (decided when they were planned), with what they can reach. */
   private readonly measureFirst = new Map<ParsedStatement, Reach>();
+  /** The run's statements in the schema model: what each names, by identity, as of when it runs. */
+  private schemaRead: StatementsSchema | null = null;
+  /** One walk per file, in step with the statements planned: the declarations each runs (a called function's too). */
+  private readonly walkers = new Map<string, StatementWalker>();
 
-  constructor(private readonly session: Session, private readonly measurement: CatalogMeasurement) {}
+  constructor(private readonly session: Session, private readonly measurement: CatalogMeasurement, private readonly statements: readonly ParsedStatement[]) {}
+
+  private get schema(): StatementsSchema {
+    return (this.schemaRead ??= schemaOfStatements(this.statements, { declarations: true }));
+  }
 
   /**
    * Called for each statement in order before it runs (StatementProbe.quietFor). True when the
@@ -192,7 +284,7 @@ class CatalogTracker {
    * must be asked first: the bookkeeping then waits for the answer, in `before`.
    */
   plan(statement: ParsedStatement): true | 'before' {
-    const reach = reachOf(statement);
+    const reach = reachOf(statement, this.schema);
     if (reach === null) {
       this.account(statement, NOTHING_REACHED);
       return true;
@@ -220,17 +312,34 @@ class CatalogTracker {
   private mustMeasureFirst(reach: Reach, reached: ReadonlySet<Tracked>): boolean {
     // After an unchecked rename, the renamed objects' names are not known yet: a later statement
     // naming any of them by its new name would not be seen to reach it.
-    return this.pending.some((p) => this.reachesPending(reach, p.declaration)) || this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)))
+    return this.pending.some((p) => this.reachesPending(reach, p)) || this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)))
       || this.unchecked.some((u) => 'RenameStmt' in u.statement.node && u.reached.size > 0);
   }
 
-  /** What the statement will have done: reached tracked objects (checked later), declared new ones (looked up later), renamed a table. */
+  /** What the statement will have done: reached tracked objects (checked later), declared new ones (looked up later). */
   private account(statement: ParsedStatement, reached: ReadonlySet<Tracked>): void {
     const at = placeOf(statement);
     if (reached.size > 0) this.unchecked.push({ statement, place: at, reached });
-    for (const e of statement.effects) {
-      if (e.action === 'declare' && e.declaration.name) this.pending.push({ declaration: e.declaration, at });
-      if (e.action === 'rename-table') for (const t of this.tracked) if (t.relationName && sameRelation(t.relationName, e.from)) t.relationName = e.to;
+    let walker = this.walkers.get(statement.file);
+    if (!walker) this.walkers.set(statement.file, (walker = new StatementWalker()));
+    const after = (this.schema.orders.get(statement)?.last ?? Infinity) + 1;
+    const { model } = this.schema;
+    for (const run of walker.runsOf(statement)) {
+      for (const e of run.effects) {
+        if (e.action !== 'declare' || !e.declaration.name) continue;
+        const d = e.declaration;
+        const identity = model.identityOf(d);
+        const o = identity === null ? null : model.object(identity);
+        const fate = identity === null ? undefined : model.fateOf(identity, after);
+        // Created and dropped by the same statement (a DO block's work): there was never anything to look up between statements.
+        if (identity !== null && !model.exists(identity, after) && fate?.action === 'dropped' && fate.order >= (this.schema.orders.get(statement)?.first ?? 0) && !fate.conditional) {
+          this.measurement.set(d, { oid: null, name: model.nameOf(identity, after), droppedBy: at, renamedBy: null });
+          continue;
+        }
+        const name = identity === null ? d.name : model.nameOf(identity, after);
+        const table = o?.table != null ? model.nameOf(o.table, after) : 'table' in d ? d.table : '';
+        this.pending.push({ declaration: d, at, identity, name, table });
+      }
     }
   }
 
@@ -238,23 +347,28 @@ class CatalogTracker {
     return this.tracked.filter((t) => !t.measured.droppedBy);
   }
 
-  private reaches(reach: Reach, o: { kind: DeclaredKind; name: string; relation: string | null }): boolean {
+  /** True when the reach takes in the object: its table, itself, or (an index-backed constraint) its index. */
+  private reaches(reach: Reach, kind: DeclaredKind, identity: ObjectId | null): boolean {
     if (reach === 'all') return true;
-    if (o.kind === 'function') return reach.functions;
-    // An index-backed constraint shares its index's name: ALTER INDEX … RENAME renames both.
-    return (o.relation !== null && reach.relations.some((r) => sameRelation(r, o.relation)))
-      || ((o.kind === 'index' || o.kind === 'constraint') && reach.indexes.some((i) => sameRelation(i, o.name)));
+    if (kind === 'function') return reach.functions;
+    // Not placed in the model: where it hangs is not known, so it may be reached.
+    if (identity === null) return true;
+    const { model } = this.schema;
+    const table = model.object(identity).table;
+    const partner = model.partnerOf(identity);
+    return (table !== null && reach.objects.has(table)) || reach.objects.has(identity) || (partner !== null && reach.objects.has(partner));
   }
 
-  private reachesPending(reach: Reach, d: Declaration): boolean {
-    if (!this.reaches(reach, { kind: d.kind, name: d.name, relation: tableOfDeclaration(d) })) return false;
+  private reachesPending(reach: Reach, p: Pending): boolean {
+    const d = p.declaration;
+    if (!this.reaches(reach, d.kind, p.identity)) return false;
     if (reach === 'all' || !reach.droppedConstraints) return true;
     if (d.kind === 'index') return true;
-    return d.kind === 'constraint' && (d.autoNamed === true || reach.droppedConstraints.includes(d.name));
+    return d.kind === 'constraint' && (d.autoNamed === true || reach.droppedConstraints.includes(p.name));
   }
 
   private reachedTracked(reach: Reach): Set<Tracked> {
-    return new Set(this.live().filter((t) => this.reaches(reach, { kind: t.kind, name: t.measured.name, relation: t.relationName })));
+    return new Set(this.live().filter((t) => this.reaches(reach, t.kind, t.identity)));
   }
 
   /** After the last statement: what the unchecked statements did, and the declarations not looked up yet. */
@@ -268,7 +382,7 @@ class CatalogTracker {
     const pending = this.pending;
     const check: Partial<Record<DeclaredKind, number[]>> = {};
     for (const { t } of checks) (check[t.kind] ??= []).push(t.oid);
-    const input = { check, resolve: pending.map((p, i) => lookupOf(p.declaration, i)) };
+    const input = { check, resolve: pending.map((p, i) => lookupOf(p, i)) };
     const answer = (await this.session.query(TRACK_QUERY, [JSON.stringify(input)], 'drydock_track')).rows[0]?.answer as TrackAnswer;
     await this.applyChecks(checks, new Map(answer.present.map(([oid, name]) => [Number(oid), name])));
     this.applyResolved(pending, answer.resolve);
@@ -301,7 +415,7 @@ class CatalogTracker {
     }
   }
 
-  private applyResolved(pending: { declaration: Declaration; at: StatementPlace }[], rows: TrackAnswer['resolve']): void {
+  private applyResolved(pending: Pending[], rows: TrackAnswer['resolve']): void {
     const candidatesOf = new Map<number, TrackAnswer['resolve']>();
     for (const row of rows) {
       const list = candidatesOf.get(row.i);
@@ -325,33 +439,30 @@ class CatalogTracker {
       const candidates = candidatesOf.get(i) ?? [];
       const taken = liveOf(d.kind);
       // A constraint PostgreSQL named itself: the predicted name, else the newest constraint of its type that nothing tracks yet.
-      const found = candidates.find((r) => r.name === d.name)
+      const found = candidates.find((r) => r.name === p.name)
         ?? (d.kind === 'constraint' && d.autoNamed ? candidates.filter((r) => !taken.has(Number(r.oid))).sort((a, b) => Number(b.oid) - Number(a.oid))[0] : undefined);
-      const measured: MeasuredObject = { oid: found ? Number(found.oid) : null, name: found?.name ?? d.name, droppedBy: null, renamedBy: null };
+      // Renamed by its own statement (a DO block that creates an index, then renames it): by that statement.
+      const renamedBy = found && found.name !== d.name ? p.at : null;
+      const measured: MeasuredObject = { oid: found ? Number(found.oid) : null, name: found?.name ?? d.name, droppedBy: null, renamedBy };
       this.measurement.set(d, measured);
       if (!found) return;
       // A second declaration of the same object (CREATE OR REPLACE, IF NOT EXISTS) takes over its tracking.
       const oid = Number(found.oid);
       const previous = taken.get(oid);
       if (previous) this.tracked.splice(this.tracked.indexOf(previous), 1);
-      const tracked: Tracked = { declaration: d, kind: d.kind, oid, relation: Number(found.relation), relationName: tableOfDeclaration(d), measured };
+      const tracked: Tracked = { declaration: d, kind: d.kind, oid, relation: Number(found.relation), identity: p.identity, measured };
       this.tracked.push(tracked);
       taken.set(oid, tracked);
     });
   }
 }
 
-/** The table a declared object hangs on, as the file names it (null for functions). */
-function tableOfDeclaration(d: Declaration): string | null {
-  return d.kind === 'function' ? null : d.schema ? `${d.schema}.${d.table}` : d.table;
-}
-
 function placeOf(statement: ParsedStatement): StatementPlace {
   return { file: statement.file, statementIndex: statement.index, line: statement.range.start.line };
 }
 
-export const catalogChangesProbe: ProbeFactory = ({ session, measurement }) => {
-  const tracker = new CatalogTracker(session, measurement);
+export const catalogChangesProbe: ProbeFactory = ({ session, measurement, statements }) => {
+  const tracker = new CatalogTracker(session, measurement, statements);
   return {
     name: 'catalog-changes',
     quietFor: (statement) => tracker.plan(statement),
