@@ -4,10 +4,12 @@ import type { Session } from '../db/backend';
 import type { ErrorReport } from '../model/report';
 import { LineIndex } from '../model/lineIndex';
 import { readDirectives } from '../parse/directives';
-import { copiesFromStdin, parseMigrationSync, type ParsedFile } from '../parse/parseMigration';
+import { copiesFromStdin, parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
+import type { OffsetRange } from '../model/positions';
 import { classifyError, type StatementLocation } from '../run/classify';
 import type { HistoryMigration } from './history';
 import type { ReplayStyle } from './replayStyles';
+import { cannotEndTransaction, firstTransactionEnd, querySegments, runsAloneAsInBlock, surelyRunsAsInBlock, type QuerySegment } from './transactionShape';
 
 /** An earlier migration that failed in the shadow (or was refused: it reaches beyond the shadow). */
 export interface ReplayFailure {
@@ -18,6 +20,20 @@ export interface ReplayFailure {
   rolledBack: boolean;
   /** True when the shadow refused the migration instead of the server failing it. */
   refused?: boolean;
+  /** Changes outside the shadow that stay on its server (committed by a statement that commits by itself, before the guard could look). */
+  serverChanged?: string[];
+  /** Changes outside the shadow that Drydock undid ("replication slot x"). */
+  undone?: string[];
+}
+
+/** What became of a change the guard refused. */
+export interface RefusalOutcome {
+  /** The statement that made it had committed when the guard looked (it commits by itself). */
+  committed: boolean;
+  /** What Drydock undid that a rollback does not ("replication slot x"). */
+  dropped: string[];
+  /** What stays changed on the server ("role dev changed"). */
+  stays: string[];
 }
 
 /** A statement the shadow refuses, before it is sent or once it changed what the shadow may not change. */
@@ -26,8 +42,7 @@ export class ShadowRefusal extends Error {
     /** What it does, and why that is refused. */
     readonly reason: string,
     readonly where: StatementLocation | undefined,
-    /** False when the change was committed (outside a transaction Drydock could roll back). */
-    readonly undone: boolean,
+    readonly outcome: RefusalOutcome,
   ) {
     super(reason);
   }
@@ -39,19 +54,22 @@ export const SEAL_HINT = 'A scratch database shares roles, settings and the serv
 
 /**
  * Checks, as a migration replays, that it changes nothing the shadow may not change: the scratch
- * database's host watches the server around it (scratchDatabase.ts); PGlite needs none.
+ * database's host watches the server around it (scratchDatabase.ts); PGlite needs none. With a
+ * guard, statements that would commit by themselves run in a BEGIN … COMMIT of Drydock's wherever
+ * that changes nothing of what they do (transactionShape.ts), so it looks before they commit.
  */
 export interface ReplayGuard {
   /** Before the migration runs; `ownTransaction`: Drydock commits it (else its statements commit themselves). */
   beforeMigration(m: HistoryMigration, ownTransaction: boolean): Promise<void>;
   /**
-   * After each statement (the one query) of a migration Drydock does not commit, and before the
-   * file's own COMMIT (`where` undefined: the change may be any statement's of its transaction);
-   * throws a ShadowRefusal.
+   * In a transaction right before Drydock sends its COMMIT: the migration's, one Drydock opened
+   * around statements that would commit by themselves, or the file's own before its COMMIT
+   * (`where` undefined: the change may be any statement's of the transaction). Throws a
+   * ShadowRefusal; the transaction is then rolled back.
    */
+  beforeCommit(session: Session, where: StatementLocation | undefined): Promise<void>;
+  /** After a statement that committed by itself (one PostgreSQL runs otherwise inside a transaction block); throws a ShadowRefusal. */
   afterStatement(session: Session, where: StatementLocation | undefined): Promise<void>;
-  /** In the migration's transaction, right before Drydock commits it; throws a ShadowRefusal (the transaction is then rolled back). */
-  beforeCommit(session: Session): Promise<void>;
   /** After the migration, applied or not. */
   afterMigration(m: HistoryMigration): Promise<void>;
 }
@@ -103,58 +121,163 @@ function refuseBinary(file: string, text: string): void {
     { file, sql: text.slice(at, at + 1), offsets: { start: at, end: at + 1 }, lines });
 }
 
-/** Runs the guard's check after a statement, turning anything but a refusal into this statement's failure. */
-async function checked(guard: ReplayGuard | null, session: Session, where: StatementLocation | undefined): Promise<void> {
+/** Runs a guard's check, turning anything but a refusal into the failure of the statements it looks at. */
+async function checked(check: () => Promise<void>, where: StatementLocation | undefined): Promise<void> {
   try {
-    await guard?.afterStatement(session, where);
+    await check();
   } catch (err) {
     if (err instanceof ShadowRefusal) throw err;
     throw new MigrationFailed(err, where);
   }
 }
 
-async function sendOneQuery(session: Session, file: string, text: string, guard: ReplayGuard | null): Promise<void> {
-  const runnable = readDirectives(text).runnableText;
-  // Parsed only to refuse what would hang or cannot run; a syntax error is left to the server to report.
-  if (MAY_BE_UNREPLAYABLE.test(text)) refuseUnreplayable(file, parseMigrationSync(file, text));
-  const where = { file, sql: runnable, offsets: { start: 0, end: runnable.length }, lines: new LineIndex(text) };
+/** Sends one statement (or one query of several), turning the server's error into this place's failure. */
+async function sent(send: Promise<unknown>, where: StatementLocation): Promise<void> {
   try {
-    await session.execScript(runnable);
+    await send;
   } catch (err) {
     throw new MigrationFailed(err, where);
   }
-  await checked(guard, session, where);
 }
 
-async function sendStatements(session: Session, file: string, text: string, keepTransactionControl: boolean, guard: ReplayGuard | null): Promise<void> {
+/** Runs `body` in a transaction of Drydock's that the guard looks at before its COMMIT: statements that would commit by themselves, committed the same. */
+async function guardedTransaction(session: Session, guard: ReplayGuard, where: StatementLocation | undefined, body: () => Promise<void>): Promise<void> {
+  await session.query('BEGIN');
+  await body();
+  await checked(() => guard.beforeCommit(session, where), where);
+  await session.query('COMMIT');
+}
+
+/** Writes the tool's bookkeeping row. */
+type Recorder = () => Promise<void>;
+
+/**
+ * Refuses, before anything is sent, a migration its tool runs in a transaction that holds a
+ * statement ending that transaction: what follows it would commit statement by statement,
+ * unlike the tool's transaction (nothing of it would be rolled back on a failure), and unchecked.
+ */
+function refuseTransactionEnd(file: string, parsed: ParsedFile, statements: readonly ParsedStatement[]): void {
+  const end = firstTransactionEnd(statements);
+  if (!end) return;
+  throw new MigrationFailed({ code: '25000', message: `${end.kind} ends the transaction its tool runs the migration in (what follows would run outside it); the shadow sent none of the migration` },
+    { file, sql: end.sql, offsets: end.offsets, lines: parsed.lines });
+}
+
+/** Where a query's pieces are, for messages. */
+function segmentPlace(file: string, runnable: string, lines: LineIndex, segment: QuerySegment): StatementLocation {
+  const first = segment.pieces[0];
+  const last = segment.pieces[segment.pieces.length - 1];
+  const offsets: OffsetRange = first && last ? { start: first.start, end: last.end } : { start: 0, end: 0 };
+  return { file, sql: runnable.slice(offsets.start, offsets.end), offsets, lines };
+}
+
+interface Sending {
+  session: Session;
+  file: string;
+  text: string;
+  /** Drydock opened the transaction the migration runs in (the tool's). */
+  ownTransaction: boolean;
+  /** Present on a scratch database: statements that would commit by themselves are looked at before they do. */
+  guard: ReplayGuard | null;
+  /**
+   * The tool's bookkeeping row, written in the last transaction the guard looks at when the
+   * migration ends with one (it commits in one of its own with the tool: nothing else runs between).
+   */
+  record: Recorder | null;
+}
+
+/** Sends a file as one query; true when the bookkeeping row was written with its last transaction. */
+async function sendOneQuery({ session, file, text, ownTransaction, guard, record }: Sending): Promise<boolean> {
+  const runnable = readDirectives(text).runnableText;
+  let parsed: ParsedFile | null = null;
+  const parse = () => (parsed ??= parseMigrationSync(file, text));
+  // Parsed only to refuse what would hang or cannot run; a syntax error is left to the server to report.
+  if (MAY_BE_UNREPLAYABLE.test(text)) refuseUnreplayable(file, parse());
+  const lines = new LineIndex(text);
+  const whole = { file, sql: runnable, offsets: { start: 0, end: runnable.length }, lines };
+  if (ownTransaction && !cannotEndTransaction(runnable)) refuseTransactionEnd(file, parse(), parse().statements);
+  if (ownTransaction || !guard) {
+    await sent(session.execScript(runnable), whole);
+    return false;
+  }
+  // Its statements commit by themselves: sent as the transactions they are (one implicit block, or
+  // the blocks its own BEGIN, COMMIT and ROLLBACK make), each in Drydock's BEGIN … COMMIT.
+  const segments = surelyRunsAsInBlock(runnable) ? [{ pieces: [whole.offsets], ends: 'commit' as const }] : querySegments(parse());
+  if (!segments) {
+    await sent(session.execScript(runnable), whole);
+    await checked(() => guard.afterStatement(session, whole), whole);
+    return false;
+  }
+  for (const [i, segment] of segments.entries()) {
+    const where = segmentPlace(file, runnable, lines, segment);
+    const last = i === segments.length - 1;
+    const pieces = async () => {
+      for (const piece of segment.pieces) await sent(session.execScript(runnable.slice(piece.start, piece.end)), { ...where, sql: runnable.slice(piece.start, piece.end), offsets: piece });
+      if (last && record) await record();
+    };
+    if (segment.ends === 'commit') {
+      await guardedTransaction(session, guard, where, pieces);
+      if (last) return record !== null;
+      continue;
+    }
+    await session.query('BEGIN');
+    await pieces();
+    // A ROLLBACK ends it; a BEGIN the text never ends leaves it open (the replay then fails, as the tool's next step would).
+    if (segment.ends === 'rollback') await session.query('ROLLBACK');
+  }
+  return false;
+}
+
+/** Sends a file statement by statement; true when the bookkeeping row was written with its last transaction. */
+async function sendStatements({ session, file, text, ownTransaction, guard, record }: Sending, keepTransactionControl: boolean): Promise<boolean> {
   const parsed = parseMigrationSync(file, text);
   refuseUnreplayable(file, parsed);
   if (parsed.syntaxError) {
     const { message, offsets } = parsed.syntaxError;
     throw new MigrationFailed({ code: '42601', message }, { file, sql: text.slice(offsets.start, offsets.end), offsets, lines: parsed.lines });
   }
-  for (const s of parsed.statements) {
-    if (s.role === 'wrapper' && !keepTransactionControl) continue;
+  const sending = parsed.statements.filter((s) => s.role !== 'wrapper' || keepTransactionControl);
+  if (ownTransaction) refuseTransactionEnd(file, parsed, sending);
+  for (const s of sending) {
     const where = { file, sql: s.sql, offsets: s.offsets, lines: parsed.lines };
+    const idle = session.transactionState() === 'idle';
     // The file's own COMMIT: its transaction is checked while it can still be rolled back.
-    if (guard && s.transactionControl === 'commit' && session.transactionState() === 'in-transaction') await checked(guard, session, undefined);
-    try {
-      await session.query(s.sql);
-    } catch (err) {
-      throw new MigrationFailed(err, where);
+    if (guard && s.transactionControl === 'commit' && !idle) await checked(() => guard.beforeCommit(session, undefined), undefined);
+    // A statement that would commit by itself is looked at before it commits, where a transaction block changes nothing of it.
+    if (guard && idle && runsAloneAsInBlock(s)) {
+      const last = s === sending[sending.length - 1];
+      await guardedTransaction(session, guard, where, async () => {
+        await sent(session.query(s.sql), where);
+        if (last && record) await record();
+      });
+      if (last) return record !== null;
+      continue;
     }
-    if (guard && session.transactionState() === 'idle') await checked(guard, session, where);
+    await sent(session.query(s.sql), where);
+    // A COMMIT the guard looked at right before it needs no second look.
+    if (guard && session.transactionState() === 'idle' && !(s.transactionControl === 'commit' && !idle)) await checked(() => guard.afterStatement(session, where), where);
   }
+  return false;
 }
 
-/** Sends the migration as its tool does; `guard` checks each step of a migration Drydock does not commit. */
-function send(session: Session, style: ReplayStyle, file: string, text: string, guard: ReplayGuard | null): Promise<void> {
-  return style.send === 'one-query' ? sendOneQuery(session, file, text, guard) : sendStatements(session, file, text, style.transaction === 'script', guard);
+/** Sends the migration as its tool does (`guard` looks at each step of a migration Drydock does not commit); true when it wrote the bookkeeping row. */
+function send(style: ReplayStyle, sending: Sending): Promise<boolean> {
+  return style.send === 'one-query' ? sendOneQuery(sending) : sendStatements(sending, style.transaction === 'script');
 }
 
-async function recordApplied(session: Session, style: ReplayStyle, m: HistoryMigration, index: number): Promise<void> {
+/** The tool's bookkeeping row for the migration, or null for a tool that keeps none. */
+function recorder(session: Session, style: ReplayStyle, m: HistoryMigration, index: number): Recorder | null {
   const row = style.record?.(m, index);
-  if (row) await session.query(row.sql, row.params);
+  return row ? async () => { await session.query(row.sql, row.params); } : null;
+}
+
+/** How a refused change ended: rolled back, or committed before the guard could look; what of it Drydock undid, and what stays. */
+function refusalEnding({ committed, dropped, stays }: RefusalOutcome): string {
+  const undid = dropped.length > 0 ? `Drydock dropped ${dropped.join(', ')}` : '';
+  const ended = committed ? 'it had committed (PostgreSQL runs this statement outside a transaction block)' : 'rolled back';
+  if (stays.length > 0) return `${ended}, and the server stays changed: ${stays.join(', ')}${undid ? ` (${undid})` : ''}`;
+  if (committed) return `${ended}; ${undid}, so the server is as it was`;
+  return undid ? `${ended}, and ${undid}` : ended;
 }
 
 /** The classified report of a refusal: the statement's place, what it does, and where to run such a migration instead. */
@@ -170,13 +293,16 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
     refuseBinary(file, m.text);
     await guard?.beforeMigration(m, ownTransaction);
     if (ownTransaction) await session.query('BEGIN');
-    await send(session, style, file, m.text, ownTransaction ? null : guard ?? null);
+    const sendGuard = ownTransaction ? null : guard ?? null;
+    const record = recorder(session, style, m, index);
+    const recorded = await send(style, { session, file, text: m.text, ownTransaction, guard: sendGuard, record: sendGuard ? record : null });
     if (session.transactionState() !== (ownTransaction ? 'in-transaction' : 'idle')) {
       throw new MigrationFailed({ code: '25000', message: ownTransaction ? 'the migration ended the transaction its tool runs it in' : 'the migration left a transaction open' }, undefined);
     }
-    await recordApplied(session, style, m, index);
+    // In the migration's transaction; else in one of its own the guard looks at (a trigger on the tool's table runs too).
+    if (record && !recorded) await (sendGuard ? guardedTransaction(session, sendGuard, undefined, record) : record());
     if (ownTransaction) {
-      await guard?.beforeCommit(session);
+      await guard?.beforeCommit(session, undefined);
       await session.query('COMMIT');
     }
     return null;
@@ -187,8 +313,9 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
       // Without a statement, the migration as a whole made the change (somewhere in its transaction).
       const error = refusalError(err.reason, err.where);
       error.file ??= file;
-      error.message = `earlier migration ${file}${error.position ? `:${error.position.line}` : ''} refused: ${err.reason}; ${err.undone ? 'rolled back' : 'it was committed and could not be undone'}`;
-      return { migration: m, error, rolledBack: inTransaction, refused: true };
+      error.message = `earlier migration ${file}${error.position ? `:${error.position.line}` : ''} refused: ${err.reason}; ${refusalEnding(err.outcome)}`;
+      const { stays, dropped } = err.outcome;
+      return { migration: m, error, rolledBack: !err.outcome.committed, refused: true, ...(stays.length > 0 ? { serverChanged: stays } : {}), ...(dropped.length > 0 ? { undone: dropped } : {}) };
     }
     const failed = err instanceof MigrationFailed ? err : new MigrationFailed(err, undefined);
     const error = classifyError(failed.failure, failed.where);
