@@ -1,22 +1,21 @@
 // The scratch shadow's defence in depth: what the parse could not see (SQL built at run time) is
 // caught before the transaction that made it commits. Right before each COMMIT Drydock sends (the
 // migration's, one it opened around statements that would commit by themselves, or the file's
-// own), the deferred triggers are fired, the transaction's footprint is read on its session
-// (transactionFootprint.ts), and only when it wrote a shared catalog are the shared catalogs as it
-// sees them compared with what a second session sees (the difference is exactly what it would
-// commit). A statement that must run on its own commits before anything can look: it is compared
-// afterwards. The run's own changes pass: roles it created (recorded with their creation), and
-// its scratch database's settings and privileges. What a rollback does not undo (replication
-// slots) is compared with the run's start, and a slot the run created is dropped. Anything else
-// stops the run, rolled back when it can be.
+// own), the deferred triggers are fired and the session checked (replaySessionCheck.ts), then the
+// shared catalogs as the transaction sees them are compared with what a second session sees: the
+// difference is exactly what it would commit. A statement that must run on its own commits before
+// anything can look: it is compared afterwards. The run's own changes pass: roles it created
+// (recorded with their creation), and its scratch database's settings and privileges. What a
+// rollback does not undo (replication slots) is compared with the run's start, and a slot the run
+// created is dropped. Anything else stops the run, rolled back when it can be.
 import type { Session } from '../db/backend';
 import type { StatementLocation } from '../run/classify';
-import { clusterChanges, describeChange, NON_TRANSACTIONAL_KINDS, readClusterState, readLastingState, stateOptions, type ClusterChange, type ClusterRow, type StateOptions } from './clusterState';
+import { clusterChanges, describeChange, NON_TRANSACTIONAL_KINDS, readClusterState, stateOptions, type ClusterChange, type ClusterRow, type StateOptions } from './clusterState';
 import type { HistoryMigration } from './history';
 import { ShadowRefusal, type ReplayGuard } from './replay';
-import { writeRecord, type ScratchRecord } from './scratchRecord';
+import { freshPlanName, readyForLook } from './replaySessionCheck';
 import { dropRunSlot } from './runSlots';
-import { transactionFootprint, watchedCatalogOids } from './transactionFootprint';
+import { writeRecord, type ScratchRecord } from './scratchRecord';
 
 const roleNameOf = (row: ClusterRow) => row.label.slice('role '.length);
 
@@ -32,6 +31,8 @@ export class ClusterGuard implements ReplayGuard {
   private expected: ClusterRow[];
   /** What has been written to the record since the last write. */
   private written = '';
+  /** The name the state query is planned under on the replay's session (null until the first read there). */
+  private planName: string | null = null;
 
   private constructor(
     /** A session outside the replay's transaction (on the server's configured database). */
@@ -39,8 +40,6 @@ export class ClusterGuard implements ReplayGuard {
     private readonly scratch: { name: string; oid: number },
     private readonly owner: ScratchRecord['owner'],
     private readonly options: StateOptions,
-    /** The oids of the shared catalogs the state reads. */
-    private readonly catalogs: readonly number[],
     /** The state when the scratch database was ready: what a rollback does not undo is compared with it. */
     private readonly baseline: ClusterRow[],
     /** The roles each history file creates, by file (sealPlan.ts). */
@@ -56,8 +55,7 @@ export class ClusterGuard implements ReplayGuard {
     if (!row) throw new Error(`the scratch database ${scratch} is gone`);
     // The replay's session connects as the same role: it can read what this one can.
     const options = await stateOptions(admin);
-    const catalogs = await watchedCatalogOids(admin);
-    return new ClusterGuard(admin, { name: scratch, oid: Number(row.oid) }, owner, options, catalogs, await readClusterState(admin, options), createsRoles);
+    return new ClusterGuard(admin, { name: scratch, oid: Number(row.oid) }, owner, options, await readClusterState(admin, options), createsRoles);
   }
 
   /** The record as it stands. */
@@ -75,8 +73,8 @@ export class ClusterGuard implements ReplayGuard {
     await this.writeRecord(this.admin);
   }
 
-  async beforeCommit(session: Session, where: StatementLocation | undefined): Promise<void> {
-    await this.inspect(session, where);
+  async beforeCommit(session: Session, where: StatementLocation | undefined, readied = false): Promise<void> {
+    await this.inspect(session, where, readied);
     // The record commits with the roles it names. Nothing of the migration runs in its write: an
     // event trigger never fires on a shared object's COMMENT.
     await this.writeRecordInTransaction(session);
@@ -103,44 +101,25 @@ export class ClusterGuard implements ReplayGuard {
 
   /**
    * Looks at the open transaction right before its COMMIT: its deferred triggers fired first (they
-   * would run at COMMIT), then its footprint, and when it wrote a shared catalog, its view of the
-   * shared state against a second session's: the difference is what it would commit. Roles it
-   * created become the run's. What a rollback does not undo is compared with the run's start.
+   * would run at COMMIT), then its view of the shared state against a second session's: the
+   * difference is what it would commit. Roles it created become the run's. What a rollback does
+   * not undo is compared with the run's start.
    */
-  private async inspect(session: Session, where: StatementLocation | undefined): Promise<void> {
-    // Nothing of the migration runs after this but the COMMIT: the LOCAL settings end with it,
-    // and the migration's own timeouts still bound its deferred triggers (fired first).
-    await session.execScript('SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
-    const [footprint, lastingNow] = await Promise.all([transactionFootprint(session, this.catalogs), readLastingState(this.admin, this.options)]);
-    const unexpected: ClusterChange[] = [];
-    let committing: ClusterRow[] | null = null;
-    if (footprint.writesShared) {
-      const [ours, theirs] = await Promise.all([this.readInTransaction(session), readClusterState(this.admin, this.options)]);
-      committing = ours;
-      const changes = clusterChanges(theirs, ours);
-      for (const { before, after } of changes) {
-        if (after?.kind === 'role' && !before) this.ours.set(Number(after.key), roleNameOf(after));
-      }
-      unexpected.push(...changes.filter((c) => !this.isOurs(c)));
+  private async inspect(session: Session, where: StatementLocation | undefined, readied: boolean): Promise<void> {
+    const check = await readyForLook(session, this.planName, readied);
+    if (check.holdsCursor) throw new ShadowRefusal(HELD_CURSOR, where, { committed: false, dropped: [], stays: [] });
+    // Gone or replaced (DEALLOCATE, PREPARE): planned anew under a name the migration cannot know.
+    if (!check.planned) this.planName = freshPlanName();
+    const [ours, theirs] = await Promise.all([readClusterState(session, this.options, this.planName), readClusterState(this.admin, this.options)]);
+    const changes = clusterChanges(theirs, ours);
+    for (const { before, after } of changes) {
+      if (after?.kind === 'role' && !before) this.ours.set(Number(after.key), roleNameOf(after));
     }
-    const lasting = clusterChanges(this.baseline.filter(isNonTransactional), lastingNow);
-    unexpected.push(...lasting);
+    const lasting = clusterChanges(this.baseline.filter(isNonTransactional), theirs.filter(isNonTransactional));
+    const unexpected = [...changes.filter((c) => !this.isOurs(c)), ...lasting];
     if (unexpected.length > 0) throw new ShadowRefusal(refusalReason(unexpected), where, { committed: false, ...await this.undo(lasting) });
-    if (footprint.holdsCursor) throw new ShadowRefusal(HELD_CURSOR, where, { committed: false, dropped: [], stays: [] });
-    // Once committed, the state is what the transaction saw; one that wrote no shared catalog changed none of it.
-    if (committing) this.expected = committing;
-  }
-
-  /** The state as the session's transaction sees it, read as Drydock (a savepoint undoes the settings it needs). */
-  private async readInTransaction(session: Session): Promise<ClusterRow[]> {
-    // The migration may have set a role or a search_path: neither may change this read.
-    await session.execScript('SAVEPOINT drydock_seal; SET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL search_path = pg_catalog');
-    try {
-      // Unnamed: a statement the migration could know the name of, it could replace.
-      return await readClusterState(session, this.options, false);
-    } finally {
-      await session.execScript('ROLLBACK TO SAVEPOINT drydock_seal; RELEASE SAVEPOINT drydock_seal');
-    }
+    // Once committed, the state is what the transaction saw (another session's commit meanwhile aside).
+    this.expected = ours;
   }
 
   /**
@@ -174,9 +153,7 @@ export class ClusterGuard implements ReplayGuard {
 
   /** Writes the record in the migration's transaction, as the user who owns the scratch database, right before its COMMIT. */
   private async writeRecordInTransaction(session: Session): Promise<void> {
-    if (JSON.stringify(this.record()) === this.written) return;
-    // Nothing of the migration runs after this: the LOCAL settings end with the COMMIT that follows.
-    await session.execScript('SET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL search_path = pg_catalog');
+    // As Drydock's role: the look set it (LOCAL: it ends with the COMMIT that follows).
     await this.writeRecord(session);
   }
 }

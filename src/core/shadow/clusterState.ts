@@ -142,31 +142,22 @@ function stateQuery(options: StateOptions): string {
 
 const oids = (list: unknown) => String(list ?? '').split(',').filter((s) => s !== '').map(Number);
 
-/** The names the state queries are kept planned under on a session (planning them costs more than running them). */
-const STATE_QUERY_NAME = 'drydock_cluster_state';
-const LASTING_QUERY_NAME = 'drydock_cluster_lasting';
+/** The name the state query is kept planned under on a session no migration runs on (planning it costs more than running it). */
+export const STATE_QUERY_NAME = 'drydock_cluster_state';
 
-async function readParts(session: Session, options: StateOptions, prepared: string | undefined): Promise<ClusterRow[]> {
+/**
+ * Reads the shared state on a session (outside or inside a transaction: it sees what that session
+ * sees), kept planned under `plannedAs` (null: unnamed). On a session a migration runs on, only
+ * under a name it cannot know and after checking the statement is still Drydock's
+ * (replaySessionCheck.ts): it can deallocate a name and prepare other text under it.
+ */
+export async function readClusterState(session: Session, options: StateOptions, plannedAs: string | null = STATE_QUERY_NAME): Promise<ClusterRow[]> {
   const sql = `SELECT * FROM (${stateQuery(options)}) AS state (kind, key, value, label, roles, database)`;
-  const result = await session.query(sql, [], prepared);
+  const result = await session.query(sql, [], plannedAs ?? undefined);
   return result.rows.map((r) => ({
     kind: String(r.kind), key: String(r.key), value: String(r.value ?? ''), label: String(r.label ?? ''),
     roles: oids(r.roles), database: Number(r.database),
   }));
-}
-
-/**
- * Reads the shared state on a session (outside or inside a transaction: it sees what that session
- * sees). `prepared` keeps it planned under a name: only on a session no migration runs on (one
- * could deallocate the name and prepare other text under it).
- */
-export function readClusterState(session: Session, options: StateOptions, prepared = true): Promise<ClusterRow[]> {
-  return readParts(session, options, prepared ? STATE_QUERY_NAME : undefined);
-}
-
-/** Reads only the kinds a rollback does not undo (kept planned: a session no migration runs on). */
-export function readLastingState(session: Session, options: StateOptions): Promise<ClusterRow[]> {
-  return readParts(session, { readable: new Set([...options.readable].filter((kind) => NON_TRANSACTIONAL_KINDS.has(kind))) }, LASTING_QUERY_NAME);
 }
 
 /** A row that differs between two states: absent on one side when it was created or removed. */

@@ -8,7 +8,9 @@ import { copiesFromStdin, parseMigrationSync, type ParsedFile, type ParsedStatem
 import type { OffsetRange } from '../model/positions';
 import { classifyError, type StatementLocation } from '../run/classify';
 import type { HistoryMigration } from './history';
-import type { ReplayStyle } from './replayStyles';
+import type { BookkeepingRow, ReplayStyle } from './replayStyles';
+import { READY_FOR_LOOK } from './replaySessionCheck';
+import { quoteLiteral } from '../sql/quoting';
 import { cannotEndTransaction, firstTransactionEnd, querySegments, runsAloneAsInBlock, surelyRunsAsInBlock, type QuerySegment } from './transactionShape';
 
 /** An earlier migration that failed in the shadow (or was refused: it reaches beyond the shadow). */
@@ -65,9 +67,10 @@ export interface ReplayGuard {
    * In a transaction right before Drydock sends its COMMIT: the migration's, one Drydock opened
    * around statements that would commit by themselves, or the file's own before its COMMIT
    * (`where` undefined: the change may be any statement's of the transaction). Throws a
-   * ShadowRefusal; the transaction is then rolled back.
+   * ShadowRefusal; the transaction is then rolled back. `readied`: READY_FOR_LOOK ended the
+   * transaction's last query.
    */
-  beforeCommit(session: Session, where: StatementLocation | undefined): Promise<void>;
+  beforeCommit(session: Session, where: StatementLocation | undefined, readied?: boolean): Promise<void>;
   /** After a statement that committed by itself (one PostgreSQL runs otherwise inside a transaction block); throws a ShadowRefusal. */
   afterStatement(session: Session, where: StatementLocation | undefined): Promise<void>;
   /** After the migration, applied or not. */
@@ -148,8 +151,10 @@ async function guardedTransaction(session: Session, guard: ReplayGuard, where: S
   await session.query('COMMIT');
 }
 
-/** Writes the tool's bookkeeping row. */
-type Recorder = () => Promise<void>;
+/** The bookkeeping row as SQL text (its parameters written as literals), to end a query with. */
+function rowText(row: BookkeepingRow): string {
+  return row.sql.replace(/\$(\d+)/g, (_, n: string) => quoteLiteral(String(row.params[Number(n) - 1])));
+}
 
 /**
  * Refuses, before anything is sent, a migration its tool runs in a transaction that holds a
@@ -183,11 +188,18 @@ interface Sending {
    * The tool's bookkeeping row, written in the last transaction the guard looks at when the
    * migration ends with one (it commits in one of its own with the tool: nothing else runs between).
    */
-  record: Recorder | null;
+  record: BookkeepingRow | null;
+  /** A file sent as one query in the tool's transaction ends its query with the bookkeeping row and READY_FOR_LOOK (a round trip each less). */
+  readyLook: boolean;
+}
+
+/** What ends the last query of a transaction the guard looks at next: the bookkeeping row, and the look's readying. */
+function lookTail(record: BookkeepingRow | null): string {
+  return `${record ? `\n;${rowText(record)}` : ''}\n;${READY_FOR_LOOK}`;
 }
 
 /** Sends a file as one query; true when the bookkeeping row was written with its last transaction. */
-async function sendOneQuery({ session, file, text, ownTransaction, guard, record }: Sending): Promise<boolean> {
+async function sendOneQuery({ session, file, text, ownTransaction, guard, record, readyLook }: Sending): Promise<boolean> {
   const runnable = readDirectives(text).runnableText;
   let parsed: ParsedFile | null = null;
   const parse = () => (parsed ??= parseMigrationSync(file, text));
@@ -197,8 +209,8 @@ async function sendOneQuery({ session, file, text, ownTransaction, guard, record
   const whole = { file, sql: runnable, offsets: { start: 0, end: runnable.length }, lines };
   if (ownTransaction && !cannotEndTransaction(runnable)) refuseTransactionEnd(file, parse(), parse().statements);
   if (ownTransaction || !guard) {
-    await sent(session.execScript(runnable), whole);
-    return false;
+    await sent(session.execScript(readyLook ? runnable + lookTail(record) : runnable), whole);
+    return readyLook && record !== null;
   }
   // Its statements commit by themselves: sent as the transactions they are (one implicit block, or
   // the blocks its own BEGIN, COMMIT and ROLLBACK make), each in Drydock's BEGIN … COMMIT.
@@ -211,17 +223,25 @@ async function sendOneQuery({ session, file, text, ownTransaction, guard, record
   for (const [i, segment] of segments.entries()) {
     const where = segmentPlace(file, runnable, lines, segment);
     const last = i === segments.length - 1;
-    const pieces = async () => {
-      for (const piece of segment.pieces) await sent(session.execScript(runnable.slice(piece.start, piece.end)), { ...where, sql: runnable.slice(piece.start, piece.end), offsets: piece });
-      if (last && record) await record();
-    };
     if (segment.ends === 'commit') {
-      await guardedTransaction(session, guard, where, pieces);
+      // The last piece's query also writes the bookkeeping row and readies the look (a round trip each less).
+      const tail = lookTail(last ? record : null);
+      await session.query('BEGIN');
+      for (const [p, piece] of segment.pieces.entries()) {
+        const sql = runnable.slice(piece.start, piece.end);
+        await sent(session.execScript(p === segment.pieces.length - 1 ? sql + tail : sql), { ...where, sql, offsets: piece });
+      }
+      if (segment.pieces.length === 0) await session.execScript(tail);
+      await checked(() => guard.beforeCommit(session, where, true), where);
+      await session.query('COMMIT');
       if (last) return record !== null;
       continue;
     }
     await session.query('BEGIN');
-    await pieces();
+    for (const piece of segment.pieces) {
+      const sql = runnable.slice(piece.start, piece.end);
+      await sent(session.execScript(sql), { ...where, sql, offsets: piece });
+    }
     // A ROLLBACK ends it; a BEGIN the text never ends leaves it open (the replay then fails, as the tool's next step would).
     if (segment.ends === 'rollback') await session.query('ROLLBACK');
   }
@@ -248,7 +268,7 @@ async function sendStatements({ session, file, text, ownTransaction, guard, reco
       const last = s === sending[sending.length - 1];
       await guardedTransaction(session, guard, where, async () => {
         await sent(session.query(s.sql), where);
-        if (last && record) await record();
+        if (last && record) await session.query(record.sql, record.params);
       });
       if (last) return record !== null;
       continue;
@@ -265,11 +285,7 @@ function send(style: ReplayStyle, sending: Sending): Promise<boolean> {
   return style.send === 'one-query' ? sendOneQuery(sending) : sendStatements(sending, style.transaction === 'script');
 }
 
-/** The tool's bookkeeping row for the migration, or null for a tool that keeps none. */
-function recorder(session: Session, style: ReplayStyle, m: HistoryMigration, index: number): Recorder | null {
-  const row = style.record?.(m, index);
-  return row ? async () => { await session.query(row.sql, row.params); } : null;
-}
+
 
 /** How a refused change ended: rolled back, or committed before the guard could look; what of it Drydock undid, and what stays. */
 function refusalEnding({ committed, dropped, stays }: RefusalOutcome): string {
@@ -294,15 +310,17 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
     await guard?.beforeMigration(m, ownTransaction);
     if (ownTransaction) await session.query('BEGIN');
     const sendGuard = ownTransaction ? null : guard ?? null;
-    const record = recorder(session, style, m, index);
-    const recorded = await send(style, { session, file, text: m.text, ownTransaction, guard: sendGuard, record: sendGuard ? record : null });
+    const readyLook = ownTransaction && guard !== undefined && style.send === 'one-query';
+    const row = style.record?.(m, index) ?? null;
+    const recorded = await send(style, { session, file, text: m.text, ownTransaction, guard: sendGuard, record: sendGuard || readyLook ? row : null, readyLook });
     if (session.transactionState() !== (ownTransaction ? 'in-transaction' : 'idle')) {
       throw new MigrationFailed({ code: '25000', message: ownTransaction ? 'the migration ended the transaction its tool runs it in' : 'the migration left a transaction open' }, undefined);
     }
     // In the migration's transaction; else in one of its own the guard looks at (a trigger on the tool's table runs too).
-    if (record && !recorded) await (sendGuard ? guardedTransaction(session, sendGuard, undefined, record) : record());
+    const record = async () => { if (row) await session.query(row.sql, row.params); };
+    if (row && !recorded) await (sendGuard ? guardedTransaction(session, sendGuard, undefined, record) : record());
     if (ownTransaction) {
-      await guard?.beforeCommit(session, undefined);
+      await guard?.beforeCommit(session, undefined, readyLook);
       await session.query('COMMIT');
     }
     return null;
