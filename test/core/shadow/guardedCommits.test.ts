@@ -48,6 +48,7 @@ describeEachServer('the scratch shadow\'s guard', (server) => {
 
   before(async () => {
     await sql(url(), 'CREATE ROLE dev');
+    await sql(url(), 'CREATE DATABASE victim');
   });
 
   /** A refusal of SQL built at run time, rolled back: nothing stays. */
@@ -168,6 +169,14 @@ ${after}
       'migrations/deploy/target.sql': TARGET,
     });
     assertRolledBack(sqitch, 'migrations/deploy/first.sql');
+  });
+
+  test('changes PostgreSQL makes without keeping the catalog locked to the end (a GRANT on another database, a tablespace\'s owner) are caught too', async () => {
+    for (const [change, seen] of [["'GRANT CONNECT ON DATABASE ' || 'victim TO dev'", 'privileges or connection limit of database victim changed'], ["'ALTER TABLESPACE pg_default ' || 'OWNER TO dev'", 'tablespace pg_default changed']]) {
+      const report = await sealed({ 'migrations/001_a.sql': `${FIRST}DO $$ BEGIN EXECUTE ${change}; END $$;\n`, 'migrations/002_target.sql': TARGET });
+      assert.equal(report.outcome, 'refused', JSON.stringify(report.error));
+      assert.match(report.error?.message ?? '', new RegExp(`\\(${seen}\\).*; rolled back$`));
+    }
   });
 
   test('a trigger on the tool\'s bookkeeping table runs in a transaction the guard looks at', async () => {
