@@ -9,7 +9,7 @@ import type { OffsetRange } from '../model/positions';
 import { classifyError, type StatementLocation } from '../run/classify';
 import type { HistoryMigration } from './history';
 import type { BookkeepingRow, ReplayStyle } from './replayStyles';
-import { READY_FOR_LOOK } from './replaySessionCheck';
+import { READY_FOR_LOOK, SPLIT_CHECK, SPLIT_DIFFERS, splitsAsParsed } from './replaySessionCheck';
 import { quoteLiteral } from '../sql/quoting';
 import { cannotEndTransaction, firstTransactionEnd, querySegments, runsAloneAsInBlock, surelyRunsAsInBlock, type QuerySegment } from './transactionShape';
 
@@ -134,10 +134,15 @@ async function checked(check: () => Promise<void>, where: StatementLocation | un
   }
 }
 
-/** Sends one statement (or one query of several), turning the server's error into this place's failure. */
-async function sent(send: Promise<unknown>, where: StatementLocation): Promise<void> {
+/** Replay sessions whose last query was Drydock's COMMIT with a split check that passed (no migration text was sent since). */
+const splitChecked = new WeakSet<Session>();
+
+/** Sends migration text (one statement, or one query of several), turning the server's error into this place's failure. */
+async function sent(session: Session, send: (session: Session) => Promise<unknown>, where: StatementLocation): Promise<void> {
+  // It may change how the session splits the next query: only a COMMIT of Drydock's checks that again.
+  splitChecked.delete(session);
   try {
-    await send;
+    await send(session);
   } catch (err) {
     throw new MigrationFailed(err, where);
   }
@@ -148,7 +153,43 @@ async function guardedTransaction(session: Session, guard: ReplayGuard, where: S
   await session.query('BEGIN');
   await body();
   await checked(() => guard.beforeCommit(session, where), where);
-  await session.query('COMMIT');
+  await commitLooked(session);
+}
+
+/** Commits the transaction the guard just looked at, and checks in the same query how the session splits the next one. */
+async function commitLooked(session: Session): Promise<void> {
+  try {
+    await session.execScript(`COMMIT;\n${SPLIT_CHECK}`);
+    splitChecked.add(session);
+  } catch (err) {
+    // Committed: the check after it failed, so the next file sent as one query is checked again (and refused).
+    if ((err as { code?: string }).code !== '22012') throw err;
+  }
+}
+
+/**
+ * Before a file sent as one query on a guarded replay, whose statements Drydock read with its
+ * parser: the split check, unless the query before was a COMMIT that ran it.
+ */
+async function checkSplit(session: Session, where: StatementLocation): Promise<void> {
+  if (splitChecked.delete(session)) return;
+  try {
+    await session.query(SPLIT_CHECK);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '22012') throw err;
+    throw new MigrationFailed({ code: '0A000', message: SPLIT_DIFFERS }, where);
+  }
+}
+
+/**
+ * Sends a piece of a transaction of a file sent as one query. The tool sends the file as one
+ * query, split before any of it runs; Drydock sends each piece as a query of its own, so a piece
+ * after the first is split only after the ones before it ran, and they may have changed how
+ * (a SET before the file's own BEGIN): checked again first, without taking a snapshot.
+ */
+async function sentPiece(session: Session, index: number, send: (session: Session) => Promise<unknown>, where: StatementLocation): Promise<void> {
+  if (index > 0 && !(await splitsAsParsed(session))) throw new MigrationFailed({ code: '0A000', message: SPLIT_DIFFERS }, where);
+  await sent(session, send, where);
 }
 
 /** The bookkeeping row as SQL text (its parameters written as literals), to end a query with. */
@@ -209,14 +250,15 @@ async function sendOneQuery({ session, file, text, ownTransaction, guard, record
   const whole = { file, sql: runnable, offsets: { start: 0, end: runnable.length }, lines };
   if (ownTransaction && !cannotEndTransaction(runnable)) refuseTransactionEnd(file, parse(), parse().statements);
   if (ownTransaction || !guard) {
-    await sent(session.execScript(readyLook ? runnable + lookTail(record) : runnable), whole);
+    await sent(session, (q) => q.execScript(readyLook ? runnable + lookTail(record) : runnable), whole);
     return readyLook && record !== null;
   }
   // Its statements commit by themselves: sent as the transactions they are (one implicit block, or
   // the blocks its own BEGIN, COMMIT and ROLLBACK make), each in Drydock's BEGIN … COMMIT.
   const segments = surelyRunsAsInBlock(runnable) ? [{ pieces: [whole.offsets], ends: 'commit' as const }] : querySegments(parse());
   if (!segments) {
-    await sent(session.execScript(runnable), whole);
+    await checkSplit(session, whole);
+    await sent(session, (q) => q.execScript(runnable), whole);
     await checked(() => guard.afterStatement(session, whole), whole);
     return false;
   }
@@ -226,21 +268,22 @@ async function sendOneQuery({ session, file, text, ownTransaction, guard, record
     if (segment.ends === 'commit') {
       // The last piece's query also writes the bookkeeping row and readies the look (a round trip each less).
       const tail = lookTail(last ? record : null);
+      await checkSplit(session, where);
       await session.query('BEGIN');
       for (const [p, piece] of segment.pieces.entries()) {
         const sql = runnable.slice(piece.start, piece.end);
-        await sent(session.execScript(p === segment.pieces.length - 1 ? sql + tail : sql), { ...where, sql, offsets: piece });
+        await sentPiece(session, p, (q) => q.execScript(p === segment.pieces.length - 1 ? sql + tail : sql), { ...where, sql, offsets: piece });
       }
-      if (segment.pieces.length === 0) await session.execScript(tail);
       await checked(() => guard.beforeCommit(session, where, true), where);
-      await session.query('COMMIT');
+      await commitLooked(session);
       if (last) return record !== null;
       continue;
     }
+    await checkSplit(session, where);
     await session.query('BEGIN');
-    for (const piece of segment.pieces) {
+    for (const [p, piece] of segment.pieces.entries()) {
       const sql = runnable.slice(piece.start, piece.end);
-      await sent(session.execScript(sql), { ...where, sql, offsets: piece });
+      await sentPiece(session, p, (q) => q.execScript(sql), { ...where, sql, offsets: piece });
     }
     // A ROLLBACK ends it; a BEGIN the text never ends leaves it open (the replay then fails, as the tool's next step would).
     if (segment.ends === 'rollback') await session.query('ROLLBACK');
@@ -267,13 +310,13 @@ async function sendStatements({ session, file, text, ownTransaction, guard, reco
     if (guard && idle && runsAloneAsInBlock(s)) {
       const last = s === sending[sending.length - 1];
       await guardedTransaction(session, guard, where, async () => {
-        await sent(session.query(s.sql), where);
+        await sent(session, (q) => q.query(s.sql), where);
         if (last && record) await session.query(record.sql, record.params);
       });
       if (last) return record !== null;
       continue;
     }
-    await sent(session.query(s.sql), where);
+    await sent(session, (q) => q.query(s.sql), where);
     // A COMMIT the guard looked at right before it needs no second look.
     if (guard && session.transactionState() === 'idle' && !(s.transactionControl === 'commit' && !idle)) await checked(() => guard.afterStatement(session, where), where);
   }
@@ -308,9 +351,10 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
   try {
     refuseBinary(file, m.text);
     await guard?.beforeMigration(m, ownTransaction);
-    if (ownTransaction) await session.query('BEGIN');
     const sendGuard = ownTransaction ? null : guard ?? null;
     const readyLook = ownTransaction && guard !== undefined && style.send === 'one-query';
+    if (readyLook) await checkSplit(session, { file, sql: m.text, offsets: { start: 0, end: m.text.length }, lines: new LineIndex(m.text) });
+    if (ownTransaction) await session.query('BEGIN');
     const row = style.record?.(m, index) ?? null;
     const recorded = await send(style, { session, file, text: m.text, ownTransaction, guard: sendGuard, record: sendGuard || readyLook ? row : null, readyLook });
     if (session.transactionState() !== (ownTransaction ? 'in-transaction' : 'idle')) {
@@ -321,7 +365,7 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
     if (row && !recorded) await (sendGuard ? guardedTransaction(session, sendGuard, undefined, record) : record());
     if (ownTransaction) {
       await guard?.beforeCommit(session, undefined, readyLook);
-      await session.query('COMMIT');
+      await (guard ? commitLooked(session) : session.query('COMMIT'));
     }
     return null;
   } catch (err) {

@@ -46,3 +46,28 @@ export async function readyForLook(session: Session, planName: string | null, re
   const row = (await session.query(CHECK, [planName ?? ''])).rows[0];
   return { holdsCursor: row?.holds_cursor === true, planned: planName !== null && row?.planned === true };
 }
+
+/**
+ * Divides by zero (22012) unless the session splits text into statements as Drydock's parser
+ * does: standard_conforming_strings on and client_encoding UTF8. A migration may turn either (a
+ * SET, set_config()): the next query would be read otherwise (a backslash quote, or a byte pair of
+ * SJIS that swallows one, ends a string Drydock reads on), and a COMMIT Drydock took for text in
+ * a string would run. The server splits a whole query before it runs any of it, so this check at
+ * the start of a query it shares with BEGIN comes in time.
+ */
+export const SPLIT_CHECK = `SELECT 1 OPERATOR(pg_catalog./) (CASE WHEN pg_catalog.current_setting('standard_conforming_strings') OPERATOR(pg_catalog.=) 'on'
+  AND pg_catalog.current_setting('client_encoding') OPERATOR(pg_catalog.=) 'UTF8' THEN 1 ELSE 0 END)`;
+
+/**
+ * SPLIT_CHECK's question inside the transaction a file's next piece goes on in, as SHOW: it takes
+ * no snapshot (a SELECT would), so a SET TRANSACTION ISOLATION LEVEL in that piece still comes
+ * before the transaction's first query, as it does when the tool sends the file.
+ */
+export async function splitsAsParsed(session: Session): Promise<boolean> {
+  const setting = async (name: string) => Object.values((await session.query(`SHOW ${name}`)).rows[0] ?? {})[0];
+  return await setting('standard_conforming_strings') === 'on' && await setting('client_encoding') === 'UTF8';
+}
+
+/** What the replay reports when SPLIT_CHECK fails. */
+export const SPLIT_DIFFERS = 'an earlier statement set standard_conforming_strings off or client_encoding to other than UTF8 on the session, '
+  + 'so the server would split this file into statements otherwise than Drydock reads it: the shadow cannot check it';
