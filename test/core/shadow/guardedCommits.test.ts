@@ -95,6 +95,43 @@ describeEachServer('the scratch shadow\'s guard', (server) => {
     assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
   });
 
+  test('a session setting that makes the server split a file otherwise than Drydock reads it stops the replay before the file is sent', async () => {
+    // With standard_conforming_strings off, 'x\'' ends where Drydock reads on: the COMMIT and the DO block would run.
+    const hidden = "SELECT 'x\\'' ; COMMIT; DO $$ BEGIN EXECUTE 'ALTER ' || 'ROLE dev CONNECTION LIMIT 11'; END $$; --';";
+    const dbmate = await sealed({
+      'migrations/20240101000000_a.sql': `-- migrate:up\nSET standard_conforming_strings = off;\n${FIRST}`,
+      'migrations/20240102000000_b.sql': `-- migrate:up\nCREATE TABLE b (id int);\n${hidden}\n`,
+      'migrations/20240103000000_target.sql': `-- migrate:up\n${TARGET}`,
+    });
+    assert.equal(dbmate.outcome, 'failed', JSON.stringify(dbmate.error));
+    assert.equal(dbmate.error?.sqlstate, '0A000');
+    assert.match(dbmate.error?.message ?? '', /^earlier migration migrations\/20240102000000_b\.sql:1 failed: an earlier statement set standard_conforming_strings off or client_encoding to other than UTF8 .* the shadow cannot check it$/);
+    const golang = await sealed({
+      'migrations/000001_a.up.sql': "CREATE TABLE a (id int);\nSELECT pg_catalog.set_config('client_encoding', 'SJIS', false);\n",
+      'migrations/000002_b.up.sql': 'CREATE TABLE b (id int);\n',
+      'migrations/000003_target.up.sql': 'SELECT 1;\n',
+    });
+    assert.equal(golang.outcome, 'failed', JSON.stringify(golang.error));
+    assert.match(golang.error?.message ?? '', /^earlier migration migrations\/000002_b\.up\.sql:1 failed: an earlier statement set/);
+    // Within one file too: its tool splits it whole before any of it runs, but Drydock sends what
+    // follows the file's own BEGIN as a query of its own, split after the SET ran. Read with the
+    // setting on (as the tool reads it), the third line is one string; with it off, a COMMIT and a DO block.
+    const inFile = await sealed({
+      'migrations/000001_a.up.sql': "SET standard_conforming_strings = off;\nBEGIN;\nSELECT 'x\\'' ; COMMIT; DO $$ BEGIN EXECUTE $q$ALTER ROLE dev CONNECTION LIMIT 12$q$; END $$; --';\nCOMMIT;\n",
+      'migrations/000002_target.up.sql': 'SELECT 1;\n',
+    });
+    assert.equal(inFile.outcome, 'failed', JSON.stringify(inFile.error));
+    assert.equal(inFile.error?.sqlstate, '0A000');
+    assert.match(inFile.error?.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:3 failed: an earlier statement set standard_conforming_strings off/);
+    // Must not stop: a setting for one transaction only.
+    const local = await sealed({
+      'migrations/20240101000000_a.sql': `-- migrate:up\nSET LOCAL standard_conforming_strings = off;\n${FIRST}`,
+      'migrations/20240102000000_b.sql': "-- migrate:up\nCREATE TABLE b (note text DEFAULT 'a\\b');\n",
+      'migrations/20240103000000_target.sql': `-- migrate:up\n${TARGET}`,
+    });
+    assert.equal(local.outcome, 'succeeded', JSON.stringify(local.error));
+  });
+
   test('the guard\'s reads cannot be forged: a migration that prepares a forged read under any name its session holds, or the old one, is still refused', async () => {
     const forged = await forgedStateQuery(url());
     const byName = await sealed({

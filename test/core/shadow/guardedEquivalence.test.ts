@@ -5,7 +5,8 @@
 // both end the same (succeeded, or failed with the same SQLSTATE) with the same schema, data and
 // sequence positions. The cases are the ones PostgreSQL treats differently in a transaction block
 // (CONCURRENTLY, VACUUM, LOCK, DECLARE, savepoints, SET LOCAL, DO blocks and procedures that
-// commit) and a file's own BEGIN, COMMIT and ROLLBACK, on PostgreSQL 13, 15 and 17.
+// commit) and a file's own BEGIN, COMMIT and ROLLBACK, on PostgreSQL 13, 15 and 17; and a file a
+// tool sends in its own transaction, whose query the guard's look ends.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client } from 'pg';
@@ -42,6 +43,8 @@ ALTER TABLE "Person" ALTER COLUMN "mood" TYPE "Mood_new" USING ("mood"::text::"M
   { name: 'a ROLLBACK in the implicit block', text: 'CREATE TABLE rolled (id int);\nROLLBACK;\nCREATE TABLE after_rollback (id int);\n' },
   { name: 'a SAVEPOINT in the implicit block is refused', text: 'CREATE TABLE s0 (id int);\nSAVEPOINT before;\nCREATE TABLE s1 (id int);\n' },
   { name: 'savepoints inside the file\'s BEGIN … COMMIT', text: 'BEGIN;\nCREATE TABLE s1 (id int);\nSAVEPOINT x;\nCREATE TABLE s2 (id int);\nROLLBACK TO SAVEPOINT x;\nCOMMIT;\nCREATE TABLE s3 (id int);\n' },
+  { name: 'SET TRANSACTION first in the query', text: 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;\nCREATE TABLE iso (id int);\n' },
+  { name: 'SET TRANSACTION after the file\'s BEGIN, a SET before it', text: 'SET search_path = public;\nBEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nCREATE TABLE iso (id int);\nCOMMIT;\n' },
   { name: 'BEGIN with an isolation level', text: 'BEGIN ISOLATION LEVEL SERIALIZABLE;\nCREATE TABLE iso (id int);\nCOMMIT;\n' },
   { name: 'COMMIT AND CHAIN in the implicit block', text: 'CREATE TABLE chained (id int);\nCOMMIT AND CHAIN;\nCREATE TABLE chained_too (id int);\n' },
   { name: 'LOCK among several statements', text: 'CREATE TABLE locked (id int);\nLOCK TABLE locked;\nINSERT INTO locked VALUES (1);\n' },
@@ -80,19 +83,34 @@ const STATEMENTS: Case[] = [
   { name: 'a failing statement after statements that committed', text: "CREATE TABLE t (id serial);\nINSERT INTO t DEFAULT VALUES;\nSELECT 1/0;\nCREATE TABLE never (id int);\n" },
 ];
 
+/** Files dbmate (diesel, graphile-migrate) sends as one query in its own BEGIN … COMMIT: the guard's look ends that query. */
+const IN_TOOL_TRANSACTION: Case[] = [
+  { name: 'several statements', text: 'CREATE TABLE a (id serial PRIMARY KEY);\nINSERT INTO a DEFAULT VALUES;\n' },
+  { name: 'SET TRANSACTION first in the query', text: 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nCREATE TABLE iso (id int);\n' },
+  { name: 'SET LOCAL holds for the rest of the file', text: 'SET LOCAL search_path = elsewhere, public;\nCREATE SCHEMA elsewhere;\nCREATE TABLE placed (id int);\n' },
+  { name: 'a deferred foreign key that fails at COMMIT', text: 'CREATE TABLE parent (id int PRIMARY KEY);\nCREATE TABLE child (parent_id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO child VALUES (1);\n' },
+  { name: 'a file that ends in a comment', text: 'CREATE TABLE commented (id int); -- the end' },
+];
+
 /** How a run ended: 'ok' or the SQLSTATE it failed with. */
 type Ending = string;
 
+/** How a tool sends a file: one query or statement by statement outside a transaction, or one query in its own BEGIN … COMMIT. */
+type Sending = 'one query' | 'statement by statement' | 'in the tool\'s transaction';
+
 /** Sends the file as the tool does, on a database of its own; how it ended. */
-async function asTheToolSends(url: string, text: string, oneQuery: boolean): Promise<Ending> {
+async function asTheToolSends(url: string, text: string, sending: Sending): Promise<Ending> {
   const client = new Client({ connectionString: url });
   await client.connect();
   client.on('notice', () => undefined);
   try {
-    const statements = oneQuery ? [text] : parseMigrationSync('x.sql', text).statements.map((s) => s.sql);
+    const statements = sending === 'statement by statement' ? parseMigrationSync('x.sql', text).statements.map((s) => s.sql)
+      : sending === 'one query' ? [text] : ['BEGIN', text, 'COMMIT'];
     for (const statement of statements) await client.query(statement);
     return 'ok';
   } catch (err) {
+    // As the tool does after a failure (outside a transaction it only warns): nothing of it is still open when the schema is read.
+    await client.query('ROLLBACK');
     return (err as { code?: string }).code ?? String(err);
   } finally {
     await client.end();
@@ -101,16 +119,16 @@ async function asTheToolSends(url: string, text: string, oneQuery: boolean): Pro
 
 describeEachServer('statements that commit by themselves, run in the guard\'s BEGIN … COMMIT, end as the tool ends them', (server) => {
   /** Replays the file through the guard into a database of its own, as the scratch shadow does; how it ended. */
-  async function guarded(database: string, text: string, oneQuery: boolean): Promise<Ending> {
+  async function guarded(database: string, text: string, sending: Sending): Promise<Ending> {
     const admin = await pgBackend({ connectionString: server().url('postgres') }).openSession();
     const session = await pgBackend({ connectionString: server().url(database) }).openSession();
     try {
-      const style = REPLAY_STYLES[oneQuery ? 'golang-migrate' : 'plain'];
+      const style = REPLAY_STYLES[sending === 'one query' ? 'golang-migrate' : sending === 'statement by statement' ? 'plain' : 'dbmate'];
       const guard = await ClusterGuard.start(admin, database, await ownerOf(admin), new Map());
       await replayBookkeeping(session, style);
-      const failure = await replayMigration(session, style, { file: '/history/000001_case.up.sql', version: '1', text, noTransaction: !oneQuery }, 0, (p) => p, guard);
+      const failure = await replayMigration(session, style, { file: '/history/000001_case.up.sql', version: '1', text, noTransaction: sending === 'statement by statement' }, 0, (p) => p, guard);
       // The tool's bookkeeping is the shadow's to write, not the file's.
-      await session.query('DROP TABLE IF EXISTS schema_migrations');
+      await session.query('DROP TABLE IF EXISTS schema_migrations, public.schema_migrations');
       return failure ? failure.error.sqlstate ?? failure.error.message : 'ok';
     } finally {
       await session.close();
@@ -118,14 +136,14 @@ describeEachServer('statements that commit by themselves, run in the guard\'s BE
     }
   }
 
-  for (const [kind, cases, oneQuery] of [['one query', ONE_QUERY, true], ['statement by statement', STATEMENTS, false]] as const) {
-    test(`${kind}: the same ending and the same schema, data and sequences`, async () => {
+  for (const [sending, cases] of [['one query', ONE_QUERY], ['statement by statement', STATEMENTS], ['in the tool\'s transaction', IN_TOOL_TRANSACTION]] as const) {
+    test(`${sending}: the same ending and the same schema, data and sequences`, async () => {
       await loadParser();
       for (const c of cases) {
         const [tool, shadow] = [await server().createDatabase(), await server().createDatabase()];
         if (c.setup) for (const db of [tool, shadow]) await sql(server().url(db), c.setup);
-        const toolEnding = await asTheToolSends(server().url(tool), c.text, oneQuery);
-        const shadowEnding = await guarded(shadow, c.text, oneQuery);
+        const toolEnding = await asTheToolSends(server().url(tool), c.text, sending);
+        const shadowEnding = await guarded(shadow, c.text, sending);
         assert.equal(shadowEnding, toolEnding, c.name);
         assert.equal(await fingerprint(server().url(shadow), { cluster: false }), await fingerprint(server().url(tool), { cluster: false }), c.name);
         for (const db of [tool, shadow]) await sql(server().url('postgres'), `DROP DATABASE ${db} WITH (FORCE)`);
