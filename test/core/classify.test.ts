@@ -4,6 +4,9 @@ import { categoryOf, classifyError } from '../../src/core/run/classify';
 import { connectionEndpoint, describeConnection, maskSecrets, stripPassword } from '../../src/core/db/connection';
 import { LineIndex } from '../../src/core/model/lineIndex';
 import { conditionName, knownSqlstates, sqlstateTitle } from '../../src/core/sql/sqlstates';
+import { pgBackend } from '../../src/core/db/pg/pgBackend';
+import { describeEachServer } from '../support/database';
+import { defaultServer } from '../support/throwawayPostgres';
 
 describe('classifyError', () => {
   test('class 23 is integrity; connection, resource, lock and serialization codes are operational; the rest database', () => {
@@ -70,3 +73,14 @@ describe('secrets', () => {
     assert.deepEqual(connectionEndpoint({ connectionString: 'host=db port=6000 user=app password=pw dbname=main' }), { user: 'app', host: 'db', port: '6000', database: 'main' });
   });
 });
+
+describeEachServer('classifying what the driver says', (server) => {
+  test('a connection without a password to a server that asks for one is an authentication failure (28P01), not an internal error', async () => {
+    const url = server().url().replace(`:${server().password}@`, '@');
+    const err = await pgBackend({ connectionString: url }).openSession().then(() => null, (e: unknown) => e);
+    assert.ok(err, 'the connection succeeded without a password');
+    const report = classifyError(err);
+    assert.equal(report.sqlstate, '28P01', report.message);
+    assert.equal(report.title, sqlstateTitle('28P01'));
+  });
+}, [defaultServer()]);

@@ -77,6 +77,20 @@ describeEachServer('findings confirmed or contradicted by the dry-run', (server)
     assert.equal(judged(report, 'update-without-where', 4).evidence, 'static');
   });
 
+  test('DROP INDEX: the finding on "the table of index …" is confirmed by the lock measured on that table; TRUNCATE shows no scan', async () => {
+    const url = await fresh();
+    await sql(url, 'CREATE INDEX idx_orders_amount ON orders (amount)');
+    const report = await dryRun(url, 'DROP INDEX idx_orders_amount;\nTRUNCATE orders;\n');
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    const drop = judged(report, 'require-concurrent-index-deletion', 1);
+    assert.equal(drop.evidence, 'confirmed');
+    assert.match(drop.message, /every read and write of the table of index idx_orders_amount waits/);
+    assert.match(drop.message, /Confirmed by the run: took ACCESS EXCLUSIVE on orders, held \d+ ms while 1 later statement\(s\) ran\.$/);
+    // Nothing measured of TRUNCATE stands alone as a scan or a rewrite: it reads no row.
+    const measured = runFindings(report).filter((f) => f.ruleId === 'measured-impact' && f.range.start.line === 2);
+    assert.deepEqual(measured.map((f) => f.message).filter((m) => /scan|rewr/.test(m)), []);
+  });
+
   test('a measurement a finding carries is not repeated as measured-impact; one with no finding stands alone as measured', async () => {
     const report = await dryRun(await fresh(), "SET lock_timeout = '5s';\nCREATE INDEX idx_orders_amount ON orders (amount);\nALTER TABLE orders ADD COLUMN flag boolean;\n");
     const measured = runFindings(report).filter((f) => f.ruleId === 'measured-impact');

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pgBackend } from '../../src/core/db/pg/pgBackend';
 import type { RunReport, StatementReport } from '../../src/core/model/report';
+import { DEFAULT_LINT_SETTINGS } from '../../src/core/model/lintSettings';
+import { loadParser, parseMigrationSync } from '../../src/core/parse/parseMigration';
+import { checkFiles } from '../../src/core/rules/checkMigration';
 import { runMigrations } from '../../src/core/run/runner';
 import { describeEachServer, sql } from '../support/database';
 import { everyMajorUnderTest } from '../support/throwawayPostgres';
@@ -22,6 +25,27 @@ async function dryRun(url: string, text: string): Promise<RunReport> {
 }
 
 const locksOf = (s: StatementReport) => s.locks.filter((l) => !l.createdInRun).map((l) => `${l.mode} ${l.relation}`);
+
+/** What Drydock predicts for each statement of `text`, the files having created the schema in `schema` earlier. */
+async function predicted(schema: string, text: string, pgVersion: number) {
+  await loadParser();
+  const [checked] = checkFiles([parseMigrationSync('m.sql', text)], { context: [parseMigrationSync('schema.sql', schema)], settings: { ...DEFAULT_LINT_SETTINGS, pgVersion } });
+  return checked!.analysis.statements.map((s) => s.effects);
+}
+
+// ALTER COLUMN … TYPE from → to, each on a column of its own: the changes PostgreSQL makes in place
+// (a raised limit or precision, a binary-coercible type) and their neighbours that rewrite.
+const TYPE_CHANGES: readonly [string, string][] = [
+  ['varchar(10)', 'varchar(20)'], ['varchar(20)', 'varchar(10)'], ['varchar(10)', 'varchar'], ['varchar(10)', 'text'], ['text', 'varchar'],
+  ['text', 'varchar(10)'], ['char(10)', 'char(20)'], ['char(10)', 'text'],
+  ['numeric(10, 2)', 'numeric(12, 2)'], ['numeric(10, 2)', 'numeric(12, 3)'], ['numeric(10, 2)', 'numeric'], ['numeric(10)', 'numeric(12, 0)'], ['numeric', 'numeric(10, 2)'],
+  ['timestamp(3)', 'timestamp'], ['timestamp(3)', 'timestamp(6)'], ['timestamp(6)', 'timestamp(3)'], ['timestamp', 'timestamp(6)'], ['timestamp', 'timestamp(3)'],
+  ['timestamptz(3)', 'timestamptz'], ['timestamptz(3)', 'timestamptz(4)'], ['timestamptz(6)', 'timestamptz(3)'],
+  ['time(3)', 'time'], ['time(6)', 'time(2)'], ['timetz(3)', 'timetz(6)'], ['interval(3)', 'interval'], ['interval(3)', 'interval(6)'],
+  ['interval(6)', 'interval(3)'], ['interval day', 'interval'], ['interval', 'interval day'],
+  ['varbit(10)', 'varbit(20)'], ['varbit(20)', 'varbit(10)'], ['cidr', 'inet'], ['inet', 'cidr'], ['integer', 'bigint'], ['json', 'jsonb'],
+  ['varchar(10)[]', 'varchar(20)[]'], ['timestamp', 'timestamptz'], ['timestamptz', 'timestamp'],
+];
 
 describeEachServer('measured locks, rewrites and scans', (server) => {
   const fresh = async () => {
@@ -79,6 +103,55 @@ describeEachServer('measured locks, rewrites and scans', (server) => {
     const [wider] = (await dryRun(url, 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);')).statements;
     assert.deepEqual(locksOf(wider!), ['AccessExclusiveLock orders']);
     assert.deepEqual(wider!.rewrites, []);
+  });
+
+  test('a type change rewrites the table exactly when Drydock predicts it (raised precisions and limits do not)', async () => {
+    const database = await server().createDatabase();
+    const url = server().url(database);
+    const schema = `CREATE TABLE typed (${TYPE_CHANGES.map(([from], i) => `c${i} ${from}`).join(', ')});`;
+    await sql(url, `${schema}\nINSERT INTO typed (c0) VALUES (NULL);`);
+    // timestamp ↔ timestamptz is in place only when the session's TimeZone is UTC: not here.
+    await sql(url, `ALTER DATABASE "${database}" SET timezone = 'Europe/Berlin'`);
+    const text = TYPE_CHANGES.map(([, to], i) => `ALTER TABLE typed ALTER COLUMN c${i} TYPE ${to};`).join('\n');
+    const measured = (await dryRun(url, text)).statements.map((s) => s.rewrites.some((r) => r.relation === 'typed' && r.kind === 'table'));
+    const predictions = (await predicted(schema, text, server().major)).map((e) => e.rewrites.includes('typed'));
+    const named = (flags: boolean[]) => flags.map((rewrites, i) => `${TYPE_CHANGES[i]!.join(' → ')}: ${rewrites ? 'rewrites' : 'in place'}`);
+    assert.deepEqual(named(predictions), named(measured));
+    assert.ok(measured.includes(true) && measured.includes(false));
+  });
+
+  test('TRUNCATE takes ACCESS EXCLUSIVE and neither rewrites nor reads the table (its indexes are rebuilt empty); Drydock predicts the same', async () => {
+    const url = await fresh();
+    await sql(url, 'CREATE INDEX idx_orders_amount ON orders (amount)');
+    const [s] = (await dryRun(url, 'TRUNCATE orders;')).statements;
+    assert.deepEqual(locksOf(s!), ['AccessExclusiveLock orders']);
+    assert.deepEqual(s!.rewrites, []);
+    assert.deepEqual(s!.scans, []);
+    const [effects] = await predicted('', 'TRUNCATE orders;', server().major);
+    assert.deepEqual([effects!.rewrites, effects!.scans], [[], []]);
+  });
+
+  test('DROP INDEX takes ACCESS EXCLUSIVE on the index\'s table, which Drydock names when the files built the index', async () => {
+    const url = await fresh();
+    const schema = 'CREATE INDEX idx_orders_amount ON orders (amount);';
+    await sql(url, schema);
+    const [s] = (await dryRun(url, 'DROP INDEX idx_orders_amount;')).statements;
+    assert.deepEqual(locksOf(s!), ['AccessExclusiveLock orders']);
+    const [effects] = await predicted(schema, 'DROP INDEX idx_orders_amount;', server().major);
+    assert.deepEqual(effects!.locks, [{ relation: 'orders', mode: 'AccessExclusiveLock' }]);
+  });
+
+  test('CREATE INDEX ON ONLY a partitioned table takes SHARE on it and reads nothing; Drydock predicts no scan', async () => {
+    const url = await fresh();
+    const schema = 'CREATE TABLE events (id int, kind int) PARTITION BY LIST (kind);\nCREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1);';
+    await sql(url, `${schema}\nINSERT INTO events SELECT g, 1 FROM generate_series(1, 1000) g;\nANALYZE events;`);
+    const text = 'CREATE INDEX idx_events_id ON ONLY events (id);\nCREATE INDEX idx_events_1_id ON events_1 (id);\nALTER INDEX idx_events_id ATTACH PARTITION idx_events_1_id;';
+    const [only, partition] = (await dryRun(url, text)).statements;
+    assert.deepEqual(locksOf(only!), ['ShareLock events']);
+    assert.deepEqual(only!.scans, []);
+    assert.deepEqual(partition!.scans.map((x) => x.relation), ['events_1']);
+    const [effects] = await predicted(schema, text, server().major);
+    assert.deepEqual([effects!.locks, effects!.scans], [[{ relation: 'events', mode: 'ShareLock' }], []]);
   });
 
   test('a lock is held until the run ends: its time grows with every later statement, which are counted', async () => {

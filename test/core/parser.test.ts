@@ -193,6 +193,10 @@ describe('parseMigration', () => {
       const [statement] = checkMigrationSync('m.sql', `${sql};`).statements;
       assert.equal(statement!.simulatedSql, simulated, sql);
     }
+    // A deep expression (thousands of terms): the trees are compared without recursion.
+    const deep = `CREATE INDEX CONCURRENTLY i_deep ON t ((a + ${Array(3000).fill('1').join(' + ')}))`;
+    const [deepStatement] = checkMigrationSync('m.sql', `${deep};`).statements;
+    assert.equal(deepStatement!.simulatedSql, deep.replace('CONCURRENTLY ', ''));
     // Not concurrent after all: runs as written, in the transaction.
     const [off] = checkMigrationSync('m.sql', 'REINDEX (CONCURRENTLY false) INDEX i;').statements;
     assert.equal(off!.outsideTransaction, null);

@@ -47,6 +47,16 @@ async function bothWays(server: ThrowawayPostgres, files: Record<string, string>
 }
 
 describeEachServer('verification follows the history', (server) => {
+  test('an index renamed, then dropped by its new name, is dropped by the DROP, not by the rename', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE rd (x int);\nCREATE INDEX rd_x ON rd (x);\nALTER INDEX rd_x RENAME TO rd_x2;\nCREATE INDEX rd_y ON rd (x);\nDROP INDEX rd_x2;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index rd_x']!, /^dropped: dropped by .*1\.sql:5/);
+      assert.match(result['index rd_y']!, /^ok: /);
+    }
+  });
+
   test('what ROLLBACK TO SAVEPOINT undoes is dropped by it, not missing; what a RELEASE keeps stays', async () => {
     const { dry, verify } = await bothWays(server(), {
       '1.sql': 'CREATE TABLE sp (id int, x int);\nSAVEPOINT a;\nCREATE INDEX sp_x ON sp (x);\nALTER TABLE sp ADD CONSTRAINT sp_pos CHECK (x > 0);\nROLLBACK TO SAVEPOINT a;\n'

@@ -1,10 +1,11 @@
 // Column types as the parse tree spells them (pg_catalog.int4, bpchar, varchar with a length),
 // reduced to one canonical name per type so rules and the schema compare like with like.
 import type { TypeName } from '../parse/pgTypes';
+import { quoteIdent } from '../sql/quoting';
 
 /** A column type: its canonical name, its modifiers (e.g. a length) and whether it is an array. */
 export interface ColumnType {
-  /** Canonical name: integer, bigint, smallint, serial, varchar, char, text, timestamp, timestamptz, jsonb, … */
+  /** Canonical name: integer, bigint, smallint, serial, varchar, char, text, timestamp, timestamptz, jsonb, …; another type's name as the parser gives it (case kept: "Currency" is not currency). */
   name: string;
   /** Numeric type modifiers as written (varchar(20) → [20]); empty when none. */
   modifiers: number[];
@@ -29,18 +30,22 @@ const CANONICAL: Readonly<Record<string, string>> = {
   bool: 'boolean', boolean: 'boolean',
 };
 
+const CANONICAL_NAMES = new Set(Object.values(CANONICAL));
+
 /** The canonical type of a parse-tree TypeName. */
 export function columnTypeOf(type: TypeName | undefined): ColumnType | null {
   if (!type) return null;
   const names = (type.names ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : ''));
-  const last = (names[names.length - 1] ?? '').toLowerCase();
+  // The parser folds unquoted names to lower case already; a quoted name keeps its case, as PostgreSQL does.
+  const last = names[names.length - 1] ?? '';
   const modifiers = (type.typmods ?? []).flatMap((m) => ('A_Const' in m && m.A_Const.ival ? [m.A_Const.ival.ival ?? 0] : []));
   // Unqualified "char" is the internal one-byte type; char(n) arrives as pg_catalog.bpchar.
   const name = last === 'char' && names.length === 1 ? '"char"' : CANONICAL[last] ?? last;
   return { name, modifiers, array: (type.arrayBounds?.length ?? 0) > 0, location: type.location ?? -1 };
 }
 
-/** The type as SQL spells it: "varchar(20)", "integer[]". */
+/** The type as SQL spells it: "varchar(20)", "integer[]", a mixed-case name quoted ("Currency"). */
 export function columnTypeText(type: ColumnType): string {
-  return `${type.name}${type.modifiers.length ? `(${type.modifiers.join(', ')})` : ''}${type.array ? '[]' : ''}`;
+  const name = CANONICAL_NAMES.has(type.name) || type.name === '"char"' ? type.name : quoteIdent(type.name);
+  return `${name}${type.modifiers.length ? `(${type.modifiers.join(', ')})` : ''}${type.array ? '[]' : ''}`;
 }

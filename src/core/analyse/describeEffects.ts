@@ -4,9 +4,15 @@
 import { lockModeSql, whatLockBlocks, type LockMode } from '../sql/lockModes';
 import type { PredictedEffects, PredictedLock } from './predictEffects';
 
-/** "ACCESS EXCLUSIVE on orders (blocks reads and writes)". */
+/** "ACCESS EXCLUSIVE on orders (blocks reads and writes)"; "… on index i and on its table (…)" when the files do not name the index's table. */
 export function describeLock(lock: PredictedLock): string {
-  return `${lockModeSql(lock.mode)} on ${lock.relation} (blocks ${whatLockBlocks(lock.mode)})`;
+  const on = lock.onTableOfIndex ? `index ${lock.relation} and on its table` : lock.relation;
+  return `${lockModeSql(lock.mode)} on ${on} (blocks ${whatLockBlocks(lock.mode)})`;
+}
+
+/** The table whose readers and writers the lock keeps waiting: "orders", or "the table of index i". */
+export function lockedTable(lock: PredictedLock): string {
+  return lock.onTableOfIndex ? `the table of index ${lock.relation}` : lock.relation;
 }
 
 /** The lock of the prediction on one relation, or the strongest one. */

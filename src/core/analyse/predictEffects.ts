@@ -16,6 +16,11 @@ export interface PredictedLock {
   /** The table (or index) as the statement names it; "schema.table" outside public. */
   relation: string;
   mode: LockMode;
+  /**
+   * Set when `relation` is an index whose table the files do not name: PostgreSQL takes the lock
+   * on that table too (DROP INDEX), so reads and writes of the table wait, not only the index's users.
+   */
+  onTableOfIndex?: true;
 }
 
 /** What a statement does beyond its text. */
@@ -46,6 +51,7 @@ export function declaredVolatility(context: PredictionContext): (name: string) =
 
 class EffectsBuilder {
   private readonly modes = new Map<string, LockMode>();
+  private readonly indexesOfUnknownTables = new Set<string>();
   private readonly rewrites = new Set<string>();
   private readonly scans = new Set<string>();
   private readonly everyRow = new Set<string>();
@@ -54,6 +60,13 @@ class EffectsBuilder {
     if (!relation) return this;
     this.modes.set(relation, strongestLock([mode, ...(this.modes.has(relation) ? [this.modes.get(relation)!] : [])])!);
     return this;
+  }
+
+  /** The lock a statement takes on an index and on its table, named when the files say which. */
+  lockIndexAndTable(index: string, table: string | null, mode: LockMode): this {
+    if (table) return this.lock(table, mode);
+    if (index) this.indexesOfUnknownTables.add(index);
+    return this.lock(index, mode);
   }
 
   rewrite(relation: string): this {
@@ -73,7 +86,7 @@ class EffectsBuilder {
 
   build(): PredictedEffects {
     return {
-      locks: [...this.modes].map(([relation, mode]) => ({ relation, mode })),
+      locks: [...this.modes].map(([relation, mode]) => (this.indexesOfUnknownTables.has(relation) ? { relation, mode, onTableOfIndex: true } : { relation, mode })),
       rewrites: [...this.rewrites].filter((r) => r),
       scans: [...this.scans].filter((r) => r && !this.rewrites.has(r)),
       everyRow: [...this.everyRow].filter((r) => r),
@@ -189,16 +202,19 @@ function alterTableCommand(out: EffectsBuilder, table: string, cmd: AlterTableCm
 
 type Predictor = (node: Node, out: EffectsBuilder, context: PredictionContext) => void;
 
-const DROP_LOCKED = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
+const DROP_LOCKED = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
 
 /** One predictor per statement type; statements not listed take no table lock worth reporting. */
 const PREDICTORS: Readonly<Record<string, Predictor>> = {
   IndexStmt: (n, out) => {
     if (!('IndexStmt' in n)) return;
     const table = relationName(n.IndexStmt.relation);
-    out.lock(table, n.IndexStmt.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock').scan(table);
+    out.lock(table, n.IndexStmt.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock');
+    // ON ONLY a partitioned table makes an empty, invalid parent index and reads no partition
+    // (written for partitioned tables: on a plain table PostgreSQL ignores ONLY and builds).
+    if (n.IndexStmt.relation?.inh === true) out.scan(table);
   },
-  DropStmt: (n, out) => {
+  DropStmt: (n, out, context) => {
     if (!('DropStmt' in n)) return;
     const stmt = n.DropStmt;
     const type = stmt.removeType ?? '';
@@ -206,6 +222,11 @@ const PREDICTORS: Readonly<Record<string, Predictor>> = {
       const items = 'List' in object ? object.List.items : undefined;
       if (type === 'OBJECT_TRIGGER' || type === 'OBJECT_RULE' || type === 'OBJECT_POLICY') {
         out.lock(qualifiedListName(items?.slice(0, -1)), 'AccessExclusiveLock');
+      } else if (type === 'OBJECT_INDEX') {
+        // The index's table is locked as strongly as the index (measured on 13 to 18).
+        const index = qualifiedListName(items);
+        const table = context.schema?.tableOfIndex(index, context.order ?? Number.MAX_SAFE_INTEGER) ?? null;
+        out.lockIndexAndTable(index, table, stmt.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
       } else if (DROP_LOCKED.has(type)) {
         out.lock(qualifiedListName(items), stmt.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
       }
@@ -243,9 +264,10 @@ const PREDICTORS: Readonly<Record<string, Predictor>> = {
     const type = n.RenameStmt.renameType;
     out.lock(relationName(n.RenameStmt.relation), type === 'OBJECT_INDEX' ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
   },
+  // TRUNCATE gives the table new, empty storage: no row is read or copied, whatever its size.
   TruncateStmt: (n, out) => {
     if (!('TruncateStmt' in n)) return;
-    for (const r of n.TruncateStmt.relations ?? []) if ('RangeVar' in r) out.lock(relationName(r.RangeVar), 'AccessExclusiveLock').rewrite(relationName(r.RangeVar));
+    for (const r of n.TruncateStmt.relations ?? []) if ('RangeVar' in r) out.lock(relationName(r.RangeVar), 'AccessExclusiveLock');
   },
   UpdateStmt: (n, out) => {
     if (!('UpdateStmt' in n)) return;

@@ -26,6 +26,8 @@ export interface KnownIndex {
   name: string;
   columns: string[];
   order: number;
+  /** A primary key, unique constraint or unique index: a lookup by all its columns finds one row at most. */
+  unique: boolean;
 }
 
 class TableHistory {
@@ -98,6 +100,8 @@ export class SchemaHistory {
   private readonly tables = new Map<string, TableHistory>();
   /** Functions the files create, by unqualified name: whether each is volatile. */
   private readonly functions = new Map<string, Versioned<boolean>[]>();
+  /** Extensions the files create, by name: the order of the first CREATE EXTENSION. */
+  private readonly extensions = new Map<string, number>();
   /**
    * Tables this history shares with the one it was forked from: copied before their first change
    * here, so the original (a folder's context, learned once for many saves) stays as it was.
@@ -117,6 +121,7 @@ export class SchemaHistory {
       fork.shared.add(table);
     }
     for (const [name, list] of this.functions) fork.functions.set(name, [...list]);
+    for (const [name, order] of this.extensions) fork.extensions.set(name, order);
     return fork;
   }
 
@@ -170,6 +175,24 @@ export class SchemaHistory {
     return found;
   }
 
+  /** The table the files created index `name` ("schema.index" outside public) on before `order`, while that table still stood; null when they do not say. */
+  tableOfIndex(name: string, order: number): string | null {
+    const dot = name.lastIndexOf('.');
+    const [schema, index] = dot < 0 ? ['', name] : [`${name.slice(0, dot)}.`, name.slice(dot + 1)];
+    let found: { table: string; order: number } | null = null;
+    for (const [table, history] of this.tables) {
+      if (history.endedAt !== null && history.endedAt < order) continue;
+      if (schema ? !table.startsWith(schema) : table.includes('.')) continue;
+      for (const known of history.indexes) if (index !== '' && known.name === index && known.order < order && (!found || known.order > found.order)) found = { table, order: known.order };
+    }
+    return found?.table ?? null;
+  }
+
+  /** True when the files create the extension before `order`. */
+  extensionCreatedBefore(name: string, order: number): boolean {
+    return (this.extensions.get(name) ?? Number.MAX_SAFE_INTEGER) < order;
+  }
+
   /** True when the files create the table anywhere (so its indexes are all known). */
   knowsTable(table: string): boolean {
     return this.tables.get(table)?.origin != null;
@@ -183,13 +206,13 @@ export class SchemaHistory {
     const constraints = constraintsOf(def.constraints);
     if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY')) push(table.notNull, name, order, true);
     for (const c of constraints) {
-      if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') table.indexes.push({ name: c.conname ?? '', columns: [name], order });
+      if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') table.indexes.push({ name: c.conname ?? '', columns: [name], order, unique: true });
     }
   }
 
   private addConstraint(table: TableHistory, c: Constraint, order: number): void {
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_EXCLUSION') {
-      table.indexes.push({ name: c.conname ?? c.indexname ?? '', columns: stringList(c.keys), order });
+      table.indexes.push({ name: c.conname ?? c.indexname ?? '', columns: stringList(c.keys), order, unique: c.contype !== 'CONSTR_EXCLUSION' });
       if (c.contype === 'CONSTR_PRIMARY') for (const key of stringList(c.keys)) push(table.notNull, key, order, true);
     }
     if (c.contype === 'CONSTR_CHECK') {
@@ -212,6 +235,8 @@ export class SchemaHistory {
     } else if ('CreateFunctionStmt' in node) {
       const name = stringList(node.CreateFunctionStmt.funcname).pop() ?? '';
       push(this.functions, name, order, declaresVolatile(node.CreateFunctionStmt.options));
+    } else if ('CreateExtensionStmt' in node && node.CreateExtensionStmt.extname && !this.extensions.has(node.CreateExtensionStmt.extname)) {
+      this.extensions.set(node.CreateExtensionStmt.extname, order);
     } else if ('CreateTableAsStmt' in node) {
       const into = node.CreateTableAsStmt.into?.rel;
       const table = new TableHistory();
@@ -222,7 +247,7 @@ export class SchemaHistory {
     } else if ('IndexStmt' in node) {
       const stmt = node.IndexStmt;
       const columns = (stmt.indexParams ?? []).map((p) => ('IndexElem' in p ? p.IndexElem.name ?? '(expression)' : '(expression)'));
-      this.table(relationName(stmt.relation)).indexes.push({ name: stmt.idxname ?? '', columns, order });
+      this.table(relationName(stmt.relation)).indexes.push({ name: stmt.idxname ?? '', columns, order, unique: stmt.unique === true });
     } else if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_TABLE') {
       for (const object of node.DropStmt.objects ?? []) {
         const table = 'List' in object ? this.changing(qualifiedListName(object.List.items)) : undefined;

@@ -10,7 +10,7 @@ import { jsonChunks } from './jsonChunks';
 import { RUN_RESULT_RULES, runFindings } from './runFindings';
 import { findingsToSarif, type SarifRule } from './sarif';
 import { formatDiagnostic, painter, reportLines, verdictLine } from './text';
-import { indentingContinuations, visibleText } from './visibleText';
+import { indentingContinuations, visibleText, withoutRunnerCommands } from './visibleText';
 
 /** The formats, in the order `--help` lists them. */
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -53,12 +53,14 @@ function* joinedLines(lines: Iterable<string>): Generator<string> {
 /**
  * The report's data as a format may show it, in one pass over every string: passwords masked (no
  * format's escaping or cut can then show one; what the renderers add besides is Drydock's own
- * text), and for the readable formats every control character made visible.
+ * text), for the readable formats every control character made visible, and for text, which lands
+ * in CI logs unprotected, what a runner would take for a command escaped.
  */
 function shownData<T>(report: T, format: OutputFormat, secrets: readonly string[]): T {
   const mask = new SecretMask(secrets);
-  const readable = format === 'text' || format === 'github';
-  return mapStringsDeep(report, readable ? (text) => visibleText(mask.text(text)) : (text) => mask.text(text));
+  if (format === 'text') return mapStringsDeep(report, (text) => withoutRunnerCommands(visibleText(mask.text(text))));
+  if (format === 'github') return mapStringsDeep(report, (text) => visibleText(mask.text(text)));
+  return mapStringsDeep(report, (text) => mask.text(text));
 }
 
 /**
@@ -100,7 +102,7 @@ export function renderCheckOutcome(report: CheckReport, format: OutputFormat, gi
 
 /** Text from outside Drydock on one visible line: nothing in it can start a line of its own (or a workflow command). */
 function oneLine(text: string): string {
-  return visibleText(text).replace(/\n/g, '\\n');
+  return withoutRunnerCommands(visibleText(text).replace(/\n/g, '\\n'));
 }
 
 /** A SARIF log without results that says why they are missing. */

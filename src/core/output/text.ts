@@ -116,7 +116,10 @@ export function verdictLine(report: RunReport, paint: Paint): string {
   const verdict = report.outcome === 'succeeded' ? paint(32, 'succeeded') : paint(31, report.outcome);
   const ended = report.transactionEnded;
   const committedBy = ended && report.committed ? ` by ${ended.file}:${ended.line} (${ended.kind}), ${ended.effect === 'unknown' ? 'perhaps' : 'in part'}` : '';
-  const txn = report.committed ? paint(33, `committed${committedBy}`) : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
+  // Refused before connecting: nothing was sent, so nothing was rolled back either.
+  const nothingSent = report.outcome === 'refused' && report.server === null;
+  const txn = report.committed ? paint(33, `committed${committedBy}`) : nothingSent ? 'nothing sent'
+    : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
   // A shadow's server changed outside the shadow is no rollback, whatever became of the files.
   const changed = report.shadow?.serverChanged ?? [];
   const ending = changed.length > 0 ? paint(33, `the shadow's server was changed (${changed.join(', ')})`) : report.mode === 'verify' ? 'read only' : txn;

@@ -17,9 +17,24 @@ function escaped(char: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+// What CI runners read as commands in a log, whatever format Drydock writes (GitHub Actions takes
+// `::cmd::` at a line's start after spaces, and the legacy `##[cmd]` anywhere, as Azure Pipelines
+// takes `##vso[…]` and TeamCity `##teamcity[…]`).
+const LINE_COMMAND = /(^|\n)([ \t]*):(?=:)/g;
+const BRACKET_COMMAND = /#(?=#[\w-]*\[)/g;
+
 /** The text with every control, bidi and line-separator character but tab and newline shown as an escape (`\x1b`, `\r`, `\u202e`). */
 export function visibleText(text: string): string {
   return text.replace(INVISIBLE, escaped);
+}
+
+/**
+ * The text with what a CI runner would take for a command shown escaped (`\x3a:error::` at a
+ * line's start, `\x23#[`): for a log that nothing else protects (the text format; the github
+ * format brackets its readable part with ::stop-commands:: and escapes its annotations' data).
+ */
+export function withoutRunnerCommands(text: string): string {
+  return text.replace(LINE_COMMAND, '$1$2\\x3a').replace(BRACKET_COMMAND, '\\x23');
 }
 
 /**

@@ -15,7 +15,7 @@ import { StatementText } from './statementText';
 import { withoutConcurrently } from './withoutConcurrently';
 import { statementKind } from './statementKind';
 import { LineIndex, OffsetConverter, codePointToUtf16 } from '../model/lineIndex';
-import { outsideTransactionRule, transactionControlOf, type OutsideTransaction, type TransactionControl } from './transactionFacts';
+import { outsideTransactionRule, transactionControlOf, transactionModesOf, type OutsideTransaction, type TransactionControl } from './transactionFacts';
 
 export { loadParser };
 
@@ -236,7 +236,8 @@ function buildStatements(file: string, raw: RawParse, lines: LineIndex): ParsedS
 function markTransactionWrappers(statements: ParsedStatement[]): void {
   let open: ParsedStatement | null = null;
   for (const s of statements) {
-    if (s.transactionControl === 'begin' && !open) open = s;
+    // A BEGIN with modes (READ ONLY, ISOLATION LEVEL) cannot join Drydock's transaction, which it would have to change.
+    if (s.transactionControl === 'begin' && !open && transactionModesOf(s.node).length === 0) open = s;
     else if (s.transactionControl === 'commit' && open) {
       open.role = 'wrapper';
       s.role = 'wrapper';

@@ -4,7 +4,8 @@ import { statementsInDoBlock } from './doBlocks';
 import type { Node } from './pgTypes';
 import { rangeVarsIn, type RangeVarName } from './treeNames';
 
-const RELATION_DROPS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_SEQUENCE']);
+// An index too: dropping it locks its table, which a probe then sees among the run's locks.
+const RELATION_DROPS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_SEQUENCE']);
 
 /** A relation name as written: its schema when qualified. */
 export type NamedRelation = RangeVarName;

@@ -18,6 +18,24 @@ const TRANSACTION_KINDS: Record<string, TransactionControl> = {
   TRANS_STMT_ROLLBACK_PREPARED: 'forbidden',
 };
 
+/**
+ * The transaction modes a statement sets for the transaction it runs in (`BEGIN READ ONLY`,
+ * `START TRANSACTION ISOLATION LEVEL …`, `SET TRANSACTION …`), as written; empty when none. A run
+ * holds its own transaction, whose modes a file cannot choose: such a statement cannot be run as
+ * PostgreSQL would run it there.
+ */
+export function transactionModesOf(node: Node): string[] {
+  const options = 'TransactionStmt' in node ? node.TransactionStmt.options
+    : 'VariableSetStmt' in node && node.VariableSetStmt.name === 'TRANSACTION' ? node.VariableSetStmt.args : undefined;
+  return (options ?? []).flatMap((o) => ('DefElem' in o && o.DefElem.defname ? [MODE_NAMES[o.DefElem.defname] ?? o.DefElem.defname] : []));
+}
+
+const MODE_NAMES: Readonly<Record<string, string>> = {
+  transaction_isolation: 'isolation level',
+  transaction_read_only: 'read-only or read-write mode',
+  transaction_deferrable: 'deferrable mode',
+};
+
 /** The role a statement plays in transaction control, or null for ordinary statements. */
 export function transactionControlOf(node: Node): TransactionControl {
   return 'TransactionStmt' in node ? TRANSACTION_KINDS[node.TransactionStmt.kind ?? ''] ?? 'forbidden' : null;

@@ -4,7 +4,8 @@
 // comma or its parentheses), never by patterns over the text, so literals, comments, function
 // calls and spacing stay exactly as written. The result is parsed again and must be the original
 // parse tree with only the CONCURRENTLY flag taken out; otherwise there is no simulated form.
-import { parseSql, treeWithoutPositions } from './pgParser';
+import { isPositionKey, parseSql, treeWithoutPositions } from './pgParser';
+import { treeJson } from './treeWalk';
 import type { Node } from './pgTypes';
 import type { StatementText, Token } from './statementText';
 
@@ -49,24 +50,27 @@ function keywordCut(text: StatementText, at: number): Cut {
   return { start: tokens[at - 1]?.end ?? tokens[at]!.start, end: tokens[at]!.end };
 }
 
-/** The tree a statement has once CONCURRENTLY is taken out of it (only the flag differs). */
-function withoutConcurrentFlag(node: Node): unknown {
-  const copy = JSON.parse(JSON.stringify(node)) as Record<string, Record<string, unknown>>;
-  const index = copy.IndexStmt;
-  if (index) delete index.concurrent;
-  const drop = copy.DropStmt;
-  if (drop) delete drop.concurrent;
-  const reindex = copy.ReindexStmt;
-  if (reindex && Array.isArray(reindex.params)) {
-    const params = (reindex.params as { DefElem?: { defname?: string } }[]).filter((p) => p.DefElem?.defname !== 'concurrently');
-    if (params.length > 0) reindex.params = params;
-    else delete reindex.params;
+/** A node wrapper with its inner record's CONCURRENTLY flag (or REINDEX option) taken out; others as they are. */
+function withoutFlag(node: Record<string, unknown>): unknown {
+  const [type] = Object.keys(node);
+  const inner = type ? node[type] : undefined;
+  if (!type || !inner || typeof inner !== 'object' || Array.isArray(inner)) return node;
+  const record = inner as Record<string, unknown>;
+  if ((type === 'IndexStmt' || type === 'DropStmt' || type === 'PartitionCmd') && 'concurrent' in record) {
+    const { concurrent: _flag, ...rest } = record;
+    return { [type]: rest };
   }
-  for (const cmd of (copy.AlterTableStmt?.cmds as { AlterTableCmd?: { def?: { PartitionCmd?: Record<string, unknown> } } }[] | undefined) ?? []) {
-    const partition = cmd.AlterTableCmd?.def?.PartitionCmd;
-    if (partition) delete partition.concurrent;
+  if (type === 'ReindexStmt' && Array.isArray(record.params)) {
+    const params = (record.params as { DefElem?: { defname?: string } }[]).filter((p) => p.DefElem?.defname !== 'concurrently');
+    const { params: _all, ...rest } = record;
+    return { [type]: params.length > 0 ? { ...rest, params } : rest };
   }
-  return copy;
+  return node;
+}
+
+/** The tree a statement has once CONCURRENTLY is taken out of it, as positionless JSON (walked without recursion: trees may be deep). */
+function withoutConcurrentFlag(node: Node): string {
+  return treeJson(node, { skipKey: isPositionKey, rewrite: withoutFlag });
 }
 
 /**
@@ -87,6 +91,6 @@ export function withoutConcurrently(sql: string, text: StatementText, node: Node
   } catch {
     return null;
   }
-  if (trees.length !== 1 || treeWithoutPositions(trees[0]) !== treeWithoutPositions(withoutConcurrentFlag(node))) return null;
+  if (trees.length !== 1 || treeWithoutPositions(trees[0]) !== withoutConcurrentFlag(node)) return null;
   return simulated;
 }

@@ -11,7 +11,7 @@ import { loadParser, parseMigrationSync, type ParsedFile } from '../parse/parseM
 import { ignoreFor, readIgnores, type IgnoreComment } from './ignores';
 import { RULES, ruleById } from './registry';
 import type { FindingDetails, Rule } from './rule';
-import { UNUSED_IGNORE_ID, unusedIgnoreMessage } from './unused-ignore';
+import { bareIgnoreMessage, UNUSED_IGNORE_ID, unusedIgnoreMessage } from './unused-ignore';
 import { internalErrorFinding } from './internal-error';
 
 /** A parsed file with what the rules found in it. */
@@ -64,6 +64,12 @@ function reportUnusedIgnores(ignores: readonly IgnoreComment[], file: ParsedFile
   for (const ignore of ignores) {
     // Squawk's comments also serve Squawk, which may report what Drydock does not: never "unused".
     if (ignore.tool !== 'drydock') continue;
+    if (ignore.ruleIds.length === 0) {
+      add({
+        ruleId: UNUSED_IGNORE_ID, severity: configured ?? rule.defaultSeverity, message: bareIgnoreMessage(ignore),
+        help: rule.help, file: file.file, range: file.lines.rangeOf(ignore.offsets), offsets: ignore.offsets,
+      });
+    }
     for (const id of ignore.ruleIds) {
       if (ignore.used.has(id)) continue;
       const known = ruleById(id);

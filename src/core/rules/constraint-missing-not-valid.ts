@@ -2,6 +2,7 @@
 // ACCESS EXCLUSIVE for a CHECK (reads and writes wait), SHARE ROW EXCLUSIVE on both tables for a
 // foreign key (writes wait). NOT VALID skips the scan; VALIDATE CONSTRAINT later scans under SHARE
 // UPDATE EXCLUSIVE, which lets reads and writes go on.
+import { quoteIdent } from '../sql/quoting';
 import type { Rule } from './rule';
 import { alterCommands } from './alterTableCommands';
 import { blocksExistingTable, effectsSentence, whereItRuns } from './statementFacts';
@@ -24,7 +25,7 @@ export const constraintMissingNotValid: Rule = {
         const kind = constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY';
         const fix = commands.length === 1 ? splitNotValidFix(analysis, at, table, constraint) : null;
         report(at.offsets, `ADD CONSTRAINT … ${kind} without NOT VALID${whereItRuns(at)}.${effectsSentence(at)} Every existing row is checked while the lock is held.`
-          + ` Add it NOT VALID (only new rows are checked, the lock is brief), then VALIDATE CONSTRAINT ${constraint.conname ?? ''} in a later transaction, which takes SHARE UPDATE EXCLUSIVE and lets reads and writes go on.`,
+          + ` ${constraint.conname ? 'Add it' : 'Name it (ADD CONSTRAINT name …) and add it'} NOT VALID (only new rows are checked, the lock is brief), then VALIDATE CONSTRAINT ${constraint.conname ? quoteIdent(constraint.conname) : 'with that name'} in a later transaction, which takes SHARE UPDATE EXCLUSIVE and lets reads and writes go on.`,
         fix ? { fix } : {});
       }
       // NOT VALID then VALIDATE in the same transaction holds the first lock through the scan.
@@ -32,7 +33,7 @@ export const constraintMissingNotValid: Rule = {
         if (cmd.subtype !== 'AT_ValidateConstraint' || !analysis.inTransaction || at.nested !== null) continue;
         const added = analysis.statements.find((s) => s.order < at.order && alterCommands(s).some((c) => c.table === table && c.constraint?.conname === cmd.name && c.constraint?.skip_validation === true));
         if (!added || analysis.isNewTable(table, at)) continue;
-        report(at.offsets, `VALIDATE CONSTRAINT ${cmd.name ?? ''} in the same transaction that added it NOT VALID (line ${analysis.file.lines.positionAt(added.offsets.start).line}):`
+        report(at.offsets, `VALIDATE CONSTRAINT ${quoteIdent(cmd.name ?? '')} in the same transaction that added it NOT VALID (line ${analysis.file.lines.positionAt(added.offsets.start).line}):`
           + ` the lock the ADD took on ${table} is held until COMMIT, so the validation scan runs under it and NOT VALID gains nothing. Validate in a later migration (or give this file a no-transaction directive).`);
       }
     }

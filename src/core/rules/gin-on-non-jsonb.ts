@@ -1,7 +1,9 @@
 // A GIN index needs an operator class for the column's type: jsonb, arrays, tsvector have a
-// default one, text and most others do not, and jsonb_ops / jsonb_path_ops only fit jsonb. Where the
-// files say what the column's type is, such an index fails (SQLSTATE 42704) before it builds.
-import { columnTypeText } from '../analyse/columnTypes';
+// default one, text and other scalars only once the btree_gin extension is created, json and the
+// geometric and range types never; jsonb_ops / jsonb_path_ops only fit jsonb. Where the files say
+// what the column's type is, such an index fails (SQLSTATE 42704) before it builds. A type the
+// files make themselves (a domain over jsonb, an enum) or an extension's is not judged.
+import { columnTypeText, type ColumnType } from '../analyse/columnTypes';
 import { relationName, stringList } from '../analyse/relationNames';
 import type { Rule } from './rule';
 import { whereItRuns } from './statementFacts';
@@ -9,6 +11,32 @@ import { whereItRuns } from './statementFacts';
 /** Types with a default GIN operator class (built in, or hstore's). */
 const GIN_DEFAULT_TYPES = new Set(['jsonb', 'tsvector', 'hstore']);
 const JSONB_OPCLASSES = new Set(['jsonb_ops', 'jsonb_path_ops']);
+
+// The built-in types btree_gin gives a default GIN operator class, as pg_opclass lists them once
+// it is created (the same on PostgreSQL 13 to 18), by the names columnTypeOf gives them.
+const BTREE_GIN_TYPES = new Set([
+  '"char"', 'bigint', 'bit', 'varbit', 'boolean', 'bytea', 'char', 'varchar', 'cidr', 'date', 'double precision', 'inet',
+  'integer', 'interval', 'macaddr', 'macaddr8', 'money', 'name', 'numeric', 'oid', 'real', 'smallint', 'text', 'timetz',
+  'time', 'timestamptz', 'timestamp', 'uuid', 'serial', 'bigserial', 'smallserial',
+]);
+
+// Built-in types no GIN operator class serves, with or without btree_gin.
+const NO_GIN_TYPES = new Set([
+  'json', 'xml', 'tsquery', 'jsonpath', 'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'pg_lsn', 'txid_snapshot',
+  'pg_snapshot', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'int4multirange',
+  'int8multirange', 'nummultirange', 'tsmultirange', 'tstzmultirange', 'datemultirange',
+]);
+
+/** True when the type is one Drydock knows is not jsonb (an array, or a built-in scalar). */
+function knownNotJsonb(type: ColumnType): boolean {
+  return type.array || (type.name !== 'jsonb' && (GIN_DEFAULT_TYPES.has(type.name) || BTREE_GIN_TYPES.has(type.name) || NO_GIN_TYPES.has(type.name)));
+}
+
+/** True when a GIN index with the type's default operator class cannot be built: the type is known to have none. */
+function noDefaultOpclass(type: ColumnType, btreeGin: boolean): boolean {
+  if (type.array || GIN_DEFAULT_TYPES.has(type.name)) return false;
+  return NO_GIN_TYPES.has(type.name) || (BTREE_GIN_TYPES.has(type.name) && !btreeGin);
+}
 
 export const ginOnNonJsonb: Rule = {
   id: 'gin-on-non-jsonb',
@@ -20,15 +48,16 @@ export const ginOnNonJsonb: Rule = {
     for (const at of analysis.statements) {
       if (!('IndexStmt' in at.node) || (at.node.IndexStmt.accessMethod ?? '').toLowerCase() !== 'gin') continue;
       const table = relationName(at.node.IndexStmt.relation);
+      const btreeGin = analysis.schema.extensionCreatedBefore('btree_gin', at.order);
       for (const p of at.node.IndexStmt.indexParams ?? []) {
         if (!('IndexElem' in p) || !p.IndexElem.name) continue;
         const column = p.IndexElem.name;
         const type = analysis.schema.columnType(table, column, at.order);
         if (!type) continue;
         const opclass = stringList(p.IndexElem.opclass).pop() ?? null;
-        const fits = opclass === null ? type.array || GIN_DEFAULT_TYPES.has(type.name) : !JSONB_OPCLASSES.has(opclass) || (type.name === 'jsonb' && !type.array);
-        if (fits) continue;
-        report(at.offsets, `GIN index on ${table}.${column}, which the migrations declare as ${columnTypeText(type)}${whereItRuns(at)}: ${opclass ? `the operator class ${opclass} only fits jsonb` : `${columnTypeText(type)} has no default operator class for GIN`},`
+        const fails = opclass === null ? noDefaultOpclass(type, btreeGin) : JSONB_OPCLASSES.has(opclass) && knownNotJsonb(type);
+        if (!fails) continue;
+        report(at.offsets, `GIN index on ${table}.${column}, which the migrations declare as ${columnTypeText(type)}${whereItRuns(at)}: ${opclass ? `the operator class ${opclass} only fits jsonb` : `${columnTypeText(type)} has no default operator class for GIN${BTREE_GIN_TYPES.has(type.name) ? ' (the files do not create btree_gin before it)' : ''}`},`
           + ' so CREATE INDEX fails (SQLSTATE 42704). Convert the column to jsonb first, name an operator class for its type (gin_trgm_ops for text, with pg_trgm), or create the index only where the column is jsonb.');
       }
     }

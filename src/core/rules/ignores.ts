@@ -10,16 +10,21 @@ import type { ParsedFile } from '../parse/parseMigration';
 export interface IgnoreComment {
   tool: 'drydock' | 'squawk';
   scope: 'statement' | 'file';
-  ruleIds: string[];
   /** The comment's own place (where an unused ignore is reported). */
   offsets: OffsetRange;
   /** The statement it applies to (scope 'statement'), or null when no statement follows. */
   target: OffsetRange | null;
+  /** The rules it names (none for a bare `-- drydock-ignore`, which silences nothing). */
+  ruleIds: string[];
   /** Rule ids that silenced at least one finding. */
   used: Set<string>;
 }
 
-const IGNORE_LINE = /^[ \t]*--[ \t]*(drydock|squawk)-ignore(-file)?[ \t]+([A-Za-z0-9_,\- \t]+?)[ \t]*(?::.*)?$/gm;
+// The rule ids are optional, so that a bare `-- drydock-ignore` (which silences nothing) is read
+// and reported. Ids are words between blanks: no two parts of the pattern can take the same blank,
+// so a line of many blanks is read in one pass (spaces and tabs shared by adjacent parts made
+// the engine try every split of them, minutes for 4,000 spaces).
+const IGNORE_LINE = /^[ \t]*--[ \t]*(drydock|squawk)-ignore(-file)?(?:[ \t]+([A-Za-z0-9_,-]+(?:[ \t]+[A-Za-z0-9_,-]+)*))?[ \t]*(?::.*)?$/gm;
 
 /** The ignore comments of a file, each tied to the statement that follows it (the analysed statements are asked for only when the file has one). */
 export function readIgnores(file: ParsedFile, statements: () => readonly AnalysedStatement[]): IgnoreComment[] {
@@ -36,7 +41,7 @@ export function readIgnores(file: ParsedFile, statements: () => readonly Analyse
     out.push({
       tool: match[1] === 'squawk' ? 'squawk' : 'drydock',
       scope,
-      ruleIds: match[3]!.split(/[\s,]+/).filter((id) => id !== ''),
+      ruleIds: (match[3] ?? '').split(/[\s,]+/).filter((id) => id !== ''),
       offsets: { start, end },
       target: scope === 'statement' ? next : null,
       used: new Set(),

@@ -3,8 +3,19 @@
 // scans the referencing table, under a lock, for each row.
 import type { Constraint } from '../parse/pgTypes';
 import { relationName, stringList } from '../analyse/relationNames';
+import type { KnownIndex } from '../analyse/schemaHistory';
 import type { Rule } from './rule';
 import { alterCommands, columnConstraints } from './alterTableCommands';
+
+/**
+ * True when the index finds the rows that reference a key without reading the whole table: it
+ * starts with the foreign key's columns (in any order), or it is unique on some of them only (a
+ * primary key on `id` serves a foreign key on `(id, tenant_id)`: one row at most per lookup).
+ */
+function serves(index: KnownIndex, columns: readonly string[]): boolean {
+  if (columns.every((c) => index.columns.slice(0, columns.length).includes(c))) return true;
+  return index.unique && index.columns.length > 0 && index.columns.every((c) => columns.includes(c));
+}
 
 export const missingForeignKeyIndex: Rule = {
   id: 'missing-foreign-key-index',
@@ -33,7 +44,7 @@ export const missingForeignKeyIndex: Rule = {
       for (const { table, columns, fk } of keys) {
         // Only a table the files create has all its indexes in view: elsewhere, stay silent.
         if (!analysis.schema.knowsTable(table) || columns.length === 0) continue;
-        const covered = analysis.schema.indexesOn(table).some((index) => columns.every((c) => index.columns.slice(0, columns.length).includes(c)));
+        const covered = analysis.schema.indexesOn(table).some((index) => serves(index, columns));
         if (covered) continue;
         const referenced = relationName(fk.pktable);
         report(at.offsets, `No index on ${table} (${columns.join(', ')}) for its foreign key to ${referenced}: each DELETE from ${referenced}, or change of its key, scans all of ${table} to check for referencing rows,`

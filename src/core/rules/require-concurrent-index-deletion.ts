@@ -1,10 +1,10 @@
 // DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: reads and writes
 // wait, and the DROP itself waits behind every running query on the table.
-import { qualifiedListName, relationName } from '../analyse/relationNames';
+import { describeLock, lockedTable } from '../analyse/describeEffects';
 import { outsideTransactionFix } from './fixes/noTransactionFix';
 import { insertText } from './fixes/edits';
 import type { Rule } from './rule';
-import { afterLeadingKeywords, effectsSentence, whereItRuns } from './statementFacts';
+import { afterLeadingKeywords, blocksExistingTable, whereItRuns } from './statementFacts';
 
 export const requireConcurrentIndexDeletion: Rule = {
   id: 'require-concurrent-index-deletion',
@@ -16,14 +16,15 @@ export const requireConcurrentIndexDeletion: Rule = {
   check({ analysis, report }) {
     for (const at of analysis.statements) {
       if (!('DropStmt' in at.node) || at.node.DropStmt.removeType !== 'OBJECT_INDEX' || at.node.DropStmt.concurrent) continue;
-      const names = (at.node.DropStmt.objects ?? []).map((o) => ('List' in o ? qualifiedListName(o.List.items) : ''));
-      // An index created earlier in this file on a table created here blocks nobody.
-      const created = analysis.statements.filter((s) => s.order < at.order && 'IndexStmt' in s.node && names.includes(s.node.IndexStmt.idxname ?? ''));
-      if (created.length === names.length && created.every((s) => 'IndexStmt' in s.node && analysis.isNewTable(relationName(s.node.IndexStmt.relation), s))) continue;
-      const after = at.nested === null && names.length === 1 ? afterLeadingKeywords(analysis, at, /^DROP\s+INDEX\b/i, 'INDEX') : null;
+      // The lock is on each index's table (or on the index, when the files do not say its table):
+      // an index this run built on a table it created blocks nobody.
+      const locks = at.effects.locks.filter((l) => blocksExistingTable(analysis, at, l.relation));
+      if (locks.length === 0) continue;
+      const single = (at.node.DropStmt.objects ?? []).length === 1;
+      const after = at.nested === null && single ? afterLeadingKeywords(analysis, at, /^DROP\s+INDEX\b/i, 'INDEX') : null;
       const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
-      const fix = edit && names.length === 1 ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
-      report(at.offsets, `DROP INDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} It takes ACCESS EXCLUSIVE on the index's table too, so reads and writes of that table wait.`
+      const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit]) : null;
+      report(at.offsets, `DROP INDEX without CONCURRENTLY${whereItRuns(at)}. Takes ${locks.map(describeLock).join(' and ')}: every read and write of ${locks.map(lockedTable).join(' and ')} waits until the transaction ends, and the drop itself first waits for every running query there.`
         + ' Use DROP INDEX CONCURRENTLY (one index per statement), which waits for running queries instead of blocking them.', fix ? { fix } : {});
     }
   },

@@ -2,7 +2,7 @@
 // table behind it: a migration stuck behind one long transaction takes the application down with
 // it. lock_timeout makes it give up instead (and the migration can be retried).
 import type { Rule } from './rule';
-import { describeLock } from '../analyse/describeEffects';
+import { describeLock, lockedTable } from '../analyse/describeEffects';
 import { blocksExistingTable } from './statementFacts';
 import { setTimeoutFix } from './fixes/lockTimeoutFix';
 
@@ -19,7 +19,7 @@ export const requireLockTimeout: Rule = {
       const lock = at.effects.locks.find((l) => blocksExistingTable(analysis, at, l.relation));
       if (!lock) continue;
       const fix = setTimeoutFix(analysis, 'lock_timeout', '5s');
-      report(at.offsets, `This statement needs ${describeLock(lock)}, and no lock_timeout is set before it: while it waits for a running transaction to finish, every later query on ${lock.relation} queues behind it.`
+      report(at.offsets, `This statement needs ${describeLock(lock)}, and no lock_timeout is set before it: while it waits for a running transaction to finish, every later query on ${lockedTable(lock)} queues behind it.`
         + " Set lock_timeout first (SET lock_timeout = '5s') so it gives up instead, and retry the migration.", fix ? { fix } : {});
       return; // one finding per file: the fix covers every later statement
     }

@@ -13,11 +13,17 @@ export function unusedIgnoreMessage(ruleId: string, ignore: IgnoreComment, known
     : `This ignore names ${ruleId}, which is not a Drydock rule (see \`drydock rules\`): it silences nothing.`;
 }
 
+/** The message for an ignore comment that names no rule. */
+export function bareIgnoreMessage(ignore: IgnoreComment): string {
+  const form = ignore.scope === 'file' ? '-- drydock-ignore-file' : '-- drydock-ignore';
+  return `This ignore names no rule, so it silences nothing. Name the rules it is for (\`${form} <rule-id>: reason\`; \`drydock rules\` lists them), or remove it.`;
+}
+
 export const unusedIgnore: Rule = {
   id: UNUSED_IGNORE_ID,
   defaultSeverity: 'warning',
   category: 'convention',
-  summary: 'A `-- drydock-ignore` comment that silences no finding (or names no rule).',
+  summary: 'A `-- drydock-ignore` comment that silences no finding, names no rule, or names an id that is no rule.',
   help: 'Remove the ignore, or correct the rule id; `drydock rules` lists the ids.',
   // Reported by checkFiles, which knows which ignores were used once every other rule has run.
   check() {},

@@ -88,6 +88,8 @@ function sqlstateOf(fields: ErrorFields): string {
   if (fields.code && NETWORK_CODES[fields.code]) return NETWORK_CODES[fields.code]!;
   if (/connection terminated|terminating connection|server closed the connection|Connection ended/i.test(fields.message ?? '')) return '08006';
   if (/timeout expired|connection timeout/i.test(fields.message ?? '')) return '08001';
+  // The driver refuses to start a password exchange it has no password for: the server asked for one.
+  if (/^SASL: .*password|client password must be a string/i.test(fields.message ?? '')) return '28P01';
   return 'XX000';
 }
 

@@ -69,7 +69,10 @@ function compareLocks(at: AnalysedStatement, measured: StatementReport, earlier:
   const confirmed: string[] = [];
   const weaker: string[] = [];
   for (const lock of predicted) {
-    const taken = measured.locks.find((l) => sameRelation(l.relation, lock.relation));
+    // A lock on "the table of index i": the measured lock on a table the prediction does not name is that table's.
+    const taken = lock.onTableOfIndex
+      ? measured.locks.find((l) => !predicted.some((p) => sameRelation(l.relation, p.relation)) && rank(l.mode) >= rank(lock.mode))
+      : measured.locks.find((l) => sameRelation(l.relation, lock.relation));
     if (taken && rank(taken.mode) >= rank(lock.mode)) {
       const held = taken.heldWhile > 0 ? `, held ${durationText(taken.heldMs)} while ${taken.heldWhile} later statement(s) ran` : '';
       confirmed.push(`${lockModeSql(taken.mode as LockMode)} on ${taken.relation}${held}`);

@@ -2,21 +2,13 @@
 // fix queries) run with the settings the migration left: a `SET statement_timeout = '1ms'` made
 // them fail and aborted the transaction (reported as the migration's failure), and a
 // `SET search_path = evil, pg_catalog, …` with an `evil.to_regclass()` made them read a function
-// of the migration's. Once a statement that may change settings has run, each own query is
-// guarded: the settings it depends on are set for it (pg_catalog first on the search path, no
-// statement timeout) and then given back exactly the values the migration had set, so nothing the
-// migration's later statements see differs. Until then (most runs) nothing is added.
+// of the migration's. Any statement may change settings (a function it calls, a trigger it fires
+// can call set_config), so each own query in a transaction is guarded: the settings it depends on
+// are set for it (pg_catalog first on the search path, no statement timeout) and then given back
+// exactly the values the migration had, so nothing the migration's later statements see differs.
+import { randomBytes } from 'node:crypto';
 import type { PipelineOptions, PipelineOutcome, QueryOutcome, Session, TransactionState } from '../db/backend';
 import type { NoticeReport, ServerInfo } from '../model/report';
-import type { ParsedStatement } from '../parse/parseMigration';
-
-// Statements that change session settings, or run code that might.
-const MAY_CHANGE_SETTINGS = new Set(['VariableSetStmt', 'DiscardStmt', 'DoStmt', 'CallStmt', 'ExecuteStmt']);
-
-/** True when running the statement may change a setting Drydock's own queries depend on. */
-export function mayChangeSettings(s: ParsedStatement): boolean {
-  return MAY_CHANGE_SETTINGS.has(Object.keys(s.node)[0] ?? '') || /set_config/i.test(s.sql);
-}
 
 /** The settings an own query depends on, and the value it needs (search_path: pg_catalog put first). */
 const GUARDED = ['search_path', 'statement_timeout', 'quote_all_identifiers', 'standard_conforming_strings'] as const;
@@ -30,14 +22,32 @@ const GUARD_QUERY = `SELECT saved.*,
   pg_catalog.set_config('standard_conforming_strings', 'on', true) AS d
 FROM (SELECT ${GUARDED.map((name) => `pg_catalog.current_setting('${name}') AS ${name}`).join(', ')}) AS saved`;
 
+// Chosen once per process: a migration cannot spell a prepared statement's name it never sees.
+const SESSION_NONCE = randomBytes(6).toString('hex');
+
 const RESTORE_QUERY = `SELECT ${GUARDED.map((name, i) => `pg_catalog.set_config('${name}', $${i + 1}, true)`).join(', ')}`;
 
 /**
- * The run's session as Drydock's own queries use it: `query` is guarded once `guarding()` says a
- * statement that may change settings ran; everything else is the session itself.
+ * The run's session as Drydock's own queries use it: `query` is guarded inside a transaction, once
+ * `guarding()` says the migration may have changed settings (any statement of it was sent);
+ * everything else is the session itself.
  */
 export class OwnQuerySession implements Session {
-  constructor(private readonly session: Session, private readonly guarding: () => boolean) {}
+  /**
+   * `guarding`: whether the migration may have changed settings. `preparedGeneration`: how many
+   * statements that drop prepared statements (DEALLOCATE, DISCARD) the migration sent so far.
+   */
+  constructor(private readonly session: Session, private readonly guarding: () => boolean, private readonly preparedGeneration: () => number = () => 0) {}
+
+  /**
+   * The name Drydock's prepared statement goes by on this session: one the migration cannot know
+   * (it could PREPARE a statement of that name and have Drydock read its answers), and a new one
+   * after the migration deallocated prepared statements (the driver would still take the old one
+   * for prepared, and the server would refuse it).
+   */
+  private preparedName(prepared: string | undefined): string | undefined {
+    return prepared === undefined ? undefined : `${prepared}_${SESSION_NONCE}_${this.preparedGeneration()}`;
+  }
 
   get serverInfo(): ServerInfo {
     return this.session.serverInfo;
@@ -49,9 +59,10 @@ export class OwnQuerySession implements Session {
 
   async query(sql: string, params?: unknown[], prepared?: string): Promise<QueryOutcome> {
     // Outside a transaction block SET LOCAL would not last to the query: nothing to guard there.
-    if (!this.guarding() || this.session.transactionState() !== 'in-transaction') return this.session.query(sql, params, prepared);
+    const name = this.preparedName(prepared);
+    if (!this.guarding() || this.session.transactionState() !== 'in-transaction') return this.session.query(sql, params, name);
     const saved = (await this.session.query(GUARD_QUERY)).rows[0] ?? {};
-    const result = await this.session.query(sql, params, prepared);
+    const result = await this.session.query(sql, params, name);
     await this.session.query(RESTORE_QUERY, GUARDED.map((name) => String(saved[name] ?? '')));
     return result;
   }

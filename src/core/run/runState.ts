@@ -14,8 +14,10 @@ export class RunState {
   /** A statement of the files is on the wire (a cancel must reach the server). */
   running = false;
   connectionLost: Error | null = null;
-  /** A statement that may change session settings was sent: Drydock's own queries guard theirs (ownQueries.ts). */
+  /** A statement of the migration was sent, so settings may have changed: Drydock's own queries guard theirs (ownQueries.ts). */
   settingsTouched = false;
+  /** How many statements that drop prepared statements (DEALLOCATE, DISCARD) were sent: Drydock's own prepared statements are made anew after one. */
+  deallocations = 0;
 
   constructor(
     readonly report: RunReport,
@@ -33,7 +35,7 @@ export class RunState {
 
   /** The session as Drydock's own queries use it (probes, verification): guarded once settings may have changed. */
   get ownSession(): Session {
-    return new OwnQuerySession(this.openSession, () => this.settingsTouched);
+    return new OwnQuerySession(this.openSession, () => this.settingsTouched, () => this.deallocations);
   }
 
   /** Records a failure: the first one becomes the run's error. */

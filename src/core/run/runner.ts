@@ -246,7 +246,10 @@ class Run {
       const all = this.files.flatMap((f) => f.statements);
       const upTo = all.indexOf(replayUpTo);
       if (upTo < 0) return false;
-      const replay = all.slice(0, upTo).map((s) => sqlToRun(this.state.mode, s)).filter((sql): sql is string => sql !== null);
+      const replayed = all.slice(0, upTo);
+      const replay = replayed.map((s) => sqlToRun(this.state.mode, s)).filter((sql): sql is string => sql !== null);
+      // Prepared statements outlive a rollback: a DEALLOCATE replayed drops Drydock's again.
+      this.state.deallocations += replayed.filter((s) => 'DeallocateStmt' in s.node || 'DiscardStmt' in s.node).length;
       // They succeeded the first time, one after the other in this transaction: one pipeline replays them.
       const outcome = await session.pipeline(replay, { stop: () => this.state.cancelled });
       return outcome.error === undefined && outcome.ran.length === replay.length;

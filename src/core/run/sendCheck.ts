@@ -8,7 +8,7 @@ import { opaqueFacts } from '../parse/opaqueStatements';
 import { parseSql } from '../parse/pgParser';
 import { StatementText } from '../parse/statementText';
 import type { ParsedStatement } from '../parse/parseMigration';
-import { copiesFromStdin, outsideTransactionRule, transactionControlOf } from '../parse/transactionFacts';
+import { copiesFromStdin, outsideTransactionRule, transactionControlOf, transactionModesOf } from '../parse/transactionFacts';
 import type { Node } from '../parse/pgTypes';
 
 /** Why the statement must not be sent as `sql`, or null when it may. `inTransaction`: the run holds a transaction open around it. */
@@ -43,6 +43,7 @@ export function refusalToSend(s: ParsedStatement, sql: string, inTransaction: bo
 function treeRefusal(node: Node, kind: string, inTransaction: boolean): string | null {
   const control = transactionControlOf(node);
   if (control !== null && control !== 'savepoint') return `${kind} would end or replace the transaction Drydock runs the files in`;
+  if (transactionModesOf(node).length > 0) return `${kind} would set the modes of the transaction Drydock runs the files in`;
   if (copiesFromStdin(node)) return 'COPY … FROM STDIN waits for data that no statement of the file sends';
   const outside = outsideTransactionRule(node);
   if (inTransaction && outside) return `${outside.reason}: it would fail inside the run's transaction`;

@@ -21,7 +21,6 @@ import type { ParsedStatement } from '../parse/parseMigration';
 import type { CheckedFile } from '../rules/checkMigration';
 import { classifyError } from './classify';
 import { refusalToSend } from './sendCheck';
-import { mayChangeSettings } from './ownQueries';
 import type { StatementOutcome, StatementProbe } from './probes/probe';
 import type { RunState } from './runState';
 
@@ -193,6 +192,12 @@ class StatementLoop {
     return group;
   }
 
+  /** What Drydock's own queries must know of statements about to be sent (ownQueries.ts): settings may change, prepared statements may go. */
+  private noteSent(statements: readonly ParsedStatement[]): void {
+    this.state.settingsTouched = true;
+    for (const s of statements) if ('DeallocateStmt' in s.node || 'DiscardStmt' in s.node) this.state.deallocations += 1;
+  }
+
   /** Why the runner will not send the statement (sendCheck.ts), or null; asked once per statement. */
   private refusalToSend(s: ParsedStatement): string | null {
     let known = this.refusals.get(s);
@@ -240,7 +245,7 @@ class StatementLoop {
     // A cancel while the before hooks asked the server found nothing running: honour it here.
     if (this.state.cancelled) return this.unsent(s);
     this.state.running = true;
-    if (mayChangeSettings(s)) this.state.settingsTouched = true;
+    this.noteSent([s]);
     const outcome = await this.state.openSession.pipeline([sql]);
     this.state.running = false;
     const broken = await this.transactionBroken([s], outcome);
@@ -272,7 +277,7 @@ class StatementLoop {
       }
     };
     this.state.running = true;
-    if (sent.some((x) => mayChangeSettings(x.statement))) this.state.settingsTouched = true;
+    this.noteSent(sent.map((x) => x.statement));
     const outcome = await this.state.openSession.pipeline(sent.map((x) => x.sql), { onStatementDone, stop: () => this.state.cancelled });
     this.state.running = false;
     const broken = await this.transactionBroken(sent.slice(0, outcome.ran.length).map((x) => x.statement), outcome);

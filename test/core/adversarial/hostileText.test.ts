@@ -50,6 +50,7 @@ describeEachServer('hostile text', (server) => {
       `DO $$ BEGIN RAISE NOTICE '%', E'line one\\n${FAKE_COMMAND}\\nsucceeded: committed'; END $$;`,
       `DO $$ BEGIN RAISE NOTICE '%', E'bidi \\u202Edettimmoc :deeccus'; END $$;`,
       `SELECT '${ESC}[2K${ESC}[1Gsucceeded: committed' AS raw_escape_in_sql;`,
+      "SELECT '##[error]legacy command in SQL', '##vso[task.complete result=Succeeded]';",
       `DO $$ BEGIN RAISE EXCEPTION '%', E'boom\\n${FAKE_COMMAND}\\r\\nliteral %0A and %25'; END $$;`,
       '',
     ].join('\n'));
@@ -66,8 +67,10 @@ describeEachServer('hostile text', (server) => {
     assert.match(out, /001_name\\x1b\[31m\\rsucceeded: committed\.sql/);
     const verdicts = out.split('\n').filter((l) => /^(succeeded|failed|refused|cancelled):/.test(l));
     assert.deepEqual(verdicts.map((l) => l.replace(/, \d+ ms$/, '')), ['failed: rolled back'], 'only Drydock\'s own verdict starts a line');
-    assert.match(out, /^ {14}::error file=app\.js,line=1::injected annotation$/m, 'a notice\'s second line is indented under it');
-    assert.doesNotMatch(out, /^::/m);
+    assert.match(out, /^ {14}\\x3a:error file=app\.js,line=1::injected annotation$/m, 'a notice\'s second line is indented under it, its command escaped');
+    // The text format lands in CI logs too: no line is a command to a runner (GitHub trims leading spaces).
+    assert.deepEqual(workflowCommands(out), []);
+    assert.doesNotMatch(out, /##[\w-]*\[/, 'no legacy ##[…] command anywhere');
   });
 
   test('github: the only workflow commands are Drydock\'s annotations, whose data reads back as the original message', async () => {

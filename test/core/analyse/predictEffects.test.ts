@@ -50,7 +50,8 @@ const TABLE: [string, string[], string[], string[]][] = [
   ['CREATE TRIGGER g BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()', ['t:ShareRowExclusiveLock'], [], []],
   ['ALTER TABLE t RENAME COLUMN a TO b', ['t:AccessExclusiveLock'], [], []],
   ['ALTER INDEX i RENAME TO j', ['i:ShareUpdateExclusiveLock'], [], []],
-  ['TRUNCATE t', ['t:AccessExclusiveLock'], ['t'], []],
+  ['TRUNCATE t', ['t:AccessExclusiveLock'], [], []],
+  ['CREATE INDEX i ON ONLY p (a)', ['p:ShareLock'], [], []],
   ['UPDATE t SET a = 1', ['t:RowExclusiveLock'], [], ['t']],
   ['UPDATE t SET a = 1 WHERE id = 2', ['t:RowExclusiveLock'], [], []],
   ['LOCK TABLE t IN SHARE ROW EXCLUSIVE MODE', ['t:ShareRowExclusiveLock'], [], []],
@@ -82,4 +83,33 @@ test('describeEffects: the lock by PostgreSQL\'s name and table, what it blocks,
   assert.equal(describeEffects(predict('ALTER TABLE orders ADD COLUMN c uuid DEFAULT gen_random_uuid()')), 'Takes ACCESS EXCLUSIVE on orders (blocks reads and writes) and rewrites orders in full.');
   assert.equal(describeEffects(predict('CREATE INDEX i ON orders (a)')), 'Takes SHARE on orders (blocks writes) and reads all of orders while it holds the lock.');
   assert.equal(describeEffects(predict('SELECT 1')), '');
+});
+
+test('predictStatementEffects: the type changes PostgreSQL makes in place (measured alike on 13 to 18), and the ones that rewrite', () => {
+  const schema = 'CREATE TABLE t (ts3 timestamp(3), ts6 timestamp(6), ts timestamp, tz3 timestamptz(3), t3 time(3), tt3 timetz(3), i3 interval(3), iday interval day, n10 numeric(10), n102 numeric(10, 2), v10 varchar(10), b5 varbit(5), va10 varchar(10)[], tsa timestamp(3)[], c cidr, ch char(10))';
+  const inPlace = [
+    'ts3 TYPE timestamp', 'ts3 TYPE timestamp(6)', 'ts3 TYPE timestamp(4)', 'ts TYPE timestamp(6)', 'tz3 TYPE timestamptz', 'tz3 TYPE timestamptz(6)',
+    't3 TYPE time', 't3 TYPE time(6)', 'tt3 TYPE timetz', 'i3 TYPE interval', 'i3 TYPE interval(6)', 'iday TYPE interval',
+    'n10 TYPE numeric(12, 0)', 'n10 TYPE numeric(12)', 'n102 TYPE numeric(12, 2)', 'n102 TYPE numeric', 'v10 TYPE varchar(20)', 'v10 TYPE varchar', 'v10 TYPE text',
+    'b5 TYPE varbit(9)', 'b5 TYPE varbit', 'c TYPE inet', 'va10 TYPE varchar(10)[]',
+  ];
+  for (const change of inPlace) assert.deepEqual(predict(`ALTER TABLE t ALTER COLUMN ${change}`, 16, schema).rewrites, [], change);
+  const rewrites = [
+    'ts6 TYPE timestamp(3)', 'ts TYPE timestamp(3)', 'ts TYPE timestamptz', 'tz3 TYPE timestamp', 't3 TYPE time(2)', 'i3 TYPE interval(2)', 'iday TYPE interval hour',
+    'n102 TYPE numeric(12, 3)', 'n102 TYPE numeric(8, 2)', 'v10 TYPE varchar(5)', 'b5 TYPE varbit(3)', 'va10 TYPE varchar(20)[]', 'va10 TYPE text[]',
+    'tsa TYPE timestamp[]', 'ch TYPE char(20)', 'ch TYPE text', 'c TYPE text',
+  ];
+  for (const change of rewrites) assert.deepEqual(predict(`ALTER TABLE t ALTER COLUMN ${change}`, 16, schema).rewrites, ['t'], change);
+});
+
+test('predictStatementEffects: DROP INDEX locks the table the files built the index on; otherwise the index, marked as standing for its table', () => {
+  const schema = 'CREATE TABLE orders (a int); CREATE INDEX orders_a ON orders (a); CREATE INDEX orders_a2 ON app.orders (a)';
+  assert.deepEqual(short(predict('DROP INDEX orders_a', 16, schema)).locks, ['orders:AccessExclusiveLock']);
+  assert.deepEqual(short(predict('DROP INDEX CONCURRENTLY orders_a', 16, schema)).locks, ['orders:ShareUpdateExclusiveLock']);
+  assert.deepEqual(short(predict('DROP INDEX app.orders_a2', 16, schema)).locks, ['app.orders:AccessExclusiveLock']);
+  const unknown = predict('DROP INDEX other_a', 16, schema);
+  assert.deepEqual(unknown.locks, [{ relation: 'other_a', mode: 'AccessExclusiveLock', onTableOfIndex: true }]);
+  assert.equal(describeEffects(unknown), 'Takes ACCESS EXCLUSIVE on index other_a and on its table (blocks reads and writes).');
+  // The table dropped since: its indexes went with it.
+  assert.deepEqual(short(predict('DROP INDEX orders_a', 16, `${schema}; DROP TABLE orders`)).locks, ['orders_a:AccessExclusiveLock']);
 });

@@ -28,6 +28,16 @@ const ATTACKS: { name: string; text: string }[] = [
       + 'SET search_path = evil, pg_catalog, public;\nCREATE TABLE tt (x int);\nCREATE INDEX tt_x ON tt (x);\nALTER TABLE tt ADD CONSTRAINT tt_pos CHECK (x > 0);',
   },
   {
+    name: 'a function that changes the search path through dynamic SQL, called from a SELECT',
+    text: 'CREATE SCHEMA evil;\nCREATE FUNCTION evil.to_regclass(text) RETURNS regclass LANGUAGE sql AS $$ SELECT NULL::regclass $$;\n'
+      + "CREATE FUNCTION flip() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'SELECT pg_catalog.set_' || 'config(''search_path'', ''evil, pg_catalog, public'', false)'; END $$;\n"
+      + 'SELECT flip();\nCREATE TABLE tt (x int);\nCREATE INDEX tt_x ON tt (x);',
+  },
+  {
+    name: 'DEALLOCATE ALL between statements Drydock measures',
+    text: 'CREATE TABLE tt (x int);\nCREATE INDEX tt_x ON tt (x);\nDEALLOCATE ALL;\nCREATE INDEX tt_y ON tt (x);\nALTER TABLE tt ADD CONSTRAINT tt_pos CHECK (x > 0);',
+  },
+  {
     name: 'pg_dump\'s empty search path and quote_all_identifiers',
     text: "SELECT pg_catalog.set_config('search_path', '', false);\nSET quote_all_identifiers = on;\nCREATE TABLE public.tt (x int);\nCREATE INDEX tt_x ON public.tt (x);",
   },

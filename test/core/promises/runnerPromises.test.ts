@@ -25,6 +25,8 @@ const SILENCED: { name: string; text: string; settings: LintSettings }[] = [
   { name: 'ignored START TRANSACTION after a commit-less block', text: "SELECT 1;\n-- drydock-ignore transaction-control\nCOMMIT;\nSTART TRANSACTION;\nINSERT INTO t VALUES (2, 'x');", settings: DEFAULT_LINT_SETTINGS },
   { name: 'syntax-error ignored file-wide above a broken statement', text: "-- drydock-ignore-file syntax-error\nINSERT INTO t VALUES (2, 'x');\nSELEC broken;", settings: severities({ 'syntax-error': 'off' }) },
   { name: 'COPY FROM STDIN with its rule off', text: 'INSERT INTO t VALUES (2, \'x\');\nCOPY t FROM STDIN;', settings: severities({ 'copy-from-stdin': 'off' }) },
+  { name: 'a BEGIN READ ONLY block, whose INSERT PostgreSQL refuses', text: "BEGIN READ ONLY;\nINSERT INTO t VALUES (2, 'x');\nCOMMIT;", settings: DEFAULT_LINT_SETTINGS },
+  { name: 'SET TRANSACTION ISOLATION LEVEL inside a block, ignored', text: "BEGIN;\n-- drydock-ignore transaction-control\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nINSERT INTO t VALUES (2, 'x');\nCOMMIT;", settings: DEFAULT_LINT_SETTINGS },
   { name: 'psql meta-command with its rule off', text: "INSERT INTO t VALUES (2, 'x');\n\\set ON_ERROR_STOP off\nCOMMIT;", settings: severities({ 'psql-meta-command': 'off', 'transaction-control': 'off' }) },
 ];
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectNoFindings, expectRanges, spanOf } from './expect';
+import { expectFindings, expectNoFindings, expectRanges, spanOf } from './expect';
 
 test('changing-column-type: a type change of an existing column rewrites the table, named with its old type when known', async () => {
   const sql = 'ALTER TABLE orders ALTER COLUMN total TYPE numeric(12, 2);';
@@ -22,4 +22,32 @@ test('changing-column-type: judged per subcommand: a safe change beside a rewrit
   const found = await expectRanges('changing-column-type', sql, [[1, 1, 1, 67]]);
   assert.equal(found.length, 1);
   assert.match(found[0]!.message, /ALTER COLUMN b TYPE/);
+});
+
+test('changing-column-type: not for a raised precision of timestamp, timestamptz, time, timetz or interval, a numeric(p) widened to numeric(q, 0), or a varbit widened (measured in place on PostgreSQL 13 to 18)', async () => {
+  const create = 'CREATE TABLE e (a timestamp(3), b timestamptz(3), c time(3), d timetz(3), f interval(3), g timestamp, h numeric(10), i varbit(5), j interval day);';
+  const changes = [
+    'ALTER TABLE e ALTER COLUMN a TYPE timestamp;', 'ALTER TABLE e ALTER COLUMN a TYPE timestamp(6);', 'ALTER TABLE e ALTER COLUMN a TYPE timestamp(4) without time zone;',
+    'ALTER TABLE e ALTER COLUMN b TYPE timestamptz;', 'ALTER TABLE e ALTER COLUMN b TYPE timestamp(6) with time zone;',
+    'ALTER TABLE e ALTER COLUMN c TYPE time;', 'ALTER TABLE e ALTER COLUMN d TYPE time(5) with time zone;',
+    'ALTER TABLE e ALTER COLUMN f TYPE interval;', 'ALTER TABLE e ALTER COLUMN f TYPE interval(6);', 'ALTER TABLE e ALTER COLUMN j TYPE interval;',
+    'ALTER TABLE e ALTER COLUMN g TYPE timestamp(6);', 'ALTER TABLE e ALTER COLUMN h TYPE numeric(12, 0);', 'ALTER TABLE e ALTER COLUMN i TYPE bit varying(9);',
+  ];
+  for (const change of changes) await expectNoFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\n${change}\n`);
+});
+
+test('changing-column-type: a lowered precision, timestamp ↔ timestamptz, and any limit changed inside an array still rewrite', async () => {
+  const create = 'CREATE TABLE e (a timestamp(6), g timestamp, b timestamptz, f interval, v varchar(10)[], n numeric(10, 2)[]);';
+  const changes = [
+    'ALTER TABLE e ALTER COLUMN a TYPE timestamp(3);', 'ALTER TABLE e ALTER COLUMN g TYPE timestamp(3);', 'ALTER TABLE e ALTER COLUMN g TYPE timestamptz;',
+    'ALTER TABLE e ALTER COLUMN b TYPE timestamp;', 'ALTER TABLE e ALTER COLUMN f TYPE interval day;', 'ALTER TABLE e ALTER COLUMN v TYPE varchar(20)[];',
+    'ALTER TABLE e ALTER COLUMN n TYPE numeric(12, 2)[];',
+  ];
+  for (const change of changes) await expectFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\n${change}\n`, [1]);
+});
+
+test('changing-column-type: a quoted type name keeps its case in the message', async () => {
+  const sql = '-- file: 001.sql\nCREATE TYPE "Currency" AS ENUM (\'EUR\');\nCREATE TABLE prices (c "Currency");\n-- file: 002.sql\nALTER TABLE prices ALTER COLUMN c TYPE text;\n';
+  const [found] = await expectFindings('changing-column-type', sql, [1]);
+  assert.match(found!.message, /\(from "Currency"\)/);
 });

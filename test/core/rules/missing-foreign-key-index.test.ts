@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectNoFindings, expectRanges, spanOf } from './expect';
+import { expectFindings, expectNoFindings, expectRanges, spanOf } from './expect';
 
 test('missing-foreign-key-index: a foreign key of a table the files create, with no index starting with its columns', async () => {
   const sql = 'CREATE TABLE lines (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), shop_id bigint);\nALTER TABLE lines ADD CONSTRAINT fk_shop FOREIGN KEY (shop_id) REFERENCES shops (id) NOT VALID;';
@@ -28,4 +28,15 @@ test('missing-foreign-key-index: not when a later migration indexes the columns 
 test('missing-foreign-key-index: an index on other leading columns does not count', async () => {
   const sql = 'CREATE TABLE lines (order_id bigint REFERENCES orders (id), n int);\nCREATE INDEX idx_lines_n_order_id ON lines (n, order_id);';
   await expectRanges('missing-foreign-key-index', sql, [spanOf(sql, 'CREATE TABLE lines (order_id bigint REFERENCES orders (id), n int)')]);
+});
+
+test('missing-foreign-key-index: not when a primary key, unique constraint or unique index on some of the foreign key\'s columns finds its rows', async () => {
+  await expectNoFindings('missing-foreign-key-index', 'CREATE TABLE members (id bigint PRIMARY KEY, team_id bigint);\nALTER TABLE members ADD CONSTRAINT fk_team FOREIGN KEY (id, team_id) REFERENCES team_members (member_id, team_id);');
+  await expectNoFindings('missing-foreign-key-index', 'CREATE TABLE t (a int, b int, CONSTRAINT u UNIQUE (a));\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a, b) REFERENCES x (p, q);');
+  await expectNoFindings('missing-foreign-key-index', 'CREATE TABLE t (a int, b int, c int);\nCREATE UNIQUE INDEX t_ba ON t (b, a);\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a, b, c) REFERENCES x (p, q, r);');
+});
+
+test('missing-foreign-key-index: a unique index on columns outside the foreign key, or a plain index on only part of it, does not count', async () => {
+  await expectFindings('missing-foreign-key-index', 'CREATE TABLE t (a int, b int, c int, CONSTRAINT u UNIQUE (a, c));\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a, b) REFERENCES x (p, q);', [2]);
+  await expectFindings('missing-foreign-key-index', 'CREATE TABLE t (a int, b int);\nCREATE INDEX t_a ON t (a);\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a, b) REFERENCES x (p, q);', [3]);
 });

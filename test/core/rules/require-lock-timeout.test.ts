@@ -19,3 +19,10 @@ test('require-lock-timeout: not after SET [LOCAL] lock_timeout, for lone weak lo
   const zero = "SET lock_timeout = 0;\nALTER TABLE orders ADD COLUMN note text;";
   await expectRanges('require-lock-timeout', zero, [spanOf(zero, 'ALTER TABLE orders ADD COLUMN note text')]);
 });
+
+test('require-lock-timeout: DROP INDEX queues the queries of the index\'s table, not of the index', async () => {
+  const sql = 'DROP INDEX idx_orders_a;';
+  const [found] = await expectRanges('require-lock-timeout', sql, [spanOf(sql, 'DROP INDEX idx_orders_a')]);
+  assert.match(found!.message, /needs ACCESS EXCLUSIVE on index idx_orders_a and on its table \(blocks reads and writes\)/);
+  assert.match(found!.message, /every later query on the table of index idx_orders_a queues behind it/);
+});

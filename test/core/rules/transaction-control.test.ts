@@ -47,3 +47,11 @@ test('transaction-control: in a run, no ignore comment or drydock.json severity 
 test('transaction-control: an ignore overridden in a run is not reported as unused', async () => {
   await expectNoFindings('unused-ignore', 'INSERT INTO t VALUES (1);\n-- drydock-ignore transaction-control\nCOMMIT;', { mode: 'dry-run' });
 });
+
+test('transaction-control: a BEGIN with modes or a SET TRANSACTION is refused (Drydock\'s own transaction cannot take them); SET SESSION CHARACTERISTICS is not', async () => {
+  await expectFindings('transaction-control', "BEGIN READ ONLY;\nINSERT INTO t VALUES (1, 'x');\nCOMMIT;", [1, 3]);
+  await expectFindings('transaction-control', 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSELECT 1;\nCOMMIT;', [1, 3]);
+  const [found] = await expectFindings('transaction-control', 'BEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nINSERT INTO t VALUES (1);\nCOMMIT;', [2]);
+  assert.match(found!.message, /^SET TRANSACTION sets the transaction's isolation level: .*cannot choose/);
+  await expectNoFindings('transaction-control', 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY;\nSELECT 1;');
+});

@@ -27,3 +27,22 @@ test('unused-ignore: not for used ignores, ignores of rules turned off, or squaw
   await expectNoFindings('unused-ignore', '-- drydock-ignore ban-drop-column\nSELECT 1;', { settings: { rules: { 'ban-drop-column': 'off' } } });
   await expectNoFindings('unused-ignore', '-- squawk-ignore prefer-robust-stmts\nSELECT 1;');
 });
+
+test('unused-ignore: a bare -- drydock-ignore (or -ignore-file, or one with only a reason) names no rule and silences nothing', async () => {
+  const sql = '-- drydock-ignore\nCREATE INDEX i1 ON t (a);\n-- drydock-ignore: the table is empty\nCREATE INDEX i2 ON t (b);\n-- drydock-ignore-file\n';
+  const found = await expectRanges('unused-ignore', sql, [[1, 1, 1, 18], [3, 1, 3, 38], [5, 1, 5, 23]]);
+  assert.match(found[0]!.message, /names no rule, so it silences nothing/);
+  assert.match(found[2]!.message, /-- drydock-ignore-file <rule-id>: reason/);
+  // It silences nothing indeed.
+  assert.deepEqual((await findingsOf(sql)).filter((f) => f.ruleId === 'require-concurrent-index-creation').map((f) => f.range.start.line), [2, 4]);
+});
+
+test('unused-ignore: not for a bare -- squawk-ignore, nor for words that only begin like an ignore', async () => {
+  await expectNoFindings('unused-ignore', '-- squawk-ignore\nCREATE INDEX i1 ON t (a);');
+  await expectNoFindings('unused-ignore', '-- drydock-ignored before: see README\nSELECT 1;\n-- drydock-ignores\nSELECT 2;');
+});
+
+test('unused-ignore: an ignore line of many blanks is read in one pass', async () => {
+  const sql = `-- drydock-ignore${' '.repeat(20_000)}!\n-- drydock-ignore require-concurrent-index-creation${'\t '.repeat(10_000)}!\nCREATE INDEX i1 ON t (a);`;
+  assert.deepEqual((await findingsOf(sql)).filter((f) => f.ruleId === 'unused-ignore'), []);
+});

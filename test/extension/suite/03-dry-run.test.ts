@@ -171,7 +171,7 @@ describe('dry-run and the Migration Runs view', () => {
     assert.equal(report?.outcome, 'refused');
     assert.equal(report.server, null);
     const [run] = runNodes(f.api);
-    assert.match(String(run!.description), /^refused · not connected/);
+    assert.match(String(run!.description), /^refused · nothing sent/);
     const children = run!.children();
     assert.ok(children.some((c) => c.contextValue === 'drydock.statement.skipped'), 'no skipped statement');
     const problem = children.find((c) => labelOf(c) === 'Problem');

@@ -218,7 +218,10 @@ class CatalogTracker {
 
   /** True when objects the statement may drop or rename must be known first: an earlier statement reached them, or they were not looked up yet. */
   private mustMeasureFirst(reach: Reach, reached: ReadonlySet<Tracked>): boolean {
-    return this.pending.some((p) => this.reachesPending(reach, p.declaration)) || this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)));
+    // After an unchecked rename, the renamed objects' names are not known yet: a later statement
+    // naming any of them by its new name would not be seen to reach it.
+    return this.pending.some((p) => this.reachesPending(reach, p.declaration)) || this.unchecked.some((u) => [...reached].some((t) => u.reached.has(t)))
+      || this.unchecked.some((u) => 'RenameStmt' in u.statement.node && u.reached.size > 0);
   }
 
   /** What the statement will have done: reached tracked objects (checked later), declared new ones (looked up later), renamed a table. */

@@ -212,7 +212,8 @@ class RelationStateProbe {
       if (kind && was.relfilenode !== after.relfilenode && !('TruncateStmt' in statement.node)) {
         report.rewrites.push({ relation: after.display, kind, rows: was.reltuples, bytes: was.bytes });
       }
-      if ((after.relkind === 'r' || after.relkind === 'p' || after.relkind === 'm') && after.scans > was.scans) {
+      // TRUNCATE rebuilds the indexes of the new, empty storage: a scan of no rows, not of the table.
+      if ((after.relkind === 'r' || after.relkind === 'p' || after.relkind === 'm') && after.scans > was.scans && !('TruncateStmt' in statement.node)) {
         const scan: MeasuredScan = { relation: after.display, reason: scanReason(statement.node), rows: after.rows - was.rows, bytes: was.bytes };
         report.scans.push(scan);
       }
