@@ -108,6 +108,22 @@ function sessionContract(open: () => Promise<Session>): void {
     const rows = (await session.query("SELECT count(*)::int AS n FROM pg_class WHERE relname IN ('pipe_one', 'pipe_two')")).rows;
     assert.equal(rows[0]!.n, 0);
   });
+
+  test('after a failed query the transaction state is what the failure left, read right away (an aborted transaction, or none after a COMMIT in the query)', async () => {
+    // The server's error and its ReadyForQuery may come in separate reads: asked many times.
+    for (let i = 0; i < 25; i++) {
+      await assert.rejects(session.execScript('BEGIN; SELECT 1/0'));
+      assert.equal(session.transactionState(), 'failed');
+      await session.query('ROLLBACK');
+      await session.query('BEGIN');
+      await assert.rejects(session.execScript('COMMIT; SELECT 1/0'));
+      assert.equal(session.transactionState(), 'idle');
+      await session.query('BEGIN');
+      await assert.rejects(session.query('SELECT 1/0'));
+      assert.equal(session.transactionState(), 'failed');
+      await session.query('ROLLBACK');
+    }
+  });
 }
 
 describeEachServer('pipelines on a server', (server) => {

@@ -200,6 +200,13 @@ export interface ShadowReport {
   replayMs: number;
   /** Capabilities the shadow's backend lacks ('cancel', 'concurrentSessions', 'timeouts'), so the report can say so. */
   lacks: string[];
+  /**
+   * What the run changed on the shadow's server outside the shadow and could not undo ("role dev
+   * changed"): SQL built at run time in a statement that commits by itself, seen once committed.
+   */
+  serverChanged?: string[];
+  /** What the run changed on the shadow's server outside the shadow and Drydock undid ("replication slot x"). */
+  undone?: string[];
 }
 
 export interface Timings {

@@ -107,7 +107,8 @@ const LACKING: Record<string, string> = {
 function shadowLine(s: ShadowReport): string {
   const cached = s.restored > 0 ? `${s.restored} from the snapshot cache, ` : '';
   const lacks = s.lacks.length > 0 ? `; this shadow cannot ${s.lacks.map((l) => LACKING[l] ?? l).join(', ')}` : '';
-  return `shadow: ${s.history} earlier ${s.tool} migration(s) applied first (${cached}${s.replayed} replayed in ${s.replayMs.toFixed(0)} ms, boot ${s.bootMs.toFixed(0)} ms)${lacks}`;
+  const undone = s.undone?.length ? `; Drydock undid what the run left on the shadow's server: dropped ${s.undone.join(', ')}` : '';
+  return `shadow: ${s.history} earlier ${s.tool} migration(s) applied first (${cached}${s.replayed} replayed in ${s.replayMs.toFixed(0)} ms, boot ${s.bootMs.toFixed(0)} ms)${lacks}${undone}`;
 }
 
 /** The last line of a run's report: its outcome, whether it committed, and how long it took. */
@@ -119,7 +120,10 @@ export function verdictLine(report: RunReport, paint: Paint): string {
   const nothingSent = report.outcome === 'refused' && report.server === null;
   const txn = report.committed ? paint(33, `committed${committedBy}`) : nothingSent ? 'nothing sent'
     : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
-  return `${verdict}: ${report.mode === 'verify' ? 'read only' : txn}, ${report.timings.totalMs.toFixed(0)} ms`;
+  // A shadow's server changed outside the shadow is no rollback, whatever became of the files.
+  const changed = report.shadow?.serverChanged ?? [];
+  const ending = changed.length > 0 ? paint(33, `the shadow's server was changed (${changed.join(', ')})`) : report.mode === 'verify' ? 'read only' : txn;
+  return `${verdict}: ${ending}, ${report.timings.totalMs.toFixed(0)} ms`;
 }
 
 /** The lines of a run's readable report (any number of them; its strings as given: the renderers make them visible and mask them first). */

@@ -1,17 +1,25 @@
 // The scratch shadow's defence in depth: what the parse could not see (SQL built at run time) is
-// caught by comparing the server's shared state as the replay's transaction sees it with what a
-// second session sees (the difference is exactly what that transaction would commit), before
-// Drydock commits a migration; a migration that commits by itself is compared after each of its
-// statements. The run's own changes pass: roles it created (recorded with their creation), and its
-// scratch database's settings and privileges. Anything else stops the run, rolled back if it can be.
+// caught before the transaction that made it commits. Right before each COMMIT Drydock sends (the
+// migration's, one it opened around statements that would commit by themselves, or the file's
+// own), the deferred triggers are fired and the session checked (replaySessionCheck.ts), then the
+// shared catalogs as the transaction sees them are compared with what a second session sees: the
+// difference is exactly what it would commit. A statement that must run on its own commits before
+// anything can look: it is compared afterwards. The run's own changes pass: roles it created
+// (recorded with their creation), and its scratch database's settings and privileges. What a
+// rollback does not undo (replication slots) is compared with the run's start, and a slot the run
+// created is dropped. Anything else stops the run, rolled back when it can be.
 import type { Session } from '../db/backend';
 import type { StatementLocation } from '../run/classify';
 import { clusterChanges, describeChange, NON_TRANSACTIONAL_KINDS, readClusterState, stateOptions, type ClusterChange, type ClusterRow, type StateOptions } from './clusterState';
 import type { HistoryMigration } from './history';
 import { ShadowRefusal, type ReplayGuard } from './replay';
+import { freshPlanName, readyForLook } from './replaySessionCheck';
+import { dropRunSlot } from './runSlots';
 import { writeRecord, type ScratchRecord } from './scratchRecord';
 
 const roleNameOf = (row: ClusterRow) => row.label.slice('role '.length);
+
+const HELD_CURSOR = 'it declared a cursor WITH HOLD, whose query runs when the transaction commits, after the shadow has looked at what the transaction changed';
 
 /** Watches the server's shared state while the history replays into one scratch database. */
 export class ClusterGuard implements ReplayGuard {
@@ -19,12 +27,12 @@ export class ClusterGuard implements ReplayGuard {
   private readonly ours = new Map<number, string>();
   /** Names the running migration may create roles under (it commits by itself). */
   private pending: string[] = [];
-  /** The state after the last check of a migration that commits by itself. */
+  /** The committed state as the run expects it: compared with after a statement that committed by itself. */
   private expected: ClusterRow[];
   /** What has been written to the record since the last write. */
   private written = '';
-  /** The state query is kept planned on the replay's session until a migration deallocates it. */
-  private preparedOnReplay = true;
+  /** The name the state query is planned under on the replay's session (null until the first read there). */
+  private planName: string | null = null;
 
   private constructor(
     /** A session outside the replay's transaction (on the server's configured database). */
@@ -58,17 +66,22 @@ export class ClusterGuard implements ReplayGuard {
   async beforeMigration(m: HistoryMigration, ownTransaction: boolean): Promise<void> {
     this.pending = [];
     if (ownTransaction) return;
-    this.expected = await readClusterState(this.admin, this.options);
+    // The state as the run expects it now: every look since the start kept it current.
     const existing = new Set(this.expected.filter((r) => r.kind === 'role').map(roleNameOf));
-    // Written before the migration runs: if the run dies after the role is created, a later run still finds it.
+    // Written before the migration runs: if the run dies after a statement that commits by itself created the role, a later run still finds it.
     this.pending = (this.createsRoles.get(m.file) ?? []).filter((name) => !existing.has(name));
     await this.writeRecord(this.admin);
   }
 
+  async beforeCommit(session: Session, where: StatementLocation | undefined, readied = false): Promise<void> {
+    await this.inspect(session, where, readied);
+    // The record commits with the roles it names. Nothing of the migration runs in its write: an
+    // event trigger never fires on a shared object's COMMENT.
+    await this.writeRecordInTransaction(session);
+  }
+
   async afterStatement(session: Session, where: StatementLocation | undefined): Promise<void> {
-    const state = session.transactionState();
-    if (state === 'in-transaction') return this.checkTransaction(session, where, false);
-    if (state !== 'idle') return; // failed: the statement's error ends the migration, which is rolled back
+    if (session.transactionState() !== 'idle') return; // failed: the statement's error ends the migration, which is rolled back
     const now = await readClusterState(this.admin, this.options);
     const changes = clusterChanges(this.expected, now);
     for (const { before, after } of changes) {
@@ -77,11 +90,7 @@ export class ClusterGuard implements ReplayGuard {
     this.expected = now;
     await this.writeRecord(this.admin);
     const unexpected = changes.filter((c) => !this.isOurs(c));
-    if (unexpected.length > 0) throw new ShadowRefusal(refusalReason(unexpected), where, false);
-  }
-
-  async beforeCommit(session: Session): Promise<void> {
-    await this.checkTransaction(session, undefined, true);
+    if (unexpected.length > 0) throw new ShadowRefusal(refusalReason(unexpected), where, { committed: true, ...await this.undo(unexpected) });
   }
 
   async afterMigration(m: HistoryMigration): Promise<void> {
@@ -91,37 +100,42 @@ export class ClusterGuard implements ReplayGuard {
   }
 
   /**
-   * Compares the transaction's view with a second session's: the difference is what it would
-   * commit. Roles it created become the run's (recorded in the same transaction when `record`).
+   * Looks at the open transaction right before its COMMIT: its deferred triggers fired first (they
+   * would run at COMMIT), then its view of the shared state against a second session's: the
+   * difference is what it would commit. Roles it created become the run's. What a rollback does
+   * not undo is compared with the run's start.
    */
-  private async checkTransaction(session: Session, where: StatementLocation | undefined, record: boolean): Promise<void> {
-    // Read at once: what commits between the two reads is another session's, and the race is short.
-    const [ours, theirs] = await Promise.all([this.readInTransaction(session), readClusterState(this.admin, this.options)]);
+  private async inspect(session: Session, where: StatementLocation | undefined, readied: boolean): Promise<void> {
+    const check = await readyForLook(session, this.planName, readied);
+    if (check.holdsCursor) throw new ShadowRefusal(HELD_CURSOR, where, { committed: false, dropped: [], stays: [] });
+    // Gone or replaced (DEALLOCATE, PREPARE): planned anew under a name the migration cannot know.
+    if (!check.planned) this.planName = freshPlanName();
+    const [ours, theirs] = await Promise.all([readClusterState(session, this.options, this.planName), readClusterState(this.admin, this.options)]);
     const changes = clusterChanges(theirs, ours);
     for (const { before, after } of changes) {
       if (after?.kind === 'role' && !before) this.ours.set(Number(after.key), roleNameOf(after));
     }
     const lasting = clusterChanges(this.baseline.filter(isNonTransactional), theirs.filter(isNonTransactional));
     const unexpected = [...changes.filter((c) => !this.isOurs(c)), ...lasting];
-    if (unexpected.length > 0) throw new ShadowRefusal(refusalReason(unexpected), where, lasting.length === 0);
-    if (record) await this.writeRecordInTransaction(session);
+    if (unexpected.length > 0) throw new ShadowRefusal(refusalReason(unexpected), where, { committed: false, ...await this.undo(lasting) });
+    // Once committed, the state is what the transaction saw (another session's commit meanwhile aside).
+    this.expected = ours;
   }
 
-  /** The state as the session's transaction sees it, read as Drydock (a savepoint undoes the settings it needs). */
-  private async readInTransaction(session: Session): Promise<ClusterRow[]> {
-    // The migration may have set a role, a search_path or a timeout: none of them may change this read.
-    await session.execScript('SAVEPOINT drydock_seal; SET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL search_path = pg_catalog; SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
-    try {
-      return await readClusterState(session, this.options, this.preparedOnReplay);
-    } catch (err) {
-      // A migration's DEALLOCATE ALL removed the planned query: read it unplanned from now on.
-      if ((err as { code?: string }).code !== '26000' || !this.preparedOnReplay) throw err;
-      this.preparedOnReplay = false;
-      await session.execScript('ROLLBACK TO SAVEPOINT drydock_seal');
-      return await readClusterState(session, this.options, false);
-    } finally {
-      await session.execScript('ROLLBACK TO SAVEPOINT drydock_seal; RELEASE SAVEPOINT drydock_seal');
+  /**
+   * Undoes what the run can of changes a rollback did not undo: a replication slot it created is
+   * dropped (on the second session). Returns what was dropped and what stays.
+   */
+  private async undo(changes: readonly ClusterChange[]): Promise<{ dropped: string[]; stays: string[] }> {
+    const dropped: string[] = [];
+    const stays: string[] = [];
+    for (const change of changes) {
+      const slot = change.after?.kind === 'slot' && !change.before ? change.after.key : null;
+      const gone = slot !== null && await dropRunSlot(this.admin, slot, this.scratch.name);
+      if (gone) dropped.push(`replication slot ${slot}`);
+      else stays.push(describeChange(change));
     }
+    return { dropped, stays };
   }
 
   /** A change the run may make: to its own roles (and what belongs to them) or to its scratch database. */
@@ -139,9 +153,7 @@ export class ClusterGuard implements ReplayGuard {
 
   /** Writes the record in the migration's transaction, as the user who owns the scratch database, right before its COMMIT. */
   private async writeRecordInTransaction(session: Session): Promise<void> {
-    if (JSON.stringify(this.record()) === this.written) return;
-    // Nothing of the migration runs after this: the LOCAL settings end with the COMMIT that follows.
-    await session.execScript('SET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL search_path = pg_catalog');
+    // As Drydock's role: the look set it (LOCAL: it ends with the COMMIT that follows).
     await this.writeRecord(session);
   }
 }

@@ -142,13 +142,18 @@ function stateQuery(options: StateOptions): string {
 
 const oids = (list: unknown) => String(list ?? '').split(',').filter((s) => s !== '').map(Number);
 
-/** The name the state query is kept planned under on a session (planning it costs more than running it). */
+/** The name the state query is kept planned under on a session no migration runs on (planning it costs more than running it). */
 export const STATE_QUERY_NAME = 'drydock_cluster_state';
 
-/** Reads the shared state on a session (outside or inside a transaction: it sees what that session sees); `prepared` keeps it planned. */
-export async function readClusterState(session: Session, options: StateOptions, prepared = true): Promise<ClusterRow[]> {
+/**
+ * Reads the shared state on a session (outside or inside a transaction: it sees what that session
+ * sees), kept planned under `plannedAs` (null: unnamed). On a session a migration runs on, only
+ * under a name it cannot know and after checking the statement is still Drydock's
+ * (replaySessionCheck.ts): it can deallocate a name and prepare other text under it.
+ */
+export async function readClusterState(session: Session, options: StateOptions, plannedAs: string | null = STATE_QUERY_NAME): Promise<ClusterRow[]> {
   const sql = `SELECT * FROM (${stateQuery(options)}) AS state (kind, key, value, label, roles, database)`;
-  const result = await session.query(sql, [], prepared ? STATE_QUERY_NAME : undefined);
+  const result = await session.query(sql, [], plannedAs ?? undefined);
   return result.rows.map((r) => ({
     kind: String(r.kind), key: String(r.key), value: String(r.value ?? ''), label: String(r.label ?? ''),
     roles: oids(r.roles), database: Number(r.database),

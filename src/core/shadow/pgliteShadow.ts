@@ -71,8 +71,9 @@ export class PgliteShadow implements ShadowHost {
       failure: outcome.failure,
       cancelled: outcome.cancelled,
       release: async () => {
-        if (instance.closed || this.instance !== instance) return;
-        await withSession(backend, (s) => restoreSequencePositions(s, sequences));
+        // PGlite has no replication: nothing of a run outlives it but the instance it keeps.
+        if (!instance.closed && this.instance === instance) await withSession(backend, (s) => restoreSequencePositions(s, sequences));
+        return { droppedSlots: [] };
       },
     };
   }

@@ -4,10 +4,14 @@ import type { Session } from '../db/backend';
 import type { ErrorReport } from '../model/report';
 import { LineIndex } from '../model/lineIndex';
 import { readDirectives } from '../parse/directives';
-import { copiesFromStdin, parseMigrationSync, type ParsedFile } from '../parse/parseMigration';
+import { copiesFromStdin, parseMigrationSync, type ParsedFile, type ParsedStatement } from '../parse/parseMigration';
+import type { OffsetRange } from '../model/positions';
 import { classifyError, type StatementLocation } from '../run/classify';
 import type { HistoryMigration } from './history';
-import type { ReplayStyle } from './replayStyles';
+import type { BookkeepingRow, ReplayStyle } from './replayStyles';
+import { READY_FOR_LOOK, SPLIT_CHECK, SPLIT_DIFFERS, splitsAsParsed } from './replaySessionCheck';
+import { quoteLiteral } from '../sql/quoting';
+import { cannotEndTransaction, firstTransactionEnd, querySegments, runsAloneAsInBlock, surelyRunsAsInBlock, type QuerySegment } from './transactionShape';
 
 /** An earlier migration that failed in the shadow (or was refused: it reaches beyond the shadow). */
 export interface ReplayFailure {
@@ -18,6 +22,20 @@ export interface ReplayFailure {
   rolledBack: boolean;
   /** True when the shadow refused the migration instead of the server failing it. */
   refused?: boolean;
+  /** Changes outside the shadow that stay on its server (committed by a statement that commits by itself, before the guard could look). */
+  serverChanged?: string[];
+  /** Changes outside the shadow that Drydock undid ("replication slot x"). */
+  undone?: string[];
+}
+
+/** What became of a change the guard refused. */
+export interface RefusalOutcome {
+  /** The statement that made it had committed when the guard looked (it commits by itself). */
+  committed: boolean;
+  /** What Drydock undid that a rollback does not ("replication slot x"). */
+  dropped: string[];
+  /** What stays changed on the server ("role dev changed"). */
+  stays: string[];
 }
 
 /** A statement the shadow refuses, before it is sent or once it changed what the shadow may not change. */
@@ -26,8 +44,7 @@ export class ShadowRefusal extends Error {
     /** What it does, and why that is refused. */
     readonly reason: string,
     readonly where: StatementLocation | undefined,
-    /** False when the change was committed (outside a transaction Drydock could roll back). */
-    readonly undone: boolean,
+    readonly outcome: RefusalOutcome,
   ) {
     super(reason);
   }
@@ -39,19 +56,23 @@ export const SEAL_HINT = 'A scratch database shares roles, settings and the serv
 
 /**
  * Checks, as a migration replays, that it changes nothing the shadow may not change: the scratch
- * database's host watches the server around it (scratchDatabase.ts); PGlite needs none.
+ * database's host watches the server around it (scratchDatabase.ts); PGlite needs none. With a
+ * guard, statements that would commit by themselves run in a BEGIN … COMMIT of Drydock's wherever
+ * that changes nothing of what they do (transactionShape.ts), so it looks before they commit.
  */
 export interface ReplayGuard {
   /** Before the migration runs; `ownTransaction`: Drydock commits it (else its statements commit themselves). */
   beforeMigration(m: HistoryMigration, ownTransaction: boolean): Promise<void>;
   /**
-   * After each statement (the one query) of a migration Drydock does not commit, and before the
-   * file's own COMMIT (`where` undefined: the change may be any statement's of its transaction);
-   * throws a ShadowRefusal.
+   * In a transaction right before Drydock sends its COMMIT: the migration's, one Drydock opened
+   * around statements that would commit by themselves, or the file's own before its COMMIT
+   * (`where` undefined: the change may be any statement's of the transaction). Throws a
+   * ShadowRefusal; the transaction is then rolled back. `readied`: READY_FOR_LOOK ended the
+   * transaction's last query.
    */
+  beforeCommit(session: Session, where: StatementLocation | undefined, readied?: boolean): Promise<void>;
+  /** After a statement that committed by itself (one PostgreSQL runs otherwise inside a transaction block); throws a ShadowRefusal. */
   afterStatement(session: Session, where: StatementLocation | undefined): Promise<void>;
-  /** In the migration's transaction, right before Drydock commits it; throws a ShadowRefusal (the transaction is then rolled back). */
-  beforeCommit(session: Session): Promise<void>;
   /** After the migration, applied or not. */
   afterMigration(m: HistoryMigration): Promise<void>;
 }
@@ -103,58 +124,219 @@ function refuseBinary(file: string, text: string): void {
     { file, sql: text.slice(at, at + 1), offsets: { start: at, end: at + 1 }, lines });
 }
 
-/** Runs the guard's check after a statement, turning anything but a refusal into this statement's failure. */
-async function checked(guard: ReplayGuard | null, session: Session, where: StatementLocation | undefined): Promise<void> {
+/** Runs a guard's check, turning anything but a refusal into the failure of the statements it looks at. */
+async function checked(check: () => Promise<void>, where: StatementLocation | undefined): Promise<void> {
   try {
-    await guard?.afterStatement(session, where);
+    await check();
   } catch (err) {
     if (err instanceof ShadowRefusal) throw err;
     throw new MigrationFailed(err, where);
   }
 }
 
-async function sendOneQuery(session: Session, file: string, text: string, guard: ReplayGuard | null): Promise<void> {
-  const runnable = readDirectives(text).runnableText;
-  // Parsed only to refuse what would hang or cannot run; a syntax error is left to the server to report.
-  if (MAY_BE_UNREPLAYABLE.test(text)) refuseUnreplayable(file, parseMigrationSync(file, text));
-  const where = { file, sql: runnable, offsets: { start: 0, end: runnable.length }, lines: new LineIndex(text) };
+/** Replay sessions whose last query was Drydock's COMMIT with a split check that passed (no migration text was sent since). */
+const splitChecked = new WeakSet<Session>();
+
+/** Sends migration text (one statement, or one query of several), turning the server's error into this place's failure. */
+async function sent(session: Session, send: (session: Session) => Promise<unknown>, where: StatementLocation): Promise<void> {
+  // It may change how the session splits the next query: only a COMMIT of Drydock's checks that again.
+  splitChecked.delete(session);
   try {
-    await session.execScript(runnable);
+    await send(session);
   } catch (err) {
     throw new MigrationFailed(err, where);
   }
-  await checked(guard, session, where);
 }
 
-async function sendStatements(session: Session, file: string, text: string, keepTransactionControl: boolean, guard: ReplayGuard | null): Promise<void> {
+/** Runs `body` in a transaction of Drydock's that the guard looks at before its COMMIT: statements that would commit by themselves, committed the same. */
+async function guardedTransaction(session: Session, guard: ReplayGuard, where: StatementLocation | undefined, body: () => Promise<void>): Promise<void> {
+  await session.query('BEGIN');
+  await body();
+  await checked(() => guard.beforeCommit(session, where), where);
+  await commitLooked(session);
+}
+
+/** Commits the transaction the guard just looked at, and checks in the same query how the session splits the next one. */
+async function commitLooked(session: Session): Promise<void> {
+  try {
+    await session.execScript(`COMMIT;\n${SPLIT_CHECK}`);
+    splitChecked.add(session);
+  } catch (err) {
+    // Committed: the check after it failed, so the next file sent as one query is checked again (and refused).
+    if ((err as { code?: string }).code !== '22012') throw err;
+  }
+}
+
+/**
+ * Before a file sent as one query on a guarded replay, whose statements Drydock read with its
+ * parser: the split check, unless the query before was a COMMIT that ran it.
+ */
+async function checkSplit(session: Session, where: StatementLocation): Promise<void> {
+  if (splitChecked.delete(session)) return;
+  try {
+    await session.query(SPLIT_CHECK);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '22012') throw err;
+    throw new MigrationFailed({ code: '0A000', message: SPLIT_DIFFERS }, where);
+  }
+}
+
+/**
+ * Sends a piece of a transaction of a file sent as one query. The tool sends the file as one
+ * query, split before any of it runs; Drydock sends each piece as a query of its own, so a piece
+ * after the first is split only after the ones before it ran, and they may have changed how
+ * (a SET before the file's own BEGIN): checked again first, without taking a snapshot.
+ */
+async function sentPiece(session: Session, index: number, send: (session: Session) => Promise<unknown>, where: StatementLocation): Promise<void> {
+  if (index > 0 && !(await splitsAsParsed(session))) throw new MigrationFailed({ code: '0A000', message: SPLIT_DIFFERS }, where);
+  await sent(session, send, where);
+}
+
+/** The bookkeeping row as SQL text (its parameters written as literals), to end a query with. */
+function rowText(row: BookkeepingRow): string {
+  return row.sql.replace(/\$(\d+)/g, (_, n: string) => quoteLiteral(String(row.params[Number(n) - 1])));
+}
+
+/**
+ * Refuses, before anything is sent, a migration its tool runs in a transaction that holds a
+ * statement ending that transaction: what follows it would commit statement by statement,
+ * unlike the tool's transaction (nothing of it would be rolled back on a failure), and unchecked.
+ */
+function refuseTransactionEnd(file: string, parsed: ParsedFile, statements: readonly ParsedStatement[]): void {
+  const end = firstTransactionEnd(statements);
+  if (!end) return;
+  throw new MigrationFailed({ code: '25000', message: `${end.kind} ends the transaction its tool runs the migration in (what follows would run outside it); the shadow sent none of the migration` },
+    { file, sql: end.sql, offsets: end.offsets, lines: parsed.lines });
+}
+
+/** Where a query's pieces are, for messages. */
+function segmentPlace(file: string, runnable: string, lines: LineIndex, segment: QuerySegment): StatementLocation {
+  const first = segment.pieces[0];
+  const last = segment.pieces[segment.pieces.length - 1];
+  const offsets: OffsetRange = first && last ? { start: first.start, end: last.end } : { start: 0, end: 0 };
+  return { file, sql: runnable.slice(offsets.start, offsets.end), offsets, lines };
+}
+
+interface Sending {
+  session: Session;
+  file: string;
+  text: string;
+  /** Drydock opened the transaction the migration runs in (the tool's). */
+  ownTransaction: boolean;
+  /** Present on a scratch database: statements that would commit by themselves are looked at before they do. */
+  guard: ReplayGuard | null;
+  /**
+   * The tool's bookkeeping row, written in the last transaction the guard looks at when the
+   * migration ends with one (it commits in one of its own with the tool: nothing else runs between).
+   */
+  record: BookkeepingRow | null;
+  /** A file sent as one query in the tool's transaction ends its query with the bookkeeping row and READY_FOR_LOOK (a round trip each less). */
+  readyLook: boolean;
+}
+
+/** What ends the last query of a transaction the guard looks at next: the bookkeeping row, and the look's readying. */
+function lookTail(record: BookkeepingRow | null): string {
+  return `${record ? `\n;${rowText(record)}` : ''}\n;${READY_FOR_LOOK}`;
+}
+
+/** Sends a file as one query; true when the bookkeeping row was written with its last transaction. */
+async function sendOneQuery({ session, file, text, ownTransaction, guard, record, readyLook }: Sending): Promise<boolean> {
+  const runnable = readDirectives(text).runnableText;
+  let parsed: ParsedFile | null = null;
+  const parse = () => (parsed ??= parseMigrationSync(file, text));
+  // Parsed only to refuse what would hang or cannot run; a syntax error is left to the server to report.
+  if (MAY_BE_UNREPLAYABLE.test(text)) refuseUnreplayable(file, parse());
+  const lines = new LineIndex(text);
+  const whole = { file, sql: runnable, offsets: { start: 0, end: runnable.length }, lines };
+  if (ownTransaction && !cannotEndTransaction(runnable)) refuseTransactionEnd(file, parse(), parse().statements);
+  if (ownTransaction || !guard) {
+    await sent(session, (q) => q.execScript(readyLook ? runnable + lookTail(record) : runnable), whole);
+    return readyLook && record !== null;
+  }
+  // Its statements commit by themselves: sent as the transactions they are (one implicit block, or
+  // the blocks its own BEGIN, COMMIT and ROLLBACK make), each in Drydock's BEGIN … COMMIT.
+  const segments = surelyRunsAsInBlock(runnable) ? [{ pieces: [whole.offsets], ends: 'commit' as const }] : querySegments(parse());
+  if (!segments) {
+    await checkSplit(session, whole);
+    await sent(session, (q) => q.execScript(runnable), whole);
+    await checked(() => guard.afterStatement(session, whole), whole);
+    return false;
+  }
+  for (const [i, segment] of segments.entries()) {
+    const where = segmentPlace(file, runnable, lines, segment);
+    const last = i === segments.length - 1;
+    if (segment.ends === 'commit') {
+      // The last piece's query also writes the bookkeeping row and readies the look (a round trip each less).
+      const tail = lookTail(last ? record : null);
+      await checkSplit(session, where);
+      await session.query('BEGIN');
+      for (const [p, piece] of segment.pieces.entries()) {
+        const sql = runnable.slice(piece.start, piece.end);
+        await sentPiece(session, p, (q) => q.execScript(p === segment.pieces.length - 1 ? sql + tail : sql), { ...where, sql, offsets: piece });
+      }
+      await checked(() => guard.beforeCommit(session, where, true), where);
+      await commitLooked(session);
+      if (last) return record !== null;
+      continue;
+    }
+    await checkSplit(session, where);
+    await session.query('BEGIN');
+    for (const [p, piece] of segment.pieces.entries()) {
+      const sql = runnable.slice(piece.start, piece.end);
+      await sentPiece(session, p, (q) => q.execScript(sql), { ...where, sql, offsets: piece });
+    }
+    // A ROLLBACK ends it; a BEGIN the text never ends leaves it open (the replay then fails, as the tool's next step would).
+    if (segment.ends === 'rollback') await session.query('ROLLBACK');
+  }
+  return false;
+}
+
+/** Sends a file statement by statement; true when the bookkeeping row was written with its last transaction. */
+async function sendStatements({ session, file, text, ownTransaction, guard, record }: Sending, keepTransactionControl: boolean): Promise<boolean> {
   const parsed = parseMigrationSync(file, text);
   refuseUnreplayable(file, parsed);
   if (parsed.syntaxError) {
     const { message, offsets } = parsed.syntaxError;
     throw new MigrationFailed({ code: '42601', message }, { file, sql: text.slice(offsets.start, offsets.end), offsets, lines: parsed.lines });
   }
-  for (const s of parsed.statements) {
-    if (s.role === 'wrapper' && !keepTransactionControl) continue;
+  const sending = parsed.statements.filter((s) => s.role !== 'wrapper' || keepTransactionControl);
+  if (ownTransaction) refuseTransactionEnd(file, parsed, sending);
+  for (const s of sending) {
     const where = { file, sql: s.sql, offsets: s.offsets, lines: parsed.lines };
+    const idle = session.transactionState() === 'idle';
     // The file's own COMMIT: its transaction is checked while it can still be rolled back.
-    if (guard && s.transactionControl === 'commit' && session.transactionState() === 'in-transaction') await checked(guard, session, undefined);
-    try {
-      await session.query(s.sql);
-    } catch (err) {
-      throw new MigrationFailed(err, where);
+    if (guard && s.transactionControl === 'commit' && !idle) await checked(() => guard.beforeCommit(session, undefined), undefined);
+    // A statement that would commit by itself is looked at before it commits, where a transaction block changes nothing of it.
+    if (guard && idle && runsAloneAsInBlock(s)) {
+      const last = s === sending[sending.length - 1];
+      await guardedTransaction(session, guard, where, async () => {
+        await sent(session, (q) => q.query(s.sql), where);
+        if (last && record) await session.query(record.sql, record.params);
+      });
+      if (last) return record !== null;
+      continue;
     }
-    if (guard && session.transactionState() === 'idle') await checked(guard, session, where);
+    await sent(session, (q) => q.query(s.sql), where);
+    // A COMMIT the guard looked at right before it needs no second look.
+    if (guard && session.transactionState() === 'idle' && !(s.transactionControl === 'commit' && !idle)) await checked(() => guard.afterStatement(session, where), where);
   }
+  return false;
 }
 
-/** Sends the migration as its tool does; `guard` checks each step of a migration Drydock does not commit. */
-function send(session: Session, style: ReplayStyle, file: string, text: string, guard: ReplayGuard | null): Promise<void> {
-  return style.send === 'one-query' ? sendOneQuery(session, file, text, guard) : sendStatements(session, file, text, style.transaction === 'script', guard);
+/** Sends the migration as its tool does (`guard` looks at each step of a migration Drydock does not commit); true when it wrote the bookkeeping row. */
+function send(style: ReplayStyle, sending: Sending): Promise<boolean> {
+  return style.send === 'one-query' ? sendOneQuery(sending) : sendStatements(sending, style.transaction === 'script');
 }
 
-async function recordApplied(session: Session, style: ReplayStyle, m: HistoryMigration, index: number): Promise<void> {
-  const row = style.record?.(m, index);
-  if (row) await session.query(row.sql, row.params);
+
+
+/** How a refused change ended: rolled back, or committed before the guard could look; what of it Drydock undid, and what stays. */
+function refusalEnding({ committed, dropped, stays }: RefusalOutcome): string {
+  const undid = dropped.length > 0 ? `Drydock dropped ${dropped.join(', ')}` : '';
+  const ended = committed ? 'it had committed (PostgreSQL runs this statement outside a transaction block)' : 'rolled back';
+  if (stays.length > 0) return `${ended}, and the server stays changed: ${stays.join(', ')}${undid ? ` (${undid})` : ''}`;
+  if (committed) return `${ended}; ${undid}, so the server is as it was`;
+  return undid ? `${ended}, and ${undid}` : ended;
 }
 
 /** The classified report of a refusal: the statement's place, what it does, and where to run such a migration instead. */
@@ -169,15 +351,21 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
   try {
     refuseBinary(file, m.text);
     await guard?.beforeMigration(m, ownTransaction);
+    const sendGuard = ownTransaction ? null : guard ?? null;
+    const readyLook = ownTransaction && guard !== undefined && style.send === 'one-query';
+    if (readyLook) await checkSplit(session, { file, sql: m.text, offsets: { start: 0, end: m.text.length }, lines: new LineIndex(m.text) });
     if (ownTransaction) await session.query('BEGIN');
-    await send(session, style, file, m.text, ownTransaction ? null : guard ?? null);
+    const row = style.record?.(m, index) ?? null;
+    const recorded = await send(style, { session, file, text: m.text, ownTransaction, guard: sendGuard, record: sendGuard || readyLook ? row : null, readyLook });
     if (session.transactionState() !== (ownTransaction ? 'in-transaction' : 'idle')) {
       throw new MigrationFailed({ code: '25000', message: ownTransaction ? 'the migration ended the transaction its tool runs it in' : 'the migration left a transaction open' }, undefined);
     }
-    await recordApplied(session, style, m, index);
+    // In the migration's transaction; else in one of its own the guard looks at (a trigger on the tool's table runs too).
+    const record = async () => { if (row) await session.query(row.sql, row.params); };
+    if (row && !recorded) await (sendGuard ? guardedTransaction(session, sendGuard, undefined, record) : record());
     if (ownTransaction) {
-      await guard?.beforeCommit(session);
-      await session.query('COMMIT');
+      await guard?.beforeCommit(session, undefined, readyLook);
+      await (guard ? commitLooked(session) : session.query('COMMIT'));
     }
     return null;
   } catch (err) {
@@ -187,8 +375,9 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
       // Without a statement, the migration as a whole made the change (somewhere in its transaction).
       const error = refusalError(err.reason, err.where);
       error.file ??= file;
-      error.message = `earlier migration ${file}${error.position ? `:${error.position.line}` : ''} refused: ${err.reason}; ${err.undone ? 'rolled back' : 'it was committed and could not be undone'}`;
-      return { migration: m, error, rolledBack: inTransaction, refused: true };
+      error.message = `earlier migration ${file}${error.position ? `:${error.position.line}` : ''} refused: ${err.reason}; ${refusalEnding(err.outcome)}`;
+      const { stays, dropped } = err.outcome;
+      return { migration: m, error, rolledBack: !err.outcome.committed, refused: true, ...(stays.length > 0 ? { serverChanged: stays } : {}), ...(dropped.length > 0 ? { undone: dropped } : {}) };
     }
     const failed = err instanceof MigrationFailed ? err : new MigrationFailed(err, undefined);
     const error = classifyError(failed.failure, failed.where);

@@ -19,8 +19,9 @@ import type { HistoryMigration } from './history';
 import { lentBackend } from './lentSession';
 import { refusalError, replayBookkeeping, type ReplayFailure } from './replay';
 import { sealPlan, type PlanRefusal, type SealedPlan } from './sealPlan';
+import { dropNewSlots, slotNames } from './runSlots';
 import { dropRecordedRoles, ownerAlive, ownerOf, parseRecord, writeRecord, type ScratchRecord } from './scratchRecord';
-import { replayFrom, type PreparedShadow, type ReplayOutcome, type ReplayPlan, type ShadowHost } from './shadowHost';
+import { replayFrom, type PreparedShadow, type ReplayOutcome, type ReplayPlan, type ShadowHost, type ShadowRelease } from './shadowHost';
 
 /** Every scratch database's name starts with this; nothing else is ever dropped. */
 export const SCRATCH_PREFIX = 'drydock_shadow_';
@@ -102,6 +103,9 @@ export async function dropStaleScratchDatabases(session: Session, now: Date): Pr
 
 async function dropScratch(session: Session, name: string): Promise<void> {
   if (!name.startsWith(SCRATCH_PREFIX)) throw new Error(`refusing to drop ${name}: not a Drydock scratch database`);
+  // A logical replication slot belongs to its database and keeps it from being dropped: the run's (a killed one's too) go first.
+  await session.query(
+    'SELECT pg_catalog.pg_drop_replication_slot(s.slot_name) FROM pg_catalog.pg_replication_slots s WHERE s.database = $1 AND NOT s.active', [name]);
   // Sessions of this run that outlived it (a cancel in flight, a backend still exiting, a killed
   // run's statement still running) are ours: FORCE ends them and waits (PostgreSQL 13+); older
   // servers get them terminated first.
@@ -169,7 +173,9 @@ export class ScratchDatabaseShadow implements ShadowHost {
     const owner = await this.admin.openSession();
     let created = false;
     let guard: ClusterGuard | null = null;
-    const release = () => this.release(owner, created ? name : null, guard);
+    /** The replication slots on the server before the run sent anything (before the targets ran, once the history is in place). */
+    let slotsBefore: ReadonlySet<string> = new Set();
+    const release = () => this.release(owner, created ? name : null, guard, slotsBefore);
     const scratch = pgBackend({ ...settingsForDatabase(this.options.server, name), applicationName: 'drydock shadow' });
     const { host, port } = connectionEndpoint(this.options.server);
     const prepared = (server: ServerInfo, outcome: ReplayOutcome, bootMs: number): PreparedShadow => ({
@@ -185,6 +191,7 @@ export class ScratchDatabaseShadow implements ShadowHost {
       const notSent = { replayed: 0, ms: 0, failure: null, cancelled: false };
       if ('refusal' in sealed) return prepared(owner.serverInfo, { ...notSent, failure: refusalFailure(sealed, plan) }, performance.now() - t0);
       if (plan.signal?.aborted) return prepared(owner.serverInfo, { ...notSent, cancelled: true }, performance.now() - t0);
+      slotsBefore = await slotNames(owner);
       await owner.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((err: unknown) => {
         const e = err as { code?: string; hint?: string };
         if (e.code === '42501') e.hint = NO_CREATEDB_HINT;
@@ -209,6 +216,9 @@ export class ScratchDatabaseShadow implements ShadowHost {
           plan.signal?.removeEventListener('abort', onAbort);
         }
       });
+      // A replay that went through left no slot of its own (the guard dropped or refused each one):
+      // from here on, a new slot is the targets'.
+      if (!outcome.failure && !outcome.cancelled) slotsBefore = await slotNames(owner);
       return prepared(outcome.server, outcome, bootMs);
     } catch (err) {
       await release().catch(() => undefined);
@@ -229,13 +239,15 @@ export class ScratchDatabaseShadow implements ShadowHost {
   }
 
   /**
-   * Drops the run's scratch database (null: none was created) and the roles it recorded, on the
-   * owner's session while it lives (so no other run takes the database for stale meanwhile), then
-   * ends that session.
+   * Drops the replication slots the run created (they appeared since `slotsBefore`), its scratch
+   * database (null: none was created) and the roles it recorded, on the owner's session while it
+   * lives (so no other run takes the database for stale meanwhile), then ends that session.
    */
-  private async release(owner: Session, scratch: string | null, guard: ClusterGuard | null): Promise<void> {
+  private async release(owner: Session, scratch: string | null, guard: ClusterGuard | null, slotsBefore: ReadonlySet<string>): Promise<ShadowRelease> {
+    const released: ShadowRelease = { droppedSlots: [] };
     const drop = async (session: Session) => {
       if (scratch === null) return;
+      released.droppedSlots.push(...await dropNewSlots(session, slotsBefore, scratch));
       const record = await recordOf(session, scratch);
       await dropScratch(session, scratch);
       // The record on the database and the one in memory (a write the run could not make) name only roles the run created.
@@ -249,6 +261,7 @@ export class ScratchDatabaseShadow implements ShadowHost {
     } finally {
       await owner.close();
     }
+    return released;
   }
 
   async close(): Promise<void> {

@@ -43,7 +43,13 @@ export interface PreparedShadow {
   failure: ReplayFailure | null;
   cancelled: boolean;
   /** Ends this run's use of the shadow (a scratch database is dropped here). */
-  release(): Promise<void>;
+  release(): Promise<ShadowRelease>;
+}
+
+/** What a release undid on the shadow's server beyond the shadow itself. */
+export interface ShadowRelease {
+  /** Replication slots the run created (in the history or the targets), which no rollback undoes: dropped. */
+  droppedSlots: string[];
 }
 
 export interface ShadowHost {

@@ -8,10 +8,10 @@ import { classifyError } from '../run/classify';
 import { loadParser } from '../parse/parseMigration';
 import { findHistory, type History } from './history';
 import type { HistoryTool } from './historyTools';
-import type { DisplayPath } from './replay';
+import { refusalError, type DisplayPath } from './replay';
 import { REPLAY_STYLES } from './replayStyles';
 import { earlierFailureReport, unpreparedReport } from './shadowReport';
-import type { PreparedShadow, ShadowHost } from './shadowHost';
+import type { PreparedShadow, ShadowHost, ShadowRelease } from './shadowHost';
 
 /** A target file: what the report names it, and where it is on disk (history is read next to it). */
 export interface ShadowTarget extends MigrationFile {
@@ -75,7 +75,7 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
     throw err;
   }
   try {
-    await prepared.release();
+    noteRelease(report, await prepared.release());
   } catch (err) {
     // The run is reported either way; a scratch database left behind is said, and a later run drops it.
     const error = classifyError(err);
@@ -89,10 +89,25 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
   return report;
 }
 
+/**
+ * Says what the release undid: replication slots the run created, which no rollback undoes. A
+ * dry-run that created one reached beyond the shadow (SQL built at run time: a slot written as
+ * such is refused before anything is sent), so it is refused, the slot dropped.
+ */
+function noteRelease(report: RunReport, released: ShadowRelease): void {
+  if (released.droppedSlots.length === 0 || !report.shadow) return;
+  const slots = released.droppedSlots.map((name) => `replication slot ${name}`);
+  report.shadow.undone = [...report.shadow.undone ?? [], ...slots];
+  if (report.outcome !== 'succeeded') return;
+  report.outcome = 'refused';
+  report.error = refusalError(`the dry-run created ${slots.join(', ')} on the shadow's server, which its rollback does not undo (SQL built at run time); Drydock dropped ${slots.length > 1 ? 'them' : 'it'}`, undefined);
+}
+
 /** The report once the shadow is prepared: the earlier failure (or cancel), else the targets' dry-run. */
 async function runOnPrepared(targets: readonly ShadowTarget[], prepared: PreparedShadow, history: History, options: ShadowRunOptions): Promise<RunReport> {
   const lacks = Object.entries(prepared.backend.capabilities).filter(([, has]) => !has).map(([name]) => name);
-  const shadow = { ...prepared.stats, tool: history.tool, history: history.migrations.length, lacks };
+  const { serverChanged, undone } = prepared.failure ?? {};
+  const shadow = { ...prepared.stats, tool: history.tool, history: history.migrations.length, lacks, ...(serverChanged ? { serverChanged } : {}), ...(undone ? { undone } : {}) };
   if (prepared.failure || prepared.cancelled) {
     const report = await earlierFailureReport(targets, prepared.failure, options.now);
     report.shadow = shadow;

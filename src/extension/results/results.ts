@@ -4,9 +4,10 @@ import * as vscode from 'vscode';
 import type { RunReport } from '../../core/model/report';
 import type { RunMode } from '../../core/model/runModes';
 
-/** How a run left the database: committed, rolled back, read-only (verify) or not connected. */
+/** How a run left the database: committed, rolled back, read-only (verify), not connected, nothing sent (refused before connecting), or the shadow's server changed. */
 export function endingOf(report: RunReport): string {
   if (report.committed) return 'committed';
+  if (report.shadow?.serverChanged?.length) return 'shadow\'s server changed';
   if (!report.server) return report.outcome === 'refused' ? 'nothing sent' : 'not connected';
   return report.mode === 'verify' ? 'read-only' : 'rolled back';
 }

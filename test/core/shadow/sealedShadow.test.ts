@@ -10,17 +10,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { before, test } from 'node:test';
-import type { RunReport } from '../../../src/core/model/report';
 import { WATCHED_CATALOGS } from '../../../src/core/shadow/clusterState';
-import { SCRATCH_PREFIX, ScratchDatabaseShadow } from '../../../src/core/shadow/scratchDatabase';
+import { ScratchDatabaseShadow } from '../../../src/core/shadow/scratchDatabase';
 import { runShadowDryRun } from '../../../src/core/shadow/shadowRun';
 import { startCli } from '../../support/cli';
 import { describeEachServer, sql } from '../../support/database';
 import { clusterFingerprint, fingerprintDiff } from '../../support/fingerprint';
-import { everyMajorUnderTest } from '../../support/throwawayPostgres';
 import { relativeTo, target, writeFolder } from './folders';
-
-const MAJORS = process.env.DRYDOCK_LOCK_PG ? everyMajorUnderTest() : everyMajorUnderTest().filter((b) => [13, 15, 17].includes(b.major));
+import { quiet, scratchDatabases, SEALED_MAJORS, sealedRun as sealedRunOn, until } from './sealedRuns';
 
 /** A statement that reaches beyond the scratch database, and whether it must run outside a transaction. */
 interface Reach {
@@ -76,24 +73,6 @@ function forms(reach: Reach): { name: string; text: string; line: number }[] {
 const FIRST = 'CREATE TABLE accounts (id int PRIMARY KEY);\n';
 const TARGET = 'ALTER TABLE accounts ADD COLUMN name text;\n';
 
-async function scratchDatabases(url: string): Promise<string[]> {
-  return (await sql<{ datname: string }>(url, 'SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [SCRATCH_PREFIX])).map((r) => r.datname);
-}
-
-/** Waits (polling) until `done` holds; a guard against hanging, not a timing assertion. */
-async function until(done: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (await done()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`gave up waiting until ${what}`);
-}
-
-/** Sessions end a moment after their client closes them: the fingerprint waits until none but its own are left. */
-async function quiet(url: string): Promise<void> {
-  await until(async () => (await sql<{ n: string }>(url, "SELECT count(*) AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"))[0]!.n === '0', 'other sessions ended');
-}
-
 describeEachServer('a sealed scratch shadow', (server) => {
   const url = () => server().url('postgres');
   const host = () => new ScratchDatabaseShadow({ server: { connectionString: url() } });
@@ -104,20 +83,7 @@ describeEachServer('a sealed scratch shadow', (server) => {
   });
 
   /** Runs the folder's last migration on a scratch shadow; the cluster must be as it was. */
-  async function sealedRun(files: Record<string, string>, onHost?: (h: ScratchDatabaseShadow) => void, shadowDb = url()): Promise<RunReport> {
-    const root = writeFolder(files);
-    const last = Object.keys(files).filter((f) => f.startsWith('migrations/') && f.endsWith('.sql')).sort().pop()!;
-    await quiet(url());
-    const fingerprint = await clusterFingerprint(url());
-    const shadow = new ScratchDatabaseShadow({ server: { connectionString: shadowDb } });
-    const report = await runShadowDryRun([target(root, last)], { host: shadow, displayPath: relativeTo(root) });
-    onHost?.(shadow);
-    await quiet(url());
-    assert.equal(fingerprintDiff(fingerprint, await clusterFingerprint(url())), 'identical', `the cluster changed: ${JSON.stringify(report.error)}`);
-    assert.deepEqual(await scratchDatabases(url()), []);
-    fs.rmSync(root, { recursive: true, force: true });
-    return report;
-  }
+  const sealedRun = (files: Record<string, string>, onHost?: (h: ScratchDatabaseShadow) => void, shadowDb = url()) => sealedRunOn(url(), files, onHost, shadowDb);
 
   for (const [kind, reaches] of Object.entries(REFUSED)) {
     test(`${kind}: refused before anything is sent, at the statement's line, plainly and in DO blocks, and the cluster is unchanged`, async () => {
@@ -283,4 +249,4 @@ SET ROLE dev;
     assert.equal(fingerprintDiff(fingerprint, await clusterFingerprint(url())), 'identical');
     fs.rmSync(root, { recursive: true, force: true });
   });
-}, MAJORS);
+}, SEALED_MAJORS);

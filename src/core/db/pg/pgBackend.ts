@@ -1,6 +1,6 @@
 // The database-backend port implemented with `pg` over TCP: the only importer of `pg` in the
 // project. Tests run this real implementation against real servers.
-import { Client, type ClientConfig, type QueryConfig, type QueryResult } from 'pg';
+import { Client, DatabaseError, type ClientConfig, type QueryConfig, type QueryResult } from 'pg';
 import type { NoticeReport, ServerInfo } from '../../model/report';
 import { noticeOf, type DatabaseBackend, type NoticeMessage, type PipelineOptions, type PipelineOutcome, type QueryOutcome, type Session, type TransactionState } from '../backend';
 import { describeConnection, keywordSettings, maskSecrets, secretsOf, type ConnectionSettings } from '../connection';
@@ -56,7 +56,7 @@ class PgSession implements Session {
     // The extended protocol runs exactly one statement: text holding a second one (a smuggled
     // COMMIT, say) is refused by the server instead of executed.
     const config = { text: sql, values: params ?? [], queryMode: 'extended', ...(prepared ? { name: prepared } : {}) } as QueryConfig;
-    const result: QueryResult = await this.client.query(config);
+    const result: QueryResult = await this.client.query(config).catch((err: unknown) => this.settled(err));
     return {
       rows: result.rows ?? [],
       rowCount: result.rowCount ?? null,
@@ -71,7 +71,31 @@ class PgSession implements Session {
 
   async execScript(sql: string): Promise<void> {
     // Text without parameters goes as a simple query: the server runs every statement in it.
-    await this.client.query(sql);
+    await this.client.query(sql).catch((err: unknown) => this.settled(err));
+  }
+
+  /**
+   * Rethrows a query's failure once the server said what became of the transaction. pg rejects
+   * as soon as the error arrives, and the ReadyForQuery after it (the transaction aborted, or none
+   * left after a COMMIT earlier in the query) may come in a later read: transactionState() read
+   * right after the failure would still say what it was before the query. A FATAL error is followed
+   * by the connection's end instead.
+   */
+  private async settled(err: unknown): Promise<never> {
+    const answering = (this.client as unknown as { readyForQuery?: boolean }).readyForQuery === false;
+    const final = err instanceof DatabaseError && (err.severity === 'FATAL' || err.severity === 'PANIC');
+    if (err instanceof DatabaseError && answering && !final && !this.lost) {
+      const connection = this.client.connection;
+      const events = ['readyForQuery', 'end', 'error'] as const;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          for (const event of events) connection.off(event, done);
+          resolve();
+        };
+        for (const event of events) connection.on(event, done);
+      });
+    }
+    throw err;
   }
 
   onNotice(listener: (notice: NoticeReport) => void): () => void {
