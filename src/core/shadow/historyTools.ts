@@ -61,6 +61,9 @@ export function detectHistoryTool(entries: readonly WorkspaceEntry[], override?:
   if (override && override !== 'auto') return override;
   if (entries.some((e) => PRISMA_EVIDENCE.some((p) => p.test(e.path)))) return 'prisma';
   const own = mostEvidence(entries, OWN_EVIDENCE);
+  // atlas.sum beside NNN_x.up.sql / NNN_x.down.sql pairs: a folder Atlas writes in golang-migrate's
+  // format for golang-migrate to apply (openmeter); Atlas's own files are NNN_x.sql.
+  if (own === 'atlas' && entries.some((e) => GOLANG_MIGRATE_EVIDENCE.test(e.path))) return 'golang-migrate';
   if (own) return own;
   const tool = detectMigrationTool(entries).tool;
   if (tool !== 'plain') return tool;

@@ -144,4 +144,8 @@ test('a tool\'s own evidence outweighs the names another tool shares: sqlx\'s NN
   // A goose folder whose project also depends on node-pg-migrate is goose's: its migrations say so.
   const goose = history({ 'package.json': '{"devDependencies":{"node-pg-migrate":"^7"}}', 'db/1_a.sql': '-- +goose Up\nCREATE TABLE a (id int);\n', 'db/2_b.sql': '-- +goose Up\nSELECT 1;\n' }, 'db/2_b.sql');
   assert.equal(goose.tool, 'goose');
+  // atlas.sum beside up/down pairs: Atlas wrote the folder in golang-migrate's format, for golang-migrate (openmeter); the down files never run.
+  const atlasWritten = history({ 'migrations/atlas.sum': 'h1:x=\n', 'migrations/20240101000000_a.up.sql': 'CREATE TABLE a (id int);\n', 'migrations/20240101000000_a.down.sql': 'DROP TABLE a;\n', 'migrations/20240102000000_b.up.sql': 'SELECT 1;\n' }, 'migrations/20240102000000_b.up.sql');
+  assert.equal(atlasWritten.tool, 'golang-migrate');
+  assert.deepEqual(atlasWritten.order, ['migrations/20240101000000_a.up.sql']);
 });
