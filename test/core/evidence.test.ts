@@ -117,6 +117,19 @@ describeEachServer('findings confirmed or contradicted by the dry-run', (server)
     assert.match(finding.message, new RegExp(`The run on PostgreSQL ${major} did not show it, but the target is PostgreSQL 10: not compared\\.\\)$`));
   });
 
+  test('a statement in a branch of a DO block that did not run is not contradicted (openmeter\'s repair migration); one the block always runs is confirmed', async () => {
+    const url = await fresh();
+    await sql(url, 'ALTER TABLE orders ADD CONSTRAINT chk_orders_amount CHECK (amount >= 0)');
+    const guard = (name: string) => `IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${name}') THEN\n    ALTER TABLE orders ADD CONSTRAINT ${name} CHECK (amount >= 0);\n  END IF;`;
+    const report = await dryRun(url, `DO $$\nBEGIN\n  ${guard('chk_orders_amount')}\nEND $$;\nDO $$\nBEGIN\n  ALTER TABLE orders ADD CONSTRAINT chk_orders_amount_2 CHECK (amount >= 0);\nEND $$;\n`);
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    const skipped = judged(report, 'constraint-missing-not-valid', 4);
+    assert.equal(skipped.evidence, 'static');
+    assert.equal(skipped.downgradedFrom, undefined);
+    assert.match(skipped.message, /\(Not compared with the run: it is in a branch that may not have run\.\)$/);
+    assert.equal(judged(report, 'constraint-missing-not-valid', 9).evidence, 'confirmed');
+  });
+
   test('a target version nobody gave is replaced by the server\'s: the files are judged again for it', async () => {
     const assumed: LintSettings = { ...DEFAULT_LINT_SETTINGS, pgVersion: 10, pgVersionAssumed: true };
     const report = await dryRun(await fresh(), "ALTER TABLE orders ADD COLUMN status text DEFAULT 'new';\n", assumed);

@@ -120,6 +120,12 @@ export function attachEvidence(report: RunReport, files: readonly CheckedFile[],
     const earlier = report.statements.slice(0, report.statements.indexOf(measured));
     const verdict = verdictFor(rule.claims, at, measured, earlier);
     if (verdict.evidence === 'static' || !verdict.sentence) continue;
+    if (verdict.evidence === 'contradicted' && at.conditions.length > 0) {
+      // In a branch of its DO block or function body (an IF, a loop, a handler, a protected block
+      // that may have failed): nothing measured may mean only that the branch did not run.
+      finding.message += ' (Not compared with the run: it is in a branch that may not have run.)';
+      continue;
+    }
     const judgedFor = settingsOf(file).pgVersion;
     if (verdict.evidence === 'contradicted' && major !== null && major !== judgedFor) {
       // PostgreSQL versions differ in what rewrites and scans (fast defaults since 11, …): a
