@@ -80,8 +80,9 @@ export class ClusterGuard implements ReplayGuard {
     await this.writeRecordInTransaction(session);
   }
 
-  async afterStatement(session: Session, where: StatementLocation | undefined): Promise<void> {
-    if (session.transactionState() !== 'idle') return; // failed: the statement's error ends the migration, which is rolled back
+  async afterStatement(session: Session, where: StatementLocation | undefined, atCommit = false): Promise<void> {
+    // Failed: the statement's error ends the migration, which is rolled back. (A COMMIT AND CHAIN committed and goes on in a transaction.)
+    if (!atCommit && session.transactionState() !== 'idle') return;
     const now = await readClusterState(this.admin, this.options);
     const changes = clusterChanges(this.expected, now);
     for (const { before, after } of changes) {
@@ -90,7 +91,7 @@ export class ClusterGuard implements ReplayGuard {
     this.expected = now;
     await this.writeRecord(this.admin);
     const unexpected = changes.filter((c) => !this.isOurs(c));
-    if (unexpected.length > 0) throw new ShadowRefusal(refusalReason(unexpected), where, { committed: true, ...await this.undo(unexpected) });
+    if (unexpected.length > 0) throw new ShadowRefusal(refusalReason(unexpected), where, { committed: true, atCommit, ...await this.undo(unexpected) });
   }
 
   async afterMigration(m: HistoryMigration): Promise<void> {

@@ -32,6 +32,8 @@ export interface ReplayFailure {
 export interface RefusalOutcome {
   /** The statement that made it had committed when the guard looked (it commits by itself). */
   committed: boolean;
+  /** It committed with a COMMIT of Drydock's, after the guard's look (what ran at that COMMIT made it). */
+  atCommit?: boolean;
   /** What Drydock undid that a rollback does not ("replication slot x"). */
   dropped: string[];
   /** What stays changed on the server ("role dev changed"). */
@@ -71,8 +73,12 @@ export interface ReplayGuard {
    * transaction's last query.
    */
   beforeCommit(session: Session, where: StatementLocation | undefined, readied?: boolean): Promise<void>;
-  /** After a statement that committed by itself (one PostgreSQL runs otherwise inside a transaction block); throws a ShadowRefusal. */
-  afterStatement(session: Session, where: StatementLocation | undefined): Promise<void>;
+  /**
+   * After a statement that committed by itself (one PostgreSQL runs otherwise inside a transaction
+   * block), or after a COMMIT of a transaction the guard looked at whose read-only seal may not have
+   * held at COMMIT (`atCommit`: a savepoint may have been open); throws a ShadowRefusal.
+   */
+  afterStatement(session: Session, where: StatementLocation | undefined, atCommit?: boolean): Promise<void>;
   /** After the migration, applied or not. */
   afterMigration(m: HistoryMigration): Promise<void>;
 }
@@ -153,18 +159,48 @@ async function guardedTransaction(session: Session, guard: ReplayGuard, where: S
   await session.query('BEGIN');
   await body();
   await checked(() => guard.beforeCommit(session, where), where);
-  await commitLooked(session);
+  // Nothing of the body can leave a savepoint open: runsAloneAsInBlock keeps transaction statements out.
+  await commitLooked(session, guard, where, false);
 }
 
-/** Commits the transaction the guard just looked at, and checks in the same query how the session splits the next one. */
-async function commitLooked(session: Session): Promise<void> {
-  try {
-    await session.execScript(`COMMIT;\n${SPLIT_CHECK}`);
-    splitChecked.add(session);
-  } catch (err) {
-    // Committed: the check after it failed, so the next file sent as one query is checked again (and refused).
-    if ((err as { code?: string }).code !== '22012') throw err;
+/**
+ * Seals a transaction the guard just looked at: READ ONLY, so whatever still runs at its COMMIT
+ * (a deferred trigger that a trigger the look fired queued after SET CONSTRAINTS … DEFERRED) can
+ * write nothing PostgreSQL checks for read-only transactions: no table, catalog, role, setting or
+ * sequence. A transaction cannot be made read-write again once it has run a query. PostgreSQL
+ * restores the mode a subtransaction started with when the subtransaction ends, and COMMIT ends
+ * every open subtransaction before the deferred triggers run: a savepoint left open at the look
+ * lets them write again. Such a transaction's COMMIT is followed by a read of the shared state.
+ */
+const SEAL = 'SET TRANSACTION READ ONLY';
+
+/** What a deferred trigger's write at a sealed COMMIT is refused as. */
+const WROTE_AT_COMMIT = 'something ran at COMMIT, after the shadow had looked at what the transaction changed (a deferred trigger queued by a trigger '
+  + 'the look fired, after SET CONSTRAINTS … DEFERRED), and tried to write: the shadow commits a transaction it looked at read-only, so it failed';
+
+/** True when a text may leave a savepoint open at its end (a SAVEPOINT can only be a top-level statement of the text). */
+function mayNest(text: string): boolean {
+  return /\bsavepoint\b/i.test(text);
+}
+
+/**
+ * Commits the transaction the guard just looked at, sealed (SEAL), and checks in the same round
+ * trip how the session splits the next query. `commit`: the statement that commits (the file's own,
+ * or Drydock's). A pipeline says which of its statements failed: a failed COMMIT rolled the
+ * transaction back, whatever its error (a deferred trigger can raise any code, 22012 too); a
+ * failed check comes after the COMMIT, which stands. `nested`: a savepoint may be open (see SEAL).
+ */
+async function commitLooked(session: Session, guard: ReplayGuard, where: StatementLocation | undefined, nested: boolean, commit = 'COMMIT', tail: readonly string[] = [SPLIT_CHECK]): Promise<void> {
+  const outcome = await session.pipeline([SEAL, commit, ...tail]);
+  const failedAt = outcome.error === undefined ? -1 : outcome.ran.length - 1;
+  if (failedAt === 0 || failedAt === 1) {
+    const err = outcome.error as { code?: string; message?: string };
+    if (failedAt === 1 && err.code === '25006') throw new ShadowRefusal(`${WROTE_AT_COMMIT} (${err.message ?? ''})`, where, { committed: false, dropped: [], stays: [] });
+    throw new MigrationFailed(outcome.error, where);
   }
+  // Committed. A failed check leaves the session unmarked: the next file sent as one query is checked again (and refused).
+  if (failedAt === -1 && tail[0] === SPLIT_CHECK) splitChecked.add(session);
+  if (nested) await checked(() => guard.afterStatement(session, where, true), where);
 }
 
 /**
@@ -232,6 +268,16 @@ interface Sending {
   record: BookkeepingRow | null;
   /** A file sent as one query in the tool's transaction ends its query with the bookkeeping row and READY_FOR_LOOK (a round trip each less). */
   readyLook: boolean;
+  /** What of the migration has committed so far, for the report of a failure after it. */
+  progress: Progress;
+}
+
+/** What of a migration that commits part by part (its own COMMIT in a query the guard splits) has committed. */
+interface Progress {
+  /** The end (offset in the runnable text) of the last part that committed, or null. */
+  committedThrough: number | null;
+  /** True when a failure cannot be placed before or after the file's own COMMIT (one query of several transactions, sent whole). */
+  unplaceable: boolean;
 }
 
 /** What ends the last query of a transaction the guard looks at next: the bookkeeping row, and the look's readying. */
@@ -240,7 +286,7 @@ function lookTail(record: BookkeepingRow | null): string {
 }
 
 /** Sends a file as one query; true when the bookkeeping row was written with its last transaction. */
-async function sendOneQuery({ session, file, text, ownTransaction, guard, record, readyLook }: Sending): Promise<boolean> {
+async function sendOneQuery({ session, file, text, ownTransaction, guard, record, readyLook, progress }: Sending): Promise<boolean> {
   const runnable = readDirectives(text).runnableText;
   let parsed: ParsedFile | null = null;
   const parse = () => (parsed ??= parseMigrationSync(file, text));
@@ -250,6 +296,8 @@ async function sendOneQuery({ session, file, text, ownTransaction, guard, record
   const whole = { file, sql: runnable, offsets: { start: 0, end: runnable.length }, lines };
   if (ownTransaction && !cannotEndTransaction(runnable)) refuseTransactionEnd(file, parse(), parse().statements);
   if (ownTransaction || !guard) {
+    // Outside a tool's transaction, its own COMMIT ends one transaction of several: the server does not say which statement failed.
+    if (!ownTransaction && !cannotEndTransaction(runnable)) progress.unplaceable = firstTransactionEnd(parse().statements) !== null;
     await sent(session, (q) => q.execScript(readyLook ? runnable + lookTail(record) : runnable), whole);
     return readyLook && record !== null;
   }
@@ -257,6 +305,7 @@ async function sendOneQuery({ session, file, text, ownTransaction, guard, record
   // the blocks its own BEGIN, COMMIT and ROLLBACK make), each in Drydock's BEGIN … COMMIT.
   const segments = surelyRunsAsInBlock(runnable) ? [{ pieces: [whole.offsets], ends: 'commit' as const }] : querySegments(parse());
   if (!segments) {
+    if (!cannotEndTransaction(runnable)) progress.unplaceable = firstTransactionEnd(parse().statements) !== null;
     await checkSplit(session, whole);
     await sent(session, (q) => q.execScript(runnable), whole);
     await checked(() => guard.afterStatement(session, whole), whole);
@@ -275,7 +324,8 @@ async function sendOneQuery({ session, file, text, ownTransaction, guard, record
         await sentPiece(session, p, (q) => q.execScript(p === segment.pieces.length - 1 ? sql + tail : sql), { ...where, sql, offsets: piece });
       }
       await checked(() => guard.beforeCommit(session, where, true), where);
-      await commitLooked(session);
+      await commitLooked(session, guard, where, mayNest(where.sql));
+      progress.committedThrough = where.offsets.end;
       if (last) return record !== null;
       continue;
     }
@@ -293,6 +343,7 @@ async function sendOneQuery({ session, file, text, ownTransaction, guard, record
 
 /** Sends a file statement by statement; true when the bookkeeping row was written with its last transaction. */
 async function sendStatements({ session, file, text, ownTransaction, guard, record }: Sending, keepTransactionControl: boolean): Promise<boolean> {
+  const nested = mayNest(text);
   const parsed = parseMigrationSync(file, text);
   refuseUnreplayable(file, parsed);
   if (parsed.syntaxError) {
@@ -304,8 +355,12 @@ async function sendStatements({ session, file, text, ownTransaction, guard, reco
   for (const s of sending) {
     const where = { file, sql: s.sql, offsets: s.offsets, lines: parsed.lines };
     const idle = session.transactionState() === 'idle';
-    // The file's own COMMIT: its transaction is checked while it can still be rolled back.
-    if (guard && s.transactionControl === 'commit' && !idle) await checked(() => guard.beforeCommit(session, undefined), undefined);
+    // The file's own COMMIT: its transaction is checked while it can still be rolled back, then committed sealed.
+    if (guard && s.transactionControl === 'commit' && !idle) {
+      await checked(() => guard.beforeCommit(session, undefined), undefined);
+      await commitOwn(session, guard, where, nested, s);
+      continue;
+    }
     // A statement that would commit by itself is looked at before it commits, where a transaction block changes nothing of it.
     if (guard && idle && runsAloneAsInBlock(s)) {
       const last = s === sending[sending.length - 1];
@@ -317,10 +372,22 @@ async function sendStatements({ session, file, text, ownTransaction, guard, reco
       continue;
     }
     await sent(session, (q) => q.query(s.sql), where);
-    // A COMMIT the guard looked at right before it needs no second look.
-    if (guard && session.transactionState() === 'idle' && !(s.transactionControl === 'commit' && !idle)) await checked(() => guard.afterStatement(session, where), where);
+    if (guard && session.transactionState() === 'idle') await checked(() => guard.afterStatement(session, where), where);
   }
   return false;
+}
+
+/**
+ * Sends the file's own COMMIT of a transaction the guard looked at, sealed. COMMIT AND CHAIN starts
+ * the next transaction with the same modes: the seal's READ ONLY is taken back there (before its
+ * first query, when PostgreSQL allows it) unless the transaction was read-only already.
+ */
+async function commitOwn(session: Session, guard: ReplayGuard, where: StatementLocation, nested: boolean, s: ParsedStatement): Promise<void> {
+  splitChecked.delete(session);
+  const chains = 'TransactionStmt' in s.node && s.node.TransactionStmt.chain === true;
+  if (!chains) return commitLooked(session, guard, where, nested, s.sql);
+  const readOnly = Object.values((await session.query('SHOW transaction_read_only')).rows[0] ?? {})[0] === 'on';
+  await commitLooked(session, guard, where, nested, s.sql, readOnly ? [] : ['SET TRANSACTION READ WRITE']);
 }
 
 /** Sends the migration as its tool does (`guard` looks at each step of a migration Drydock does not commit); true when it wrote the bookkeeping row. */
@@ -331,12 +398,24 @@ function send(style: ReplayStyle, sending: Sending): Promise<boolean> {
 
 
 /** How a refused change ended: rolled back, or committed before the guard could look; what of it Drydock undid, and what stays. */
-function refusalEnding({ committed, dropped, stays }: RefusalOutcome): string {
+function refusalEnding({ committed, atCommit, dropped, stays }: RefusalOutcome): string {
   const undid = dropped.length > 0 ? `Drydock dropped ${dropped.join(', ')}` : '';
-  const ended = committed ? 'it had committed (PostgreSQL runs this statement outside a transaction block)' : 'rolled back';
+  const how = atCommit
+    ? 'what ran at its COMMIT, after the shadow had looked, changed it (a savepoint left open let a deferred trigger write)'
+    : 'PostgreSQL runs this statement outside a transaction block';
+  const ended = committed ? `it had committed (${how})` : 'rolled back';
   if (stays.length > 0) return `${ended}, and the server stays changed: ${stays.join(', ')}${undid ? ` (${undid})` : ''}`;
   if (committed) return `${ended}; ${undid}, so the server is as it was`;
   return undid ? `${ended}, and ${undid}` : ended;
+}
+
+/** What of a failed migration had committed already, for its message ('' when none of it). */
+function partEnding(text: string, { committedThrough, unplaceable }: Progress): string {
+  const runnable = readDirectives(text).runnableText;
+  if (committedThrough !== null) {
+    return `; its statements through line ${new LineIndex(runnable).positionAt(Math.max(committedThrough - 1, 0)).line} had committed (the file's own COMMIT ends them), what follows was rolled back`;
+  }
+  return unplaceable ? '; what came before its own COMMIT may have committed (sent as one query, the server does not say which statement failed)' : '';
 }
 
 /** The classified report of a refusal: the statement's place, what it does, and where to run such a migration instead. */
@@ -348,6 +427,7 @@ export function refusalError(reason: string, where: StatementLocation | undefine
 export async function replayMigration(session: Session, style: ReplayStyle, m: HistoryMigration, index: number, displayPath: DisplayPath, guard?: ReplayGuard): Promise<ReplayFailure | null> {
   const file = displayPath(m.file);
   const ownTransaction = style.transaction === 'tool' && !m.noTransaction;
+  const progress: Progress = { committedThrough: null, unplaceable: false };
   try {
     refuseBinary(file, m.text);
     await guard?.beforeMigration(m, ownTransaction);
@@ -356,7 +436,7 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
     if (readyLook) await checkSplit(session, { file, sql: m.text, offsets: { start: 0, end: m.text.length }, lines: new LineIndex(m.text) });
     if (ownTransaction) await session.query('BEGIN');
     const row = style.record?.(m, index) ?? null;
-    const recorded = await send(style, { session, file, text: m.text, ownTransaction, guard: sendGuard, record: sendGuard || readyLook ? row : null, readyLook });
+    const recorded = await send(style, { session, file, text: m.text, ownTransaction, guard: sendGuard, record: sendGuard || readyLook ? row : null, readyLook, progress });
     if (session.transactionState() !== (ownTransaction ? 'in-transaction' : 'idle')) {
       throw new MigrationFailed({ code: '25000', message: ownTransaction ? 'the migration ended the transaction its tool runs it in' : 'the migration left a transaction open' }, undefined);
     }
@@ -365,7 +445,7 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
     if (row && !recorded) await (sendGuard ? guardedTransaction(session, sendGuard, undefined, record) : record());
     if (ownTransaction) {
       await guard?.beforeCommit(session, undefined, readyLook);
-      await (guard ? commitLooked(session) : session.query('COMMIT'));
+      await (guard ? commitLooked(session, guard, undefined, mayNest(m.text)) : session.query('COMMIT'));
     }
     return null;
   } catch (err) {
@@ -383,9 +463,10 @@ export async function replayMigration(session: Session, style: ReplayStyle, m: H
     const error = classifyError(failed.failure, failed.where);
     error.file ??= file;
     const line = error.position ? `:${error.position.line}` : '';
-    error.message = `earlier migration ${file}${line} failed: ${error.message}`;
-    // One simple query is one implicit transaction: a failure leaves none of it behind.
-    return { migration: m, error, rolledBack: ownTransaction || style.send === 'one-query' };
+    error.message = `earlier migration ${file}${line} failed: ${error.message}${partEnding(m.text, progress)}`;
+    // One simple query is one implicit transaction, unless the file's own COMMIT ends one of several in it.
+    const partly = progress.committedThrough !== null || progress.unplaceable;
+    return { migration: m, error, rolledBack: ownTransaction || (style.send === 'one-query' && !partly) };
   } finally {
     // Its record is written before and as the migration runs: a failure to tidy it up loses nothing.
     await guard?.afterMigration(m).catch(() => undefined);

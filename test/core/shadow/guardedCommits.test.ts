@@ -263,6 +263,88 @@ CLOSE walk;
     assert.equal(fine.outcome, 'succeeded', JSON.stringify(fine.error));
   });
 
+  /** A deferred trigger that, fired by the look's SET CONSTRAINTS ALL IMMEDIATE, defers again and queues an event for COMMIT, whose run does `atCommit`. */
+  const deferAgain = (atCommit: string) => `CREATE TABLE t (id int);
+CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.id = 1 THEN SET CONSTRAINTS ALL DEFERRED; INSERT INTO t VALUES (2); ELSE ${atCommit}; END IF; RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION f();
+`;
+  const TO_DEV = 'EXECUTE $q$ALTER ROLE dev CONNECTION LIMIT 13$q$';
+
+  test('what runs at COMMIT after the look cannot write: a deferred trigger queued again by a trigger the look fired fails read-only, and the migration is rolled back (dbmate, plain, golang-migrate, sqitch)', async () => {
+    const wroteAtCommit = (report: Awaited<ReturnType<typeof sealed>>, file: string) => {
+      const about = JSON.stringify(report.error);
+      assert.equal(report.outcome, 'refused', about);
+      assert.equal(report.error?.file, file, about);
+      assert.match(report.error?.message ?? '', /refused: something ran at COMMIT, after the shadow had looked .* read-only, so it failed \(cannot execute ALTER ROLE in a read-only transaction\); rolled back$/, about);
+      assert.equal(report.shadow?.serverChanged, undefined, about);
+    };
+    const dbmate = await sealed({
+      'migrations/20240101000000_a.sql': `-- migrate:up\n${deferAgain(TO_DEV)}INSERT INTO t VALUES (1);\n`,
+      'migrations/20240102000000_target.sql': '-- migrate:up\nALTER TABLE t ADD COLUMN x int;\n',
+    });
+    wroteAtCommit(dbmate, 'migrations/20240101000000_a.sql');
+    const plain = await sealed({ 'migrations/001_a.sql': `${deferAgain(TO_DEV)}INSERT INTO t VALUES (1);\n`, 'migrations/002_target.sql': TARGET });
+    wroteAtCommit(plain, 'migrations/001_a.sql');
+    const golang = await sealed({ 'migrations/000001_a.up.sql': `${deferAgain(TO_DEV)}INSERT INTO t VALUES (1);\n`, 'migrations/000002_target.up.sql': 'SELECT 1;\n' });
+    wroteAtCommit(golang, 'migrations/000001_a.up.sql');
+    const sqitch = await sealed({
+      'migrations/sqitch.plan': '%project=app\nfirst 2024-01-01T00:00:00Z A <a@example.com> # first\ntarget 2024-01-02T00:00:00Z A <a@example.com> # target\n',
+      'migrations/deploy/first.sql': `BEGIN;\n${deferAgain(TO_DEV)}INSERT INTO t VALUES (1);\nCOMMIT;\n`,
+      'migrations/deploy/target.sql': 'SELECT 1;\n',
+    });
+    wroteAtCommit(sqitch, 'migrations/deploy/first.sql');
+    // Must not refuse: a COMMIT AND CHAIN goes on read-write, as its transaction was.
+    const chained = await sealed({
+      'migrations/sqitch.plan': '%project=app\nfirst 2024-01-01T00:00:00Z A <a@example.com> # first\ntarget 2024-01-02T00:00:00Z A <a@example.com> # target\n',
+      'migrations/deploy/first.sql': 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT AND CHAIN;\nINSERT INTO a VALUES (1);\nCOMMIT;\n',
+      'migrations/deploy/target.sql': 'SELECT 1;\n',
+    });
+    assert.equal(chained.outcome, 'succeeded', JSON.stringify(chained.error));
+  });
+
+  test('a savepoint left open at the look lets what runs at COMMIT write (PostgreSQL ends the savepoint first): the change is read right after the COMMIT and reported as a changed server', async () => {
+    await quiet(url());
+    const fingerprint = await clusterFingerprint(url());
+    try {
+      const { report } = await shadowRun({ 'migrations/001_a.sql': `${deferAgain(TO_DEV)}SAVEPOINT s;\nINSERT INTO t VALUES (1);\n`, 'migrations/002_target.sql': TARGET }, url());
+      assert.equal(report.outcome, 'refused', JSON.stringify(report.error));
+      assert.deepEqual(report.shadow?.serverChanged, ['role dev changed']);
+      assert.match(report.error?.message ?? '', /refused: .*; it had committed \(what ran at its COMMIT, after the shadow had looked, changed it .*\), and the server stays changed: role dev changed$/);
+      assert.match(lastLine(report), /^refused: the shadow's server was changed \(role dev changed\), \d+ ms$/);
+    } finally {
+      await sql(url(), 'ALTER ROLE dev CONNECTION LIMIT -1');
+    }
+    await quiet(url());
+    assert.equal(fingerprintDiff(fingerprint, await clusterFingerprint(url())), 'identical');
+  });
+
+  test('a COMMIT that fails (a deferred trigger dividing by zero at COMMIT) is the migration\'s failure, rolled back, never taken for the split check after it', async () => {
+    const divide = deferAgain('PERFORM 1 / 0');
+    const histories: Record<string, string>[] = [
+      { 'migrations/20240101000000_a.sql': `-- migrate:up\n${divide}INSERT INTO t VALUES (1);\n`, 'migrations/20240102000000_target.sql': '-- migrate:up\nALTER TABLE t ADD COLUMN x int;\n' },
+      { 'migrations/000001_a.up.sql': `${divide}INSERT INTO t VALUES (1);\n`, 'migrations/000002_target.up.sql': 'ALTER TABLE t ADD COLUMN x int;\n' },
+    ];
+    for (const files of histories) {
+      const report = await sealed(files);
+      assert.equal(report.outcome, 'failed', JSON.stringify(report.error));
+      assert.equal(report.error?.sqlstate, '22012');
+      assert.match(report.error?.message ?? '', /^earlier migration migrations\/[^ ]+_a\.(?:up\.sql:1|sql) failed: division by zero$/);
+    }
+  });
+
+  test('a file sent as one query whose own COMMIT comes before the failure says its part before the COMMIT committed (golang-migrate)', async () => {
+    const report = await sealed({
+      'migrations/000001_a.up.sql': 'CREATE TABLE a (id int);\nBEGIN;\nCREATE TABLE b (id int);\nCOMMIT;\nSELECT 1 / 0;\n',
+      'migrations/000002_target.up.sql': 'SELECT 1;\n',
+    });
+    assert.equal(report.outcome, 'failed', JSON.stringify(report.error));
+    assert.equal(report.error?.position?.line, 5);
+    assert.match(report.error?.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:5 failed: division by zero; its statements through line 3 had committed \(the file's own COMMIT ends them\), what follows was rolled back$/);
+    const whole = await sealed({ 'migrations/000001_a.up.sql': 'CREATE TABLE a (id int);\nSELECT 1 / 0;\n', 'migrations/000002_target.up.sql': 'SELECT 1;\n' });
+    // One transaction: nothing of it stays, and the message says no more.
+    assert.match(whole.error?.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:1 failed: division by zero$/);
+  });
+
   test('must not refuse: what commits by itself and stays in the scratch database (golang-migrate, Prisma\'s enum block, no-transaction CONCURRENTLY, VACUUM and ANALYZE, sqitch\'s own transaction)', async () => {
     const golang = await sealed({
       'migrations/000001_init.up.sql': 'CREATE TABLE a (id bigint);\nINSERT INTO a VALUES (1);\nLOCK TABLE a;\nCREATE ROLE golang_role;\n',
