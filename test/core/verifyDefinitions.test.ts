@@ -70,13 +70,15 @@ CREATE INDEX IF NOT EXISTS r_one ON r (id);
 
   test('COLLATE on an index column that collates so already (supabase storage): the server leaves it out, and it is ok; another collation is not', async () => {
     const { dry, verify, psql } = await verifyBothWays(server(), writeFiles({
-      '1.sql': 'CREATE TABLE o (name text COLLATE "C", b text);\nCREATE INDEX o_name ON o (name COLLATE "C");\nCREATE INDEX o_b ON o (b COLLATE "C");\n',
-      '2.sql': 'CREATE INDEX IF NOT EXISTS o_b ON o (b);\n',
+      '1.sql': 'CREATE TABLE o (name text COLLATE "C", b text);\nCREATE INDEX o_name ON o (name COLLATE "C");\nCREATE INDEX o_b ON o (b COLLATE "C");\n'
+        + 'CREATE INDEX o_paren ON o (b, (name COLLATE "C"));\nCREATE INDEX o_lower ON o (b, (lower(name) COLLATE "C"));\nCREATE INDEX o_lower_c ON o (b, (lower(name) COLLATE "C"));\n',
+      '2.sql': 'CREATE INDEX IF NOT EXISTS o_b ON o (b);\nCREATE INDEX IF NOT EXISTS o_lower ON o (b, (lower(name) COLLATE "POSIX"));\n',
     }));
     assert.equal(psql.code, 0, psql.stderr);
     for (const result of [dry.verification, verify.verification]) {
-      assert.deepEqual(result.map((c) => `${c.name} ${c.status}`), ['o_name ok', 'o_b mismatch'], JSON.stringify(result));
-      assert.match(result[1]!.detail, /collates C, declared by default/);
+      assert.deepEqual(result.map((c) => `${c.name} ${c.status}`), ['o_name ok', 'o_paren ok', 'o_lower_c ok', 'o_b mismatch', 'o_lower mismatch'], JSON.stringify(result));
+      assert.match(result[3]!.detail, /collates C, declared by default/);
+      assert.match(result[4]!.detail, /column 2 collates by default, declared POSIX/);
     }
   });
 });

@@ -5,7 +5,7 @@ import type { DeclaredKind, IndexUsage, InventoryItem } from '../model/report';
 import { qualifiedSql, relationSql } from '../sql/quoting';
 import type { Expectation } from './expectations';
 
-export interface CatalogIndex { key: string; found: boolean; definition: string; valid: boolean; ready: boolean; unique: boolean; method: string; opclasses: string[]; defaultOpclasses: boolean[]; columns: string[]; columnCollations: (string | null)[]; predicate: string | null; table: string }
+export interface CatalogIndex { key: string; found: boolean; definition: string; valid: boolean; ready: boolean; unique: boolean; method: string; opclasses: string[]; defaultOpclasses: boolean[]; columns: string[]; collations: (string | null)[]; predicate: string | null; table: string }
 export interface CatalogConstraint { key: string; found: boolean; type: string; validated: boolean; definition: string; expression: string | null }
 export interface CatalogTrigger { key: string; found: boolean; enabled: string; tgtype: number; function: string }
 export interface CatalogFunction { key: string; found: boolean; returnsTrigger: boolean; language: string }
@@ -33,8 +33,8 @@ SELECT json_build_object(
       'opclasses', (SELECT coalesce(json_agg(o.opcname ORDER BY k.n), '[]') FROM unnest(ix.indclass::oid[]) WITH ORDINALITY k(oid, n) JOIN pg_opclass o ON o.oid = k.oid),
       'defaultOpclasses', (SELECT coalesce(json_agg(o.opcdefault ORDER BY k.n), '[]') FROM unnest(ix.indclass::oid[]) WITH ORDINALITY k(oid, n) JOIN pg_opclass o ON o.oid = k.oid),
       'columns', (SELECT coalesce(json_agg(pg_get_indexdef(ix.indexrelid, k, true) ORDER BY k), '[]') FROM generate_series(1, ix.indnkeyatts) k),
-      'columnCollations', (SELECT coalesce(json_agg(co.collname ORDER BY k.n), '[]') FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(attnum, n)
-        LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE k.n <= ix.indnkeyatts),
+      'collations', (SELECT coalesce(json_agg(co.collname ORDER BY k.n), '[]') FROM unnest(ix.indcollation::oid[]) WITH ORDINALITY k(oid, n)
+        LEFT JOIN pg_collation co ON co.oid = k.oid WHERE k.n <= ix.indnkeyatts),
       'predicate', pg_get_expr(ix.indpred, ix.indrelid, true))), '[]')
     FROM idx LEFT JOIN pg_index ix ON ix.indexrelid = coalesce(idx.oid, to_regclass(idx.rel)::oid) LEFT JOIN pg_class c ON c.oid = ix.indexrelid LEFT JOIN pg_am am ON am.oid = c.relam),
   'constraints', (SELECT coalesce(json_agg(json_build_object(

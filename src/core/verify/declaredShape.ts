@@ -31,10 +31,14 @@ function describeElement(e: IndexElem, renames: ColumnRenames): { key: string; o
   const descending = e.ordering === 'SORTBY_DESC';
   // NULLS LAST is the default ascending, NULLS FIRST descending: only the effective order counts.
   const nullsFirst = e.nulls_ordering === 'SORTBY_NULLS_FIRST' || (e.nulls_ordering !== 'SORTBY_NULLS_LAST' && descending);
+  // `(name COLLATE "C")` is the column name with a collation, as PostgreSQL stores it.
+  const collated = e.expr && 'CollateClause' in e.expr ? e.expr.CollateClause : undefined;
+  const expr = collated ? collated.arg : e.expr;
+  const collation = e.collation?.length ? e.collation : collated?.collname;
   // An expression that is only a column, `((status))`, is stored as that column.
-  const column = e.name ?? bareColumn(e.expr);
-  const key = column !== undefined ? `column ${renames.get(column) ?? column}` : `expression ${normalisedTree(e.expr, renames)}`;
-  return { key, order: `${descending ? 'DESC' : 'ASC'} NULLS ${nullsFirst ? 'FIRST' : 'LAST'}`, collation: unquoted(e.collation) };
+  const column = e.name ?? bareColumn(expr);
+  const key = column !== undefined ? `column ${renames.get(column) ?? column}` : `expression ${normalisedTree(expr, renames)}`;
+  return { key, order: `${descending ? 'DESC' : 'ASC'} NULLS ${nullsFirst ? 'FIRST' : 'LAST'}`, collation: unquoted(collation) };
 }
 
 /** How a declared index differs from the catalog's. */
@@ -48,10 +52,11 @@ export interface IndexDifferences {
 /**
  * What differs between a declared CREATE INDEX and the catalog's definition of the index (both
  * parsed), besides uniqueness, method and operator classes (the catalog answers those directly);
- * `columnCollations` are the collations of the key columns' own table columns (null for an expression).
+ * `collations` are the index's own collations per key column (pg_index.indcollation; null where
+ * the column's type has none).
  * Null when either does not parse (then nothing can be said).
  */
-export function indexDifferences(declaredSql: string, catalogSql: string, renames: ColumnRenames, columnCollations: readonly (string | null)[] = []): IndexDifferences | null {
+export function indexDifferences(declaredSql: string, catalogSql: string, renames: ColumnRenames, collations: readonly (string | null)[] = []): IndexDifferences | null {
   const declared = indexStmtOf(declaredSql);
   const actual = indexStmtOf(catalogSql);
   if (!declared || !actual) return null;
@@ -63,9 +68,10 @@ export function indexDifferences(declaredSql: string, catalogSql: string, rename
     mine.forEach((m, i) => {
       const t = theirs[i]!;
       if (m.order !== t.order) problems.push(`column ${i + 1} sorts ${t.order}, declared ${m.order}`);
-      // The server prints no COLLATE that is the column's own: declaring it is declaring the default.
-      const own = columnCollations[i];
-      const same = m.collation === t.collation || (t.collation === '' && own !== null && own !== undefined && m.collation === own);
+      // The server prints no COLLATE that its column or expression has anyway: a declared one is
+      // compared with the collation the index really uses.
+      const used = collations[i];
+      const same = m.collation === t.collation || (t.collation === '' && m.collation !== '' && used !== null && used !== undefined && m.collation === used);
       if (!same) problems.push(`column ${i + 1} collates ${t.collation || 'by default'}, declared ${m.collation || 'by default'}`);
     });
   }

@@ -16,7 +16,7 @@ function checkIndex(d: IndexDeclaration, expected: Expectation, found: CatalogIn
   const problems: string[] = [];
   if (d.unique !== found.unique) problems.push(d.unique ? 'declared UNIQUE but is not unique' : 'is unique but was declared non-unique');
   if (d.method !== found.method) problems.push(`method is ${found.method}, declared ${d.method}`);
-  const differences = indexDifferences(d.definition, found.definition, expected.columnRenames, found.columnCollations);
+  const differences = indexDifferences(d.definition, found.definition, expected.columnRenames, found.collations);
   if (differences?.columns) problems.push(`columns are (${found.columns.join(', ')}), declared (${d.columns.join(', ')})${renamedColumns(expected)}`);
   d.opclasses.forEach((declared, i) => {
     const actual = found.opclasses[i];
