@@ -8,7 +8,7 @@ import { alterTableCommandEffect } from './alterTableEffects';
 import { columnTypeOf } from './columnTypes';
 import { qualifiedListName, relationName } from './relationNames';
 import type { SchemaHistory } from './schemaHistory';
-import { typeChangeIsSafe } from './typeChanges';
+import { timestampZoneSwap, typeChangeIsSafe } from './typeChanges';
 import { volatileCallIn } from './volatility';
 
 /** A table-level lock a statement takes. */
@@ -42,6 +42,8 @@ export interface PredictionContext {
   schema?: SchemaHistory;
   /** The statement's order in the schema history (facts from before it count). */
   order?: number;
+  /** The file set the session's TimeZone to UTC before the statement (and did not change it since). */
+  timeZoneUtc?: boolean;
 }
 
 /** The files' own functions' volatility as of the statement, for column defaults. */
@@ -144,8 +146,14 @@ export function typeChangeRewrites(table: string, cmd: AlterTableCmd, context: P
   const def = cmd.def;
   const to = def && 'ColumnDef' in def ? columnTypeOf(def.ColumnDef.typeName) : null;
   const from = context.schema?.columnType(table, cmd.name ?? '', context.order ?? Number.MAX_SAFE_INTEGER) ?? null;
-  const using = def && 'ColumnDef' in def && def.ColumnDef.raw_default !== undefined;
-  return !from || !to || using === true || !typeChangeIsSafe(from, to);
+  // USING the column itself is the plain cast: PostgreSQL treats it as no USING at all.
+  const usingExpr = def && 'ColumnDef' in def ? def.ColumnDef.raw_default : undefined;
+  const usingFields = usingExpr && 'ColumnRef' in usingExpr ? usingExpr.ColumnRef.fields ?? [] : [];
+  const usingSelf = usingFields.length === 1 && 'String' in usingFields[0]! && usingFields[0].String.sval === cmd.name;
+  if (!from || !to || (usingExpr !== undefined && !usingSelf)) return true;
+  // timestamp ↔ timestamptz is binary-compatible in a UTC session (PostgreSQL 12+): in place when the file set TimeZone to UTC.
+  if (context.timeZoneUtc && context.pgVersion >= 12 && timestampZoneSwap(from, to)) return false;
+  return !typeChangeIsSafe(from, to);
 }
 
 /** True when this SET NOT NULL reads the table: the column is not known NOT NULL, nor proven by a validated check (12+). */
@@ -154,7 +162,23 @@ export function setNotNullScans(table: string, cmd: AlterTableCmd, context: Pred
   return !(known === 'not-null' || (known === 'check' && context.pgVersion >= 12));
 }
 
-function alterTableCommand(out: EffectsBuilder, table: string, cmd: AlterTableCmd, context: PredictionContext): void {
+/**
+ * True when PostgreSQL marks the foreign keys written inline on the ALTER TABLE's new columns valid
+ * without reading the table: no new column of the statement has a DEFAULT (every existing row
+ * holds NULL there) and the statement adds no table-level foreign key (parse_utilcmd.c,
+ * transformAlterTableStmt).
+ */
+export function inlineForeignKeysSkipValidation(cmds: readonly AlterTableCmd[]): boolean {
+  return cmds.every((cmd) => {
+    const def = cmd.def;
+    if (cmd.subtype === 'AT_AddColumn' && def && 'ColumnDef' in def) {
+      return def.ColumnDef.raw_default === undefined && !constraintsOf(def.ColumnDef.constraints).some((c) => c.contype === 'CONSTR_DEFAULT');
+    }
+    return !(cmd.subtype === 'AT_AddConstraint' && def && 'Constraint' in def && def.Constraint.contype === 'CONSTR_FOREIGN');
+  });
+}
+
+function alterTableCommand(out: EffectsBuilder, table: string, cmd: AlterTableCmd, context: PredictionContext, inlineFksSkipValidation = false): void {
   const subtype = cmd.subtype ?? '';
   const def = cmd.def;
   switch (subtype) {
@@ -163,7 +187,8 @@ function alterTableCommand(out: EffectsBuilder, table: string, cmd: AlterTableCm
       if (!def || !('ColumnDef' in def)) return;
       if (addColumnRewrites(def.ColumnDef, context)) out.rewrite(table);
       for (const c of constraintsOf(def.ColumnDef.constraints)) {
-        if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY') addConstraint(out, table, c);
+        if (c.contype === 'CONSTR_FOREIGN' && inlineFksSkipValidation) addConstraint(out, table, { ...c, skip_validation: true });
+        else if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY') addConstraint(out, table, c);
       }
       return;
     }
@@ -245,7 +270,9 @@ const PREDICTORS: Readonly<Record<string, Predictor>> = {
   AlterTableStmt: (n, out, context) => {
     if (!('AlterTableStmt' in n)) return;
     const table = relationName(n.AlterTableStmt.relation);
-    for (const item of n.AlterTableStmt.cmds ?? []) if ('AlterTableCmd' in item) alterTableCommand(out, table, item.AlterTableCmd, context);
+    const cmds = (n.AlterTableStmt.cmds ?? []).flatMap((item) => ('AlterTableCmd' in item ? [item.AlterTableCmd] : []));
+    const skipValidation = inlineForeignKeysSkipValidation(cmds);
+    for (const cmd of cmds) alterTableCommand(out, table, cmd, context, skipValidation);
   },
   CreateStmt: (n, out) => {
     if (!('CreateStmt' in n)) return;
