@@ -130,6 +130,22 @@ describeEachServer('findings confirmed or contradicted by the dry-run', (server)
     assert.equal(judged(report, 'constraint-missing-not-valid', 9).evidence, 'confirmed');
   });
 
+  test('a foreign key on a new column: read only when the statement gives a new column a DEFAULT (measured), so found only then', async () => {
+    const report = await dryRun(await fresh(), 'ALTER TABLE orders ADD COLUMN parent int REFERENCES orders (id);\nALTER TABLE orders ADD COLUMN first int DEFAULT 1 REFERENCES orders (id);\n');
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    assert.deepEqual(report.statements.map((s) => s.scans.map((scan) => scan.relation)), [[], ['orders']]);
+    assert.deepEqual(report.diagnostics.filter((d) => d.ruleId === 'adding-foreign-key-constraint').map((d) => [d.range.start.line, d.evidence]), [[2, 'confirmed']]);
+  });
+
+  test('timestamp → timestamptz after SET timezone = \'UTC\' is measured in place, and not found; in another zone it rewrites and is confirmed', async () => {
+    // The columns' type is known from the file's first statement.
+    const report = await dryRun(await fresh(), "ALTER TABLE orders ADD COLUMN placed timestamp DEFAULT now(), ADD COLUMN shipped timestamp DEFAULT now();\n"
+      + "SET timezone = 'UTC';\nALTER TABLE orders ALTER COLUMN placed TYPE timestamptz USING placed;\nSET timezone = 'Asia/Tokyo';\nALTER TABLE orders ALTER COLUMN shipped TYPE timestamptz;\n");
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    assert.deepEqual(report.statements.map((s) => s.rewrites.length > 0), [false, false, false, false, true]);
+    assert.deepEqual(report.diagnostics.filter((d) => d.ruleId === 'changing-column-type').map((d) => [d.range.start.line, d.evidence]), [[5, 'confirmed']]);
+  });
+
   test('a target version nobody gave is replaced by the server\'s: the files are judged again for it', async () => {
     const assumed: LintSettings = { ...DEFAULT_LINT_SETTINGS, pgVersion: 10, pgVersionAssumed: true };
     const report = await dryRun(await fresh(), "ALTER TABLE orders ADD COLUMN status text DEFAULT 'new';\n", assumed);

@@ -37,6 +37,8 @@ export interface AnalysedStatement {
   calledFrom?: { functionName: string; call: ParsedStatement };
   /** The branches of its DO block or function body it runs in (empty: it runs whenever the file does). */
   conditions: readonly string[];
+  /** The file set the session's TimeZone to UTC before it (SET timezone / SET TIME ZONE), not changed since. */
+  timeZoneUtc?: boolean;
 }
 
 /** The facts the rules read about one file. */
@@ -136,6 +138,19 @@ class Analysis implements FileAnalysis {
   }
 }
 
+// The TimeZone names that are UTC itself (PostgreSQL's zone names are case-insensitive).
+const UTC_ZONES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'zulu', 'etc/zulu', 'universal', 'etc/universal', 'uct', 'etc/uct', 'z']);
+
+/** Whether the session's TimeZone is UTC after the statement, as far as the file says. */
+function timeZoneAfter(node: Node, before: boolean): boolean {
+  if (!('VariableSetStmt' in node) || node.VariableSetStmt.name?.toLowerCase() !== 'timezone') return before;
+  const set = node.VariableSetStmt;
+  if (set.kind !== 'VAR_SET_VALUE') return false;
+  const arg = set.args?.[0];
+  const value = arg && 'A_Const' in arg ? arg.A_Const.sval?.sval ?? (arg.A_Const.ival ? String(arg.A_Const.ival.ival ?? 0) : undefined) : undefined;
+  return value !== undefined && (UTC_ZONES.has(value.toLowerCase()) || value === '0');
+}
+
 /** Records a run of a file into the schema (a revert file teaches nothing: it undoes). */
 function learn(schema: SchemaHistory, file: ParsedFile, run: StatementRun, order: number): void {
   if (isRevertFile(file.file)) return;
@@ -185,7 +200,9 @@ export function* analyseFilesStepwise(files: readonly ParsedFile[], options: Ana
     const settings = options.settingsFor(file);
     const analysis = new Analysis(file, settings, schema, options.together === true);
     let explicit = false;
+    let timeZoneUtc = false;
     for (const run of statementsRun(file)) {
+      timeZoneUtc = timeZoneAfter(run.node, timeZoneUtc);
       order += 1;
       const own = run.nested === null;
       const control = own ? run.statement.transactionControl : null;
@@ -194,8 +211,8 @@ export function* analyseFilesStepwise(files: readonly ParsedFile[], options: Ana
       if (!run.repeated) {
         analysis.add({
           order, statement: run.statement, node: run.node, sql: run.sql, offsets: run.offsets, nested: run.nested,
-          effects: predictStatementEffects(run.node, { pgVersion: settings.pgVersion, schema, order }),
-          inExplicitTransaction: explicit && control === null, conditions: run.conditions,
+          effects: predictStatementEffects(run.node, { pgVersion: settings.pgVersion, schema, order, timeZoneUtc }),
+          inExplicitTransaction: explicit && control === null, conditions: run.conditions, ...(timeZoneUtc ? { timeZoneUtc } : {}),
           ...(run.calledFrom ? { calledFrom: run.calledFrom } : {}),
         }, run.sqlStart);
       }

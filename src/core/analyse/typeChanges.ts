@@ -5,7 +5,7 @@
 // server on every major). Anything else rewrites the table and rebuilds its indexes under ACCESS
 // EXCLUSIVE; so do, here, the changes that keep the table but rebuild the column's indexes (text →
 // citext, a scalar limit inside an array), and timestamp ↔ timestamptz, in place only when the
-// session's TimeZone is UTC, which the files do not tell.
+// session's TimeZone is UTC (timestampZoneSwap: the caller knows whether the file set it).
 import type { ColumnType } from './columnTypes';
 
 type SafeChange = (from: ColumnType, to: ColumnType) => boolean;
@@ -65,4 +65,11 @@ export function typeChangeIsSafe(from: ColumnType, to: ColumnType): boolean {
   // An array's elements are coerced one by one: any other change rewrites, or rebuilds its indexes.
   if (from.array) return false;
   return SAFE_CHANGES.some((c) => c.from === from.name && c.to === to.name && c.when(from, to));
+}
+
+/** timestamp ↔ timestamptz with no lower precision: in place in a session whose TimeZone is UTC (PostgreSQL 12+). */
+export function timestampZoneSwap(from: ColumnType, to: ColumnType): boolean {
+  if (from.array || to.array) return false;
+  const swapped = (from.name === 'timestamp' && to.name === 'timestamptz') || (from.name === 'timestamptz' && to.name === 'timestamp');
+  return swapped && noLowerPrecision(from, to);
 }

@@ -53,5 +53,5 @@ export function afterLeadingKeywords(analysis: FileAnalysis, at: AnalysedStateme
 
 /** What the prediction knows at this statement: the target version and the schema so far. */
 export function predictionContext(analysis: FileAnalysis, at: AnalysedStatement): PredictionContext {
-  return { pgVersion: analysis.settings.pgVersion, schema: analysis.schema, order: at.order };
+  return { pgVersion: analysis.settings.pgVersion, schema: analysis.schema, order: at.order, timeZoneUtc: at.timeZoneUtc === true };
 }

@@ -46,6 +46,18 @@ test('changing-column-type: a lowered precision, timestamp ↔ timestamptz, and 
   for (const change of changes) await expectFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\n${change}\n`, [1]);
 });
 
+test('changing-column-type: timestamp ↔ timestamptz after the file set TimeZone to UTC is in place (Lemmy\'s fix-timezones, measured by its audit), also USING the column itself; not after another zone, a RESET, or with another USING', async () => {
+  const create = 'CREATE TABLE e (g timestamp, b timestamptz);';
+  for (const utc of ["SET timezone = 'UTC';", "SET TIME ZONE 'utc';", "SET LOCAL timezone TO 'Etc/UTC';"]) {
+    await expectNoFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\n${utc}\nALTER TABLE e ALTER COLUMN g TYPE timestamptz USING g;\nALTER TABLE e ALTER COLUMN b TYPE timestamp;\n`);
+  }
+  await expectFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\nSET timezone = 'Europe/Paris';\nALTER TABLE e ALTER COLUMN g TYPE timestamptz;\n`, [2]);
+  await expectFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\nSET timezone = 'UTC';\nRESET timezone;\nALTER TABLE e ALTER COLUMN g TYPE timestamptz;\n`, [3]);
+  await expectFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\nSET timezone = 'UTC';\nALTER TABLE e ALTER COLUMN g TYPE timestamptz USING g AT TIME ZONE 'UTC';\n`, [2]);
+  // Judged for PostgreSQL 11, where the swap always rewrote.
+  await expectFindings('changing-column-type', `-- file: 001.sql\n${create}\n-- file: 002.sql\nSET timezone = 'UTC';\nALTER TABLE e ALTER COLUMN g TYPE timestamptz;\n`, [2], { settings: { pgVersion: 11, pgVersionAssumed: false } });
+});
+
 test('changing-column-type: a quoted type name keeps its case in the message', async () => {
   const sql = '-- file: 001.sql\nCREATE TYPE "Currency" AS ENUM (\'EUR\');\nCREATE TABLE prices (c "Currency");\n-- file: 002.sql\nALTER TABLE prices ALTER COLUMN c TYPE text;\n';
   const [found] = await expectFindings('changing-column-type', sql, [1]);
