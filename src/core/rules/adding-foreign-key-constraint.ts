@@ -1,12 +1,12 @@
 // A foreign key added to an existing table takes SHARE ROW EXCLUSIVE on it and on the referenced
 // table: writes to both wait while every existing row is checked. One written on a new column
-// (ADD COLUMN … REFERENCES) is checked only when the statement also gives a new column a DEFAULT
-// or adds a table-level foreign key; otherwise every row holds NULL there and nothing is read.
+// (ADD COLUMN … REFERENCES) is checked only when that column gets a value (a DEFAULT, generated,
+// identity); otherwise every row holds NULL there and nothing is read.
 import type { Rule } from './rule';
 import { alterCommands, columnConstraints } from './alterTableCommands';
 import { relationName } from '../analyse/relationNames';
 import { effectsSentence, whereItRuns } from './statementFacts';
-import { inlineForeignKeysSkipValidation } from '../analyse/predictEffects';
+import { newColumnForeignKeyUnchecked } from '../analyse/predictEffects';
 
 export const addingForeignKeyConstraint: Rule = {
   id: 'adding-foreign-key-constraint',
@@ -17,11 +17,10 @@ export const addingForeignKeyConstraint: Rule = {
   help: 'Add the foreign key NOT VALID, then VALIDATE CONSTRAINT in a later transaction; for a new column, add the column first, then the constraint.',
   check({ analysis, report }) {
     for (const at of analysis.statements) {
-      const commands = alterCommands(at);
-      // New columns without a DEFAULT hold NULL in every row: their inline foreign keys are valid unchecked.
-      const inlineUnchecked = inlineForeignKeysSkipValidation(commands.map((c) => c.cmd));
-      for (const { table, cmd, constraint } of commands) {
-        const inline = cmd.subtype === 'AT_AddColumn' && !inlineUnchecked ? columnConstraints(cmd).find((c) => c.contype === 'CONSTR_FOREIGN') : undefined;
+      for (const { table, cmd, constraint } of alterCommands(at)) {
+        // A new column without a DEFAULT holds NULL in every row: its foreign key is valid unchecked.
+        const column = cmd.subtype === 'AT_AddColumn' && cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef : undefined;
+        const inline = column && !newColumnForeignKeyUnchecked(column) ? columnConstraints(cmd).find((c) => c.contype === 'CONSTR_FOREIGN') : undefined;
         const fk = inline ?? (constraint?.contype === 'CONSTR_FOREIGN' ? constraint : undefined);
         if (!fk || fk.skip_validation || analysis.isNewTable(table, at)) continue;
         const referenced = relationName(fk.pktable);
