@@ -71,7 +71,7 @@ function printAudit(report: AuditReport, root: string): void {
   console.log(`  audit verification: ${report.verification.length} checks, ${failing.length} false result(s)`);
   for (const c of failing) console.log(`    ${c.status} ${c.kind} ${c.name}${c.table ? ` on ${c.table}` : ''}: ${c.detail} [${rel(c.file)}]`);
   console.log(`  summary: ${summaryLine(report.summary)}`);
-  for (const c of report.claims.filter((x) => x.claim !== null)) console.log(`    ${c.ruleId.padEnd(40)} ${String(c.findings).padStart(5)} confirmed ${String(c.confirmed).padStart(4)} contradicted ${String(c.contradicted).padStart(4)} not measured ${String(c.notMeasured).padStart(4)}`);
+  for (const c of report.claims.filter((x) => x.claim !== null)) console.log(`    ${c.ruleId.padEnd(40)} findings ${String(c.findings).padStart(5)}, confirmed ${String(c.confirmed).padStart(4)}, contradicted ${String(c.contradicted).padStart(4)}, not measured ${String(c.notMeasured).padStart(4)}`);
   for (const d of report.diagnostics.filter((x) => x.evidence === 'contradicted')) {
     console.log(`    contradicted ${rel(d.file)}:${d.range.start.line} [${d.ruleId}] ${d.message.replace(/^.*?(Measured in the run:)/, '$1')}`);
   }
