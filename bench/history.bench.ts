@@ -43,7 +43,22 @@ function falseResults(report: RunReport): string[] {
   return out;
 }
 
-/** Each report's verification in numbers, and every false result in it. */
+/** The declared objects whose status the first report (a dry-run) and the second (verify) give differently. */
+function disagreements(dry: RunReport, verify: RunReport): string[] {
+  const key = (c: RunReport['verification'][number]) => `${c.kind} ${c.name} [${path.basename(c.file)}#${c.statementIndex}]`;
+  const verified = new Map(verify.verification.map((c) => [key(c), c]));
+  const out: string[] = [];
+  for (const c of dry.verification) {
+    const other = verified.get(key(c));
+    if (!other) out.push(`${key(c)}: dry-run ${c.status}, not checked by verify`);
+    else if (other.status !== c.status) out.push(`${key(c)}: dry-run ${c.status} (${c.detail}); verify ${other.status} (${other.detail})`);
+    verified.delete(key(c));
+  }
+  for (const [k, c] of verified) out.push(`${k}: verify ${c.status}, not checked by the dry-run`);
+  return out;
+}
+
+/** Each report's verification in numbers, and every false result in it; then where the dry-run and verify disagree. */
 function printTruth(reports: [string, RunReport][]): void {
   for (const [name, report] of reports) {
     const wrong = falseResults(report);
@@ -52,6 +67,12 @@ function printTruth(reports: [string, RunReport][]): void {
     console.log(`  ${name}: ${report.outcome}, ${checks} verification checks (${statuses}), ${wrong.length} false result(s)`);
     for (const line of wrong.slice(0, 40)) console.log(`    ${line}`);
     if (wrong.length > 40) console.log(`    … and ${wrong.length - 40} more`);
+  }
+  const [dry, verify] = reports.map(([, r]) => r);
+  if (dry && verify) {
+    const differ = disagreements(dry, verify);
+    console.log(`  dry-run and verify disagree on ${differ.length} declared object(s)`);
+    for (const line of differ.slice(0, 20)) console.log(`    ${line}`);
   }
 }
 
