@@ -319,4 +319,41 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
     });
     for (const result of [dry, verify]) assert.match(result['constraint c_neg']!, /^missing: /);
   });
+  test('DROP TABLE … CASCADE drops the functions that take its row type (or an array of it), a partition\'s too', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE p1 (id int, a int) PARTITION BY RANGE (id);\nCREATE TABLE part1 PARTITION OF p1 FOR VALUES FROM (0) TO (100);\n'
+        + 'CREATE TABLE t2 (a int);\nCREATE FUNCTION f3(r p1) RETURNS integer LANGUAGE sql AS $f$ SELECT 1 $f$;\n'
+        + 'CREATE FUNCTION f4(r part1[]) RETURNS integer LANGUAGE sql AS $f$ SELECT 1 $f$;\nCREATE FUNCTION f5(r t2) RETURNS integer LANGUAGE sql AS $f$ SELECT 1 $f$;',
+      '2.sql': 'DROP TABLE p1 CASCADE;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['function f3']!, /^dropped: dropped by .*2\.sql:1/);
+      assert.match(result['function f4']!, /^dropped: dropped by .*2\.sql:1/);
+      assert.match(result['function f5']!, /^ok: /);
+    }
+  });
+
+  test('a function taking a table\'s row type is found after the table is renamed (its argument type follows the table), or a domain renamed', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE t1 (a int);\nCREATE FUNCTION f2(r t1, s t1[]) RETURNS integer LANGUAGE sql AS $f$ SELECT 1 $f$;\n'
+        + 'CREATE DOMAIN "MyD" AS int;\nCREATE FUNCTION f3(x "MyD") RETURNS integer LANGUAGE sql AS $f$ SELECT 1 $f$;',
+      '2.sql': 'ALTER TABLE t1 RENAME TO "T3";\nALTER DOMAIN "MyD" RENAME TO d2;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['function f2']!, /^ok: /);
+      assert.match(result['function f3']!, /^ok: /);
+    }
+  });
+
+  test('one unconditional DO block that adds a CHECK to a table, then swaps another table in under its name: the CHECK is dropped with the old table', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE t1 (id int, a int);',
+      '2.sql': 'DO $do$ BEGIN\n  ALTER TABLE t1 ADD CONSTRAINT c2 CHECK (a IS DISTINCT FROM -1);\n  CREATE TABLE t3 (id int, a int);\n  CREATE INDEX i4 ON t3 (a);\n'
+        + '  DROP TABLE t1;\n  ALTER TABLE t3 RENAME TO t1;\nEND $do$;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['constraint c2']!, /^dropped: /);
+      assert.match(result['index i4']!, /^ok: /);
+    }
+  });
 });

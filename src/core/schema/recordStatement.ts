@@ -7,7 +7,7 @@ import { autoConstraintName, autoIndexName } from '../parse/autoNames';
 import type { Declaration } from '../parse/declarations';
 import type { ParsedStatement } from '../parse/parseMigration';
 import type {
-  AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, CreateFunctionStmt, CreateStmt, CreateTrigStmt, DropStmt, IndexStmt, Node, RangeVar, RenameStmt,
+  AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, CreateFunctionStmt, CreateStmt, CreateTrigStmt, DropStmt, IndexStmt, Node, RangeVar, RenameStmt, TypeName,
 } from '../parse/pgTypes';
 import { columnNamesIn, rangeVarsIn } from '../parse/treeNames';
 import type { ConstraintType } from '../sql/catalogCodes';
@@ -421,7 +421,25 @@ function createFunction(r: Recorder, stmt: CreateFunctionStmt): void {
   // Functions are known by name: another of the same name (CREATE OR REPLACE, an overload) is the same one.
   const id = r.model.resolve('function', schema, name, r.now) ?? r.model.create('function', schema, name, null, { kind: 'function' }, r.origin, r.order);
   r.model.setVolatility(id, r.order, volatilityOf(stmt.options));
+  r.model.setArgumentTypes(id, r.order, inputArguments(stmt).map((type) => argumentType(r, type)));
   r.attach(id, 'function', [name]);
+}
+
+/** The types of a function's input arguments (as FunctionDeclaration.args lists them). */
+function inputArguments(stmt: CreateFunctionStmt): (TypeName | undefined)[] {
+  return (stmt.parameters ?? []).flatMap((p) => ('FunctionParameter' in p && p.FunctionParameter.mode !== 'FUNC_PARAM_OUT' && p.FunctionParameter.mode !== 'FUNC_PARAM_TABLE'
+    ? [p.FunctionParameter.argType] : []));
+}
+
+/** The table (its row type) or type of the files an argument is of, an array of one too; null for any other type. */
+function argumentType(r: Recorder, type: TypeName | undefined): ObjectId | null {
+  if (!type || type.pct_type) return null;
+  const parts = strings(type.names);
+  if (parts.length === 0 || parts.length > 2 || parts[0] === 'pg_catalog') return null;
+  const { schema, name } = qualifiedParts(parts);
+  const relation = r.model.resolve('table', schema, name, r.now);
+  if (relation !== null && r.model.object(relation).kind !== 'index') return relation;
+  return r.model.resolve('type', schema, name, r.now);
 }
 
 function createView(r: Recorder, range: RangeVar | undefined, query: Node | undefined, replace: boolean, materialized: boolean): void {
