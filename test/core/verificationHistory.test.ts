@@ -356,4 +356,50 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
       assert.match(result['index i4']!, /^ok: /);
     }
   });
+  test('an index replaced by a new one renamed to its name (convoy): the old one is dropped in both commands, the new one ok under the name', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE t (a int8, b int8);\nCREATE INDEX t_i ON t (a);',
+      '2.sql': 'CREATE INDEX t_i_1 ON t (a, b);\nDROP INDEX t_i;\nALTER INDEX t_i_1 RENAME TO t_i;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index t_i']!, /^dropped: dropped by .*2\.sql:2/);
+      assert.match(result['index t_i_1']!, /^ok: renamed to t_i/);
+    }
+  });
+
+  test('still reported: an index the file drops, re-created by hand under its name with no later declaration', async () => {
+    const migrations = writeFiles({ '1.sql': 'CREATE TABLE t (a int8, b int8);\nCREATE INDEX t_i ON t (a);', '2.sql': 'DROP INDEX t_i;' });
+    const db = server().url(await server().createDatabase());
+    const built = await psqlFiles(db, migrations.map((m) => m.path), { singleTransaction: true });
+    assert.equal(built.code, 0, built.stderr);
+    await sql(db, 'CREATE INDEX t_i ON t (b)');
+    const verify = summary((await runMigrations(migrations, { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
+    assert.match(verify['index t_i']!, /^mismatch: still exists/);
+  });
+
+  test('a UNIQUE … USING INDEX constraint dropped with its column (convoy): dropped in both commands, with its index', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE jobs (id bigint PRIMARY KEY, title text, project bigint);\nCREATE UNIQUE INDEX jobs_title_project_idx ON jobs (title, project);\n'
+        + 'ALTER TABLE jobs ADD CONSTRAINT jobs_title_project UNIQUE USING INDEX jobs_title_project_idx;',
+      '2.sql': 'ALTER TABLE jobs DROP COLUMN title;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['constraint jobs_title_project']!, /^dropped: dropped by .*2\.sql:1/);
+      assert.match(result['index jobs_title_project_idx']!, /^dropped: dropped by .*2\.sql:1/);
+    }
+  });
+
+  test('still reported: a UNIQUE … USING INDEX constraint of a column that stays, dropped by hand', async () => {
+    const migrations = writeFiles({
+      '1.sql': 'CREATE TABLE jobs (id bigint PRIMARY KEY, title text, project bigint);\nCREATE UNIQUE INDEX jobs_title_project_idx ON jobs (title, project);\n'
+        + 'ALTER TABLE jobs ADD CONSTRAINT jobs_title_project UNIQUE USING INDEX jobs_title_project_idx;',
+      '2.sql': 'ALTER TABLE jobs DROP COLUMN project;',
+    });
+    const db = server().url(await server().createDatabase());
+    const built = await psqlFiles(db, [migrations[0]!.path], { singleTransaction: true });
+    assert.equal(built.code, 0, built.stderr);
+    await sql(db, 'ALTER TABLE jobs DROP CONSTRAINT jobs_title_project');
+    const verify = summary((await runMigrations(migrations.slice(0, 1), { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
+    assert.match(verify['constraint jobs_title_project']!, /^missing: /);
+  });
 });

@@ -224,7 +224,11 @@ function addConstraint(r: Recorder, table: ObjectId, tableName: string, c: Const
     r.attach(existing, 'constraint', declaredAs, tableName);
     return;
   }
-  const uses = [...new Set([...columns, ...columnNamesIn(c.raw_expr)])];
+  // USING INDEX: the constraint's columns are its index's (ADD CONSTRAINT names none).
+  const usingIndex = c.indexname ? r.model.refer('index', r.model.object(table).schema, c.indexname, r.order) : null;
+  const indexDetail = usingIndex !== null ? r.model.object(usingIndex).detail : null;
+  const indexUses = indexDetail?.kind === 'index' ? indexDetail.uses : [];
+  const uses = [...new Set([...columns, ...indexUses, ...columnNamesIn(c.raw_expr)])];
   const references = type === 'foreign-key' && c.pktable ? r.table(c.pktable) : null;
   const proves = type === 'check' ? notNullCheckColumn(c) : null;
   const provesNotNull = proves ? r.column(table, proves) : null;
@@ -236,9 +240,9 @@ function addConstraint(r: Recorder, table: ObjectId, tableName: string, c: Const
   r.attach(id, 'constraint', declaredAs, tableName);
   if (!backed) return;
   const schema = r.model.object(table).schema;
-  if (c.indexname) {
+  if (usingIndex !== null) {
     // USING INDEX: the index becomes the constraint's, under the constraint's name.
-    const index = r.model.refer('index', schema, c.indexname, r.order);
+    const index = usingIndex;
     if (r.model.nameOf(index, r.now) !== name) r.model.rename(index, name, r.at, `with constraint ${name}`, false);
     r.model.pair(id, index, r.order);
     return;
