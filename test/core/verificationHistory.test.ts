@@ -402,4 +402,13 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
     const verify = summary((await runMigrations(migrations.slice(0, 1), { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
     assert.match(verify['constraint jobs_title_project']!, /^missing: /);
   });
+  test('what hangs on a temporary table goes with its session: neither command verifies its index; the permanent table\'s is still verified', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE keep (a int);\nCREATE INDEX keep_a ON keep (a);\nCREATE TEMP TABLE work AS SELECT 1 AS a;\nCREATE INDEX work_a ON work (a);\nCREATE TEMPORARY TABLE w2 (a int CONSTRAINT w2_pos CHECK (a > 0));',
+    });
+    for (const result of [dry, verify]) {
+      assert.deepEqual(Object.keys(result), ['index keep_a']);
+      assert.match(result['index keep_a']!, /^ok: /);
+    }
+  });
 });

@@ -163,7 +163,7 @@ function createTable(r: Recorder, stmt: CreateStmt): void {
     for (const c of constraintsIn(stmt)) if (c.conname) reattach(r, existing, 'constraint', c.conname, name);
     return;
   }
-  const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: stmt.partspec !== undefined }, r.origin, r.order);
+  const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: stmt.partspec !== undefined, temporary: isTemporary(stmt.relation) }, r.origin, r.order);
   const parent = stmt.partbound ? stmt.inhRelations?.[0] : undefined;
   if (parent && 'RangeVar' in parent) r.model.setParent(id, r.table(parent.RangeVar), r.order);
   // Columns first: a constraint may name a column defined after it.
@@ -171,6 +171,11 @@ function createTable(r: Recorder, stmt: CreateStmt): void {
   for (const column of columns) addColumn(r, id, name, column, false, false);
   for (const column of columns) for (const c of column.constraints ?? []) if ('Constraint' in c) addConstraint(r, id, name, c.Constraint, column.colname);
   for (const element of stmt.tableElts ?? []) if ('Constraint' in element) addConstraint(r, id, name, element.Constraint);
+}
+
+/** CREATE TEMP TABLE, or a table created in pg_temp. */
+function isTemporary(range: RangeVar | undefined): boolean {
+  return range?.relpersistence === 't' || range?.schemaname?.toLowerCase() === 'pg_temp';
 }
 
 function constraintsIn(stmt: CreateStmt): Constraint[] {
@@ -465,7 +470,7 @@ function createTableAs(r: Recorder, node: Extract<Node, { CreateTableAsStmt: unk
   const schema = range?.schemaname ?? null;
   const name = range?.relname ?? '';
   if (!name || r.sameOrEnd('table', schema, name, stmt.if_not_exists === true) !== null) return;
-  const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: false }, r.origin, r.order);
+  const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: false, temporary: isTemporary(range) }, r.origin, r.order);
   for (const column of strings(stmt.into?.colNames)) r.model.create('column', null, column, id, { kind: 'column', declared: null }, r.origin, r.order);
 }
 

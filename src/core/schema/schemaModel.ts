@@ -180,6 +180,13 @@ export class SchemaModel {
     return this.fates.at(id, before)?.action !== 'dropped';
   }
 
+  /** True for a temporary table (its session's own), or an index, constraint or trigger of one. */
+  isTemporary(id: ObjectId): boolean {
+    const o = this.object(id);
+    const table = o.table !== null ? this.object(o.table) : o;
+    return table.detail.kind === 'table' && table.detail.temporary;
+  }
+
   /** A partition's partitioned table as of `before`. */
   parentOf(id: ObjectId, before = Infinity): ObjectId | null {
     return this.parents.at(id, before) ?? null;
@@ -430,7 +437,7 @@ export class SchemaModel {
 
 /** The detail of an object that existed before the files: nothing is known of it. */
 const DETAILS: Record<ObjectKind, () => ObjectDetail> = {
-  table: () => ({ kind: 'table', partitioned: false }),
+  table: () => ({ kind: 'table', partitioned: false, temporary: false }),
   view: () => ({ kind: 'view', materialized: false, reads: [] }),
   index: () => ({ kind: 'index', columns: [], uses: [], unique: false }),
   constraint: () => ({ kind: 'constraint', type: 'check', uses: [], references: null, provesNotNull: null }),
