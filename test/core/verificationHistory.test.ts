@@ -433,4 +433,24 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
       assert.match(result['index g_a']!, /^ok: /);
     }
   });
+  test('an index renamed inside a DO block that then drops its table: dropped with the table, by that DO block, in both commands', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE t1 (id int, a int);',
+      '2.sql': 'CREATE TABLE t2 (id int, a int);\nCREATE INDEX i3 ON t2 (a);\nDROP TABLE t1;\nALTER TABLE t2 RENAME TO t1;',
+      '3.sql': 'DO $do$ BEGIN\n  ALTER INDEX i3 RENAME TO i4;\n  CREATE INDEX ON t1 (a);\n  DROP TABLE t1;\nEND $do$;',
+    });
+    for (const result of [dry, verify]) assert.match(result['index i3']!, /^dropped: dropped by .*3\.sql:1/);
+  });
+
+  test('an index renamed inside a DO block that swaps its table out and gives the name to the new table\'s index: the old one is dropped, the new one ok under the later names', async () => {
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE t1 (id int, a int);\nCREATE INDEX i3 ON t1 (a);',
+      '2.sql': 'DO $do$ BEGIN\n  ALTER INDEX i3 RENAME TO i4;\n  CREATE TABLE t5 (id int, a int);\n  CREATE INDEX i6 ON t5 (a);\n  DROP TABLE t1;\n  ALTER TABLE t5 RENAME TO t1;\n  ALTER INDEX i6 RENAME TO i4;\nEND $do$;',
+      '3.sql': 'ALTER INDEX i4 RENAME TO i7;\nALTER INDEX i7 RENAME TO i8;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['index i3']!, /^dropped: dropped by .*2\.sql:1/);
+      assert.match(result['index i6']!, /^ok: renamed to i8/);
+    }
+  });
 });
