@@ -142,6 +142,8 @@ async function main(): Promise<void> {
   const layout = values.layout;
   if (dir && layout === 'auto') return auto(dir, values.setup ?? []);
   if (!dir || !isHistoryLayout(layout)) throw new Error('usage: history.bench --layout diesel|prisma|plain|golang-migrate|auto DIR');
+  // psql reads the files from disk: a sql-migrate file's Down section would run forward.
+  if (layout === 'sql-migrate') throw new Error('history.bench: sql-migrate folders are not supported (psql would run their Down sections)');
   const files = historyFiles(dir, layout);
   const paths = files.map((f) => f.path);
   const rounds = Number(values.rounds);

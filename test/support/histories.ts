@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationFile } from '../../src/core/run/runner';
 
-export type HistoryLayout = 'diesel' | 'prisma' | 'plain' | 'golang-migrate';
+export type HistoryLayout = 'diesel' | 'prisma' | 'plain' | 'golang-migrate' | 'sql-migrate';
 
 const LAYOUTS: Record<HistoryLayout, (dir: string) => string[]> = {
   // diesel's own order: by version, the name up to its first '_' without dashes, compared as strings.
@@ -17,7 +17,15 @@ const LAYOUTS: Record<HistoryLayout, (dir: string) => string[]> = {
   // golang-migrate's order: by the version, the number before the first '_'.
   'golang-migrate': (dir) => fs.readdirSync(dir).filter((f) => /^\d+_.*\.up\.sql$/.test(f))
     .sort((a, b) => Number(a.split('_')[0]) - Number(b.split('_')[0])).map((f) => path.join(dir, f)),
+  // sql-migrate: the files by name; each holds its Up and Down sections (upSection keeps what runs forward).
+  'sql-migrate': (dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().map((f) => path.join(dir, f)),
 };
+
+/** A sql-migrate file's Up section: what runs forward (its Down section only ever runs backward). */
+function upSection(text: string): string {
+  const down = /^-- \+migrate Down\b.*$/m.exec(text);
+  return down ? text.slice(0, down.index) : text;
+}
 
 const BOOKKEEPING: Partial<Record<HistoryLayout, string>> = {
   diesel: 'CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)',
@@ -31,11 +39,15 @@ export function isHistoryLayout(value: string): value is HistoryLayout {
 
 /** The history's files in the order its tool runs them. */
 export function historyFiles(dir: string, layout: HistoryLayout): MigrationFile[] {
-  return LAYOUTS[layout](dir).map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') }));
+  return LAYOUTS[layout](dir).map((p) => {
+    const text = fs.readFileSync(p, 'utf8');
+    return { path: p, text: layout === 'sql-migrate' ? upSection(text) : text };
+  });
 }
 
-/** True when the tool runs this migration outside a transaction (diesel: run_in_transaction = false in its metadata.toml). */
+/** True when the tool runs this migration outside a transaction (diesel: run_in_transaction = false in its metadata.toml; sql-migrate: `-- +migrate Up notransaction`). */
 export function runsOutsideTransaction(file: MigrationFile, layout: HistoryLayout): boolean {
+  if (layout === 'sql-migrate') return /^-- \+migrate Up\b.*\bnotransaction\b/m.test(file.text);
   if (layout !== 'diesel') return false;
   const metadata = path.join(path.dirname(file.path), 'metadata.toml');
   return fs.existsSync(metadata) && /^\s*run_in_transaction\s*=\s*false/m.test(fs.readFileSync(metadata, 'utf8'));

@@ -113,7 +113,9 @@ class Analysis implements FileAnalysis {
   }
 
   isNewTable(table: string, at: AnalysedStatement): boolean {
-    return this.isNew(this.schema.origin(table, at.order), at);
+    // A temporary table is its session's own, as new to everyone else as one this file made.
+    const dropIfExists = 'DropStmt' in at.node && at.node.DropStmt.missing_ok === true;
+    return this.isNew(this.schema.origin(table, at.order), at) || this.schema.temporary(table, at.order, this.file.file, dropIfExists);
   }
 
   /** Created in this file (or this run), and surely by the time `at` runs: not in a branch `at` is outside of. */

@@ -49,6 +49,26 @@ export class SchemaHistory {
   }
 
   /**
+   * True when the name stands for a temporary table as of `order` (its session's own: nobody else
+   * sees it or waits on it). With `beforeCreation` (a DROP … IF EXISTS), also when it stands for no
+   * table the files create yet and the next table `file` creates under the name is temporary: the
+   * work table dropped before the file makes it again.
+   */
+  temporary(name: string, order: number, file: string, beforeCreation = false): boolean {
+    const id = this.table(name, order);
+    if (id !== null && this.model.isTemporary(id)) return true;
+    if (!beforeCreation || (id !== null && this.model.object(id).origin !== null)) return false;
+    const { schema, name: bare } = spelledName(name);
+    let next: { order: number; temporary: boolean } | null = null;
+    for (const o of this.model.allObjects()) {
+      if (o.kind !== 'table' || o.detail.kind !== 'table' || !o.origin || o.origin.order <= order || o.origin.file !== file || o.name !== bare) continue;
+      if (schema !== null && schemaKey(schema) !== schemaKey(o.schema)) continue;
+      if (!next || o.origin.order < next.order) next = { order: o.origin.order, temporary: o.detail.temporary };
+    }
+    return next?.temporary === true;
+  }
+
+  /**
    * The table the index the name stands for as of `order` is on, spelled as the rules spell a
    * relation and named as of `order` (after its renames); null when the files do not say.
    */

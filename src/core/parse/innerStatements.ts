@@ -101,6 +101,37 @@ function exprText(value: unknown): string | null {
 
 // The suffix of the branch that is a protected block's body (BEGIN … EXCEPTION … END).
 const PROTECTED = ':try';
+// Before the name an IF's THEN branch runs only when no object of that name exists.
+const ABSENT = ':absent=';
+
+// The existence tests of the guard idiom, each capturing the name it looks for:
+// NOT EXISTS (SELECT … FROM pg_constraint WHERE conname = 'x' …), to_regclass('x') IS NULL.
+const ABSENCE_TESTS = [
+  /^\s*NOT\s+EXISTS\s*\(\s*SELECT\b[^;()]*?\bFROM\s+(?:pg_catalog\.)?(?:pg_constraint|pg_indexes|pg_class|pg_trigger|pg_proc|pg_type)\b[^;()]*?\bWHERE\s+(?:\w+\.)?(?:conname|indexname|relname|tgname|proname|typname)\s*=\s*'([^']+)'[^;()]*\)\s*$/i,
+  /^\s*NOT\s+EXISTS\s*\(\s*SELECT\b[^;()]*?\bFROM\s+information_schema\.(?:table_constraints|triggers)\b[^;()]*?\bWHERE\s+(?:\w+\.)?(?:constraint_name|trigger_name)\s*=\s*'([^']+)'[^;()]*\)\s*$/i,
+  /^\s*to_regclass\s*\(\s*'([^']+)'\s*\)\s+IS\s+NULL\s*$/i,
+];
+
+/** The name an IF's condition tests the absence of (the existence-guard idiom), or null for any other condition. */
+function absenceTested(condition: string | null): string | null {
+  // Only AND-ed further tests of the same row may follow the name: no OR, no second name.
+  if (condition === null || /\bOR\b/i.test(condition)) return null;
+  for (const test of ABSENCE_TESTS) {
+    const name = test.exec(condition)?.[1];
+    if (name !== undefined) return name;
+  }
+  return null;
+}
+
+/**
+ * True when a declaration of `name` in these branches may not run although the object is absent:
+ * a branch other than a protected block's body, or an existence guard of another name. Under
+ * guards of its own name only, it runs whenever the object does not exist yet: absent at the end,
+ * it is missing.
+ */
+export function mayNotCreate(conditions: readonly string[], name: string): boolean {
+  return conditions.some((c) => !c.endsWith(PROTECTED) && !c.endsWith(`${ABSENT}${name}`));
+}
 
 /**
  * True when the branches include one that may not run at all (an IF's, a loop's body, a CASE's
@@ -145,9 +176,14 @@ function collectBody(tree: unknown, queries: BodyQuery[], expressions: string[])
         visit(record.body, record.exceptions ? [...conditions, `${id}${PROTECTED}`] : conditions);
         visit(record.exceptions, [...conditions, `${id}:catch`]);
       } else if (type.startsWith('PLpgSQL_stmt_') || type === 'PLpgSQL_if_elsif' || type === 'PLpgSQL_case_when' || type === 'PLpgSQL_exception') {
-        // Its expressions are evaluated where it stands; its statement lists are branches.
+        // Its expressions are evaluated where it stands; its statement lists are branches. An IF
+        // that only tests that an object of a name does not exist marks its THEN branch with it.
         const id = ++branches;
-        for (const [key, child] of Object.entries(record)) visit(child, isStatementList(child) ? [...conditions, `${id}:${key}`] : conditions);
+        const absent = type === 'PLpgSQL_stmt_if' ? absenceTested(exprText(record.cond)) : null;
+        for (const [key, child] of Object.entries(record)) {
+          const branch = `${id}:${key}${absent !== null && key === 'then_body' ? `${ABSENT}${absent}` : ''}`;
+          visit(child, isStatementList(child) ? [...conditions, branch] : conditions);
+        }
       } else {
         visit(value, conditions);
       }

@@ -5,7 +5,7 @@ import type { Node } from './pgTypes';
 import { statementEffects, type SchemaEffect } from './schemaEffects';
 import { readDirectives, type NoTransactionDirective } from './directives';
 import { flywayDetectedNoTransaction } from './flywayDetection';
-import { bodyOf, mayNotRun, type InnerStatement, type StatementBody } from './innerStatements';
+import { bodyOf, mayNotCreate, mayNotRun, type InnerStatement, type StatementBody } from './innerStatements';
 import { parseInChunks } from './chunkedParse';
 import { loadParser, parseSql, parseSqlAfter, parserErrorOf, type RawStmt } from './pgParser';
 import { ParserStackOverflow } from './wasmParser';
@@ -174,9 +174,15 @@ function simulatedSqlFor(sql: string, node: Node, rule: OutsideTransaction | nul
   return rule?.withoutConcurrently ? withoutConcurrently(sql, makeText(), node) : null;
 }
 
+/** A declaration guarded only by tests that its own name is free (the existence-guard idiom) is created whenever it is absent: not guarded. */
+function underOwnGuard(read: { effects: SchemaEffect[]; tables: string[] }, conditions: readonly string[]): { effects: SchemaEffect[]; tables: string[] } {
+  for (const e of read.effects) if (e.action === 'declare' && e.declaration.guarded && !mayNotCreate(conditions, e.declaration.name)) e.declaration.guarded = false;
+  return read;
+}
+
 function bodyStatement(inner: InnerStatement): BodyStatement {
   let effects: { effects: SchemaEffect[]; tables: string[] } | null = null;
-  const once = () => (effects ??= statementEffects(inner.node, inner.sql, 0, mayNotRun(inner.conditions)));
+  const once = () => (effects ??= underOwnGuard(statementEffects(inner.node, inner.sql, 0, mayNotRun(inner.conditions)), inner.conditions));
   return {
     ...inner,
     get effects() { return once().effects; },

@@ -51,7 +51,8 @@ export interface ColumnFacts {
 
 /** What is fixed about an object of each kind when it is created. */
 export type ObjectDetail =
-  | { kind: 'table'; partitioned: boolean }
+  /** `temporary`: CREATE TEMP TABLE (or in pg_temp): it lives in its session only, and nobody else sees or waits on it. */
+  | { kind: 'table'; partitioned: boolean; temporary: boolean }
   | { kind: 'view'; materialized: boolean; reads: ObjectId[] }
   /**
    * `columns` as declared (an expression as '(expression)'); `uses`: every column it reads, by its

@@ -7,7 +7,7 @@ import { autoConstraintName, autoIndexName } from '../parse/autoNames';
 import type { Declaration } from '../parse/declarations';
 import type { ParsedStatement } from '../parse/parseMigration';
 import type {
-  AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, CreateFunctionStmt, CreateStmt, CreateTrigStmt, DropStmt, IndexStmt, Node, RangeVar, RenameStmt,
+  AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, CreateFunctionStmt, CreateStmt, CreateTrigStmt, DropStmt, IndexStmt, Node, RangeVar, RenameStmt, TypeName,
 } from '../parse/pgTypes';
 import { columnNamesIn, rangeVarsIn } from '../parse/treeNames';
 import type { ConstraintType } from '../sql/catalogCodes';
@@ -163,7 +163,7 @@ function createTable(r: Recorder, stmt: CreateStmt): void {
     for (const c of constraintsIn(stmt)) if (c.conname) reattach(r, existing, 'constraint', c.conname, name);
     return;
   }
-  const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: stmt.partspec !== undefined }, r.origin, r.order);
+  const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: stmt.partspec !== undefined, temporary: isTemporary(stmt.relation) }, r.origin, r.order);
   const parent = stmt.partbound ? stmt.inhRelations?.[0] : undefined;
   if (parent && 'RangeVar' in parent) r.model.setParent(id, r.table(parent.RangeVar), r.order);
   // Columns first: a constraint may name a column defined after it.
@@ -171,6 +171,11 @@ function createTable(r: Recorder, stmt: CreateStmt): void {
   for (const column of columns) addColumn(r, id, name, column, false, false);
   for (const column of columns) for (const c of column.constraints ?? []) if ('Constraint' in c) addConstraint(r, id, name, c.Constraint, column.colname);
   for (const element of stmt.tableElts ?? []) if ('Constraint' in element) addConstraint(r, id, name, element.Constraint);
+}
+
+/** CREATE TEMP TABLE, or a table created in pg_temp. */
+function isTemporary(range: RangeVar | undefined): boolean {
+  return range?.relpersistence === 't' || range?.schemaname?.toLowerCase() === 'pg_temp';
 }
 
 function constraintsIn(stmt: CreateStmt): Constraint[] {
@@ -224,7 +229,11 @@ function addConstraint(r: Recorder, table: ObjectId, tableName: string, c: Const
     r.attach(existing, 'constraint', declaredAs, tableName);
     return;
   }
-  const uses = [...new Set([...columns, ...columnNamesIn(c.raw_expr)])];
+  // USING INDEX: the constraint's columns are its index's (ADD CONSTRAINT names none).
+  const usingIndex = c.indexname ? r.model.refer('index', r.model.object(table).schema, c.indexname, r.order) : null;
+  const indexDetail = usingIndex !== null ? r.model.object(usingIndex).detail : null;
+  const indexUses = indexDetail?.kind === 'index' ? indexDetail.uses : [];
+  const uses = [...new Set([...columns, ...indexUses, ...columnNamesIn(c.raw_expr)])];
   const references = type === 'foreign-key' && c.pktable ? r.table(c.pktable) : null;
   const proves = type === 'check' ? notNullCheckColumn(c) : null;
   const provesNotNull = proves ? r.column(table, proves) : null;
@@ -236,9 +245,9 @@ function addConstraint(r: Recorder, table: ObjectId, tableName: string, c: Const
   r.attach(id, 'constraint', declaredAs, tableName);
   if (!backed) return;
   const schema = r.model.object(table).schema;
-  if (c.indexname) {
+  if (usingIndex !== null) {
     // USING INDEX: the index becomes the constraint's, under the constraint's name.
-    const index = r.model.refer('index', schema, c.indexname, r.order);
+    const index = usingIndex;
     if (r.model.nameOf(index, r.now) !== name) r.model.rename(index, name, r.at, `with constraint ${name}`, false);
     r.model.pair(id, index, r.order);
     return;
@@ -421,7 +430,25 @@ function createFunction(r: Recorder, stmt: CreateFunctionStmt): void {
   // Functions are known by name: another of the same name (CREATE OR REPLACE, an overload) is the same one.
   const id = r.model.resolve('function', schema, name, r.now) ?? r.model.create('function', schema, name, null, { kind: 'function' }, r.origin, r.order);
   r.model.setVolatility(id, r.order, volatilityOf(stmt.options));
+  r.model.setArgumentTypes(id, r.order, inputArguments(stmt).map((type) => argumentType(r, type)));
   r.attach(id, 'function', [name]);
+}
+
+/** The types of a function's input arguments (as FunctionDeclaration.args lists them). */
+function inputArguments(stmt: CreateFunctionStmt): (TypeName | undefined)[] {
+  return (stmt.parameters ?? []).flatMap((p) => ('FunctionParameter' in p && p.FunctionParameter.mode !== 'FUNC_PARAM_OUT' && p.FunctionParameter.mode !== 'FUNC_PARAM_TABLE'
+    ? [p.FunctionParameter.argType] : []));
+}
+
+/** The table (its row type) or type of the files an argument is of, an array of one too; null for any other type. */
+function argumentType(r: Recorder, type: TypeName | undefined): ObjectId | null {
+  if (!type || type.pct_type) return null;
+  const parts = strings(type.names);
+  if (parts.length === 0 || parts.length > 2 || parts[0] === 'pg_catalog') return null;
+  const { schema, name } = qualifiedParts(parts);
+  const relation = r.model.resolve('table', schema, name, r.now);
+  if (relation !== null && r.model.object(relation).kind !== 'index') return relation;
+  return r.model.resolve('type', schema, name, r.now);
 }
 
 function createView(r: Recorder, range: RangeVar | undefined, query: Node | undefined, replace: boolean, materialized: boolean): void {
@@ -443,7 +470,7 @@ function createTableAs(r: Recorder, node: Extract<Node, { CreateTableAsStmt: unk
   const schema = range?.schemaname ?? null;
   const name = range?.relname ?? '';
   if (!name || r.sameOrEnd('table', schema, name, stmt.if_not_exists === true) !== null) return;
-  const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: false }, r.origin, r.order);
+  const id = r.model.create('table', schema, name, null, { kind: 'table', partitioned: false, temporary: isTemporary(range) }, r.origin, r.order);
   for (const column of strings(stmt.into?.colNames)) r.model.create('column', null, column, id, { kind: 'column', declared: null }, r.origin, r.order);
 }
 

@@ -71,11 +71,19 @@ export class SchemaModel {
   private readonly dependents: Store<ObjectId, ObjectId>;
   private readonly columns: Store<ObjectId, ColumnFacts>;
   private readonly validated: Store<ObjectId, boolean>;
+  /** The order of the statement that declared it (when the reader gave the declarations). */
+  orderOfDeclaration(declaration: Declaration): number | null {
+    return this.declaredOrders.get(declaration) ?? null;
+  }
+
   /** An index-backed constraint's index, and that index's constraint. */
   private readonly partners: Store<ObjectId, ObjectId>;
   private readonly declarations: Store<ObjectId, Declared>;
-  /** The identity each declaration was attached to. */
+  /** The identity each declaration was attached to, and the order of the statement that declared it. */
   private readonly declared: Map<Declaration, ObjectId>;
+  private readonly declaredOrders: Map<Declaration, number>;
+  /** A function's input argument types that are the files' tables (row types) or types, as last declared (null: another type). */
+  private readonly argumentTypes: Store<ObjectId, readonly (ObjectId | null)[]>;
   /** A function's volatility as declared ('volatile', 'stable', 'immutable'). */
   private readonly volatility: Store<ObjectId, string>;
   /** Statements that ran SQL the files do not show (dynamic SQL, a procedure not in the files), a log. */
@@ -104,7 +112,9 @@ export class SchemaModel {
     this.partners = stores(parent?.partners, true);
     this.declarations = stores(parent?.declarations, true);
     this.declared = new Map(parent?.declared);
+    this.declaredOrders = new Map(parent?.declaredOrders);
     this.volatility = stores(parent?.volatility, true);
+    this.argumentTypes = stores(parent?.argumentTypes, true);
     this.codeRuns = stores(parent?.codeRuns, false);
   }
 
@@ -170,6 +180,13 @@ export class SchemaModel {
     return this.fates.at(id, before)?.action !== 'dropped';
   }
 
+  /** True for a temporary table (its session's own), or an index, constraint or trigger of one. */
+  isTemporary(id: ObjectId): boolean {
+    const o = this.object(id);
+    const table = o.table !== null ? this.object(o.table) : o;
+    return table.detail.kind === 'table' && table.detail.temporary;
+  }
+
   /** A partition's partitioned table as of `before`. */
   parentOf(id: ObjectId, before = Infinity): ObjectId | null {
     return this.parents.at(id, before) ?? null;
@@ -231,6 +248,11 @@ export class SchemaModel {
   /** An index-backed constraint's index, or an index's constraint, as of `before`. */
   partnerOf(id: ObjectId, before = Infinity): ObjectId | null {
     return this.partners.at(id, before) ?? null;
+  }
+
+  /** The function's input argument types as declared last before `before`: the identity of each that is a table's row type or a type of the files. */
+  argumentTypesOf(fn: ObjectId, before = Infinity): readonly (ObjectId | null)[] {
+    return this.argumentTypes.at(fn, before) ?? [];
   }
 
   volatilityOf(fn: ObjectId, before: number): string | undefined {
@@ -331,6 +353,7 @@ export class SchemaModel {
     if (d.detail.kind === 'view' && d.detail.reads.includes(o.id)) return `with the view ${this.nameOf(d.id, now)}`;
     if (d.detail.kind === 'constraint' && d.detail.references === o.id) return `by DROP … CASCADE of ${name}`;
     if (d.detail.kind === 'trigger' && d.detail.calls === o.id) return `by DROP FUNCTION ${name} CASCADE`;
+    if (d.kind === 'function' && this.argumentTypesOf(d.id, now).includes(o.id)) return `its argument's type goes with ${name}, by DROP … CASCADE`;
     return null;
   }
 
@@ -350,6 +373,7 @@ export class SchemaModel {
   declare(id: ObjectId, declared: Declared): void {
     this.declarations.set(id, declared.order, declared);
     this.declared.set(declared.declaration, id);
+    this.declaredOrders.set(declared.declaration, declared.order);
   }
 
   /** Makes the index the constraint's (created with it, or given to it by ADD CONSTRAINT … USING INDEX). */
@@ -357,6 +381,12 @@ export class SchemaModel {
     this.partners.set(constraint, at, index);
     this.partners.set(index, at, constraint);
     this.addDependent(constraint, index, at);
+  }
+
+  /** What the function's arguments are of (a table's row type, a type): it depends on each, and a DROP … CASCADE of one takes it. */
+  setArgumentTypes(fn: ObjectId, at: number, types: readonly (ObjectId | null)[]): void {
+    this.argumentTypes.set(fn, at, types);
+    for (const type of types) if (type !== null) this.addDependent(type, fn, at);
   }
 
   setVolatility(fn: ObjectId, at: number, volatility: string): void {
@@ -407,7 +437,7 @@ export class SchemaModel {
 
 /** The detail of an object that existed before the files: nothing is known of it. */
 const DETAILS: Record<ObjectKind, () => ObjectDetail> = {
-  table: () => ({ kind: 'table', partitioned: false }),
+  table: () => ({ kind: 'table', partitioned: false, temporary: false }),
   view: () => ({ kind: 'view', materialized: false, reads: [] }),
   index: () => ({ kind: 'index', columns: [], uses: [], unique: false }),
   constraint: () => ({ kind: 'constraint', type: 'check', uses: [], references: null, provesNotNull: null }),

@@ -24,7 +24,7 @@ WITH wanted AS (SELECT $1::jsonb AS j),
 idx AS (SELECT * FROM jsonb_to_recordset((SELECT j->'indexes' FROM wanted)) AS x(key text, oid oid, rel text)),
 con AS (SELECT * FROM jsonb_to_recordset((SELECT j->'constraints' FROM wanted)) AS x(key text, oid oid, name text, rel text)),
 trg AS (SELECT * FROM jsonb_to_recordset((SELECT j->'triggers' FROM wanted)) AS x(key text, oid oid, name text, rel text)),
-fn AS (SELECT * FROM jsonb_to_recordset((SELECT j->'functions' FROM wanted)) AS x(key text, oid oid, name text, nsp text, signature text)),
+fn AS (SELECT * FROM jsonb_to_recordset((SELECT j->'functions' FROM wanted)) AS x(key text, oid oid, name text, nsp text, signature text, args jsonb)),
 tbl AS (SELECT DISTINCT to_regclass(t) AS oid FROM jsonb_array_elements_text((SELECT j->'tables' FROM wanted)) AS t)
 SELECT json_build_object(
   'indexes', (SELECT coalesce(json_agg(json_build_object(
@@ -54,7 +54,7 @@ SELECT json_build_object(
     FROM fn LEFT JOIN LATERAL (
       -- One branch per way of finding it, each an index lookup (a CASE in one WHERE made it a scan of pg_proc per function).
       SELECT * FROM pg_proc WHERE fn.oid IS NOT NULL AND oid = fn.oid
-      UNION ALL SELECT * FROM pg_proc WHERE fn.oid IS NULL AND fn.signature IS NOT NULL AND oid = to_regprocedure(fn.signature)
+      UNION ALL SELECT * FROM pg_proc WHERE fn.oid IS NULL AND fn.signature IS NOT NULL AND oid = ${regprocedureSql('fn.signature', 'fn.args')}
       UNION ALL (SELECT * FROM pg_proc p WHERE fn.oid IS NULL AND fn.signature IS NULL AND p.proname = fn.name
                  AND (fn.nsp IS NULL AND pg_function_is_visible(p.oid) OR p.pronamespace::regnamespace::text = fn.nsp) ORDER BY p.oid LIMIT 1)
       LIMIT 1) p ON true
@@ -78,10 +78,29 @@ SELECT json_build_object(
 
 
 
-/** "schema.f(int4, text)" for to_regprocedure, or null when an argument type is not known from the text. */
-export function functionSignature(d: FunctionDeclaration | null): string | null {
+/**
+ * "schema.f(int4, text)" for to_regprocedure, or null when an argument type is not known from the
+ * text. `types`: for each argument, the name its type has when looked up (as SQL), when the files
+ * renamed it since (a table whose row type it is follows the table's renames); null keeps the declared one.
+ */
+export function functionSignature(d: FunctionDeclaration | null, types: readonly (string | null)[] = []): string | null {
+  const args = signatureArguments(d, types);
+  return d && args ? `${relationSql(d.schema, d.name)}(${args.join(', ')})` : null;
+}
+
+/** The argument types of functionSignature, or null. */
+export function signatureArguments(d: FunctionDeclaration | null, types: readonly (string | null)[] = []): string[] | null {
   if (!d || d.args.some((a) => a === '')) return null;
-  return `${relationSql(d.schema, d.name)}(${d.args.join(', ')})`;
+  return types.length === d.args.length ? d.args.map((a, i) => (types[i] != null ? `${types[i]}${a.endsWith('[]') ? '[]' : ''}` : a)) : d.args;
+}
+
+/**
+ * SQL finding a function by `signature` (text) whose argument types are `args` (a jsonb array):
+ * NULL when a type is gone (before PostgreSQL 16 to_regprocedure raises an error for a type that
+ * does not exist, a table's row type dropped with its table).
+ */
+export function regprocedureSql(signature: string, args: string): string {
+  return `CASE WHEN NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(${args}, '[]')) a WHERE to_regtype(a) IS NULL) THEN to_regprocedure(${signature}) END`;
 }
 
 /** One object to look up: by the OID a run measured, else by its name at the end. */
@@ -98,7 +117,8 @@ export function catalogLookups(lookups: readonly CatalogLookup[], tables: string
     constraints: pick('constraint').map(({ key, oid, expectation: e }) => ({ key, oid, name: e.currentName, rel: qualifiedSql(e.table ?? '') })),
     triggers: pick('trigger').map(({ key, oid, expectation: e }) => ({ key, oid, name: e.currentName, rel: qualifiedSql(e.table ?? '') })),
     functions: pick('function').map(({ key, oid, expectation: e }) => ({
-      key, oid, name: e.currentName, nsp: e.schema, signature: functionSignature(e.declaration?.kind === 'function' ? e.declaration : null),
+      key, oid, name: e.currentName, nsp: e.schema, signature: functionSignature(e.declaration?.kind === 'function' ? e.declaration : null, e.argumentTypes),
+      args: signatureArguments(e.declaration?.kind === 'function' ? e.declaration : null, e.argumentTypes),
     })),
     tables: tables.map((t) => qualifiedSql(t)),
   };

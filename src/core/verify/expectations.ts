@@ -8,7 +8,8 @@ import type { DeclaredKind } from '../model/report';
 import type { Declaration } from '../parse/declarations';
 import type { ParsedFile, ParsedStatement } from '../parse/parseMigration';
 import { schemaKey, spell } from '../schema/names';
-import type { SchemaObject } from '../schema/objects';
+import type { ObjectId, SchemaObject } from '../schema/objects';
+import { relationSql } from '../sql/quoting';
 import { schemaOfFiles } from '../schema/schemaOfFiles';
 import type { SchemaModel } from '../schema/schemaModel';
 
@@ -57,6 +58,17 @@ export interface Expectation {
   calls: string | null;
   /** A later statement ran code whose effects the files do not show (dynamic SQL in a DO block, CALL). */
   codeRanAfter: StatementPlace | null;
+  /** A function's: each argument's type under its name at the end (as SQL), when it is a table or type of the files; else null. */
+  argumentTypes: (string | null)[];
+}
+
+/**
+ * The function's argument types as declared as of `declared`, each named as of `before` (as SQL)
+ * when it is a table's row type or a type of the files (null for another type): a table's row
+ * type follows the table's renames.
+ */
+export function argumentTypeNames(model: SchemaModel, fn: ObjectId, declared: number, before: number): (string | null)[] {
+  return model.argumentTypesOf(fn, declared).map((type) => (type === null ? null : relationSql(model.object(type).schema, model.nameOf(type, before))));
 }
 
 const VERIFIED = new Set<string>(['index', 'constraint', 'trigger', 'function']);
@@ -114,6 +126,7 @@ class Reading {
       validated: o.kind !== 'constraint' || this.model.isValidated(o.id), file: place.file, statementIndex: place.statementIndex,
       columnRenames: d ? this.columnRenames(o, declaredAt) : new Map(), fate: this.fate(o),
       redeclared: !present && taken.has(this.lookupKey(o, schema)), calls, codeRanAfter: codeRun ? placeOf(codeRun) : null,
+      argumentTypes: o.kind === 'function' ? argumentTypeNames(this.model, o.id, declaredAt + 1, Infinity) : [],
     };
   }
 }
@@ -125,7 +138,8 @@ class Reading {
 export function expectedObjects(files: readonly ParsedFile[]): { expectations: Expectation[]; tables: string[] } {
   const { model } = schemaOfFiles(files, { declarations: true });
   const reading = new Reading(model);
-  const verified = [...model.allObjects()].filter((o) => VERIFIED.has(o.kind));
+  // What hangs on a temporary table goes with the session that made it: nothing to find afterwards.
+  const verified = [...model.allObjects()].filter((o) => VERIFIED.has(o.kind) && !model.isTemporary(o.id));
   const schemaOf = (o: SchemaObject): string | null => {
     const declared = model.declarationOf(o.id)?.declaration;
     if (declared) return declared.schema;

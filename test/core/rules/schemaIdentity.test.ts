@@ -94,3 +94,30 @@ test('missing-foreign-key-index: an exclusion constraint is not unique, so it do
   await expectFindings('missing-foreign-key-index', 'CREATE TABLE t (a int, b int, CONSTRAINT t_ex EXCLUDE (a WITH =));\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a, b) REFERENCES x (p, q);', [2]);
   await expectNoFindings('missing-foreign-key-index', 'CREATE TABLE t (a int, b int, CONSTRAINT t_pk PRIMARY KEY (a));\nALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a, b) REFERENCES x (p, q);');
 });
+
+test('F3 (openmeter): a temporary table is its session\'s own: dropping it, before the file creates it (IF EXISTS) or after, or in a function body, reports nothing', async () => {
+  const sql = 'DROP TABLE IF EXISTS _dedup_map;\nCREATE TEMP TABLE _dedup_map AS SELECT 1 AS loser_id;\nDROP TABLE _dedup_map;\n'
+    + 'CREATE FUNCTION batch_fix() RETURNS void AS $$\nBEGIN\n  CREATE TEMP TABLE calc_results (id text);\n  DROP TABLE calc_results;\nEND $$ LANGUAGE plpgsql;\nSELECT batch_fix();';
+  for (const rule of ['ban-drop-table', 'require-lock-timeout']) await expectNoFindings(rule, sql);
+  // A temporary table made by an earlier file of the run: still nobody else's.
+  await expectNoFindings('ban-drop-table', '-- file: 001.sql\nCREATE TEMPORARY TABLE w (a int);\n-- file: 002.sql\nDROP TABLE w;\n', { mode: 'dry-run' });
+  await expectNoFindings('require-concurrent-index-deletion', 'CREATE TEMP TABLE w (a int);\nCREATE INDEX w_a ON w (a);\nDROP INDEX w_a;');
+});
+
+test('F3: still reported: a DROP TABLE of a name the file makes a permanent table, or one the file never makes, or a DROP without IF EXISTS before the temporary one', async () => {
+  await expectFindings('ban-drop-table', 'DROP TABLE IF EXISTS w;\nCREATE TABLE w (a int);', [1]);
+  await expectFindings('ban-drop-table', 'DROP TABLE IF EXISTS w;', [1]);
+  await expectFindings('ban-drop-table', 'DROP TABLE w;\nCREATE TEMP TABLE w (a int);', [1]);
+});
+
+test('F1 (kestra): CREATE TABLE IF NOT EXISTS repeated in one file: the indexes of the first block are on a table new in this file', async () => {
+  const sql = 'CREATE TABLE IF NOT EXISTS topologies (key text PRIMARY KEY, dest text);\nCREATE INDEX IF NOT EXISTS topologies_dest ON topologies (dest);\n'
+    + 'CREATE TABLE IF NOT EXISTS topologies (key text PRIMARY KEY, dest text);\nCREATE INDEX IF NOT EXISTS topologies_dest ON topologies (dest);';
+  for (const rule of ['require-concurrent-index-creation', 'require-lock-timeout', 'require-statement-timeout']) await expectNoFindings(rule, sql);
+  // An index on a table from before the files is still reported.
+  await expectFindings('require-concurrent-index-creation', 'CREATE INDEX IF NOT EXISTS topologies_dest ON topologies (dest);', [1]);
+});
+
+test('F2 (kestra): DROP … IF EXISTS of a name no file created: with no knowledge of the database, it may exist there, and is reported as any table from before the files is', async () => {
+  await expectFindings('require-concurrent-index-deletion', 'CREATE TABLE IF NOT EXISTS metrics (id bigint PRIMARY KEY, flow text);\nDROP INDEX IF EXISTS metrics_flow;\nCREATE INDEX IF NOT EXISTS metrics_flow ON metrics (flow);', [2]);
+});

@@ -22,8 +22,8 @@ import { schemaOfStatements, type StatementsSchema } from '../../schema/schemaOf
 import { StatementWalker } from '../../schema/statementsRun';
 import { contypeOf } from '../../sql/catalogCodes';
 import { relationSql } from '../../sql/quoting';
-import { functionSignature } from '../../verify/catalogQuery';
-import type { StatementPlace } from '../../verify/expectations';
+import { functionSignature, regprocedureSql, signatureArguments } from '../../verify/catalogQuery';
+import { argumentTypeNames, type StatementPlace } from '../../verify/expectations';
 import type { CatalogMeasurement, MeasuredObject } from '../../verify/measurement';
 import type { ProbeFactory } from './probe';
 
@@ -130,7 +130,10 @@ function namedReach(node: Node): NamedReach | null {
   if ('RenameStmt' in node) {
     const rename = node.RenameStmt;
     if (rename.renameType === 'OBJECT_INDEX') return { relations: [], indexes: [tableOf(rename.relation)], functions: false };
-    if (rename.renameType === 'OBJECT_FUNCTION' || rename.renameType === 'OBJECT_PROCEDURE') return { relations: [], indexes: [], functions: true };
+    // A type's new name is the new name of functions' argument types: they are looked up by it.
+    if (rename.renameType === 'OBJECT_FUNCTION' || rename.renameType === 'OBJECT_PROCEDURE' || rename.renameType === 'OBJECT_TYPE' || rename.renameType === 'OBJECT_DOMAIN') {
+      return { relations: [], indexes: [], functions: true };
+    }
     // A column's new name changes no index's, constraint's or trigger's name or OID. (A dropped
     // constraint is not narrowed to its name the same way: a name the run has not looked up since
     // an earlier rename, ADD CONSTRAINT … USING INDEX say, would not be recognised.)
@@ -191,7 +194,7 @@ export function reachOf(statement: ParsedStatement, schema: StatementsSchema): R
 // lookups: one index scan per catalog), and the new declarations by name.
 const TRACK_QUERY = `
 WITH input AS (SELECT $1::jsonb AS j),
-res AS (SELECT * FROM jsonb_to_recordset((SELECT j->'resolve' FROM input)) AS x(i int, kind text, name text, rel text, signature text, nsp text, contype text)),
+res AS (SELECT * FROM jsonb_to_recordset((SELECT j->'resolve' FROM input)) AS x(i int, kind text, name text, rel text, signature text, args jsonb, nsp text, contype text)),
 ids AS (SELECT kind, array_agg(value::oid) AS oids FROM input, jsonb_each(j->'check') AS k(kind, list), jsonb_array_elements_text(list) GROUP BY kind)
 SELECT json_build_object(
   'present', (SELECT coalesce(json_agg(json_build_array(oid, name)), '[]') FROM (
@@ -204,7 +207,7 @@ SELECT json_build_object(
       SELECT c.oid, i.indrelid AS relation, c.relname::text AS name FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE res.kind = 'index' AND c.oid = to_regclass(res.rel)
       UNION ALL SELECT oid, conrelid, conname::text FROM pg_constraint WHERE res.kind = 'constraint' AND conrelid = to_regclass(res.rel) AND (conname = res.name OR contype = res.contype)
       UNION ALL SELECT oid, tgrelid, tgname::text FROM pg_trigger WHERE res.kind = 'trigger' AND tgrelid = to_regclass(res.rel) AND tgname = res.name AND NOT tgisinternal
-      UNION ALL SELECT oid, 0::oid, proname::text FROM pg_proc WHERE res.kind = 'function' AND res.signature IS NOT NULL AND oid = to_regprocedure(res.signature)
+      UNION ALL SELECT oid, 0::oid, proname::text FROM pg_proc WHERE res.kind = 'function' AND res.signature IS NOT NULL AND oid = ${regprocedureSql('res.signature', 'res.args')}
       UNION ALL (SELECT p.oid, 0::oid, p.proname::text FROM pg_proc p WHERE res.kind = 'function' AND res.signature IS NULL AND p.proname = res.name
                  AND (res.nsp IS NULL AND pg_function_is_visible(p.oid) OR p.pronamespace::regnamespace::text = res.nsp) ORDER BY p.oid DESC LIMIT 1)
     ) f ON true)
@@ -233,6 +236,8 @@ interface Pending {
   identity: ObjectId | null;
   name: string;
   table: string;
+  /** A function's argument types under their names once its statement ran (functionSignature's `types`). */
+  argumentTypes: (string | null)[];
 }
 
 function lookupOf(p: Pending, i: number): Record<string, unknown> {
@@ -241,7 +246,7 @@ function lookupOf(p: Pending, i: number): Record<string, unknown> {
     case 'index': return { i, kind: 'index', rel: relationSql(d.schema, p.name) };
     case 'constraint': return { i, kind: 'constraint', name: p.name, rel: relationSql(d.schema, p.table), contype: d.autoNamed ? contypeOf(d.type) : null };
     case 'trigger': return { i, kind: 'trigger', name: p.name, rel: relationSql(d.schema, p.table) };
-    case 'function': return { i, kind: 'function', name: p.name, nsp: d.schema, signature: functionSignature(d) };
+    case 'function': return { i, kind: 'function', name: p.name, nsp: d.schema, signature: functionSignature(d, p.argumentTypes), args: signatureArguments(d, p.argumentTypes) };
   }
 }
 
@@ -338,7 +343,9 @@ class CatalogTracker {
         }
         const name = identity === null ? d.name : model.nameOf(identity, after);
         const table = o?.table != null ? model.nameOf(o.table, after) : 'table' in d ? d.table : '';
-        this.pending.push({ declaration: d, at, identity, name, table });
+        const declaredAt = model.orderOfDeclaration(d);
+        const argumentTypes = identity !== null && declaredAt !== null && d.kind === 'function' ? argumentTypeNames(model, identity, declaredAt + 1, after) : [];
+        this.pending.push({ declaration: d, at, identity, name, table, argumentTypes });
       }
     }
   }
@@ -350,7 +357,8 @@ class CatalogTracker {
   /** True when the reach takes in the object: its table, itself, or (an index-backed constraint) its index. */
   private reaches(reach: Reach, kind: DeclaredKind, identity: ObjectId | null): boolean {
     if (reach === 'all') return true;
-    if (kind === 'function') return reach.functions;
+    // A function is reached by a rename or drop of its argument's type (a table's row type follows the table).
+    if (kind === 'function') return reach.functions || (identity !== null && this.schema.model.argumentTypesOf(identity).some((t) => t !== null && reach.objects.has(t)));
     // Not placed in the model: where it hangs is not known, so it may be reached.
     if (identity === null) return true;
     const { model } = this.schema;
