@@ -45,7 +45,7 @@ function falseResults(report: RunReport): string[] {
 
 /** The declared objects whose status the first report (a dry-run) and the second (verify) give differently. */
 function disagreements(dry: RunReport, verify: RunReport): string[] {
-  const key = (c: RunReport['verification'][number]) => `${c.kind} ${c.name} [${path.basename(c.file)}#${c.statementIndex}]`;
+  const key = (c: RunReport['verification'][number]) => `${c.kind} ${c.name} [${c.file.split(/[\\/]/).slice(-2).join('/')}#${c.statementIndex}]`;
   const verified = new Map(verify.verification.map((c) => [key(c), c]));
   const out: string[] = [];
   for (const c of dry.verification) {
