@@ -58,6 +58,8 @@ export interface Expectation {
   calls: string | null;
   /** A later statement ran code whose effects the files do not show (dynamic SQL in a DO block, CALL). */
   codeRanAfter: StatementPlace | null;
+  /** For a declaration PostgreSQL names itself: a statement before it that runs SQL built at run time (it may have freed or taken the name expected). */
+  codeRanBefore: StatementPlace | null;
   /** A function's: each argument's type under its name at the end (as SQL), when it is a table or type of the files; else null. */
   argumentTypes: (string | null)[];
 }
@@ -119,13 +121,14 @@ class Reading {
     const fate = this.model.fateOf(o.id);
     const calls = o.detail.kind === 'trigger' && o.detail.calls !== null ? this.model.nameOf(o.detail.calls) : null;
     const codeRun = d ? this.model.codeRunBetween(declaredAt, present || !fate ? Infinity : fate.order) : null;
+    const codeBefore = d && 'autoNamed' in d && d.autoNamed ? this.model.codeRunBetween(-1, declaredAt) : null;
     return {
       kind: o.kind as DeclaredKind, name: d?.name ?? this.model.nameOf(o.id), currentName: this.model.nameOf(o.id),
       table: o.kind === 'function' ? null : this.tableName(o, schema), schema, present,
       guardedDrop: !present && fate?.conditional === true, declaration: d,
       validated: o.kind !== 'constraint' || this.model.isValidated(o.id), file: place.file, statementIndex: place.statementIndex,
       columnRenames: d ? this.columnRenames(o, declaredAt) : new Map(), fate: this.fate(o),
-      redeclared: !present && taken.has(this.lookupKey(o, schema)), calls, codeRanAfter: codeRun ? placeOf(codeRun) : null,
+      redeclared: !present && taken.has(this.lookupKey(o, schema)), calls, codeRanAfter: codeRun ? placeOf(codeRun) : null, codeRanBefore: codeBefore ? placeOf(codeBefore) : null,
       argumentTypes: o.kind === 'function' ? argumentTypeNames(this.model, o.id, declaredAt + 1, Infinity) : [],
     };
   }

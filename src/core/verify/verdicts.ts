@@ -127,6 +127,9 @@ export function verdictFor(e: Expectation, key: string, answer: CatalogAnswer, m
   const renamed = e.currentName !== e.name && e.fate?.action === 'renamed' ? `renamed to ${e.currentName} ${describeFate(e.fate)}; ` : '';
   if (!found) {
     if (e.declaration?.guarded) return { status: 'skipped', detail: 'not created: it is declared inside a DO block whose condition did not hold' };
+    if (e.codeRanBefore) {
+      return { status: 'skipped', detail: `${renamed}not found under ${e.currentName}, the name PostgreSQL was expected to give it, and ${describePlace(e.codeRanBefore)} ran SQL built at run time before it, which may have freed or taken that name (a dry-run measures what it did)` };
+    }
     if (e.codeRanAfter) {
       return { status: 'skipped', detail: `${renamed}not found, and ${describePlace(e.codeRanAfter)} later runs SQL built at run time that may have dropped or renamed it (a dry-run measures what it did)` };
     }
