@@ -149,7 +149,8 @@ describeEachServer('drydock CLI', (server) => {
       const report = JSON.parse(result.stdout);
       assert.equal(report.server.database, database);
       assert.equal(report.verification.find((c: { name: string }) => c.name === 'chk_lessons_difficulty_level').status, 'missing');
-      assert.equal(report.verification.find((c: { name: string }) => c.name === 'chk_lessons_status').status, 'skipped');
+      // Declared under IF NOT EXISTS (… conname = 'chk_lessons_status'): absent, the guard would have added it.
+      assert.equal(report.verification.find((c: { name: string }) => c.name === 'chk_lessons_status').status, 'missing');
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
