@@ -11,6 +11,7 @@ import { runMigrations } from '../../src/core/run/runner';
 import { describeEachServer, sql } from '../support/database';
 import { psqlFiles } from '../support/psql';
 import { scratchMigrations } from '../support/scratchMigrations';
+import { verifyBothWays } from '../support/verifyBothWays';
 import type { ThrowawayPostgres } from '../support/throwawayPostgres';
 
 const writeFiles = scratchMigrations('verify');
@@ -27,17 +28,8 @@ function summary(checks: VerificationCheck[]): Summary {
  * must agree on every status unless `agree` is false (what only a run can measure).
  */
 async function bothWays(server: ThrowawayPostgres, files: Record<string, string>, setup?: string, agree = true): Promise<{ dry: Summary; verify: Summary; checks: VerificationCheck[][] }> {
-  const migrations = writeFiles(files);
-  const dryDb = server.url(await server.createDatabase());
-  const builtDb = server.url(await server.createDatabase());
-  if (setup) {
-    await sql(dryDb, setup);
-    await sql(builtDb, setup);
-  }
-  const dry = await runMigrations(migrations, { mode: 'dry-run', backend: pgBackend({ connectionString: dryDb }) });
-  const built = await psqlFiles(builtDb, migrations.map((m) => m.path), { singleTransaction: true });
-  assert.equal(built.code, 0, built.stderr);
-  const verify = await runMigrations(migrations, { mode: 'verify', backend: pgBackend({ connectionString: builtDb }) });
+  const { dry, verify, psql } = await verifyBothWays(server, writeFiles(files), setup);
+  assert.equal(psql.code, 0, psql.stderr);
   assert.deepEqual(verify.statements, []);
   const statuses = (s: Summary) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.split(':')[0]]));
   // The summaries keep one check per kind and name; `checks` has them all (two objects may share a name).
