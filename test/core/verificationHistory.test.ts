@@ -445,4 +445,24 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
       assert.match(result['index i6']!, /^ok: renamed to i8/);
     }
   });
+  test('a guarded declaration of a name an existing object holds, then a DROP … IF EXISTS of the name: dropped by that DROP in both commands, whether or not its branch ran (kestra)', async () => {
+    const guardedPkey = (table: string, named: boolean) => `DO $$ BEGIN\n  IF NOT exists (select constraint_name from information_schema.table_constraints where table_name = '${table}' and constraint_type = 'PRIMARY KEY') then\n`
+      + `    ALTER TABLE ${table} ADD ${named ? `CONSTRAINT ${table}_pkey ` : ''}PRIMARY KEY("offset");\n  END IF;\nEND $$;`;
+    const { checks } = await bothWays(server(), {
+      '1.sql': `CREATE TABLE queues ("offset" serial PRIMARY KEY, v int);\n${guardedPkey('queues', false)}\n`
+        + `CREATE TABLE named ("offset" serial CONSTRAINT named_pkey PRIMARY KEY, v int);\n${guardedPkey('named', true)}\n`
+        + `CREATE TABLE kept ("offset" serial PRIMARY KEY, v int);\n${guardedPkey('kept', false)}\n`
+        + 'CREATE TABLE renamed ("offset" serial PRIMARY KEY, v int, CONSTRAINT renamed_v_check CHECK (v > 0));\n'
+        + 'DO $$ BEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = \'renamed_v_check\') THEN\n    ALTER TABLE renamed ADD CHECK (v > 0);\n  END IF;\nEND $$;',
+      '2.sql': 'ALTER TABLE queues DROP CONSTRAINT IF EXISTS queues_pkey;\nALTER TABLE named DROP CONSTRAINT IF EXISTS named_pkey;\nALTER TABLE renamed RENAME CONSTRAINT renamed_v_check TO renamed_positive;',
+    });
+    for (const run of checks) {
+      // The checks of the guarded declarations (2.sql's DROPs of names it does not declare are checks too).
+      const declared = Object.fromEntries(run.filter((c) => /1\.sql$/.test(c.file)).map((c) => [c.name, `${c.status}: ${c.detail}`]));
+      assert.match(declared['queues_pkey']!, /^dropped: dropped by .*2\.sql:1/, JSON.stringify(declared));
+      assert.match(declared['named_pkey']!, /^dropped: dropped by .*2\.sql:2/, JSON.stringify(declared));
+      assert.match(declared['kept_pkey']!, /^ok: /, JSON.stringify(declared));
+      assert.match(declared['renamed_v_check']!, /^ok: renamed to renamed_positive by .*2\.sql:3/, JSON.stringify(declared));
+    }
+  });
 });

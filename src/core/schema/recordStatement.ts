@@ -224,7 +224,12 @@ function addConstraint(r: Recorder, table: ObjectId, tableName: string, c: Const
     ? r.freeName('index', null, null, (n) => autoIndexName(tableName, columns, INDEX_LABELS[type]!, n))
     : r.freeName('constraint', null, table, (n) => autoConstraintName(tableName, type, columns, c.raw_expr, n)));
   const declaredAs = c.conname ? [name] : [name, autoConstraintName(tableName, type, columns, c.raw_expr)];
-  const existing = r.model.resolve('constraint', null, name, r.now, table);
+  // Under a condition (IF NOT EXISTS …, an EXCEPTION handler) an unnamed constraint whose name
+  // PostgreSQL would choose is in use is the guard doing its work: the declaration is of the
+  // constraint that holds the name (what a later DROP … IF EXISTS of the name drops).
+  const held = c.conname || r.run.conditions.length === 0 ? null
+    : r.model.resolve('constraint', null, backed ? autoIndexName(tableName, columns, INDEX_LABELS[type]!, 0) : autoConstraintName(tableName, type, columns, c.raw_expr, 0), r.now, table);
+  const existing = held ?? r.model.resolve('constraint', null, name, r.now, table);
   if (existing !== null) {
     r.attach(existing, 'constraint', declaredAs, tableName);
     return;
