@@ -101,4 +101,16 @@ END $$;
     const plain = await verifyBothWays(server(), writeFiles({ '1.sql': 'CREATE TABLE bb (id text CONSTRAINT bb_pkey PRIMARY KEY);\nALTER TABLE bb DROP CONSTRAINT bb_pkey;\nALTER TABLE bb ADD PRIMARY KEY (id);\n' }));
     assert.deepEqual(plain.verify.verification.map((c) => `${c.name} ${c.status}`), ['bb_pkey dropped', 'bb_pkey ok']);
   });
+
+  test('an unqualified DROP INDEX IF EXISTS before the index is made in the schema the session\'s search_path names (supabase storage 0038): not "still exists"', async () => {
+    const setup = "CREATE SCHEMA storage;\nDO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = storage, public', current_database()); END $$;";
+    const { dry, verify, psql } = await verifyBothWays(server(), writeFiles({
+      '1.sql': 'DO $$\nBEGIN\n  CREATE TABLE IF NOT EXISTS storage.tt (a int, n text);\n  DROP INDEX IF EXISTS idx_tt;\n  CREATE UNIQUE INDEX idx_tt ON storage.tt (a, n);\nEND $$;\n',
+    }), setup);
+    assert.equal(psql.code, 0, psql.stderr);
+    for (const result of [dry.verification, verify.verification]) {
+      assert.deepEqual(result.filter((c) => c.status !== 'ok').map((c) => `${c.name} ${c.status}: ${c.detail}`), []);
+      assert.ok(result.some((c) => c.name === 'idx_tt' && c.status === 'ok'), JSON.stringify(result));
+    }
+  });
 });

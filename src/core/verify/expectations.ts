@@ -150,6 +150,11 @@ export function expectedObjects(files: readonly ParsedFile[]): { expectations: E
   };
   // The keys the objects that exist at the end hold: an object gone whose key is held was declared again.
   const taken = new Set(verified.filter((o) => model.exists(o.id)).map((o) => reading.lookupKey(o, schemaOf(o))));
+  // An unqualified name the files drop is looked up on the session's search_path, which a project's
+  // runner may set (Supabase Storage's `storage`): an object of that kind and name at the end in any
+  // schema may be the one the lookup finds.
+  const heldAnywhere = new Set(verified.filter((o) => model.exists(o.id)).map((o) => `${o.kind}\u0000${model.nameOf(o.id)}`));
+  const takenAfterDrop = (o: SchemaObject) => taken.has(reading.lookupKey(o, schemaOf(o))) || (schemaOf(o) === null && heldAnywhere.has(`${o.kind}\u0000${model.nameOf(o.id)}`));
   // Reported in the files' order: by the statement whose declaration (or drop) decides each check,
   // not by when the object was first made (a later file's IF NOT EXISTS re-declares an old index).
   const decided: { order: number; expectation: Expectation }[] = [];
@@ -158,7 +163,7 @@ export function expectedObjects(files: readonly ParsedFile[]): { expectations: E
     const fate = model.fateOf(o.id);
     if (declared?.declaration.name && declared.by) {
       decided.push({ order: declared.order, expectation: reading.expectation(o, declared.declaration, declared.order, placeOf(declared.by), schemaOf(o), taken) });
-    } else if (fate?.action === 'dropped' && fate.explicit && fate.how === '' && fate.by && !taken.has(reading.lookupKey(o, schemaOf(o)))) {
+    } else if (fate?.action === 'dropped' && fate.explicit && fate.how === '' && fate.by && !takenAfterDrop(o)) {
       // An object the files drop by name without declaring it: it must be gone (unless a later declaration took the name).
       decided.push({ order: fate.order, expectation: reading.expectation(o, null, fate.order, placeOf(fate.by), schemaOf(o), taken) });
     }
