@@ -113,4 +113,15 @@ END $$;
       assert.ok(result.some((c) => c.name === 'idx_tt' && c.status === 'ok'), JSON.stringify(result));
     }
   });
+
+  test('a trigger declared again with CREATE OR REPLACE TRIGGER is checked as the last declaration left it (supabase storage 0042): the function the last one calls', async () => {
+    const functions = 'CREATE TABLE o (a int);\nCREATE FUNCTION f1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$;\nCREATE FUNCTION f2() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$;\n';
+    const { dry, verify, psql } = await verifyBothWays(server(), writeFiles({
+      '1.sql': `${functions}CREATE OR REPLACE TRIGGER t_o BEFORE UPDATE ON o FOR EACH ROW EXECUTE FUNCTION f1();\nCREATE OR REPLACE TRIGGER t_o BEFORE UPDATE ON o FOR EACH ROW WHEN (NEW.a <> OLD.a) EXECUTE FUNCTION f2();\n`,
+    }));
+    assert.equal(psql.code, 0, psql.stderr);
+    for (const result of [dry.verification, verify.verification]) {
+      assert.deepEqual(result.filter((c) => c.kind === 'trigger').map((c) => `${c.name} ${c.status}`), ['t_o ok'], JSON.stringify(result));
+    }
+  });
 });

@@ -411,11 +411,17 @@ function createTrigger(r: Recorder, stmt: CreateTrigStmt): void {
   const name = stmt.trigname ?? '';
   const table = r.table(stmt.relation);
   const existing = r.sameOrEnd('trigger', null, name, stmt.replace === true, table);
+  const { schema, name: functionName } = qualifiedParts(strings(stmt.funcname));
   if (existing !== null) {
+    const detail = r.model.object(existing).detail;
+    // CREATE OR REPLACE TRIGGER keeps the trigger (its OID) and redefines it: it calls the new function from here on.
+    if (stmt.replace === true && detail.kind === 'trigger' && functionName) {
+      detail.calls = r.model.refer('function', schema, functionName, r.order);
+      r.model.addDependent(detail.calls, existing, r.order);
+    }
     r.attach(existing, 'trigger', [name], stmt.relation?.relname ?? null);
     return;
   }
-  const { schema, name: functionName } = qualifiedParts(strings(stmt.funcname));
   const calls = functionName ? r.model.refer('function', schema, functionName, r.order) : null;
   const id = r.model.create('trigger', null, name, table, { kind: 'trigger', calls }, r.origin, r.order);
   if (calls !== null) r.model.addDependent(calls, id, r.order);
