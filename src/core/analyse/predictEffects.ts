@@ -3,6 +3,7 @@
 // prediction that measured locks are compared against, that the rules explain and that the
 // editor's hover shows. Sources: the manual's ALTER TABLE, CREATE INDEX, "Explicit Locking" pages.
 import type { AlterTableCmd, Constraint, Node } from '../parse/pgTypes';
+import { bareColumnName } from '../parse/treeNames';
 import { strongestLock, type LockMode } from '../sql/lockModes';
 import { alterTableCommandEffect } from './alterTableEffects';
 import { columnTypeOf } from './columnTypes';
@@ -148,8 +149,7 @@ export function typeChangeRewrites(table: string, cmd: AlterTableCmd, context: P
   const from = context.schema?.columnType(table, cmd.name ?? '', context.order ?? Number.MAX_SAFE_INTEGER) ?? null;
   // USING the column itself is the plain cast: PostgreSQL treats it as no USING at all.
   const usingExpr = def && 'ColumnDef' in def ? def.ColumnDef.raw_default : undefined;
-  const usingFields = usingExpr && 'ColumnRef' in usingExpr ? usingExpr.ColumnRef.fields ?? [] : [];
-  const usingSelf = usingFields.length === 1 && 'String' in usingFields[0]! && usingFields[0].String.sval === cmd.name;
+  const usingSelf = cmd.name !== undefined && bareColumnName(usingExpr) === cmd.name;
   if (!from || !to || (usingExpr !== undefined && !usingSelf)) return true;
   // timestamp ↔ timestamptz is binary-compatible in a UTC session (PostgreSQL 12+): in place when the file set TimeZone to UTC.
   if (context.timeZoneUtc && context.pgVersion >= 12 && timestampZoneSwap(from, to)) return false;

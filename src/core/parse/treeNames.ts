@@ -1,7 +1,15 @@
 // Names found anywhere in a parse tree: the columns an expression refers to, the relations a
 // statement names. One walk each (treeWalk.ts: as deep as the tree), shared by the parts of
 // Drydock that need them.
+import type { Node } from './pgTypes';
 import { searchTree, walkTree } from './treeWalk';
+
+/** The column an expression is and nothing more (an unqualified ColumnRef), or undefined. */
+export function bareColumnName(expr: Node | undefined): string | undefined {
+  const fields = expr && 'ColumnRef' in expr ? expr.ColumnRef.fields ?? [] : [];
+  const only = fields.length === 1 ? fields[0] : undefined;
+  return only && 'String' in only ? only.String.sval : undefined;
+}
 
 /** Every column an expression or statement refers to (the last part of each ColumnRef). */
 export function columnNamesIn(tree: unknown, out: Set<string> = new Set()): Set<string> {

@@ -4,6 +4,7 @@
 import { normalisedTree, type ColumnRenames } from '../parse/expressions';
 import type { IndexElem, IndexStmt, Node } from '../parse/pgTypes';
 import { parseSql } from '../parse/pgParser';
+import { bareColumnName } from '../parse/treeNames';
 
 function indexStmtOf(sql: string): IndexStmt | null {
   try {
@@ -20,13 +21,6 @@ function elements(stmt: IndexStmt): IndexElem[] {
 
 const unquoted = (names: Node[] | undefined) => (names ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : '')).filter((n) => n !== 'pg_catalog').join('.');
 
-/** The column an index expression names and does nothing else with, if that is all it is. */
-function bareColumn(expr: Node | undefined): string | undefined {
-  const fields = expr && 'ColumnRef' in expr ? expr.ColumnRef.fields ?? [] : [];
-  const last = fields.length === 1 ? fields[0] : undefined;
-  return last && 'String' in last ? last.String.sval : undefined;
-}
-
 function describeElement(e: IndexElem, renames: ColumnRenames): { key: string; order: string; collation: string } {
   const descending = e.ordering === 'SORTBY_DESC';
   // NULLS LAST is the default ascending, NULLS FIRST descending: only the effective order counts.
@@ -36,7 +30,7 @@ function describeElement(e: IndexElem, renames: ColumnRenames): { key: string; o
   const expr = collated ? collated.arg : e.expr;
   const collation = e.collation?.length ? e.collation : collated?.collname;
   // An expression that is only a column, `((status))`, is stored as that column.
-  const column = e.name ?? bareColumn(expr);
+  const column = e.name ?? bareColumnName(expr);
   const key = column !== undefined ? `column ${renames.get(column) ?? column}` : `expression ${normalisedTree(expr, renames)}`;
   return { key, order: `${descending ? 'DESC' : 'ASC'} NULLS ${nullsFirst ? 'FIRST' : 'LAST'}`, collation: unquoted(collation) };
 }
