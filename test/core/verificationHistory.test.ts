@@ -234,6 +234,32 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
     assert.match(verify['index idx_dyn_id']!, /runs SQL built at run time/);
   });
 
+
+  test('dropped by SQL built at run time, and a later object proves that SQL ran here: verify says dropped, as the dry-run measures', async () => {
+    // convoy 1787188800: a DO block EXECUTEs the drops of CHECK constraints by names from a VALUES list.
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE ep (name text);\nALTER TABLE ep ADD CONSTRAINT name_not_null CHECK (name IS NOT NULL);',
+      '2.sql': "DO $$ DECLARE c text; BEGIN FOR c IN SELECT * FROM (VALUES ('name_not_null')) t LOOP EXECUTE format('ALTER TABLE ep DROP CONSTRAINT %I', c); END LOOP; END $$;",
+      '3.sql': 'CREATE INDEX ep_name ON ep (name);',
+    });
+    assert.match(dry['constraint name_not_null']!, /^dropped: dropped by .*2\.sql:1/);
+    assert.match(verify['constraint name_not_null']!, /^dropped: dropped or renamed by SQL that .*2\.sql:1 built at run time: .*index ep_name, declared after it, exists/);
+  });
+
+  test('SQL built at run time in the last migration, or a database behind it: verify cannot tell dropped from never run, and says so', async () => {
+    const files = writeFiles({
+      '1.sql': 'CREATE TABLE ep2 (name text);\nALTER TABLE ep2 ADD CONSTRAINT ep2_nn CHECK (name IS NOT NULL);',
+      '2.sql': "DO $$ BEGIN EXECUTE format('ALTER TABLE ep2 DROP CONSTRAINT %I', 'ep2_nn'); END $$;",
+      '3.sql': 'CREATE INDEX ep2_name ON ep2 (name);',
+    });
+    // Built by psql up to 2.sql only: 3.sql's index is missing, nothing proves 2.sql ran.
+    const db = server().url(await server().createDatabase());
+    const built = await psqlFiles(db, files.slice(0, 2).map((m) => m.path), { singleTransaction: true });
+    assert.equal(built.code, 0, built.stderr);
+    const verify = summary((await runMigrations(files, { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
+    assert.match(verify['constraint ep2_nn']!, /^skipped: not found, and .*2\.sql:1 later runs SQL built at run time/);
+    assert.match(verify['index ep2_name']!, /^missing: /);
+  });
   test('a function whose arguments are of quoted mixed-case types (a table, a domain, an array of one) is found, not missing', async () => {
     const { dry, verify } = await bothWays(server(), {
       '1.sql': 'CREATE TABLE "Rl" (id int);\nCREATE DOMAIN "MyInt" AS int;\nCREATE FUNCTION f2(r "Rl") RETURNS integer AS $$ SELECT 1 $$ LANGUAGE sql;\n'

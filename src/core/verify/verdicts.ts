@@ -109,9 +109,18 @@ function measuredVerdict(e: Expectation, m: MeasuredObject, found: CatalogIndex 
   return { status: verdict.status, detail: `${renamed}${verdict.detail}` };
 }
 
-/** The verdict for one expectation, given the catalog's answer under `key` and, after a run, what it measured. */
-export function verdictFor(e: Expectation, key: string, answer: CatalogAnswer, measured?: MeasuredObject): Verdict {
-  const found = [...answer.indexes, ...answer.constraints, ...answer.triggers, ...answer.functions].find((f) => f.key === key && f.found);
+/** The catalog's object answering the lookup `key`, if it was found. */
+export function foundUnder(answer: CatalogAnswer, key: string): CatalogIndex | CatalogConstraint | CatalogTrigger | CatalogFunction | undefined {
+  return [...answer.indexes, ...answer.constraints, ...answer.triggers, ...answer.functions].find((f) => f.key === key && f.found);
+}
+
+/**
+ * The verdict for one expectation, given the catalog's answer under `key` and, after a run, what it
+ * measured. `laterCodeRan` is the proof that the statement running SQL built at run time after the
+ * declaration (`codeRanAfter`) ran on this database: an object declared after it exists.
+ */
+export function verdictFor(e: Expectation, key: string, answer: CatalogAnswer, measured?: MeasuredObject, laterCodeRan?: string): Verdict {
+  const found = foundUnder(answer, key);
   if (measured) return measuredVerdict(e, measured, found);
   if (!e.present) {
     // The catalog's object of that name is a later declaration's; this one went where the files say.
@@ -129,6 +138,11 @@ export function verdictFor(e: Expectation, key: string, answer: CatalogAnswer, m
     if (e.declaration?.guarded) return { status: 'skipped', detail: 'not created: it is declared inside a DO block whose condition did not hold' };
     if (e.codeRanBefore) {
       return { status: 'skipped', detail: `${renamed}not found under ${e.currentName}, the name PostgreSQL was expected to give it, and ${describePlace(e.codeRanBefore)} ran SQL built at run time before it, which may have freed or taken that name (a dry-run measures what it did)` };
+    }
+    if (e.codeRanAfter && laterCodeRan) {
+      // Declared unconditionally, so it existed; gone now; the one statement after it whose effects the
+      // files do not show ran here: that statement took it, as a dry-run measures.
+      return { status: 'dropped', detail: `${renamed}dropped or renamed by SQL that ${describePlace(e.codeRanAfter)} built at run time: not found, and that statement ran here (${laterCodeRan}, declared after it, exists)` };
     }
     if (e.codeRanAfter) {
       return { status: 'skipped', detail: `${renamed}not found, and ${describePlace(e.codeRanAfter)} later runs SQL built at run time that may have dropped or renamed it (a dry-run measures what it did)` };

@@ -4,9 +4,9 @@ import type { Session } from '../db/backend';
 import type { CheckStatus, IndexUsage, InventoryItem, VerificationCheck } from '../model/report';
 import type { ParsedFile } from '../parse/parseMigration';
 import { CATALOG_QUERY, catalogLookups, type CatalogAnswer } from './catalogQuery';
-import { expectedObjects } from './expectations';
+import { expectedObjects, type Expectation, type StatementPlace } from './expectations';
 import type { CatalogMeasurement } from './measurement';
-import { verdictFor } from './verdicts';
+import { foundUnder, verdictFor } from './verdicts';
 
 export interface VerificationResult {
   checks: VerificationCheck[];
@@ -30,9 +30,10 @@ export async function verifyDeclaredObjects(session: Session, files: ParsedFile[
   const lookups = expectations.map((e, i) => ({ expectation: e, oid: measured[i]?.oid ?? null }));
   const result = await session.query(CATALOG_QUERY, [JSON.stringify(catalogLookups(lookups, tables))]);
   const answer = result.rows[0]?.answer as CatalogAnswer;
+  const laterCodeRan = proofsThatCodeRan(files, expectations, (i) => foundUnder(answer, String(i)) !== undefined);
   const checks = expectations.map((e, i): VerificationCheck => {
     const m = measured[i];
-    const verdict = verdictFor(e, String(i), answer, m);
+    const verdict = verdictFor(e, String(i), answer, m, e.codeRanAfter ? laterCodeRan(e.codeRanAfter) : undefined);
     const check: VerificationCheck = { kind: e.kind, name: e.name, table: e.table, status: verdict.status, detail: verdict.detail, file: e.file, statementIndex: e.statementIndex };
     const currentName = m ? m.name : e.currentName;
     if (currentName !== e.name) check.currentName = currentName;
@@ -45,4 +46,29 @@ export async function verifyDeclaredObjects(session: Session, files: ParsedFile[
     ...u, scans: Number(u.scans), tuplesRead: Number(u.tuplesRead), tuplesFetched: Number(u.tuplesFetched), sizeBytes: Number(u.sizeBytes),
   }));
   return { checks, inventory: answer.inventory, indexUsage, failures };
+}
+
+/**
+ * For a statement that runs SQL built at run time, an object that proves it ran on this database:
+ * one declared unconditionally after it, under a name nothing declared before it, that exists. The
+ * database may be behind the files; then what that SQL dropped cannot be told from what never ran.
+ */
+function proofsThatCodeRan(files: readonly ParsedFile[], expectations: readonly Expectation[], found: (i: number) => boolean): (place: StatementPlace) => string | undefined {
+  const fileOrder = new Map(files.map((f, i) => [f.file, i]));
+  const position = (file: string, statementIndex: number): [number, number] => [fileOrder.get(file) ?? -1, statementIndex];
+  const after = (a: [number, number], b: [number, number]): boolean => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+  const proofs = new Map<string, string | undefined>();
+  return (place) => {
+    const key = `${place.file}#${place.statementIndex}`;
+    if (proofs.has(key)) return proofs.get(key);
+    const at = position(place.file, place.statementIndex);
+    const declaredBefore = new Set(expectations
+      .filter((e) => e.declaration && !after(position(e.file, e.statementIndex), at))
+      .map((e) => `${e.kind} ${e.name}`));
+    const proof = expectations.findIndex((e, i) => e.present && e.declaration !== null && !e.declaration.guarded
+      && after(position(e.file, e.statementIndex), at) && !declaredBefore.has(`${e.kind} ${e.name}`) && found(i));
+    const said = proof < 0 ? undefined : `${expectations[proof]!.kind} ${expectations[proof]!.name}`;
+    proofs.set(key, said);
+    return said;
+  };
 }
