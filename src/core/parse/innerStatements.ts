@@ -313,3 +313,35 @@ export function innerStatementsOf(node: Node, statementSql: string, statementSta
 export function runsDynamicSql(node: Node): boolean {
   return 'DoStmt' in node && (bodyOf(node, '', 0)?.dynamic.length ?? 0) > 0;
 }
+
+/**
+ * The first COMMIT or ROLLBACK a DO block's PL/pgSQL body holds, with its line in the body (line 1
+ * is the one the body starts on), or null. PostgreSQL refuses it (2D000) when the DO block runs
+ * inside a transaction block; outside one, it commits the work done so far.
+ */
+export function transactionEndInDo(node: Node): { kind: 'COMMIT' | 'ROLLBACK'; bodyLine: number } | null {
+  const found = 'DoStmt' in node ? doBodyOf(node.DoStmt) : null;
+  if (!found || found.language !== 'plpgsql' || !/\b(?:commit|rollback)\b/i.test(found.body)) return null;
+  const tag = dollarTagFor(found.body);
+  let tree: unknown;
+  try {
+    tree = parsePlpgsql(`CREATE FUNCTION drydock_do() RETURNS void LANGUAGE plpgsql AS ${tag}${found.body}${tag}`);
+  } catch {
+    return null;
+  }
+  // Its own stack: a body may nest deeper than the call stack allows.
+  const pending: unknown[] = [tree];
+  let first: { kind: 'COMMIT' | 'ROLLBACK'; bodyLine: number } | null = null;
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (item === null || typeof item !== 'object') continue;
+    for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
+      if (key === 'PLpgSQL_stmt_commit' || key === 'PLpgSQL_stmt_rollback') {
+        const bodyLine = Number((value as { lineno?: number }).lineno ?? 1);
+        if (!first || bodyLine < first.bodyLine) first = { kind: key === 'PLpgSQL_stmt_commit' ? 'COMMIT' : 'ROLLBACK', bodyLine };
+      }
+      if (value !== null && typeof value === 'object') pending.push(value);
+    }
+  }
+  return first;
+}

@@ -1,6 +1,7 @@
 // Which statements touch the transaction itself, and which PostgreSQL refuses to run inside one.
 // Drydock owns the transaction of every run, so a file may not end or replace it.
 import type { Node } from './pgTypes';
+import { transactionEndInDo } from './innerStatements';
 
 /** How a transaction-control statement is treated. */
 export type TransactionControl = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'forbidden' | null;
@@ -90,6 +91,11 @@ const RULES: Rule[] = [
     ? { reason: 'CLUSTER without a table cannot run inside a transaction block', withoutConcurrently: false } : null),
   (n) => ('DiscardStmt' in n && n.DiscardStmt.target === 'DISCARD_ALL'
     ? { reason: 'DISCARD ALL cannot run inside a transaction block', withoutConcurrently: false } : null),
+  (n) => {
+    // A batched backfill commits as it goes (Supabase Storage 0029); inside a transaction block PostgreSQL refuses it with 2D000.
+    const end = transactionEndInDo(n);
+    return end ? { reason: `a DO block that runs ${end.kind} (line ${end.bodyLine} of its body) cannot run inside a transaction block`, withoutConcurrently: false } : null;
+  },
 ];
 
 /** Why PostgreSQL refuses this statement inside a transaction block, or null when it does not. */
