@@ -28,6 +28,7 @@ import { migrationsIn } from '../src/core/shadow/history';
 import { auditHistory } from '../src/core/shadow/historyAudit';
 import { REPLAY_STYLES } from '../src/core/shadow/replayStyles';
 import { ScratchDatabaseShadow } from '../src/core/shadow/scratchDatabase';
+import { runShadowDryRun } from '../src/core/shadow/shadowRun';
 import { sql } from '../test/support/database';
 import { failingChecks, historyBookkeeping, historyFiles, isHistoryLayout, runsOutsideTransaction } from '../test/support/histories';
 import { psqlFiles } from '../test/support/psql';
@@ -124,7 +125,10 @@ async function auto(dir: string, setup: readonly string[]): Promise<void> {
     }
     const statements = files.reduce((n, f) => n + f.text.split(';').length - 1, 0);
     console.log(`history: ${files.length} ${tool} migrations (${migrations.filter((m) => m.noTransaction).length} outside a transaction), ~${statements} statements, PostgreSQL ${server.major}`);
-    const dryReport = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: await database() }) });
+    // With a runner's setup, the whole folder is dry-run on the shadow, which sends it first on the run's session.
+    const dryReport = setup.length === 0
+      ? await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: await database() }) })
+      : await runShadowDryRun(files.map((f) => ({ ...f, absolutePath: f.path })), { host: new ScratchDatabaseShadow({ server: { connectionString: server.url('postgres') } }), tool, setup });
     const verifyReport = await runMigrations(files, { mode: 'verify', backend: pgBackend({ connectionString: reference }) });
     printTruth([['dry-run of the whole folder', dryReport], ['verify of the database psql built migration by migration', verifyReport]]);
     const host = new ScratchDatabaseShadow({ server: { connectionString: server.url('postgres') } });

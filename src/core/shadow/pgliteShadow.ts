@@ -6,7 +6,7 @@ import { pgliteEngineId, PgliteInstance } from '../db/pglite/pgliteInstance';
 import { withSession } from '../db/withSession';
 import { lentBackend } from './lentSession';
 import { replayBookkeeping } from './replay';
-import { replayFrom, type PreparedShadow, type ReplayPlan, type ShadowHost } from './shadowHost';
+import { replayFrom, sendingSetupFirst, type PreparedShadow, type ReplayPlan, type ShadowHost } from './shadowHost';
 import { readSequencePositions, restoreSequencePositions } from './sequencePositions';
 import { prefixKeys, SnapshotCache } from './snapshotCache';
 
@@ -65,7 +65,7 @@ export class PgliteShadow implements ShadowHost {
     // Read before the targets run: their nextval() calls survive the rollback, and the next run must not see them.
     const { server, sequences } = await withSession(backend, async (s) => ({ server: s.serverInfo, sequences: await readSequencePositions(s) }));
     return {
-      backend,
+      backend: sendingSetupFirst(backend, plan.setup),
       server,
       stats: { kind: 'pglite', label: `PGlite ${server.version}`, restored, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
       failure: outcome.failure,

@@ -21,7 +21,7 @@ import { refusalError, replayBookkeeping, type ReplayFailure } from './replay';
 import { sealPlan, type PlanRefusal, type SealedPlan } from './sealPlan';
 import { dropNewSlots, slotNames } from './runSlots';
 import { dropRecordedRoles, ownerAlive, ownerOf, parseRecord, writeRecord, type ScratchRecord } from './scratchRecord';
-import { replayFrom, type PreparedShadow, type ReplayOutcome, type ReplayPlan, type ShadowHost, type ShadowRelease } from './shadowHost';
+import { replayFrom, sendingSetupFirst, type PreparedShadow, type ReplayOutcome, type ReplayPlan, type ShadowHost, type ShadowRelease } from './shadowHost';
 
 /** Every scratch database's name starts with this; nothing else is ever dropped. */
 export const SCRATCH_PREFIX = 'drydock_shadow_';
@@ -178,8 +178,10 @@ export class ScratchDatabaseShadow implements ShadowHost {
     const release = () => this.release(owner, created ? name : null, guard, slotsBefore);
     const scratch = pgBackend({ ...settingsForDatabase(this.options.server, name), applicationName: 'drydock shadow' });
     const { host, port } = connectionEndpoint(this.options.server);
+    // The setup as sealed for this server, sent first on the targets' session as on the replay's.
+    let sessionSetup: readonly string[] = [];
     const prepared = (server: ServerInfo, outcome: ReplayOutcome, bootMs: number): PreparedShadow => ({
-      backend: scratch,
+      backend: sendingSetupFirst(scratch, sessionSetup),
       server,
       stats: { kind: 'scratch-database', label: `shadow on ${host}:${port}`, restored: 0, replayed: outcome.replayed, bootMs, replayMs: outcome.ms },
       failure: outcome.failure,
@@ -190,6 +192,7 @@ export class ScratchDatabaseShadow implements ShadowHost {
       const sealed = await this.seal(owner, plan, name, now);
       const notSent = { replayed: 0, ms: 0, failure: null, cancelled: false };
       if ('refusal' in sealed) return prepared(owner.serverInfo, { ...notSent, failure: refusalFailure(sealed, plan) }, performance.now() - t0);
+      sessionSetup = sealed.setup;
       if (plan.signal?.aborted) return prepared(owner.serverInfo, { ...notSent, cancelled: true }, performance.now() - t0);
       slotsBefore = await slotNames(owner);
       await owner.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((err: unknown) => {

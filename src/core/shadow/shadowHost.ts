@@ -89,7 +89,9 @@ async function dryRunBefore(session: Session, plan: ReplayPlan, index: number, h
 export async function replayFrom(session: Session, plan: ReplayPlan, from: number, hooks: ReplayHooks = {}): Promise<ReplayOutcome> {
   const t0 = performance.now();
   const total = plan.migrations.length;
-  if (from < total) for (const sql of plan.setup) await session.execScript(sql);
+  // The runner sends it on every session it opens, with or without migrations left to apply: the
+  // targets run on this session next (a snapshot restored everything else, but not session settings).
+  for (const sql of plan.setup) await session.execScript(sql);
   for (let i = from; i < total; i++) {
     if (plan.signal?.aborted) return { replayed: i - from, failure: null, cancelled: true, ms: performance.now() - t0 };
     plan.onReplay?.(i, total);
@@ -101,4 +103,25 @@ export async function replayFrom(session: Session, plan: ReplayPlan, from: numbe
     hooks.onApplied?.(i);
   }
   return { replayed: total - from, failure: null, cancelled: false, ms: performance.now() - t0 };
+}
+
+/**
+ * `backend` with the setup sent first on every session it opens. The project's runner sends it on
+ * the session that applies the migrations; the targets' dry-run opens a session of its own (on
+ * PGlite a new session starts as a new connection would), which must start the same way.
+ */
+export function sendingSetupFirst(backend: DatabaseBackend, setup: readonly string[]): DatabaseBackend {
+  if (setup.length === 0) return backend;
+  const wrapped: DatabaseBackend = Object.create(backend) as DatabaseBackend;
+  wrapped.openSession = async () => {
+    const session = await backend.openSession();
+    try {
+      for (const sql of setup) await session.execScript(sql);
+    } catch (err) {
+      await session.close().catch(() => undefined);
+      throw err;
+    }
+    return session;
+  };
+  return wrapped;
 }
