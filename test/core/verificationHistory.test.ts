@@ -243,7 +243,75 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
       '3.sql': 'CREATE INDEX ep_name ON ep (name);',
     });
     assert.match(dry['constraint name_not_null']!, /^dropped: dropped by .*2\.sql:1/);
-    assert.match(verify['constraint name_not_null']!, /^dropped: dropped or renamed by SQL that .*2\.sql:1 built at run time: .*index ep_name, declared after it, exists/);
+    assert.match(verify['constraint name_not_null']!, /^dropped: dropped or renamed by SQL that .*2\.sql:1 built at run time from text naming it: .*index ep_name, declared after it, exists/);
+  });
+
+  test('overloads are two functions: DROP FUNCTION of one argument list leaves the other (Supabase Storage 0050), however the types are spelled', async () => {
+    const { dry, verify, checks: both } = await bothWays(server(), {
+      '1.sql': 'CREATE FUNCTION search(p text, l int DEFAULT 100) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n'
+        + 'CREATE FUNCTION search(p text, l int DEFAULT 100, o int DEFAULT 0, s text DEFAULT \'\') RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;\n'
+        + 'CREATE FUNCTION pick(a integer, b varchar) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n'
+        + 'CREATE FUNCTION pick(a timestamptz) RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;\n'
+        + 'CREATE FUNCTION lone(a bigint) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;',
+      '2.sql': 'DROP FUNCTION IF EXISTS search(prefix text, limits integer);\nDROP FUNCTION pick(int4, character varying);\n'
+        + 'ALTER FUNCTION pick(timestamp with time zone) RENAME TO chosen;\nDROP FUNCTION lone;',
+    });
+    for (const result of [dry, verify]) {
+      assert.match(result['function search']!, /^ok: /, 'the four-argument search stays');
+      assert.match(result['function pick']!, /^(dropped|ok): /);
+      assert.match(result['function lone']!, /^dropped: dropped by .*2\.sql:4/);
+    }
+    const checks = (all: VerificationCheck[]) => all.filter((c) => c.name === 'search' || c.name === 'pick').map((c) => `${c.name} ${c.status} ${c.currentName ?? ''}`.trim());
+    for (const all of both.map(checks)) {
+      assert.deepEqual(all, ['search dropped', 'search ok', 'pick dropped', 'pick ok chosen']);
+    }
+  });
+
+  test('unqualified objects the runner\'s search_path put in another schema are found there by verify; one name in two schemas is not guessed', async () => {
+    // Supabase Storage's runner sets search_path = storage, public; verify's connection does not.
+    const setup = 'CREATE SCHEMA app;\nCREATE SCHEMA other;\nALTER DATABASE CURRENT SET search_path = app, public;';
+    const files = writeFiles({
+      '1.sql': 'CREATE TABLE items (id int, v int);\nCREATE INDEX idx_items_v ON items (v);\nALTER TABLE items ADD CONSTRAINT chk_items_v CHECK (v > 0);\n'
+        + 'CREATE FUNCTION touch_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n'
+        + 'CREATE TRIGGER trg_items BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION touch_items();\n'
+        + 'CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql AS $$ SELECT x * 2 $$;',
+    });
+    const db = server().url(await server().createDatabase());
+    await sql(db, setup.replace('CURRENT', `"${new URL(db).pathname.slice(1)}"`));
+    const built = await psqlFiles(db, files.map((m) => m.path), { singleTransaction: true });
+    assert.equal(built.code, 0, built.stderr);
+    await sql(db, `ALTER DATABASE "${new URL(db).pathname.slice(1)}" RESET search_path`);
+    const verify = summary((await runMigrations(files, { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
+    for (const name of ['index idx_items_v', 'constraint chk_items_v', 'function touch_items', 'trigger trg_items', 'function twice']) assert.match(verify[name]!, /^ok: /, name);
+    // The same function in a second schema: which one the runner meant is not knowable.
+    await sql(db, 'CREATE FUNCTION other.twice(x int) RETURNS int LANGUAGE sql AS $$ SELECT x * 3 $$');
+    const again = summary((await runMigrations(files, { mode: 'verify', backend: pgBackend({ connectionString: db }) })).verification);
+    assert.match(again['function twice']!, /^missing: /);
+  });
+
+  test('a primary key dropped by SQL built at run time, then added again: PostgreSQL reuses the freed name, and verify finds it there', async () => {
+    // Supabase Storage 0048: the old key's drop is EXECUTEd from a name read in information_schema.
+    const { dry, verify } = await bothWays(server(), {
+      '1.sql': 'CREATE TABLE ba (id text PRIMARY KEY, note text);',
+      '2.sql': "DO $$ DECLARE q text; BEGIN\n  SELECT concat('ALTER TABLE ba DROP CONSTRAINT ', constraint_name) INTO q FROM information_schema.table_constraints\n"
+        + "    WHERE table_name = 'ba' AND constraint_type = 'PRIMARY KEY';\n  EXECUTE q;\n"
+        + '  ALTER TABLE ba RENAME COLUMN id TO name;\n  ALTER TABLE ba ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid();\n  ALTER TABLE ba ADD PRIMARY KEY (id);\nEND $$;',
+    });
+    assert.match(dry['constraint ba_pkey']!, /^ok: PRIMARY KEY \(id\)/);
+    assert.match(verify['constraint ba_pkey']!, /^ok: named ba_pkey: .*2\.sql:1 ran SQL built at run time before it, which freed that name; PRIMARY KEY \(id\)/);
+  });
+
+  test('DROP FUNCTION without arguments drops whichever there is; one declared again with other arguments is the new one (Lemmy fix-timezones)', async () => {
+    const files = {
+      '1.sql': 'CREATE FUNCTION hot_rank(score numeric, published timestamp) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 1 $$;',
+      '2.sql': 'DROP FUNCTION IF EXISTS hot_rank CASCADE;\nCREATE FUNCTION hot_rank(score numeric, published timestamptz) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 2 $$;',
+    };
+    const { dry, verify } = await bothWays(server(), files);
+    for (const result of [dry, verify]) assert.match(result['function hot_rank']!, /^ok: sql function/);
+    // The second file alone, as an audit verifies it: the drop names no function of its own.
+    const alone = await bothWays(server(), { '2.sql': files['2.sql'] });
+    for (const result of [alone.dry, alone.verify]) assert.match(result['function hot_rank']!, /^ok: sql function/);
+    assert.deepEqual(alone.checks[1]!.filter((c) => c.status === 'mismatch'), []);
   });
 
   test('SQL built at run time in the last migration, or a database behind it: verify cannot tell dropped from never run, and says so', async () => {

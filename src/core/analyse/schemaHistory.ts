@@ -88,7 +88,7 @@ export class SchemaHistory {
 
   /** Whether the files declare the function volatile as of `order` (null: they do not create it). */
   functionVolatile(name: string, order: number): boolean | null {
-    const id = this.model.resolve('function', null, name, order);
+    const id = this.model.resolveFunction(null, name, order);
     const volatility = id === null ? undefined : this.model.volatilityOf(id, order);
     return volatility === undefined ? null : volatility === 'volatile';
   }

@@ -7,10 +7,11 @@ import { autoConstraintName, autoIndexName } from '../parse/autoNames';
 import type { Declaration } from '../parse/declarations';
 import type { ParsedStatement } from '../parse/parseMigration';
 import type {
-  AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, CreateFunctionStmt, CreateStmt, CreateTrigStmt, DropStmt, IndexStmt, Node, RangeVar, RenameStmt, TypeName,
+  AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, CreateFunctionStmt, CreateStmt, CreateTrigStmt, DropStmt, IndexStmt, Node, ObjectWithArgs, RangeVar, RenameStmt, TypeName,
 } from '../parse/pgTypes';
 import { columnNamesIn, rangeVarsIn } from '../parse/treeNames';
 import type { ConstraintType } from '../sql/catalogCodes';
+import { argumentListOf, functionKey, namedInputTypes } from './functionKeys';
 import type { ObjectId, ObjectKind, Origin } from './objects';
 import type { ChangeAt, ColumnFacts, SchemaModel } from './schemaModel';
 
@@ -366,12 +367,15 @@ function rename(r: Recorder, stmt: RenameStmt): void {
     r.model.rename(r.model.refer(kind, null, stmt.subname, r.order, r.table(stmt.relation)), to, r.at);
     return;
   }
-  const objectNames = stmt.object && 'ObjectWithArgs' in stmt.object ? strings(stmt.object.ObjectWithArgs.objname)
-    : stmt.object && 'List' in stmt.object ? strings(stmt.object.List.items) : [];
-  const kind: ObjectKind | null = FUNCTION_KINDS.has(type) ? 'function' : TYPE_KINDS.has(type) ? 'type' : null;
-  if (kind && objectNames.length > 0) {
+  if (FUNCTION_KINDS.has(type) && stmt.object && 'ObjectWithArgs' in stmt.object) {
+    const fn = referFunction(r, stmt.object.ObjectWithArgs);
+    r.model.rename(fn, `${to}${argumentListOf(r.model.nameOf(fn, r.now))}`, r.at);
+    return;
+  }
+  const objectNames = stmt.object && 'List' in stmt.object ? strings(stmt.object.List.items) : [];
+  if (TYPE_KINDS.has(type) && objectNames.length > 0) {
     const { schema, name } = qualifiedParts(objectNames);
-    r.model.rename(r.model.refer(kind, schema, name, r.order), to, r.at);
+    r.model.rename(r.model.refer('type', schema, name, r.order), to, r.at);
   }
 }
 
@@ -389,9 +393,11 @@ function drop(r: Recorder, stmt: DropStmt): void {
     } else if (type === 'OBJECT_TRIGGER' && parts.length > 1) {
       const table = r.model.refer('table', parts.length > 2 ? parts[parts.length - 3]! : null, parts[parts.length - 2]!, r.order);
       r.model.drop(r.model.refer('trigger', null, parts[parts.length - 1]!, r.order, table), r.at, ending);
-    } else if (FUNCTION_KINDS.has(type) || TYPE_KINDS.has(type)) {
+    } else if (FUNCTION_KINDS.has(type) && 'ObjectWithArgs' in object) {
+      r.model.drop(referFunction(r, object.ObjectWithArgs), r.at, ending);
+    } else if (TYPE_KINDS.has(type)) {
       const { schema, name } = qualifiedParts(parts);
-      r.model.drop(r.model.refer(FUNCTION_KINDS.has(type) ? 'function' : 'type', schema, name, r.order), r.at, ending);
+      r.model.drop(r.model.refer('type', schema, name, r.order), r.at, ending);
     } else if (type === 'OBJECT_EXTENSION') {
       r.model.drop(r.model.refer('extension', null, parts[parts.length - 1]!, r.order), r.at, ending);
     } else if (type === 'OBJECT_SCHEMA' && cascade) {
@@ -416,13 +422,14 @@ function createTrigger(r: Recorder, stmt: CreateTrigStmt): void {
     const detail = r.model.object(existing).detail;
     // CREATE OR REPLACE TRIGGER keeps the trigger (its OID) and redefines it: it calls the new function from here on.
     if (stmt.replace === true && detail.kind === 'trigger' && functionName) {
-      detail.calls = r.model.refer('function', schema, functionName, r.order);
+      detail.calls = r.model.refer('function', schema, functionKey(functionName, []), r.order);
       r.model.addDependent(detail.calls, existing, r.order);
     }
     r.attach(existing, 'trigger', [name], stmt.relation?.relname ?? null);
     return;
   }
-  const calls = functionName ? r.model.refer('function', schema, functionName, r.order) : null;
+  // A trigger function takes no arguments: the one of that name without any.
+  const calls = functionName ? r.model.refer('function', schema, functionKey(functionName, []), r.order) : null;
   const id = r.model.create('trigger', null, name, table, { kind: 'trigger', calls }, r.origin, r.order);
   if (calls !== null) r.model.addDependent(calls, id, r.order);
   r.attach(id, 'trigger', [name], stmt.relation?.relname ?? null);
@@ -438,11 +445,21 @@ function volatilityOf(options: Node[] | undefined): string {
 function createFunction(r: Recorder, stmt: CreateFunctionStmt): void {
   const { schema, name } = qualifiedParts(strings(stmt.funcname));
   if (!name) return;
-  // Functions are known by name: another of the same name (CREATE OR REPLACE, an overload) is the same one.
-  const id = r.model.resolve('function', schema, name, r.now) ?? r.model.create('function', schema, name, null, { kind: 'function' }, r.origin, r.order);
+  // Known by name and argument types: CREATE OR REPLACE of the same ones is the same function, an overload another.
+  const key = functionKey(name, inputArguments(stmt));
+  const id = r.model.resolve('function', schema, key, r.now) ?? r.model.create('function', schema, key, null, { kind: 'function' }, r.origin, r.order);
   r.model.setVolatility(id, r.order, volatilityOf(stmt.options));
   r.model.setArgumentTypes(id, r.order, inputArguments(stmt).map((type) => argumentType(r, type)));
   r.attach(id, 'function', [name]);
+}
+
+/** The function a DROP or ALTER FUNCTION names: by its argument types, or whichever of that name there is when it gives none. */
+function referFunction(r: Recorder, object: ObjectWithArgs): ObjectId {
+  const { schema, name } = qualifiedParts(strings(object.objname));
+  const types = namedInputTypes(object);
+  if (types !== null) return r.model.refer('function', schema, functionKey(name, types), r.order);
+  // None known: whichever one the database has, of any arguments.
+  return r.model.resolveFunction(schema, name, r.now) ?? r.model.refer('function', schema, `${name}(*)`, r.order);
 }
 
 /** The types of a function's input arguments (as FunctionDeclaration.args lists them). */

@@ -9,6 +9,7 @@
 // it by recordStatement.ts.
 import type { Declaration } from '../parse/declarations';
 import type { ParsedStatement } from '../parse/parseMigration';
+import { functionNameOf } from './functionKeys';
 import { namedPerTable, schemaKey, SchemaNumbers } from './names';
 import type { ColumnFacts, Fate, ObjectDetail, ObjectId, ObjectKind, Origin, SchemaObject } from './objects';
 
@@ -62,6 +63,8 @@ export class SchemaModel {
   private readonly bindings: NameStore<ObjectId | null>;
   /** The schemas other than public a name was bound in, for an unqualified name (a log). */
   private readonly schemasOfName: NameStore<string>;
+  /** The keys a function name was bound under (functionKeys.ts), for a reference without argument types (a log). */
+  private readonly overloads: NameStore<string>;
   /** Names given by renames (an object's first name is its own). */
   private readonly names: Store<ObjectId, string>;
   private readonly fates: Store<ObjectId, Fate>;
@@ -103,6 +106,7 @@ export class SchemaModel {
     this.savepoints = [...(parent?.savepoints ?? [])];
     this.bindings = parent ? parent.bindings.fork(listen) : new NameStore(null, listen);
     this.schemasOfName = parent ? parent.schemasOfName.fork() : new NameStore();
+    this.overloads = parent ? parent.overloads.fork() : new NameStore();
     this.names = stores(parent?.names, true);
     this.fates = stores(parent?.fates, true);
     this.parents = stores(parent?.parents, true);
@@ -159,6 +163,25 @@ export class SchemaModel {
   }
 
   /** The object's name as of `before` (its last name, by default). */
+  /**
+   * The function of this name whichever its argument types, for a reference that gives none (`DROP
+   * FUNCTION f`, a call in a DEFAULT): the one created last of those that still stand.
+   */
+  resolveFunction(schema: string | null, name: string, before: number): ObjectId | null {
+    let latest: ObjectId | null = null;
+    for (const key of new Set(this.overloads.timeline(0, name)?.valuesBefore(before) ?? [])) {
+      const found = this.resolve('function', schema, key, before);
+      if (found !== null && (latest === null || found > latest)) latest = found;
+    }
+    return latest;
+  }
+
+  /** Its name as users write it: a function's without its argument types. */
+  displayName(id: ObjectId, before = Infinity): string {
+    const name = this.nameOf(id, before);
+    return this.object(id).kind === 'function' ? functionNameOf(name) : name;
+  }
+
   nameOf(id: ObjectId, before = Infinity): string {
     const renamed = this.names.timeline(id);
     if (renamed) {
@@ -261,8 +284,12 @@ export class SchemaModel {
 
   /** The first statement after `after` and before `before` that ran SQL the files do not show. */
   codeRunBetween(after: number, before: number): ParsedStatement | null {
-    for (const run of this.codeRuns.timeline('')?.valuesBefore(before) ?? []) if (run.order > after) return run.by;
-    return null;
+    return this.codeRunsBetween(after, before)[0] ?? null;
+  }
+
+  /** Every statement between the two orders that runs SQL the files do not show, in order. */
+  codeRunsBetween(after: number, before: number): ParsedStatement[] {
+    return [...this.codeRuns.timeline('')?.valuesBefore(before) ?? []].filter((run) => run.order > after).map((run) => run.by);
   }
 
   // ---- Changing (recordStatement.ts) --------------------------------------------------------------
@@ -294,6 +321,7 @@ export class SchemaModel {
     const scope = namedPerTable(kind) ? table ?? 0 : schemaKey(schema);
     this.bindings.set(this.numbers.scope(kind, scope), name, at, id);
     if (typeof scope === 'string' && scope !== '' && id !== null) this.schemasOfName.set(this.numbers.otherSchemas(kind), name, at, scope);
+    if (kind === 'function' && id !== null) this.overloads.set(0, functionNameOf(name), at, name);
   }
 
   /** Frees the object's current name, when it still stands for the object. */
@@ -352,7 +380,7 @@ export class SchemaModel {
     if (!ending.cascade) return null;
     if (d.detail.kind === 'view' && d.detail.reads.includes(o.id)) return `with the view ${this.nameOf(d.id, now)}`;
     if (d.detail.kind === 'constraint' && d.detail.references === o.id) return `by DROP … CASCADE of ${name}`;
-    if (d.detail.kind === 'trigger' && d.detail.calls === o.id) return `by DROP FUNCTION ${name} CASCADE`;
+    if (d.detail.kind === 'trigger' && d.detail.calls === o.id) return `by DROP FUNCTION ${functionNameOf(name)} CASCADE`;
     if (d.kind === 'function' && this.argumentTypesOf(d.id, now).includes(o.id)) return `its argument's type goes with ${name}, by DROP … CASCADE`;
     return null;
   }

@@ -18,6 +18,20 @@ export interface CatalogAnswer {
   usage: IndexUsage[];
 }
 
+// Where an unqualified name is not on this session's search path, the schema the project's runner
+// put it in (its own search_path, which verify cannot know): the one schema holding it, if only one does.
+const USER_SCHEMAS = `pg_namespace n WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
+
+/** SQL for the OID of the relation `rel` (unqualified SQL text) in the one user schema that has it, else NULL. */
+function relationInOneSchema(rel: string): string {
+  return `(SELECT min(f) FROM (SELECT to_regclass(quote_ident(n.nspname) || '.' || ${rel})::oid AS f FROM ${USER_SCHEMAS}) s WHERE f IS NOT NULL HAVING count(*) = 1)`;
+}
+
+/** SQL for `rel`'s OID: as this session resolves it, else, unqualified, in the one user schema that has it. */
+function relationOid(rel: string): string {
+  return `coalesce(to_regclass(${rel})::oid, CASE WHEN position('.' in ${rel}) = 0 THEN ${relationInOneSchema(rel)} END)`;
+}
+
 // One statement, one round trip.
 export const CATALOG_QUERY = `
 WITH wanted AS (SELECT $1::jsonb AS j),
@@ -36,18 +50,18 @@ SELECT json_build_object(
       'collations', (SELECT coalesce(json_agg(co.collname ORDER BY k.n), '[]') FROM unnest(ix.indcollation::oid[]) WITH ORDINALITY k(oid, n)
         LEFT JOIN pg_collation co ON co.oid = k.oid WHERE k.n <= ix.indnkeyatts),
       'predicate', pg_get_expr(ix.indpred, ix.indrelid, true))), '[]')
-    FROM idx LEFT JOIN pg_index ix ON ix.indexrelid = coalesce(idx.oid, to_regclass(idx.rel)::oid) LEFT JOIN pg_class c ON c.oid = ix.indexrelid LEFT JOIN pg_am am ON am.oid = c.relam),
+    FROM idx LEFT JOIN pg_index ix ON ix.indexrelid = coalesce(idx.oid, ${relationOid('idx.rel')}) LEFT JOIN pg_class c ON c.oid = ix.indexrelid LEFT JOIN pg_am am ON am.oid = c.relam),
   'constraints', (SELECT coalesce(json_agg(json_build_object(
       'key', con.key, 'found', pc.oid IS NOT NULL, 'type', pc.contype, 'validated', coalesce(pc.convalidated, false),
       'definition', pg_get_constraintdef(pc.oid, true), 'expression', pg_get_expr(pc.conbin, pc.conrelid, true))), '[]')
     FROM con LEFT JOIN LATERAL (
       SELECT * FROM pg_constraint WHERE con.oid IS NOT NULL AND oid = con.oid
-      UNION ALL SELECT * FROM pg_constraint WHERE con.oid IS NULL AND conrelid = to_regclass(con.rel) AND conname = con.name) pc ON true),
+      UNION ALL SELECT * FROM pg_constraint WHERE con.oid IS NULL AND conrelid = ${relationOid('con.rel')} AND conname = con.name) pc ON true),
   'triggers', (SELECT coalesce(json_agg(json_build_object(
       'key', trg.key, 'found', t.oid IS NOT NULL, 'enabled', t.tgenabled, 'tgtype', t.tgtype, 'function', p.proname)), '[]')
     FROM trg LEFT JOIN LATERAL (
       SELECT * FROM pg_trigger WHERE trg.oid IS NOT NULL AND oid = trg.oid
-      UNION ALL SELECT * FROM pg_trigger WHERE trg.oid IS NULL AND tgrelid = to_regclass(trg.rel) AND tgname = trg.name AND NOT tgisinternal) t ON true
+      UNION ALL SELECT * FROM pg_trigger WHERE trg.oid IS NULL AND tgrelid = ${relationOid('trg.rel')} AND tgname = trg.name AND NOT tgisinternal) t ON true
     LEFT JOIN pg_proc p ON p.oid = t.tgfoid),
   'functions', (SELECT coalesce(json_agg(json_build_object(
       'key', fn.key, 'found', p.oid IS NOT NULL, 'returnsTrigger', p.prorettype = 'trigger'::regtype, 'language', l.lanname)), '[]')
@@ -55,6 +69,8 @@ SELECT json_build_object(
       -- One branch per way of finding it, each an index lookup (a CASE in one WHERE made it a scan of pg_proc per function).
       SELECT * FROM pg_proc WHERE fn.oid IS NOT NULL AND oid = fn.oid
       UNION ALL SELECT * FROM pg_proc WHERE fn.oid IS NULL AND fn.signature IS NOT NULL AND oid = ${regprocedureSql('fn.signature', 'fn.args')}
+      UNION ALL SELECT * FROM pg_proc WHERE fn.oid IS NULL AND fn.signature IS NOT NULL AND fn.nsp IS NULL AND ${regprocedureSql('fn.signature', 'fn.args')} IS NULL
+        AND oid = (SELECT min(f) FROM (SELECT ${regprocedureSql(`quote_ident(n.nspname) || '.' || fn.signature`, 'fn.args')}::oid AS f FROM ${USER_SCHEMAS}) s WHERE f IS NOT NULL HAVING count(*) = 1)
       UNION ALL (SELECT * FROM pg_proc p WHERE fn.oid IS NULL AND fn.signature IS NULL AND p.proname = fn.name
                  AND (fn.nsp IS NULL AND pg_function_is_visible(p.oid) OR p.pronamespace::regnamespace::text = fn.nsp) ORDER BY p.oid LIMIT 1)
       LIMIT 1) p ON true
@@ -82,10 +98,11 @@ SELECT json_build_object(
  * "schema.f(int4, text)" for to_regprocedure, or null when an argument type is not known from the
  * text. `types`: for each argument, the name its type has when looked up (as SQL), when the files
  * renamed it since (a table whose row type it is follows the table's renames); null keeps the declared one.
+ * `name`: the function's name now (ALTER FUNCTION … RENAME TO since).
  */
-export function functionSignature(d: FunctionDeclaration | null, types: readonly (string | null)[] = []): string | null {
+export function functionSignature(d: FunctionDeclaration | null, types: readonly (string | null)[] = [], name = d?.name ?? ''): string | null {
   const args = signatureArguments(d, types);
-  return d && args ? `${relationSql(d.schema, d.name)}(${args.join(', ')})` : null;
+  return d && args ? `${relationSql(d.schema, name)}(${args.join(', ')})` : null;
 }
 
 /** The argument types of functionSignature, or null. */
@@ -110,14 +127,22 @@ export interface CatalogLookup {
 }
 
 /** What to look up, as the query's $1; each answer's key is the lookup's position in `lookups`. */
+/** The key of the lookup of an expectation's `freedName`. */
+export function freedKey(key: string): string {
+  return `${key}:freed`;
+}
+
 export function catalogLookups(lookups: readonly CatalogLookup[], tables: string[]) {
   const pick = (kind: DeclaredKind) => lookups.map((l, i) => ({ ...l, key: String(i) })).filter((l) => l.expectation.kind === kind);
   return {
     indexes: pick('index').map(({ key, oid, expectation: e }) => ({ key, oid, rel: relationSql(e.schema, e.currentName) })),
-    constraints: pick('constraint').map(({ key, oid, expectation: e }) => ({ key, oid, name: e.currentName, rel: qualifiedSql(e.table ?? '') })),
+    constraints: pick('constraint').flatMap(({ key, oid, expectation: e }) => [
+      { key, oid, name: e.currentName, rel: qualifiedSql(e.table ?? '') },
+      ...(e.freedName !== null && oid === null ? [{ key: freedKey(key), oid: null, name: e.freedName, rel: qualifiedSql(e.table ?? '') }] : []),
+    ]),
     triggers: pick('trigger').map(({ key, oid, expectation: e }) => ({ key, oid, name: e.currentName, rel: qualifiedSql(e.table ?? '') })),
     functions: pick('function').map(({ key, oid, expectation: e }) => ({
-      key, oid, name: e.currentName, nsp: e.schema, signature: functionSignature(e.declaration?.kind === 'function' ? e.declaration : null, e.argumentTypes),
+      key, oid, name: e.currentName, nsp: e.schema, signature: functionSignature(e.declaration?.kind === 'function' ? e.declaration : null, e.argumentTypes, e.currentName),
       args: signatureArguments(e.declaration?.kind === 'function' ? e.declaration : null, e.argumentTypes),
     })),
     tables: tables.map((t) => qualifiedSql(t)),

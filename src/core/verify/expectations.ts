@@ -58,6 +58,16 @@ export interface Expectation {
   calls: string | null;
   /** A later statement ran code whose effects the files do not show (dynamic SQL in a DO block, CALL). */
   codeRanAfter: StatementPlace | null;
+  /**
+   * The first of those later statements whose text names the object (a DO block that EXECUTEs a drop
+   * of a name it spells in a list): when it ran, what became of the object is its doing.
+   */
+  codeNamingItAfter: StatementPlace | null;
+  /**
+   * For a constraint PostgreSQL names itself, the name it chooses when the name the files' own
+   * objects hold was freed by SQL built at run time before it (`codeRanBefore`): its first choice.
+   */
+  freedName: string | null;
   /** For a declaration PostgreSQL names itself: a statement before it that runs SQL built at run time (it may have freed or taken the name expected). */
   codeRanBefore: StatementPlace | null;
   /** A function's: each argument's type under its name at the end (as SQL), when it is a table or type of the files; else null. */
@@ -74,6 +84,17 @@ export function argumentTypeNames(model: SchemaModel, fn: ObjectId, declared: nu
 }
 
 const VERIFIED = new Set<string>(['index', 'constraint', 'trigger', 'function']);
+
+/** True when the SQL text spells the name as a word of its own (any case: dynamic SQL may quote it or not). */
+function spellsName(sql: string, name: string): boolean {
+  const at = sql.toLowerCase().indexOf(name.toLowerCase());
+  if (name === '' || at < 0) return false;
+  const word = /[A-Za-z0-9_$]/;
+  for (let i = at; i >= 0; i = sql.toLowerCase().indexOf(name.toLowerCase(), i + 1)) {
+    if (!word.test(sql[i - 1] ?? ' ') && !word.test(sql[i + name.length] ?? ' ')) return true;
+  }
+  return false;
+}
 
 function placeOf(statement: ParsedStatement): StatementPlace {
   return { file: statement.file, statementIndex: statement.index, line: statement.range.start.line };
@@ -94,7 +115,8 @@ class Reading {
    * a constraint or trigger by table and name): two objects with one key are one to the catalog.
    */
   lookupKey(o: SchemaObject, schema: string | null): string {
-    const name = this.model.nameOf(o.id);
+    // A function's by its name alone: the catalog lookup of one declared without argument types finds any of that name.
+    const name = this.model.displayName(o.id);
     if (o.table === null || o.kind === 'index') return `${o.kind}\u0000${schemaKey(schema)}\u0000${name}`;
     return `${o.kind}\u0000${schemaKey(this.model.object(o.table).schema)}.${this.model.nameOf(o.table)}\u0000${name}`;
   }
@@ -119,16 +141,21 @@ class Reading {
   expectation(o: SchemaObject, d: Declaration | null, declaredAt: number, place: StatementPlace, schema: string | null, taken: ReadonlySet<string>): Expectation {
     const present = this.model.exists(o.id);
     const fate = this.model.fateOf(o.id);
-    const calls = o.detail.kind === 'trigger' && o.detail.calls !== null ? this.model.nameOf(o.detail.calls) : null;
-    const codeRun = d ? this.model.codeRunBetween(declaredAt, present || !fate ? Infinity : fate.order) : null;
-    const codeBefore = d && 'autoNamed' in d && d.autoNamed ? this.model.codeRunBetween(-1, declaredAt) : null;
+    const calls = o.detail.kind === 'trigger' && o.detail.calls !== null ? this.model.displayName(o.detail.calls) : null;
+    const codeRuns = d ? this.model.codeRunsBetween(declaredAt, present || !fate ? Infinity : fate.order) : [];
+    const codeRun = codeRuns[0] ?? null;
+    const codeNamingIt = codeRuns.find((s) => spellsName(s.sql, this.model.displayName(o.id))) ?? null;
+    // The last one before it: the likeliest to have freed or taken the name.
+    const codeBefore = d && 'autoNamed' in d && d.autoNamed ? this.model.codeRunsBetween(-1, declaredAt).at(-1) ?? null : null;
     return {
-      kind: o.kind as DeclaredKind, name: d?.name ?? this.model.nameOf(o.id), currentName: this.model.nameOf(o.id),
+      kind: o.kind as DeclaredKind, name: d?.name ?? this.model.displayName(o.id), currentName: this.model.displayName(o.id),
       table: o.kind === 'function' ? null : this.tableName(o, schema), schema, present,
       guardedDrop: !present && fate?.conditional === true, declaration: d,
       validated: o.kind !== 'constraint' || this.model.isValidated(o.id), file: place.file, statementIndex: place.statementIndex,
       columnRenames: d ? this.columnRenames(o, declaredAt) : new Map(), fate: this.fate(o),
-      redeclared: !present && taken.has(this.lookupKey(o, schema)), calls, codeRanAfter: codeRun ? placeOf(codeRun) : null, codeRanBefore: codeBefore ? placeOf(codeBefore) : null,
+      redeclared: !present && taken.has(this.lookupKey(o, schema)), calls, codeRanAfter: codeRun ? placeOf(codeRun) : null,
+      codeNamingItAfter: codeNamingIt ? placeOf(codeNamingIt) : null, codeRanBefore: codeBefore ? placeOf(codeBefore) : null,
+      freedName: codeBefore && d && d.name !== this.model.displayName(o.id) && fate?.action !== 'renamed' ? d.name : null,
       argumentTypes: o.kind === 'function' ? argumentTypeNames(this.model, o.id, declaredAt + 1, Infinity) : [],
     };
   }
@@ -153,8 +180,8 @@ export function expectedObjects(files: readonly ParsedFile[]): { expectations: E
   // An unqualified name the files drop is looked up on the session's search_path, which a project's
   // runner may set (Supabase Storage's `storage`): an object of that kind and name at the end in any
   // schema may be the one the lookup finds.
-  const heldAnywhere = new Set(verified.filter((o) => model.exists(o.id)).map((o) => `${o.kind}\u0000${model.nameOf(o.id)}`));
-  const takenAfterDrop = (o: SchemaObject) => taken.has(reading.lookupKey(o, schemaOf(o))) || (schemaOf(o) === null && heldAnywhere.has(`${o.kind}\u0000${model.nameOf(o.id)}`));
+  const heldAnywhere = new Set(verified.filter((o) => model.exists(o.id)).map((o) => `${o.kind}\u0000${model.displayName(o.id)}`));
+  const takenAfterDrop = (o: SchemaObject) => taken.has(reading.lookupKey(o, schemaOf(o))) || (schemaOf(o) === null && heldAnywhere.has(`${o.kind}\u0000${model.displayName(o.id)}`));
   // Reported in the files' order: by the statement whose declaration (or drop) decides each check,
   // not by when the object was first made (a later file's IF NOT EXISTS re-declares an old index).
   const decided: { order: number; expectation: Expectation }[] = [];

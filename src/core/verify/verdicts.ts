@@ -3,7 +3,7 @@ import type { ConstraintDeclaration, FunctionDeclaration, IndexDeclaration, Trig
 import { expressionsEquivalent } from '../parse/expressions';
 import type { CheckStatus } from '../model/report';
 import { constraintTypeOf, triggerEvents, triggerLevel, triggerTiming } from '../sql/catalogCodes';
-import type { CatalogAnswer, CatalogConstraint, CatalogFunction, CatalogIndex, CatalogTrigger } from './catalogQuery';
+import { freedKey, type CatalogAnswer, type CatalogConstraint, type CatalogFunction, type CatalogIndex, type CatalogTrigger } from './catalogQuery';
 import { indexDifferences } from './declaredShape';
 import type { Expectation, Fate, StatementPlace } from './expectations';
 import type { MeasuredObject } from './measurement';
@@ -116,8 +116,8 @@ export function foundUnder(answer: CatalogAnswer, key: string): CatalogIndex | C
 
 /**
  * The verdict for one expectation, given the catalog's answer under `key` and, after a run, what it
- * measured. `laterCodeRan` is the proof that the statement running SQL built at run time after the
- * declaration (`codeRanAfter`) ran on this database: an object declared after it exists.
+ * measured. `laterCodeRan` is the proof that the later statement building SQL at run time from text
+ * naming the object (`codeNamingItAfter`) ran on this database: an object declared after it exists.
  */
 export function verdictFor(e: Expectation, key: string, answer: CatalogAnswer, measured?: MeasuredObject, laterCodeRan?: string): Verdict {
   const found = foundUnder(answer, key);
@@ -136,13 +136,18 @@ export function verdictFor(e: Expectation, key: string, answer: CatalogAnswer, m
   const renamed = e.currentName !== e.name && e.fate?.action === 'renamed' ? `renamed to ${e.currentName} ${describeFate(e.fate)}; ` : '';
   if (!found) {
     if (e.declaration?.guarded) return { status: 'skipped', detail: 'not created: it is declared inside a DO block whose condition did not hold' };
+    const underFreedName = e.codeRanBefore && e.freedName !== null ? foundUnder(answer, freedKey(key)) : undefined;
+    if (e.codeRanBefore && underFreedName) {
+      const verdict = verdictOfPresent(e, underFreedName);
+      return { status: verdict.status, detail: `${renamed}named ${e.freedName}: ${describePlace(e.codeRanBefore)} ran SQL built at run time before it, which freed that name; ${verdict.detail}` };
+    }
     if (e.codeRanBefore) {
       return { status: 'skipped', detail: `${renamed}not found under ${e.currentName}, the name PostgreSQL was expected to give it, and ${describePlace(e.codeRanBefore)} ran SQL built at run time before it, which may have freed or taken that name (a dry-run measures what it did)` };
     }
-    if (e.codeRanAfter && laterCodeRan) {
-      // Declared unconditionally, so it existed; gone now; the one statement after it whose effects the
-      // files do not show ran here: that statement took it, as a dry-run measures.
-      return { status: 'dropped', detail: `${renamed}dropped or renamed by SQL that ${describePlace(e.codeRanAfter)} built at run time: not found, and that statement ran here (${laterCodeRan}, declared after it, exists)` };
+    if (e.codeNamingItAfter && laterCodeRan) {
+      // Declared unconditionally, so it existed; gone now; a later statement that builds SQL from text
+      // naming it ran here: that statement took it, as a dry-run measures.
+      return { status: 'dropped', detail: `${renamed}dropped or renamed by SQL that ${describePlace(e.codeNamingItAfter)} built at run time from text naming it: not found, and that statement ran here (${laterCodeRan}, declared after it, exists)` };
     }
     if (e.codeRanAfter) {
       return { status: 'skipped', detail: `${renamed}not found, and ${describePlace(e.codeRanAfter)} later runs SQL built at run time that may have dropped or renamed it (a dry-run measures what it did)` };

@@ -33,7 +33,7 @@ export async function verifyDeclaredObjects(session: Session, files: ParsedFile[
   const laterCodeRan = proofsThatCodeRan(files, expectations, (i) => foundUnder(answer, String(i)) !== undefined);
   const checks = expectations.map((e, i): VerificationCheck => {
     const m = measured[i];
-    const verdict = verdictFor(e, String(i), answer, m, e.codeRanAfter ? laterCodeRan(e.codeRanAfter) : undefined);
+    const verdict = verdictFor(e, String(i), answer, m, e.codeNamingItAfter ? laterCodeRan(e.codeNamingItAfter) : undefined);
     const check: VerificationCheck = { kind: e.kind, name: e.name, table: e.table, status: verdict.status, detail: verdict.detail, file: e.file, statementIndex: e.statementIndex };
     const currentName = m ? m.name : e.currentName;
     if (currentName !== e.name) check.currentName = currentName;

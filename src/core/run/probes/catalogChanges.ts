@@ -246,7 +246,7 @@ function lookupOf(p: Pending, i: number): Record<string, unknown> {
     case 'index': return { i, kind: 'index', rel: relationSql(d.schema, p.name) };
     case 'constraint': return { i, kind: 'constraint', name: p.name, rel: relationSql(d.schema, p.table), contype: d.autoNamed ? contypeOf(d.type) : null };
     case 'trigger': return { i, kind: 'trigger', name: p.name, rel: relationSql(d.schema, p.table) };
-    case 'function': return { i, kind: 'function', name: p.name, nsp: d.schema, signature: functionSignature(d, p.argumentTypes), args: signatureArguments(d, p.argumentTypes) };
+    case 'function': return { i, kind: 'function', name: p.name, nsp: d.schema, signature: functionSignature(d, p.argumentTypes, p.name), args: signatureArguments(d, p.argumentTypes) };
   }
 }
 
@@ -338,10 +338,10 @@ class CatalogTracker {
         const fate = identity === null ? undefined : model.fateOf(identity, after);
         // Created and dropped by the same statement (a DO block's work): there was never anything to look up between statements.
         if (identity !== null && !model.exists(identity, after) && fate?.action === 'dropped' && fate.order >= (this.schema.orders.get(statement)?.first ?? 0) && !fate.conditional) {
-          this.measurement.set(d, { oid: null, name: model.nameOf(identity, after), droppedBy: at, renamedBy: null });
+          this.measurement.set(d, { oid: null, name: model.displayName(identity, after), droppedBy: at, renamedBy: null });
           continue;
         }
-        const name = identity === null ? d.name : model.nameOf(identity, after);
+        const name = identity === null ? d.name : model.displayName(identity, after);
         const table = o?.table != null ? model.nameOf(o.table, after) : 'table' in d ? d.table : '';
         const declaredAt = model.orderOfDeclaration(d);
         const argumentTypes = identity !== null && declaredAt !== null && d.kind === 'function' ? argumentTypeNames(model, identity, declaredAt + 1, after) : [];
