@@ -7,7 +7,7 @@ import { describeEndpoint, describeIdentity } from '../../core/db/identity';
 import { COMMANDS, registerCommands, stateHolds } from '../commands';
 import type { ConfiguredConnection } from '../config';
 import type { DrydockContext } from '../context';
-import { identify, pgBackendFor } from '../engine';
+import { identify, pgBackendFor } from '../../server/engine';
 import type { Prompts } from '../prompts';
 import { toConnectionSettings, withEnvironment } from './connections';
 

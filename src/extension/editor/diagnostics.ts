@@ -11,8 +11,8 @@ import type { RunReport } from '../../core/model/report';
 import type { DrydockContext } from '../context';
 import { configProblemToDiagnostic, errorToDiagnostic, toDiagnostic } from '../convert';
 import type { FileChecks } from './fileChecks';
-import { lastRunOf, withRunEvidence } from './lastRun';
-import type { ConfigProblem } from './migrationChecker';
+import { lastRunOf, withRunEvidence } from '../../server/lastRun';
+import type { ConfigProblem } from '../../server/migrationChecker';
 import { ruleDocsUri } from './ruleDocs';
 
 /** SQL files on disk, whatever language mode another extension gave a .sql file (RunDiagnostics decides which are migrations). */

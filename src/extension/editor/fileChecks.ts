@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ServerInfo } from '../../core/model/report';
 import type { DrydockContext } from '../context';
-import { MigrationChecker, type CheckOutcome } from './migrationChecker';
+import { MigrationChecker, type CheckOutcome } from '../../server/migrationChecker';
 
 /** Checks open documents and remembers the outcome of each document's current version. */
 export class FileChecks implements vscode.Disposable {

@@ -1,10 +1,9 @@
 // Document and range formatting for SQL files. Core's formatSql does the work and refuses what it
 // cannot format without changing meaning; this file only adapts it to the editor.
 import * as vscode from 'vscode';
-import type { FormatOptions } from '../../core/format/formatOptions';
 import type { FormatSettings } from '../config';
 import { toPositionWithin } from '../convert';
-import { formatText } from '../engine';
+import { formatSqlText } from '../../server/formatting';
 
 /** What registerFormatting needs from the extension context (DrydockContext provides it). */
 export interface FormattingHost {
@@ -12,17 +11,12 @@ export interface FormattingHost {
   config: { readonly formatSettings: FormatSettings };
 }
 
-/** The format options from the (validated) drydock.format.* settings; indent and tabs follow the editor's unless set. */
-export function readFormatOptions(editor: vscode.FormattingOptions, settings: FormatSettings): FormatOptions {
-  return { keywordCase: settings.keywordCase, indent: settings.indent ?? editor.tabSize, useTabs: !editor.insertSpaces, lineWidth: settings.lineWidth };
-}
-
 /** The edit that formats `range` of the document, or none (with a message) when core refuses. */
 async function formattingEdits(
   document: vscode.TextDocument, range: vscode.Range, options: vscode.FormattingOptions, settings: FormatSettings,
 ): Promise<vscode.TextEdit[]> {
   const text = document.getText(range);
-  const outcome = await formatText(text, readFormatOptions(options, settings));
+  const outcome = await formatSqlText(text, options, settings);
   if (!outcome.ok) {
     const where = outcome.position ? ` (line ${toPositionWithin(outcome.position, range.start).line + 1})` : '';
     void vscode.window.showWarningMessage(`Drydock: ${outcome.reason}${where}`);

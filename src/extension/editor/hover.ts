@@ -1,97 +1,18 @@
-// The hover on a statement of a migration file: what it locks (PostgreSQL's lock name and the
-// table), what that lock blocks, whether the table is rewritten or read in full, the findings on
-// it with their rule's explanation and docs page — predicted from the text, as the rules judge it
-// — and, when the latest run measured this statement (its text unchanged since), what was measured
-// and whether it confirmed or contradicted each finding.
+// The hover on a statement of a migration file, in VS Code (the text is the language server's:
+// server/hoverText.ts): what it locks, what that blocks, the findings, and what the last run measured.
 import * as vscode from 'vscode';
-import type { Finding } from '../../core/model/findings';
-import type { StatementReport } from '../../core/model/report';
-import { RUN_MODES, type RunMode } from '../../core/model/runModes';
-import { lockText } from '../../core/output/text';
 import type { StatementInfo } from '../../core/rules/statementInfo';
+import { statementHoverMarkdown as hoverText, type Measured } from '../../server/hoverText';
 import type { DrydockContext } from '../context';
 import { toRange } from '../convert';
-import { checkEngine } from '../engine';
+import { checkEngine } from '../../server/engine';
 import { MIGRATION_DOCUMENTS, type RunDiagnostics } from './diagnostics';
-import { lastRunOf, withRunEvidence } from './lastRun';
+import { lastRunOf, withRunEvidence } from '../../server/lastRun';
 import { ruleDocsUri } from './ruleDocs';
 
-/** The measurement of the latest run for the statement holding `offset`, with that run's mode. */
-interface Measured {
-  mode: RunMode;
-  statement: StatementReport;
-}
-
-/** What the run concluded about a finding, as the hover's heading line says it. */
-function evidenceLabel(finding: Finding): string {
-  if (finding.evidence === 'confirmed') return ' · **confirmed by the last run**';
-  if (finding.evidence === 'contradicted') return ` · **contradicted by the last run**${finding.downgradedFrom ? ` (downgraded from ${finding.downgradedFrom})` : ''}`;
-  return '';
-}
-
-/**
- * Text as markdown that reads as written. MarkdownString.appendText would also turn every space
- * into &nbsp;, so a long message could not wrap in the hover.
- */
-function plain(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
-}
-
-function predictedSection(md: vscode.MarkdownString, info: StatementInfo): void {
-  md.appendMarkdown(`**${info.kind}**\n\n`);
-  if (info.summary) md.appendMarkdown(plain(info.summary));
-  else md.appendMarkdown(plain('Takes no lock that keeps other sessions from reading or writing a table.'));
-  md.appendMarkdown('\n\n');
-  if (info.newTables.length > 0) {
-    md.appendMarkdown(plain(`${info.newTables.join(', ')} ${info.newTables.length === 1 ? 'is' : 'are'} created earlier in this migration: nobody can be waiting for ${info.newTables.length === 1 ? 'it' : 'them'} yet.`));
-    md.appendMarkdown('\n\n');
-  }
-}
-
-function findingsSection(md: vscode.MarkdownString, info: StatementInfo, extensionUri: vscode.Uri): void {
-  for (const { finding, ruleSummary, help } of info.findings) {
-    md.appendMarkdown('---\n\n');
-    md.appendMarkdown(`$(${finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'info'}) \`${finding.ruleId}\` (${finding.severity})${evidenceLabel(finding)} · [docs](${ruleDocsUri(extensionUri, finding.ruleId).toString()})\n\n`);
-    md.appendMarkdown(plain(finding.message));
-    md.appendMarkdown('\n\n');
-    if (help && help !== finding.message) {
-      md.appendMarkdown('*');
-      md.appendMarkdown(plain(help));
-      md.appendMarkdown('*\n\n');
-    }
-    if (ruleSummary) {
-      md.appendMarkdown('Rule: ');
-      md.appendMarkdown(plain(ruleSummary));
-      md.appendMarkdown('\n\n');
-    }
-  }
-}
-
-function measuredSection(md: vscode.MarkdownString, measured: Measured): void {
-  const s = measured.statement;
-  const lines = [
-    ...s.locks.filter((l) => !l.createdInRun).map(lockText),
-    ...s.rewrites.map((r) => `rewrote ${r.kind} ${r.relation}`),
-    ...s.scans.map((sc) => `read all of ${sc.relation}: ${sc.reason} (${sc.rows} rows)`),
-    ...(s.impact ?? []).map((i) => `on the reference: ${i.summary}`),
-  ];
-  md.appendMarkdown('---\n\n');
-  md.appendMarkdown(`$(pulse) **Measured by the last ${RUN_MODES[measured.mode].title.toLowerCase()}**\n\n`);
-  if (lines.length === 0) md.appendMarkdown(plain('No lock on an existing table, no rewrite, no full scan.'));
-  for (const line of lines) {
-    md.appendMarkdown('- ');
-    md.appendMarkdown(plain(line));
-    md.appendMarkdown('\n');
-  }
-}
-
-/** The hover's markdown for a statement: prediction, findings, and the measurement when there is one. */
+/** The hover's markdown for a statement (the server's text, with VS Code's theme icons). */
 export function statementHoverMarkdown(info: StatementInfo, measured: Measured | null, extensionUri: vscode.Uri): vscode.MarkdownString {
-  const md = new vscode.MarkdownString('', true);
-  predictedSection(md, info);
-  findingsSection(md, info, extensionUri);
-  if (measured) measuredSection(md, measured);
-  return md;
+  return new vscode.MarkdownString(hoverText(info, measured, { themeIcons: true, docsLink: (ruleId) => ruleDocsUri(extensionUri, ruleId).toString() }), true);
 }
 
 class MigrationHoverProvider implements vscode.HoverProvider {

@@ -2,25 +2,18 @@
 // what was measured above it: "ACCESS EXCLUSIVE · rewrite · ~40 s–2.7 min on reference". Only while
 // the statement's text is unchanged since the run (an edit makes the measurement stale).
 import * as vscode from 'vscode';
-import { durationRangeText } from '../../core/model/quantities';
 import type { StatementReport } from '../../core/model/report';
 import { COMMANDS } from '../commands';
 import type { DrydockContext } from '../context';
 import { toPosition } from '../convert';
 import type { ResultsStore } from '../results/results';
-import { strongestLockWord } from '../results/resultsTree';
-import { lastRunOf } from './lastRun';
+import { measurementSummary } from '../../server/measurement';
+import { lastRunOf } from '../../server/lastRun';
 
 /** The lens title for a statement, or null when nothing worth showing was measured. */
 export function measurementTitle(s: StatementReport): string | null {
-  const parts: string[] = [];
-  const lock = strongestLockWord(s);
-  if (lock) parts.push(lock);
-  if (s.rewrites.some((r) => r.kind === 'table' || r.kind === 'materialized view')) parts.push('rewrite');
-  else if (s.scans.length > 0) parts.push('scan');
-  const impact = s.impact?.[0];
-  if (impact) parts.push(`~${durationRangeText(impact.estimateMs)} on reference`);
-  return parts.length > 0 ? `$(pulse) ${parts.join(' · ')}` : null;
+  const summary = measurementSummary(s);
+  return summary ? `$(pulse) ${summary}` : null;
 }
 
 class MeasurementLensProvider implements vscode.CodeLensProvider {

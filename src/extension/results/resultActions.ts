@@ -6,7 +6,7 @@ import { errorAsText } from '../../core/output/text';
 import { COMMANDS, registerCommands } from '../commands';
 import type { DrydockContext } from '../context';
 import { toRange } from '../convert';
-import { pgBackendFor, readOnlyQuery } from '../engine';
+import { pgBackendFor, readOnlyQuery } from '../../server/engine';
 import { refuseRunInRestrictedMode, type MigrationRunner } from '../run/runCommands';
 import type { ErrorNode, RunNode, StatementNode } from './resultsTree';
 

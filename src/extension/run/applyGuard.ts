@@ -8,7 +8,7 @@ import { describeEndpoint, describeIdentity, sameEndpoint, sameServer, type Serv
 import type { ServerInfo } from '../../core/model/report';
 import type { ResolvedConnection } from '../connections/connections';
 import type { DevMarks } from '../connections/secrets';
-import { identify } from '../engine';
+import { identify } from '../../server/engine';
 
 /** Whether an apply may go ahead, with what the confirmation shows, or why not. */
 export type ApplyVerdict =

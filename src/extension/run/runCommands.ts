@@ -16,11 +16,17 @@ import type { ResolvedConnection } from '../connections/connections';
 import type { StatusBar } from '../connections/statusBar';
 import type { DrydockContext } from '../context';
 import type { RunDiagnostics } from '../editor/diagnostics';
-import { checkFile, pgBackendFor, runFiles, runShadow } from '../engine';
+import { checkFile, pgBackendFor, runFiles, runShadow } from '../../server/engine';
 import { endingOf, type RunRequest } from '../results/results';
 import { checkApplyAllowed } from './applyGuard';
-import { filesToRun, readMigrationFiles } from './migrationFiles';
+import { filesToRun, readMigrationFiles } from '../../server/migrationFiles';
 import { SHADOW_CONNECTION, type ExtensionShadow } from './shadow';
+
+/** The files a run over `targets` covers, with their text (an open editor's, with unsaved edits, wins over the disk's). */
+async function filesOf(targets: readonly vscode.Uri[], upTo: boolean): Promise<MigrationFile[]> {
+  const openText = (file: string) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText();
+  return readMigrationFiles(await filesToRun(targets.map((t) => t.fsPath), upTo), openText);
+}
 
 /** Options a caller (dry-run on save, re-run) can pass; commands from menus pass none. */
 export interface RunCall {
@@ -86,7 +92,7 @@ export class MigrationRunner {
       });
       return undefined;
     }
-    const files = await readMigrationFiles(await filesToRun(ask.targets, ask.upTo));
+    const files = await filesOf(ask.targets, ask.upTo);
     if (files.length === 0) {
       void vscode.window.showWarningMessage('No .sql files to run there.');
       return undefined;
@@ -218,7 +224,7 @@ export class MigrationRunner {
    */
   private async executeShadow(ask: RunAsk, call: RunCall, signal: AbortSignal): Promise<RunReport | undefined> {
     const { ctx } = this;
-    const files = await readMigrationFiles(await filesToRun(ask.targets, false));
+    const files = await filesOf(ask.targets, false);
     if (files.length === 0) {
       void vscode.window.showWarningMessage('No .sql files to run there.');
       return undefined;

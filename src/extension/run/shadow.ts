@@ -8,7 +8,7 @@ import { connectionEndpoint, secretsOf } from '../../core/db/connection';
 import type { ShadowHost } from '../../core/shadow/shadowHost';
 import { withEnvironment } from '../connections/connections';
 import type { DrydockContext } from '../context';
-import { pgliteShadowHost, scratchShadowHost } from '../engine';
+import { createShadowHost } from '../../server/engine';
 
 /** Name runs on the shadow carry in the Migration Runs view and re-runs. */
 export const SHADOW_CONNECTION = 'shadow';
@@ -36,8 +36,8 @@ export class ExtensionShadow {
     const active = url ? await this.ctx.connections.resolve() : undefined;
     const projectDatabases = [connectionEndpoint(server).database, ...(active ? [connectionEndpoint(active.settings).database] : [])];
     const host = url
-      ? await scratchShadowHost(server, projectDatabases)
-      : await pgliteShadowHost(path.join(this.ctx.extension.globalStorageUri.fsPath, 'shadow'));
+      ? await createShadowHost({ kind: 'scratch-database', server, projectDatabases })
+      : await createShadowHost({ kind: 'pglite', cacheDir: path.join(this.ctx.extension.globalStorageUri.fsPath, 'shadow') });
     const entry = { url, host };
     this.host = entry;
     this.ctx.backend.subscribe({

@@ -86,16 +86,22 @@ export async function readOnlyQuery(backend: DatabaseBackend, sql: string): Prom
   return runReadOnlyQuery(backend, sql);
 }
 
-/** The PGlite shadow host (PGlite itself boots on the first run), with snapshots kept in `cacheDir`. */
-export async function pgliteShadowHost(cacheDir: string): Promise<ShadowHost> {
-  const { PgliteShadow } = await import('../core/shadow/pgliteShadow');
-  return new PgliteShadow({ cacheDir });
-}
+/** Where a shadow lives: PGlite with snapshots kept in `cacheDir`, or scratch databases on a server. */
+export type ShadowChoice =
+  | { kind: 'pglite'; cacheDir: string }
+  | { kind: 'scratch-database'; server: ConnectionSettings; projectDatabases: readonly string[] };
 
-/** The shadow as scratch databases on a server. */
-export async function scratchShadowHost(server: ConnectionSettings, projectDatabases: readonly string[]): Promise<ShadowHost> {
-  const { ScratchDatabaseShadow } = await import('../core/shadow/scratchDatabase');
-  return new ScratchDatabaseShadow({ server, projectDatabases });
+/**
+ * The one place a shadow host is made (PGlite itself boots on the first run): swapping the
+ * implementation (a PGlite in a worker thread) changes this function only.
+ */
+export async function createShadowHost(choice: ShadowChoice): Promise<ShadowHost> {
+  if (choice.kind === 'scratch-database') {
+    const { ScratchDatabaseShadow } = await import('../core/shadow/scratchDatabase');
+    return new ScratchDatabaseShadow({ server: choice.server, projectDatabases: choice.projectDatabases });
+  }
+  const { PgliteShadow } = await import('../core/shadow/pgliteShadow');
+  return new PgliteShadow({ cacheDir: choice.cacheDir });
 }
 
 /** Dry-runs files on a shadow after replaying the migrations before them. */

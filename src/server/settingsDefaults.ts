@@ -11,6 +11,14 @@ export const MIGRATION_TOOL_SETTINGS: readonly (MigrationTool | 'auto')[] = ['au
 /** drydock.format.keywordCase's values. */
 export const KEYWORD_CASES: readonly FormatOptions['keywordCase'][] = ['upper', 'lower', 'preserve'];
 
+/** The drydock.format.* settings, validated. */
+export interface FormatSettings {
+  keywordCase: FormatOptions['keywordCase'];
+  /** Spaces per indent level; null follows the editor's tab size. */
+  indent: number | null;
+  lineWidth: number;
+}
+
 /** The editor-only settings, by key under `drydock.`. */
 export interface EditorSettings {
   connections: unknown[];
