@@ -28,6 +28,8 @@ export const SERVER_COMMANDS = {
   cancelRun: 'drydock.server.cancelRun',
   /** ForgetReportsParams → null. The client removed runs from its view: their evidence leaves hovers, lenses and diagnostics. */
   forgetReports: 'drydock.server.forgetReports',
+  /** PlanRunParams → PlanRunResult. The files a run would send and their statement count (the apply confirmation names them), without running anything. */
+  planRun: 'drydock.server.planRun',
 } as const;
 
 export type ServerCommand = (typeof SERVER_COMMANDS)[keyof typeof SERVER_COMMANDS];
@@ -131,6 +133,16 @@ export interface FixQueryResult {
   rows: Record<string, unknown>[];
 }
 
+export interface PlanRunParams {
+  targets: string[];
+  upTo?: boolean;
+}
+
+/** The files (absolute paths, in run order) and the number of statements they hold; or why the run would be refused. */
+export type PlanRunResult =
+  | { status: 'planned'; files: string[]; statements: number }
+  | { status: 'refused'; reason: string; configProblem?: WireConfigProblem };
+
 export interface CancelRunParams {
   /** The run to cancel; absent: every run in flight. */
   runId?: string;
@@ -199,6 +211,8 @@ export interface DrydockSettingsSection {
   migrationTool?: string;
   format?: { keywordCase?: string; indent?: number | null; lineWidth?: number };
   referenceConnection?: string;
+  /** SQL the project's own migration runner sends first on its session, sent first on the shadow's replay (the CLI's --shadow-setup). */
+  shadowSetup?: string[];
 }
 
 /** The configuration section name. */
