@@ -9,6 +9,8 @@ import path from 'node:path';
 const entries = [
   { entry: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js' },
+  // The language server on its own, for clients that start it with node (the VS Code extension).
+  { entry: 'src/server/main.ts', out: 'dist/server.js' },
 ];
 
 for (const { entry, out, banner } of entries) {

@@ -28,6 +28,8 @@ export const SERVER_COMMANDS = {
   cancelRun: 'drydock.server.cancelRun',
   /** ForgetReportsParams → null. The client removed runs from its view: their evidence leaves hovers, lenses and diagnostics. */
   forgetReports: 'drydock.server.forgetReports',
+  /** No arguments → null. What an informational lens runs (the measurement above a statement) when the client names no reveal command. */
+  noop: 'drydock.server.noop',
 } as const;
 
 export type ServerCommand = (typeof SERVER_COMMANDS)[keyof typeof SERVER_COMMANDS];
@@ -163,6 +165,8 @@ export interface RunLensCommands {
   dryRun: string;
   apply: string;
   verify: string;
+  /** What the measurement lens above a statement runs (arguments: [filePath, core Range]); absent: SERVER_COMMANDS.noop. */
+  reveal?: string;
 }
 
 /** `initializationOptions` the server understands (all optional). */
