@@ -9,7 +9,7 @@ import path from 'node:path';
 const entries = [
   { entry: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js' },
-  // The language server the extension starts in its own process (`drydock lsp` runs the same code from cli.js).
+  // The language server on its own, for clients that start it with node (the VS Code extension).
   { entry: 'src/server/main.ts', out: 'dist/server.js' },
 ];
 

@@ -109,3 +109,9 @@ export async function runShadow(targets: ShadowTarget[], options: ShadowRunOptio
   const shadow = await import('../core/shadow/shadowRun');
   return shadow.runShadowDryRun(targets, options);
 }
+
+/** Runs one query read-only on the shadow in the state the targets' dry-run starts from (the history before them replayed). */
+export async function readOnlyQueryOnShadow(targets: ShadowTarget[], host: ShadowHost, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
+  const [shadow, { runReadOnlyQuery }] = await Promise.all([import('../core/shadow/shadowRun'), import('../core/db/withSession')]);
+  return shadow.onPreparedShadow(targets, { host }, (backend) => runReadOnlyQuery(backend, sql));
+}

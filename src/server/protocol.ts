@@ -30,6 +30,8 @@ export const SERVER_COMMANDS = {
   forgetReports: 'drydock.server.forgetReports',
   /** PlanRunParams → PlanRunResult. The files a run would send and their statement count (the apply confirmation names them), without running anything. */
   planRun: 'drydock.server.planRun',
+  /** No arguments → null. What an informational lens runs (the measurement above a statement) when the client names no reveal command. */
+  noop: 'drydock.server.noop',
 } as const;
 
 export type ServerCommand = (typeof SERVER_COMMANDS)[keyof typeof SERVER_COMMANDS];
@@ -175,6 +177,8 @@ export interface RunLensCommands {
   dryRun: string;
   apply: string;
   verify: string;
+  /** What the measurement lens above a statement runs (arguments: [filePath, core Range]); absent: SERVER_COMMANDS.noop. */
+  reveal?: string;
 }
 
 /** `initializationOptions` the server understands (all optional). */

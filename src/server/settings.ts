@@ -24,6 +24,12 @@ export interface ServerSettings {
   activeConnection: string;
 }
 
+/** The connection runs use, as the extension chooses it: the selected one, else the only one configured. */
+export function activeConnectionOf(settings: ServerSettings): string | undefined {
+  if (settings.activeConnection && settings.connectionNames.includes(settings.activeConnection)) return settings.activeConnection;
+  return settings.connectionNames.length === 1 ? settings.connectionNames[0] : undefined;
+}
+
 const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
@@ -69,13 +75,22 @@ export function readSettings(raw: unknown): ServerSettings {
 export class SettingsSource {
   private pulled: Promise<ServerSettings> | null = null;
   private pushed: unknown = undefined;
+  private last: ServerSettings = readSettings(undefined);
 
   constructor(private readonly connection: Connection, private readonly canPull: () => boolean, private readonly onFailure: (message: string) => void) {}
 
   /** The current settings (pulled once per change). */
   current(): Promise<ServerSettings> {
-    this.pulled ??= this.read();
+    this.pulled ??= this.read().then((settings) => {
+      this.last = settings;
+      return settings;
+    });
     return this.pulled;
+  }
+
+  /** The settings as last read (the defaults before the first read), for what cannot wait. */
+  get latest(): ServerSettings {
+    return this.last;
   }
 
   /** A `workspace/didChangeConfiguration` arrived: its settings (when pushed) replace what was known. */
