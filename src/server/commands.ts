@@ -82,6 +82,10 @@ export function commandHandlers(ctx: ServerContext, runs: Runs, onForget: () => 
       if (ctx.reports.forget(runIds)) onForget();
       return null;
     },
+    [SERVER_COMMANDS.planRun]: async (argument) => {
+      const params = runParams(argument);
+      return runs.plan({ targets: params.targets, upTo: params.upTo === true });
+    },
     [SERVER_COMMANDS.noop]: async () => null,
   };
 }

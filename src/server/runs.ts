@@ -9,7 +9,7 @@ import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languag
 import { connectionEndpoint, describeConnection } from '../core/db/connection';
 import { describeIdentity, sameServer, type ServerIdentity } from '../core/db/identity';
 import { loadConnectionEnvironment, resolveConnection } from '../core/db/resolveConnection';
-import { DEFAULT_LINT_SETTINGS } from '../core/model/lintSettings';
+import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../core/model/lintSettings';
 import type { RunReport } from '../core/model/report';
 import { RUN_MODES, type RunMode } from '../core/model/runModes';
 import type { MigrationFile } from '../core/run/runner';
@@ -17,9 +17,9 @@ import type { ShadowHost } from '../core/shadow/shadowHost';
 import type { ServerContext } from './context';
 import type { Diagnostics } from './diagnostics';
 import { filePathOf } from './documents';
-import { createShadowHost, identify, pgBackendFor, readOnlyQueryOnShadow, runFiles, runShadow, type ShadowChoice } from './engine';
+import { checkFile, createShadowHost, identify, pgBackendFor, readOnlyQueryOnShadow, runFiles, runShadow, type ShadowChoice } from './engine';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
-import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type ApplyParams, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
+import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type ApplyParams, type PlanRunParams, type PlanRunResult, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
 import type { ServerSettings } from './settings';
 
 /** A run as a command (or a save) asked for it. */
@@ -77,13 +77,23 @@ export class Runs {
     }
   }
 
-  private async claimed(ask: RunAsk, runId: string, signal: AbortSignal, progress: WorkDoneProgressReporter | null): Promise<RunResult> {
+  /** The files a run of `params` sends, in order, with the statement count: what the apply confirmation names. */
+  async plan(params: PlanRunParams): Promise<PlanRunResult> {
+    const selected = await this.select({ targets: params.targets, upTo: params.upTo === true });
+    if (selected.status === 'refused') return selected;
+    const checked = await Promise.all(selected.files.map((f) => checkFile(f.path, f.text)));
+    const statements = checked.reduce((n, c) => n + c.statements.filter((s) => s.role === 'statement').length, 0);
+    return { status: 'planned', files: selected.files.map((f) => f.path), statements };
+  }
+
+  /** The files of a run and each one's rules settings from its drydock.json; a refusal when there are none or a drydock.json is broken. */
+  private async select(params: Pick<RunParams, 'targets' | 'upTo'>): Promise<
+    | { status: 'selected'; files: MigrationFile[]; lintSettings: (file: string) => LintSettings }
+    | Extract<RunResult, { status: 'refused' }>
+  > {
     const { ctx } = this;
-    const { params, mode } = ask;
-    for (const c of [params.connection, params.reference, params.shadowConnection]) if (c) ctx.log.addConnection(c.settings);
     const targets = params.targets.map(filePathOf);
     if (targets.length === 0 || targets.some((t) => t === null)) return refused('A run needs one or more migration files or folders on disk (file: URIs).');
-    const settings = await ctx.settings.current();
     let files: MigrationFile[];
     try {
       files = await readMigrationFiles(await filesToRun(targets as string[], params.upTo === true), (file) => ctx.documents.openText(file));
@@ -98,7 +108,17 @@ export class Runs {
       ctx.log.error(`run refused: ${reason}`);
       return { status: 'refused', reason, configProblem: lint };
     }
-    const lintSettings = (file: string) => lint.get(file) ?? DEFAULT_LINT_SETTINGS;
+    return { status: 'selected', files, lintSettings: (file) => lint.get(file) ?? DEFAULT_LINT_SETTINGS };
+  }
+
+  private async claimed(ask: RunAsk, runId: string, signal: AbortSignal, progress: WorkDoneProgressReporter | null): Promise<RunResult> {
+    const { ctx } = this;
+    const { params, mode } = ask;
+    for (const c of [params.connection, params.reference, params.shadowConnection]) if (c) ctx.log.addConnection(c.settings);
+    const settings = await ctx.settings.current();
+    const selected = await this.select(params);
+    if (selected.status === 'refused') return selected;
+    const { files, lintSettings } = selected;
     const names = files.map((f) => path.basename(f.path)).join(', ');
     const request: RunRequestSummary = { mode, targets: params.targets, upTo: params.upTo === true, connectionName: params.connection?.name ?? SHADOW_CONNECTION_NAME };
     progress?.begin(`Drydock: ${RUN_MODES[mode].title} ${names}`, 0, undefined, true);
@@ -221,7 +241,7 @@ export class Runs {
   }
 }
 
-function refused(reason: string): RunResult {
+function refused(reason: string): Extract<RunResult, { status: 'refused' }> {
   return { status: 'refused', reason };
 }
 
