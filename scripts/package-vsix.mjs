@@ -13,6 +13,8 @@ const MAX_BYTES = 20 * 1024 * 1024;
 const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/libpg-query.wasm',
   'extension/dist/pglite/pglite.wasm', 'extension/dist/pglite/pglite.data', 'extension/dist/pglite/initdb.wasm',
   'extension/dist/pglite/base-datadir.tar.gz', 'extension/dist/pglite/contrib/pgcrypto.tar.gz',
+  // The shadow's worker thread, started from the bundle's folder.
+  'extension/dist/shadowWorker.js',
   // The editor validates drydock.json with it (contributes.jsonValidation).
   'extension/schemas/drydock.schema.json',
   // Diagnostic codes and hovers link to the rules' pages inside the installed extension: every one.

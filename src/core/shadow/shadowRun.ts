@@ -43,6 +43,7 @@ export function extensionsCreatedIn(texts: readonly string[]): Set<string> {
 
 /** Dry-runs the targets on the shadow after replaying the history before them. */
 export async function runShadowDryRun(targets: readonly ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
+  if (options.host.runDryRun) return options.host.runDryRun(targets, options);
   const t0 = performance.now();
   await loadParser();
   const history: History = findHistory(targets.map((t) => t.absolutePath), options.tool);
