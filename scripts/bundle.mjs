@@ -1,4 +1,4 @@
-// Bundles the CLI, the extension and the language server with esbuild. The PostgreSQL parser's WebAssembly file is
+// Bundles the CLI, the extension, the language server and the shadow's worker with esbuild. The PostgreSQL parser's WebAssembly file is
 // loaded from the bundle's own directory at run time, so it is copied next to the bundles; so are
 // PGlite's files (dist/pglite/: the server's WebAssembly, its file system bundle, initdb, the contrib
 // extensions) and an initialised data directory made here once, so a user's first shadow skips initdb.
@@ -11,6 +11,8 @@ const entries = [
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js' },
   // The language server on its own, for clients that start it with node (the VS Code extension).
   { entry: 'src/server/main.ts', out: 'dist/server.js' },
+  // The PGlite shadow's worker thread: the bundles above start it from their own folder (core/shadow/worker/workerShadow.ts).
+  { entry: 'src/core/shadow/worker/shadowWorkerMain.ts', out: 'dist/shadowWorker.js' },
 ];
 
 for (const { entry, out, banner } of entries) {

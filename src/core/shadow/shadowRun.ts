@@ -80,6 +80,7 @@ export async function onPreparedShadow<T>(targets: readonly ShadowTarget[], opti
 
 /** Dry-runs the targets on the shadow after replaying the history before them. */
 export async function runShadowDryRun(targets: readonly ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
+  if (options.host.runDryRun) return options.host.runDryRun(targets, options);
   const t0 = performance.now();
   await loadParser();
   const { history, plan } = replayPlanFor(targets, options);
