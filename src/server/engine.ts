@@ -100,8 +100,9 @@ export async function createShadowHost(choice: ShadowChoice): Promise<ShadowHost
     const { ScratchDatabaseShadow } = await import('../core/shadow/scratchDatabase');
     return new ScratchDatabaseShadow({ server: choice.server, projectDatabases: choice.projectDatabases });
   }
-  const { PgliteShadow } = await import('../core/shadow/pgliteShadow');
-  return new PgliteShadow({ cacheDir: choice.cacheDir });
+  // In a worker thread: a cancel or statement_timeout ends the worker mid-statement, and the server keeps answering meanwhile.
+  const { WorkerShadow } = await import('../core/shadow/worker/workerShadow');
+  return new WorkerShadow({ cacheDir: choice.cacheDir });
 }
 
 /** Dry-runs files on a shadow after replaying the migrations before them. */
