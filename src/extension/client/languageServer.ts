@@ -71,7 +71,7 @@ export class DrydockServer implements vscode.Disposable {
     const initializationOptions: DrydockInitializationOptions = {
       installPath: extension.extensionUri.fsPath,
       storagePath: extension.globalStorageUri.fsPath,
-      runLenses: { dryRun: COMMANDS.dryRunMigration, apply: COMMANDS.applyMigration, verify: COMMANDS.verifyMigration },
+      runLenses: { dryRun: COMMANDS.dryRunMigration, apply: COMMANDS.applyMigration, verify: COMMANDS.verifyMigration, reveal: COMMANDS.revealResult },
       // The extension keeps the dry-run-on-save policy (trust, dev marks, passwords) and asks for the run itself.
       dryRunOnSave: false,
       trusted: vscode.workspace.isTrusted,
