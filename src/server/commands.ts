@@ -3,6 +3,7 @@
 // (masked), never ends the server.
 import { ResponseError, ErrorCodes, type CancellationToken, type ExecuteCommandParams, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { connectionEndpoint } from '../core/db/connection';
+import { classifyError } from '../core/run/classify';
 import type { ServerContext } from './context';
 import { identify, pgBackendFor, readOnlyQuery } from './engine';
 import {
@@ -98,7 +99,9 @@ export async function executeCommand(ctx: ServerContext, handlers: Record<string
     return await handler(params.arguments?.[0], call);
   } catch (err) {
     if (err instanceof ResponseError) throw err;
-    const message = ctx.log.mask(err instanceof Error ? err.message : String(err));
+    // Classified as a run's error is (a connection refused, a password rejected: label and SQLSTATE), since the client shows it as it is.
+    const error = classifyError(err);
+    const message = ctx.log.mask(`${error.label} (${error.sqlstate}): ${error.message}`);
     ctx.log.error(`${params.command} failed: ${message}`);
     throw new ResponseError(ErrorCodes.InternalError, message);
   }
