@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  CloseAction, ErrorAction, ExecuteCommandRequest, LanguageClient, State, TransportKind, WorkDoneProgress,
+  CloseAction, ErrorAction, ExecuteCommandRequest, LanguageClient, RevealOutputChannelOn, State, TransportKind, WorkDoneProgress,
   type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import {
@@ -86,6 +86,8 @@ export class DrydockServer implements vscode.Disposable {
       },
       diagnosticCollectionName: 'drydock',
       outputChannel: this.log.channel,
+      // A failed request is the command's to say (once, in its own words), not the client's.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions,
       errorHandler: { error: () => this.transportError(), closed: () => this.closed() },
       middleware: {
