@@ -133,7 +133,7 @@ export class Runs {
         const host = await this.shadowHost(settings, params);
         ctx.log.info(`dry-run ${names} on the shadow (${host.kind === 'pglite' ? 'PGlite' : 'scratch database'})`);
         report = await runShadow(files.map((f) => ({ ...f, absolutePath: f.path })), {
-          host, settings: settings.run, lintSettings, signal,
+          host, settings: settings.run, lintSettings, signal, setup: settings.shadowSetup,
           displayPath: (p) => ctx.documents.displayPath(p),
           onReplay: (done, total) => progress?.report(`replaying earlier migration ${done + 1} of ${total}`),
           onProgress,

@@ -17,6 +17,8 @@ export interface ServerSettings {
   dryRunOnSave: boolean | null;
   /** A server URL (no password) for scratch shadow databases, or "" for PGlite. */
   shadowConnection: string;
+  /** SQL the project's own runner sends first on its session: sent first on the shadow's replay. */
+  shadowSetup: string[];
   maxRuns: number;
   format: FormatSettings;
   /** The names of the configured connections and the chosen one: whether runs have anywhere to go but the shadow. */
@@ -60,6 +62,7 @@ export function readSettings(raw: unknown): ServerSettings {
     diagnosticsEnabled: valid(nested('diagnostics', 'enabled'), isBoolean, DEFAULTS['diagnostics.enabled']),
     dryRunOnSave: valid(section.dryRunOnSave, (v): v is boolean | null => v === null || isBoolean(v), DEFAULTS.dryRunOnSave),
     shadowConnection: valid(section.shadowConnection, isString, DEFAULTS.shadowConnection).trim(),
+    shadowSetup: valid(section.shadowSetup, (v): v is string[] => Array.isArray(v) && v.every(isString), [...DEFAULTS.shadowSetup]),
     maxRuns: valid(nested('results', 'maxRuns'), isPositiveInteger, DEFAULTS['results.maxRuns']),
     format: {
       keywordCase: valid(nested('format', 'keywordCase'), (v): v is FormatSettings['keywordCase'] => (KEYWORD_CASES as readonly unknown[]).includes(v), DEFAULTS['format.keywordCase']),

@@ -27,6 +27,8 @@ export interface EditorSettings {
   /** null: on for the shadow, off for connections. */
   dryRunOnSave: boolean | null;
   shadowConnection: string;
+  /** SQL the project's own migration runner sends first on its session (the CLI's --shadow-setup). */
+  shadowSetup: string[];
   'results.maxRuns': number;
   migrationTool: MigrationTool | 'auto';
   'format.keywordCase': FormatOptions['keywordCase'];
@@ -44,6 +46,7 @@ export const EDITOR_SETTING_DEFAULTS: Readonly<EditorSettings> = Object.freeze({
   'diagnostics.enabled': true,
   dryRunOnSave: null,
   shadowConnection: '',
+  shadowSetup: [],
   'results.maxRuns': 10,
   migrationTool: 'auto',
   'format.keywordCase': DEFAULT_FORMAT_OPTIONS.keywordCase,
