@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const vsix = path.join(root, 'dist', 'drydock.vsix');
 const MAX_BYTES = 20 * 1024 * 1024;
-const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/libpg-query.wasm',
+const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/libpg-query.wasm',
   'extension/dist/pglite/pglite.wasm', 'extension/dist/pglite/pglite.data', 'extension/dist/pglite/initdb.wasm',
   'extension/dist/pglite/base-datadir.tar.gz', 'extension/dist/pglite/contrib/pgcrypto.tar.gz',
   // The editor validates drydock.json with it (contributes.jsonValidation).
