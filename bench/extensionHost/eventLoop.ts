@@ -8,6 +8,9 @@
 //   (d) a DO block that loops forever is dry-run and then cancelled; then a run must work again.
 // Each scenario prints one `eventloop-bench` line as it ends (the driver collects them into a
 // table), so a scenario that blocks the thread for good still leaves the earlier figures.
+// DRYDOCK_BENCH_PROFILE_DIR=<dir> also writes a CPU profile of the host per scenario.
+import fs from 'node:fs';
+import { Session } from 'node:inspector';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -45,10 +48,30 @@ async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: n
   }
 }
 
+/** With DRYDOCK_BENCH_PROFILE_DIR set, a CPU profile of the host's thread per scenario (to find what blocked it). */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.DRYDOCK_BENCH_PROFILE_DIR;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await post('Profiler.stop') as { profile: unknown };
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name.slice(0, 3).replace(/[^a-z]/g, '')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Runs `work` with the event-loop delay histogram on; its figures include the timer period (Node's own definition). */
 async function measure(name: string, work: () => Promise<string>): Promise<Measured> {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const started = Date.now();
+  work = ((inner) => () => profiled(name, inner))(work);
   histogram.enable();
   let outcome: string;
   try {
