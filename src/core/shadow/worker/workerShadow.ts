@@ -86,6 +86,8 @@ export class WorkerShadow implements ShadowHost {
   /** Runs wait for the one before (PGlite has one session). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache: SnapshotCache | null;
+  /** Snapshots the workers handed over, being written (a new worker restores from them). */
+  private writes: Promise<void> = Promise.resolve();
   /** The last error each worker raised before it exited (its crash reason). */
   private readonly lastErrors = new WeakMap<Worker, Error>();
 
@@ -113,6 +115,7 @@ export class WorkerShadow implements ShadowHost {
   private async runNow(targets: readonly ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
     if (options.probes) throw new Error('the worker shadow runs the default probes only (probes are code on the calling thread)');
     const t0 = performance.now();
+    await this.writes;
     const startedAt = (options.now ?? (() => new Date()))();
     const limitMs = withDefaults(options.settings ?? {}).statementTimeoutMs;
     if (options.signal?.aborted) return this.finishReport(await interruptedReport(targets, { phase: 'preparing' }, { kind: 'cancelled' }, startedAt, { shadow: null, server: null }), t0);
@@ -157,6 +160,7 @@ export class WorkerShadow implements ShadowHost {
   }
 
   private onMessage(worker: Worker, message: FromWorker): void {
+    if (message.type === 'snapshot') return this.keep(message.key, message.tarball);
     const run = this.active;
     if (message.type === 'closed' || !run || run.worker !== worker || run.id !== message.id || run.settled) return;
     const { options } = run;
@@ -195,6 +199,13 @@ export class WorkerShadow implements ShadowHost {
         run.reject(Object.assign(new Error(message.error.message), { name: message.error.name }, message.error.code ? { code: message.error.code } : {}));
         return;
     }
+  }
+
+  /** Writes a worker's snapshot from this thread; a failed write only costs a later run a replay. */
+  private keep(key: string, tarball: Uint8Array): void {
+    const cache = this.cache;
+    if (!cache) return;
+    this.writes = this.writes.then(() => cache.write(key, tarball)).catch(() => undefined);
   }
 
   /** The statement (or earlier migration) that just started may run for statement_timeout. */
@@ -267,14 +278,17 @@ export class WorkerShadow implements ShadowHost {
   /** Ends the worker: a run in flight is cancelled; otherwise the worker closes PGlite and finishes writing its snapshot first. */
   async close(): Promise<void> {
     const worker = this.worker;
-    if (!worker) return;
-    if (this.active?.worker === worker) {
-      await this.interrupt(this.active, { kind: 'cancelled' });
-      return;
-    }
+    if (worker && this.active?.worker === worker) await this.interrupt(this.active, { kind: 'cancelled' });
+    else if (worker) await this.closeWorker(worker);
+    await this.writes;
+  }
+
+  /** Lets the worker close PGlite and hand over its last snapshot, then waits for it to end. */
+  private closeWorker(worker: Worker): Promise<void> {
     this.worker = null;
-    await new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       const grace = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+      // Node emits every message the worker posted (its snapshots) before 'exit'.
       worker.once('exit', () => {
         clearTimeout(grace);
         resolve();
