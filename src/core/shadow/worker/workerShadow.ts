@@ -4,7 +4,14 @@
 // returns to JavaScript), so a cancel, or a statement that outlives statement_timeout, ends the
 // worker; the report is rebuilt here from what the worker said it was running, and the next run
 // starts a new worker from the last good snapshot (the snapshot cache), so nothing of the ended
-// run leaks into it. A worker that crashes becomes a failed run the same way.
+// run leaks into it. A worker that crashes becomes a failed run the same way. The snapshots a
+// worker takes are written from this thread, whose event loop no statement blocks: one taken just
+// before an endless statement still lands.
+//
+// statement_timeout is the run's own setting (settings.statementTimeoutMs: --statement-timeout, the
+// extension's drydock.statementTimeoutMs, 60 s by default), timed here from the moment the worker says
+// a statement of the targets, or an earlier migration of the history, starts; a migration's own
+// SET statement_timeout does not change it.
 //
 // The seam is the whole dry-run (runShadowDryRun in the worker, the report back as data), not the
 // backend: one message per statement instead of one per query, and the replay, snapshots and warm
@@ -126,6 +133,13 @@ export class WorkerShadow implements ShadowHost {
       const reason = `it could not start: ${err instanceof Error ? err.message : String(err)}`;
       return this.finishReport(await interruptedReport(targets, { phase: 'preparing' }, { kind: 'crashed', reason }, startedAt, { shadow: null, server: null }), t0);
     }
+    const lintSettings = options.lintSettings;
+    const request: Omit<RunRequest, 'id'> = {
+      type: 'run', targets: targets.map((t) => ({ ...t })), setup: options.setup ?? [], startedAt: startedAt.toISOString(),
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.tool ? { tool: options.tool } : {}),
+      ...(lintSettings ? { lintSettings: targets.map((t): [string, ReturnType<typeof lintSettings>] => [t.path, lintSettings(t.path)]) } : {}),
+    };
     return new Promise<RunReport>((resolve, reject) => {
       const onAbort = () => void this.interrupt(run, { kind: 'cancelled' });
       const run: ActiveRun = {
@@ -134,13 +148,13 @@ export class WorkerShadow implements ShadowHost {
       };
       this.active = run;
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const lintSettings = options.lintSettings;
-      this.send(worker, {
-        type: 'run', id: run.id, targets: targets.map((t) => ({ ...t })), setup: options.setup ?? [], startedAt: startedAt.toISOString(),
-        ...(options.settings ? { settings: options.settings } : {}),
-        ...(options.tool ? { tool: options.tool } : {}),
-        ...(lintSettings ? { lintSettings: targets.map((t): [string, ReturnType<typeof lintSettings>] => [t.path, lintSettings(t.path)]) } : {}),
-      } satisfies RunRequest);
+      try {
+        this.send(worker, { ...request, id: run.id });
+      } catch (err) {
+        // Options that cannot be sent as data: the run never started.
+        this.settle(run);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
     });
   }
 
