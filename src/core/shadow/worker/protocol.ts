@@ -62,5 +62,7 @@ export type FromWorker =
   | { type: 'skipped'; id: number; file: string; kind: string }
   | { type: 'report'; id: number; report: RunReport }
   | { type: 'error'; id: number; error: ThrownError }
-  /** The worker closed its shadow (snapshots written) and is about to end. */
+  /** A snapshot for the owner to write to the cache (the worker's own event loop may be stuck in a statement). */
+  | { type: 'snapshot'; key: string; tarball: Uint8Array }
+  /** The worker closed its shadow (every snapshot handed over before this) and is about to end. */
   | { type: 'closed' };

@@ -14,12 +14,20 @@ import type { FromWorker, RunRequest, ThrownError, ToWorker, WorkerStart } from 
 const port = parentPort;
 if (!port) throw new Error('the shadow worker runs in a worker thread');
 const start = workerData as WorkerStart;
-const shadow = new PgliteShadow({ cacheDir: start.cacheDir });
 const waitingForNames = new Map<number, (names: string[]) => void>();
 
-function post(message: FromWorker): void {
-  port!.postMessage(message);
+function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
+  port!.postMessage(message, transfer);
 }
+
+/** Hands a snapshot to the owner, moved rather than copied (its bytes are not used here again). */
+function writeSnapshot(key: string, tarball: Uint8Array): void {
+  const whole = tarball.byteOffset === 0 && tarball.byteLength === tarball.buffer.byteLength && tarball.buffer instanceof ArrayBuffer;
+  const own = whole ? tarball : tarball.slice();
+  post({ type: 'snapshot', key, tarball: own }, [own.buffer as ArrayBuffer]);
+}
+
+const shadow = new PgliteShadow({ cacheDir: start.cacheDir, writeSnapshot });
 
 /** The shadow, saying when it is prepared (the owner stops timing the replay there). */
 function announcing(id: number): ShadowHost {

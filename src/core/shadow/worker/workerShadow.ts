@@ -4,7 +4,14 @@
 // returns to JavaScript), so a cancel, or a statement that outlives statement_timeout, ends the
 // worker; the report is rebuilt here from what the worker said it was running, and the next run
 // starts a new worker from the last good snapshot (the snapshot cache), so nothing of the ended
-// run leaks into it. A worker that crashes becomes a failed run the same way.
+// run leaks into it. A worker that crashes becomes a failed run the same way. The snapshots a
+// worker takes are written from this thread, whose event loop no statement blocks: one taken just
+// before an endless statement still lands.
+//
+// statement_timeout is the run's own setting (settings.statementTimeoutMs: --statement-timeout, the
+// extension's drydock.statementTimeoutMs, 60 s by default), timed here from the moment the worker says
+// a statement of the targets, or an earlier migration of the history, starts; a migration's own
+// SET statement_timeout does not change it.
 //
 // The seam is the whole dry-run (runShadowDryRun in the worker, the report back as data), not the
 // backend: one message per statement instead of one per query, and the replay, snapshots and warm
@@ -86,6 +93,8 @@ export class WorkerShadow implements ShadowHost {
   /** Runs wait for the one before (PGlite has one session). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache: SnapshotCache | null;
+  /** Snapshots the workers handed over, being written (a new worker restores from them). */
+  private writes: Promise<void> = Promise.resolve();
   /** The last error each worker raised before it exited (its crash reason). */
   private readonly lastErrors = new WeakMap<Worker, Error>();
 
@@ -113,6 +122,7 @@ export class WorkerShadow implements ShadowHost {
   private async runNow(targets: readonly ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
     if (options.probes) throw new Error('the worker shadow runs the default probes only (probes are code on the calling thread)');
     const t0 = performance.now();
+    await this.writes;
     const startedAt = (options.now ?? (() => new Date()))();
     const limitMs = withDefaults(options.settings ?? {}).statementTimeoutMs;
     if (options.signal?.aborted) return this.finishReport(await interruptedReport(targets, { phase: 'preparing' }, { kind: 'cancelled' }, startedAt, { shadow: null, server: null }), t0);
@@ -123,6 +133,13 @@ export class WorkerShadow implements ShadowHost {
       const reason = `it could not start: ${err instanceof Error ? err.message : String(err)}`;
       return this.finishReport(await interruptedReport(targets, { phase: 'preparing' }, { kind: 'crashed', reason }, startedAt, { shadow: null, server: null }), t0);
     }
+    const lintSettings = options.lintSettings;
+    const request: Omit<RunRequest, 'id'> = {
+      type: 'run', targets: targets.map((t) => ({ ...t })), setup: options.setup ?? [], startedAt: startedAt.toISOString(),
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.tool ? { tool: options.tool } : {}),
+      ...(lintSettings ? { lintSettings: targets.map((t): [string, ReturnType<typeof lintSettings>] => [t.path, lintSettings(t.path)]) } : {}),
+    };
     return new Promise<RunReport>((resolve, reject) => {
       const onAbort = () => void this.interrupt(run, { kind: 'cancelled' });
       const run: ActiveRun = {
@@ -131,13 +148,13 @@ export class WorkerShadow implements ShadowHost {
       };
       this.active = run;
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const lintSettings = options.lintSettings;
-      this.send(worker, {
-        type: 'run', id: run.id, targets: targets.map((t) => ({ ...t })), setup: options.setup ?? [], startedAt: startedAt.toISOString(),
-        ...(options.settings ? { settings: options.settings } : {}),
-        ...(options.tool ? { tool: options.tool } : {}),
-        ...(lintSettings ? { lintSettings: targets.map((t): [string, ReturnType<typeof lintSettings>] => [t.path, lintSettings(t.path)]) } : {}),
-      } satisfies RunRequest);
+      try {
+        this.send(worker, { ...request, id: run.id });
+      } catch (err) {
+        // Options that cannot be sent as data: the run never started.
+        this.settle(run);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
     });
   }
 
@@ -157,6 +174,7 @@ export class WorkerShadow implements ShadowHost {
   }
 
   private onMessage(worker: Worker, message: FromWorker): void {
+    if (message.type === 'snapshot') return this.keep(message.key, message.tarball);
     const run = this.active;
     if (message.type === 'closed' || !run || run.worker !== worker || run.id !== message.id || run.settled) return;
     const { options } = run;
@@ -195,6 +213,13 @@ export class WorkerShadow implements ShadowHost {
         run.reject(Object.assign(new Error(message.error.message), { name: message.error.name }, message.error.code ? { code: message.error.code } : {}));
         return;
     }
+  }
+
+  /** Writes a worker's snapshot from this thread; a failed write only costs a later run a replay. */
+  private keep(key: string, tarball: Uint8Array): void {
+    const cache = this.cache;
+    if (!cache) return;
+    this.writes = this.writes.then(() => cache.write(key, tarball)).catch(() => undefined);
   }
 
   /** The statement (or earlier migration) that just started may run for statement_timeout. */
@@ -267,14 +292,17 @@ export class WorkerShadow implements ShadowHost {
   /** Ends the worker: a run in flight is cancelled; otherwise the worker closes PGlite and finishes writing its snapshot first. */
   async close(): Promise<void> {
     const worker = this.worker;
-    if (!worker) return;
-    if (this.active?.worker === worker) {
-      await this.interrupt(this.active, { kind: 'cancelled' });
-      return;
-    }
+    if (worker && this.active?.worker === worker) await this.interrupt(this.active, { kind: 'cancelled' });
+    else if (worker) await this.closeWorker(worker);
+    await this.writes;
+  }
+
+  /** Lets the worker close PGlite and hand over its last snapshot, then waits for it to end. */
+  private closeWorker(worker: Worker): Promise<void> {
     this.worker = null;
-    await new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       const grace = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+      // Node emits every message the worker posted (its snapshots) before 'exit'.
       worker.once('exit', () => {
         clearTimeout(grace);
         resolve();
