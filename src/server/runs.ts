@@ -19,7 +19,7 @@ import type { Diagnostics } from './diagnostics';
 import { filePathOf } from './documents';
 import { createShadowHost, identify, pgBackendFor, readOnlyQueryOnShadow, runFiles, runShadow, type ShadowChoice } from './engine';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
-import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type ApplyParams, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
+import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
 import type { ServerSettings } from './settings';
 
 /** A run as a command (or a save) asked for it. */
@@ -225,4 +225,3 @@ function refused(reason: string): RunResult {
   return { status: 'refused', reason };
 }
 
-export type { ApplyParams };
