@@ -5,34 +5,17 @@
 // mask's pattern, in memory, for the life of the process.
 import { MessageType, type Connection } from 'vscode-languageserver/node';
 import { secretsOf, type ConnectionSettings } from '../core/db/connection';
-import { SecretMask } from '../core/model/secretMask';
+import { GrowingSecretMask } from '../core/model/secretMask';
 
 /** Masked logging to the client. */
-export class ServerLog {
-  private readonly secrets = new Set<string>();
-  private masker = new SecretMask([]);
-
-  constructor(private readonly connection: Connection) {}
+export class ServerLog extends GrowingSecretMask {
+  constructor(private readonly connection: Connection) {
+    super();
+  }
 
   /** Remembers a connection's passwords to mask from now on. */
   addConnection(settings: ConnectionSettings): void {
     this.addSecrets(secretsOf(settings));
-  }
-
-  addSecrets(secrets: readonly string[]): void {
-    const before = this.secrets.size;
-    for (const secret of secrets) if (secret) this.secrets.add(secret);
-    if (this.secrets.size !== before) this.masker = new SecretMask([...this.secrets]);
-  }
-
-  /** The text with every known secret masked. */
-  mask(text: string): string {
-    return this.masker.text(text);
-  }
-
-  /** A copy of a report (or query rows) with every known secret masked in every string. */
-  maskDeep<T>(value: T): T {
-    return this.masker.deep(value);
   }
 
   info(message: string): void {
@@ -55,9 +38,4 @@ export class ServerLog {
       // ignored: see above
     }
   }
-}
-
-/** An error's message for the client, masked. */
-export function errorText(log: ServerLog, err: unknown): string {
-  return log.mask(err instanceof Error ? err.message : String(err));
 }

@@ -19,7 +19,7 @@ import type { Diagnostics } from './diagnostics';
 import { filePathOf } from './documents';
 import { checkFile, createShadowHost, identify, pgBackendFor, readOnlyQueryOnShadow, runFiles, runShadow, type ShadowChoice } from './engine';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
-import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type ApplyParams, type PlanRunParams, type PlanRunResult, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
+import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type PlanRunParams, type PlanRunResult, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
 import type { ServerSettings } from './settings';
 
 /** A run as a command (or a save) asked for it. */
@@ -245,4 +245,3 @@ function refused(reason: string): Extract<RunResult, { status: 'refused' }> {
   return { status: 'refused', reason };
 }
 
-export type { ApplyParams };
