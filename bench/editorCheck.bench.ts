@@ -1,5 +1,5 @@
 // Diagnostics on save in the editor (benchmark, not a test): the extension's own check path
-// (src/extension/editor/migrationChecker.ts — drydock.json lookup, the folder's earlier migrations
+// (src/server/migrationChecker.ts — drydock.json lookup, the folder's earlier migrations
 // as context, every rule) on a generated 1,000-line migration in a folder of earlier migrations,
 // in this process, as the extension host runs it on each save. Prints p50/p95 of ROUNDS saves
 // against the budget (50 ms p95), and the ratio to the bare libpg-query parse of the same text in
@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseSql } from '../src/core/parse/pgParser';
-import { checkEngine } from '../src/extension/engine';
-import { MigrationChecker } from '../src/extension/editor/migrationChecker';
+import { checkEngine } from '../src/server/engine';
+import { MigrationChecker } from '../src/server/migrationChecker';
 import { median } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);

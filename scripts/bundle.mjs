@@ -1,4 +1,4 @@
-// Bundles the CLI and the extension with esbuild. The PostgreSQL parser's WebAssembly file is
+// Bundles the CLI, the extension, the language server and the shadow's worker with esbuild. The PostgreSQL parser's WebAssembly file is
 // loaded from the bundle's own directory at run time, so it is copied next to the bundles; so are
 // PGlite's files (dist/pglite/: the server's WebAssembly, its file system bundle, initdb, the contrib
 // extensions) and an initialised data directory made here once, so a user's first shadow skips initdb.
@@ -9,6 +9,10 @@ import path from 'node:path';
 const entries = [
   { entry: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { entry: 'src/extension/extension.ts', out: 'dist/extension.js' },
+  // The language server on its own, for clients that start it with node (the VS Code extension).
+  { entry: 'src/server/main.ts', out: 'dist/server.js' },
+  // The PGlite shadow's worker thread: the bundles above start it from their own folder (core/shadow/worker/workerShadow.ts).
+  { entry: 'src/core/shadow/worker/shadowWorkerMain.ts', out: 'dist/shadowWorker.js' },
 ];
 
 for (const { entry, out, banner } of entries) {

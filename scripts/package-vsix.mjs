@@ -1,4 +1,5 @@
-// Packages the extension with vsce into dist/drydock.vsix and checks what went in: the bundle,
+// Packages the extension with vsce into dist/drydock.vsix and checks what went in: the bundles (the
+// extension, the language server it starts, the server's shadow worker),
 // libpg-query's WebAssembly parser next to it, PGlite's files (dist/pglite/, the shadow), drydock.json's
 // schema, every rule's docs page (docs/rules/) and a total under 20 MB. With --unpack <dir>, also
 // extracts the package's extension/ folder there (the extension tests can run from it).
@@ -10,9 +11,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const vsix = path.join(root, 'dist', 'drydock.vsix');
 const MAX_BYTES = 20 * 1024 * 1024;
-const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/libpg-query.wasm',
+const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/libpg-query.wasm',
   'extension/dist/pglite/pglite.wasm', 'extension/dist/pglite/pglite.data', 'extension/dist/pglite/initdb.wasm',
   'extension/dist/pglite/base-datadir.tar.gz', 'extension/dist/pglite/contrib/pgcrypto.tar.gz',
+  // The shadow's worker thread, started from the bundle's folder.
+  'extension/dist/shadowWorker.js',
   // The editor validates drydock.json with it (contributes.jsonValidation).
   'extension/schemas/drydock.schema.json',
   // Diagnostic codes and hovers link to the rules' pages inside the installed extension: every one.

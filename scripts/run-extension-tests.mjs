@@ -1,8 +1,5 @@
-// Runs the extension's mocha suite inside a real VS Code extension host, offline and headless:
-// code-server serves the workbench and runs the extension host as a Node process on this machine,
-// headless Chromium (driven by playwright-core) opens the workbench with the development and tests
-// paths in the workbench's `payload`, and the workbench reports the suite's result by calling
-// window.codeAutomationExit(code), which this script exposes to the page.
+// Runs the extension's mocha suite inside a real VS Code extension host, offline and headless
+// (code-server + headless Chromium: scripts/vscode-host.mjs).
 //
 // Two host sessions run against one throwaway PostgreSQL: "main", where the folder is trusted
 // (workspace trust disabled), and "untrusted", where it opens in Restricted Mode. Exits with the
@@ -15,139 +12,14 @@
 // DRYDOCK_EXT_TEST_GREP (mocha grep), DRYDOCK_EXT_TEST_FILES (parts of test file names, comma-separated),
 // DRYDOCK_EXT_SCREENSHOT=<file.png> (the screenshot test asks this script, which owns the browser, to
 // capture the workbench into that file).
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import util from 'node:util';
 import { projectRoot, requireBuildOutputs, scratchWorkspace, startTestDatabase, testsEntry } from './extension-test-env.mjs';
+import { driveWorkbench, installHost, startCodeServer, unpackedVsix } from './vscode-host.mjs';
 
-const require = createRequire(import.meta.url);
 const SESSIONS = { main: { restrictedMode: false }, untrusted: { restrictedMode: true } };
 const timeoutMs = Number(process.env.DRYDOCK_EXT_TEST_TIMEOUT_MS || 300_000);
-const verbose = Boolean(process.env.DRYDOCK_EXT_TEST_VERBOSE);
-// Browser noise that says nothing about the extension.
-const NOISE = new RegExp([
-  'iframe which has both', 'Failed to load resource', 'service worker', 'connection token', 'Creating a socket',
-  'ChatSessionStore', 'additional builtin extensions', 'open-vsx\\.org', 'AI generated workspace trust',
-  'refused to show dialog in tests. Contents: Do you trust',
-].join('|'), 'i');
-
-function installHost() {
-  const result = spawnSync('bash', [path.join(projectRoot, 'scripts', 'setup-vscode-host.sh')], {
-    stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`setup-vscode-host.sh failed with ${result.status}`);
-  return result.stdout.trim().split('\n').pop();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url, server, logFile) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) break;
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`code-server did not start:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
-}
-
-/** Starts code-server in its own process group (so its extension hosts stop with it). */
-async function startCodeServer(hostDir, scratch, restrictedMode, env) {
-  const port = await freePort();
-  const logFile = path.join(scratch, 'code-server.log');
-  const args = [
-    path.join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--user-data-dir', path.join(scratch, 'user'), '--extensions-dir', path.join(scratch, 'extensions'),
-    '--config', path.join(scratch, 'config.yaml'),
-    // Workspace trust is on only where the folder is to open in Restricted Mode.
-    ...(restrictedMode ? [] : ['--disable-workspace-trust']),
-  ];
-  const out = fs.openSync(logFile, 'w');
-  const server = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
-  fs.closeSync(out);
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () => {
-    process.off('exit', stop);
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  };
-  // Also when this script dies early (an exception, Ctrl-C): no code-server left behind.
-  process.on('exit', stop);
-  try {
-    await waitForHealth(url, server, logFile);
-  } catch (err) {
-    stop();
-    throw err;
-  }
-  return { url, logFile, stop };
-}
-
-/** Opens the workbench in headless Chromium and resolves with the code the tests exited with. */
-async function driveWorkbench(serverUrl, extensionPath, folder) {
-  const { chromium } = require('playwright-core');
-  const host = new URL(serverUrl).host;
-  const payload = [
-    ['extensionDevelopmentPath', `vscode-remote://${host}${extensionPath}`],
-    ['extensionTestsPath', `vscode-remote://${host}${testsEntry}`],
-  ];
-  const url = `${serverUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-    let finish;
-    const exited = new Promise((resolve) => (finish = resolve));
-    await page.exposeFunction('codeAutomationExit', (code) => finish(code));
-    page.on('console', async (message) => {
-      let args = await Promise.all(message.args().map((a) => a.jsonValue().catch(() => String(a))));
-      if (typeof args[0] === 'string' && args[0].startsWith('%c')) args = args.slice(2); // log styling
-      const line = args.length > 0 ? util.format(...args) : message.text();
-      if (verbose || !NOISE.test(line)) console.log(message.type() === 'log' ? line : `[${message.type()}] ${line}`);
-    });
-    page.on('pageerror', (err) => console.log(`[pageerror] ${err.message}`));
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
-    const screenshots = setInterval(() => void captureWhenAsked(page), 200);
-    await page.goto(url);
-    const code = await exited;
-    clearTimeout(timer);
-    clearInterval(screenshots);
-    return code;
-  } finally {
-    await browser.close();
-  }
-}
-
-/** Takes the screenshot the screenshot test requested (request/done files beside the target). */
-async function captureWhenAsked(page) {
-  const target = process.env.DRYDOCK_EXT_SCREENSHOT;
-  if (!target || !fs.existsSync(`${target}.request`)) return;
-  fs.rmSync(`${target}.request`);
-  await page.screenshot({ path: target });
-  fs.writeFileSync(`${target}.done`, '');
-  console.log(`screenshot saved to ${target}`);
-}
 
 async function runSession(name, hostDir, extensionPath, dbEnv) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `drydock-ext-${name}-`));
@@ -160,7 +32,7 @@ async function runSession(name, hostDir, extensionPath, dbEnv) {
     });
     let code;
     try {
-      code = await driveWorkbench(server.url, extensionPath, folder);
+      code = await driveWorkbench(server.url, extensionPath, folder, { testsEntry, timeoutMs });
     } finally {
       server.stop();
     }
@@ -174,14 +46,6 @@ async function runSession(name, hostDir, extensionPath, dbEnv) {
     fs.rmSync(scratch, { recursive: true, force: true });
     fs.rmSync(folder, { recursive: true, force: true });
   }
-}
-
-/** Packages the extension and returns the unpacked package's extension/ folder. */
-function unpackedVsix() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-vsix-'));
-  const result = spawnSync(process.execPath, [path.join(projectRoot, 'scripts', 'package-vsix.mjs'), '--unpack', dir], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('packaging the extension failed');
-  return path.join(dir, 'extension');
 }
 
 async function main() {

@@ -1,5 +1,6 @@
 // Runs the test tiers in order and exits non-zero if any fails.
-// Tier 1: core + CLI tests under node's test runner against real throwaway PostgreSQL clusters.
+// Tier 1: core + CLI + language server tests under node's test runner against real throwaway PostgreSQL
+// clusters (scripts/setup-neovim.sh first installs Debian's neovim for the Neovim test).
 // Tier 2: the extension, packaged as a .vsix, in a real VS Code extension host (scripts/run-extension-tests.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +19,8 @@ if (files.length === 0) {
   console.error('no core test files found under out/test/core: run `npm run build` first');
   process.exit(1);
 }
+const neovim = spawnSync('bash', ['scripts/setup-neovim.sh'], { stdio: 'inherit' });
+if (neovim.status !== 0) process.exit(neovim.status ?? 1);
 const core = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 if (core.status !== 0) process.exit(core.status ?? 1);
 const extension = spawnSync(process.execPath, ['scripts/run-extension-tests.mjs', '--vsix'], { stdio: 'inherit' });

@@ -18,6 +18,7 @@ export const COMMANDS: readonly CliCommand[] = [
   { name: 'check', synopsis: 'check FILE|DIR...', summary: 'the rules only (no database): locks, rewrites, transactions, types, syntax', load: async () => (await import('./commands/check')).runCheck },
   { name: 'rules', synopsis: 'rules [--json]', summary: 'list every rule: id, default severity, summary, docs page', load: async () => (await import('./commands/rules')).runRules },
   { name: 'new', synopsis: 'new KIND ...', summary: 'write a migration from a template (drydock new --help)', load: async () => (await import('./commands/new')).runNewCommand },
+  { name: 'lsp', synopsis: 'lsp [--stdio]', summary: 'the language server on stdin/stdout, for any editor with an LSP client', load: async () => (await import('./commands/lsp')).runLsp },
 ];
 
 const USAGE = `usage: drydock <command> [options] FILE...

@@ -3,10 +3,11 @@
 // DEFAULT_SETTINGS, the others to EDITOR_SETTING_DEFAULTS (package.json declares the same
 // defaults; a core-tier test keeps them equal).
 import * as vscode from 'vscode';
-import type { FormatOptions } from '../core/format/formatOptions';
 import { DEFAULT_SETTINGS, withDefaults, type DrydockSettings } from '../core/model/settings';
 import type { MigrationTool } from '../core/templates/toolNames';
-import { EDITOR_SETTING_DEFAULTS as DEFAULTS, KEYWORD_CASES, MIGRATION_TOOL_SETTINGS, type EditorSettings } from './settingsDefaults';
+import { EDITOR_SETTING_DEFAULTS as DEFAULTS, KEYWORD_CASES, MIGRATION_TOOL_SETTINGS, type EditorSettings, type FormatSettings } from '../server/settingsDefaults';
+
+export type { FormatSettings };
 
 /** A named connection as the user configured it (never with a password). */
 export interface ConfiguredConnection {
@@ -18,14 +19,6 @@ export interface ConfiguredConnection {
   user?: string;
   sslmode?: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
   allowApply?: boolean;
-}
-
-/** The drydock.format.* settings, validated. */
-export interface FormatSettings {
-  keywordCase: FormatOptions['keywordCase'];
-  /** Spaces per indent level; null follows the editor's tab size. */
-  indent: number | null;
-  lineWidth: number;
 }
 
 const SECTION = 'drydock';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../src/core/model/settings';
 import { MIGRATION_TOOLS } from '../../src/core/templates';
-import { EDITOR_SETTING_DEFAULTS, KEYWORD_CASES, MIGRATION_TOOL_SETTINGS } from '../../src/extension/settingsDefaults';
+import { EDITOR_SETTING_DEFAULTS, KEYWORD_CASES, MIGRATION_TOOL_SETTINGS } from '../../src/server/settingsDefaults';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, { default?: unknown; enum?: unknown[] }> } };

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { before, beforeEach } from 'mocha';
+import { after, before, beforeEach } from 'mocha';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
 import type { DrydockApi } from '../../src/extension/extension';
@@ -80,6 +80,33 @@ export function fixture(relative: string): vscode.Uri {
 /** The rules' diagnostics on a file (collection "drydock"; not a run's errors). */
 export function drydockDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'drydock');
+}
+
+/** How many times the language server published diagnostics for each URI (the client sets them on every publish, empty included). */
+const publishes = new Map<string, number>();
+vscode.languages.onDidChangeDiagnostics((event) => {
+  for (const uri of event.uris) publishes.set(uri.toString(), (publishes.get(uri.toString()) ?? 0) + 1);
+});
+
+/**
+ * The Drydock diagnostics of a file once its check has settled: the server published for it at
+ * least once, then nothing more for SETTLE_MS. The checks run in the language server's process,
+ * so this is how a test knows one finished; a safety net, not a speed assertion.
+ */
+export async function settledDiagnostics(uri: vscode.Uri, timeoutMs = 30_000): Promise<vscode.Diagnostic[]> {
+  const SETTLE_MS = 500;
+  const key = uri.toString();
+  await waitFor(`diagnostics published for ${uri.fsPath}`, () => (publishes.get(key) ?? 0) > 0, timeoutMs);
+  let seen = publishes.get(key);
+  let quietSince = Date.now();
+  await waitFor(`the diagnostics of ${uri.fsPath} to settle`, () => {
+    if (publishes.get(key) !== seen) {
+      seen = publishes.get(key);
+      quietSince = Date.now();
+    }
+    return Date.now() - quietSince >= SETTLE_MS;
+  }, timeoutMs);
+  return drydockDiagnostics(uri);
 }
 
 /** The rule id a diagnostic carries as its code (`{ value, target }` for the rules). */
@@ -223,4 +250,21 @@ export function useRunFixture(): RunFixture {
     await vscode.commands.executeCommand('drydock.results.clear');
   });
   return state;
+}
+
+/** Runs the tests with no connection configured at all, and puts the connections back afterwards. */
+export function withoutConnections(): void {
+  const config = () => vscode.workspace.getConfiguration('drydock');
+  let saved: { connections: unknown; active: unknown } | undefined;
+  before(async () => {
+    saved = { connections: config().inspect('connections')?.globalValue, active: config().inspect('activeConnection')?.globalValue };
+    await config().update('connections', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
+    (await drydock())._private.context.connections.fireChanged();
+  });
+  after(async () => {
+    await config().update('connections', saved?.connections, vscode.ConfigurationTarget.Global);
+    await config().update('activeConnection', saved?.active, vscode.ConfigurationTarget.Global);
+    await config().update('dryRunOnSave', undefined, vscode.ConfigurationTarget.Global);
+  });
 }

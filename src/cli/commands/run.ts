@@ -11,10 +11,10 @@ import type { RunReport } from '../../core/model/report';
 import { renderRunOutcome, runReportChunks, type OutputFormat } from '../../core/output/formats';
 import { visibleText } from '../../core/output/visibleText';
 import { runMigrations, type MigrationFile, type RunProgress } from '../../core/run/runner';
-import { PgliteShadow } from '../../core/shadow/pgliteShadow';
 import { ScratchDatabaseShadow } from '../../core/shadow/scratchDatabase';
 import { runShadowDryRun } from '../../core/shadow/shadowRun';
 import type { ShadowHost } from '../../core/shadow/shadowHost';
+import { WorkerShadow } from '../../core/shadow/worker/workerShadow';
 import { compileWasmForShortRun } from '../baselineWasm';
 import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
@@ -62,9 +62,12 @@ function projectDatabases(server: ConnectionSettings, db: string | undefined, io
   return names;
 }
 
-/** The shadow a dry-run goes to: a scratch database on --shadow-db's server, else PGlite with the user's cache. */
+/**
+ * The shadow a dry-run goes to: a scratch database on --shadow-db's server, else PGlite in a worker
+ * thread with the user's cache (so Ctrl-C and statement_timeout stop even an endless statement).
+ */
 function shadowHost(shadowDb: string | undefined, db: string | undefined, io: Io): ShadowChoice {
-  if (shadowDb === undefined) return { host: new PgliteShadow({ cacheDir: shadowCacheDir(io.env) }), secrets: [] };
+  if (shadowDb === undefined) return { host: new WorkerShadow({ cacheDir: shadowCacheDir(io.env) }), secrets: [] };
   const server = resolveCliConnection(shadowDb, io);
   return { host: new ScratchDatabaseShadow({ server, projectDatabases: projectDatabases(server, db, io) }), secrets: secretsOf(server) };
 }
@@ -191,11 +194,10 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   const progress = progressLine(io, call.format !== 'text');
   const abort = new AbortController();
   const onSigint = () => abort.abort();
-  // PGlite runs statements on this thread, where a SIGINT handler could not run until the statement
-  // ends: without one, Ctrl-C ends the process at once, which loses nothing (the database is in
-  // memory, snapshots are written by rename). A scratch database is cancelled and dropped instead.
-  const handlesSigint = host.kind !== 'pglite';
-  if (handlesSigint) process.once('SIGINT', onSigint);
+  // Ctrl-C cancels the run and the report says where it stopped: PGlite runs in a worker this
+  // thread ends, a scratch database's statement is cancelled and the database dropped. A second
+  // Ctrl-C ends the process at once.
+  process.once('SIGINT', onSigint);
   const targets = files.map((f) => ({ ...f, absolutePath: path.resolve(io.cwd(), f.path) }));
   let report: RunReport;
   try {
@@ -209,7 +211,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
     if (err instanceof Error) err.message = maskSecrets(err.message, secrets);
     throw err;
   } finally {
-    if (handlesSigint) process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSigint);
     if (progress) io.stderr.write('\r\u001b[K');
   }
   const color = wantsColor(io, call.noColor) && call.format === 'text';

@@ -112,6 +112,32 @@ export class SecretMask {
   }
 }
 
+/** A mask that learns secrets as a session meets them (each connection it is handed): the set only grows. */
+export class GrowingSecretMask {
+  private readonly secrets = new Set<string>();
+  private masker = new SecretMask([]);
+
+  /** Remembers secrets to mask from now on. */
+  addSecrets(secrets: readonly string[]): void {
+    const before = this.secrets.size;
+    for (const secret of secrets) if (secret) this.secrets.add(secret);
+    if (this.secrets.size !== before) this.masker = new SecretMask([...this.secrets]);
+  }
+
+  /** The text with every known secret masked (for logs, messages and errors shown to the user). */
+  mask(text: string): string {
+    return this.masker.text(text);
+  }
+
+  /**
+   * A copy of a report (or query rows) with every known secret masked in every string, before
+   * anything shows or shortens any of it.
+   */
+  maskDeep<T>(value: T): T {
+    return this.masker.deep(value);
+  }
+}
+
 /** The text with passwords removed: in connection URLs, in key=value strings, and every given secret. */
 export function maskSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
   return new SecretMask(secrets).text(text);

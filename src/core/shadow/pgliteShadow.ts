@@ -16,6 +16,12 @@ const RESTORE_WHEN_AHEAD_BY = 40;
 export interface PgliteShadowOptions {
   /** Where snapshots are kept; null keeps none. */
   cacheDir: string | null;
+  /**
+   * Writes a snapshot instead of this host (default: into cacheDir, from this thread). The worker
+   * shadow hands its snapshots to the thread that owns it, whose event loop no statement blocks, so
+   * a snapshot taken before an endless statement is written even though that worker is then ended.
+   */
+  writeSnapshot?: (key: string, tarball: Uint8Array) => void;
 }
 
 /** The in-process shadow. Always close() it: an open PGlite keeps the process alive. */
@@ -28,7 +34,7 @@ export class PgliteShadow implements ShadowHost {
   /** A snapshot being compressed and written; awaited before the next prepare and by close(). */
   private pendingWrite: Promise<void> = Promise.resolve();
 
-  constructor(options: PgliteShadowOptions) {
+  constructor(private readonly options: PgliteShadowOptions) {
     this.cache = options.cacheDir ? new SnapshotCache(options.cacheDir) : null;
   }
 
@@ -113,6 +119,7 @@ export class PgliteShadow implements ShadowHost {
   private keep(key: string, tarball: Uint8Array): void {
     const cache = this.cache;
     if (!cache) return;
+    if (this.options.writeSnapshot) return this.options.writeSnapshot(key, tarball);
     this.pendingWrite = this.pendingWrite.then(() => cache.write(key, tarball)).catch(() => undefined);
   }
 

@@ -1,12 +1,14 @@
 // What a shadow runs on: a throwaway database brought to the state "every earlier migration
-// applied", with a backend the target files then dry-run through. Two hosts implement it: PGlite
-// in-process (pgliteShadow.ts) and a scratch database on a server (scratchDatabase.ts).
+// applied", with a backend the target files then dry-run through. Three hosts implement it: PGlite
+// in-process (pgliteShadow.ts), PGlite in a worker thread (worker/workerShadow.ts), and a scratch
+// database on a server (scratchDatabase.ts).
 import type { DatabaseBackend, Session } from '../db/backend';
-import type { ServerInfo, ShadowReport } from '../model/report';
+import type { RunReport, ServerInfo, ShadowReport } from '../model/report';
 import type { HistoryTool } from './historyTools';
 import type { HistoryMigration } from './history';
 import { replayMigration, type DisplayPath, type ReplayFailure, type ReplayGuard } from './replay';
 import type { ReplayStyle } from './replayStyles';
+import type { ShadowRunOptions, ShadowTarget } from './shadowRun';
 
 /** What to replay, and how. */
 export interface ReplayPlan {
@@ -57,6 +59,11 @@ export interface ShadowHost {
   /** True while the host keeps a database alive between runs (a PGlite instance; never a scratch database). */
   readonly running: boolean;
   prepare(plan: ReplayPlan): Promise<PreparedShadow>;
+  /**
+   * Present on a host that runs the whole dry-run elsewhere (the PGlite shadow in a worker thread,
+   * worker/workerShadow.ts): runShadowDryRun hands it the run instead of preparing the shadow here.
+   */
+  runDryRun?(targets: readonly ShadowTarget[], options: ShadowRunOptions): Promise<RunReport>;
   /** Ends the host (closes PGlite); later prepare() calls start again. */
   close(): Promise<void>;
 }

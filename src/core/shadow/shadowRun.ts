@@ -11,7 +11,8 @@ import type { HistoryTool } from './historyTools';
 import { refusalError, type DisplayPath } from './replay';
 import { REPLAY_STYLES } from './replayStyles';
 import { earlierFailureReport, unpreparedReport } from './shadowReport';
-import type { PreparedShadow, ShadowHost, ShadowRelease } from './shadowHost';
+import type { DatabaseBackend } from '../db/backend';
+import type { PreparedShadow, ReplayPlan, ShadowHost, ShadowRelease } from './shadowHost';
 
 /** A target file: what the report names it, and where it is on disk (history is read next to it). */
 export interface ShadowTarget extends MigrationFile {
@@ -41,13 +42,11 @@ export function extensionsCreatedIn(texts: readonly string[]): Set<string> {
   return names;
 }
 
-/** Dry-runs the targets on the shadow after replaying the history before them. */
-export async function runShadowDryRun(targets: readonly ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
-  const t0 = performance.now();
-  await loadParser();
+/** The history before the targets and the plan that replays it. */
+function replayPlanFor(targets: readonly ShadowTarget[], options: Omit<ShadowRunOptions, 'host'>): { history: History; plan: ReplayPlan } {
   const history: History = findHistory(targets.map((t) => t.absolutePath), options.tool);
   for (const skipped of history.skipped) options.onSkipped?.(skipped.file, skipped.kind);
-  const plan = {
+  const plan: ReplayPlan = {
     tool: history.tool,
     style: REPLAY_STYLES[history.tool],
     migrations: history.migrations,
@@ -58,6 +57,33 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onReplay ? { onReplay: options.onReplay } : {}),
   };
+  return { history, plan };
+}
+
+/**
+ * Brings the shadow to the state the targets' dry-run starts from (the history before them
+ * replayed, the targets not run) and lends its backend to `use`, then releases it: a read-only
+ * query on the shadow (a run's fix query). Throws when the history cannot be replayed.
+ */
+export async function onPreparedShadow<T>(targets: readonly ShadowTarget[], options: ShadowRunOptions, use: (backend: DatabaseBackend) => Promise<T>): Promise<T> {
+  await loadParser();
+  const { plan } = replayPlanFor(targets, options);
+  const prepared = await options.host.prepare(plan);
+  try {
+    if (prepared.failure) throw new Error(`the shadow's history could not be replayed: ${prepared.failure.error.message}`);
+    if (prepared.cancelled) throw new Error('cancelled');
+    return await use(prepared.backend);
+  } finally {
+    await prepared.release();
+  }
+}
+
+/** Dry-runs the targets on the shadow after replaying the history before them. */
+export async function runShadowDryRun(targets: readonly ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
+  if (options.host.runDryRun) return options.host.runDryRun(targets, options);
+  const t0 = performance.now();
+  await loadParser();
+  const { history, plan } = replayPlanFor(targets, options);
   let prepared: PreparedShadow;
   try {
     prepared = await options.host.prepare(plan);

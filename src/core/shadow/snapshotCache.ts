@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /** At most this many snapshots are kept (the least recently used go first). */
 const MAX_SNAPSHOTS = 6;
@@ -32,7 +33,14 @@ export type WriteFile = (file: string, data: Uint8Array) => Promise<void>;
 
 /** A half-written snapshot of a writer that is gone (or stuck) this long is removed by the next prune. */
 const PARTIAL_STALE_MS = 10 * 60 * 1000;
-const PARTIAL = /\.(\d+)\.partial$/;
+// <key>.tar.<pid>-<thread>-<random>.partial: two threads of one process (two shadow workers) or two
+// writes of one thread never share a name. An earlier Drydock wrote <key>.tar.<pid>.partial.
+const PARTIAL = /\.(\d+)(?:-(\d+)-[0-9a-f]+)?\.partial$/;
+
+/** The name part that says who writes a partial file: this process and thread, and this write. */
+function writerTag(): string {
+  return `${process.pid}-${threadId}-${crypto.randomBytes(4).toString('hex')}`;
+}
 
 /** True while the process with this pid runs (another Drydock may be writing its own snapshot). */
 function processRuns(pid: number): boolean {
@@ -90,7 +98,7 @@ export class SnapshotCache {
    */
   async write(key: string, tarball: Uint8Array): Promise<void> {
     await fs.promises.mkdir(this.dir, { recursive: true });
-    const partial = `${this.file(key)}.${process.pid}.partial`;
+    const partial = `${this.file(key)}.${writerTag()}.partial`;
     try {
       await this.writeFile(partial, tarball);
       await fs.promises.rename(partial, this.file(key));
@@ -98,6 +106,20 @@ export class SnapshotCache {
       await fs.promises.rm(partial, { force: true }).catch(() => undefined);
       this.prune();
       throw err;
+    }
+    this.prune();
+  }
+
+  /**
+   * Removes the half-written snapshots of a thread of this process that has ended (a shadow worker
+   * ended mid-write by a cancel or a timeout): no one will finish them, and the process is alive,
+   * so a prune would keep them until they are stale.
+   */
+  removePartialsOf(endedThreadId: number): void {
+    if (!fs.existsSync(this.dir)) return;
+    for (const f of fs.readdirSync(this.dir)) {
+      const writer = PARTIAL.exec(f);
+      if (writer?.[1] === String(process.pid) && writer[2] === String(endedThreadId)) fs.rmSync(path.join(this.dir, f), { force: true });
     }
     this.prune();
   }

@@ -7,7 +7,7 @@ import { describeEndpoint, describeIdentity } from '../../core/db/identity';
 import { COMMANDS, registerCommands, stateHolds } from '../commands';
 import type { ConfiguredConnection } from '../config';
 import type { DrydockContext } from '../context';
-import { identify, pgBackendFor } from '../engine';
+import { SERVER_COMMANDS, type IdentifyResult } from '../../server/protocol';
 import type { Prompts } from '../prompts';
 import { toConnectionSettings, withEnvironment } from './connections';
 
@@ -59,7 +59,7 @@ const addConnection = (ctx: DrydockContext) => async (args?: AddConnectionArgs):
     }
     try {
       const settings = withEnvironment(toConnectionSettings(connection, password));
-      const { identity } = await identify(await pgBackendFor(settings));
+      const { identity } = await ctx.server.execute<IdentifyResult>(SERVER_COMMANDS.identify, { connection: { name: connection.name, settings } });
       await ctx.devMarks.set(connection.name, { endpoint, server: identity });
       ctx.log.info(`connection "${connection.name}" marked as a development database: ${describeEndpoint(endpoint)}, ${describeIdentity(identity)}`);
     } catch (err) {

@@ -5,7 +5,7 @@ import type { RunReport } from '../../core/model/report';
 import { COMMANDS } from '../commands';
 import type { DrydockContext } from '../context';
 import { PGLITE_POSTGRES_MAJOR } from '../../core/db/pglite/engineInfo';
-import { SHADOW_CONNECTION } from '../run/shadow';
+import { SHADOW_CONNECTION_NAME as SHADOW_CONNECTION } from '../../server/protocol';
 
 /** The connection status bar item. */
 export class StatusBar implements vscode.Disposable {
@@ -42,7 +42,7 @@ export class StatusBar implements vscode.Disposable {
       const failed = this.failure?.name === SHADOW_CONNECTION;
       this.item.text = `${failed ? '$(warning)' : '$(beaker)'} Shadow · ${onServer ? 'scratch database' : `PGlite ${PGLITE_POSTGRES_MAJOR}`}`;
       this.item.tooltip = failed ? `Shadow failed: ${this.failure!.reason}`
-        : `No connection configured: Dry-Run Migration replays the earlier migrations in ${onServer ? 'a scratch database on drydock.shadowConnection' : 'PGlite (in the editor, nothing leaves it)'}, then dry-runs the file. Click to add or select a connection.`;
+        : `No connection configured: Dry-Run Migration replays the earlier migrations in ${onServer ? 'a scratch database on drydock.shadowConnection' : 'PGlite (in Drydock\'s language server, nothing leaves the machine)'}, then dry-runs the file. Click to add or select a connection.`;
       this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     } else if (this.failure?.name === name) {
       this.item.text = `$(warning) ${name}`;

@@ -6,8 +6,9 @@ import { errorAsText } from '../../core/output/text';
 import { COMMANDS, registerCommands } from '../commands';
 import type { DrydockContext } from '../context';
 import { toRange } from '../convert';
-import { pgBackendFor, readOnlyQuery } from '../engine';
+import { SERVER_COMMANDS, SHADOW_CONNECTION_NAME, type FixQueryParams, type FixQueryResult } from '../../server/protocol';
 import { refuseRunInRestrictedMode, type MigrationRunner } from '../run/runCommands';
+import { toWire } from '../run/wireConnections';
 import type { ErrorNode, RunNode, StatementNode } from './resultsTree';
 
 const reveal = () => async (file: string, range: Range): Promise<void> => {
@@ -32,16 +33,24 @@ export function resultsAsMarkdown(title: string, fields: string[], rows: Record<
   return `# ${title}\n\n${rows.length} row(s), read-only transaction, rolled back.\n\n${header}\n${body}\n`;
 }
 
+/** Where a run's fix query reads: the run's connection (password resolved now), or the shadow of that run. */
+async function fixQueryParams(ctx: DrydockContext, node: ErrorNode, sql: string): Promise<FixQueryParams | undefined> {
+  const { request, serverRunId } = node.entry;
+  if (request.connectionName === SHADOW_CONNECTION_NAME) return serverRunId ? { sql, runId: serverRunId } : undefined;
+  const connection = await ctx.connections.resolve(request.connectionName);
+  return connection ? { sql, connection: toWire(connection) } : undefined;
+}
+
 const runFixQuery = (ctx: DrydockContext) => async (node: ErrorNode) => {
   if (!node?.error?.fixQuery) return undefined;
-  const connection = await ctx.connections.resolve(node.entry.request.connectionName);
-  if (!connection) {
+  const params = await fixQueryParams(ctx, node, node.error.fixQuery);
+  if (!params) {
     void vscode.window.showWarningMessage(`Connection "${node.entry.request.connectionName}" no longer exists.`);
     return undefined;
   }
   try {
     // Masked before the table shortens long values: a cut must not show a password's first characters.
-    const result = ctx.log.maskDeep(await readOnlyQuery(await pgBackendFor(connection.settings), node.error.fixQuery));
+    const result = ctx.log.maskDeep(await ctx.server.execute<FixQueryResult>(SERVER_COMMANDS.runFixQuery, params));
     const content = resultsAsMarkdown(`${node.error.label}: ${node.error.title}`, result.fields, result.rows);
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
     await vscode.window.showTextDocument(document, { preview: true });

@@ -25,20 +25,22 @@ export interface RunRequest {
 /** One finished run as the view shows it. */
 export interface RunEntry {
   id: number;
+  /** The language server's id of the run (its evidence in hovers and lenses is keyed by it). */
+  serverRunId?: string;
   request: RunRequest;
   report: RunReport;
   /** user@host:port/database of the connection used. */
   connectionLabel: string;
 }
 
-/** The last runs, newest first; fires when they change. */
+/** The last runs, newest first; fires when they change and tells `forget` which server runs left the view (undefined: all). */
 export class ResultsStore implements vscode.Disposable {
   private entries: RunEntry[] = [];
   private nextId = 1;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly maxRuns: () => number) {}
+  constructor(private readonly maxRuns: () => number, private readonly forget: (serverRunIds: string[] | undefined) => void = () => undefined) {}
 
   get runs(): readonly RunEntry[] {
     return this.entries;
@@ -49,21 +51,33 @@ export class ResultsStore implements vscode.Disposable {
     return this.entries.map((e) => e.report);
   }
 
-  add(request: RunRequest, report: RunReport, connectionLabel: string): RunEntry {
-    const entry: RunEntry = { id: this.nextId++, request, report, connectionLabel };
-    this.entries = [entry, ...this.entries].slice(0, this.maxRuns());
+  /** Adds a run (once: a server run already shown is not added again). */
+  add(request: RunRequest, report: RunReport, connectionLabel: string, serverRunId?: string): RunEntry {
+    const known = serverRunId === undefined ? undefined : this.entries.find((e) => e.serverRunId === serverRunId);
+    if (known) return known;
+    const entry: RunEntry = { id: this.nextId++, request, report, connectionLabel, ...(serverRunId ? { serverRunId } : {}) };
+    const all = [entry, ...this.entries];
+    this.entries = all.slice(0, this.maxRuns());
+    this.forgetEntries(all.slice(this.entries.length));
     this.update();
     return entry;
   }
 
   remove(id: number): void {
+    this.forgetEntries(this.entries.filter((e) => e.id === id));
     this.entries = this.entries.filter((e) => e.id !== id);
     this.update();
   }
 
   clear(): void {
     this.entries = [];
+    this.forget(undefined);
     this.update();
+  }
+
+  private forgetEntries(gone: readonly RunEntry[]): void {
+    const ids = gone.flatMap((e) => (e.serverRunId ? [e.serverRunId] : []));
+    if (ids.length > 0) this.forget(ids);
   }
 
   dispose(): void {

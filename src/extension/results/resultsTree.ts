@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../../core/model/findings';
 import type { CheckStatus, ErrorReport, NoticeReport, RunOutcome, StatementReport, StatementStatus, VerificationCheck } from '../../core/model/report';
 import { lockText } from '../../core/output/text';
-import { isLockMode, lockModeSql, strongestLock } from '../../core/sql/lockModes';
+import { strongestLockWord } from '../../server/measurement';
 import { COMMANDS } from '../commands';
 import { endingOf, type ResultsStore, type RunEntry } from './results';
 import { pushAll } from '../../core/model/arrays';
@@ -99,12 +99,6 @@ function measurementGroups(s: StatementReport): GroupNode[] {
   if (s.scans.length > 0) groups.push(new GroupNode('Scans', s.scans.map((sc) => new DetailNode(sc.relation, `${sc.reason} (${sc.rows} rows)`, undefined, icon('search'))), icon('search')));
   if (s.impact && s.impact.length > 0) groups.push(new GroupNode('Impact', s.impact.map((i) => new DetailNode(i.relation, i.summary, undefined, icon('flame'))), icon('flame', 'problemsWarningIcon.foreground')));
   return groups;
-}
-
-/** The strongest lock a statement took on a table that existed before the run, as its description says it. */
-export function strongestLockWord(s: StatementReport): string | null {
-  const mode = strongestLock(s.locks.filter((l) => !l.createdInRun).map((l) => l.mode).filter(isLockMode));
-  return mode ? lockModeSql(mode) : null;
 }
 
 /** A statement: its first line, status icon and duration; children are notices, rows, error, measurements. */

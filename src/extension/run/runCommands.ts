@@ -1,26 +1,22 @@
-// Dry-Run, Apply, Verify and Dry-Run Folder up to this File: collect the files, the connection and
-// (for apply) the dev mark and the user's confirmation, then run core with progress and
-// cancellation, and hand the report to the results view and diagnostics. In Restricted Mode the
-// commands' disabled handlers run instead (commands.ts chooses).
+// Dry-Run, Apply, Verify and Dry-Run Folder up to this File: collect the connection (its password
+// resolved here, sent with the one request) and, for apply, the dev mark and the user's
+// confirmation; then ask the language server for the run, with progress and cancellation, and hand
+// the report it returns to the results view. The server reads the files, runs core and publishes the
+// run's diagnostics. In Restricted Mode the commands' disabled handlers run instead (commands.ts chooses).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DatabaseBackend } from '../../core/db/backend';
-import type { ServerIdentity } from '../../core/db/identity';
-import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../../core/model/lintSettings';
 import type { RunReport } from '../../core/model/report';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
-import { classifyError } from '../../core/run/classify';
-import type { MigrationFile } from '../../core/run/runner';
+import type { ServerIdentity } from '../../core/db/identity';
+import { SERVER_COMMANDS, SHADOW_CONNECTION_NAME, type ApplyParams, type PlanRunResult, type RunParams, type RunResult } from '../../server/protocol';
+import { ServerStoppedError } from '../client/languageServer';
 import { COMMANDS, refuseWith, registerCommands, type StatefulCommand } from '../commands';
 import type { ResolvedConnection } from '../connections/connections';
 import type { StatusBar } from '../connections/statusBar';
 import type { DrydockContext } from '../context';
-import type { RunDiagnostics } from '../editor/diagnostics';
-import { checkFile, pgBackendFor, runFiles, runShadow } from '../engine';
 import { endingOf, type RunRequest } from '../results/results';
 import { checkApplyAllowed } from './applyGuard';
-import { filesToRun, readMigrationFiles } from './migrationFiles';
-import { SHADOW_CONNECTION, type ExtensionShadow } from './shadow';
+import { shadowServer, toWire } from './wireConnections';
 
 /** Options a caller (dry-run on save, re-run) can pass; commands from menus pass none. */
 export interface RunCall {
@@ -31,25 +27,24 @@ export interface RunCall {
 /** What to run: the request (files, mode, connection name) as the user asked for it. */
 export type RunAsk = Omit<RunRequest, 'connectionName'> & { connectionName?: string };
 
-/** A run with everything settled, ready to execute. */
+/** The server's command for each run mode. */
+const MODE_COMMANDS = { 'dry-run': SERVER_COMMANDS.dryRun, apply: SERVER_COMMANDS.apply, verify: SERVER_COMMANDS.verify } as const satisfies Record<RunMode, string>;
+
+/** A run with everything settled, ready to send to the server. */
 interface PreparedRun {
-  request: RunRequest;
-  files: MigrationFile[];
-  connection: ResolvedConnection;
-  backend: DatabaseBackend;
+  mode: RunMode;
+  params: RunParams;
+  /** The connection's name, or the shadow's. */
+  name: string;
   call: RunCall;
-  expectedServer?: ServerIdentity;
-  signal: AbortSignal;
-  /** drydock.referenceConnection's database, read-only, for production estimates. */
-  reference?: DatabaseBackend;
-  /** Each file's rules settings from its drydock.json, as its diagnostics use them. */
-  lintSettings: (file: string) => LintSettings;
+  token: vscode.CancellationToken;
 }
 
-/** Runs migrations for the commands, re-run and dry-run on save. */
+/** Runs migrations for the commands, re-run and dry-run on save, through the language server. */
 export class MigrationRunner {
-  constructor(private readonly ctx: DrydockContext, private readonly diagnostics: RunDiagnostics, private readonly statusBar: StatusBar,
-    private readonly shadow: ExtensionShadow) {}
+  private runIds = 0;
+
+  constructor(private readonly ctx: DrydockContext, private readonly statusBar: StatusBar) {}
 
   /** Runs a request; resolves with the report, or undefined when nothing ran (refused before connecting). */
   async run(ask: RunAsk, call: RunCall = {}): Promise<RunReport | undefined> {
@@ -63,21 +58,25 @@ export class MigrationRunner {
       return undefined;
     }
     // Claimed before the first await, so another run (a click, a save) cannot start meanwhile.
-    const signal = ctx.runs.start();
+    const token = ctx.runs.start();
     try {
-      return await this.claimedRun(ask, call, signal);
+      return await this.claimedRun(ask, call, token);
     } finally {
       ctx.runs.finish();
     }
   }
 
-  /** The rest of run() once the run is claimed: connection, files, apply approval, execution. */
-  private async claimedRun(ask: RunAsk, call: RunCall, signal: AbortSignal): Promise<RunReport | undefined> {
+  /** The rest of run() once the run is claimed: connection, apply approval, execution. */
+  private async claimedRun(ask: RunAsk, call: RunCall, token: vscode.CancellationToken): Promise<RunReport | undefined> {
     const { ctx } = this;
-    const connection = ask.connectionName === SHADOW_CONNECTION ? undefined : await ctx.connections.resolve(ask.connectionName);
+    const runId = `vscode-${process.pid}-${++this.runIds}`;
+    const base = { targets: ask.targets.map((u) => u.toString()), upTo: ask.upTo, runId };
+    const connection = ask.connectionName === SHADOW_CONNECTION_NAME ? undefined : await ctx.connections.resolve(ask.connectionName);
     // Nothing configured at all: a dry-run goes to the shadow instead of failing to connect.
-    if (!connection && ask.mode === 'dry-run' && (ask.connectionName === SHADOW_CONNECTION || ctx.connections.activeName() === undefined)) {
-      return this.executeShadow(ask, call, signal);
+    if (!connection && ask.mode === 'dry-run' && (ask.connectionName === SHADOW_CONNECTION_NAME || ctx.connections.activeName() === undefined)) {
+      const shadow = shadowServer(ctx);
+      const params: RunParams = { ...base, ...(shadow ? { shadowConnection: shadow } : {}) };
+      return this.execute({ mode: 'dry-run', params, name: SHADOW_CONNECTION_NAME, call, token });
     }
     if (!connection) {
       // Not awaited: the notification may stay open, and the run claim must not wait for it.
@@ -86,59 +85,56 @@ export class MigrationRunner {
       });
       return undefined;
     }
-    const files = await readMigrationFiles(await filesToRun(ask.targets, ask.upTo));
-    if (files.length === 0) {
-      void vscode.window.showWarningMessage('No .sql files to run there.');
-      return undefined;
-    }
-    const lintSettings = await this.lintSettingsFor(files, call);
-    if (!lintSettings) return undefined;
-    const request: RunRequest = { mode: ask.mode, targets: ask.targets, upTo: ask.upTo, connectionName: connection.name };
-    const backend = await pgBackendFor(connection.settings);
-    const prepared: PreparedRun = { request, files, connection, backend, call, signal, lintSettings };
-    const reference = await this.referenceBackend();
-    if (reference) prepared.reference = reference;
+    const params: RunParams = { ...base, connection: toWire(connection) };
+    const reference = await this.reference();
+    if (reference) params.reference = reference;
     if (RUN_MODES[ask.mode].needsDevMark) {
-      const expectedServer = await this.approveApply(prepared);
-      if (!expectedServer) return undefined;
-      prepared.expectedServer = expectedServer;
+      const confirmedDevMark = await this.approveApply(connection, params, call);
+      if (!confirmedDevMark) return undefined;
+      const apply: ApplyParams = { ...params, connection: toWire(connection), confirmedDevMark };
+      return this.execute({ mode: 'apply', params: apply, name: connection.name, call, token });
     }
-    return this.execute(prepared);
+    return this.execute({ mode: ask.mode, params, name: connection.name, call, token });
   }
 
   /**
    * The apply guard, then the modal confirmation naming server, database, user and statement count.
-   * Resolves to the dev mark's server identity, which the run checks again on its own connection
-   * (the guard's connection is another one), or undefined when the apply must not go ahead.
+   * Resolves to the dev mark's server identity, which the server checks again on the run's own
+   * connection, or undefined when the apply must not go ahead.
    */
-  private async approveApply({ connection, backend, files, call }: PreparedRun): Promise<ServerIdentity | undefined> {
+  private async approveApply(connection: ResolvedConnection, params: RunParams, call: RunCall): Promise<ServerIdentity | undefined> {
     const { ctx } = this;
     let verdict;
+    let plan: PlanRunResult;
     try {
-      verdict = await checkApplyAllowed(connection, backend, ctx.devMarks);
+      verdict = await checkApplyAllowed(connection, ctx.devMarks, (c) => ctx.server.execute(SERVER_COMMANDS.identify, { connection: toWire(c) }));
+      if (!verdict.allowed) {
+        ctx.log.warn(verdict.reason);
+        if (!call.quiet) void vscode.window.showErrorMessage(verdict.reason);
+        return undefined;
+      }
+      plan = await ctx.server.execute<PlanRunResult>(SERVER_COMMANDS.planRun, { targets: params.targets, upTo: params.upTo });
     } catch (err) {
       this.runFailed(err, connection.name, call);
       return undefined;
     }
-    if (!verdict.allowed) {
-      ctx.log.warn(verdict.reason);
-      if (!call.quiet) void vscode.window.showErrorMessage(verdict.reason);
+    if (plan.status === 'refused') {
+      this.refused(plan.reason, call);
       return undefined;
     }
-    const parsed = await Promise.all(files.map((f) => checkFile(f.path, f.text)));
-    const count = parsed.reduce((n, p) => n + p.statements.filter((s) => s.role === 'statement').length, 0);
     const { identity, server } = verdict;
+    const count = plan.statements;
     const question = `Apply ${count} statement${count === 1 ? '' : 's'} to database "${identity.database}" on ${connection.endpoint}?`;
     const detail = [
       `Connection: ${connection.name}`,
       `Server: ${connection.endpoint} (PostgreSQL ${server.version}, system identifier ${identity.systemIdentifier})`,
       `Database: ${identity.database}`,
       `User: ${server.user}`,
-      `Files: ${files.map((f) => path.basename(f.path)).join(', ')}`,
+      `Files: ${plan.files.map((f) => path.basename(f)).join(', ')}`,
       'The changes will be committed.',
     ].join('\n');
     if (!(await ctx.prompts.confirm(question, detail, 'Apply'))) {
-      ctx.log.info(`apply of ${files.length} file(s) not confirmed`);
+      ctx.log.info(`apply of ${plan.files.length} file(s) not confirmed`);
       return undefined;
     }
     const marked = ctx.devMarks.get(connection.name);
@@ -146,23 +142,8 @@ export class MigrationRunner {
     return marked?.server;
   }
 
-  /**
-   * The rules' settings of each file, read as the diagnostics read them (drydock.json above it, the
-   * connection's server version when it names none); undefined, and the problem shown on the
-   * drydock.json, when one is broken: the run is refused rather than judged by defaults.
-   */
-  private async lintSettingsFor(files: readonly MigrationFile[], call: RunCall): Promise<((file: string) => LintSettings) | undefined> {
-    const settings = await this.diagnostics.checks.checker.lintSettingsFor(files.map((f) => f.path));
-    if (settings instanceof Map) return (file) => settings.get(file) ?? DEFAULT_LINT_SETTINGS;
-    const reason = `invalid drydock.json: ${vscode.workspace.asRelativePath(settings.file, false)}:${settings.line}:${settings.column}: ${settings.message}`;
-    this.ctx.log.error(`run refused: ${reason}`);
-    this.diagnostics.showConfigProblem(settings);
-    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock: ${reason}`);
-    return undefined;
-  }
-
-  /** The reference connection's backend (read-only from its first statement), when one is configured. */
-  private async referenceBackend(): Promise<DatabaseBackend | undefined> {
+  /** drydock.referenceConnection, resolved (read-only from its first statement), when one is configured. */
+  private async reference(): Promise<RunParams['reference']> {
     const name = this.ctx.config.referenceConnection;
     if (!name) return undefined;
     const reference = await this.ctx.connections.resolve(name);
@@ -170,105 +151,66 @@ export class MigrationRunner {
       this.ctx.log.warn(`drydock.referenceConnection names "${name}", which is not a configured connection; no production estimates`);
       return undefined;
     }
-    return pgBackendFor({ ...reference.settings, readOnly: true });
+    return toWire({ ...reference, settings: { ...reference.settings, readOnly: true } });
   }
 
-  private async execute({ request, files, connection, backend, call, expectedServer, signal, reference, lintSettings }: PreparedRun): Promise<RunReport | undefined> {
+  /** Sends the run to the server under a cancellable progress notification and records what it returns. */
+  private async execute({ mode, params, name, call, token }: PreparedRun): Promise<RunReport | undefined> {
     const { ctx } = this;
-    const mode = request.mode;
-    const names = files.map((f) => path.basename(f.path)).join(', ');
-    ctx.log.info(`${mode} ${names} on ${connection.name} (${connection.label})`);
-    this.diagnostics.clearRunDiagnostics();
-    let report: RunReport;
+    const names = params.targets.map((t) => path.basename(vscode.Uri.parse(t).fsPath)).join(', ');
+    const where = name === SHADOW_CONNECTION_NAME ? 'the shadow' : name;
+    ctx.log.info(`${mode} ${names} on ${where}`);
+    let result: RunResult;
     try {
-      report = await vscode.window.withProgress({
+      result = await vscode.window.withProgress({
         location: call.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
-        title: `Drydock: ${RUN_MODES[mode].title} ${names}`,
+        title: `Drydock: ${RUN_MODES[mode].title} ${names}${name === SHADOW_CONNECTION_NAME ? ' on the shadow' : ''}`,
         cancellable: true,
-      }, (progress, token) => {
-        // Lives as long as this run.
-        const cancellation = token.onCancellationRequested(() => ctx.runs.cancel());
-        let reported = 0;
-        return runFiles(files, {
-          mode, backend, settings: ctx.config.runSettings, lintSettings, signal, ...(expectedServer ? { expectedServer } : {}), ...(reference ? { reference } : {}),
-          onProgress: (p) => {
-            const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
-            reported = p.done;
-            progress.report({ message: `statement ${p.done + 1} of ${p.total}: ${p.kind}`, increment });
-          },
-        }).finally(() => cancellation.dispose());
+      }, (progress, progressToken) => {
+        // Lives as long as this run: the notification's Cancel is Drydock: Cancel Run.
+        const cancellation = progressToken.onCancellationRequested(() => ctx.runs.cancel());
+        return ctx.server.execute<RunResult>(MODE_COMMANDS[mode], params, { token, onProgress: (message) => progress.report({ message }) })
+          .finally(() => cancellation.dispose());
       });
     } catch (err) {
-      return this.runFailed(err, connection.name, call);
+      return this.runFailed(err, name, call, mode);
     }
-    // Masked as data before the view, the diagnostics or a message shows (or shortens) any of it.
-    report = ctx.log.maskDeep(report);
-    ctx.results.add(request, report, connection.label);
-    this.diagnostics.showRunDiagnostics(report);
-    this.diagnostics.checks.recordServer(connection.name, report.server);
-    this.statusBar.reportRun(connection.name, report);
+    if (result.status === 'refused') return this.refused(result.reason, call);
+    return this.record(result, call);
+  }
+
+  /** Shows and logs a finished run (a command's answer, or a run the server reports on its own). */
+  record(result: Extract<RunResult, { status: 'ran' }>, call: RunCall): RunReport {
+    const { ctx } = this;
+    // Masked as data before the view or a message shows (or shortens) any of it.
+    const report = ctx.log.maskDeep(result.report);
+    const request: RunRequest = {
+      mode: result.request.mode, targets: result.request.targets.map((t) => vscode.Uri.parse(t)), upTo: result.request.upTo,
+      connectionName: result.request.connectionName,
+    };
+    ctx.results.add(request, report, ctx.log.mask(result.connectionLabel), result.runId);
+    this.statusBar.reportRun(result.request.connectionName, report);
     this.logReport(report);
     if (!call.quiet) this.announce(report);
     return report;
   }
 
-  /**
-   * A dry-run on the shadow: the file's earlier migrations replayed (PGlite in this process, or a
-   * scratch database on drydock.shadowConnection), then the file in a transaction rolled back.
-   */
-  private async executeShadow(ask: RunAsk, call: RunCall, signal: AbortSignal): Promise<RunReport | undefined> {
-    const { ctx } = this;
-    const files = await readMigrationFiles(await filesToRun(ask.targets, false));
-    if (files.length === 0) {
-      void vscode.window.showWarningMessage('No .sql files to run there.');
-      return undefined;
-    }
-    const lintSettings = await this.lintSettingsFor(files, call);
-    if (!lintSettings) return undefined;
-    const request: RunRequest = { mode: 'dry-run', targets: ask.targets, upTo: ask.upTo, connectionName: SHADOW_CONNECTION };
-    const names = files.map((f) => path.basename(f.path)).join(', ');
-    ctx.log.info(`dry-run ${names} on the shadow (${this.shadow.onServer ? 'scratch database' : 'PGlite'})`);
-    this.diagnostics.clearRunDiagnostics();
-    let report: RunReport;
-    try {
-      const host = await this.shadow.current();
-      report = await vscode.window.withProgress({
-        location: call.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
-        title: `Drydock: Dry-run ${names} on the shadow`,
-        cancellable: true,
-      }, (progress, token) => {
-        const cancellation = token.onCancellationRequested(() => {
-          ctx.runs.cancel();
-          if (!this.shadow.onServer) void vscode.window.showInformationMessage('PGlite cannot interrupt a running statement: the dry-run stops after the one in flight.');
-        });
-        return runShadow(files.map((f) => ({ ...f, absolutePath: f.path })), {
-          host, settings: ctx.config.runSettings, lintSettings, signal,
-          displayPath: (p) => vscode.workspace.asRelativePath(p, false),
-          onReplay: (done, total) => progress.report({ message: `replaying earlier migration ${done + 1} of ${total}` }),
-          onProgress: (p) => progress.report({ message: `statement ${p.done + 1} of ${p.total}: ${p.kind}` }),
-        }).finally(() => cancellation.dispose());
-      });
-    } catch (err) {
-      return this.runFailed(err, SHADOW_CONNECTION, call);
-    }
-    report = ctx.log.maskDeep(report);
-    const label = report.shadow ? `${report.shadow.label}${report.shadow.kind === 'pglite' ? ' (shadow)' : ''}` : 'shadow';
-    ctx.results.add(request, report, label);
-    this.diagnostics.showRunDiagnostics(report);
-    this.statusBar.reportRun(SHADOW_CONNECTION, report);
-    this.logReport(report);
-    if (!call.quiet) this.announce(report);
-    return report;
+  /** The server refused the run before sending anything (no files, a broken drydock.json, a lost mark). */
+  private refused(reason: string, call: RunCall): undefined {
+    const masked = this.ctx.log.mask(reason);
+    this.ctx.log.error(`run refused: ${masked}`);
+    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock: ${masked}`);
+    return undefined;
   }
 
-  /** A run that threw instead of producing a report (e.g. the apply guard could not connect). */
-  private runFailed(err: unknown, name: string, call: RunCall): undefined {
-    const error = classifyError(err);
-    const reason = this.ctx.log.mask(`${error.label} (${error.sqlstate}): ${error.message}`);
-    const connectionFailed = error.category === 'operational' && error.sqlstate.startsWith('08');
-    this.ctx.log.error(connectionFailed ? `connection "${name}" failed: ${reason}` : `run on "${name}" failed: ${reason}`);
+  /** A run that produced no report: the server stopped, could not be asked, or failed to start it. */
+  private runFailed(err: unknown, name: string, call: RunCall, mode?: RunMode): undefined {
+    const stopped = err instanceof ServerStoppedError;
+    let reason = this.ctx.log.mask(err instanceof Error ? err.message : String(err));
+    if (stopped && mode === 'apply') reason += '; PostgreSQL rolls back a transaction whose connection ends before it commits: check the database';
+    this.ctx.log.error(`run on "${name}" failed: ${reason}`);
     this.statusBar.failed(name, reason);
-    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock could not run on "${name}": ${reason}`);
+    if (!call.quiet || stopped) void vscode.window.showErrorMessage(`Drydock could not run on "${name}": ${reason}`);
     return undefined;
   }
 
@@ -306,7 +248,7 @@ function targetsOf(uri: unknown, selected: unknown): vscode.Uri[] {
 /** What the run commands do in Restricted Mode: say why, and run nothing. */
 export const refuseRunInRestrictedMode = refuseWith('Drydock does not connect to databases in Restricted Mode. Trust this workspace to run migrations.');
 
-/** Registers Dry-Run, Apply, Verify, Dry-Run Folder up to this File and Cancel Run. */
+/** Registers Dry-Run, Apply, Verify, Dry-Run Folder up to this File and Cancel Run; shows the runs the server reports on its own. */
 export function registerRunCommands(ctx: DrydockContext, runner: MigrationRunner): void {
   const command = (mode: RunMode, upTo = false): StatefulCommand => ({
     needs: 'trusted',
@@ -320,4 +262,8 @@ export function registerRunCommands(ctx: DrydockContext, runner: MigrationRunner
     [COMMANDS.dryRunFolderUpToFile]: command('dry-run', true),
     [COMMANDS.cancelRun]: (c) => () => c.runs.cancel(),
   });
+  // A command's run is recorded from its answer; the server's own dry-run on save arrives only here.
+  ctx.subscribe(ctx.server.onRunFinished((finished) => {
+    if (finished.trigger === 'save') runner.record({ status: 'ran', ...finished }, { quiet: true });
+  }));
 }

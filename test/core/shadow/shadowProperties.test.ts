@@ -106,7 +106,7 @@ describe('shadow properties', () => {
         const report = await withinSeconds(60, runShadowDryRun([target(root, last)], { host, displayPath: relativeTo(root) }));
         assertClassified(report);
         assert.deepEqual(listing(root), before, 'the shadow wrote into the migrations folder');
-        assert.ok(listing(cacheDir).every((f) => /\.tar(\.\d+\.partial)? /.test(f)), 'the cache dir holds something other than snapshots (or one being written)');
+        assert.ok(listing(cacheDir).every((f) => /\.tar(\.\d+-\d+-[0-9a-f]+\.partial)? /.test(f)), 'the cache dir holds something other than snapshots (or one being written)');
         fs.rmSync(root, { recursive: true, force: true });
       }), { numRuns: 8, seed: 12 });
     } finally {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { drydock, EXTENSION_ID, fixture } from '../support';
+import { drydock, EXTENSION_ID, fixture, waitFor } from '../support';
 
 interface ContributedCommand { command: string }
 
@@ -46,8 +46,12 @@ describe('activation', () => {
     await drydock();
     const uri = fixture('migrations/001_create_accounts.sql');
     await vscode.workspace.openTextDocument(uri);
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    const ours = lenses.filter((l) => l.command?.command.startsWith('drydock.'));
+    // The lenses come from the language server, which may still be starting.
+    const ours = await waitFor('the run lenses', async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      const found = lenses.filter((l) => l.command?.command.startsWith('drydock.'));
+      return found.length > 0 ? found : undefined;
+    }, 30_000);
     assert.deepEqual(ours.map((l) => l.command?.command), ['drydock.dryRunMigration', 'drydock.applyMigration', 'drydock.verifyMigration']);
     assert.ok(ours.every((l) => l.range.start.line === 0));
     assert.equal((ours[0]?.command?.arguments?.[0] as vscode.Uri).fsPath, uri.fsPath);

@@ -1,26 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'mocha';
+import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/model/report';
 import type { DrydockApi } from '../../../src/extension/extension';
-import { drydock, fixture, waitFor } from '../support';
-
-/** Runs the tests with no connection configured at all, and puts the connections back afterwards. */
-function withoutConnections(): void {
-  const config = () => vscode.workspace.getConfiguration('drydock');
-  let saved: { connections: unknown; active: unknown } | undefined;
-  before(async () => {
-    saved = { connections: config().inspect('connections')?.globalValue, active: config().inspect('activeConnection')?.globalValue };
-    await config().update('connections', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
-    (await drydock())._private.context.connections.fireChanged();
-  });
-  after(async () => {
-    await config().update('connections', saved?.connections, vscode.ConfigurationTarget.Global);
-    await config().update('activeConnection', saved?.active, vscode.ConfigurationTarget.Global);
-    await config().update('dryRunOnSave', undefined, vscode.ConfigurationTarget.Global);
-  });
-}
+import { drydock, fixture, waitFor, withoutConnections } from '../support';
 
 describe('shadow (no connection configured)', () => {
   withoutConnections();
@@ -40,7 +23,6 @@ describe('shadow (no connection configured)', () => {
     assert.equal(report.committed, false);
     assert.deepEqual(report.statements.map((s) => s.status), ['ok']);
     assert.match(String(api._private.tree.getChildren()[0]?.description), /succeeded · rolled back .* shadow/);
-    assert.ok(api._private.shadow.running, 'the PGlite instance is kept for the next run');
   });
 
   it('an earlier migration that fails is reported as that migration\'s, at its line', async () => {
@@ -61,11 +43,5 @@ describe('shadow (no connection configured)', () => {
       return runs.length > 0 ? runs : undefined;
     }, 60_000);
     assert.match(String(run?.description), /succeeded · rolled back/);
-  });
-
-  it('ending the backend lifetime (as deactivate does) closes the PGlite instance', async () => {
-    assert.ok(api._private.shadow.running);
-    await api._private.context.backend.end();
-    assert.equal(api._private.shadow.running, false);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/model/report';
-import { addConnection, codeActionsAt, drydock, drydockDiagnostics, fixture, query, ruleIdOf, useRunFixture, waitFor } from '../support';
+import { addConnection, codeActionsAt, drydockDiagnostics, fixture, query, ruleIdOf, settledDiagnostics, useRunFixture, waitFor } from '../support';
 
 /** One quick-fix family: the fixture, the finding, the action's title and what the fixed files must hold. */
 interface FixCase {
@@ -127,14 +127,6 @@ async function applyAction(document: vscode.TextDocument, diagnostic: vscode.Dia
   return action;
 }
 
-/** The diagnostics the provider says an action fixes (VS Code's executeCodeActionProvider leaves them out). */
-async function fixedDiagnostics(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, title: string): Promise<vscode.Diagnostic[]> {
-  const { _private } = await drydock();
-  const context: vscode.CodeActionContext = { diagnostics: [diagnostic], only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke };
-  const actions = await _private.codeActions.provideCodeActions(document, diagnostic.range, context);
-  return actions.find((a) => a.title === title)?.diagnostics ?? [];
-}
-
 /** Saves, then waits until the saved text's check no longer reports `rule` and shows no syntax error. */
 async function saveAndExpectGone(document: vscode.TextDocument, rule: string): Promise<void> {
   if (document.isDirty) assert.equal(await document.save(), true);
@@ -149,12 +141,9 @@ async function expectCreated(folder: string, name: string, text: string, rule: s
   const file = path.join(folder, name);
   assert.equal(fs.readFileSync(file, 'utf8'), text, `${name} on disk`);
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-  const { _private } = await drydock();
-  const outcome = await _private.diagnostics.checks.current(document);
-  assert.equal(outcome.kind, 'checked');
-  if (outcome.kind !== 'checked') return;
-  assert.equal(outcome.checked.syntaxError, null, `${name} does not parse`);
-  assert.deepEqual(outcome.checked.diagnostics.filter((d) => d.ruleId === rule).map((d) => d.message), [], `${name} still reports ${rule}`);
+  const shown = await settledDiagnostics(document.uri);
+  assert.deepEqual(shown.filter((d) => ruleIdOf(d) === 'syntax-error').map((d) => d.message), [], `${name} does not parse`);
+  assert.deepEqual(shown.filter((d) => ruleIdOf(d) === rule).map((d) => d.message), [], `${name} still reports ${rule}`);
 }
 
 describe('quick fixes', () => {
@@ -172,7 +161,6 @@ describe('quick fixes', () => {
       await database(c.setup);
       const document = await open(c.file);
       const diagnostic = await diagnosticOf(document, c.rule);
-      assert.deepEqual(await fixedDiagnostics(document, diagnostic, c.title), [diagnostic], 'the action names the diagnostic it fixes');
       const action = await applyAction(document, diagnostic, c.title);
       assert.equal(action.kind?.value, vscode.CodeActionKind.QuickFix.value);
       assert.equal(action.isPreferred, true, 'the rule\'s own fix is the preferred one');
@@ -229,9 +217,7 @@ describe('quick fixes', () => {
 
   it('offers no code action on a statement without findings', async () => {
     const document = await open('quick-fixes/clean/001_clean.sql');
-    const { _private } = await drydock();
-    const outcome = await _private.diagnostics.checks.current(document);
-    assert.equal(outcome.kind === 'checked' ? outcome.checked.diagnostics.length : -1, 0, 'the clean fixture has findings');
+    assert.deepEqual((await settledDiagnostics(document.uri)).map(ruleIdOf), [], 'the clean fixture has findings');
     for (let line = 0; line < document.lineCount; line++) {
       const actions = await codeActionsAt(document.uri, document.lineAt(line).range);
       assert.deepEqual(actions.map((a) => a.title), [], `line ${line + 1}`);

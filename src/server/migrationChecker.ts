@@ -5,14 +5,14 @@
 // exactly this path in plain Node. Parsed context files are kept between saves, keyed by their
 // text, and so is the schema they teach, so a save parses and learns only the saved file.
 import fs from 'node:fs';
-import type { LearnedContext } from '../../core/analyse/fileAnalysis';
-import type { ConfigResolver, DrydockConfig } from '../../core/config/drydockConfig';
-import { readToolNoTransaction } from '../../core/config/toolNoTransaction';
-import type { LintSettings } from '../../core/model/lintSettings';
-import type { ParsedFile } from '../../core/parse/parseMigration';
-import type { CheckedFile } from '../../core/rules/checkMigration';
-import type { HistoryMigration } from '../../core/shadow/history';
-import { checkEngine, type CheckEngine } from '../engine';
+import type { LearnedContext } from '../core/analyse/fileAnalysis';
+import type { ConfigResolver, DrydockConfig } from '../core/config/drydockConfig';
+import { readToolNoTransaction } from '../core/config/toolNoTransaction';
+import type { LintSettings } from '../core/model/lintSettings';
+import type { ParsedFile } from '../core/parse/parseMigration';
+import type { CheckedFile } from '../core/rules/checkMigration';
+import type { HistoryMigration } from '../core/shadow/history';
+import { checkEngine, type CheckEngine } from './engine';
 
 /** A drydock.json that cannot be used, at the place it is wrong (1-based line and column). */
 export interface ConfigProblem {

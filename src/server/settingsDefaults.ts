@@ -11,6 +11,14 @@ export const MIGRATION_TOOL_SETTINGS: readonly (MigrationTool | 'auto')[] = ['au
 /** drydock.format.keywordCase's values. */
 export const KEYWORD_CASES: readonly FormatOptions['keywordCase'][] = ['upper', 'lower', 'preserve'];
 
+/** The drydock.format.* settings, validated. */
+export interface FormatSettings {
+  keywordCase: FormatOptions['keywordCase'];
+  /** Spaces per indent level; null follows the editor's tab size. */
+  indent: number | null;
+  lineWidth: number;
+}
+
 /** The editor-only settings, by key under `drydock.`. */
 export interface EditorSettings {
   connections: unknown[];
@@ -19,6 +27,8 @@ export interface EditorSettings {
   /** null: on for the shadow, off for connections. */
   dryRunOnSave: boolean | null;
   shadowConnection: string;
+  /** SQL the project's own migration runner sends first on its session (the CLI's --shadow-setup). */
+  shadowSetup: string[];
   'results.maxRuns': number;
   migrationTool: MigrationTool | 'auto';
   'format.keywordCase': FormatOptions['keywordCase'];
@@ -36,6 +46,7 @@ export const EDITOR_SETTING_DEFAULTS: Readonly<EditorSettings> = Object.freeze({
   'diagnostics.enabled': true,
   dryRunOnSave: null,
   shadowConnection: '',
+  shadowSetup: [],
   'results.maxRuns': 10,
   migrationTool: 'auto',
   'format.keywordCase': DEFAULT_FORMAT_OPTIONS.keywordCase,

@@ -86,20 +86,33 @@ export async function readOnlyQuery(backend: DatabaseBackend, sql: string): Prom
   return runReadOnlyQuery(backend, sql);
 }
 
-/** The PGlite shadow host (PGlite itself boots on the first run), with snapshots kept in `cacheDir`. */
-export async function pgliteShadowHost(cacheDir: string): Promise<ShadowHost> {
-  const { PgliteShadow } = await import('../core/shadow/pgliteShadow');
-  return new PgliteShadow({ cacheDir });
-}
+/** Where a shadow lives: PGlite with snapshots kept in `cacheDir`, or scratch databases on a server. */
+export type ShadowChoice =
+  | { kind: 'pglite'; cacheDir: string }
+  | { kind: 'scratch-database'; server: ConnectionSettings; projectDatabases: readonly string[] };
 
-/** The shadow as scratch databases on a server. */
-export async function scratchShadowHost(server: ConnectionSettings, projectDatabases: readonly string[]): Promise<ShadowHost> {
-  const { ScratchDatabaseShadow } = await import('../core/shadow/scratchDatabase');
-  return new ScratchDatabaseShadow({ server, projectDatabases });
+/**
+ * The one place a shadow host is made (PGlite itself boots on the first run): swapping the
+ * implementation (a PGlite in a worker thread) changes this function only.
+ */
+export async function createShadowHost(choice: ShadowChoice): Promise<ShadowHost> {
+  if (choice.kind === 'scratch-database') {
+    const { ScratchDatabaseShadow } = await import('../core/shadow/scratchDatabase');
+    return new ScratchDatabaseShadow({ server: choice.server, projectDatabases: choice.projectDatabases });
+  }
+  // In a worker thread: a cancel or statement_timeout ends the worker mid-statement, and the server keeps answering meanwhile.
+  const { WorkerShadow } = await import('../core/shadow/worker/workerShadow');
+  return new WorkerShadow({ cacheDir: choice.cacheDir });
 }
 
 /** Dry-runs files on a shadow after replaying the migrations before them. */
 export async function runShadow(targets: ShadowTarget[], options: ShadowRunOptions): Promise<RunReport> {
   const shadow = await import('../core/shadow/shadowRun');
   return shadow.runShadowDryRun(targets, options);
+}
+
+/** Runs one query read-only on the shadow in the state the targets' dry-run starts from (the history before them replayed). */
+export async function readOnlyQueryOnShadow(targets: ShadowTarget[], host: ShadowHost, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
+  const [shadow, { runReadOnlyQuery }] = await Promise.all([import('../core/shadow/shadowRun'), import('../core/db/withSession')]);
+  return shadow.onPreparedShadow(targets, { host }, (backend) => runReadOnlyQuery(backend, sql));
 }

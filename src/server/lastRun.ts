@@ -3,9 +3,9 @@
 // here. An edit makes a statement's measurement stale, so it is dropped rather than shown at a
 // place that now holds other SQL (an edit above it shifts offsets too, and drops it until the next
 // run). Plain data in, plain data out: no `vscode`.
-import type { Finding } from '../../core/model/findings';
-import type { RunReport, StatementReport } from '../../core/model/report';
-import { RUN_MODES, type RunMode } from '../../core/model/runModes';
+import type { Finding } from '../core/model/findings';
+import type { RunReport, StatementReport } from '../core/model/report';
+import { RUN_MODES, type RunMode } from '../core/model/runModes';
 
 /** The latest run's view of one file, limited to the statements unchanged since. */
 export interface LastRun {

@@ -1,0 +1,182 @@
+// The extension host's event loop while Drydock works (benchmark, not a test). Loaded by
+// scripts/run-extension-bench.mjs as the tests module of a real extension host (code-server), so
+// it runs on the very thread Drydock's extension runs on and measures, with
+// perf_hooks.monitorEventLoopDelay, how long that thread was kept from turning while:
+//   (a) a 1,000-line migration is opened and edited (50 edits),
+//   (b) a migration is saved 50 times with dry-run on save (the shadow),
+//   (c) the last migration of a long history is dry-run on a cold shadow,
+//   (d) a DO block that loops forever is dry-run and then cancelled; then a run must work again.
+// Each scenario prints one `eventloop-bench` line as it ends (the driver collects them into a
+// table), so a scenario that blocks the thread for good still leaves the earlier figures.
+// DRYDOCK_BENCH_PROFILE_DIR=<dir> also writes a CPU profile of the host per scenario.
+import fs from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { RunReport } from '../../src/core/model/report';
+
+/** The timer's period: an event-loop turn later than this shows as delay. */
+const RESOLUTION_MS = 5;
+const EXTENSION_ID = 'drydock.pg-drydock';
+
+interface Measured {
+  maxMs: number;
+  p99Ms: number;
+  durationMs: number;
+  outcome: string;
+}
+
+/** The workspace layout scripts/run-extension-bench.mjs writes (names relative to the folder). */
+interface BenchLayout {
+  bigFile: string;
+  saveFile: string;
+  historyTarget: string;
+  historyLabel: string;
+  loopFile: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** With DRYDOCK_BENCH_PROFILE_DIR set, a CPU profile of the host's thread per scenario (to find what blocked it). */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.DRYDOCK_BENCH_PROFILE_DIR;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await post('Profiler.stop') as { profile: unknown };
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name.slice(0, 3).replace(/[^a-z]/g, '')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** Runs `work` with the event-loop delay histogram on; its figures include the timer period (Node's own definition). */
+async function measure(name: string, work: () => Promise<string>): Promise<Measured> {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  const started = Date.now();
+  work = ((inner) => () => profiled(name, inner))(work);
+  histogram.enable();
+  let outcome: string;
+  try {
+    outcome = await work();
+  } catch (err) {
+    outcome = `error: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  histogram.disable();
+  const result = { maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6, durationMs: Date.now() - started, outcome };
+  console.log(`eventloop-bench\t${name}\t${result.maxMs.toFixed(1)}\t${result.p99Ms.toFixed(1)}\t${(result.durationMs / 1000).toFixed(1)}\t${outcome}`);
+  return result;
+}
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+function printRss(when: string): void {
+  console.log(`eventloop-bench-rss\t${when}\t${mib(process.memoryUsage().rss)}`);
+}
+
+/** The newest run's id in the Migration Runs view's store (0 when none), read through the extension's API. */
+function newestRunId(api: unknown): number {
+  const results = (api as { _private: { context: { results: { runs: readonly { id: number; report: RunReport }[] } } } })._private.context.results;
+  return results.runs[0]?.id ?? 0;
+}
+function newestReport(api: unknown): RunReport | undefined {
+  return (api as { _private: { context: { results: { runs: readonly { report: RunReport }[] } } } })._private.context.results.runs[0]?.report;
+}
+
+function describe(report: RunReport | undefined): string {
+  if (!report) return 'no report';
+  const error = report.error ? `: ${report.error.message.split('\n')[0]?.slice(0, 100)}` : '';
+  return `${report.outcome}${error}`;
+}
+
+/** (a) Opens the 1,000-line file, waits for its diagnostics, types 50 edits, lets the checks settle, reverts. */
+async function openAndEdit(uri: vscode.Uri): Promise<string> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document);
+  const findings = await waitFor('diagnostics on the 1,000-line file', () => {
+    const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'drydock');
+    return found.length > 0 ? found.length : undefined;
+  }, 120_000);
+  for (let i = 0; i < 50; i++) {
+    await editor.edit((e) => e.insert(new vscode.Position(500, 0), `-- typed ${i}\n`));
+    await sleep(40);
+  }
+  // The checks after the last edit (a server debounces them) fall inside the measurement.
+  await sleep(2_000);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  return `${document.lineCount} lines, ${findings} findings`;
+}
+
+/** (b) 50 edits and saves of one migration, each waiting for the dry-run on save it starts. */
+async function saveRepeatedly(api: unknown, uri: vscode.Uri): Promise<string> {
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  const outcomes = new Map<string, number>();
+  for (let i = 0; i < 50; i++) {
+    const before = newestRunId(api);
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), `-- save ${i}\n`));
+    await editor.document.save();
+    await waitFor(`the dry-run on save ${i}`, () => (newestRunId(api) > before ? true : undefined), 120_000);
+    const outcome = newestReport(api)?.outcome ?? 'none';
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  }
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  return `${[...outcomes].map(([o, n]) => `${n} ${o}`).join(', ')}`;
+}
+
+/** (c) Dry-Run Migration on the last migration of a long history; the shadow has no snapshot yet. */
+async function coldHistoryDryRun(uri: vscode.Uri, label: string): Promise<string> {
+  const report = await vscode.commands.executeCommand<RunReport | undefined>('drydock.dryRunMigration', uri);
+  return `${label}: ${describe(report)}${report?.shadow ? `, ${report.shadow.history} replayed` : ''}`;
+}
+
+/** (d) Dry-runs an endless DO loop, cancels it after 3 s, then dry-runs a normal file: it must work. */
+async function endlessLoopCancelled(loop: vscode.Uri, next: vscode.Uri): Promise<string> {
+  const running = vscode.commands.executeCommand<RunReport | undefined>('drydock.dryRunMigration', loop);
+  await sleep(3_000);
+  const cancelAsked = Date.now();
+  await vscode.commands.executeCommand('drydock.cancelRun');
+  const report = await running;
+  const cancelMs = Date.now() - cancelAsked;
+  const after = await vscode.commands.executeCommand<RunReport | undefined>('drydock.dryRunMigration', next);
+  return `loop ${describe(report)} ${cancelMs} ms after cancel; next run ${describe(after)}`;
+}
+
+/** Called by the extension host (the bench's tests module). */
+export async function run(): Promise<void> {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!extension) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  const api = await extension.activate();
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the bench workspace folder is not open');
+  const layout = JSON.parse(process.env.DRYDOCK_BENCH_LAYOUT ?? '{}') as BenchLayout;
+  const at = (relative: string) => vscode.Uri.file(path.join(folder.uri.fsPath, relative));
+  console.log(`eventloop-bench-start\tresolution ${RESOLUTION_MS} ms\tnode ${process.version}\tpid ${process.pid}`);
+  printRss('after activation');
+  // (a) first: nothing has loaded the parser yet, as when a user opens their first migration.
+  await measure('(a) open + 50 edits of a 1,000-line migration', () => openAndEdit(at(layout.bigFile)));
+  printRss('before the shadow runs');
+  await measure(`(c) cold shadow dry-run, last migration of ${layout.historyLabel}`, () => coldHistoryDryRun(at(layout.historyTarget), layout.historyLabel));
+  printRss('after the cold shadow dry-run');
+  await measure('(b) 50 saves with dry-run on save (shadow)', () => saveRepeatedly(api, at(layout.saveFile)));
+  console.log('eventloop-bench-note\t(d) starting: a host that never turns again prints nothing more');
+  await measure('(d) endless DO loop dry-run, cancelled after 3 s', () => endlessLoopCancelled(at(layout.loopFile), at(layout.saveFile)));
+  printRss('after the shadow runs');
+  console.log('eventloop-bench-done');
+}

@@ -1,0 +1,61 @@
+// textDocument/codeAction on a migration: a quick fix per fix of the findings under the cursor or
+// selection (server/quickFixes.ts chooses them), and `source.fixAll.drydock` applying the safe
+// mechanical fixes of the whole file at once.
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
+import type { Finding } from '../core/model/findings';
+import type { ServerContext } from './context';
+import { filePathOf } from './documents';
+import { checkEngine } from './engine';
+import { findingToDiagnostic, fixToWorkspaceEdit, toLspTextEdit } from './lspConvert';
+import { FIX_ALL_KIND, type DiagnosticData } from './protocol';
+import { fixAllEdits, quickFixesAt } from './quickFixes';
+
+/** True when the client asked for kinds that include `kind` (or for any). */
+function wanted(only: readonly string[] | undefined, kind: string): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+/** The client's diagnostic for the finding (same rule, same range), else one made from it. */
+function diagnosticFor(ctx: ServerContext, finding: Finding, shown: readonly Diagnostic[]): Diagnostic {
+  const made = findingToDiagnostic(finding, ctx.docsLink);
+  return shown.find((d) => d.source === 'drydock' && ((d.data as DiagnosticData | undefined)?.ruleId ?? d.code) === finding.ruleId
+    && d.range.start.line === made.range.start.line && d.range.start.character === made.range.start.character
+    && d.range.end.line === made.range.end.line && d.range.end.character === made.range.end.character) ?? made;
+}
+
+/** The code actions for a range of a migration file. */
+export async function codeActionsFor(ctx: ServerContext, params: CodeActionParams): Promise<CodeAction[]> {
+  const document = ctx.documents.get(params.textDocument.uri);
+  const file = document ? filePathOf(document.uri) : null;
+  if (!document || file === null) return [];
+  const settings = await ctx.settings.current();
+  if (!settings.diagnosticsEnabled || !ctx.documents.isMigration(document, settings.run.migrationsGlobs)) return [];
+  const only = params.context.only;
+  const quickFixes = wanted(only, CodeActionKind.QuickFix);
+  const fixAll = wanted(only, FIX_ALL_KIND);
+  if (!quickFixes && !fixAll) return [];
+  const outcome = await ctx.checks.current(document);
+  if (outcome.kind !== 'checked') return [];
+  const findings = outcome.checked.diagnostics;
+  const actions: CodeAction[] = [];
+  if (quickFixes) {
+    const core = await checkEngine();
+    const offered = quickFixesAt(core, outcome.checked, findings, file, document.offsetAt(params.range.start), document.offsetAt(params.range.end));
+    for (const { finding, fix, preferred } of offered) {
+      // A fix that moves a statement to a new file needs a client that creates files; half of it would lose the statement.
+      if ((fix.newFiles ?? []).length > 0 && !ctx.client.createFiles) continue;
+      actions.push({
+        title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: preferred,
+        diagnostics: [diagnosticFor(ctx, finding, params.context.diagnostics)],
+        edit: fixToWorkspaceEdit(fix, ctx.client.documentChanges, document.version),
+      });
+    }
+  }
+  if (fixAll) {
+    const edits = fixAllEdits(findings, file);
+    if (edits.length > 0) {
+      actions.push({ title: 'Drydock: fix all safe findings', kind: FIX_ALL_KIND, edit: { changes: { [document.uri]: edits.map(toLspTextEdit) } } });
+    }
+  }
+  return actions;
+}

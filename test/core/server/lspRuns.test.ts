@@ -1,0 +1,153 @@
+// Runs through the language server's workspace/executeCommand, over stdio: a dry-run on the PGlite
+// shadow and on a real PostgreSQL returning the RunReport the CLI prints (the database unchanged),
+// progress and the runFinished notification, cancelling a running statement with $/cancelRequest,
+// apply refused without a development mark or with another server's identity (and done with the
+// right one), and no password in anything the server sends.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
+import type { RunReport } from '../../../src/core/model/report';
+import type { IdentifyResult, RunFinishedParams, RunResult, WireConnection } from '../../../src/server/protocol';
+import { sql } from '../../support/database';
+import { fingerprint, fingerprintDiff } from '../../support/fingerprint';
+import { LspTestClient, uriOf } from '../../support/lspClient';
+import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
+import { writeFolder } from '../shadow/folders';
+
+const ACCOUNTS = 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n';
+const EMAIL_INDEX = 'CREATE INDEX accounts_email ON accounts (email);\n';
+const SLEEP = 'DO $$ BEGIN PERFORM pg_sleep(30); END $$;\n';
+
+function ran(result: RunResult): Extract<RunResult, { status: 'ran' }> {
+  assert.equal(result.status, 'ran', JSON.stringify(result));
+  return result as Extract<RunResult, { status: 'ran' }>;
+}
+
+function finished(client: LspTestClient, runId: string): Promise<RunFinishedParams> {
+  return client.until(`runFinished ${runId}`, () => client.notifications.find((n) => n.method === 'drydock/runFinished' && (n.params as RunFinishedParams).runId === runId)?.params as RunFinishedParams | undefined);
+}
+
+test('dry-run on the PGlite shadow through executeCommand: the report, progress and runFinished; nothing committed', async () => {
+  const root = writeFolder({ 'migrations/001_accounts.sql': ACCOUNTS, 'migrations/002_email_index.sql': EMAIL_INDEX });
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-lsp-storage-'));
+  const client = LspTestClient.start();
+  try {
+    await client.initialize(root, { storagePath: storage, dryRunOnSave: false });
+    const target = uriOf(path.join(root, 'migrations', '002_email_index.sql'));
+    const result = ran(await client.executeCommand<RunResult>('drydock.server.dryRun', { targets: [target], runId: 'shadow-1' }));
+    const report: RunReport = result.report;
+    assert.equal(report.mode, 'dry-run');
+    assert.equal(report.outcome, 'succeeded');
+    assert.equal(report.committed, false);
+    assert.equal(report.shadow?.kind, 'pglite');
+    assert.equal(report.shadow?.history, 1);
+    assert.deepEqual(report.statements.map((s) => s.status), ['ok']);
+    assert.ok(report.diagnostics.some((d) => d.ruleId === 'require-concurrent-index-creation'));
+    assert.equal(result.request.connectionName, 'shadow');
+    const announced = await finished(client, 'shadow-1');
+    assert.equal(announced.trigger, 'command');
+    assert.ok(client.notifications.some((n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'begin'));
+    assert.ok(fs.readdirSync(path.join(storage, 'shadow')).length > 0, 'snapshots go to the storage folder the client named');
+  } finally {
+    assert.equal(await client.stop(), 0);
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+});
+
+describe('drydock lsp runs on a real PostgreSQL', () => {
+  let server: ThrowawayPostgres;
+  let client: LspTestClient;
+  let root: string;
+  let url: string;
+  let connection: WireConnection;
+  before(async () => {
+    server = await startPostgres();
+    const db = await server.createDatabase();
+    url = server.url(db);
+    await sql(url, ACCOUNTS);
+    root = writeFolder({ 'migrations/002_email_index.sql': EMAIL_INDEX, 'migrations/003_sleep.sql': SLEEP });
+    client = LspTestClient.start();
+    await client.initialize(root, { dryRunOnSave: false });
+    // The password travels in the request, in memory: nowhere in what the server sends back.
+    connection = { name: 'dev', settings: { connectionString: url } };
+  });
+  after(async () => {
+    await client?.stop();
+    await server?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('dry-run returns the report with the server, and the database is unchanged', async () => {
+    const before = await fingerprint(url);
+    const result = ran(await client.executeCommand<RunResult>('drydock.server.dryRun', { targets: [uriOf(path.join(root, 'migrations', '002_email_index.sql'))], connection }));
+    assert.equal(result.report.outcome, 'succeeded');
+    assert.equal(result.report.committed, false);
+    assert.equal(result.report.server?.database, url.split('/').pop());
+    assert.ok(result.report.statements[0]!.locks.some((l) => l.mode === 'ShareLock' && !l.createdInRun), JSON.stringify(result.report.statements[0]!.locks));
+    assert.equal(result.connectionLabel.includes(server.password), false);
+    const after = await fingerprint(url);
+    assert.equal(after, before, fingerprintDiff(before, after));
+  });
+
+  test('$/cancelRequest on a running dry-run cancels the statement in flight; the run reports cancelled', async () => {
+    const source = new CancellationTokenSource();
+    const pending = client.connection.sendRequest<RunResult>('workspace/executeCommand', {
+      command: 'drydock.server.dryRun', arguments: [{ targets: [uriOf(path.join(root, 'migrations', '003_sleep.sql'))], connection, runId: 'sleepy' }],
+    }, source.token).catch((err: unknown) => err);
+    // Cancelled once PostgreSQL is running the sleep (what the server's session is doing, not a clock).
+    for (;;) {
+      const rows = await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid() AND state = 'active'");
+      if (rows[0]!.n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    source.cancel();
+    const announced = await finished(client, 'sleepy');
+    assert.equal(announced.report.outcome, 'cancelled');
+    assert.equal(announced.report.committed, false);
+    await pending;
+    const still = await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid() AND state = 'active'");
+    assert.equal(still[0]!.n, 0);
+  });
+
+  test('apply is refused without a confirmed development mark, and with another server\'s identity; nothing changes', async () => {
+    const before = await fingerprint(url);
+    const target = uriOf(path.join(root, 'migrations', '002_email_index.sql'));
+    const unmarked = await client.executeCommand<RunResult>('drydock.server.apply', { targets: [target], connection });
+    assert.equal(unmarked.status, 'refused');
+    assert.match((unmarked as { reason: string }).reason, /no development-database mark/);
+    const elsewhere = await client.executeCommand<RunResult>('drydock.server.apply', {
+      targets: [target], connection, confirmedDevMark: { systemIdentifier: '1', database: 'elsewhere', port: '5432' },
+    });
+    assert.equal(elsewhere.status, 'refused');
+    assert.match((elsewhere as { reason: string }).reason, /now reaches server .* not the development database it was marked on/);
+    const after = await fingerprint(url);
+    assert.equal(after, before, fingerprintDiff(before, after));
+  });
+
+  test('apply with the identity the client confirmed (from identify) commits', async () => {
+    const identified = await client.executeCommand<IdentifyResult>('drydock.server.identify', { connection });
+    assert.equal(identified.identity.database, url.split('/').pop());
+    const result = ran(await client.executeCommand<RunResult>('drydock.server.apply', {
+      targets: [uriOf(path.join(root, 'migrations', '002_email_index.sql'))], connection, confirmedDevMark: identified.identity,
+    }));
+    assert.equal(result.report.committed, true);
+    const indexes = await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'accounts_email'");
+    assert.equal(indexes[0]!.n, 1);
+  });
+
+  test('a password in a connection, even one that fails, appears in nothing the server sends', async () => {
+    const secret = 'Sekret-Pa55-in-a-url';
+    const failing: WireConnection = { name: 'broken', settings: { connectionString: `postgres://nobody:${secret}@127.0.0.1:1/none`, connectTimeoutMs: 2000 } };
+    const outcome = await client.executeCommand<RunResult>('drydock.server.dryRun', { targets: [uriOf(path.join(root, 'migrations', '002_email_index.sql'))], connection: failing })
+      .catch((err: unknown) => err);
+    assert.ok(outcome);
+    await client.executeCommand('drydock.server.identify', { connection: failing }).catch(() => undefined);
+    await client.executeCommand('drydock.server.runFixQuery', { sql: 'SELECT 1', connection }).catch(() => undefined);
+    assert.equal(client.traffic.includes(secret), false, 'the failing connection\'s password');
+    assert.equal(client.traffic.includes(server.password), false, 'the working connection\'s password');
+  });
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { RunReport } from '../../../src/core/model/report';
+import type { DrydockApi } from '../../../src/extension/extension';
+import { drydock, drydockDiagnostics, drydockLogFiles, fixture, ruleIdOf, waitFor, withoutConnections } from '../support';
+
+/** The language server's process: the extension host's child running dist/server.js (read from /proc). */
+function serverPid(): number | undefined {
+  for (const entry of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = fs.readFileSync(path.join('/proc', entry, 'stat'), 'utf8');
+      // Fields after the command name (which may hold spaces) start at the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      if (fs.readFileSync(path.join('/proc', entry, 'cmdline'), 'utf8').includes('server.js')) return Number(entry);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** The Drydock log's lines on disk that match `pattern`. */
+function logLines(api: DrydockApi, pattern: RegExp): string[] {
+  return drydockLogFiles(api).flatMap((f) => fs.readFileSync(f, 'utf8').split('\n')).filter((line) => pattern.test(line));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the language server', () => {
+  withoutConnections();
+  let api: DrydockApi;
+  before(async () => { api = await drydock(); });
+
+  it('runs in its own process, a child of the extension host', async () => {
+    assert.ok(await waitFor('the server process', () => serverPid()), 'no dist/server.js child of the extension host');
+  });
+
+  it('an endless DO loop dry-run on the shadow is cancelled by Cancel Run (the Migration Runs view\'s button) and the next run works', async () => {
+    await vscode.commands.executeCommand('drydock.results.clear');
+    const running = vscode.commands.executeCommand<RunReport | undefined>('drydock.dryRunMigration', fixture('loop/b_forever.sql'));
+    await waitFor('the run to start', () => api._private.context.runs.busy);
+    // Long enough for the replay to end and the loop to spin (either way the run must end cancelled).
+    await sleep(2_000);
+    assert.equal(api._private.context.runs.busy, true, 'the endless loop ended on its own');
+    await vscode.commands.executeCommand('drydock.cancelRun');
+    const report = await running;
+    assert.equal(report?.outcome, 'cancelled', JSON.stringify(report?.error));
+    assert.equal(report.committed, false);
+    assert.match(String(api._private.tree.getChildren()[0]?.description), /^cancelled/);
+    const next = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
+    assert.equal(next?.outcome, 'succeeded', JSON.stringify(next?.error));
+  });
+
+  it('a killed server is restarted and said so once; the run in flight fails with a clear message; diagnostics come back', async () => {
+    const uri = fixture('broken/meta_command.sql');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await waitFor('the meta-command diagnostic', () => drydockDiagnostics(uri).some((d) => ruleIdOf(d) === 'psql-meta-command'));
+    const stopped = /language server stopped; restarting it/;
+    const before = logLines(api, stopped).length;
+    const first = serverPid();
+    assert.ok(first);
+
+    const running = vscode.commands.executeCommand<RunReport | undefined>('drydock.dryRunMigration', fixture('loop/b_forever.sql'));
+    await waitFor('the run to start', () => api._private.context.runs.busy);
+    await sleep(1_000);
+    process.kill(first, 'SIGKILL');
+    assert.equal(await running, undefined, 'a run whose server died has no report');
+    await waitFor('the log to say the run failed with the server', () => logLines(api, /failed: the Drydock language server stopped while this request was in flight/).length > 0);
+
+    const second = await waitFor('a new server process', () => {
+      const pid = serverPid();
+      return pid !== undefined && pid !== first ? pid : undefined;
+    }, 30_000);
+    assert.notEqual(second, first);
+    await waitFor('the meta-command diagnostic again', () => drydockDiagnostics(uri).some((d) => ruleIdOf(d) === 'psql-meta-command'), 30_000);
+    await waitFor('the restart in the log', () => logLines(api, stopped).length > before);
+    assert.equal(logLines(api, stopped).length, before + 1, 'one stop, one message');
+    const next = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
+    assert.equal(next?.outcome, 'succeeded', JSON.stringify(next?.error));
+  });
+});
