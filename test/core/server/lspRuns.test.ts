@@ -58,6 +58,31 @@ test('dry-run on the PGlite shadow through executeCommand: the report, progress 
   }
 });
 
+test('saving a migration with nothing configured dry-runs it on the shadow; a failed statement becomes a run diagnostic at its place', async () => {
+  const broken = 'ALTER TABLE accounts ADD COLUMN note text;\nALTER TABLE missing ADD COLUMN x bigint;\n';
+  const root = writeFolder({ 'migrations/001_accounts.sql': ACCOUNTS, 'migrations/002_broken.sql': broken });
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-lsp-storage-'));
+  const client = LspTestClient.start();
+  try {
+    await client.initialize(root, { storagePath: storage });
+    const uri = client.open(path.join(root, 'migrations', '002_broken.sql'), broken);
+    await client.diagnosticsOf(uri, () => true);
+    void client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    const announced = await client.until('a dry-run on save', () => client.notifications.find((n) => n.method === 'drydock/runFinished')?.params as RunFinishedParams | undefined);
+    assert.equal(announced.trigger, 'save');
+    assert.equal(announced.report.outcome, 'failed');
+    assert.equal(announced.report.committed, false);
+    const shown = await client.diagnosticsOf(uri, (d) => d.some((x) => x.source === 'drydock run'));
+    const failure = shown.find((d) => d.source === 'drydock run')!;
+    assert.equal(failure.code, '42P01');
+    assert.equal(failure.range.start.line, 1);
+  } finally {
+    assert.equal(await client.stop(), 0);
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+});
+
 describe('drydock lsp runs on a real PostgreSQL', () => {
   let server: ThrowawayPostgres;
   let client: LspTestClient;
