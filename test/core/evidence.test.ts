@@ -91,6 +91,13 @@ describeEachServer('findings confirmed or contradicted by the dry-run', (server)
     assert.deepEqual(measured.map((f) => f.message).filter((m) => /scan|rewr/.test(m)), []);
   });
 
+  test('DROP INDEX IF EXISTS of an index that is not there, in a DO block that locks a table otherwise: not confirmed by that table\'s lock', async () => {
+    // Supabase Storage 0038: the block alters another table, whose ACCESS EXCLUSIVE is not the drop's.
+    const report = await dryRun(await fresh(), 'DO $$ BEGIN\n  DROP INDEX IF EXISTS idx_never_made;\n  ALTER TABLE orders ADD COLUMN flag int;\nEND $$;\n');
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    assert.notEqual(judged(report, 'require-concurrent-index-deletion', 2).evidence, 'confirmed');
+  });
+
   test('a measurement a finding carries is not repeated as measured-impact; one with no finding stands alone as measured', async () => {
     const report = await dryRun(await fresh(), "SET lock_timeout = '5s';\nCREATE INDEX idx_orders_amount ON orders (amount);\nALTER TABLE orders ADD COLUMN flag boolean;\n");
     const measured = runFindings(report).filter((f) => f.ruleId === 'measured-impact');

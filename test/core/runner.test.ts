@@ -139,11 +139,14 @@ describeEachServer('runner', (server) => {
 
   test('a DO block or a procedure that commits cannot commit a dry-run or a failed apply', async () => {
     const url = server().url(await seededDatabase(server()));
-    for (const name of ['do-block-commit.sql', 'procedure-commit.sql']) {
+    // The DO block's COMMIT is read from its body: it needs no transaction, so it is never sent in one
+    // (not executed in a dry-run, the file refused by an apply). A procedure's is known only when it runs.
+    const expected = { 'do-block-commit.sql': { 'dry-run': 'succeeded', apply: 'refused' }, 'procedure-commit.sql': { 'dry-run': 'failed', apply: 'failed' } } as const;
+    for (const name of ['do-block-commit.sql', 'procedure-commit.sql'] as const) {
       for (const mode of ['dry-run', 'apply'] as const) {
         const report = await run(url, [fixture(name)], mode);
-        assert.equal(report.outcome, 'failed', `${name} ${mode}`);
-        assert.equal(report.error!.sqlstate, '2D000', `${name} ${mode}`);
+        assert.equal(report.outcome, expected[name][mode], `${name} ${mode}`);
+        if (report.outcome === 'failed') assert.equal(report.error!.sqlstate, '2D000', `${name} ${mode}`);
         assert.equal(report.committed, false);
         assert.equal(await tableExists(url, 'drydock_probe'), false, `${name} ${mode}`);
       }

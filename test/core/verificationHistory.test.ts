@@ -289,18 +289,6 @@ ALTER TABLE tp DISABLE TRIGGER trg_tp;`,
     assert.match(again['function twice']!, /^missing: /);
   });
 
-  test('a primary key dropped by SQL built at run time, then added again: PostgreSQL reuses the freed name, and verify finds it there', async () => {
-    // Supabase Storage 0048: the old key's drop is EXECUTEd from a name read in information_schema.
-    const { dry, verify } = await bothWays(server(), {
-      '1.sql': 'CREATE TABLE ba (id text PRIMARY KEY, note text);',
-      '2.sql': "DO $$ DECLARE q text; BEGIN\n  SELECT concat('ALTER TABLE ba DROP CONSTRAINT ', constraint_name) INTO q FROM information_schema.table_constraints\n"
-        + "    WHERE table_name = 'ba' AND constraint_type = 'PRIMARY KEY';\n  EXECUTE q;\n"
-        + '  ALTER TABLE ba RENAME COLUMN id TO name;\n  ALTER TABLE ba ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid();\n  ALTER TABLE ba ADD PRIMARY KEY (id);\nEND $$;',
-    });
-    assert.match(dry['constraint ba_pkey']!, /^ok: PRIMARY KEY \(id\)/);
-    assert.match(verify['constraint ba_pkey']!, /^ok: named ba_pkey: .*2\.sql:1 ran SQL built at run time before it, which freed that name; PRIMARY KEY \(id\)/);
-  });
-
   test('DROP FUNCTION without arguments drops whichever there is; one declared again with other arguments is the new one (Lemmy fix-timezones)', async () => {
     const files = {
       '1.sql': 'CREATE FUNCTION hot_rank(score numeric, published timestamp) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 1 $$;',

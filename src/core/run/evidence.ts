@@ -69,9 +69,12 @@ function compareLocks(at: AnalysedStatement, measured: StatementReport, earlier:
   const confirmed: string[] = [];
   const weaker: string[] = [];
   for (const lock of predicted) {
-    // A lock on "the table of index i": the measured lock on a table the prediction does not name is that table's.
+    // A lock on "the table of index i": the measured lock on a table the prediction does not name is
+    // that table's — when the measurement is the statement's own. Inside a DO block or a called
+    // function it is the whole block's: a table another statement of it locked is another's.
+    const ownMeasurement = at.nested === null && at.calledFrom === undefined;
     const taken = lock.onTableOfIndex
-      ? measured.locks.find((l) => !predicted.some((p) => sameRelation(l.relation, p.relation)) && rank(l.mode) >= rank(lock.mode))
+      ? ownMeasurement ? measured.locks.find((l) => !predicted.some((p) => sameRelation(l.relation, p.relation)) && rank(l.mode) >= rank(lock.mode)) : undefined
       : measured.locks.find((l) => sameRelation(l.relation, lock.relation));
     if (taken && rank(taken.mode) >= rank(lock.mode)) {
       const held = taken.heldWhile > 0 ? `, held ${durationText(taken.heldMs)} while ${taken.heldWhile} later statement(s) ran` : '';

@@ -9,7 +9,8 @@ import type { Expectation, Fate, StatementPlace } from './expectations';
 import type { MeasuredObject } from './measurement';
 import { pushAll } from '../model/arrays';
 
-export type Verdict = { status: CheckStatus; detail: string };
+/** `foundAs`: the name it was found under, when not the one the files predict (a name SQL built at run time freed). */
+export type Verdict = { status: CheckStatus; detail: string; foundAs?: string };
 
 function checkIndex(d: IndexDeclaration, expected: Expectation, found: CatalogIndex): Verdict {
   if (!found.valid || !found.ready) return { status: 'invalid', detail: `index is INVALID (indisvalid=${found.valid}, indisready=${found.ready}): a failed or interrupted build; drop it and build again` };
@@ -136,10 +137,11 @@ export function verdictFor(e: Expectation, key: string, answer: CatalogAnswer, m
   const renamed = e.currentName !== e.name && e.fate?.action === 'renamed' ? `renamed to ${e.currentName} ${describeFate(e.fate)}; ` : '';
   if (!found) {
     if (e.declaration?.guarded) return { status: 'skipped', detail: 'not created: it is declared inside a DO block whose condition did not hold' };
-    const underFreedName = e.codeRanBefore && e.freedName !== null ? foundUnder(answer, freedKey(key)) : undefined;
-    if (e.codeRanBefore && underFreedName) {
+    const freed = e.freedName;
+    const underFreedName = e.codeRanBefore && freed !== null ? foundUnder(answer, freedKey(key)) : undefined;
+    if (e.codeRanBefore && freed !== null && underFreedName) {
       const verdict = verdictOfPresent(e, underFreedName);
-      return { status: verdict.status, detail: `${renamed}named ${e.freedName}: ${describePlace(e.codeRanBefore)} ran SQL built at run time before it, which freed that name; ${verdict.detail}` };
+      return { status: verdict.status, detail: `${renamed}named ${freed}: ${describePlace(e.codeRanBefore)} ran SQL built at run time before it, which freed that name; ${verdict.detail}`, foundAs: freed };
     }
     if (e.codeRanBefore) {
       return { status: 'skipped', detail: `${renamed}not found under ${e.currentName}, the name PostgreSQL was expected to give it, and ${describePlace(e.codeRanBefore)} ran SQL built at run time before it, which may have freed or taken that name (a dry-run measures what it did)` };

@@ -31,9 +31,13 @@ const SILENCED: { name: string; text: string; settings: LintSettings }[] = [
 ];
 
 /** Transaction control the server itself refuses inside the run's transaction block (2D000). */
-const INSIDE_CODE: { name: string; text: string; sqlstate?: string }[] = [
+// A DO block whose body COMMITs or ROLLBACKs needs no transaction, as VACUUM: a dry-run never sends it, an apply refuses the file.
+const DO_BLOCKS: { name: string; text: string }[] = [
   { name: 'DO block that commits', text: "INSERT INTO t VALUES (2, 'x');\nDO $$ BEGIN COMMIT; END $$;\nINSERT INTO t VALUES (3, 'y');" },
   { name: 'DO block that rolls back and chains', text: "INSERT INTO t VALUES (2, 'x');\nDO $$ BEGIN ROLLBACK AND CHAIN; END $$;" },
+];
+
+const INSIDE_CODE: { name: string; text: string; sqlstate?: string }[] = [
   { name: 'CALL of a procedure that commits', text: "INSERT INTO t VALUES (2, 'x');\nCALL p_commit();" },
   { name: 'CALL of a procedure that rolls back', text: "INSERT INTO t VALUES (2, 'x');\nCALL p_rollback();\nINSERT INTO t VALUES (3, 'y');" },
   { name: 'dynamic COMMIT in a DO block', text: "DO $$ BEGIN INSERT INTO t VALUES (2, 'x'); EXECUTE 'COMMIT'; END $$;", sqlstate: '0A000' },
@@ -66,6 +70,21 @@ describeAttacked((major) => `a dry-run never commits, an apply is all or nothing
         assert.equal(report.outcome, 'failed', `${attack.name} (${mode})`);
         assert.equal(report.committed, false);
         assert.equal(report.error?.sqlstate, attack.sqlstate ?? '2D000', `${attack.name}: ${JSON.stringify(report.error)}`);
+        assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', `${attack.name} (${mode})`);
+      }
+    }
+  });
+
+  test('a DO block that COMMITs or ROLLBACKs is never sent: a dry-run reports it not executed, an apply refuses the file; nothing stays', async () => {
+    for (const attack of DO_BLOCKS) {
+      for (const mode of ['dry-run', 'apply'] as const) {
+        const url = await fresh();
+        const before = await fingerprint(url);
+        const report = await runAt(url, [file(attack.text)], mode);
+        assert.equal(report.outcome, mode === 'dry-run' ? 'succeeded' : 'refused', `${attack.name} (${mode})`);
+        assert.equal(report.committed, false);
+        const block = report.statements.find((st) => st.kind === 'DO');
+        assert.equal(block?.status, mode === 'dry-run' ? 'simulated' : 'skipped', attack.name);
         assert.equal(fingerprintDiff(before, await fingerprint(url)), 'identical', `${attack.name} (${mode})`);
       }
     }
@@ -162,6 +181,10 @@ describe('a dry-run on PGlite never commits', () => {
       const report = await runOn(backend(), [file(attack.text)], 'dry-run');
       assert.equal(report.outcome, 'failed', attack.name);
       assert.equal(report.error?.sqlstate, attack.sqlstate ?? '2D000', attack.name);
+    }
+    for (const attack of DO_BLOCKS) {
+      const report = await runOn(backend(), [file(attack.text)], 'dry-run');
+      assert.equal(report.statements.find((st) => st.kind === 'DO')?.status, 'simulated', attack.name);
     }
     assert.equal(fingerprintDiff(before, await print()), 'identical');
   });
