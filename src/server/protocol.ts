@@ -224,8 +224,3 @@ export const SETTINGS_SECTION = 'drydock';
 
 /** The code action kind of "fix everything safe and mechanical in this file". */
 export const FIX_ALL_KIND = 'source.fixAll.drydock';
-
-/** What a Drydock diagnostic carries in `data` (code actions read it back). */
-export interface DiagnosticData {
-  ruleId: string;
-}
