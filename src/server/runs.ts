@@ -21,6 +21,7 @@ import { checkFile, createShadowHost, identify, pgBackendFor, readOnlyQueryOnSha
 import { filesToRun, readMigrationFiles } from './migrationFiles';
 import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type PlanRunParams, type PlanRunResult, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
 import type { ServerSettings } from './settings';
+import { throttledProgress } from './throttledProgress';
 
 /** A run as a command (or a save) asked for it. */
 export interface RunAsk {
@@ -61,7 +62,8 @@ export class Runs {
   }
 
   /** Runs what was asked; a refusal when nothing could be sent. */
-  async run(ask: RunAsk, token: CancellationToken | null, progress: WorkDoneProgressReporter | null): Promise<RunResult> {
+  async run(ask: RunAsk, token: CancellationToken | null, reporter: WorkDoneProgressReporter | null): Promise<RunResult> {
+    const progress = throttledProgress(reporter);
     if (this.busy) return refused('A Drydock run is already in progress (cancel it first).');
     const runId = ask.params.runId ?? `run-${this.nextId++}`;
     // Claimed before the first await, so another run cannot start meanwhile.
