@@ -215,7 +215,7 @@ export class Runs {
     return { kind: 'scratch-database', server, projectDatabases };
   }
 
-  /** A fix query, read-only, on the shadow of a finished shadow run (its history replayed or restored again; its files not run). */
+  /** A fix query, read-only, on the shadow of a finished shadow run (its history replayed or restored again, the runner's setup first; its files not run). */
   async fixQueryOnShadow(runId: string | undefined, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
     const entry = runId ? this.ctx.reports.byId(runId) : undefined;
     if (!entry || entry.request.connectionName !== SHADOW_CONNECTION_NAME) throw new Error('A fix query needs a connection, or the id of a run on the shadow.');
@@ -223,7 +223,8 @@ export class Runs {
     const settings = await this.ctx.settings.current();
     const files = await readMigrationFiles(entry.report.files, (file) => this.ctx.documents.openText(file));
     const host = await this.shadowHost(settings, { targets: entry.request.targets });
-    return readOnlyQueryOnShadow(files.map((f) => ({ ...f, absolutePath: f.path })), host, sql);
+    const shadow = { host, cacheDir: this.ctx.options.shadowCacheDir, setup: settings.shadowSetup };
+    return readOnlyQueryOnShadow(files.map((f) => ({ ...f, absolutePath: f.path })), shadow, sql);
   }
 
   /** Ends the shadow (closes PGlite): on shutdown, and when the shadow setting changes. */
