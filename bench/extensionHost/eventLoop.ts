@@ -111,9 +111,13 @@ function describe(report: RunReport | undefined): string {
 async function openAndEdit(uri: vscode.Uri): Promise<string> {
   const document = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(document);
+  // The client sets a long list a slice per turn: the count is read once it stops growing.
+  let seen = 0;
+  let stableSince = Date.now();
   const findings = await waitFor('diagnostics on the 1,000-line file', () => {
-    const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'drydock');
-    return found.length > 0 ? found.length : undefined;
+    const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'drydock').length;
+    if (found !== seen) [seen, stableSince] = [found, Date.now()];
+    return found > 0 && Date.now() - stableSince >= 300 ? found : undefined;
   }, 120_000);
   for (let i = 0; i < 50; i++) {
     await editor.edit((e) => e.insert(new vscode.Position(500, 0), `-- typed ${i}\n`));

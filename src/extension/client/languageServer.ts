@@ -19,6 +19,7 @@ import type { Log } from '../log';
 import { Heartbeat } from './heartbeat';
 import { MIGRATION_DOCUMENTS } from './migrationDocuments';
 import { ServerLogLines } from './serverLogLines';
+import { ShardedDiagnostics } from './shardedDiagnostics';
 
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up (a server that dies at start). */
 const MAX_RESTARTS = 4;
@@ -53,6 +54,8 @@ export class DrydockServer implements vscode.Disposable {
   private progressTokens = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly serverLog: ServerLogLines;
+  /** Where the server's diagnostics go (not the language client's own collection: see shardedDiagnostics.ts). */
+  private readonly diagnostics = new ShardedDiagnostics('drydock');
   /** Pings the running server; ends it when it stops answering. */
   readonly heartbeat: Heartbeat;
   /** True from the moment the heartbeat ended a server that stopped answering until its restart is said. */
@@ -99,7 +102,8 @@ export class DrydockServer implements vscode.Disposable {
         // drydock.json and the other migrations of a folder are part of every file's check.
         fileEvents: [vscode.workspace.createFileSystemWatcher('**/drydock.json'), vscode.workspace.createFileSystemWatcher('**/*.sql')],
       },
-      diagnosticCollectionName: 'drydock',
+      // The client's own collection stays empty: handleDiagnostics below sets them a slice per turn.
+      diagnosticCollectionName: 'drydock-client',
       outputChannel: this.log.channel,
       // A failed request is the command's to say (once, in its own words), not the client's.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -108,6 +112,7 @@ export class DrydockServer implements vscode.Disposable {
       middleware: {
         // The server names a lens's file by its URI string; the run commands take a vscode.Uri, as the Explorer passes it.
         provideCodeLenses: async (document, token, next) => (await next(document, token))?.map(withUriArguments),
+        handleDiagnostics: (uri, diagnostics) => this.diagnostics.set(uri, diagnostics),
       },
     };
     const client = new LanguageClient('drydock', 'Drydock', serverOptions, clientOptions);
@@ -115,7 +120,12 @@ export class DrydockServer implements vscode.Disposable {
       client.onNotification(NOTIFICATIONS.runFinished, (params: RunFinishedParams) => this.runFinished.fire(params)),
       // Replaces the language client's own handler (registered first): see serverLogLines.ts.
       client.onNotification(LogMessageNotification.type, (params) => this.serverLog.add(params)),
-      client.onDidChangeState(({ newState }) => (newState === State.Running ? this.heartbeat.start() : this.heartbeat.stop())),
+      client.onDidChangeState(({ newState }) => {
+        if (newState === State.Running) this.heartbeat.start();
+        else this.heartbeat.stop();
+        // A stopped server's diagnostics go with it (the language client clears its own the same way).
+        if (newState === State.Stopped) this.diagnostics.clear();
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.notify(NOTIFICATIONS.trust, { trusted: true })),
     );
     return client;
@@ -218,6 +228,7 @@ export class DrydockServer implements vscode.Disposable {
   dispose(): void {
     this.heartbeat.stop();
     this.serverLog.dispose();
+    this.diagnostics.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.runFinished.dispose();
     void this.stop();
