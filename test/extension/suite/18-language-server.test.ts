@@ -31,6 +31,24 @@ function logLines(api: DrydockApi, pattern: RegExp): string[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * After the server `first` ended: a new server process, the file's diagnostic back, the restart said
+ * once in the log (`said` matched one line more than `before`), and the next run works.
+ */
+async function expectRestarted(api: DrydockApi, ended: { first: number; uri: vscode.Uri; said: RegExp; before: number }): Promise<void> {
+  const { first, uri, said, before } = ended;
+  const second = await waitFor('a new server process', () => {
+    const pid = serverPid();
+    return pid !== undefined && pid !== first ? pid : undefined;
+  }, 30_000);
+  assert.notEqual(second, first);
+  await waitFor('the meta-command diagnostic again', () => drydockDiagnostics(uri).some((d) => ruleIdOf(d) === 'psql-meta-command'), 30_000);
+  await waitFor('the restart in the log', () => logLines(api, said).length > before);
+  assert.equal(logLines(api, said).length, before + 1, 'one stop, one message');
+  const next = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
+  assert.equal(next?.outcome, 'succeeded', JSON.stringify(next?.error));
+}
+
 describe('the language server', () => {
   withoutConnections();
   let api: DrydockApi;
@@ -72,16 +90,7 @@ describe('the language server', () => {
     assert.equal(await running, undefined, 'a run whose server died has no report');
     await waitFor('the log to say the run failed with the server', () => logLines(api, /failed: the Drydock language server stopped while this request was in flight/).length > 0);
 
-    const second = await waitFor('a new server process', () => {
-      const pid = serverPid();
-      return pid !== undefined && pid !== first ? pid : undefined;
-    }, 30_000);
-    assert.notEqual(second, first);
-    await waitFor('the meta-command diagnostic again', () => drydockDiagnostics(uri).some((d) => ruleIdOf(d) === 'psql-meta-command'), 30_000);
-    await waitFor('the restart in the log', () => logLines(api, stopped).length > before);
-    assert.equal(logLines(api, stopped).length, before + 1, 'one stop, one message');
-    const next = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
-    assert.equal(next?.outcome, 'succeeded', JSON.stringify(next?.error));
+    await expectRestarted(api, { first, uri, said: stopped, before });
   });
 
   it('a server that stops answering (its thread held by a test hook) is ended by the heartbeat, restarted and said so once; the run in flight fails saying so', async function () {
@@ -105,16 +114,7 @@ describe('the language server', () => {
       assert.equal(await running, undefined, 'a run whose server hung has no report');
       await held;
       await waitFor('the log to say the run failed with the hung server', () => logLines(api, /failed: the Drydock language server stopped answering while this request was in flight/).length > 0);
-      const second = await waitFor('a new server process', () => {
-        const pid = serverPid();
-        return pid !== undefined && pid !== first ? pid : undefined;
-      }, 30_000);
-      assert.notEqual(second, first);
-      await waitFor('the meta-command diagnostic again', () => drydockDiagnostics(uri).some((d) => ruleIdOf(d) === 'psql-meta-command'), 30_000);
-      await waitFor('the restart in the log', () => logLines(api, hung).length > before);
-      assert.equal(logLines(api, hung).length, before + 1, 'one hang, one message');
-      const next = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
-      assert.equal(next?.outcome, 'succeeded', JSON.stringify(next?.error));
+      await expectRestarted(api, { first, uri, said: hung, before });
     } finally {
       server.heartbeat.timing = timing;
       if (server.running) server.heartbeat.start();
