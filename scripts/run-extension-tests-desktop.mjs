@@ -29,7 +29,7 @@ async function main() {
           extensionTestsPath: testsEntry,
           launchArgs: [folder, '--disable-extensions', '--user-data-dir', userDataDir,
             ...(SESSIONS[name].restrictedMode ? [] : ['--disable-workspace-trust'])],
-          extensionTestsEnv: { ...db.env, DRYDOCK_EXT_SUITE: name, DRYDOCK_TEST_USER_DATA_DIR: userDataDir },
+          extensionTestsEnv: { ...db.env, DRYDOCK_EXT_SUITE: name, DRYDOCK_TEST_USER_DATA_DIR: userDataDir, DRYDOCK_TEST_HOOKS: '1' },
         });
       } catch (err) {
         console.error(`desktop extension tests (${name}) failed: ${err instanceof Error ? err.message : err}`);

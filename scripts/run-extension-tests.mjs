@@ -29,6 +29,8 @@ async function runSession(name, hostDir, extensionPath, dbEnv) {
     console.log(`\n== extension tests: ${name} session (${restrictedMode ? 'Restricted Mode' : 'trusted folder'}) ==`);
     const server = await startCodeServer(hostDir, scratch, restrictedMode, {
       ...dbEnv, DRYDOCK_EXT_SUITE: name, DRYDOCK_TEST_USER_DATA_DIR: path.join(scratch, 'user'),
+      // The language server's test hook (a request that holds its thread, for the hang test).
+      DRYDOCK_TEST_HOOKS: '1',
     });
     let code;
     try {

@@ -1,13 +1,13 @@
 // textDocument/codeAction on a migration: a quick fix per fix of the findings under the cursor or
 // selection (server/quickFixes.ts chooses them), and `source.fixAll.drydock` applying the safe
-// mechanical fixes of the whole file at once.
+// mechanical fixes of the whole file at once (offered when the client asks for that kind).
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding } from '../core/model/findings';
 import type { ServerContext } from './context';
 import { filePathOf } from './documents';
 import { checkEngine } from './engine';
 import { findingToDiagnostic, fixToWorkspaceEdit, toLspTextEdit } from './lspConvert';
-import { FIX_ALL_KIND, type DiagnosticData } from './protocol';
+import { FIX_ALL_KIND } from './protocol';
 import { fixAllEdits, quickFixesAt } from './quickFixes';
 
 /** True when the client asked for kinds that include `kind` (or for any). */
@@ -15,10 +15,19 @@ function wanted(only: readonly string[] | undefined, kind: string): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
+/**
+ * True when the client asked for source actions by kind (the Source Action menu, fix all on save).
+ * A lightbulb's request names no kind, and an editor lists no source action there: fix all's
+ * edits of the whole file would be built, sent and converted for nothing on every cursor move.
+ */
+function askedFor(only: readonly string[] | undefined, kind: string): boolean {
+  return only !== undefined && wanted(only, kind);
+}
+
 /** The client's diagnostic for the finding (same rule, same range), else one made from it. */
 function diagnosticFor(ctx: ServerContext, finding: Finding, shown: readonly Diagnostic[]): Diagnostic {
   const made = findingToDiagnostic(finding, ctx.docsLink);
-  return shown.find((d) => d.source === 'drydock' && ((d.data as DiagnosticData | undefined)?.ruleId ?? d.code) === finding.ruleId
+  return shown.find((d) => d.source === 'drydock' && d.code === finding.ruleId
     && d.range.start.line === made.range.start.line && d.range.start.character === made.range.start.character
     && d.range.end.line === made.range.end.line && d.range.end.character === made.range.end.character) ?? made;
 }
@@ -32,7 +41,7 @@ export async function codeActionsFor(ctx: ServerContext, params: CodeActionParam
   if (!settings.diagnosticsEnabled || !ctx.documents.isMigration(document, settings.run.migrationsGlobs)) return [];
   const only = params.context.only;
   const quickFixes = wanted(only, CodeActionKind.QuickFix);
-  const fixAll = wanted(only, FIX_ALL_KIND);
+  const fixAll = askedFor(only, FIX_ALL_KIND);
   if (!quickFixes && !fixAll) return [];
   const outcome = await ctx.checks.current(document);
   if (outcome.kind !== 'checked') return [];

@@ -2,7 +2,10 @@
 // `drydock check DIR` judges the file, with what the last run confirmed or contradicted), a broken
 // drydock.json's problem (on the drydock.json), and each failed statement's classified error after a
 // run (shown while the statement's text is what ran). Checks run on open and save at once and
-// after edits once typing pauses; an older result arriving late is dropped.
+// after edits once typing pauses; an older result arriving late is dropped, and so is one for a
+// version the document has already left. A publish identical to the last one for that document is
+// not sent again: an editor converts and redraws every publish (a 1,000-line file's findings cost
+// VS Code's extension host 50–140 ms each), and a run or a save re-derives unchanged findings often.
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RunReport } from '../core/model/report';
@@ -12,8 +15,8 @@ import { lastRunOf, withRunEvidence } from './lastRun';
 import { configProblemToDiagnostic, errorToDiagnostic, fileUri, findingToDiagnostic } from './lspConvert';
 import type { ConfigProblem } from './migrationChecker';
 
-/** How long after the last edit a document is checked again. */
-const EDIT_SETTLE_MS = 200;
+/** How long after the last edit a document is checked again (each edit pushes the check back). */
+const EDIT_SETTLE_MS = 300;
 
 /** A run's error, shown while its statement's text is still what ran. */
 interface RunError {
@@ -29,6 +32,8 @@ export class Diagnostics {
   private readonly runErrors = new Map<string, RunError[]>();
   private readonly generation = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** What was last sent for each document, as sent (a new publish equal to it is skipped). */
+  private readonly published = new Map<string, string>();
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -61,7 +66,8 @@ export class Diagnostics {
     this.generation.set(uri, generation);
     try {
       const outcome = await (again ? this.ctx.checks.check(document) : this.ctx.checks.current(document));
-      if (this.generation.get(uri) !== generation || !this.ctx.documents.get(uri)) return;
+      // A newer check started, the document closed, or it was edited since (the check of that edit is scheduled).
+      if (this.generation.get(uri) !== generation || this.ctx.documents.get(uri)?.version !== document.version) return;
       if (outcome.kind === 'checked') {
         // What the last run concluded about these findings, where the statements are unchanged since.
         const run = lastRunOf(this.ctx.reports.reports, outcome.checked.file, outcome.checked.text);
@@ -129,6 +135,8 @@ export class Diagnostics {
     this.generation.delete(uri);
     this.ctx.checks.forget(uri);
     this.publish(uri);
+    // Reopened, the document is published afresh even when nothing changed.
+    this.published.delete(uri);
   }
 
   /** Publishes the file's diagnostics as they stand. */
@@ -137,6 +145,9 @@ export class Diagnostics {
     // An edit makes a run's error stale: shown only while the statement's text is what ran.
     const runErrors = (this.runErrors.get(uri) ?? []).filter((e) => text === undefined || text.slice(e.offsets.start, e.offsets.end) === e.sql);
     const diagnostics = [...(this.checked.get(uri) ?? []), ...(this.config.get(uri) ?? []), ...runErrors.map((e) => e.diagnostic)];
+    const sent = JSON.stringify(diagnostics);
+    if (this.published.get(uri) === sent) return;
+    this.published.set(uri, sent);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined);
   }
 

@@ -111,8 +111,21 @@ export async function runShadow(targets: ShadowTarget[], options: ShadowRunOptio
   return shadow.runShadowDryRun(targets, options);
 }
 
-/** Runs one query read-only on the shadow in the state the targets' dry-run starts from (the history before them replayed). */
-export async function readOnlyQueryOnShadow(targets: ShadowTarget[], host: ShadowHost, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
-  const [shadow, { runReadOnlyQuery }] = await Promise.all([import('../core/shadow/shadowRun'), import('../core/db/withSession')]);
-  return shadow.onPreparedShadow(targets, { host }, (backend) => runReadOnlyQuery(backend, sql));
+/**
+ * Runs one query read-only on the shadow in the state the targets' dry-run starts from (the history
+ * before them replayed, the runner's setup sent first). A host that runs whole dry-runs elsewhere
+ * (the PGlite worker) lends no backend: the query then goes to a PGlite in this thread, restored
+ * from the snapshot the worker's run left in `cacheDir`, and closed after the query.
+ */
+export async function readOnlyQueryOnShadow(targets: ShadowTarget[], shadow: { host: ShadowHost; cacheDir: string | null; setup: readonly string[] }, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
+  const [runner, { runReadOnlyQuery }] = await Promise.all([import('../core/shadow/shadowRun'), import('../core/db/withSession')]);
+  const query = (host: ShadowHost) => runner.onPreparedShadow(targets, { host, setup: shadow.setup }, (backend) => runReadOnlyQuery(backend, sql));
+  if (!shadow.host.runDryRun) return query(shadow.host);
+  const { PgliteShadow } = await import('../core/shadow/pgliteShadow');
+  const inThread = new PgliteShadow({ cacheDir: shadow.cacheDir });
+  try {
+    return await query(inThread);
+  } finally {
+    await inThread.close();
+  }
 }

@@ -6,7 +6,7 @@ import { DiagnosticSeverity, type Diagnostic, type Position as LspPosition, type
 import type { Finding, Fix, TextEdit } from '../core/model/findings';
 import type { Position, Range } from '../core/model/positions';
 import type { ErrorReport } from '../core/model/report';
-import type { DiagnosticData, WireConfigProblem } from './protocol';
+import type { WireConfigProblem } from './protocol';
 
 const SEVERITIES: Record<Finding['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -29,12 +29,15 @@ export function toLspRange(range: Range): LspRange {
   return { start: toLspPosition(range.start), end: toLspPosition(range.end) };
 }
 
-/** A rule's finding as a diagnostic: the rule id as its code, linking to its docs page; the id again in `data` for code actions. */
+/**
+ * A rule's finding as a diagnostic: the rule id as its code (code actions read it back), linking to
+ * its docs page. Nothing else rides along: every byte is converted and sent again by the editor on
+ * each publish, and the code actions find the finding in the server's own check of that version.
+ */
 export function findingToDiagnostic(finding: Finding, docsLink: (ruleId: string) => string): Diagnostic {
-  const data: DiagnosticData = { ruleId: finding.ruleId };
   return {
     range: toLspRange(finding.range), message: finding.message, severity: SEVERITIES[finding.severity],
-    code: finding.ruleId, codeDescription: { href: docsLink(finding.ruleId) }, source: 'drydock', data,
+    code: finding.ruleId, codeDescription: { href: docsLink(finding.ruleId) }, source: 'drydock',
   };
 }
 

@@ -219,13 +219,28 @@ export interface DrydockSettingsSection {
   shadowSetup?: string[];
 }
 
+/** Custom requests. */
+export const REQUESTS = {
+  /** Client → server, no params → PingResult: the client's hang detection (answered from the server's event loop). */
+  ping: 'drydock/ping',
+  /**
+   * Client → server, BlockEventLoopParams → null. Test hook, only when the server's environment has
+   * DRYDOCK_TEST_HOOKS=1: holds the server's thread for `ms`, as a hang would.
+   */
+  testBlockEventLoop: 'drydock/test/blockEventLoop',
+} as const;
+
+export interface PingResult {
+  /** The server's process id (the client ends a server that stops answering). */
+  pid: number;
+}
+
+export interface BlockEventLoopParams {
+  ms: number;
+}
+
 /** The configuration section name. */
 export const SETTINGS_SECTION = 'drydock';
 
 /** The code action kind of "fix everything safe and mechanical in this file". */
 export const FIX_ALL_KIND = 'source.fixAll.drydock';
-
-/** What a Drydock diagnostic carries in `data` (code actions read it back). */
-export interface DiagnosticData {
-  ruleId: string;
-}

@@ -21,6 +21,7 @@ import { checkFile, createShadowHost, identify, pgBackendFor, readOnlyQueryOnSha
 import { filesToRun, readMigrationFiles } from './migrationFiles';
 import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type PlanRunParams, type PlanRunResult, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
 import type { ServerSettings } from './settings';
+import { throttledProgress } from './throttledProgress';
 
 /** A run as a command (or a save) asked for it. */
 export interface RunAsk {
@@ -61,7 +62,8 @@ export class Runs {
   }
 
   /** Runs what was asked; a refusal when nothing could be sent. */
-  async run(ask: RunAsk, token: CancellationToken | null, progress: WorkDoneProgressReporter | null): Promise<RunResult> {
+  async run(ask: RunAsk, token: CancellationToken | null, reporter: WorkDoneProgressReporter | null): Promise<RunResult> {
+    const progress = throttledProgress(reporter);
     if (this.busy) return refused('A Drydock run is already in progress (cancel it first).');
     const runId = ask.params.runId ?? `run-${this.nextId++}`;
     // Claimed before the first await, so another run cannot start meanwhile.
@@ -213,7 +215,7 @@ export class Runs {
     return { kind: 'scratch-database', server, projectDatabases };
   }
 
-  /** A fix query, read-only, on the shadow of a finished shadow run (its history replayed or restored again; its files not run). */
+  /** A fix query, read-only, on the shadow of a finished shadow run (its history replayed or restored again, the runner's setup first; its files not run). */
   async fixQueryOnShadow(runId: string | undefined, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
     const entry = runId ? this.ctx.reports.byId(runId) : undefined;
     if (!entry || entry.request.connectionName !== SHADOW_CONNECTION_NAME) throw new Error('A fix query needs a connection, or the id of a run on the shadow.');
@@ -221,7 +223,8 @@ export class Runs {
     const settings = await this.ctx.settings.current();
     const files = await readMigrationFiles(entry.report.files, (file) => this.ctx.documents.openText(file));
     const host = await this.shadowHost(settings, { targets: entry.request.targets });
-    return readOnlyQueryOnShadow(files.map((f) => ({ ...f, absolutePath: f.path })), host, sql);
+    const shadow = { host, cacheDir: this.ctx.options.shadowCacheDir, setup: settings.shadowSetup };
+    return readOnlyQueryOnShadow(files.map((f) => ({ ...f, absolutePath: f.path })), shadow, sql);
   }
 
   /** Ends the shadow (closes PGlite): on shutdown, and when the shadow setting changes. */

@@ -19,7 +19,7 @@ import { formatDocument, formatRange } from './documentFormatting';
 import { filePathOf, isConfigUri } from './documents';
 import { hoverAt } from './hover';
 import { shadowCacheDir } from '../cli/cacheDir';
-import { FIX_ALL_KIND, NOTIFICATIONS, SERVER_COMMANDS, type ForgetReportsParams, type TrustParams } from './protocol';
+import { FIX_ALL_KIND, NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type BlockEventLoopParams, type ForgetReportsParams, type PingResult, type TrustParams } from './protocol';
 import { Runs } from './runs';
 
 /** How long drydock.json events are gathered before open files are checked again (a save fires the watcher and the save event). */
@@ -68,6 +68,15 @@ function redirectConsole(ctx: ServerContext): void {
   console.debug = console.log;
   console.warn = (...args: unknown[]) => ctx.log.warn(text(args));
   console.error = (...args: unknown[]) => ctx.log.error(text(args));
+}
+
+/** The test hook that hangs the server: its thread does nothing else for `ms` (a busy wait, as a stuck handler would). */
+function blockEventLoop(params: BlockEventLoopParams | undefined): null {
+  const until = Date.now() + Math.min(Math.max(Number(params?.ms) || 0, 0), 600_000);
+  while (Date.now() < until) {
+    // busy: nothing else runs on this thread meanwhile
+  }
+  return null;
 }
 
 /** Starts the language server; it lives until the client sends `exit` (or closes the streams). */
@@ -174,6 +183,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       ctx.options.trusted = params?.trusted === true;
       refreshLenses();
     }),
+    connection.onRequest(REQUESTS.ping, (): PingResult => ({ pid: process.pid })),
     connection.onHover(guarded(ctx, 'hover', null, (params) => hoverAt(ctx, params))),
     connection.onCodeAction(guarded(ctx, 'code actions', [], (params) => codeActionsFor(ctx, params))),
     connection.onCodeLens(guarded(ctx, 'code lenses', [], (params) => codeLensesFor(ctx, params))),
@@ -194,6 +204,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       await runs.closeShadow().catch((err: unknown) => ctx.log.error(`closing the shadow failed: ${err instanceof Error ? err.message : String(err)}`));
     }),
   );
+  if (process.env.DRYDOCK_TEST_HOOKS === '1') ctx.subscribe(connection.onRequest(REQUESTS.testBlockEventLoop, blockEventLoop));
   documents.listen(connection);
   connection.listen();
   return connection;

@@ -2,20 +2,24 @@
 // started over stdio in its own process, so parsing, the rules, runs and the PGlite shadow never
 // run on the extension host's thread. Diagnostics, hovers, code actions, lenses and formatting come
 // from it through vscode-languageclient; the commands ask it for runs with `workspace/executeCommand`.
-// When it stops (a crash, a kill), the client starts it again and says so once; requests in flight
-// fail with ServerStoppedError.
+// When it stops (a crash, a kill) or stops answering (heartbeat.ts: the client then ends it), the
+// client starts it again and says so once; requests in flight fail with ServerStoppedError. Its log
+// lines are written into the Drydock log in batches (serverLogLines.ts).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  CloseAction, ErrorAction, ExecuteCommandRequest, LanguageClient, RevealOutputChannelOn, State, TransportKind, WorkDoneProgress,
+  CloseAction, ErrorAction, ExecuteCommandRequest, LanguageClient, LogMessageNotification, RevealOutputChannelOn, State, TransportKind, WorkDoneProgress,
   type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import {
-  NOTIFICATIONS, SETTINGS_SECTION, type DrydockInitializationOptions, type RunFinishedParams, type ServerCommand,
+  NOTIFICATIONS, REQUESTS, SETTINGS_SECTION, type DrydockInitializationOptions, type PingResult, type RunFinishedParams, type ServerCommand,
 } from '../../server/protocol';
 import { COMMANDS } from '../commands';
 import type { Log } from '../log';
+import { Heartbeat } from './heartbeat';
 import { MIGRATION_DOCUMENTS } from './migrationDocuments';
+import { ServerLogLines } from './serverLogLines';
+import { ShardedDiagnostics } from './shardedDiagnostics';
 
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up (a server that dies at start). */
 const MAX_RESTARTS = 4;
@@ -23,8 +27,10 @@ const RESTART_WINDOW_MS = 3 * 60_000;
 
 /** A request that was in flight when the server stopped. */
 export class ServerStoppedError extends Error {
-  constructor() {
-    super('the Drydock language server stopped while this request was in flight (it is being restarted)');
+  constructor(hung: boolean) {
+    super(hung
+      ? 'the Drydock language server stopped answering while this request was in flight; it was ended and is being restarted'
+      : 'the Drydock language server stopped while this request was in flight (it is being restarted)');
   }
 }
 
@@ -47,8 +53,20 @@ export class DrydockServer implements vscode.Disposable {
   private restarts: number[] = [];
   private progressTokens = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly serverLog: ServerLogLines;
+  /** Where the server's diagnostics go (not the language client's own collection: see shardedDiagnostics.ts). */
+  private readonly diagnostics = new ShardedDiagnostics('drydock');
+  /** Pings the running server; ends it when it stops answering. */
+  readonly heartbeat: Heartbeat;
+  /** True from the moment the heartbeat ended a server that stopped answering until its restart is said. */
+  private hung = false;
+  /** Whether the last stop was a hang (what a request that lost its server says). */
+  private lastStopHung = false;
 
-  constructor(private readonly extension: vscode.ExtensionContext, private readonly log: Log) {}
+  constructor(private readonly extension: vscode.ExtensionContext, private readonly log: Log) {
+    this.serverLog = new ServerLogLines(log);
+    this.heartbeat = new Heartbeat(() => this.started.sendRequest<PingResult>(REQUESTS.ping), (pid) => this.endHungServer(pid));
+  }
 
   /** Starts the server process (not awaited by activation: it does no work on this thread beyond the spawn). */
   async start(): Promise<void> {
@@ -84,7 +102,8 @@ export class DrydockServer implements vscode.Disposable {
         // drydock.json and the other migrations of a folder are part of every file's check.
         fileEvents: [vscode.workspace.createFileSystemWatcher('**/drydock.json'), vscode.workspace.createFileSystemWatcher('**/*.sql')],
       },
-      diagnosticCollectionName: 'drydock',
+      // The client's own collection stays empty: handleDiagnostics below sets them a slice per turn.
+      diagnosticCollectionName: 'drydock-client',
       outputChannel: this.log.channel,
       // A failed request is the command's to say (once, in its own words), not the client's.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -93,11 +112,20 @@ export class DrydockServer implements vscode.Disposable {
       middleware: {
         // The server names a lens's file by its URI string; the run commands take a vscode.Uri, as the Explorer passes it.
         provideCodeLenses: async (document, token, next) => (await next(document, token))?.map(withUriArguments),
+        handleDiagnostics: (uri, diagnostics) => this.diagnostics.set(uri, diagnostics),
       },
     };
     const client = new LanguageClient('drydock', 'Drydock', serverOptions, clientOptions);
     this.subscriptions.push(
       client.onNotification(NOTIFICATIONS.runFinished, (params: RunFinishedParams) => this.runFinished.fire(params)),
+      // Replaces the language client's own handler (registered first): see serverLogLines.ts.
+      client.onNotification(LogMessageNotification.type, (params) => this.serverLog.add(params)),
+      client.onDidChangeState(({ newState }) => {
+        if (newState === State.Running) this.heartbeat.start();
+        else this.heartbeat.stop();
+        // A stopped server's diagnostics go with it (the language client clears its own the same way).
+        if (newState === State.Stopped) this.diagnostics.clear();
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.notify(NOTIFICATIONS.trust, { trusted: true })),
     );
     return client;
@@ -109,6 +137,11 @@ export class DrydockServer implements vscode.Disposable {
     return this.client;
   }
 
+  /** Sends a custom request (protocol.ts's REQUESTS) to the running server. */
+  request<R>(method: string, params?: unknown): Promise<R> {
+    return this.started.sendRequest<R>(method, params);
+  }
+
   /** Runs one of the server's commands (protocol.ts's SERVER_COMMANDS) and returns its result. */
   async execute<R>(command: ServerCommand, params: unknown, options: RequestOptions = {}): Promise<R> {
     const generation = this.generation;
@@ -117,7 +150,7 @@ export class DrydockServer implements vscode.Disposable {
     try {
       return await this.started.sendRequest(ExecuteCommandRequest.type, { command, arguments: [params], ...(workDoneToken ? { workDoneToken } : {}) }, options.token) as R;
     } catch (err) {
-      if (this.generation !== generation || this.client?.state !== State.Running) throw new ServerStoppedError();
+      if (this.generation !== generation || this.client?.state !== State.Running) throw new ServerStoppedError(this.lastStopHung || this.hung);
       throw err;
     } finally {
       progress?.dispose();
@@ -149,9 +182,29 @@ export class DrydockServer implements vscode.Disposable {
     return { action: ErrorAction.Continue, handled: true };
   }
 
+  /** No answer to a ping in time: end the server's process, so the close path restarts it and fails what was in flight. */
+  private endHungServer(pid: number | undefined): void {
+    const seconds = Math.round(this.heartbeat.timing.timeoutMs / 1000);
+    if (pid === undefined) {
+      this.log.error(`the Drydock language server has not answered for ${seconds} s and never said its process id; reload the window if it stays unresponsive`);
+      return;
+    }
+    this.hung = true;
+    this.log.error(`the Drydock language server has not answered for ${seconds} s; ending it (process ${pid})`);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (err) {
+      this.hung = false;
+      this.log.error(`could not end the language server: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   /** The server's process ended: fail what was in flight, restart it, say so once. */
   private closed(): CloseHandlerResult {
     this.generation += 1;
+    this.heartbeat.stop();
+    this.lastStopHung = this.hung;
+    this.hung = false;
     const now = Date.now();
     this.restarts = [...this.restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
     if (this.restarts.length > MAX_RESTARTS) {
@@ -160,8 +213,9 @@ export class DrydockServer implements vscode.Disposable {
       void vscode.window.showErrorMessage(message);
       return { action: CloseAction.DoNotRestart, handled: true };
     }
-    this.log.error('the Drydock language server stopped; restarting it');
-    void vscode.window.showWarningMessage('Drydock: the language server stopped and was restarted. A run in flight failed; diagnostics are coming back.');
+    const what = this.lastStopHung ? 'stopped answering' : 'stopped';
+    this.log.error(`the Drydock language server ${what}; restarting it`);
+    void vscode.window.showWarningMessage(`Drydock: the language server ${what} and was restarted. A run in flight failed; diagnostics are coming back.`);
     return { action: CloseAction.Restart, handled: true };
   }
 
@@ -172,6 +226,9 @@ export class DrydockServer implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.heartbeat.stop();
+    this.serverLog.dispose();
+    this.diagnostics.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.runFinished.dispose();
     void this.stop();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import type { RunReport } from '../../../src/core/model/report';
-import type { IdentifyResult, RunFinishedParams, RunResult, WireConnection } from '../../../src/server/protocol';
+import type { FixQueryResult, IdentifyResult, RunFinishedParams, RunResult, WireConnection } from '../../../src/server/protocol';
 import { sql } from '../../support/database';
 import { fingerprint, fingerprintDiff } from '../../support/fingerprint';
 import { LspTestClient, uriOf } from '../../support/lspClient';
@@ -76,6 +76,29 @@ test('saving a migration with nothing configured dry-runs it on the shadow; a fa
     const failure = shown.find((d) => d.source === 'drydock run')!;
     assert.equal(failure.code, '42P01');
     assert.equal(failure.range.start.line, 1);
+  } finally {
+    assert.equal(await client.stop(), 0);
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+});
+
+test('a fix query on a shadow run reads the shadow as the run started: the history replayed (the runner\'s setup first), the target not run, nothing kept', async () => {
+  const root = writeFolder({ 'migrations/001_accounts.sql': ACCOUNTS, 'migrations/002_email_index.sql': EMAIL_INDEX });
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-lsp-storage-'));
+  const client = LspTestClient.start({ settings: { shadowSetup: ["SET application_name = 'runner-setup'"] } });
+  try {
+    await client.initialize(root, { storagePath: storage, dryRunOnSave: false });
+    const target = uriOf(path.join(root, 'migrations', '002_email_index.sql'));
+    ran(await client.executeCommand<RunResult>('drydock.server.dryRun', { targets: [target], runId: 'shadow-fix' }));
+    const sqlText = "SELECT count(*)::int AS accounts, to_regclass('accounts_email') IS NULL AS index_absent, current_setting('application_name') AS app FROM accounts";
+    const result = await client.executeCommand<FixQueryResult>('drydock.server.runFixQuery', { sql: sqlText, runId: 'shadow-fix' });
+    assert.deepEqual(result.fields, ['accounts', 'index_absent', 'app']);
+    assert.deepEqual(result.rows, [{ accounts: 0, index_absent: true, app: 'runner-setup' }]);
+    // Read-only: a write is refused, and the next run still starts from the history alone.
+    await assert.rejects(client.executeCommand('drydock.server.runFixQuery', { sql: 'INSERT INTO accounts VALUES (1, NULL)', runId: 'shadow-fix' }), /read-only/);
+    const again = await client.executeCommand<FixQueryResult>('drydock.server.runFixQuery', { sql: 'SELECT count(*)::int AS n FROM accounts', runId: 'shadow-fix' });
+    assert.deepEqual(again.rows, [{ n: 0 }]);
   } finally {
     assert.equal(await client.stop(), 0);
     fs.rmSync(root, { recursive: true, force: true });

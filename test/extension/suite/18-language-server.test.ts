@@ -5,6 +5,7 @@ import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../../src/core/model/report';
 import type { DrydockApi } from '../../../src/extension/extension';
+import { REQUESTS } from '../../../src/server/protocol';
 import { drydock, drydockDiagnostics, drydockLogFiles, fixture, ruleIdOf, waitFor, withoutConnections } from '../support';
 
 /** The language server's process: the extension host's child running dist/server.js (read from /proc). */
@@ -29,6 +30,24 @@ function logLines(api: DrydockApi, pattern: RegExp): string[] {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * After the server `first` ended: a new server process, the file's diagnostic back, the restart said
+ * once in the log (`said` matched one line more than `before`), and the next run works.
+ */
+async function expectRestarted(api: DrydockApi, ended: { first: number; uri: vscode.Uri; said: RegExp; before: number }): Promise<void> {
+  const { first, uri, said, before } = ended;
+  const second = await waitFor('a new server process', () => {
+    const pid = serverPid();
+    return pid !== undefined && pid !== first ? pid : undefined;
+  }, 30_000);
+  assert.notEqual(second, first);
+  await waitFor('the meta-command diagnostic again', () => drydockDiagnostics(uri).some((d) => ruleIdOf(d) === 'psql-meta-command'), 30_000);
+  await waitFor('the restart in the log', () => logLines(api, said).length > before);
+  assert.equal(logLines(api, said).length, before + 1, 'one stop, one message');
+  const next = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
+  assert.equal(next?.outcome, 'succeeded', JSON.stringify(next?.error));
+}
 
 describe('the language server', () => {
   withoutConnections();
@@ -71,15 +90,34 @@ describe('the language server', () => {
     assert.equal(await running, undefined, 'a run whose server died has no report');
     await waitFor('the log to say the run failed with the server', () => logLines(api, /failed: the Drydock language server stopped while this request was in flight/).length > 0);
 
-    const second = await waitFor('a new server process', () => {
-      const pid = serverPid();
-      return pid !== undefined && pid !== first ? pid : undefined;
-    }, 30_000);
-    assert.notEqual(second, first);
-    await waitFor('the meta-command diagnostic again', () => drydockDiagnostics(uri).some((d) => ruleIdOf(d) === 'psql-meta-command'), 30_000);
-    await waitFor('the restart in the log', () => logLines(api, stopped).length > before);
-    assert.equal(logLines(api, stopped).length, before + 1, 'one stop, one message');
-    const next = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
-    assert.equal(next?.outcome, 'succeeded', JSON.stringify(next?.error));
+    await expectRestarted(api, { first, uri, said: stopped, before });
+  });
+
+  it('a server that stops answering (its thread held by a test hook) is ended by the heartbeat, restarted and said so once; the run in flight fails saying so', async function () {
+    this.timeout(120_000);
+    const { server } = api._private.context;
+    const uri = fixture('broken/meta_command.sql');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await waitFor('the meta-command diagnostic', () => drydockDiagnostics(uri).some((d) => ruleIdOf(d) === 'psql-meta-command'), 30_000);
+    const hung = /language server stopped answering; restarting it/;
+    const before = logLines(api, hung).length;
+    const first = await waitFor('the server process', () => serverPid());
+    const timing = server.heartbeat.timing;
+    // Short for this test only; the default is generous (a check of a huge file may hold the thread for seconds).
+    server.heartbeat.timing = { intervalMs: 500, timeoutMs: 4_000 };
+    server.heartbeat.start();
+    try {
+      const running = vscode.commands.executeCommand<RunReport | undefined>('drydock.dryRunMigration', fixture('loop/b_forever.sql'));
+      await waitFor('the run to start', () => api._private.context.runs.busy);
+      await sleep(1_000);
+      const held = server.request(REQUESTS.testBlockEventLoop, { ms: 120_000 }).catch((err: unknown) => err);
+      assert.equal(await running, undefined, 'a run whose server hung has no report');
+      await held;
+      await waitFor('the log to say the run failed with the hung server', () => logLines(api, /failed: the Drydock language server stopped answering while this request was in flight/).length > 0);
+      await expectRestarted(api, { first, uri, said: hung, before });
+    } finally {
+      server.heartbeat.timing = timing;
+      if (server.running) server.heartbeat.start();
+    }
   });
 });
