@@ -8,58 +8,19 @@
 // judged on the saves after them, the steady state of an editing session.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseSql } from '../src/core/parse/pgParser';
 import { checkEngine } from '../src/server/engine';
 import { MigrationChecker } from '../src/server/migrationChecker';
+import { EARLIER_FILES, percentile, TABLES_PER_FILE, writeEditorFolder } from './editorFolder';
 import { median } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
-const EARLIER_FILES = Number(process.env.BENCH_EARLIER_FILES ?? 40);
-const TABLES_PER_FILE = 10;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** An earlier migration: tables with typed columns, indexes and a foreign key (what context teaches). */
-function earlierMigration(n: number): string {
-  const lines: string[] = [`-- migration ${n}`];
-  for (let t = 0; t < TABLES_PER_FILE; t++) {
-    const id = n * TABLES_PER_FILE + t;
-    lines.push(`CREATE TABLE t${id} (id bigint PRIMARY KEY, a int, b text, body jsonb, status text, owner_id bigint, created_at timestamptz);`);
-    lines.push(`CREATE INDEX idx_t${id}_owner ON t${id} (owner_id);`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** The saved file: 1,000 lines of everyday statements on the earlier tables (findings on most). */
-function targetMigration(tables: number): string {
-  const kinds = [
-    (i: number) => `CREATE INDEX idx_t${i}_a ON t${i} (a, b) WHERE status = 'x';`,
-    (i: number) => `ALTER TABLE t${i} ADD CONSTRAINT chk_t${i}_s CHECK (status IN ('a', 'b', 'c'));`,
-    (i: number) => `ALTER TABLE t${i} ADD COLUMN note_${i} varchar(40);`,
-    (i: number) => `CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_t${i}_body ON t${i} USING gin (body);`,
-    (i: number) => `UPDATE t${i} SET a = a + 1 WHERE id = ${i};`,
-  ];
-  const lines: string[] = [];
-  for (let i = 0; lines.length < 1000; i++) lines.push(`-- step ${i}`, kinds[i % kinds.length]!(i % tables));
-  return `${lines.join('\n')}\n`;
-}
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-editor-bench-'));
+  const { dir, target, text } = writeEditorFolder();
   try {
-    const folder = path.join(dir, 'migrations');
-    fs.mkdirSync(folder);
-    fs.writeFileSync(path.join(dir, 'drydock.json'), JSON.stringify({ pgVersion: 16, rules: { 'prefer-identity': 'off' }, exclude: ['**/*_down.sql'] }));
-    for (let n = 0; n < EARLIER_FILES; n++) fs.writeFileSync(path.join(folder, `${String(n + 1).padStart(4, '0')}_earlier.sql`), earlierMigration(n));
-    const target = path.join(folder, `${String(EARLIER_FILES + 1).padStart(4, '0')}_target.sql`);
-    const text = targetMigration(EARLIER_FILES * TABLES_PER_FILE);
-    fs.writeFileSync(target, text);
     await checkEngine(); // the parser's load is activation's, not a save's
 
     const checker = new MigrationChecker();

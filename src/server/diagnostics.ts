@@ -16,7 +16,7 @@ import { configProblemToDiagnostic, errorToDiagnostic, fileUri, findingToDiagnos
 import type { ConfigProblem } from './migrationChecker';
 
 /** How long after the last edit a document is checked again (each edit pushes the check back). */
-const EDIT_SETTLE_MS = 300;
+export const EDIT_SETTLE_MS = 300;
 
 /** A run's error, shown while its statement's text is still what ran. */
 interface RunError {
