@@ -8,9 +8,11 @@ import type { ServerContext } from './context';
 import { identify, pgBackendFor, readOnlyQuery } from './engine';
 import {
   SERVER_COMMANDS, type ApplyParams, type CancelRunParams, type CancelRunResult, type FixQueryParams, type FixQueryResult, type ForgetReportsParams,
-  type IdentifyParams, type IdentifyResult, type RunParams, type ServerCommand, type WireConnection,
+  type CheckTemplateParams, type IdentifyParams, type IdentifyResult, type RenderTemplateParams, type RunParams, type ServerCommand, type TemplateCatalogParams,
+  type WireConnection,
 } from './protocol';
 import type { Runs } from './runs';
+import { checkTemplate, renderTemplate, templateCatalog } from './templateAuthoring';
 
 /** What a command handler gets besides its argument. */
 export interface CommandCall {
@@ -45,6 +47,17 @@ function runParams(argument: unknown): RunParams {
 function withConnection<T extends { connection?: WireConnection }>(params: T, command: string): T & { connection: WireConnection } {
   if (!params.connection) throw invalid(`${command} needs a connection`);
   return params as T & { connection: WireConnection };
+}
+
+/** A template command's argument: the kind and answers a client sends (the kind itself is checked when the templates load). */
+function templateAnswers(argument: unknown, expected: string): { kind: string; answers: { table: string; columns: string[] } } & Record<string, unknown> {
+  const answers = isObject(argument) ? argument.answers : undefined;
+  if (!isObject(argument) || typeof argument.kind !== 'string' || !isObject(answers) || typeof answers.table !== 'string'
+    || !Array.isArray(answers.columns) || !answers.columns.every((c) => typeof c === 'string')) {
+    throw invalid(`expected { kind, answers: { table, columns: string[], … }${expected} }`);
+  }
+  if (argument.connection !== undefined && !isConnection(argument.connection)) throw invalid('connection must be { name, settings }');
+  return argument as ReturnType<typeof templateAnswers>;
 }
 
 /** The handlers, by command id. */
@@ -86,6 +99,19 @@ export function commandHandlers(ctx: ServerContext, runs: Runs, onForget: () => 
     [SERVER_COMMANDS.planRun]: async (argument) => {
       const params = runParams(argument);
       return runs.plan({ targets: params.targets, upTo: params.upTo === true });
+    },
+    [SERVER_COMMANDS.templateCatalog]: async (argument) => {
+      if (!isObject(argument) || !isConnection(argument.connection) || (argument.table !== undefined && typeof argument.table !== 'string')
+        || (argument.kind !== undefined && typeof argument.kind !== 'string')) {
+        throw invalid('expected { connection: { name, settings }, table?, kind? }');
+      }
+      return templateCatalog(ctx, argument as unknown as TemplateCatalogParams);
+    },
+    [SERVER_COMMANDS.checkTemplate]: async (argument) => checkTemplate(ctx, templateAnswers(argument, ', connection?') as unknown as CheckTemplateParams),
+    [SERVER_COMMANDS.renderTemplate]: async (argument) => {
+      const params = templateAnswers(argument, ', folder (file URI), project, name?, clickedDir?, tool?');
+      if (typeof params.folder !== 'string' || typeof params.project !== 'string') throw invalid('renderTemplate needs folder (a file: URI) and project');
+      return renderTemplate(ctx, params as unknown as RenderTemplateParams);
     },
     [SERVER_COMMANDS.noop]: async () => null,
   };

@@ -11,6 +11,10 @@ import type { ConnectionSettings, Endpoint } from '../core/db/connection';
 import type { ServerIdentity } from '../core/db/identity';
 import type { RunReport, ServerInfo } from '../core/model/report';
 import type { RunMode } from '../core/model/runModes';
+import type { CatalogColumn, CatalogTable } from '../core/templates/catalog';
+import type { TemplateKind } from '../core/templates/kinds';
+import type { WizardAnswers } from '../core/templates/questions';
+import type { MigrationTool } from '../core/templates/tools';
 
 /** The `workspace/executeCommand` ids the server answers (its `executeCommandProvider.commands`). */
 export const SERVER_COMMANDS = {
@@ -30,6 +34,12 @@ export const SERVER_COMMANDS = {
   forgetReports: 'drydock.server.forgetReports',
   /** PlanRunParams → PlanRunResult. The files a run would send and their statement count (the apply confirmation names them), without running anything. */
   planRun: 'drydock.server.planRun',
+  /** TemplateCatalogParams → TemplateCatalogResult. The tables of the connection given, and one table's columns a template kind can use. */
+  templateCatalog: 'drydock.server.templateCatalog',
+  /** CheckTemplateParams → CheckTemplateResult. A template's answers checked (and against the connection given): problems, or the default migration name. */
+  checkTemplate: 'drydock.server.checkTemplate',
+  /** RenderTemplateParams → RenderTemplateResult. Renders a template in the project's migration tool layout and writes its files. */
+  renderTemplate: 'drydock.server.renderTemplate',
   /** No arguments → null. What an informational lens runs (the measurement above a statement) when the client names no reveal command. */
   noop: 'drydock.server.noop',
 } as const;
@@ -144,6 +154,56 @@ export interface PlanRunParams {
 export type PlanRunResult =
   | { status: 'planned'; files: string[]; statements: number }
   | { status: 'refused'; reason: string; configProblem?: WireConfigProblem };
+
+export interface TemplateCatalogParams {
+  connection: WireConnection;
+  /** The table (as SQL text: CatalogTable.sql, or as typed) whose columns to list; absent: tables only. */
+  table?: string;
+  /** With `table`: only the columns this kind can use, the likeliest first. */
+  kind?: TemplateKind;
+}
+
+export interface TemplateCatalogResult {
+  /** Empty when `table` was given (only its columns were read). */
+  tables: CatalogTable[];
+  /** The columns of `table` (empty when none was given or it does not exist). */
+  columns: CatalogColumn[];
+}
+
+export interface CheckTemplateParams {
+  kind: TemplateKind;
+  answers: WizardAnswers;
+  /** Where the table and columns must exist; absent: the answers are only checked for shape. */
+  connection?: WireConnection;
+}
+
+export type CheckTemplateResult =
+  | { status: 'ok'; defaultName: string }
+  | { status: 'invalid'; problems: string[] };
+
+export interface RenderTemplateParams {
+  /** The project root (file: URI): the migration tool is detected there and the files are written below it. */
+  folder: string;
+  /** The project's name (a new sqitch plan records it). */
+  project: string;
+  kind: TemplateKind;
+  answers: WizardAnswers;
+  name?: string;
+  /** The folder the author started from, relative to `folder` ('.' for the root): flat layouts write there. */
+  clickedDir?: string;
+  /** A tool, or 'auto' / absent to detect it. */
+  tool?: MigrationTool | 'auto';
+}
+
+export interface RenderTemplateResult {
+  tool: MigrationTool;
+  /** Why that tool (detection evidence). */
+  evidence: string[];
+  /** The files written (file: URIs), in the order the tool's layout renders them. */
+  files: string[];
+  /** The index in `files` of the migration to open. */
+  main: number;
+}
 
 export interface CancelRunParams {
   /** The run to cancel; absent: every run in flight. */
