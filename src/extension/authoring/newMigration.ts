@@ -1,5 +1,6 @@
-// "Drydock: New Migration from Template". The wizard (newMigrationWizard.ts) needs core's templates
-// and the PostgreSQL parser, so it is imported when the command first runs, not at activation.
+// "Drydock: New Migration from Template". The wizard (newMigrationWizard.ts) asks the questions and
+// leaves the catalog, checks and rendering to the language server; it is imported when the command
+// first runs, not at activation.
 import { COMMANDS, refuseWith, registerCommands } from '../commands';
 import type { DrydockContext } from '../context';
 

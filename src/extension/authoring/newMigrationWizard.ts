@@ -1,20 +1,22 @@
 // The wizard behind "Drydock: New Migration from Template": pick a kind, a table (from the
 // connected database when there is one), columns, a name; the files are written where the
-// project's migration tool keeps them and opened. The decisions (questions, parameters, layout,
-// detection) live in core. This module pulls in the templates and the parser, so newMigration.ts
-// imports it only when the command runs.
+// project's migration tool keeps them and opened. The questions are core's data (questions.ts,
+// which loads no parser); the catalog, the checks, the rendering and the writing happen in the
+// language server (templateAuthoring.ts), which gets the connection, password included, per request.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Session } from '../../core/db/backend';
-import { pgBackend } from '../../core/db/pg/pgBackend';
-import { loadParser } from '../../core/parse/parseMigration';
+import type { CatalogColumn } from '../../core/templates/catalog';
+import type { GinOperatorClass, TemplateKind } from '../../core/templates/kinds';
+import { KIND_QUESTIONS, paramsFromAnswers, type CheckShape, type WizardAnswers } from '../../core/templates/questions';
 import {
-  KIND_QUESTIONS, TEMPLATE_KINDS, checkTemplateTarget, columnChoices,
-  listColumns, listTables, migrationDir, paramsFromAnswers, planKind, writeMigrationFromTemplate,
-  type CatalogColumn, type CheckShape, type GinOperatorClass, type TemplateKind, type WizardAnswers,
-} from '../../core/templates';
+  SERVER_COMMANDS, type CheckTemplateResult, type RenderTemplateParams, type RenderTemplateResult, type TemplateCatalogResult, type WireConnection,
+} from '../../server/protocol';
 import type { DrydockContext } from '../context';
 import type { Prompts } from '../prompts';
+import { toWire } from '../run/wireConnections';
+
+/** The kinds, in the order the questions list them (kinds.ts itself would load the parser). */
+const TEMPLATE_KINDS = Object.keys(KIND_QUESTIONS) as TemplateKind[];
 
 /**
  * Answers given up front (by a task, a keybinding's args or a test): the wizard asks only for
@@ -28,7 +30,7 @@ export interface NewMigrationPreset {
 
 function isPreset(value: unknown): value is NewMigrationPreset {
   return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string'
-    && (TEMPLATE_KINDS as readonly string[]).includes((value as { kind: string }).kind);
+    && Object.hasOwn(KIND_QUESTIONS, (value as { kind: string }).kind);
 }
 
 class Cancelled extends Error {}
@@ -43,9 +45,16 @@ async function pickKind(prompts: Prompts): Promise<TemplateKind> {
   return answered(await prompts.pickItem(items, { title: 'New migration: what should it create?' })).templateKind;
 }
 
-async function pickTable(prompts: Prompts, session: Session | null): Promise<string> {
-  if (session) {
-    const tables = await listTables(session);
+/** The active connection the catalog is read from, for the wizard's requests; null once it failed (the author types names instead). */
+interface CatalogSource {
+  host: DrydockContext;
+  connection: WireConnection | null;
+}
+
+async function pickTable(prompts: Prompts, source: CatalogSource): Promise<string> {
+  const catalog = await readCatalog(source, {});
+  if (catalog) {
+    const { tables } = catalog;
     if (tables.length > 0) {
       // t.sql is the name as SQL ("Users", app."Order Items"): raw catalog names would be case-folded.
       const items = tables.map((t) => ({ label: t.sql, description: t.schema }));
@@ -55,9 +64,9 @@ async function pickTable(prompts: Prompts, session: Session | null): Promise<str
   return answered(await prompts.input({ title: 'Table (schema.table or table)', validateInput: (v) => (v.trim() ? null : 'a table name is needed') })).trim();
 }
 
-async function pickColumns(prompts: Prompts, kind: TemplateKind, table: string, session: Session | null): Promise<string[]> {
+async function pickColumns(prompts: Prompts, kind: TemplateKind, table: string, source: CatalogSource): Promise<string[]> {
   const shape = KIND_QUESTIONS[kind].columns;
-  const offered: CatalogColumn[] = session ? columnChoices(kind, await listColumns(session, table)) : [];
+  const offered: CatalogColumn[] = (await readCatalog(source, { table, kind }))?.columns ?? [];
   if (offered.length > 0) {
     const items = offered.map((c) => ({ label: c.name, description: c.type }));
     if (shape === 'many') {
@@ -67,7 +76,7 @@ async function pickColumns(prompts: Prompts, kind: TemplateKind, table: string, 
     }
     return [answered(await prompts.pickItem(items, { title: kind === 'gin' ? `jsonb column of ${table}` : `Column of ${table}` })).label];
   }
-  if (session && kind === 'gin') throw new Error(`${table} has no jsonb column to index with GIN`);
+  if (source.connection && kind === 'gin') throw new Error(`${table} has no jsonb column to index with GIN`);
   const prompt = shape === 'many' ? 'Columns, comma-separated' : shape === 'timestamp' ? 'Timestamp column' : 'Column';
   const typed = answered(await prompts.input({ title: prompt, value: shape === 'timestamp' ? 'updated_at' : '' }));
   return typed.split(',').map((c) => c.trim()).filter((c) => c !== '');
@@ -109,20 +118,27 @@ async function kindSpecificAnswers(prompts: Prompts, kind: TemplateKind, answers
   return answers;
 }
 
-async function openConnection(host: DrydockContext): Promise<Session | null> {
-  const resolved = await host.connections.resolve();
-  if (!resolved) return null;
+/** The catalog from the server; null without a connection, or when reading it failed (said once; the author types names then). */
+async function readCatalog(source: CatalogSource, ask: { table?: string; kind?: TemplateKind }): Promise<TemplateCatalogResult | null> {
+  const { connection, host } = source;
+  if (!connection) return null;
   try {
-    return await pgBackend(resolved.settings).openSession();
+    return await host.server.execute<TemplateCatalogResult>(SERVER_COMMANDS.templateCatalog, { connection, ...ask });
   } catch (err) {
-    void vscode.window.showWarningMessage(`Drydock: could not read tables from ${resolved.label} (${(err as Error).message}); type them instead.`);
+    source.connection = null;
+    void vscode.window.showWarningMessage(`Drydock: could not read tables from ${connection.name} (${(err as Error).message}); type them instead.`);
     return null;
   }
 }
 
-async function askAnswers(prompts: Prompts, kind: TemplateKind, session: Session | null): Promise<WizardAnswers> {
-  const table = await pickTable(prompts, session);
-  const columns = await pickColumns(prompts, kind, table, session);
+async function catalogSource(host: DrydockContext): Promise<CatalogSource> {
+  const resolved = await host.connections.resolve();
+  return { host, connection: resolved ? toWire(resolved) : null };
+}
+
+async function askAnswers(prompts: Prompts, kind: TemplateKind, source: CatalogSource): Promise<WizardAnswers> {
+  const table = await pickTable(prompts, source);
+  const columns = await pickColumns(prompts, kind, table, source);
   return kindSpecificAnswers(prompts, kind, { table, columns });
 }
 
@@ -136,36 +152,29 @@ async function newMigration(host: DrydockContext, target: vscode.Uri | undefined
     void vscode.window.showErrorMessage('Drydock: open a folder first; the migration is written into the workspace.');
     return [];
   }
-  const { prompts } = host;
-  await loadParser(); // table names, predicates and rendering all go through the real parser
+  const { prompts, server } = host;
   const kind = preset?.kind ?? await pickKind(prompts);
-  const session = await openConnection(host);
-  try {
-    const answers = preset?.answers ?? await askAnswers(prompts, kind, session);
-    const params = paramsFromAnswers(kind, answers);
-    if (session) {
-      const problems = await checkTemplateTarget(session, kind, params);
-      if (problems.length > 0) throw new Error(problems.join('; '));
-    }
-    const name = preset?.name ?? answered(await prompts.input({ title: 'Migration name', value: planKind(kind, params).defaultName }));
-    const root = folder.uri.fsPath;
-    let clicked: string | undefined;
-    if (target) {
-      const stat = await vscode.workspace.fs.stat(target);
-      const picked = stat.type === vscode.FileType.Directory ? target.fsPath : path.dirname(target.fsPath);
-      clicked = path.relative(root, picked).split(path.sep).join('/') || '.';
-    }
-    const { detected, rendered, written } = writeMigrationFromTemplate({
-      root, kind, params, name, project: folder.name, tool: host.config.migrationTool,
-      chooseDir: (detection) => migrationDir(detection.tool, detection.dir, clicked),
-    });
-    const main = rendered.files.findIndex((f) => f.role === 'migration' || f.role === 'up');
-    await vscode.window.showTextDocument(vscode.Uri.file(written[Math.max(main, 0)] ?? written[0] ?? root));
-    void vscode.window.showInformationMessage(`Drydock: wrote ${written.length} file(s) for ${detected.tool} (${detected.evidence[0] ?? ''}).`);
-    return written;
-  } finally {
-    await session?.close();
+  const source = await catalogSource(host);
+  const answers = preset?.answers ?? await askAnswers(prompts, kind, source);
+  const checked = await server.execute<CheckTemplateResult>(SERVER_COMMANDS.checkTemplate, { kind, answers, ...(source.connection ? { connection: source.connection } : {}) });
+  if (checked.status === 'invalid') throw new Error(checked.problems.join('; '));
+  const name = preset?.name ?? answered(await prompts.input({ title: 'Migration name', value: checked.defaultName }));
+  const root = folder.uri.fsPath;
+  let clickedDir: string | undefined;
+  if (target) {
+    const stat = await vscode.workspace.fs.stat(target);
+    const picked = stat.type === vscode.FileType.Directory ? target.fsPath : path.dirname(target.fsPath);
+    clickedDir = path.relative(root, picked).split(path.sep).join('/') || '.';
   }
+  const request: RenderTemplateParams = {
+    folder: folder.uri.toString(), project: folder.name, kind, answers, name, tool: host.config.migrationTool, ...(clickedDir ? { clickedDir } : {}),
+  };
+  const written = await server.execute<RenderTemplateResult>(SERVER_COMMANDS.renderTemplate, request);
+  const files = written.files.map((f) => vscode.Uri.parse(f));
+  const main = files[written.main] ?? files[0];
+  if (main) await vscode.window.showTextDocument(main);
+  void vscode.window.showInformationMessage(`Drydock: wrote ${files.length} file(s) for ${written.tool} (${written.evidence[0] ?? ''}).`);
+  return files.map((f) => f.fsPath);
 }
 
 /**
