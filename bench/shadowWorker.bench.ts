@@ -6,8 +6,8 @@
 //
 //   node --expose-gc out/bench/shadowWorker.bench.js [TARGET.sql] [--setup SQL]
 //
-// Without a target: the last migration of /tmp/corpora/lemmy (342 diesel migrations; its setup
-// takes the advisory lock diesel holds) when that folder exists, else a generated history.
+// Without a target: the last migration of the Lemmy migrations folder BENCH_LEMMY names (342 diesel
+// migrations; its setup takes the advisory lock diesel holds) when set, else a generated history.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import { shadowWorkerScript, WorkerShadow } from '../src/core/shadow/worker/work
 import { generatedMigration } from './generated';
 import { median } from './stats';
 
-const LEMMY = path.join('/tmp', 'corpora', 'lemmy', 'migrations');
+const LEMMY = process.env.BENCH_LEMMY ?? '';
 const WARM_RUNS = 3;
 const RESOLUTION_MS = 10;
 
@@ -32,7 +32,7 @@ function benchTarget(): { target: ShadowTarget; setup: string[]; what: string; c
   const given = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--setup');
   const read = (file: string): ShadowTarget => ({ path: file, absolutePath: path.resolve(file), text: fs.readFileSync(file, 'utf8') });
   if (given) return { target: read(given), setup: setupAt >= 0 ? [args[setupAt + 1]!] : [], what: given, cleanup: () => undefined };
-  if (fs.existsSync(LEMMY)) {
+  if (LEMMY !== '' && fs.existsSync(LEMMY)) {
     const last = fs.readdirSync(LEMMY).filter((d) => fs.existsSync(path.join(LEMMY, d, 'up.sql'))).sort().at(-1)!;
     return { target: read(path.join(LEMMY, last, 'up.sql')), setup: ['SELECT pg_advisory_lock(0)'], what: `Lemmy ${last} (after 341 migrations)`, cleanup: () => undefined };
   }
