@@ -34,6 +34,10 @@ export class Diagnostics {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** What was last sent for each document, as sent (a new publish equal to it is skipped). */
   private readonly published = new Map<string, string>();
+  /** Checks of each document started and not finished. */
+  private readonly running = new Map<string, number>();
+  /** Who waits for a document's checks to be done (whenSettled). */
+  private readonly settleWaiters = new Map<string, (() => void)[]>();
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -44,7 +48,25 @@ export class Diagnostics {
       this.timers.delete(document.uri);
       const current = this.ctx.documents.get(document.uri);
       if (current) void this.check(current);
+      this.wakeIfSettled(document.uri);
     }, EDIT_SETTLE_MS));
+  }
+
+  /** Resolves once the document has no check scheduled or running (what it shows is its last check's). */
+  whenSettled(uri: string): Promise<void> {
+    if (this.settled(uri)) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.set(uri, [...this.settleWaiters.get(uri) ?? [], resolve]));
+  }
+
+  private settled(uri: string): boolean {
+    return !this.timers.has(uri) && (this.running.get(uri) ?? 0) === 0;
+  }
+
+  private wakeIfSettled(uri: string): void {
+    if (!this.settled(uri)) return;
+    const waiters = this.settleWaiters.get(uri) ?? [];
+    this.settleWaiters.delete(uri);
+    for (const wake of waiters) wake();
   }
 
   /**
@@ -52,6 +74,18 @@ export class Diagnostics {
    * `again: false` shows the remembered outcome of the document's version (after a run, for its evidence).
    */
   async check(document: TextDocument, again = true): Promise<void> {
+    const uri = document.uri;
+    this.running.set(uri, (this.running.get(uri) ?? 0) + 1);
+    try {
+      await this.checkNow(document, again);
+    } finally {
+      this.running.set(uri, (this.running.get(uri) ?? 1) - 1);
+      if (this.running.get(uri) === 0) this.running.delete(uri);
+      this.wakeIfSettled(uri);
+    }
+  }
+
+  private async checkNow(document: TextDocument, again: boolean): Promise<void> {
     const uri = document.uri;
     const settings = await this.ctx.settings.current();
     if (isConfigUri(uri)) {

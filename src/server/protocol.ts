@@ -288,7 +288,17 @@ export const REQUESTS = {
    * DRYDOCK_TEST_HOOKS=1: holds the server's thread for `ms`, as a hang would.
    */
   testBlockEventLoop: 'drydock/test/blockEventLoop',
+  /**
+   * Client → server, ChecksSettledParams → null. Test hook, only with DRYDOCK_TEST_HOOKS=1: answered
+   * once the document has no check scheduled or running, after its last publish (tests wait for a
+   * check by this, not by a quiet period).
+   */
+  testChecksSettled: 'drydock/test/checksSettled',
 } as const;
+
+export interface ChecksSettledParams {
+  uri: string;
+}
 
 export interface PingResult {
   /** The server's process id (the client ends a server that stops answering). */

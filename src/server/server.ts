@@ -19,7 +19,7 @@ import { formatDocument, formatRange } from './documentFormatting';
 import { filePathOf, isConfigUri } from './documents';
 import { hoverAt } from './hover';
 import { shadowCacheDir } from '../cli/cacheDir';
-import { FIX_ALL_KIND, NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type BlockEventLoopParams, type ForgetReportsParams, type PingResult, type TrustParams } from './protocol';
+import { FIX_ALL_KIND, NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type BlockEventLoopParams, type ChecksSettledParams, type ForgetReportsParams, type PingResult, type TrustParams } from './protocol';
 import { Runs } from './runs';
 
 /** How long drydock.json events are gathered before open files are checked again (a save fires the watcher and the save event). */
@@ -204,7 +204,13 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       await runs.closeShadow().catch((err: unknown) => ctx.log.error(`closing the shadow failed: ${err instanceof Error ? err.message : String(err)}`));
     }),
   );
-  if (process.env.DRYDOCK_TEST_HOOKS === '1') ctx.subscribe(connection.onRequest(REQUESTS.testBlockEventLoop, blockEventLoop));
+  if (process.env.DRYDOCK_TEST_HOOKS === '1') {
+    ctx.subscribe(connection.onRequest(REQUESTS.testBlockEventLoop, blockEventLoop));
+    ctx.subscribe(connection.onRequest(REQUESTS.testChecksSettled, async (params: ChecksSettledParams) => {
+      await diagnostics.whenSettled(params.uri);
+      return null;
+    }));
+  }
   documents.listen(connection);
   connection.listen();
   return connection;

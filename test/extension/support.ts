@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import * as vscode from 'vscode';
 import type { DrydockApi } from '../../src/extension/extension';
 import type { Prompts } from '../../src/extension/prompts';
+import { REQUESTS } from '../../src/server/protocol';
 
 export const EXTENSION_ID = 'drydock.pg-drydock';
 
@@ -89,23 +90,17 @@ vscode.languages.onDidChangeDiagnostics((event) => {
 });
 
 /**
- * The Drydock diagnostics of a file once its check has settled: the server published for it at
- * least once, then nothing more for SETTLE_MS. The checks run in the language server's process,
- * so this is how a test knows one finished; a safety net, not a speed assertion.
+ * The Drydock diagnostics of a file once its check is done: the server published for it at least
+ * once, then answers that no check of it is scheduled or running (the test hook checksSettled,
+ * after its last publish on the same stream), and the client has set every list it received. The
+ * checks run in the language server's process; this waits for events, not for a quiet period.
  */
 export async function settledDiagnostics(uri: vscode.Uri, timeoutMs = 30_000): Promise<vscode.Diagnostic[]> {
-  const SETTLE_MS = 500;
   const key = uri.toString();
   await waitFor(`diagnostics published for ${uri.fsPath}`, () => (publishes.get(key) ?? 0) > 0, timeoutMs);
-  let seen = publishes.get(key);
-  let quietSince = Date.now();
-  await waitFor(`the diagnostics of ${uri.fsPath} to settle`, () => {
-    if (publishes.get(key) !== seen) {
-      seen = publishes.get(key);
-      quietSince = Date.now();
-    }
-    return Date.now() - quietSince >= SETTLE_MS;
-  }, timeoutMs);
+  const { server } = (await drydock())._private.context;
+  await server.request(REQUESTS.testChecksSettled, { uri: key });
+  await server.diagnosticsWritten();
   return drydockDiagnostics(uri);
 }
 

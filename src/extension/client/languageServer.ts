@@ -137,6 +137,11 @@ export class DrydockServer implements vscode.Disposable {
     return this.client;
   }
 
+  /** Resolves once every diagnostics list the server sent so far is set in VS Code. */
+  diagnosticsWritten(): Promise<void> {
+    return this.diagnostics.whenWritten();
+  }
+
   /** Sends a custom request (protocol.ts's REQUESTS) to the running server. */
   request<R>(method: string, params?: unknown): Promise<R> {
     return this.started.sendRequest<R>(method, params);

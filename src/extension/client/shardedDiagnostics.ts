@@ -18,6 +18,8 @@ export class ShardedDiagnostics implements vscode.Disposable {
   /** The latest write per file: a write that is not it any more stops. */
   private readonly writes = new Map<string, number>();
   private nextWrite = 0;
+  /** Who waits for every write to be done (whenWritten). */
+  private writtenWaiters: (() => void)[] = [];
 
   constructor(private readonly name: string) {}
 
@@ -42,6 +44,7 @@ export class ShardedDiagnostics implements vscode.Disposable {
         this.writes.delete(key);
         if (slices > 0) this.used.set(key, slices);
         else this.used.delete(key);
+        this.wakeIfWritten();
         return;
       }
       setSlice(i);
@@ -51,11 +54,25 @@ export class ShardedDiagnostics implements vscode.Disposable {
     setImmediate(() => next(0));
   }
 
+  /** Resolves once every list given so far is set in full (the tests' way to know a publish landed). */
+  whenWritten(): Promise<void> {
+    if (this.writes.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.writtenWaiters.push(resolve));
+  }
+
+  private wakeIfWritten(): void {
+    if (this.writes.size > 0) return;
+    const waiters = this.writtenWaiters;
+    this.writtenWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   /** Removes every diagnostic (the server stopped: its restart publishes afresh). */
   clear(): void {
     this.writes.clear();
     this.used.clear();
     for (const c of this.collections) c.clear();
+    this.wakeIfWritten();
   }
 
   private collection(i: number): vscode.DiagnosticCollection {
@@ -68,6 +85,7 @@ export class ShardedDiagnostics implements vscode.Disposable {
 
   dispose(): void {
     this.writes.clear();
+    this.wakeIfWritten();
     for (const c of this.collections) c.dispose();
     this.collections.length = 0;
   }
