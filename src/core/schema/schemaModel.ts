@@ -162,7 +162,6 @@ export class SchemaModel {
     return latest;
   }
 
-  /** The object's name as of `before` (its last name, by default). */
   /**
    * The function of this name whichever its argument types, for a reference that gives none (`DROP
    * FUNCTION f`, a call in a DEFAULT): the one created last of those that still stand.
@@ -182,6 +181,7 @@ export class SchemaModel {
     return this.object(id).kind === 'function' ? functionNameOf(name) : name;
   }
 
+  /** The object's name as of `before` (its last name, by default). */
   nameOf(id: ObjectId, before = Infinity): string {
     const renamed = this.names.timeline(id);
     if (renamed) {

@@ -69,7 +69,8 @@ SELECT json_build_object(
       -- One branch per way of finding it, each an index lookup (a CASE in one WHERE made it a scan of pg_proc per function).
       SELECT * FROM pg_proc WHERE fn.oid IS NOT NULL AND oid = fn.oid
       UNION ALL SELECT * FROM pg_proc WHERE fn.oid IS NULL AND fn.signature IS NOT NULL AND oid = ${regprocedureSql('fn.signature', 'fn.args')}
-      UNION ALL SELECT * FROM pg_proc WHERE fn.oid IS NULL AND fn.signature IS NOT NULL AND fn.nsp IS NULL AND ${regprocedureSql('fn.signature', 'fn.args')} IS NULL
+      -- Else, unqualified, in the one schema holding it (when the search path found it, that schema is the one: the same row).
+      UNION ALL SELECT * FROM pg_proc WHERE fn.oid IS NULL AND fn.signature IS NOT NULL AND fn.nsp IS NULL
         AND oid = (SELECT min(f) FROM (SELECT ${regprocedureSql(`quote_ident(n.nspname) || '.' || fn.signature`, 'fn.args')}::oid AS f FROM ${USER_SCHEMAS}) s WHERE f IS NOT NULL HAVING count(*) = 1)
       UNION ALL (SELECT * FROM pg_proc p WHERE fn.oid IS NULL AND fn.signature IS NULL AND p.proname = fn.name
                  AND (fn.nsp IS NULL AND pg_function_is_visible(p.oid) OR p.pronamespace::regnamespace::text = fn.nsp) ORDER BY p.oid LIMIT 1)

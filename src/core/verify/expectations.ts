@@ -87,11 +87,12 @@ const VERIFIED = new Set<string>(['index', 'constraint', 'trigger', 'function'])
 
 /** True when the SQL text spells the name as a word of its own (any case: dynamic SQL may quote it or not). */
 function spellsName(sql: string, name: string): boolean {
-  const at = sql.toLowerCase().indexOf(name.toLowerCase());
-  if (name === '' || at < 0) return false;
+  if (name === '') return false;
+  const text = sql.toLowerCase();
+  const wanted = name.toLowerCase();
   const word = /[A-Za-z0-9_$]/;
-  for (let i = at; i >= 0; i = sql.toLowerCase().indexOf(name.toLowerCase(), i + 1)) {
-    if (!word.test(sql[i - 1] ?? ' ') && !word.test(sql[i + name.length] ?? ' ')) return true;
+  for (let i = text.indexOf(wanted); i >= 0; i = text.indexOf(wanted, i + 1)) {
+    if (!word.test(text[i - 1] ?? ' ') && !word.test(text[i + wanted.length] ?? ' ')) return true;
   }
   return false;
 }
