@@ -18,6 +18,8 @@ import { median } from './stats';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
+/** Node options for the measured server, space-separated (e.g. `--cpu-prof --cpu-prof-dir=prof`). */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Time from spawning the server to its answer to initialize, over STARTS fresh servers. */
 async function startTimes(root: string): Promise<number[]> {
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   const { dir, folder, target, text } = writeEditorFolder();
   try {
     const starts = await startTimes(dir);
-    const client = LspTestClient.start();
+    const client = LspTestClient.start({ nodeArgs: SERVER_NODE_ARGS });
     await client.initialize(dir);
     try {
       // Warm the engine (parser, rules) on another file, as a server running for a while has.

@@ -107,14 +107,17 @@ function describe(report: RunReport | undefined): string {
   return `${report.outcome}${error}`;
 }
 
-/** (a) Opens the 1,000-line file, waits for its diagnostics, types 50 edits, lets the checks settle, reverts. */
-async function openAndEdit(uri: vscode.Uri): Promise<string> {
+/**
+ * (a) Opens the 1,000-line file, waits for its diagnostics, types 50 edits, lets the checks settle,
+ * reverts. `checked: false` (Drydock's checks turned off): the same edits, for what VS Code itself costs.
+ */
+async function openAndEdit(uri: vscode.Uri, checked = true): Promise<string> {
   const document = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(document);
   // The client sets a long list a slice per turn: the count is read once it stops growing.
   let seen = 0;
   let stableSince = Date.now();
-  const findings = await waitFor('diagnostics on the 1,000-line file', () => {
+  const findings = !checked ? (await sleep(1_000), 0) : await waitFor('diagnostics on the 1,000-line file', () => {
     const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'drydock').length;
     if (found !== seen) [seen, stableSince] = [found, Date.now()];
     return found > 0 && Date.now() - stableSince >= 300 ? found : undefined;
@@ -130,17 +133,28 @@ async function openAndEdit(uri: vscode.Uri): Promise<string> {
   return `${document.lineCount} lines, ${findings} findings`;
 }
 
-/** (b) 50 edits and saves of one migration, each waiting for the dry-run on save it starts. */
-async function saveRepeatedly(api: unknown, uri: vscode.Uri): Promise<string> {
+/**
+ * (b) 50 edits and saves of one migration, each waiting for the dry-run on save it starts.
+ * `pauseMs` (dry-run on save turned off): each save waits that long instead, for what VS Code itself costs.
+ */
+async function saveRepeatedly(api: unknown, uri: vscode.Uri, pauseMs?: number): Promise<string> {
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   const outcomes = new Map<string, number>();
   for (let i = 0; i < 50; i++) {
     const before = newestRunId(api);
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), `-- save ${i}\n`));
     await editor.document.save();
+    if (pauseMs !== undefined) {
+      await sleep(pauseMs);
+      continue;
+    }
     await waitFor(`the dry-run on save ${i}`, () => (newestRunId(api) > before ? true : undefined), 120_000);
     const outcome = newestReport(api)?.outcome ?? 'none';
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  }
+  if (pauseMs !== undefined) {
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    return `no dry-runs, ${pauseMs} ms between saves`;
   }
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   return `${[...outcomes].map(([o, n]) => `${n} ${o}`).join(', ')}`;
@@ -199,9 +213,16 @@ export async function run(): Promise<void> {
   printRss('before the shadow runs');
   await measure(`(c) cold shadow dry-run, last migration of ${layout.historyLabel}`, () => coldHistoryDryRun(at(layout.historyTarget), layout.historyLabel));
   printRss('after the cold shadow dry-run');
-  await measure('(b) 50 saves with dry-run on save (shadow)', () => saveRepeatedly(api, at(layout.saveFile)));
+  const saves = await measure('(b) 50 saves with dry-run on save (shadow)', () => saveRepeatedly(api, at(layout.saveFile)));
   console.log('eventloop-bench-note\t(d) starting: a host that never turns again prints nothing more');
   await measure('(d) endless DO loop dry-run, cancelled after 3 s', () => endlessLoopCancelled(at(layout.loopFile), at(layout.saveFile)));
   printRss('after the shadow runs');
+  // Baselines: the same editing with Drydock's work turned off, so what is left is VS Code's own.
+  const settings = vscode.workspace.getConfiguration('drydock');
+  await settings.update('diagnostics.enabled', false, vscode.ConfigurationTarget.Workspace);
+  await settings.update('dryRunOnSave', false, vscode.ConfigurationTarget.Workspace);
+  await settleHost(at(layout.warmUpFile));
+  await measure('(a₀) the same as (a), Drydock\'s checks off', () => openAndEdit(at(layout.bigFile), false));
+  await measure('(b₀) the same as (b), dry-run on save off', () => saveRepeatedly(api, at(layout.saveFile), Math.round(saves.durationMs / 50)));
   console.log('eventloop-bench-done');
 }

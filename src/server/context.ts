@@ -51,6 +51,7 @@ export interface ServerContext {
 /** Builds the context before `initialize` (options and abilities are filled in when it arrives). */
 export function createContext(connection: Connection, defaults: ServerOptions): { ctx: ServerContext; dispose(): void } {
   const disposables: Disposable[] = [];
+  const docsLinks = new Map<string, string>();
   const log = new ServerLog(connection);
   const abilities: ClientAbilities = { configuration: false, createFiles: false, documentChanges: false, workDoneProgress: false };
   const settings = new SettingsSource(connection, () => abilities.configuration, (message) => log.warn(message));
@@ -61,7 +62,13 @@ export function createContext(connection: Connection, defaults: ServerOptions): 
     reports: new ReportStore(() => settings.latest.maxRuns),
     options: defaults,
     client: abilities,
-    docsLink: (ruleId) => pathToFileURL(path.join(ctx.options.installPath, ...ruleDocsPath(ruleId).split('/'))).toString(),
+    docsLink: (ruleId) => {
+      // Asked once per diagnostic on every publish: each rule's link is made once.
+      const key = `${ctx.options.installPath}\0${ruleId}`;
+      let link = docsLinks.get(key);
+      if (link === undefined) docsLinks.set(key, link = pathToFileURL(path.join(ctx.options.installPath, ...ruleDocsPath(ruleId).split('/'))).toString());
+      return link;
+    },
     subscribe: (...more) => disposables.push(...more),
   };
   return {

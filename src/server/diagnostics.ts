@@ -32,8 +32,8 @@ export class Diagnostics {
   private readonly runErrors = new Map<string, RunError[]>();
   private readonly generation = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** What was last sent for each document, as sent (a new publish equal to it is skipped). */
-  private readonly published = new Map<string, string>();
+  /** What was last sent for each document (a new publish equal to it is skipped; never changed after it is sent). */
+  private readonly published = new Map<string, Diagnostic[]>();
   /** Checks of each document started and not finished. */
   private readonly running = new Map<string, number>();
   /** Who waits for a document's checks to be done (whenSettled). */
@@ -179,9 +179,9 @@ export class Diagnostics {
     // An edit makes a run's error stale: shown only while the statement's text is what ran.
     const runErrors = (this.runErrors.get(uri) ?? []).filter((e) => text === undefined || text.slice(e.offsets.start, e.offsets.end) === e.sql);
     const diagnostics = [...(this.checked.get(uri) ?? []), ...(this.config.get(uri) ?? []), ...runErrors.map((e) => e.diagnostic)];
-    const sent = JSON.stringify(diagnostics);
-    if (this.published.get(uri) === sent) return;
-    this.published.set(uri, sent);
+    const last = this.published.get(uri);
+    if (last && sameJson(last, diagnostics)) return;
+    this.published.set(uri, diagnostics);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined);
   }
 
@@ -197,4 +197,28 @@ export class Diagnostics {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
+}
+
+/**
+ * Whether two JSON values are equal. Walked instead of compared as JSON text: a 1,000-line file's
+ * diagnostics are written out as text once more by the connection, and the walk stops at the first
+ * difference.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    // From both ends: typing at a file's end changes its last diagnostics.
+    for (let i = 0, j = a.length - 1; i <= j; i++, j--) if (!sameJson(a[j], b[j]) || !sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in left) {
+    if (!(key in right) || !sameJson(left[key], right[key])) return false;
+    keys += 1;
+  }
+  return keys === Object.keys(right).length;
 }

@@ -9,7 +9,7 @@ import type { LearnedContext } from '../core/analyse/fileAnalysis';
 import type { ConfigResolver, DrydockConfig } from '../core/config/drydockConfig';
 import { readToolNoTransaction } from '../core/config/toolNoTransaction';
 import type { LintSettings } from '../core/model/lintSettings';
-import type { ParsedFile } from '../core/parse/parseMigration';
+import type { ParsedFile, ReparseCache } from '../core/parse/parseMigration';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import type { HistoryMigration } from '../core/shadow/history';
 import { checkEngine, type CheckEngine } from './engine';
@@ -50,6 +50,8 @@ export class MigrationChecker {
   private resolver: ConfigResolver | null = null;
   private readonly parsed = new Map<string, ParsedFile>();
   private readonly learned = new Map<string, LearnedContext>();
+  /** The checked files' last parses: an edit re-parses only the statements around it. */
+  private reparse: ReparseCache | null = null;
 
   constructor(private readonly host: MigrationCheckerHost = {}) {}
 
@@ -68,7 +70,7 @@ export class MigrationChecker {
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
       const settings = this.settingsOf(core, config);
       const { context, later } = this.folderOf(core, file);
-      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file))], { settings, context: this.learnedOf(core, file, context), later });
+      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file), this.reparse ??= new core.parser.ReparseCache())], { settings, context: this.learnedOf(core, file, context), later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
     } catch (err) {
       if (err instanceof core.config.ConfigError) return { kind: 'config-error', problem: problemOf(err, this.textOf(err.file)) };

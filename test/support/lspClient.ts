@@ -18,6 +18,8 @@ export interface LspClientOptions {
   env?: Record<string, string>;
   /** The `drydock` settings section the client answers workspace/configuration with. */
   settings?: Record<string, unknown>;
+  /** Options for the server's node (a bench passes --cpu-prof to profile the server). */
+  nodeArgs?: string[];
 }
 
 /** A file path as a URI. */
@@ -58,7 +60,8 @@ export class LspTestClient {
 
   /** Starts the server with a clean environment (PATH; HOME in a temp folder unless given). */
   static start(options: LspClientOptions = {}): LspTestClient {
-    const args = options.entry === 'cli' ? [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'] : [path.join(repoRoot, 'dist', 'server.js'), '--stdio'];
+    const entry = options.entry === 'cli' ? [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'] : [path.join(repoRoot, 'dist', 'server.js'), '--stdio'];
+    const args = [...(options.nodeArgs ?? []), ...entry];
     const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     return new LspTestClient(child, options.settings ?? {});
   }

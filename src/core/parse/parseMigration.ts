@@ -7,6 +7,9 @@ import { readDirectives, type NoTransactionDirective } from './directives';
 import { flywayDetectedNoTransaction } from './flywayDetection';
 import { bodyOf, mayNotCreate, mayNotRun, type InnerStatement, type StatementBody } from './innerStatements';
 import { parseInChunks } from './chunkedParse';
+import type { ReparseCache } from './incrementalParse';
+
+export { ReparseCache } from './incrementalParse';
 import { loadParser, parseSql, parseSqlAfter, parserErrorOf, type RawStmt } from './pgParser';
 import { ParserStackOverflow } from './wasmParser';
 import { NESTED_TOO_DEEPLY, copiesFromStdinWords, opaqueFacts, opaqueNode, scannedStatements, type OpaqueReason } from './opaqueStatements';
@@ -105,15 +108,28 @@ function blankLine(text: string, range: OffsetRange): string {
 }
 
 /** A parse of a whole text: its statements, or the parser's syntax error (UTF-16 offset). */
+/** Where a text's last parse is kept (an editor's check of the file it is editing). */
+interface ReuseOf {
+  cache: ReparseCache;
+  key: string;
+}
+
 type TextParse = { stmts: RawStatement[]; error?: undefined } | { stmts?: undefined; error: { message: string; offset: number } };
 
 /**
  * The parse of a whole text. When the parser runs out of stack on a statement nested too deeply,
  * the text is split as psql splits it and each statement parsed on its own (opaqueStatements.ts).
  */
-function parseText(text: string): TextParse {
+function parseText(text: string, reuse?: ReuseOf): TextParse {
+  const again = reuse?.cache.reparse(reuse.key, text);
+  if (again) {
+    reuse!.cache.remember(reuse!.key, text, again);
+    return { stmts: again };
+  }
   try {
-    return { stmts: parseSql(text).stmts ?? [] };
+    const stmts = parseSql(text).stmts ?? [];
+    reuse?.cache.remember(reuse.key, text, stmts);
+    return { stmts };
   } catch (err) {
     if (err instanceof ParserStackOverflow) return parseStatementByStatement(text);
     const parserError = parserErrorOf(err);
@@ -146,14 +162,14 @@ function parseStatementByStatement(text: string): TextParse {
 }
 
 /** Parses, blanking psql meta-command lines (which the server never sees) one at a time. */
-function parseAllowingMetaCommands(text: string, lines: LineIndex): RawParse {
+function parseAllowingMetaCommands(text: string, lines: LineIndex, reuse?: ReuseOf): RawParse {
   // A large file that parses piece by piece needs no more (its trees' locations are the same).
   const chunked = parseInChunks(text);
   if (chunked) return { result: chunked, text, metaCommandLines: [], syntaxError: null };
   let current = text;
   const metaCommandLines: number[] = [];
   for (;;) {
-    const parsed = parseText(current);
+    const parsed = parseText(current, reuse);
     if (!parsed.error) return { result: parsed, text: current, metaCommandLines, syntaxError: null };
     const { offset } = parsed.error;
     const line = lines.positionAt(offset).line;
@@ -351,14 +367,15 @@ export function splitStatements(sql: string): { sql: string; node: Node }[] {
 /**
  * Parses a migration file (after `loadParser()` has resolved). `toolNoTransaction`: the migration
  * tool's configuration runs it outside a transaction (config/toolNoTransaction.ts reads it), as a
- * directive in the file would.
+ * directive in the file would. `reparse`: where an editor keeps its files' last parses, so an edit
+ * parses only the statements around it (incrementalParse.ts).
  */
-export function parseMigrationSync(file: string, text: string, toolNoTransaction?: ToolNoTransaction | null): ParsedFile {
+export function parseMigrationSync(file: string, text: string, toolNoTransaction?: ToolNoTransaction | null, reparse?: ReparseCache): ParsedFile {
   const lines = new LineIndex(text);
   const parsed: ParsedFile = { file, text, lines, statements: [], noTransaction: null, binary: false, metaCommandLines: [], syntaxError: null };
   if (text.includes('\u0000') || text.includes('\uFFFD')) return { ...parsed, binary: true };
   const directives = readDirectives(text);
-  const raw = parseAllowingMetaCommands(directives.runnableText, lines);
+  const raw = parseAllowingMetaCommands(directives.runnableText, lines, reparse ? { cache: reparse, key: file } : undefined);
   parsed.noTransaction = directives.noTransaction ?? (toolNoTransaction ? { tool: toolNoTransaction.tool, line: null, configFile: toolNoTransaction.configFile } : null);
   parsed.metaCommandLines = raw.metaCommandLines;
   if (raw.syntaxError) {

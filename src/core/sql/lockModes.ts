@@ -23,6 +23,9 @@ const CONFLICTS: Readonly<Record<LockMode, readonly LockMode[]>> = {
   AccessExclusiveLock: LOCK_MODES,
 };
 
+// Spelled once: every finding's message names its lock.
+const LOCK_MODE_SQL = new Map(LOCK_MODES.map((mode) => [mode, mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()]));
+
 /** True for a string pg_locks could report as a table lock mode. */
 export function isLockMode(value: string): value is LockMode {
   return (LOCK_MODES as readonly string[]).includes(value);
@@ -35,7 +38,7 @@ export function locksConflict(held: LockMode, requested: LockMode): boolean {
 
 /** The mode as SQL spells it in LOCK TABLE and the manual: "ACCESS EXCLUSIVE". */
 export function lockModeSql(mode: LockMode): string {
-  return mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  return LOCK_MODE_SQL.get(mode) ?? mode;
 }
 
 /** The strongest of some modes (undefined for none). */
