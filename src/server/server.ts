@@ -2,6 +2,7 @@
 // only wires: it builds the context, registers each feature's handler, and disposes everything on
 // shutdown. A failing handler answers with an error and is logged (masked); nothing a request does
 // ends the server.
+import os from 'node:os';
 import path from 'node:path';
 import {
   CodeActionKind, CodeLensRefreshRequest, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, TextDocumentSyncKind,
@@ -89,6 +90,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
     runLenses: null, dryRunOnSave: true, themeIcons: false, trusted: true,
   });
   redirectConsole(ctx);
+  lowerOwnPriority(ctx);
   // Nothing the server does may end it: an unexpected failure outside a request is logged.
   const onUnexpected = (err: unknown) => ctx.log.error(`unexpected failure: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   process.on('uncaughtException', onUnexpected);
@@ -214,4 +216,19 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+/**
+ * Runs the server (and the shadow's worker threads it starts later, which inherit it) below normal
+ * CPU priority. Its checks and shadow runs are background work that shares the machine's cores
+ * with the editor's own threads: when both want a core, the editor gets it (measured in the VS
+ * Code extension host: with two cores busy, its event loop waited for the CPU while nothing of
+ * Drydock ran on it). On an idle machine it changes nothing. Lowering needs no privilege.
+ */
+function lowerOwnPriority(ctx: ServerContext): void {
+  try {
+    os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch (err) {
+    ctx.log.warn(`could not lower the server's CPU priority: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
