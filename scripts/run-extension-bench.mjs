@@ -72,9 +72,14 @@ function benchWorkspace() {
   return { root, layout };
 }
 
-function printTable(rows, rss, frozen) {
-  console.log('\n| scenario | max delay | p99 delay | took | outcome |\n|---|---|---|---|---|');
-  for (const [name, max, p99, took, outcome] of rows) console.log(`| ${name} | ${max} ms | ${p99} ms | ${took} s | ${outcome} |`);
+function printTable(rows, rss, frozen, turns) {
+  const profiled = turns.size > 0;
+  console.log(`\n| scenario | max delay | p99 delay |${profiled ? ' longest turn | longest turn running Drydock |' : ''} took | outcome |\n|---|---|---|${profiled ? '---|---|' : ''}---|---|`);
+  for (const [name, max, p99, took, outcome] of rows) {
+    const [longest, withDrydock] = turns.get(name) ?? [];
+    const profile = profiled ? ` ${longest ?? '—'} ms | ${withDrydock ?? '—'} ms |` : '';
+    console.log(`| ${name} | ${max} ms | ${p99} ms |${profile} ${took} s | ${outcome} |`);
+  }
   if (frozen) console.log(`| (d) endless DO loop dry-run, cancelled after 3 s | ≥ ${frozenAfterMs / 1000} s (host frozen) | — | — | the extension host did not turn again within ${frozenAfterMs / 1000} s |`);
   console.log(`\nextension host RSS: ${rss.map(([when, mib]) => `${when} ${mib} MiB`).join('; ')}`);
 }
@@ -90,12 +95,15 @@ async function main() {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-bench-host-'));
   const rows = [];
   const rss = [];
+  /** With DRYDOCK_BENCH_PROFILE_DIR: per scenario, the longest turn and the longest one that ran Drydock's code. */
+  const turns = new Map();
   let endless;
   const frozen = new Promise((resolve) => (endless = resolve));
   let loopStarted = false;
   const onLine = (line) => {
     const [kind, ...fields] = line.split('\t');
     if (kind === 'eventloop-bench') rows.push(fields);
+    else if (kind === 'eventloop-bench-turns') turns.set(fields[0], fields.slice(1));
     else if (kind === 'eventloop-bench-rss') rss.push(fields);
     else if (kind === 'eventloop-bench-note' && fields[0]?.startsWith('(d) starting')) {
       loopStarted = true;
@@ -117,7 +125,7 @@ async function main() {
     if (values.vsix) fs.rmSync(path.dirname(extensionPath), { recursive: true, force: true });
   }
   const hung = code === 'stopped' && loopStarted && rows.length < 4;
-  printTable(rows, rss, hung);
+  printTable(rows, rss, hung, turns);
   process.exit(code === 0 || hung ? 0 : 1);
 }
 

@@ -62,11 +62,59 @@ async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
-    const { profile } = await post('Profiler.stop') as { profile: unknown };
+    const { profile } = await post('Profiler.stop') as { profile: CpuProfile };
+    const turns = longestTurns(profile);
+    console.log(`eventloop-bench-turns\t${name}\t${turns.longest.toFixed(1)}\t${turns.longestWithDrydock.toFixed(1)}`);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${name.slice(0, 3).replace(/[^a-z]/g, '')}.cpuprofile`), JSON.stringify(profile));
+    fs.writeFileSync(path.join(dir, `${name.slice(0, 4).replace('₀', '0').replace(/[^a-z0-9]/g, '')}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
   }
+}
+
+/** The parts of a V8 CPU profile read here. */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * The longest stretch of samples without an idle one (a turn of the thread, near enough), and the
+ * longest of those in which any of Drydock's code ran (the extension's bundle, the language client
+ * in it included): what the thread spent that Drydock can be blamed for, apart from VS Code's own
+ * work and the machine's.
+ */
+function longestTurns(profile: CpuProfile): { longest: number; longestWithDrydock: number } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+  const drydockIds = new Map<number, boolean>();
+  const isDrydock = (id: number): boolean => {
+    const known = drydockIds.get(id);
+    if (known !== undefined) return known;
+    const parent = parentOf.get(id);
+    const answer = /[\\/]dist[\\/]extension\.js$/.test(byId.get(id)?.callFrame.url ?? '') || (parent !== undefined && isDrydock(parent));
+    drydockIds.set(id, answer);
+    return answer;
+  };
+  let longest = 0;
+  let longestWithDrydock = 0;
+  let turn = 0;
+  let withDrydock = false;
+  const end = () => {
+    longest = Math.max(longest, turn);
+    if (withDrydock) longestWithDrydock = Math.max(longestWithDrydock, turn);
+    turn = 0;
+    withDrydock = false;
+  };
+  profile.samples.forEach((id, i) => {
+    const name = byId.get(id)?.callFrame.functionName;
+    if (name === '(idle)' || name === '(program)') return end();
+    turn += (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    withDrydock ||= isDrydock(id);
+  });
+  end();
+  return { longest, longestWithDrydock };
 }
 
 /** Runs `work` with the event-loop delay histogram on; its figures include the timer period (Node's own definition). */
