@@ -115,6 +115,8 @@ describe('PGlite shadow in a worker thread', () => {
     assertNextRunWorks(next);
     // The history's snapshot, taken before the loop started, was written by this thread though its worker was ended.
     assert.equal(next.shadow?.restored, 1);
+    // The new worker was handed the ended one's compiled PGlite instead of compiling it again.
+    assert.equal(host.compiledByWorkers, 1);
     fs.rmSync(root, { recursive: true, force: true });
   });
 

@@ -29,10 +29,33 @@ export interface PgliteBoot {
 }
 
 /** A compiled WebAssembly module (this project's TypeScript lib has no WebAssembly types). */
-type WasmModule = object;
+export type WasmModule = object;
 const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly;
 
+/** PGlite's two modules as compiled from one assets folder. */
+export interface CompiledPglite {
+  dir: string;
+  pglite: WasmModule;
+  initdb: WasmModule;
+}
+
 let compiled: { dir: string; pglite: Promise<WasmModule>; initdb: Promise<WasmModule> } | null = null;
+
+/**
+ * Uses modules another thread compiled (a shadow worker started after one that was ended is handed
+ * its predecessor's: compiling pglite.wasm again took about 2.6 s of the next run).
+ */
+export function useCompiledPglite(modules: CompiledPglite): void {
+  compiled = { dir: modules.dir, pglite: Promise.resolve(modules.pglite), initdb: Promise.resolve(modules.initdb) };
+}
+
+/** The modules this thread compiled (or was handed), once compiled; null before any instance was booted. */
+export async function compiledPglite(): Promise<CompiledPglite | null> {
+  const current = compiled;
+  if (!current) return null;
+  const [pglite, initdb] = await Promise.all([current.pglite, current.initdb]);
+  return { dir: current.dir, pglite, initdb };
+}
 
 // Compiled once per process: an instance restored for the next run reuses the modules.
 function modules(assets: PgliteAssets): { pglite: Promise<WasmModule>; initdb: Promise<WasmModule> } {

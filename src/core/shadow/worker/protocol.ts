@@ -1,6 +1,7 @@
 // The messages between a WorkerShadow (the thread that asked for a dry-run) and its worker (the
 // thread that runs PGlite). Everything here is plain data: functions (display paths, lint settings,
 // the clock) are resolved on the asking side, or asked for by message while the worker waits.
+import type { CompiledPglite } from '../../db/pglite/pgliteInstance';
 import type { LintSettings } from '../../model/lintSettings';
 import type { RunReport, ServerInfo, ShadowReport } from '../../model/report';
 import type { DrydockSettingsInput } from '../../model/settings';
@@ -12,6 +13,8 @@ import type { ShadowTarget } from '../shadowRun';
 export interface WorkerStart {
   /** Where snapshots are kept; null keeps none. */
   cacheDir: string | null;
+  /** PGlite's modules compiled by an earlier worker of the same owner (null: the worker compiles them). */
+  compiled: CompiledPglite | null;
 }
 
 /** One dry-run, as the worker receives it. */
@@ -64,5 +67,7 @@ export type FromWorker =
   | { type: 'error'; id: number; error: ThrownError }
   /** A snapshot for the owner to write to the cache (the worker's own event loop may be stuck in a statement). */
   | { type: 'snapshot'; key: string; tarball: Uint8Array }
+  /** PGlite's modules, compiled by the worker (once): the owner hands them to the workers it starts later. */
+  | ({ type: 'compiled' } & CompiledPglite)
   /** The worker closed its shadow (every snapshot handed over before this) and is about to end. */
   | { type: 'closed' };

@@ -4,6 +4,7 @@
 // loop cannot be interrupted from inside), so this side needs no cancel of its own: it says what
 // it is about to run, and the owner decides.
 import { parentPort, workerData } from 'node:worker_threads';
+import { compiledPglite, useCompiledPglite } from '../../db/pglite/pgliteInstance';
 import { DEFAULT_LINT_SETTINGS } from '../../model/lintSettings';
 import { findHistory } from '../history';
 import { PgliteShadow } from '../pgliteShadow';
@@ -15,6 +16,9 @@ const port = parentPort;
 if (!port) throw new Error('the shadow worker runs in a worker thread');
 const start = workerData as WorkerStart;
 const waitingForNames = new Map<number, (names: string[]) => void>();
+if (start.compiled) useCompiledPglite(start.compiled);
+/** Whether the owner has PGlite's compiled modules (handed in at the start, or sent once compiled here). */
+let ownerHasModules = start.compiled !== null;
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port!.postMessage(message, transfer);
@@ -40,6 +44,11 @@ function announcing(id: number): ShadowHost {
       const prepared = await shadow.prepare(plan);
       const lacks = Object.entries(prepared.backend.capabilities).filter(([, has]) => !has).map(([name]) => name);
       post({ type: 'prepared', id, server: prepared.server, stats: prepared.stats, lacks });
+      if (!ownerHasModules) {
+        ownerHasModules = true;
+        const modules = await compiledPglite();
+        if (modules) post({ type: 'compiled', ...modules });
+      }
       return prepared;
     },
     close: () => shadow.close(),

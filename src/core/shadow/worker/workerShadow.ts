@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { CompiledPglite } from '../../db/pglite/pgliteInstance';
 import type { RunReport } from '../../model/report';
 import { withDefaults } from '../../model/settings';
 import type { HistoryTool } from '../historyTools';
@@ -88,6 +89,10 @@ function safely(call: () => void): void {
 export class WorkerShadow implements ShadowHost {
   readonly kind = 'pglite' as const;
   private worker: Worker | null = null;
+  /** PGlite's modules as the first worker compiled them: later workers start with them. */
+  private compiled: CompiledPglite | null = null;
+  /** How many of this host's workers compiled PGlite's modules themselves (the others were handed them). */
+  compiledByWorkers = 0;
   private active: ActiveRun | null = null;
   private runs = 0;
   /** Runs wait for the one before (PGlite has one session). */
@@ -159,7 +164,7 @@ export class WorkerShadow implements ShadowHost {
   }
 
   private start(): Worker {
-    const start: WorkerStart = { cacheDir: this.options.cacheDir };
+    const start: WorkerStart = { cacheDir: this.options.cacheDir, compiled: this.compiled };
     const worker = new Worker(this.options.workerScript ?? shadowWorkerScript(), { workerData: start });
     const threadId = worker.threadId;
     worker.on('message', (message: FromWorker) => this.onMessage(worker, message));
@@ -175,6 +180,11 @@ export class WorkerShadow implements ShadowHost {
 
   private onMessage(worker: Worker, message: FromWorker): void {
     if (message.type === 'snapshot') return this.keep(message.key, message.tarball);
+    if (message.type === 'compiled') {
+      this.compiledByWorkers += 1;
+      this.compiled = { dir: message.dir, pglite: message.pglite, initdb: message.initdb };
+      return;
+    }
     const run = this.active;
     if (message.type === 'closed' || !run || run.worker !== worker || run.id !== message.id || run.settled) return;
     const { options } = run;
