@@ -130,3 +130,38 @@ test('drydock lsp (the CLI) is the same server: it answers initialize and exits 
   assert.equal(await client.stop(), 0);
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+test('edits in the middle of a long migration (re-parsed from its last parse) leave the diagnostics a fresh server gives the same text', async () => {
+  const statements = Array.from({ length: 160 }, (_, i) => (i % 2 === 0 ? `CREATE INDEX accounts_e${i} ON accounts (email);` : `ALTER TABLE accounts ADD COLUMN c${i} varchar(40);`));
+  const text = `${statements.join('\n')}\n`;
+  const root = writeFolder({ 'migrations/001_accounts.sql': ACCOUNTS, 'migrations/002_long.sql': text });
+  const file = path.join(root, 'migrations', '002_long.sql');
+  const editing = LspTestClient.start();
+  const fresh = LspTestClient.start();
+  try {
+    await editing.initialize(root);
+    const uri = editing.open(file, text);
+    await editing.diagnosticsOf(uri, (d) => d.length > 0);
+    let current = text;
+    const edits = [
+      (t: string) => t.replace('accounts_e80 ON accounts (email);', 'accounts_e80 ON accounts (email, id);\nCREATE TABLE extra (id int);'),
+      (t: string) => t.replace('ALTER TABLE accounts ADD COLUMN c41 varchar(40);\n', ''),
+      (t: string) => t.replace('c101 varchar(40)', "c101 text DEFAULT 'a;b'"),
+      (t: string) => `${t}CREATE INDEX accounts_last ON accounts (id);\n`,
+    ];
+    for (const edit of edits) {
+      const before = editing.diagnostics.get(uri);
+      current = edit(current);
+      editing.change(uri, current);
+      await editing.until('diagnostics after the edit', () => editing.diagnostics.get(uri) !== before);
+    }
+    await fresh.initialize(root);
+    const freshUri = fresh.open(file, current);
+    const expected = await fresh.diagnosticsOf(freshUri, (d) => d.length > 0);
+    assert.deepEqual(editing.diagnostics.get(uri), expected);
+  } finally {
+    await editing.stop();
+    await fresh.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
