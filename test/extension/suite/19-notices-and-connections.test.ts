@@ -128,6 +128,7 @@ describe('connections: the picker, the shadow, confirmations', () => {
     // The shadow is chosen although connections exist: dry-runs go there.
     assert.equal(api._private.context.connections.activeName(), undefined);
     assert.match(api._private.statusBar.text, /Shadow/);
+    assert.match(api._private.statusBar.tooltip, /^The shadow is chosen: /);
     const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('migrations/001_create_accounts.sql'));
     assert.equal(report?.shadow?.kind, 'pglite');
   });
