@@ -25,6 +25,8 @@ export interface RunCall {
   quiet?: boolean;
   /** A dry-run on save: its failure shows in the status bar and notifies once per file and failure. */
   onSave?: boolean;
+  /** Said before the outcome in the run's notification (what was run instead of what was asked). */
+  preface?: string;
 }
 
 /** What to run: the request (files, mode, connection name) as the user asked for it. */
@@ -96,7 +98,8 @@ export class MigrationRunner {
       if (ask.mode === 'verify') ctx.log.info('verify with no connection: dry-running on the shadow, which verifies what the files declare after running them');
       const shadow = shadowServer(ctx);
       const params: RunParams = { ...base, ...(shadow ? { shadowConnection: shadow } : {}) };
-      return this.execute({ mode: 'dry-run', params, name: SHADOW_CONNECTION_NAME, call, token });
+      const preface = ask.mode === 'verify' ? 'Verify with no connection ran as a dry-run on the shadow, which checks what the file declares.' : undefined;
+      return this.execute({ mode: 'dry-run', params, name: SHADOW_CONNECTION_NAME, call: preface ? { ...call, preface } : call, token });
     }
     if (!connection) {
       const message = ask.mode === 'apply'
@@ -233,7 +236,7 @@ export class MigrationRunner {
     this.statusBar.reportRun(result.request.connectionName, report);
     this.logReport(report);
     if (call.onSave) this.notices.saveRunFinished(entry);
-    else if (!call.quiet) this.notices.announce(entry);
+    else if (!call.quiet) this.notices.announce(entry, call.preface);
     return report;
   }
 

@@ -39,10 +39,10 @@ export class RunNotices implements vscode.Disposable {
     this.item.name = 'Drydock Dry-Run on Save';
   }
 
-  /** A run the user asked for: one notification with its next steps. */
-  announce(entry: RunEntry): void {
+  /** A run the user asked for: one notification with its next steps (`preface`: said first). */
+  announce(entry: RunEntry, preface?: string): void {
     const { report } = entry;
-    const title = RUN_MODES[report.mode].title;
+    const title = `${preface ? `${preface} ` : ''}${RUN_MODES[report.mode].title}`;
     const error = failureOf(report);
     if (report.outcome === 'succeeded') {
       this.notify('info', `Drydock: ${title} succeeded (${endingOf(report)}).`, entry, [RUN_ACTIONS.showRun]);

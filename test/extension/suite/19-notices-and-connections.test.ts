@@ -151,6 +151,8 @@ describe('connections: the picker, the shadow, confirmations', () => {
     assert.equal(report.shadow?.kind, 'pglite');
     assert.deepEqual(report.verification.map((c) => [c.kind, c.name, c.status]), [['index', 'saved_notes_body_idx', 'ok']]);
     assert.equal(notified.some((n) => /No Drydock connection/.test(n.message)), false);
+    assert.ok(notified.some((n) => /^Drydock: Verify with no connection ran as a dry-run on the shadow, which checks what the file declares\. Dry-run succeeded/.test(n.message)),
+      `the notification does not say the verify ran as a dry-run: ${JSON.stringify(notified)}`);
   });
 
   it('Apply on the shadow says it needs a development database, with Add and Select Connection', async () => {
