@@ -73,6 +73,11 @@ export class Config {
     return this.valid('dryRunOnSave', (v): v is boolean | null => v === null || isBoolean(v));
   }
 
+  /** drydock.dryRunOnAutoSave: whether saves VS Code makes on its own (files.autoSave) dry-run too. */
+  get dryRunOnAutoSave(): boolean {
+    return this.valid('dryRunOnAutoSave', isBoolean);
+  }
+
   /** drydock.shadowConnection: a server URL for scratch shadow databases, or "" for PGlite. */
   get shadowConnection(): string {
     return this.valid('shadowConnection', (v): v is string => typeof v === 'string').trim();

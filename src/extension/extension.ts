@@ -9,8 +9,9 @@ import { registerConnectionCommands } from './connections/connectionCommands';
 import { registerStatusBar, type StatusBar } from './connections/statusBar';
 import { createContext, type DrydockContext } from './context';
 import { registerResultActions } from './results/resultActions';
-import { RunResultsTreeProvider } from './results/resultsTree';
-import { registerDryRunOnSave } from './run/dryRunOnSave';
+import { RunResultsTreeProvider, type ResultNode } from './results/resultsTree';
+import { registerDryRunOnSave, type SaveRuns } from './run/dryRunOnSave';
+import { RunNotices } from './run/runNotices';
 import { MigrationRunner, registerRunCommands } from './run/runCommands';
 
 /** What activate() returns. `_private` exists for the extension-host tests only. */
@@ -18,7 +19,10 @@ export interface DrydockApi {
   _private: {
     context: DrydockContext;
     tree: RunResultsTreeProvider;
+    treeView: vscode.TreeView<ResultNode>;
     statusBar: StatusBar;
+    notices: RunNotices;
+    saves: SaveRuns;
     commandIds: readonly string[];
   };
 }
@@ -32,18 +36,20 @@ export function activate(extension: vscode.ExtensionContext): DrydockApi | undef
     const ctx = createContext(extension);
     active = ctx;
     const tree = new RunResultsTreeProvider(ctx.results);
-    ctx.subscribe(tree, vscode.window.createTreeView('drydock.runs', { treeDataProvider: tree, showCollapseAll: true }));
+    const treeView = vscode.window.createTreeView('drydock.runs', { treeDataProvider: tree, showCollapseAll: true });
+    const notices = new RunNotices(ctx, treeView);
+    ctx.subscribe(tree, treeView, notices);
     const statusBar = registerStatusBar(ctx);
-    const runner = new MigrationRunner(ctx, statusBar);
+    const runner = new MigrationRunner(ctx, statusBar, notices);
     registerRunCommands(ctx, runner);
-    registerDryRunOnSave(ctx, runner);
+    const saves = registerDryRunOnSave(ctx, runner);
     registerConnectionCommands(ctx);
     registerResultActions(ctx, runner);
     registerNewMigration(ctx);
     // Not awaited: the server answers the editor's requests once it is up.
     void ctx.server.start();
     ctx.log.channel.debug(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-    return { _private: { context: ctx, tree, statusBar, commandIds: Object.values(COMMANDS) } };
+    return { _private: { context: ctx, tree, treeView, statusBar, notices, saves, commandIds: Object.values(COMMANDS) } };
   } catch (err) {
     // VS Code shows nothing when activation throws; say it.
     const message = err instanceof Error ? err.message : String(err);

@@ -150,9 +150,17 @@ export interface PlanRunParams {
   upTo?: boolean;
 }
 
+/** A file of a planned run that does not parse (a dry-run on save waits for it to parse). */
+export interface PlannedSyntaxError {
+  file: string;
+  /** 1-based. */
+  line: number;
+  message: string;
+}
+
 /** The files (absolute paths, in run order) and the number of statements they hold; or why the run would be refused. */
 export type PlanRunResult =
-  | { status: 'planned'; files: string[]; statements: number }
+  | { status: 'planned'; files: string[]; statements: number; syntaxErrors: PlannedSyntaxError[] }
   | { status: 'refused'; reason: string; configProblem?: WireConfigProblem };
 
 export interface TemplateCatalogParams {

@@ -79,13 +79,15 @@ export class Runs {
     }
   }
 
-  /** The files a run of `params` sends, in order, with the statement count: what the apply confirmation names. */
+  /** The files a run of `params` sends, in order, with the statement count (what the apply confirmation names) and the files that do not parse (what a dry-run on save waits for). */
   async plan(params: PlanRunParams): Promise<PlanRunResult> {
     const selected = await this.select({ targets: params.targets, upTo: params.upTo === true });
     if (selected.status === 'refused') return selected;
     const checked = await Promise.all(selected.files.map((f) => checkFile(f.path, f.text)));
     const statements = checked.reduce((n, c) => n + c.statements.filter((s) => s.role === 'statement').length, 0);
-    return { status: 'planned', files: selected.files.map((f) => f.path), statements };
+    const syntaxErrors = checked.flatMap((c) => (c.syntaxError
+      ? [{ file: c.file, line: c.lines.positionAt(c.syntaxError.offsets.start).line, message: c.syntaxError.message }] : []));
+    return { status: 'planned', files: selected.files.map((f) => f.path), statements, syntaxErrors };
   }
 
   /** The files of a run and each one's rules settings from its drydock.json; a refusal when there are none or a drydock.json is broken. */

@@ -164,6 +164,9 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
     if (!ctx.documents.isMigration(document, settings.run.migrationsGlobs)) return;
     diagnostics.checkOthers(document);
     if (!runs.saveRunsAllowed(settings) || filePathOf(document.uri) === null) return;
+    // Half-typed SQL is not dry-run: the check's syntax error already says what is wrong.
+    const plan = await runs.plan({ targets: [document.uri] });
+    if (plan.status === 'planned' && plan.syntaxErrors.length > 0) return;
     const progress: WorkDoneProgressReporter | null = ctx.client.workDoneProgress ? await connection.window.createWorkDoneProgress() : null;
     const result = await runs.run({ mode: 'dry-run', params: { targets: [document.uri] }, trigger: 'save' }, null, progress);
     if (result.status === 'ran') refreshLenses();

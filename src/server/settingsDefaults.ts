@@ -26,6 +26,8 @@ export interface EditorSettings {
   'diagnostics.enabled': boolean;
   /** null: on for the shadow, off for connections. */
   dryRunOnSave: boolean | null;
+  /** Whether a save VS Code made on its own (files.autoSave) dry-runs too; false: only the user's saves. */
+  dryRunOnAutoSave: boolean;
   shadowConnection: string;
   /** SQL the project's own migration runner sends first on its session (the CLI's --shadow-setup). */
   shadowSetup: string[];
@@ -45,6 +47,7 @@ export const EDITOR_SETTING_DEFAULTS: Readonly<EditorSettings> = Object.freeze({
   activeConnection: '',
   'diagnostics.enabled': true,
   dryRunOnSave: null,
+  dryRunOnAutoSave: false,
   shadowConnection: '',
   shadowSetup: [],
   'results.maxRuns': 10,

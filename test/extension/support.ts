@@ -163,9 +163,23 @@ export function waitForLogLine(api: DrydockApi, pattern: RegExp): Promise<string
     .find((line) => pattern.test(line)));
 }
 
+/** A notification as scriptedPrompts saw it. */
+export interface Notified {
+  kind: string;
+  message: string;
+  actions: string[];
+}
+
 /** What scriptedPrompts answers: the confirmation, then input boxes and picks in order. */
 export interface Script {
-  confirm?: boolean;
+  /** true: the action; a string: the dialog's other (safe, first) button of that label; false: dismissed. */
+  confirm?: boolean | string;
+  /** Receives each confirmation's buttons, in the order shown (the first is the default). */
+  buttons?: string[][];
+  /** Receives each notification shown. */
+  notified?: Notified[];
+  /** Chooses a notification's action (undefined: dismissed, the default). */
+  notifyAnswer?: (message: string, actions: readonly string[]) => string | undefined;
   inputs?: string[];
   picks?: string[];
   /** Answers to multiple-choice picks, in order: the labels chosen. */
@@ -180,9 +194,16 @@ export function scriptedPrompts(script: Script): Prompts {
   const picks = [...(script.picks ?? [])];
   const pickedMany = [...(script.pickedMany ?? [])];
   return {
-    confirm: async (message, detail) => {
+    notify: async (kind, message, actions) => {
+      script.notified?.push({ kind, message, actions: [...actions] });
+      return script.notifyAnswer?.(message, actions);
+    },
+    confirm: async (message, detail, action, safeFirst) => {
       script.asked?.push(`${message}\n${detail}`);
-      return script.confirm ?? false;
+      script.buttons?.push([...(safeFirst ? [safeFirst] : []), action]);
+      const answer = script.confirm ?? false;
+      if (typeof answer === 'string') return answer === safeFirst ? answer : false;
+      return answer;
     },
     input: async () => inputs.shift(),
     pick: async (items) => {

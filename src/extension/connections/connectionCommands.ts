@@ -2,12 +2,12 @@
 // object (walkthroughs, tests, other extensions) or interactively; either way the password goes to
 // SecretStorage and a dev mark records the identity of the server it was set on.
 import * as vscode from 'vscode';
-import { stripPassword } from '../../core/db/connection';
+import { describeConnection, stripPassword } from '../../core/db/connection';
 import { describeEndpoint, describeIdentity } from '../../core/db/identity';
 import { COMMANDS, registerCommands, stateHolds } from '../commands';
 import type { ConfiguredConnection } from '../config';
 import type { DrydockContext } from '../context';
-import { SERVER_COMMANDS, type IdentifyResult } from '../../server/protocol';
+import { SERVER_COMMANDS, SHADOW_CONNECTION_NAME, type IdentifyResult } from '../../server/protocol';
 import type { Prompts } from '../prompts';
 import { toConnectionSettings, withEnvironment } from './connections';
 
@@ -80,8 +80,42 @@ const addConnection = (ctx: DrydockContext) => async (args?: AddConnectionArgs):
   await ctx.config.setActiveConnection(connection.name);
   ctx.connections.fireChanged();
   ctx.log.info(`connection "${connection.name}" saved`);
+  // Said, not only logged: the command otherwise ends without a sign that anything was saved.
+  const where = describeConfigured(connection, ctx);
+  void ctx.prompts.notify('info', `Drydock: connection "${connection.name}" added and selected (${where}; ${connection.allowApply ? 'a development database: Apply allowed' : 'dry-run and verify only'}).`, []);
   return true;
 };
+
+/** "user@host:port/database" of a configured connection, from its settings alone: never a password. */
+function describeConfigured(configured: ConfiguredConnection, ctx: DrydockContext): string {
+  const withoutPassword = configured.connectionString ? { ...configured, connectionString: stripPassword(configured.connectionString).connectionString } : configured;
+  return ctx.log.mask(describeConnection(withEnvironment(toConnectionSettings(withoutPassword, undefined))));
+}
+
+/** The Select Connection picker's entries besides the connections. */
+export const PICKER_ENTRIES = { shadow: 'Shadow (PGlite)', shadowOnServer: 'Shadow (scratch database)', add: 'Add Connection…' } as const;
+
+type ConnectionPick = vscode.QuickPickItem & { choice: { kind: 'shadow' } | { kind: 'add' } | { kind: 'connection'; name: string } };
+
+/** The picker's items: the shadow, each connection with where it goes (never a password), and Add Connection…. */
+function connectionPicks(ctx: DrydockContext): ConnectionPick[] {
+  const active = ctx.connections.activeName();
+  const onServer = ctx.config.shadowConnection !== '';
+  const shadow: ConnectionPick = {
+    label: onServer ? PICKER_ENTRIES.shadowOnServer : PICKER_ENTRIES.shadow,
+    description: active === undefined ? 'active' : '',
+    detail: onServer ? 'No connection: dry-runs replay the earlier migrations in a scratch database on drydock.shadowConnection.'
+      : 'No connection: dry-runs replay the earlier migrations in PGlite inside Drydock; nothing leaves the machine.',
+    choice: { kind: 'shadow' },
+  };
+  const connections = ctx.config.connections.map((c): ConnectionPick => ({
+    label: c.name,
+    description: `${describeConfigured(c, ctx)}${c.name === active ? ' · active' : ''}`,
+    detail: c.allowApply ? 'Development database: Dry-Run, Verify and Apply' : 'Dry-Run and Verify only (not marked as a development database)',
+    choice: { kind: 'connection', name: c.name },
+  }));
+  return [shadow, ...connections, { label: PICKER_ENTRIES.add, choice: { kind: 'add' } }];
+}
 
 async function pickConnection(ctx: DrydockContext, title: string): Promise<string | undefined> {
   const names = ctx.connections.names();
@@ -95,8 +129,16 @@ async function pickConnection(ctx: DrydockContext, title: string): Promise<strin
 }
 
 const selectConnection = (ctx: DrydockContext) => async (name?: string): Promise<boolean> => {
-  const chosen = typeof name === 'string' ? name : await pickConnection(ctx, 'Drydock: Select Connection');
-  if (!chosen || !ctx.connections.names().includes(chosen)) return false;
+  let chosen = typeof name === 'string' ? name : undefined;
+  if (chosen === undefined) {
+    const picked = await ctx.prompts.pickItem(connectionPicks(ctx), { title: 'Drydock: Select Connection', placeHolder: 'Where Dry-Run, Verify and Apply go', matchOnDescription: true });
+    if (!picked) return false;
+    if (picked.choice.kind === 'add') return Boolean(await vscode.commands.executeCommand(COMMANDS.addConnection));
+    chosen = picked.choice.kind === 'shadow' ? SHADOW_CONNECTION_NAME : picked.choice.name;
+  }
+  // The shadow is chosen by its name unless a configured connection has taken that name.
+  const isShadow = chosen === SHADOW_CONNECTION_NAME && !ctx.connections.names().includes(chosen);
+  if (!isShadow && !ctx.connections.names().includes(chosen)) return false;
   await ctx.config.setActiveConnection(chosen);
   ctx.connections.fireChanged();
   return true;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, stripPassword, type ConnectionSettings, type Endpoint } from '../../core/db/connection';
 import { sameEndpoint } from '../../core/db/identity';
 import { loadConnectionEnvironment, resolveConnection } from '../../core/db/resolveConnection';
+import { SHADOW_CONNECTION_NAME } from '../../server/protocol';
 import type { Config, ConfiguredConnection } from '../config';
 import type { Log } from '../log';
 import type { PasswordStore } from './secrets';
@@ -40,11 +41,12 @@ export class Connections {
     return this.config.connections.map((c) => c.name);
   }
 
-  /** The name runs use: the selected one, the only one configured, or the environment. */
+  /** The name runs use: the selected one, the only one configured, or the environment; undefined: the shadow (none, or the shadow chosen). */
   activeName(): string | undefined {
     const chosen = this.config.activeConnection;
     const names = this.names();
     if (chosen && names.includes(chosen)) return chosen;
+    if (chosen === SHADOW_CONNECTION_NAME) return undefined;
     if (names.length === 1) return names[0];
     if (names.length === 0 && (process.env.DATABASE_URL || process.env.PGHOST || process.env.PGDATABASE)) return ENVIRONMENT_CONNECTION;
     return undefined;

@@ -42,7 +42,7 @@ export class StatusBar implements vscode.Disposable {
       const failed = this.failure?.name === SHADOW_CONNECTION;
       this.item.text = `${failed ? '$(warning)' : '$(beaker)'} Shadow · ${onServer ? 'scratch database' : `PGlite ${PGLITE_POSTGRES_MAJOR}`}`;
       this.item.tooltip = failed ? `Shadow failed: ${this.failure!.reason}`
-        : `No connection configured: Dry-Run Migration replays the earlier migrations in ${onServer ? 'a scratch database on drydock.shadowConnection' : 'PGlite (in Drydock\'s language server, nothing leaves the machine)'}, then dry-runs the file. Click to add or select a connection.`;
+        : `${this.ctx.connections.names().length > 0 ? 'The shadow is chosen' : 'No connection configured'}: Dry-Run Migration replays the earlier migrations in ${onServer ? 'a scratch database on drydock.shadowConnection' : 'PGlite (in Drydock\'s language server, nothing leaves the machine)'}, then dry-runs the file. Click to add or select a connection.`;
       this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     } else if (this.failure?.name === name) {
       this.item.text = `$(warning) ${name}`;

@@ -4,10 +4,15 @@ import * as vscode from 'vscode';
 import type { RunReport } from '../../core/model/report';
 import type { RunMode } from '../../core/model/runModes';
 
-/** How a run left the database: committed, rolled back, read-only (verify), not connected, nothing sent (refused before connecting), or the shadow's server changed. */
+/**
+ * How a run left the database: committed, rolled back, read-only (verify), not connected, nothing
+ * sent (refused before connecting; "syntax error" when that is why), or the shadow's server changed.
+ */
 export function endingOf(report: RunReport): string {
   if (report.committed) return 'committed';
   if (report.shadow?.serverChanged?.length) return 'shadow\'s server changed';
+  // A file that does not parse is refused before anything is sent, whichever database was chosen.
+  if ((report.outcome === 'refused' || !report.server) && (report.diagnostics.some((d) => d.ruleId === 'syntax-error') || report.error?.sqlstate === '42601')) return 'syntax error';
   if (!report.server) return report.outcome === 'refused' ? 'nothing sent' : 'not connected';
   return report.mode === 'verify' ? 'read-only' : 'rolled back';
 }

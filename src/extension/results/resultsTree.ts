@@ -243,6 +243,11 @@ export class RunResultsTreeProvider implements vscode.TreeDataProvider<ResultNod
     return node;
   }
 
+  /** Runs are the view's roots (reveal needs this; only runs are revealed). */
+  getParent(): ResultNode | undefined {
+    return undefined;
+  }
+
   getChildren(node?: ResultNode): ResultNode[] {
     if (!node) return this.store.runs.map((entry, i) => new RunNode(entry, i === 0));
     return node.children();

@@ -16,16 +16,27 @@ import type { StatusBar } from '../connections/statusBar';
 import type { DrydockContext } from '../context';
 import { endingOf, type RunRequest } from '../results/results';
 import { checkApplyAllowed } from './applyGuard';
+import type { RunNotices } from './runNotices';
 import { shadowServer, toWire } from './wireConnections';
 
 /** Options a caller (dry-run on save, re-run) can pass; commands from menus pass none. */
 export interface RunCall {
   /** Do not show notifications for the outcome (dry-run on save). */
   quiet?: boolean;
+  /** A dry-run on save: its failure shows in the status bar and notifies once per file and failure. */
+  onSave?: boolean;
+  /** Said before the outcome in the run's notification (what was run instead of what was asked). */
+  preface?: string;
 }
 
 /** What to run: the request (files, mode, connection name) as the user asked for it. */
 export type RunAsk = Omit<RunRequest, 'connectionName'> & { connectionName?: string };
+
+/** The actions of the "no connection" notification. */
+const CONNECTION_ACTIONS = { add: 'Add Connection', select: 'Select Connection' } as const;
+
+/** The apply confirmation's first button, the dialog's default (Enter): the safe choice. */
+export const DRY_RUN_FIRST = 'Dry-Run First';
 
 /** The server's command for each run mode. */
 const MODE_COMMANDS = { 'dry-run': SERVER_COMMANDS.dryRun, apply: SERVER_COMMANDS.apply, verify: SERVER_COMMANDS.verify } as const satisfies Record<RunMode, string>;
@@ -43,8 +54,10 @@ interface PreparedRun {
 /** Runs migrations for the commands, re-run and dry-run on save, through the language server. */
 export class MigrationRunner {
   private runIds = 0;
+  /** A run to start once the current one ends (set while a run holds the claim). */
+  private next: RunAsk | undefined;
 
-  constructor(private readonly ctx: DrydockContext, private readonly statusBar: StatusBar) {}
+  constructor(private readonly ctx: DrydockContext, private readonly statusBar: StatusBar, private readonly notices: RunNotices) {}
 
   /** Runs a request; resolves with the report, or undefined when nothing ran (refused before connecting). */
   async run(ask: RunAsk, call: RunCall = {}): Promise<RunReport | undefined> {
@@ -59,11 +72,16 @@ export class MigrationRunner {
     }
     // Claimed before the first await, so another run (a click, a save) cannot start meanwhile.
     const token = ctx.runs.start();
+    let report: RunReport | undefined;
     try {
-      return await this.claimedRun(ask, call, token);
+      report = await this.claimedRun(ask, call, token);
     } finally {
       ctx.runs.finish();
     }
+    // A run the answer to this one asked for (the apply confirmation's Dry-Run First), once this one let go of the claim.
+    const next = this.next;
+    this.next = undefined;
+    return next ? this.run(next, call) : report;
   }
 
   /** The rest of run() once the run is claimed: connection, apply approval, execution. */
@@ -72,16 +90,24 @@ export class MigrationRunner {
     const runId = `vscode-${process.pid}-${++this.runIds}`;
     const base = { targets: ask.targets.map((u) => u.toString()), upTo: ask.upTo, runId };
     const connection = ask.connectionName === SHADOW_CONNECTION_NAME ? undefined : await ctx.connections.resolve(ask.connectionName);
-    // Nothing configured at all: a dry-run goes to the shadow instead of failing to connect.
-    if (!connection && ask.mode === 'dry-run' && (ask.connectionName === SHADOW_CONNECTION_NAME || ctx.connections.activeName() === undefined)) {
+    const onShadow = !connection && (ask.connectionName === SHADOW_CONNECTION_NAME || ctx.connections.activeName() === undefined);
+    // No connection chosen: a dry-run goes to the shadow instead of failing to connect. So does a
+    // verify, as a dry-run: it runs the file on the shadow and then checks what the file declares,
+    // which is what verify checks on a database the file was applied to.
+    if (onShadow && ask.mode !== 'apply') {
+      if (ask.mode === 'verify') ctx.log.info('verify with no connection: dry-running on the shadow, which verifies what the files declare after running them');
       const shadow = shadowServer(ctx);
       const params: RunParams = { ...base, ...(shadow ? { shadowConnection: shadow } : {}) };
-      return this.execute({ mode: 'dry-run', params, name: SHADOW_CONNECTION_NAME, call, token });
+      const preface = ask.mode === 'verify' ? 'Verify with no connection ran as a dry-run on the shadow, which checks what the file declares.' : undefined;
+      return this.execute({ mode: 'dry-run', params, name: SHADOW_CONNECTION_NAME, call: preface ? { ...call, preface } : call, token });
     }
     if (!connection) {
+      const message = ask.mode === 'apply'
+        ? 'Apply commits to a database, so it needs a connection marked as a development database (the shadow only dry-runs).'
+        : `No Drydock connection named "${ask.connectionName ?? ctx.connections.activeName()}".`;
       // Not awaited: the notification may stay open, and the run claim must not wait for it.
-      void vscode.window.showWarningMessage('No Drydock connection is selected.', 'Add Connection', 'Select Connection').then((choice) => {
-        if (choice) void vscode.commands.executeCommand(choice === 'Add Connection' ? COMMANDS.addConnection : COMMANDS.selectConnection);
+      void ctx.prompts.notify('warning', message, [CONNECTION_ACTIONS.add, CONNECTION_ACTIONS.select]).then((choice) => {
+        if (choice) void vscode.commands.executeCommand(choice === CONNECTION_ACTIONS.add ? COMMANDS.addConnection : COMMANDS.selectConnection);
       });
       return undefined;
     }
@@ -122,6 +148,7 @@ export class MigrationRunner {
       this.refused(plan.reason, call);
       return undefined;
     }
+    const earlier = await this.earlierFiles(params, plan.files);
     const { identity, server } = verdict;
     const count = plan.statements;
     const question = `Apply ${count} statement${count === 1 ? '' : 's'} to database "${identity.database}" on ${connection.endpoint}?`;
@@ -131,15 +158,32 @@ export class MigrationRunner {
       `Database: ${identity.database}`,
       `User: ${server.user}`,
       `Files: ${plan.files.map((f) => path.basename(f)).join(', ')}`,
+      ...(earlier.length > 0 ? [
+        `Not in this apply: ${earlier.length} earlier migration${earlier.length === 1 ? '' : 's'} of the folder (${earlier.map((f) => path.basename(f)).join(', ')}). `
+        + `Drydock does not know whether "${identity.database}" has ${earlier.length === 1 ? 'it' : 'them'}: apply ${earlier.length === 1 ? 'it' : 'them'} first if not. ${DRY_RUN_FIRST} shows whether this file runs on the database as it is.`,
+      ] : []),
       'The changes will be committed.',
     ].join('\n');
-    if (!(await ctx.prompts.confirm(question, detail, 'Apply'))) {
+    const answer = await ctx.prompts.confirm(question, detail, 'Apply', DRY_RUN_FIRST);
+    if (answer !== true) {
       ctx.log.info(`apply of ${plan.files.length} file(s) not confirmed`);
+      if (answer === DRY_RUN_FIRST) this.next = { mode: 'dry-run', targets: params.targets.map((t) => vscode.Uri.parse(t)), upTo: params.upTo === true, connectionName: connection.name };
       return undefined;
     }
     const marked = ctx.devMarks.get(connection.name);
     if (!marked) ctx.log.warn(`Apply refused: connection "${connection.name}" lost its development-database mark while the confirmation was open.`);
     return marked?.server;
+  }
+
+  /** The folder's migrations before the files of a run, which the run itself does not send (empty when the plan cannot tell). */
+  private async earlierFiles(params: RunParams, files: readonly string[]): Promise<string[]> {
+    if (params.upTo) return [];
+    try {
+      const all = await this.ctx.server.execute<PlanRunResult>(SERVER_COMMANDS.planRun, { targets: params.targets, upTo: true });
+      return all.status === 'planned' ? all.files.filter((f) => !files.includes(f)) : [];
+    } catch {
+      return [];
+    }
   }
 
   /** drydock.referenceConnection, resolved (read-only from its first statement), when one is configured. */
@@ -188,10 +232,11 @@ export class MigrationRunner {
       mode: result.request.mode, targets: result.request.targets.map((t) => vscode.Uri.parse(t)), upTo: result.request.upTo,
       connectionName: result.request.connectionName,
     };
-    ctx.results.add(request, report, ctx.log.mask(result.connectionLabel), result.runId);
+    const entry = ctx.results.add(request, report, ctx.log.mask(result.connectionLabel), result.runId);
     this.statusBar.reportRun(result.request.connectionName, report);
     this.logReport(report);
-    if (!call.quiet) this.announce(report);
+    if (call.onSave) this.notices.saveRunFinished(entry);
+    else if (!call.quiet) this.notices.announce(entry, call.preface);
     return report;
   }
 
@@ -199,7 +244,7 @@ export class MigrationRunner {
   private refused(reason: string, call: RunCall): undefined {
     const masked = this.ctx.log.mask(reason);
     this.ctx.log.error(`run refused: ${masked}`);
-    if (!call.quiet) void vscode.window.showErrorMessage(`Drydock: ${masked}`);
+    if (!call.quiet) this.notices.failed(`Drydock: ${masked}`);
     return undefined;
   }
 
@@ -210,7 +255,7 @@ export class MigrationRunner {
     if (stopped && mode === 'apply') reason += '; PostgreSQL rolls back a transaction whose connection ends before it commits: check the database';
     this.ctx.log.error(`run on "${name}" failed: ${reason}`);
     this.statusBar.failed(name, reason);
-    if (!call.quiet || stopped) void vscode.window.showErrorMessage(`Drydock could not run on "${name}": ${reason}`);
+    if (!call.quiet || stopped) this.notices.failed(`Drydock could not run on "${name}": ${reason}`);
     return undefined;
   }
 
@@ -223,17 +268,6 @@ export class MigrationRunner {
       log.error(`${e.label} ${e.sqlstate} (${e.title})${where}: ${e.message}${e.detail ? ` — ${e.detail}` : ''}`);
     }
     for (const d of report.diagnostics) log.warn(`${path.basename(d.file)}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}: ${d.message}`);
-  }
-
-  private announce(report: RunReport): void {
-    const title = RUN_MODES[report.mode].title;
-    if (report.outcome === 'succeeded') {
-      void vscode.window.showInformationMessage(`Drydock: ${title} succeeded (${endingOf(report)}).`);
-    } else if (report.error) {
-      void vscode.window.showErrorMessage(`Drydock: ${title} ${report.outcome}: ${report.error.label}: ${this.ctx.log.mask(report.error.message)}`);
-    } else {
-      void vscode.window.showWarningMessage(`Drydock: ${title} ${report.outcome}.`);
-    }
   }
 }
 
@@ -264,6 +298,6 @@ export function registerRunCommands(ctx: DrydockContext, runner: MigrationRunner
   });
   // A command's run is recorded from its answer; the server's own dry-run on save arrives only here.
   ctx.subscribe(ctx.server.onRunFinished((finished) => {
-    if (finished.trigger === 'save') runner.record({ status: 'ran', ...finished }, { quiet: true });
+    if (finished.trigger === 'save') runner.record({ status: 'ran', ...finished }, { quiet: true, onSave: true });
   }));
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import type { RunReport } from '../../../src/core/model/report';
-import type { FixQueryResult, IdentifyResult, RunFinishedParams, RunResult, WireConnection } from '../../../src/server/protocol';
+import type { FixQueryResult, IdentifyResult, PlanRunResult, RunFinishedParams, RunResult, WireConnection } from '../../../src/server/protocol';
 import { sql } from '../../support/database';
 import { fingerprint, fingerprintDiff } from '../../support/fingerprint';
 import { LspTestClient, uriOf } from '../../support/lspClient';
@@ -76,6 +76,33 @@ test('saving a migration with nothing configured dry-runs it on the shadow; a fa
     const failure = shown.find((d) => d.source === 'drydock run')!;
     assert.equal(failure.code, '42P01');
     assert.equal(failure.range.start.line, 1);
+  } finally {
+    assert.equal(await client.stop(), 0);
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+});
+
+test('saving a migration that does not parse dry-runs nothing (its check says why); planRun names the file and line; the next file that parses runs', async () => {
+  const halfTyped = 'ALTER TABLE accounts ADD COLUMN note text;\nALTER TABLE accounts ADD COLUMN (\n';
+  const parses = 'ALTER TABLE accounts ADD COLUMN note text;\n';
+  const root = writeFolder({ 'migrations/001_accounts.sql': ACCOUNTS, 'migrations/002_half.sql': halfTyped, 'migrations/003_note.sql': parses });
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-lsp-storage-'));
+  const client = LspTestClient.start();
+  try {
+    await client.initialize(root, { storagePath: storage });
+    const half = client.open(path.join(root, 'migrations', '002_half.sql'), halfTyped);
+    const plan = await client.executeCommand<PlanRunResult>('drydock.server.planRun', { targets: [half] });
+    assert.equal(plan.status, 'planned');
+    assert.deepEqual(plan.status === 'planned' && plan.syntaxErrors.map((e) => [path.basename(e.file), e.line]), [['002_half.sql', 2]]);
+    await client.diagnosticsOf(half, (d) => d.some((x) => x.code === 'syntax-error'));
+    void client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: half } });
+    // Saved after it: had the half-typed file run, this save would find the server busy and run nothing.
+    const note = client.open(path.join(root, 'migrations', '003_note.sql'), parses);
+    void client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: note } });
+    const announced = await client.until('a dry-run on save', () => client.notifications.find((n) => n.method === 'drydock/runFinished')?.params as RunFinishedParams | undefined);
+    assert.deepEqual(announced.request.targets, [note]);
+    assert.equal(client.notifications.filter((n) => n.method === 'drydock/runFinished').length, 1);
   } finally {
     assert.equal(await client.stop(), 0);
     fs.rmSync(root, { recursive: true, force: true });

@@ -36,6 +36,23 @@ describe('activation', () => {
     }
   });
 
+  it('the walkthrough starts with what works with no server (check, fix, shadow) and every step\'s command exists', async () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { walkthroughs: { steps: { id: string; description: string; completionEvents?: string[] }[] }[] };
+    };
+    const steps = manifest.contributes.walkthroughs.flatMap((w) => w.steps);
+    const ids = steps.map((s) => s.id);
+    assert.deepEqual(ids.slice(0, 3), ['checkAsYouType', 'quickFixes', 'shadowDryRun']);
+    assert.ok(ids.indexOf('addConnection') > ids.indexOf('snippetsTemplates'), 'connections come after what works without them');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const step of steps) {
+      const linked = [...step.description.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]!);
+      const completing = (step.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
+      assert.ok(linked.length > 0, `step ${step.id} has no command link`);
+      for (const id of [...linked, ...completing]) assert.ok(registered.has(id), `step ${step.id} names ${id}, which is not a command`);
+    }
+  });
+
   it('shows the Migration Runs view empty before any run', async () => {
     const api = await drydock();
     await vscode.commands.executeCommand('drydock.results.clear');

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'mocha';
+import { after, afterEach, before, beforeEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { DrydockApi } from '../../../src/extension/extension';
-import { addConnection, createDatabase, drydock, fixture, neverWithin, tableExists, waitFor } from '../support';
+import type { SaveDecision } from '../../../src/extension/run/dryRunOnSave';
+import { addConnection, createDatabase, drydock, fixture, neverWithin, scriptedPrompts, tableExists, waitFor, withoutConnections, type Notified } from '../support';
 
 /** Edits and saves a migration file, as an author would. */
 async function editAndSave(relative: string): Promise<void> {
@@ -56,5 +57,155 @@ describe('dry-run on save', () => {
     });
     assert.match(String(run?.description), /succeeded · rolled back/);
     assert.equal(await tableExists(database, 'accounts'), false);
+  });
+});
+
+/** Resolves with the next decision about a save of `uri` (made after this call). */
+function nextDecision(api: DrydockApi, uri: vscode.Uri): Promise<SaveDecision> {
+  return new Promise((resolve) => {
+    const subscription = api._private.saves.onDidDecide((d) => {
+      if (d.uri.toString() !== uri.toString()) return;
+      subscription.dispose();
+      resolve(d.decision);
+    });
+  });
+}
+
+/** Replaces a document's whole text (unsaved). */
+async function replaceText(uri: vscode.Uri, text: string): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), text);
+  assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
+  return document;
+}
+
+/** Puts a fixture's text back and saves it, with dry-run on save off meanwhile (no run leaks into the next test). */
+async function restore(uri: vscode.Uri, text: string): Promise<void> {
+  await setDryRunOnSave(false);
+  try {
+    const document = await replaceText(uri, text);
+    await document.save();
+  } finally {
+    await setDryRunOnSave(undefined);
+  }
+}
+
+function setGlobal(section: string, key: string, value: unknown): Thenable<void> {
+  return vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+describe('dry-run on save on the shadow: the user\'s saves of a file that parses, after a pause', () => {
+  withoutConnections();
+  let api: DrydockApi;
+  const saved = fixture('save/001_save_table.sql');
+  let original: string;
+
+  before(async () => {
+    api = await drydock();
+    original = (await vscode.workspace.openTextDocument(saved)).getText();
+  });
+  beforeEach(() => vscode.commands.executeCommand('drydock.results.clear'));
+  afterEach(async () => {
+    await setGlobal('files', 'autoSave', undefined);
+    await setGlobal('files', 'autoSaveDelay', undefined);
+    await setGlobal('drydock', 'dryRunOnAutoSave', undefined);
+    await restore(saved, original);
+  });
+
+  it('a manual save of a file that parses dry-runs it on the shadow', async () => {
+    const decided = nextDecision(api, saved);
+    await editAndSave('save/001_save_table.sql');
+    assert.equal(await decided, 'ran');
+    const [run] = api._private.tree.getChildren();
+    assert.match(String(run?.description), /succeeded · rolled back .* shadow/);
+  });
+
+  it('a manual save of half-typed SQL runs nothing until the file parses, and the check still shows the syntax error', async () => {
+    const document = await replaceText(saved, `${original}\nCREATE TABLE half_typed (\n  id bigint,,\n`);
+    const decided = nextDecision(api, saved);
+    assert.ok(await document.save());
+    assert.equal(await decided, 'syntax error');
+    assert.equal(api._private.tree.getChildren().length, 0, 'half-typed SQL was dry-run');
+    await waitFor('the syntax error in the file', () => vscode.languages.getDiagnostics(saved).some((d) => /syntax/i.test(String(typeof d.code === 'object' ? d.code.value : d.code))));
+    // Once it parses, the next save runs.
+    await replaceText(saved, `${original}\nCREATE TABLE half_typed (id bigint);\n`);
+    const ran = nextDecision(api, saved);
+    assert.ok(await document.save());
+    assert.equal(await ran, 'ran');
+    assert.match(String(api._private.tree.getChildren()[0]?.description), /^succeeded/);
+  });
+
+  it('a run refused for a syntax error is labelled "syntax error", not "not connected"', async () => {
+    const document = await replaceText(saved, 'CREATE TABLE broken_on_purpose (id int,, name text);\n');
+    assert.ok(await document.save());
+    await vscode.commands.executeCommand('drydock.dryRunMigration', saved);
+    const [run] = api._private.tree.getChildren();
+    assert.match(String(run?.description), /^refused · syntax error ·/);
+    assert.doesNotMatch(String(run?.description), /not connected/);
+  });
+
+  it('files.autoSave (afterDelay) saves without a dry-run; drydock.dryRunOnAutoSave turns it on', async () => {
+    await setGlobal('files', 'autoSaveDelay', 100);
+    await setGlobal('files', 'autoSave', 'afterDelay');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(saved));
+    const skipped = nextDecision(api, saved);
+    await replaceText(saved, `-- typed\n${original}`);
+    assert.equal(await skipped, 'auto-save', 'an auto-save was not recognised as one');
+    const document = await vscode.workspace.openTextDocument(saved);
+    await waitFor('the auto-save', () => !document.isDirty);
+    assert.equal(api._private.tree.getChildren().length, 0, 'an auto-save dry-ran');
+
+    await setGlobal('drydock', 'dryRunOnAutoSave', true);
+    const ran = nextDecision(api, saved);
+    await replaceText(saved, `-- typed again\n${original}`);
+    assert.equal(await ran, 'ran');
+    assert.match(String(api._private.tree.getChildren()[0]?.description), /succeeded · rolled back .* shadow/);
+  });
+});
+
+describe('a failing dry-run on save: the status bar while it fails, one notification per file and failure', () => {
+  withoutConnections();
+  let api: DrydockApi;
+  const failing = fixture('save-fails/001_duplicate_codes.sql');
+  let original: string;
+  const notified: Notified[] = [];
+
+  before(async () => {
+    api = await drydock();
+    original = (await vscode.workspace.openTextDocument(failing)).getText();
+    api._private.context.prompts = scriptedPrompts({ notified });
+    await vscode.commands.executeCommand('drydock.results.clear');
+  });
+  after(() => restore(failing, original));
+
+  async function saveAndWait(text: string): Promise<void> {
+    const document = await replaceText(failing, text);
+    const decided = nextDecision(api, failing);
+    assert.ok(await document.save());
+    assert.equal(await decided, 'ran');
+  }
+
+  it('notifies the first failure with its actions and shows it in the status bar', async () => {
+    await saveAndWait(`-- first save\n${original}`);
+    assert.deepEqual(api._private.notices.failingFiles, [failing.fsPath]);
+    assert.match(api._private.notices.statusText, /Dry-run on save: 001_duplicate_codes\.sql/);
+    assert.equal(notified.length, 1);
+    assert.match(notified[0]!.message, /dry-run on save of 001_duplicate_codes\.sql failed: Data conflict/);
+    assert.deepEqual(notified[0]!.actions, ['Open Fix Query', 'Show Run', 'Show Output']);
+  });
+
+  it('the same failure again stays in the status bar without another notification', async () => {
+    await saveAndWait(`-- second save\n${original}`);
+    assert.equal(notified.length, 1, 'the same failure was notified twice');
+    assert.match(api._private.notices.statusText, /001_duplicate_codes\.sql/);
+  });
+
+  it('a passing save clears the status bar, and a later failure is news again', async () => {
+    await saveAndWait(original.replace("(2, 'SPRING')", "(2, 'SUMMER')"));
+    assert.deepEqual(api._private.notices.failingFiles, []);
+    assert.equal(api._private.notices.statusText, '');
+    await saveAndWait(`-- failing again\n${original}`);
+    assert.equal(notified.length, 2);
   });
 });
