@@ -112,6 +112,9 @@ describe('the language server', () => {
       await sleep(1_000);
       const held = server.request(REQUESTS.testBlockEventLoop, { ms: 120_000 }).catch((err: unknown) => err);
       assert.equal(await running, undefined, 'a run whose server hung has no report');
+      // The hang was seen: the new server is watched with the default timing again (on a loaded
+      // machine a server starting up could miss the short deadline and be restarted a second time).
+      server.heartbeat.timing = timing;
       await held;
       await waitFor('the log to say the run failed with the hung server', () => logLines(api, /failed: the Drydock language server stopped answering while this request was in flight/).length > 0);
       await expectRestarted(api, { first, uri, said: hung, before });
