@@ -131,14 +131,19 @@ export async function driveWorkbench(serverUrl, extensionPath, folder, { testsEn
   }
 }
 
-/** Takes the screenshot the screenshot test requested (request/done files beside the target). */
+/**
+ * Takes the screenshot the screenshot test requested (request/done files beside the target): into
+ * the target, or into the file the request names (a second picture, beside the first).
+ */
 async function captureWhenAsked(page) {
   const target = process.env.DRYDOCK_EXT_SCREENSHOT;
   if (!target || !fs.existsSync(`${target}.request`)) return;
+  const named = fs.readFileSync(`${target}.request`, 'utf8').trim();
   fs.rmSync(`${target}.request`);
-  await page.screenshot({ path: target });
+  const file = named ? path.join(path.dirname(target), path.basename(named)) : target;
+  await page.screenshot({ path: file });
   fs.writeFileSync(`${target}.done`, '');
-  console.log(`screenshot saved to ${target}`);
+  console.log(`screenshot saved to ${file}`);
 }
 
 /** Packages the extension and returns the unpacked package's extension/ folder. */

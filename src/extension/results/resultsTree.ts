@@ -107,6 +107,13 @@ export class RunNode extends vscode.TreeItem {
   }
 }
 
+/** The earlier file's path on disk: the report names it relative to the workspace folder of the run's files. */
+function historyFilePath(file: string, report: RunReport): string {
+  if (path.isAbsolute(file)) return file;
+  const folder = vscode.workspace.workspaceFolders?.find((f) => report.files.some((r) => r.startsWith(f.uri.fsPath + path.sep)));
+  return folder ? path.join(folder.uri.fsPath, file) : file;
+}
+
 /** An earlier migration that failed: the history's error, never the run's files', and what the files ran on instead. */
 export class HistoryNode extends vscode.TreeItem {
   override readonly contextValue = 'drydock.history';
@@ -116,7 +123,7 @@ export class HistoryNode extends vscode.TreeItem {
     this.description = failure.filesRan ? `not this file's error · ran on the state before it` : 'not this file\'s error · files not run';
     this.iconPath = icon('warning', 'problemsWarningIcon.foreground');
     this.tooltip = `${failure.error.message}\n\n${historyFailureOutcome(failure)}.`;
-    this.command = revealCommand(failure.file, failure.error.range);
+    this.command = revealCommand(historyFilePath(failure.file, entry.report), failure.error.range);
   }
 
   children(): ResultNode[] {

@@ -45,6 +45,11 @@ describe('shadow (no connection configured)', () => {
     assert.equal(labelOf(history!), 'Earlier migration failed: b_tasks_done.sql:2');
     assert.match(String(history!.description), /^not this file's error · ran on the state before it$/);
     assert.equal(statement!.contextValue, 'drydock.statement.ok');
+    // A click on it opens the earlier file at the failing statement.
+    await vscode.commands.executeCommand(history!.command!.command, ...(history!.command!.arguments ?? []));
+    const opened = vscode.window.activeTextEditor;
+    assert.equal(opened?.document.uri.fsPath, fixture('shadow-broken/b_tasks_done.sql').fsPath);
+    assert.equal(opened?.selection.start.line, 1);
     assert.match(String(run!.tooltip), /The history failed at shadow-broken\/b_tasks_done\.sql: the files were dry-run anyway, on the state before/);
   });
 
