@@ -131,19 +131,14 @@ export async function driveWorkbench(serverUrl, extensionPath, folder, { testsEn
   }
 }
 
-/**
- * Takes the screenshot the screenshot test requested (request/done files beside the target): into
- * the target, or into the file the request names (a second picture, beside the first).
- */
+/** Takes the screenshot the screenshot test requested (request/done files beside the target). */
 async function captureWhenAsked(page) {
   const target = process.env.DRYDOCK_EXT_SCREENSHOT;
   if (!target || !fs.existsSync(`${target}.request`)) return;
-  const named = fs.readFileSync(`${target}.request`, 'utf8').trim();
   fs.rmSync(`${target}.request`);
-  const file = named ? path.join(path.dirname(target), path.basename(named)) : target;
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: target });
   fs.writeFileSync(`${target}.done`, '');
-  console.log(`screenshot saved to ${file}`);
+  console.log(`screenshot saved to ${target}`);
 }
 
 /** Packages the extension and returns the unpacked package's extension/ folder. */
