@@ -21,6 +21,7 @@ export const COMMANDS = {
   copyError: 'drydock.results.copyError',
   openFixQuery: 'drydock.results.openFixQuery',
   runFixQuery: 'drydock.results.runFixQuery',
+  showFixRows: 'drydock.results.showFixRows',
   rerun: 'drydock.results.rerun',
   clearRuns: 'drydock.results.clear',
   removeRun: 'drydock.results.removeRun',

@@ -94,7 +94,8 @@ async function confirm(io: Io, question: string): Promise<boolean> {
 }
 
 function exitCodeOf(report: RunReport): number {
-  if (report.outcome === 'succeeded') return EXIT_OK;
+  // The files' dry-run may pass on the state before a failing earlier migration; the history still fails.
+  if (report.outcome === 'succeeded') return report.historyFailure ? EXIT_FAILED : EXIT_OK;
   if (report.outcome === 'refused' || (report.server === null && report.error)) return EXIT_USAGE;
   return EXIT_FAILED;
 }

@@ -209,6 +209,23 @@ export interface ShadowReport {
   undone?: string[];
 }
 
+/** An earlier migration that failed while the shadow replayed the history, and what the files then ran on. */
+export interface HistoryFailure {
+  /** The earlier file, as the report names it. */
+  file: string;
+  /** Classified, at its line in that file; the message starts "earlier migration <file>:<line> failed". */
+  error: ErrorReport;
+  /** Earlier migrations applied before the files ran: the ones before the failing migration. */
+  applied: number;
+  /** Earlier migrations after the failing one, not applied either (as the report names them). */
+  notApplied: string[];
+  /**
+   * True when the files were dry-run anyway, on the state before the failing migration; false when
+   * they were not run (the shadow refused the migration, or the run was cancelled).
+   */
+  filesRan: boolean;
+}
+
 export interface Timings {
   parseMs: number;
   connectMs: number;
@@ -244,6 +261,11 @@ export interface RunReport {
   timings: Timings;
   /** Set on shadow runs: the files ran after the earlier migrations were replayed in a throwaway database. */
   shadow?: ShadowReport;
+  /**
+   * Set on a shadow run whose history did not replay: an earlier migration's failure, which is the
+   * history's and never the files' (`error` stays the files' own).
+   */
+  historyFailure?: HistoryFailure;
   /**
    * Set when a statement ended the run's transaction (or, outside one, left one open): never
    * expected, since the runner refuses such statements before sending them; if one ever gets

@@ -1,6 +1,6 @@
 // The readable form of a RunReport for a terminal (colour only when asked for).
 import type { Finding } from '../model/findings';
-import type { ErrorReport, MeasuredLock, RunReport, ShadowReport, StatementReport, VerificationCheck } from '../model/report';
+import type { ErrorReport, HistoryFailure, MeasuredLock, RunReport, ShadowReport, StatementReport, VerificationCheck } from '../model/report';
 import { durationText } from '../model/quantities';
 import { isLockMode, lockModeSql } from '../sql/lockModes';
 import { pushAll } from '../model/arrays';
@@ -111,6 +111,31 @@ function shadowLine(s: ShadowReport): string {
   return `shadow: ${s.history} earlier ${s.tool} migration(s) applied first (${cached}${s.replayed} replayed in ${s.replayMs.toFixed(0)} ms, boot ${s.bootMs.toFixed(0)} ms)${lacks}${undone}`;
 }
 
+/** What the files ran on after an earlier migration failed, in one sentence. */
+export function historyFailureOutcome(h: HistoryFailure): string {
+  const applied = `${h.applied} earlier migration${h.applied === 1 ? '' : 's'} applied`;
+  const notApplied = [h.file, ...h.notApplied];
+  const skipped = `not applied: ${notApplied.slice(0, 5).join(', ')}${notApplied.length > 5 ? ` and ${notApplied.length - 5} more` : ''}`;
+  return h.filesRan
+    ? `the files were dry-run anyway, on the state before ${h.file} (${applied}; ${skipped})`
+    : 'the files were not run';
+}
+
+/** An earlier migration's failure, said as the history's before anything about the files. */
+function historyLines(h: HistoryFailure, paint: Paint): string[] {
+  return [
+    paint(33, `history: earlier migration ${h.file} failed; this is the history's error, not the files'`),
+    ...formatError(h.error, paint, '  '),
+    `  ${historyFailureOutcome(h)}`,
+  ];
+}
+
+/** True when the report's error is the history's failure (the files were not run), said already. */
+function isHistoryError(report: RunReport): boolean {
+  const h = report.historyFailure;
+  return h !== undefined && report.error !== undefined && report.error.message === h.error.message && report.error.sqlstate === h.error.sqlstate;
+}
+
 /** The last line of a run's report: its outcome, whether it committed, and how long it took. */
 export function verdictLine(report: RunReport, paint: Paint): string {
   const verdict = report.outcome === 'succeeded' ? paint(32, 'succeeded') : paint(31, report.outcome);
@@ -123,7 +148,8 @@ export function verdictLine(report: RunReport, paint: Paint): string {
   // A shadow's server changed outside the shadow is no rollback, whatever became of the files.
   const changed = report.shadow?.serverChanged ?? [];
   const ending = changed.length > 0 ? paint(33, `the shadow's server was changed (${changed.join(', ')})`) : report.mode === 'verify' ? 'read only' : txn;
-  return `${verdict}: ${ending}, ${report.timings.totalMs.toFixed(0)} ms`;
+  const history = report.historyFailure?.filesRan ? paint(33, `; the history failed at ${report.historyFailure.file} (the files ran on the state before it)`) : '';
+  return `${verdict}: ${ending}, ${report.timings.totalMs.toFixed(0)} ms${history}`;
 }
 
 /** The lines of a run's readable report (any number of them; its strings as given: the renderers make them visible and mask them first). */
@@ -132,6 +158,7 @@ export function reportLines(report: RunReport, color: boolean): string[] {
   const out: string[] = [];
   out.push(`${paint(1, `drydock ${report.mode}`)} ${report.files.join(', ')} (${serverLine(report)})`);
   if (report.shadow) out.push(shadowLine(report.shadow));
+  if (report.historyFailure) pushAll(out, historyLines(report.historyFailure, paint));
   for (const d of report.diagnostics) out.push(formatDiagnostic(d, paint));
   if (report.statements.length > 0) {
     out.push('Statements:');
@@ -142,7 +169,7 @@ export function reportLines(report: RunReport, color: boolean): string[] {
     for (const c of report.verification) out.push(formatCheck(c, paint));
   }
   for (const leftover of report.leftovers) out.push(paint(33, `left behind: ${leftover}`));
-  if (report.error && !report.statements.some((s) => s.error === report.error)) pushAll(out, formatError(report.error, paint, ''));
+  if (report.error && !isHistoryError(report) && !report.statements.some((s) => s.error === report.error)) pushAll(out, formatError(report.error, paint, ''));
   out.push(verdictLine(report, paint));
   return out;
 }

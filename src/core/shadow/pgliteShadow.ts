@@ -62,14 +62,20 @@ export class PgliteShadow implements ShadowHost {
     }
     const instance = this.instance!;
     const backend = pgliteBackend(instance);
-    const outcome = await withSession(backend, (session) => replayFrom(session, plan, start, {
-      onApplied: (i) => { this.appliedKey = keys[i + 1]!; },
-      dryRunOn: (s) => lentBackend(backend, s),
+    const { outcome, server: replayedOn } = await withSession(backend, async (session) => ({
+      outcome: await replayFrom(session, plan, start, {
+        onApplied: (i) => { this.appliedKey = keys[i + 1]!; },
+        dryRunOn: (s) => lentBackend(backend, s),
+      }),
+      server: session.serverInfo,
     }));
-    if (outcome.failure && !outcome.failure.rolledBack) await this.discard();
+    // A failure that left part of its migration applied leaves a state no history has: the instance goes (nothing runs on it).
+    const discarded = outcome.failure !== null && !outcome.failure.rolledBack;
+    if (discarded) await this.discard();
     else if (this.cache && !everyMigration && outcome.replayed > 0 && !outcome.failure && !outcome.cancelled && !instance.broken) this.keep(keys[plan.migrations.length]!, await instance.snapshot());
     // Read before the targets run: their nextval() calls survive the rollback, and the next run must not see them.
-    const { server, sequences } = await withSession(backend, async (s) => ({ server: s.serverInfo, sequences: await readSequencePositions(s) }));
+    const { server, sequences } = discarded ? { server: replayedOn, sequences: '[]' }
+      : await withSession(backend, async (s) => ({ server: s.serverInfo, sequences: await readSequencePositions(s) }));
     return {
       backend: sendingSetupFirst(backend, plan.setup),
       server,

@@ -1,14 +1,15 @@
 // A dry-run on a shadow: the migrations before the targets applied as their tool applies them
 // (each committed), then the targets dry-run through the normal runner in a transaction that is
-// rolled back. An earlier migration's failure is reported as that migration's, not the targets'.
+// rolled back. An earlier migration's failure is reported as that migration's, the history's, not
+// the targets'; the targets still dry-run, on the state before it (a refusal stops the run).
 import type { MigrationFile, RunOptions, RunProgress } from '../run/runner';
 import { runMigrations } from '../run/runner';
-import type { RunReport } from '../model/report';
+import type { HistoryFailure, RunReport } from '../model/report';
 import { classifyError } from '../run/classify';
 import { loadParser } from '../parse/parseMigration';
 import { findHistory, type History } from './history';
 import type { HistoryTool } from './historyTools';
-import { refusalError, type DisplayPath } from './replay';
+import { refusalError, type DisplayPath, type ReplayFailure } from './replay';
 import { REPLAY_STYLES } from './replayStyles';
 import { earlierFailureReport, unpreparedReport } from './shadowReport';
 import type { DatabaseBackend } from '../db/backend';
@@ -62,15 +63,18 @@ function replayPlanFor(targets: readonly ShadowTarget[], options: Omit<ShadowRun
 
 /**
  * Brings the shadow to the state the targets' dry-run starts from (the history before them
- * replayed, the targets not run) and lends its backend to `use`, then releases it: a read-only
+ * replayed, or the part before a failing earlier migration; the targets not run) and lends its backend to `use`, then releases it: a read-only
  * query on the shadow (a run's fix query). Throws when the history cannot be replayed.
  */
 export async function onPreparedShadow<T>(targets: readonly ShadowTarget[], options: ShadowRunOptions, use: (backend: DatabaseBackend) => Promise<T>): Promise<T> {
   await loadParser();
   const { plan } = replayPlanFor(targets, options);
-  const prepared = await options.host.prepare(plan);
+  let prepared = await options.host.prepare(plan);
+  const earlier = prepared.failure;
+  // The run's targets dry-ran on the state before a failing earlier migration: so does the query.
+  if (earlier && runsAfter(earlier) && !earlier.rolledBack && !prepared.cancelled) prepared = await preparedBefore(earlier, prepared, plan, options.host);
   try {
-    if (prepared.failure) throw new Error(`the shadow's history could not be replayed: ${prepared.failure.error.message}`);
+    if (prepared.failure && !runsAfter(prepared.failure)) throw new Error(`the shadow's history could not be replayed: ${prepared.failure.error.message}`);
     if (prepared.cancelled) throw new Error('cancelled');
     return await use(prepared.backend);
   } finally {
@@ -85,8 +89,11 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
   await loadParser();
   const { history, plan } = replayPlanFor(targets, options);
   let prepared: PreparedShadow;
+  let earlier: ReplayFailure | null;
   try {
     prepared = await options.host.prepare(plan);
+    earlier = prepared.failure;
+    if (earlier && runsAfter(earlier) && !earlier.rolledBack && !prepared.cancelled) prepared = await preparedBefore(earlier, prepared, plan, options.host);
   } catch (err) {
     // The shadow itself could not be made (no server, a wrong password, no CREATEDB): a report, not a crash.
     const report = await unpreparedReport(targets, err, options.now);
@@ -95,7 +102,7 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
   }
   let report: RunReport;
   try {
-    report = await runOnPrepared(targets, prepared, history, options);
+    report = await runOnPrepared(targets, prepared, history, earlier, options);
   } catch (err) {
     await prepared.release().catch(() => undefined);
     throw err;
@@ -116,6 +123,39 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
 }
 
 /**
+ * True when the targets still dry-run after this earlier failure (on the state before it): a
+ * migration that failed, not one the shadow refused (that reaches beyond the shadow: nothing
+ * further is sent there).
+ */
+function runsAfter(failure: ReplayFailure): boolean {
+  return failure.refused !== true;
+}
+
+/** Where the failing migration is in the history (-1: not an earlier migration). */
+function failingIndex(failure: ReplayFailure, history: readonly { file: string }[]): number {
+  return history.findIndex((m) => m.file === failure.migration.file);
+}
+
+/**
+ * The shadow at the state before a failing migration that left part of itself applied (its own
+ * COMMIT, or statements that commit by themselves): released, and prepared again with the history
+ * cut before it (PGlite restores or replays that prefix; a scratch database replays it).
+ */
+async function preparedBefore(failure: ReplayFailure, prepared: PreparedShadow, plan: ReplayPlan, host: ShadowRunOptions['host']): Promise<PreparedShadow> {
+  await prepared.release();
+  const index = failingIndex(failure, plan.migrations);
+  return host.prepare({ ...plan, migrations: plan.migrations.slice(0, Math.max(index, 0)) });
+}
+
+/** The history's failure as the report says it: its error, what was applied before it, and what was not. */
+function historyFailureOf(failure: ReplayFailure, history: History, filesRan: boolean, displayPath: DisplayPath): HistoryFailure {
+  const index = failingIndex(failure, history.migrations);
+  const file = failure.error.file ?? displayPath(failure.migration.file);
+  const after = index < 0 ? [] : history.migrations.slice(index + 1).map((m) => displayPath(m.file));
+  return { file, error: failure.error, applied: Math.max(index, 0), notApplied: after, filesRan };
+}
+
+/**
  * Says what the release undid: replication slots the run created, which no rollback undoes. A
  * dry-run that created one reached beyond the shadow (SQL built at run time: a slot written as
  * such is refused before anything is sent), so it is refused, the slot dropped.
@@ -129,15 +169,23 @@ function noteRelease(report: RunReport, released: ShadowRelease): void {
   report.error = refusalError(`the dry-run created ${slots.join(', ')} on the shadow's server, which its rollback does not undo (SQL built at run time); Drydock dropped ${slots.length > 1 ? 'them' : 'it'}`, undefined);
 }
 
-/** The report once the shadow is prepared: the earlier failure (or cancel), else the targets' dry-run. */
-async function runOnPrepared(targets: readonly ShadowTarget[], prepared: PreparedShadow, history: History, options: ShadowRunOptions): Promise<RunReport> {
+/**
+ * The report once the shadow is prepared: the targets' dry-run, on the state before a failing
+ * earlier migration when one failed (that failure the history's, never the targets' error); or,
+ * when the shadow refused an earlier migration or the run was cancelled, the targets not run.
+ */
+async function runOnPrepared(targets: readonly ShadowTarget[], prepared: PreparedShadow, history: History, earlier: ReplayFailure | null, options: ShadowRunOptions): Promise<RunReport> {
   const lacks = Object.entries(prepared.backend.capabilities).filter(([, has]) => !has).map(([name]) => name);
-  const { serverChanged, undone } = prepared.failure ?? {};
-  const shadow = { ...prepared.stats, tool: history.tool, history: history.migrations.length, lacks, ...(serverChanged ? { serverChanged } : {}), ...(undone ? { undone } : {}) };
-  if (prepared.failure || prepared.cancelled) {
-    const report = await earlierFailureReport(targets, prepared.failure, options.now);
+  const { serverChanged, undone } = earlier ?? {};
+  const applied = earlier ? Math.max(failingIndex(earlier, history.migrations), 0) : history.migrations.length;
+  const shadow = { ...prepared.stats, tool: history.tool, history: applied, lacks, ...(serverChanged ? { serverChanged } : {}), ...(undone ? { undone } : {}) };
+  const displayPath = options.displayPath ?? ((p: string) => p);
+  if (prepared.cancelled || (earlier && !runsAfter(earlier))) {
+    const report = await earlierFailureReport(targets, earlier, options.now);
     report.shadow = shadow;
     report.server = prepared.server;
+    // A target the shadow refused before anything was sent is the target's own refusal, not the history's.
+    if (earlier && failingIndex(earlier, history.migrations) >= 0) report.historyFailure = historyFailureOf(earlier, history, false, displayPath);
     return report;
   }
   const onProgress: ((p: RunProgress) => void) | undefined = options.onProgress;
@@ -151,6 +199,7 @@ async function runOnPrepared(targets: readonly ShadowTarget[], prepared: Prepare
     ...(options.lintSettings ? { lintSettings: options.lintSettings } : {}),
   });
   report.shadow = shadow;
+  if (earlier) report.historyFailure = historyFailureOf(earlier, history, true, displayPath);
   report.timings.connectMs += prepared.stats.bootMs + prepared.stats.replayMs;
   return report;
 }

@@ -133,6 +133,37 @@ test('a fix query on a shadow run reads the shadow as the run started: the histo
   }
 });
 
+test('an earlier migration that fails on the shadow: the run says it is the history\'s, the target still runs (its own failure at its place, the hover saying it failed and nothing was measured), and the fix query reads the state before the failure', async () => {
+  const orders = 'CREATE TABLE orders (id int PRIMARY KEY, qty int);\nINSERT INTO orders VALUES (1, 1), (2, -1);\n';
+  const target = 'ALTER TABLE orders ADD CONSTRAINT qty_known CHECK (qty <> -1);\n';
+  const root = writeFolder({ 'migrations/001_orders.sql': orders, 'migrations/002_positive.sql': 'ALTER TABLE orders ADD CONSTRAINT qty_positive CHECK (qty > 0);\n', 'migrations/003_target.sql': target });
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-lsp-storage-'));
+  const client = LspTestClient.start();
+  try {
+    await client.initialize(root, { storagePath: storage, dryRunOnSave: false });
+    const uri = client.open(path.join(root, 'migrations', '003_target.sql'), target);
+    await client.diagnosticsOf(uri, () => true);
+    const { report } = ran(await client.executeCommand<RunResult>('drydock.server.dryRun', { targets: [uri], runId: 'history-1' }));
+    assert.equal(report.committed, false);
+    assert.equal(report.historyFailure?.error.sqlstate, '23514');
+    assert.match(report.historyFailure?.file ?? '', /002_positive\.sql$/);
+    assert.equal(report.historyFailure?.filesRan, true);
+    assert.equal(report.error?.sqlstate, '23514', 'the target\'s own CHECK fails too, on 001\'s rows');
+    assert.match(report.error?.file ?? '', /003_target\.sql$/);
+    const shown = await client.diagnosticsOf(uri, (d) => d.some((x) => x.source === 'drydock run'));
+    assert.equal(shown.filter((d) => d.source === 'drydock run').length, 1, 'only the target\'s own failure is shown in the target');
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+    assert.match(hover.contents.value, /^\*\*Failed in the last dry-run\*\* \\\(SQLSTATE 23514, [^)]*\\\): nothing was measured/);
+    assert.doesNotMatch(hover.contents.value, /No lock on an existing table/);
+    const rows = await client.executeCommand<FixQueryResult>('drydock.server.runFixQuery', { sql: 'SELECT count(*)::int AS n FROM orders WHERE NOT qty > 0', runId: 'history-1' });
+    assert.deepEqual(rows.rows, [{ n: 1 }]);
+  } finally {
+    assert.equal(await client.stop(), 0);
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+});
+
 describe('drydock lsp runs on a real PostgreSQL', () => {
   let server: ThrowawayPostgres;
   let client: LspTestClient;

@@ -36,6 +36,31 @@ test('dry-run with no connection configured runs on the PGlite shadow, names it,
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+test('dry-run 004 while 003 fails: the text leads with the history\'s failure, 004 is dry-run on the state before 003, JSON says the same, and the exit code is 1', async () => {
+  const root = writeFolder({
+    'migrations/001_orders.sql': 'CREATE TABLE orders (id int PRIMARY KEY, qty int);\nINSERT INTO orders VALUES (1, 1), (2, -1);\n',
+    'migrations/002_note.sql': 'ALTER TABLE orders ADD COLUMN note text;\n',
+    'migrations/003_positive.sql': 'ALTER TABLE orders ADD CONSTRAINT qty_positive CHECK (qty > 0);\n',
+    'migrations/004_target.sql': "UPDATE orders SET note = 'seen';\n",
+  });
+  const text = await drydock(['dry-run', '--no-color', 'migrations/004_target.sql'], root);
+  assert.equal(text.code, 1, 'the history fails, so the command does');
+  const lines = text.stdout.split('\n');
+  const history = lines.findIndex((l) => l.startsWith('history: earlier migration migrations/003_positive.sql failed; this is the history\'s error, not the files\''));
+  assert.ok(history > 0 && history < lines.indexOf('Statements:'), text.stdout);
+  assert.match(text.stdout, /shadow: 2 earlier plain migration\(s\) applied first/);
+  assert.match(text.stdout, /SQLSTATE 23514\) at migrations\/003_positive\.sql:1/);
+  assert.match(text.stdout, /dry-run anyway, on the state before migrations\/003_positive\.sql \(2 earlier migrations applied; not applied: migrations\/003_positive\.sql\)/);
+  assert.match(text.stdout, /ok +migrations\/004_target\.sql:1 +UPDATE .*2 rows/);
+  assert.match(lines.filter((l) => l !== '').at(-1) ?? '', /^succeeded: rolled back, \d+ ms; the history failed at migrations\/003_positive\.sql/);
+  const json = await drydock(['dry-run', '--json', 'migrations/004_target.sql'], root);
+  assert.equal(json.code, 1);
+  const report = JSON.parse(json.stdout) as { outcome: string; committed: boolean; error?: unknown; historyFailure: { file: string; applied: number; filesRan: boolean; error: { sqlstate: string } } };
+  assert.deepEqual([report.outcome, report.committed, report.error], ['succeeded', false, undefined]);
+  assert.deepEqual([report.historyFailure.file, report.historyFailure.error.sqlstate, report.historyFailure.applied, report.historyFailure.filesRan], ['migrations/003_positive.sql', '23514', 2, true]);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
 test('--shadow is for dry-run only', async () => {
   const result = await drydock(['apply', '--shadow', '--yes', 'x.sql'], os.tmpdir());
   assert.equal(result.code, 2);

@@ -64,26 +64,26 @@ describeEachServer('the scratch shadow\'s guard', (server) => {
 
   test('a migration its tool runs in a transaction that holds a COMMIT or a ROLLBACK is refused before anything of it is sent (plain, dbmate)', async () => {
     const plain = await sealed({ 'migrations/001_a.sql': `${FIRST}COMMIT;\n${alterDev(6)}\n`, 'migrations/002_target.sql': TARGET });
-    assert.equal(plain.outcome, 'failed', JSON.stringify(plain.error));
-    assert.equal(plain.error?.sqlstate, '25000');
-    assert.equal(plain.error?.position?.line, 2);
-    assert.match(plain.error?.message ?? '', /^earlier migration migrations\/001_a\.sql:2 failed: COMMIT ends the transaction its tool runs the migration in .*sent none of the migration$/);
+    assert.ok(plain.historyFailure, JSON.stringify(plain.error));
+    assert.equal(plain.historyFailure?.error.sqlstate, '25000');
+    assert.equal(plain.historyFailure?.error.position?.line, 2);
+    assert.match(plain.historyFailure?.error.message ?? '', /^earlier migration migrations\/001_a\.sql:2 failed: COMMIT ends the transaction its tool runs the migration in .*sent none of the migration$/);
     assert.equal(plain.shadow?.replayed, 0);
     const dbmate = await sealed({
       'migrations/20240101000000_a.sql': `-- migrate:up\n${FIRST}ROLLBACK;\n${alterDev(6)}\n\n-- migrate:down\nDROP TABLE accounts;\n`,
       'migrations/20240102000000_target.sql': `-- migrate:up\n${TARGET}\n-- migrate:down\n`,
     });
     assert.equal(dbmate.shadow?.tool, 'dbmate');
-    assert.equal(dbmate.outcome, 'failed', JSON.stringify(dbmate.error));
-    assert.equal(dbmate.error?.position?.line, 3);
-    assert.match(dbmate.error?.message ?? '', /:3 failed: ROLLBACK ends the transaction/);
+    assert.ok(dbmate.historyFailure, JSON.stringify(dbmate.error));
+    assert.equal(dbmate.historyFailure?.error.position?.line, 3);
+    assert.match(dbmate.historyFailure?.error.message ?? '', /:3 failed: ROLLBACK ends the transaction/);
     // The same file sent as one query ends the tool's transaction with its own COMMIT too.
     const wrapped = await sealed({
       'migrations/20240101000000_a.sql': `-- migrate:up\nBEGIN;\n${FIRST}COMMIT;\n${alterDev(6)}\n`,
       'migrations/20240102000000_target.sql': `-- migrate:up\n${TARGET}`,
     });
-    assert.equal(wrapped.outcome, 'failed', JSON.stringify(wrapped.error));
-    assert.equal(wrapped.error?.position?.line, 4);
+    assert.ok(wrapped.historyFailure, JSON.stringify(wrapped.error));
+    assert.equal(wrapped.historyFailure?.error.position?.line, 4);
   });
 
   test('must not refuse: a plain migration\'s own BEGIN … COMMIT around it, and savepoints in the tool\'s transaction', async () => {
@@ -103,16 +103,16 @@ describeEachServer('the scratch shadow\'s guard', (server) => {
       'migrations/20240102000000_b.sql': `-- migrate:up\nCREATE TABLE b (id int);\n${hidden}\n`,
       'migrations/20240103000000_target.sql': `-- migrate:up\n${TARGET}`,
     });
-    assert.equal(dbmate.outcome, 'failed', JSON.stringify(dbmate.error));
-    assert.equal(dbmate.error?.sqlstate, '0A000');
-    assert.match(dbmate.error?.message ?? '', /^earlier migration migrations\/20240102000000_b\.sql:1 failed: an earlier statement set standard_conforming_strings off or client_encoding to other than UTF8 .* the shadow cannot check it$/);
+    assert.ok(dbmate.historyFailure, JSON.stringify(dbmate.error));
+    assert.equal(dbmate.historyFailure?.error.sqlstate, '0A000');
+    assert.match(dbmate.historyFailure?.error.message ?? '', /^earlier migration migrations\/20240102000000_b\.sql:1 failed: an earlier statement set standard_conforming_strings off or client_encoding to other than UTF8 .* the shadow cannot check it$/);
     const golang = await sealed({
       'migrations/000001_a.up.sql': "CREATE TABLE a (id int);\nSELECT pg_catalog.set_config('client_encoding', 'SJIS', false);\n",
       'migrations/000002_b.up.sql': 'CREATE TABLE b (id int);\n',
       'migrations/000003_target.up.sql': 'SELECT 1;\n',
     });
-    assert.equal(golang.outcome, 'failed', JSON.stringify(golang.error));
-    assert.match(golang.error?.message ?? '', /^earlier migration migrations\/000002_b\.up\.sql:1 failed: an earlier statement set/);
+    assert.ok(golang.historyFailure, JSON.stringify(golang.error));
+    assert.match(golang.historyFailure?.error.message ?? '', /^earlier migration migrations\/000002_b\.up\.sql:1 failed: an earlier statement set/);
     // Within one file too: its tool splits it whole before any of it runs, but Drydock sends what
     // follows the file's own BEGIN as a query of its own, split after the SET ran. Read with the
     // setting on (as the tool reads it), the third line is one string; with it off, a COMMIT and a DO block.
@@ -120,9 +120,9 @@ describeEachServer('the scratch shadow\'s guard', (server) => {
       'migrations/000001_a.up.sql': "SET standard_conforming_strings = off;\nBEGIN;\nSELECT 'x\\'' ; COMMIT; DO $$ BEGIN EXECUTE $q$ALTER ROLE dev CONNECTION LIMIT 12$q$; END $$; --';\nCOMMIT;\n",
       'migrations/000002_target.up.sql': 'SELECT 1;\n',
     });
-    assert.equal(inFile.outcome, 'failed', JSON.stringify(inFile.error));
-    assert.equal(inFile.error?.sqlstate, '0A000');
-    assert.match(inFile.error?.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:3 failed: an earlier statement set standard_conforming_strings off/);
+    assert.ok(inFile.historyFailure, JSON.stringify(inFile.error));
+    assert.equal(inFile.historyFailure?.error.sqlstate, '0A000');
+    assert.match(inFile.historyFailure?.error.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:3 failed: an earlier statement set standard_conforming_strings off/);
     // Must not stop: a setting for one transaction only.
     const local = await sealed({
       'migrations/20240101000000_a.sql': `-- migrate:up\nSET LOCAL standard_conforming_strings = off;\n${FIRST}`,
@@ -326,9 +326,9 @@ CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED FOR
     ];
     for (const files of histories) {
       const report = await sealed(files);
-      assert.equal(report.outcome, 'failed', JSON.stringify(report.error));
-      assert.equal(report.error?.sqlstate, '22012');
-      assert.match(report.error?.message ?? '', /^earlier migration migrations\/[^ ]+_a\.(?:up\.sql:1|sql) failed: division by zero$/);
+      assert.ok(report.historyFailure, JSON.stringify(report.error));
+      assert.equal(report.historyFailure?.error.sqlstate, '22012');
+      assert.match(report.historyFailure?.error.message ?? '', /^earlier migration migrations\/[^ ]+_a\.(?:up\.sql:1|sql) failed: division by zero$/);
     }
   });
 
@@ -337,12 +337,12 @@ CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED FOR
       'migrations/000001_a.up.sql': 'CREATE TABLE a (id int);\nBEGIN;\nCREATE TABLE b (id int);\nCOMMIT;\nSELECT 1 / 0;\n',
       'migrations/000002_target.up.sql': 'SELECT 1;\n',
     });
-    assert.equal(report.outcome, 'failed', JSON.stringify(report.error));
-    assert.equal(report.error?.position?.line, 5);
-    assert.match(report.error?.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:5 failed: division by zero; its statements through line 3 had committed \(the file's own COMMIT ends them\), what follows was rolled back$/);
+    assert.ok(report.historyFailure, JSON.stringify(report.error));
+    assert.equal(report.historyFailure?.error.position?.line, 5);
+    assert.match(report.historyFailure?.error.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:5 failed: division by zero; its statements through line 3 had committed \(the file's own COMMIT ends them\), what follows was rolled back$/);
     const whole = await sealed({ 'migrations/000001_a.up.sql': 'CREATE TABLE a (id int);\nSELECT 1 / 0;\n', 'migrations/000002_target.up.sql': 'SELECT 1;\n' });
     // One transaction: nothing of it stays, and the message says no more.
-    assert.match(whole.error?.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:1 failed: division by zero$/);
+    assert.match(whole.historyFailure?.error.message ?? '', /^earlier migration migrations\/000001_a\.up\.sql:1 failed: division by zero$/);
   });
 
   test('must not refuse: what commits by itself and stays in the scratch database (golang-migrate, Prisma\'s enum block, no-transaction CONCURRENTLY, VACUUM and ANALYZE, sqitch\'s own transaction)', async () => {

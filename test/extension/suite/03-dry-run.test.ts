@@ -20,11 +20,13 @@ describe('dry-run and the Migration Runs view', () => {
     assert.equal(others.length, 0);
     assert.ok(run);
     assert.equal(run.contextValue, 'drydock.run');
-    assert.match(labelOf(run), /^dry-run: 001_create_accounts\.sql$/);
-    assert.match(String(run.description), /^succeeded · rolled back · \d+ ms · scratch · PG \d+/);
+    assert.equal(labelOf(run), '001_create_accounts.sql', 'a run is labelled by its files: readable at the default width');
+    assert.match(String(run.description), /^dry-run succeeded · \d+ ms$/);
+    assert.match(String(run.tooltip), /^dry-run succeeded \(rolled back\) in \d+ ms\nConnection: scratch \(.*\)\nServer: PostgreSQL \d+/);
     const statements = run.children();
     assert.deepEqual(statements.map((s) => s.contextValue), ['drydock.statement.ok', 'drydock.statement.ok']);
-    assert.equal(labelOf(statements[0]!), 'CREATE TABLE accounts (');
+    assert.match(labelOf(statements[0]!), /^CREATE TABLE accounts \( id bigint PRIMARY KEY, /, 'the statement on one line, not cut at its first line');
+    assert.match(String(statements[0]!.description), /^line 2 · ok · /);
     assert.equal(statements[0]!.command?.command, 'drydock.results.reveal');
   });
 
@@ -171,7 +173,8 @@ describe('dry-run and the Migration Runs view', () => {
     assert.equal(report?.outcome, 'refused');
     assert.equal(report.server, null);
     const [run] = runNodes(f.api);
-    assert.match(String(run!.description), /^refused · nothing sent/);
+    assert.match(String(run!.description), /^dry-run refused · /);
+    assert.match(String(run!.tooltip), /^dry-run refused \(nothing sent\)/);
     const children = run!.children();
     assert.ok(children.some((c) => c.contextValue === 'drydock.statement.skipped'), 'no skipped statement');
     const problem = children.find((c) => labelOf(c) === 'Problem');

@@ -28,7 +28,8 @@ describe('apply and its guard', () => {
     const rows = await query(f.database, 'SELECT count(*)::int AS n FROM accounts');
     assert.equal(rows[0]?.n, 3);
     const [run] = runNodes(f.api);
-    assert.match(String(run!.description), /succeeded · committed/);
+    assert.match(String(run!.description), /^apply succeeded · /);
+    assert.match(String(run!.tooltip), /^apply succeeded \(committed\)/);
   });
 
   it('apply is refused when a dev connection now points at another database than the one marked', async () => {

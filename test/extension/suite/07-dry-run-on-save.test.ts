@@ -55,7 +55,8 @@ describe('dry-run on save', () => {
       const runs = api._private.tree.getChildren();
       return runs.length > 0 ? runs : undefined;
     });
-    assert.match(String(run?.description), /succeeded · rolled back/);
+    assert.match(String(run?.description), /^dry-run succeeded · /);
+    assert.match(String(run?.tooltip), /^dry-run succeeded \(rolled back\)/);
     assert.equal(await tableExists(database, 'accounts'), false);
   });
 });

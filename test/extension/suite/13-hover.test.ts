@@ -53,6 +53,34 @@ describe('hover on a migration statement', () => {
     assert.match(text, /Measured by the last dry-run/);
     assert.match(text, /ACCESS EXCLUSIVE on accounts \(blocks reads and writes\) held \d+ ms/);
     assert.match(text, /rewrote table accounts/);
+    assert.ok(text.indexOf('Measured by the last dry-run') < text.indexOf('Takes ACCESS EXCLUSIVE'), `the measured evidence leads:\n${text}`);
+    assert.match(text, /predicted from the text/);
+  });
+
+  it('does not repeat the diagnostics\' messages (the editor shows them beside the hover): one line per finding with its rule and docs', async () => {
+    const document = await openFixture('hover/a_index_email.sql');
+    const text = await hoverOn(document, 1, 8);
+    const diagnostics = await waitFor('the diagnostics', () => {
+      const list = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'drydock');
+      return list.length > 0 ? list : undefined;
+    });
+    for (const d of diagnostics) assert.equal(text.includes(d.message), false, `the hover repeats "${d.message}":\n${text}`);
+    assert.equal(text.match(/require-concurrent-index-creation/g)?.length, 2, 'the rule id and its docs link, once');
+  });
+
+  it('on a statement that failed in the last dry-run, says it failed and that nothing was measured (never "no lock")', async () => {
+    await query(f.database, 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text); CREATE TABLE hover_orders (id int PRIMARY KEY, qty int); INSERT INTO hover_orders VALUES (1, 1), (2, -3);');
+    await addConnection('hover-failed', f.database, false);
+    const document = await openFixture('hover/c_check_fails.sql');
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', document.uri);
+    assert.equal(report?.error?.sqlstate, '23514', JSON.stringify(report?.error));
+    const text = await waitFor('the hover with the run', async () => {
+      const shown = await hoverOn(document, 1, 3);
+      return /Failed in the last dry-run/.test(shown) ? shown : undefined;
+    });
+    assert.match(text, /^\$\(error\) \*\*Failed in the last dry-run\*\* \(SQLSTATE 23514, [^)]+\): nothing was measured/);
+    assert.doesNotMatch(text, /No lock on an existing table/);
+    assert.doesNotMatch(text, /Measured by the last/);
   });
 
   it('shows nothing in a file that is not a migration: not SQL, or outside drydock.migrationsGlobs', async () => {

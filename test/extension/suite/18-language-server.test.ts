@@ -69,7 +69,7 @@ describe('the language server', () => {
     const report = await running;
     assert.equal(report?.outcome, 'cancelled', JSON.stringify(report?.error));
     assert.equal(report.committed, false);
-    assert.match(String(api._private.tree.getChildren()[0]?.description), /^cancelled/);
+    assert.match(String(api._private.tree.getChildren()[0]?.description), /^dry-run cancelled/);
     const next = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', fixture('shadow/c_projects_owner.sql'));
     assert.equal(next?.outcome, 'succeeded', JSON.stringify(next?.error));
   });
