@@ -13,7 +13,7 @@ import { COMMANDS } from '../commands';
 import type { DrydockContext } from '../context';
 import type { NotificationKind } from '../prompts';
 import { endingOf, type RunEntry } from '../results/results';
-import { ErrorNode, RunNode, type ResultNode } from '../results/resultsTree';
+import { ErrorNode, RunNode, isStale, type ResultNode } from '../results/resultsTree';
 
 /** The actions a notification about a run can carry. */
 export const RUN_ACTIONS = { showRun: 'Show Run', openFixQuery: 'Open Fix Query', showOutput: 'Show Output' } as const;
@@ -92,7 +92,8 @@ export class RunNotices implements vscode.Disposable {
 
   /** Selects (and expands) a run in the Migration Runs view. */
   async showRun(entry: RunEntry): Promise<void> {
-    const node = new RunNode(entry, true);
+    // The node as the view lists it (its id says whether it is the newest run).
+    const node = new RunNode(entry, this.ctx.results.runs[0] === entry, isStale(entry.report));
     await this.view.reveal(node, { select: true, focus: true, expand: true });
   }
 
