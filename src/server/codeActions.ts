@@ -1,13 +1,13 @@
 // textDocument/codeAction on a migration: a quick fix per fix of the findings under the cursor or
 // selection (server/quickFixes.ts chooses them), and `source.fixAll.drydock` applying the safe
 // mechanical fixes of the whole file at once (offered when the client asks for that kind).
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Command, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding } from '../core/model/findings';
 import type { ServerContext } from './context';
 import { filePathOf } from './documents';
 import { checkEngine } from './engine';
-import { findingToDiagnostic, fixToWorkspaceEdit, toLspTextEdit } from './lspConvert';
-import { FIX_ALL_KIND } from './protocol';
+import { fileUri, findingToDiagnostic, fixToWorkspaceEdit, toLspTextEdit } from './lspConvert';
+import { FIX_ALL_KIND, SERVER_COMMANDS, type ShowFileParams } from './protocol';
 import { fixAllEdits, quickFixesAt } from './quickFixes';
 
 /** True when the client asked for kinds that include `kind` (or for any). */
@@ -53,10 +53,16 @@ export async function codeActionsFor(ctx: ServerContext, params: CodeActionParam
     for (const { finding, fix, preferred } of offered) {
       // A fix that moves a statement to a new file needs a client that creates files; half of it would lose the statement.
       if ((fix.newFiles ?? []).length > 0 && !ctx.client.createFiles) continue;
+      // The migration the fix writes is opened after the edit (as the git extension opens what it creates).
+      const created = fix.newFiles?.[0];
+      const show: Command | undefined = created && ctx.client.showDocument
+        ? { title: 'Open the new migration', command: SERVER_COMMANDS.showFile, arguments: [{ uri: fileUri(created.file) } satisfies ShowFileParams] }
+        : undefined;
       actions.push({
         title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: preferred,
         diagnostics: [diagnosticFor(ctx, finding, params.context.diagnostics)],
         edit: fixToWorkspaceEdit(fix, ctx.client.documentChanges, document.version),
+        ...(show ? { command: show } : {}),
       });
     }
   }

@@ -26,14 +26,14 @@ const CASES: FixCase[] = [
     family: 'CONCURRENTLY, with the no-transaction directive when the statement is alone',
     file: 'quick-fixes/concurrently-alone/001_index_email.sql', rule: 'require-concurrent-index-creation',
     title: 'Add CONCURRENTLY and run the file outside a transaction',
-    fixed: '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY idx_accounts_email ON accounts (email);\n',
+    fixed: '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS idx_accounts_email ON accounts (email);\n',
   },
   {
-    family: 'CONCURRENTLY, moved to a no-transaction migration of its own that runs right after',
+    family: 'CONCURRENTLY, moved to a no-transaction migration of its own with the next number (002), IF NOT EXISTS for a retry',
     file: 'quick-fixes/concurrently-moved/001_add_note.sql', rule: 'require-concurrent-index-creation',
-    title: 'Add CONCURRENTLY in a migration of its own (001_add_note_concurrently.sql) that runs outside a transaction',
+    title: 'Add CONCURRENTLY in a migration of its own (002_add_note_concurrently.sql) that runs outside a transaction',
     fixed: 'ALTER TABLE accounts ADD COLUMN note text;\n',
-    created: { '001_add_note_concurrently.sql': '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY idx_accounts_note ON accounts (note);\n' },
+    created: { '002_add_note_concurrently.sql': '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS idx_accounts_note ON accounts (note);\n' },
   },
   {
     family: 'IF NOT EXISTS',
@@ -43,9 +43,9 @@ const CASES: FixCase[] = [
   {
     family: 'NOT VALID, then VALIDATE CONSTRAINT in a later migration',
     file: 'quick-fixes/not-valid/001_check_email.sql', rule: 'constraint-missing-not-valid',
-    title: 'Add NOT VALID, and VALIDATE CONSTRAINT in a later migration (001_check_email_validate.sql)',
+    title: 'Add NOT VALID, and VALIDATE CONSTRAINT in a later migration (002_check_email_validate.sql)',
     fixed: "ALTER TABLE accounts ADD CONSTRAINT chk_accounts_email CHECK (email <> '') NOT VALID;\n",
-    created: { '001_check_email_validate.sql': 'ALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_email;\n' },
+    created: { '002_check_email_validate.sql': 'ALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_email;\n' },
   },
   {
     family: 'unique constraint as CREATE UNIQUE INDEX CONCURRENTLY (its own migration, before) + ADD CONSTRAINT … USING INDEX',
@@ -144,6 +144,8 @@ async function expectCreated(folder: string, name: string, text: string, rule: s
   const shown = await settledDiagnostics(document.uri);
   assert.deepEqual(shown.filter((d) => ruleIdOf(d) === 'syntax-error').map((d) => d.message), [], `${name} does not parse`);
   assert.deepEqual(shown.filter((d) => ruleIdOf(d) === rule).map((d) => d.message), [], `${name} still reports ${rule}`);
+  // What `drydock new` writes is not flagged either: a no-transaction file's CREATE INDEX has IF NOT EXISTS.
+  assert.deepEqual(shown.filter((d) => ruleIdOf(d) === 'prefer-robust-stmts').map((d) => d.message), [], `${name} reports prefer-robust-stmts`);
 }
 
 describe('quick fixes', () => {
@@ -168,6 +170,15 @@ describe('quick fixes', () => {
       await saveAndExpectGone(document, c.rule);
       const folder = path.dirname(document.fileName);
       for (const [name, text] of Object.entries(c.created ?? {})) await expectCreated(folder, name, text, c.rule);
+      const [firstCreated] = Object.keys(c.created ?? {});
+      if (firstCreated) {
+        // The light bulb runs the action's command after its edit: the new migration opens in the editor.
+        assert.ok(action.command, 'a fix that writes a migration carries the command that opens it');
+        await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+        await waitFor(`${firstCreated} shown in the editor`, () => path.basename(vscode.window.activeTextEditor?.document.fileName ?? '') === firstCreated);
+      } else {
+        assert.equal(action.command, undefined, 'a fix that writes no file opens nothing');
+      }
       // A fix that writes a second migration is run with it, in the order the folder runs.
       const target = c.created ? vscode.Uri.file(folder) : document.uri;
       const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', target);
