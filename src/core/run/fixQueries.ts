@@ -76,6 +76,8 @@ export function referencedTableNeedingKey(statement: ParsedStatement): { schema:
 }
 
 interface FixQuery {
+  /** The sentence the error's hint gains when the query was built: what it lists. */
+  lists: string;
   /**
    * The query looks at the data as the failing statement found it (the rows the migration's
    * earlier statements left), not only at other sessions.
@@ -85,17 +87,17 @@ interface FixQuery {
 }
 
 const FIX_QUERIES: Readonly<Record<string, FixQuery>> = {
-  '23505': { needsState: true, build: (s, e) => duplicatesQuery(s, e) },
-  '23514': { needsState: true, build: (s, e) => checkViolationsQuery(s, e) },
-  '23502': { needsState: true, build: (s, e) => nullsQuery(s, e) },
-  '23503': { needsState: true, build: (s, _e, key) => orphansQuery(s, key) },
-  '55P03': { needsState: false, build: (s) => lockHoldersQuery(s) },
+  '23505': { needsState: true, lists: 'The fix query lists the duplicate groups.', build: (s, e) => duplicatesQuery(s, e) },
+  '23514': { needsState: true, lists: 'The fix query lists the violating rows.', build: (s, e) => checkViolationsQuery(s, e) },
+  '23502': { needsState: true, lists: 'The fix query lists the rows with NULL.', build: (s, e) => nullsQuery(s, e) },
+  '23503': { needsState: true, lists: 'The fix query lists the orphan rows.', build: (s, _e, key) => orphansQuery(s, key) },
+  '55P03': { needsState: false, lists: 'The fix query lists the sessions holding the lock.', build: (s) => lockHoldersQuery(s) },
 };
 
-/** Whether a fix query exists for this SQLSTATE, and whether it needs the failing transaction's data. */
-export function fixQueryFor(sqlstate: string): { needsState: boolean } | null {
+/** Whether a fix query exists for this SQLSTATE, whether it needs the failing transaction's data, and what it lists. */
+export function fixQueryFor(sqlstate: string): { needsState: boolean; lists: string } | null {
   const found = FIX_QUERIES[sqlstate];
-  return found ? { needsState: found.needsState } : null;
+  return found ? { needsState: found.needsState, lists: found.lists } : null;
 }
 
 /** A read-only query that finds what made `statement` fail with `error`, or null when none helps. */

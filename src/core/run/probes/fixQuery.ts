@@ -29,6 +29,8 @@ export const fixQueryProbe: ProbeFactory = ({ session, settings, report: run, re
     const fixQuery = buildFixQuery(statement, error, key);
     if (!fixQuery) return;
     error.fixQuery = fixQuery;
+    // Only now does the hint promise a fix query: an ADD COLUMN … NOT NULL has none (no column to query yet).
+    error.hint = error.hint ? `${error.hint} ${plan.lists}` : plan.lists;
     if (run.transactional) {
       await session.query('SET LOCAL transaction_read_only = on');
       error.fixRows = (await session.query(`SELECT * FROM (${fixQuery}) AS fix LIMIT ${FIX_ROW_LIMIT}`)).rows;
