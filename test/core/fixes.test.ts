@@ -113,6 +113,25 @@ describeEachServer('fixes', (server) => {
     });
   }
 
+  test('adding-required-field on a table with rows: fails 23502 with a hint that promises no fix query; the DEFAULT fix, applied, dry-runs on the same rows', async () => {
+    await loadParser();
+    const url = server().url(await seededDatabase(server()));
+    await sql(url, "INSERT INTO lessons (title) VALUES ('one'), ('two')");
+    const original = { path: FILE, text: 'ALTER TABLE lessons ADD COLUMN total int NOT NULL;\n' };
+    const failed = await runMigrations([original], { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
+    assert.equal(failed.error?.sqlstate, '23502');
+    assert.equal(failed.error?.fixQuery, undefined, 'no column to query yet');
+    assert.doesNotMatch(failed.error?.hint ?? '', /fix query/);
+    assert.match(failed.error?.hint ?? '', /DEFAULT/);
+    const { finding } = findingOf('adding-required-field', original);
+    assert.equal(finding.fix?.title, 'Add DEFAULT 0 (the existing rows get 0)');
+    const files = applyFix(original, finding.fix!);
+    assert.equal(files[0]!.text, 'ALTER TABLE lessons ADD COLUMN total int NOT NULL DEFAULT 0;\n');
+    assertFixed('adding-required-field', files);
+    const report = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+  });
+
   test('ignore fixes: for this statement (inside a DO body too) and for this file', async () => {
     await loadParser();
     const texts = ['ALTER TABLE lessons ADD COLUMN note text;\nCREATE INDEX idx_lessons_note ON lessons (note);\n',
