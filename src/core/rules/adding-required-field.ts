@@ -48,8 +48,9 @@ export const addingRequiredField: Rule = {
         const type = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef.typeName?.names?.map((n) => ('String' in n ? n.String.sval : '')).pop() ?? '' : '';
         if (!required || filled || /serial/.test(type)) continue;
         const fix = defaultFix(analysis, at, cmd, commands.length);
-        report(at.offsets, `ADD COLUMN … NOT NULL without a DEFAULT on ${table}${whereItRuns(at)}: if ${table} has any row, the statement fails (SQLSTATE 23502), because the new column would be NULL there.`
-          + ' Give it a constant DEFAULT (no rewrite since PostgreSQL 11), or add it nullable, backfill, and then set NOT NULL.', fix ? { fix } : {});
+        // The action first: the Problems panel shows a message's first line, cut at its width.
+        report(at.offsets, `Give the new column a DEFAULT, or add it nullable and backfill it: ADD COLUMN … NOT NULL fails (SQLSTATE 23502) if ${table} has any row${whereItRuns(at)}.`
+          + ' A constant DEFAULT needs no rewrite since PostgreSQL 11; otherwise add the column nullable, backfill it, then SET NOT NULL.', fix ? { fix } : {});
       }
     }
   },

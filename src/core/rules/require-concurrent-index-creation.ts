@@ -27,8 +27,9 @@ export const requireConcurrentIndexCreation: Rule = {
       const robust = stmt.idxname && !stmt.if_not_exists ? ' IF NOT EXISTS' : '';
       const edit = after !== null ? insertText(analysis.file, after, ` CONCURRENTLY${robust}`) : null;
       const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit], files) : null;
-      report(at.offsets, `CREATE INDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} Every INSERT, UPDATE and DELETE on ${table} waits until the index is built.`
-        + (at.nested ? ' A DO block always runs in a transaction, so build the index with CREATE INDEX CONCURRENTLY in a migration of its own.' : ' Build it with CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue.'),
+      // The action first: the Problems panel shows a message's first line, cut at its width.
+      report(at.offsets, `Use CREATE INDEX CONCURRENTLY: writes to ${table} wait for this whole build${whereItRuns(at)}.${effectsSentence(at)}`
+        + (at.nested ? ' A DO block always runs in a transaction, so build the index in a migration of its own.' : ' CONCURRENTLY takes SHARE UPDATE EXCLUSIVE, which lets writes continue.'),
       fix ? { fix } : {});
     }
   },
