@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding, Fix, NewFile, TextEdit } from '../core/model/findings';
+import { cleanupFix, withCleanupBeforeValidate, type ProvedFailure } from '../core/rules/fixes/evidenceFixes';
 import { followingMigrationPath } from '../core/rules/fixes/followingMigration';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import type { CheckEngine } from './engine';
@@ -18,6 +19,8 @@ export interface OfferedFix {
   fix: Fix;
   /** The rule's own fix (an ignore comment is never preferred). */
   preferred: boolean;
+  /** Set when the fix answers a failure the last run proved (its diagnostic is the run's error, not the finding's). */
+  failure?: ProvedFailure;
 }
 
 /** Findings an ignore comment cannot sensibly silence: whether the file can run at all, and the ignores' own check. */
@@ -63,15 +66,20 @@ export function placeFollowingMigrations(fix: Fix, fixedFile: string, now: Date)
  * findings of three rules offered six ignores before; ESLint offers its disables per rule, and an
  * editor has no submenu for the rest, so the file-wide ones share a single entry.
  */
-export function quickFixesAt(core: CheckEngine, checked: CheckedFile, findings: readonly Finding[], file: string, start: number, end: number, now = new Date()): OfferedFix[] {
+export function quickFixesAt(core: CheckEngine, checked: CheckedFile, findings: readonly Finding[], file: string, start: number, end: number,
+  failures: readonly ProvedFailure[] = [], now = new Date()): OfferedFix[] {
   const fixes: OfferedFix[] = [];
+  const touches = (offsets: { start: number; end: number }) => offsets.start <= end && start <= offsets.end;
+  const failed = failures.filter((f) => touches(f.offsets));
   const ignores: OfferedFix[] = [];
   // Two findings of one rule on one statement (two int columns) need one ignore, not two.
   const seen = new Set<string>();
   const fileWide: { finding: Finding; ruleIds: string[] } = { finding: findings[0]!, ruleIds: [] };
   for (const finding of findings) {
     if (finding.file !== file || finding.offsets.start > end || start > finding.offsets.end) continue;
-    const fix = finding.fix ? placeFollowingMigrations(finding.fix, file, now) : null;
+    const proved = failed.find((f) => f.offsets.start <= finding.offsets.start && finding.offsets.start <= f.offsets.end);
+    const own = finding.fix && proved ? withCleanupBeforeValidate(finding.fix, proved) : finding.fix;
+    const fix = own ? placeFollowingMigrations(own, file, now) : null;
     if (fix && offerable(fix, file)) fixes.push({ finding, fix, preferred: true });
     if (!ignorable(core, finding)) continue;
     const statement = core.ignoreFixes.statementIgnoreFix(finding, checked.analysis);
@@ -81,6 +89,16 @@ export function quickFixesAt(core: CheckEngine, checked: CheckedFile, findings: 
     if (fileWide.ruleIds.length === 0) fileWide.finding = finding;
     if (!fileWide.ruleIds.includes(finding.ruleId)) fileWide.ruleIds.push(finding.ruleId);
   }
+  // What the last run proved comes first: the rows its fix query found, deleted before the statement.
+  const proven = failed.flatMap((f) => {
+    const fix = cleanupFix(checked.analysis.file, f);
+    const finding: Finding = {
+      ruleId: f.error.sqlstate, severity: 'error', message: f.error.message, help: f.error.hint ?? '', file, offsets: f.offsets,
+      range: f.error.range ?? checked.analysis.file.lines.rangeOf(f.offsets),
+    };
+    return fix ? [{ finding, fix, preferred: false, failure: f }] : [];
+  });
+  fixes.unshift(...proven);
   if (fileWide.ruleIds.length > 0) {
     ignores.push({ finding: fileWide.finding, fix: core.ignoreFixes.fileIgnoreFix(fileWide.ruleIds, checked.analysis), preferred: false });
   }

@@ -69,6 +69,35 @@ function lockHoldersQuery(statement: ParsedStatement): string | null {
     + 'ORDER BY a.xact_start';
 }
 
+/** `DELETE` of the rows a CHECK rejects: exactly those the violations query lists. */
+function checkCleanup(statement: ParsedStatement, error: ErrorReport): string | null {
+  const checks = declaredConstraints(statement).filter((d) => d.type === 'check' && d.expression);
+  const check = checks.find((d) => d.name === error.constraint) ?? checks[0];
+  return check?.expression ? `DELETE FROM ${relationSql(check.schema, check.table)}\nWHERE NOT (${check.expression})` : null;
+}
+
+/**
+ * `DELETE` of every row but the first (by physical position) of each duplicate key; only for plain
+ * columns and no partial predicate, where "duplicate" means exactly what the unique index rejects.
+ */
+function duplicatesCleanup(statement: ParsedStatement, error: ErrorReport): string | null {
+  const named = (d: { name: string }) => !error.constraint || d.name === error.constraint;
+  const index = declaredIndexes(statement).find((d) => d.unique && named(d));
+  const constraint = declaredConstraints(statement).find((d) => (d.type === 'unique' || d.type === 'primary-key') && named(d));
+  const source = index ?? constraint;
+  if (!source || index?.predicate || source.columns.length === 0 || !source.columns.every((c) => /^[A-Za-z_][A-Za-z0-9_$]*$/.test(c))) return null;
+  const table = relationSql(source.schema, source.table);
+  const same = source.columns.map((c) => `a.${quoteIdent(c)} = b.${quoteIdent(c)}`).join(' AND ');
+  return `DELETE FROM ${table} a\nUSING ${table} b\nWHERE a.ctid > b.ctid AND ${same}`;
+}
+
+/** The statement that removes what the fix query of `error` lists, where Drydock can write it exactly. */
+export function buildCleanup(statement: ParsedStatement, error: ErrorReport): string | null {
+  if (error.sqlstate === '23514') return checkCleanup(statement, error);
+  if (error.sqlstate === '23505') return duplicatesCleanup(statement, error);
+  return null;
+}
+
 /** The foreign-key declaration whose referenced key must be looked up, if the fix query needs one. */
 export function referencedTableNeedingKey(statement: ParsedStatement): { schema: string | null; table: string } | null {
   const fk = declaredConstraints(statement).find((d) => d.type === 'foreign-key' && d.references && d.references.columns.length === 0);

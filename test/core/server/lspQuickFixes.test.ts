@@ -1,13 +1,18 @@
 // The quick fixes over LSP as an editor gets them: a fix that writes a migration names it with the
 // folder's next free number (never the fixed file's own), writes CREATE INDEX CONCURRENTLY with IF
 // NOT EXISTS, leaves no blank line behind, and opens the new file through window/showDocument; the
-// ignores of a statement with several findings are one per rule plus a single "for this file".
+// ignores of a statement with several findings are one per rule plus a single "for this file"; after
+// a dry-run on a real PostgreSQL fails 23514, the cleanup its fix query found is offered (and only then),
+// and the fixed file dry-runs on the same data.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import type { RunResult, WireConnection } from '../../../src/server/protocol';
+import { sql } from '../../support/database';
 import { applyEdits, LspTestClient, uriOf } from '../../support/lspClient';
+import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
 import { writeFolder } from '../shadow/folders';
 
 const ACCOUNTS = 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n';
@@ -94,5 +99,62 @@ describe('drydock lsp: quick fixes that write migrations, and the ignores offere
     client.change(uri, fixed);
     const after = await client.diagnosticsOf(uri, (d) => !d.some((x) => x.code === 'prefer-text-field'));
     assert.deepEqual(after.map((d) => d.code), []);
+  });
+});
+
+describe('drydock lsp: fixes from what a dry-run proved, on a real PostgreSQL', () => {
+  let server: ThrowawayPostgres;
+  let client: LspTestClient;
+  let root: string;
+  let connection: WireConnection;
+  const CHECK = 'ALTER TABLE accounts ADD CONSTRAINT chk_level CHECK (level BETWEEN 1 AND 5);\n';
+  before(async () => {
+    server = await startPostgres();
+    const url = server.url(await server.createDatabase());
+    await sql(url, 'CREATE TABLE accounts (id bigint PRIMARY KEY, level int)');
+    await sql(url, 'INSERT INTO accounts VALUES (1, 3), (2, 9), (3, 0)');
+    root = writeFolder({ 'migrations/002_level_check.sql': CHECK });
+    client = LspTestClient.start();
+    await client.initialize(root, { dryRunOnSave: false });
+    connection = { name: 'dev', settings: { connectionString: url } };
+  });
+  after(async () => {
+    await client?.stop();
+    await server?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  async function actionsAt(uri: string): Promise<CodeAction[]> {
+    return client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 200 } }, context: { diagnostics: client.diagnostics.get(uri) ?? [] },
+    });
+  }
+
+  test('no cleanup before a run proved rows; after 23514 on 2 rows: the DELETE of those rows, and a VALIDATE migration that deletes them first; the fixed file dry-runs', async () => {
+    const file = path.join(root, 'migrations', '002_level_check.sql');
+    const uri = client.open(file, CHECK);
+    await client.diagnosticsOf(uri, (d) => d.some((x) => x.code === 'constraint-missing-not-valid'));
+    const before = (await actionsAt(uri)).map((a) => a.title);
+    assert.deepEqual(before.filter((t) => /^Delete /.test(t) || /deleting/.test(t)), [], JSON.stringify(before));
+
+    const failed = await client.executeCommand<RunResult>('drydock.server.dryRun', { targets: [uri], connection });
+    assert.equal(failed.status === 'ran' && failed.report.error?.sqlstate, '23514', JSON.stringify(failed));
+    const actions = await actionsAt(uri);
+    const cleanup = actions.find((a) => a.title === 'Delete the 2 rows that violate chk_level first (found by the last dry-run)');
+    assert.ok(cleanup, JSON.stringify(actions.map((a) => a.title)));
+    assert.equal(cleanup.isPreferred, false, 'deleting rows is never the preferred fix');
+    assert.equal(cleanup.diagnostics?.[0]?.code, '23514');
+    const split = actions.find((a) => a.title.includes('VALIDATE CONSTRAINT in a later migration (003_level_check_validate.sql), deleting the 2 rows'));
+    assert.ok(split, JSON.stringify(actions.map((a) => a.title)));
+    const validate = applyEdits('', editsOf(split.edit, uriOf(path.join(root, 'migrations', '003_level_check_validate.sql'))));
+    assert.match(validate, /^-- Found by the last dry-run's fix query[^\n]*\nDELETE FROM accounts\nWHERE NOT \(level BETWEEN 1 AND 5\);\nALTER TABLE accounts VALIDATE CONSTRAINT chk_level;\n$/);
+
+    const fixed = applyEdits(CHECK, editsOf(cleanup.edit, uri));
+    fs.writeFileSync(file, fixed);
+    client.change(uri, fixed);
+    const again = await client.executeCommand<RunResult>('drydock.server.dryRun', { targets: [uri], connection });
+    assert.equal(again.status === 'ran' && again.report.outcome, 'succeeded', JSON.stringify(again));
+    // The fixed statement ran: the cleanup is no longer offered (nothing failed).
+    assert.deepEqual((await actionsAt(uri)).map((a) => a.title).filter((t) => /^Delete /.test(t)), []);
   });
 });
