@@ -228,6 +228,23 @@ describe('quick fixes', () => {
     assert.equal(report?.outcome, 'succeeded', JSON.stringify(report?.error));
   });
 
+  it('after a dry-run fails 23514 on 2 rows: nothing offered before it, then the DELETE its fix query found; applied, the same dry-run succeeds', async () => {
+    await database("INSERT INTO accounts VALUES (1, 'ada@example.com'), (2, ''), (3, '')");
+    const document = await open('quick-fixes/check-cleanup/001_check_email.sql');
+    const diagnostic = await diagnosticOf(document, 'constraint-missing-not-valid');
+    const before = (await codeActionsAt(document.uri, diagnostic.range)).map((a) => a.title);
+    assert.deepEqual(before.filter((t) => t.startsWith('Delete ')), [], 'a cleanup offered before any run proved rows');
+    const failed = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', document.uri);
+    assert.equal(failed?.error?.sqlstate, '23514', JSON.stringify(failed?.error));
+    const action = await applyAction(document, diagnostic, 'Delete the 2 rows that violate chk_accounts_email first (found by the last dry-run)');
+    assert.equal(action.isPreferred, false, 'deleting rows is never the preferred fix');
+    assert.match(document.getText(), /^-- Found by the last dry-run's fix query[^\n]*\nDELETE FROM accounts\nWHERE NOT \(email <> ''\);\nALTER TABLE accounts ADD CONSTRAINT chk_accounts_email/);
+    assert.equal(await document.save(), true);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', document.uri);
+    assert.equal(report?.outcome, 'succeeded', JSON.stringify(report?.error));
+    assert.equal((await query(f.database, 'SELECT count(*)::int AS n FROM accounts'))[0]?.n, 3, 'a dry-run deletes nothing');
+  });
+
   it('offers no code action on a statement without findings', async () => {
     const document = await open('quick-fixes/clean/001_clean.sql');
     assert.deepEqual((await settledDiagnostics(document.uri)).map(ruleIdOf), [], 'the clean fixture has findings');
