@@ -1,13 +1,15 @@
 // textDocument/codeAction on a migration: a quick fix per fix of the findings under the cursor or
 // selection (server/quickFixes.ts chooses them), and `source.fixAll.drydock` applying the safe
 // mechanical fixes of the whole file at once (offered when the client asks for that kind).
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Command, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding } from '../core/model/findings';
+import type { ProvedFailure } from '../core/rules/fixes/evidenceFixes';
 import type { ServerContext } from './context';
 import { filePathOf } from './documents';
 import { checkEngine } from './engine';
-import { findingToDiagnostic, fixToWorkspaceEdit, toLspTextEdit } from './lspConvert';
-import { FIX_ALL_KIND } from './protocol';
+import { errorToDiagnostic, fileUri, findingToDiagnostic, fixToWorkspaceEdit, toLspTextEdit } from './lspConvert';
+import { lastRunOf } from './lastRun';
+import { FIX_ALL_KIND, SERVER_COMMANDS, type ShowFileParams } from './protocol';
 import { fixAllEdits, quickFixesAt } from './quickFixes';
 
 /** True when the client asked for kinds that include `kind` (or for any). */
@@ -32,6 +34,13 @@ function diagnosticFor(ctx: ServerContext, finding: Finding, shown: readonly Dia
     && d.range.end.line === made.range.end.line && d.range.end.character === made.range.end.character) ?? made;
 }
 
+/** The client's diagnostic of the run's failure (same SQLSTATE, same start), else one made from it. */
+function runDiagnosticFor(failure: ProvedFailure, file: string, finding: Finding, shown: readonly Diagnostic[]): Diagnostic {
+  const made = errorToDiagnostic(failure.error, file, finding.range);
+  return shown.find((d) => d.source === made.source && d.code === made.code
+    && d.range.start.line === made.range.start.line && d.range.start.character === made.range.start.character) ?? made;
+}
+
 /** The code actions for a range of a migration file. */
 export async function codeActionsFor(ctx: ServerContext, params: CodeActionParams): Promise<CodeAction[]> {
   const document = ctx.documents.get(params.textDocument.uri);
@@ -49,14 +58,23 @@ export async function codeActionsFor(ctx: ServerContext, params: CodeActionParam
   const actions: CodeAction[] = [];
   if (quickFixes) {
     const core = await checkEngine();
-    const offered = quickFixesAt(core, outcome.checked, findings, file, document.offsetAt(params.range.start), document.offsetAt(params.range.end));
-    for (const { finding, fix, preferred } of offered) {
+    // The statements the last run saw fail, as long as their text is still what ran.
+    const failures = (lastRunOf(ctx.reports.reports, file, document.getText())?.statements ?? [])
+      .flatMap((s) => (s.status === 'failed' && s.error ? [{ offsets: s.offsets, error: s.error }] : []));
+    const offered = quickFixesAt(core, outcome.checked, findings, file, document.offsetAt(params.range.start), document.offsetAt(params.range.end), failures);
+    for (const { finding, fix, preferred, failure } of offered) {
       // A fix that moves a statement to a new file needs a client that creates files; half of it would lose the statement.
       if ((fix.newFiles ?? []).length > 0 && !ctx.client.createFiles) continue;
+      // The migration the fix writes is opened after the edit (as the git extension opens what it creates).
+      const created = fix.newFiles?.[0];
+      const show: Command | undefined = created && ctx.client.showDocument
+        ? { title: 'Open the new migration', command: SERVER_COMMANDS.showFile, arguments: [{ uri: fileUri(created.file) } satisfies ShowFileParams] }
+        : undefined;
       actions.push({
         title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: preferred,
-        diagnostics: [diagnosticFor(ctx, finding, params.context.diagnostics)],
+        diagnostics: [failure ? runDiagnosticFor(failure, file, finding, params.context.diagnostics) : diagnosticFor(ctx, finding, params.context.diagnostics)],
         edit: fixToWorkspaceEdit(fix, ctx.client.documentChanges, document.version),
+        ...(show ? { command: show } : {}),
       });
     }
   }

@@ -8,7 +8,7 @@ import type { ServerContext } from './context';
 import { identify, pgBackendFor, readOnlyQuery } from './engine';
 import {
   SERVER_COMMANDS, type ApplyParams, type CancelRunParams, type CancelRunResult, type FixQueryParams, type FixQueryResult, type ForgetReportsParams,
-  type CheckTemplateParams, type IdentifyParams, type IdentifyResult, type RenderTemplateParams, type RunParams, type ServerCommand, type TemplateCatalogParams,
+  type CheckTemplateParams, type IdentifyParams, type IdentifyResult, type RenderTemplateParams, type RunParams, type ServerCommand, type ShowFileParams, type TemplateCatalogParams,
   type WireConnection,
 } from './protocol';
 import type { Runs } from './runs';
@@ -112,6 +112,12 @@ export function commandHandlers(ctx: ServerContext, runs: Runs, onForget: () => 
       const params = templateAnswers(argument, ', folder (file URI), project, name?, clickedDir?, tool?');
       if (typeof params.folder !== 'string' || typeof params.project !== 'string') throw invalid('renderTemplate needs folder (a file: URI) and project');
       return renderTemplate(ctx, params as unknown as RenderTemplateParams);
+    },
+    [SERVER_COMMANDS.showFile]: async (argument) => {
+      if (!isObject(argument) || typeof argument.uri !== 'string' || !argument.uri.startsWith('file:')) throw invalid('expected { uri } (a file: URI)');
+      // The client shows it (LSP window/showDocument): every editor that supports it, not only VS Code.
+      await ctx.connection.window.showDocument({ uri: (argument as unknown as ShowFileParams).uri, takeFocus: true });
+      return null;
     },
     [SERVER_COMMANDS.noop]: async () => null,
   };

@@ -29,6 +29,8 @@ export interface ClientAbilities {
   /** Workspace edits with document changes and file creation (fixes that move a statement to a new file). */
   createFiles: boolean;
   documentChanges: boolean;
+  /** window/showDocument: a quick fix that writes a migration opens it. */
+  showDocument: boolean;
   workDoneProgress: boolean;
 }
 
@@ -53,7 +55,7 @@ export function createContext(connection: Connection, defaults: ServerOptions): 
   const disposables: Disposable[] = [];
   const docsLinks = new Map<string, string>();
   const log = new ServerLog(connection);
-  const abilities: ClientAbilities = { configuration: false, createFiles: false, documentChanges: false, workDoneProgress: false };
+  const abilities: ClientAbilities = { configuration: false, createFiles: false, documentChanges: false, showDocument: false, workDoneProgress: false };
   const settings = new SettingsSource(connection, () => abilities.configuration, (message) => log.warn(message));
   const documents = new OpenDocuments();
   const ctx: ServerContext = {
@@ -103,6 +105,7 @@ export function applyInitialize(ctx: ServerContext, params: InitializeParams): v
   ctx.client.documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
   ctx.client.createFiles = ctx.client.documentChanges && (caps.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
   ctx.client.workDoneProgress = caps.window?.workDoneProgress === true;
+  ctx.client.showDocument = caps.window?.showDocument?.support === true;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   ctx.documents.setFolders(folders);
 }

@@ -40,6 +40,8 @@ export const SERVER_COMMANDS = {
   checkTemplate: 'drydock.server.checkTemplate',
   /** RenderTemplateParams → RenderTemplateResult. Renders a template in the project's migration tool layout and writes its files. */
   renderTemplate: 'drydock.server.renderTemplate',
+  /** ShowFileParams → null. Asks the client to show a file (window/showDocument): a quick fix that writes a migration opens it. */
+  showFile: 'drydock.server.showFile',
   /** No arguments → null. What an informational lens runs (the measurement above a statement) when the client names no reveal command. */
   noop: 'drydock.server.noop',
 } as const;
@@ -220,6 +222,11 @@ export interface CancelRunParams {
 
 export interface CancelRunResult {
   cancelled: number;
+}
+
+/** The file to show (a file: URI). */
+export interface ShowFileParams {
+  uri: string;
 }
 
 export interface ForgetReportsParams {

@@ -1,11 +1,15 @@
 // The fixes offered on a migration's findings: the fix the rule built (preferred), then "Ignore
-// <rule> for this statement" and "Ignore <rule> for this file" (core's ignoreFixes, so the comment
-// is the one core's ignore reader honours). Built from the document's latest check, never from
+// <rule> for this statement" per rule and one "Ignore … for this file" for all of them (core's
+// ignoreFixes, so the comment is the one core's ignore reader honours); a migration a fix writes to
+// run after this one is named by the folder's numbering. Built from the document's latest check, never from
 // another file's findings; a fix that would create a file that already exists is not offered
 // (applying it would fail half-way). Also the safe mechanical fixes "fix all" applies at once.
 // Plain data (core's Fix and TextEdit): the language server and the VS Code extension convert it.
 import fs from 'node:fs';
-import type { Finding, Fix, TextEdit } from '../core/model/findings';
+import path from 'node:path';
+import type { Finding, Fix, NewFile, TextEdit } from '../core/model/findings';
+import { cleanupFix, withCleanupBeforeValidate, type ProvedFailure } from '../core/rules/fixes/evidenceFixes';
+import { followingMigrationPath } from '../core/rules/fixes/followingMigration';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import type { CheckEngine } from './engine';
 
@@ -15,6 +19,8 @@ export interface OfferedFix {
   fix: Fix;
   /** The rule's own fix (an ignore comment is never preferred). */
   preferred: boolean;
+  /** Set when the fix answers a failure the last run proved (its diagnostic is the run's error, not the finding's). */
+  failure?: ProvedFailure;
 }
 
 /** Findings an ignore comment cannot sensibly silence: whether the file can run at all, and the ignores' own check. */
@@ -28,23 +34,75 @@ function offerable(fix: Fix, file: string): boolean {
   return fix.edits.every((e) => e.file === file) && (fix.newFiles ?? []).every((f) => !fs.existsSync(f.file));
 }
 
-/** The fixes for the findings of `file` that touch the offsets `start`…`end` (inclusive, as an editor selection). */
-export function quickFixesAt(core: CheckEngine, checked: CheckedFile, findings: readonly Finding[], file: string, start: number, end: number): OfferedFix[] {
-  const offered: OfferedFix[] = [];
+/** The names in the folder (none when it cannot be read: the provisional name is then as good as any). */
+function namesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The fix with each migration it writes to run after the fixed one named by the folder's own
+ * scheme (the next free number or timestamp), and its title naming that file.
+ */
+export function placeFollowingMigrations(fix: Fix, fixedFile: string, now: Date): Fix {
+  if (!(fix.newFiles ?? []).some((f) => f.following !== undefined)) return fix;
+  let title = fix.title;
+  const newFiles = fix.newFiles!.map((created): NewFile => {
+    if (created.following === undefined) return created;
+    const placed = followingMigrationPath({ file: fixedFile, suffix: created.following, siblings: namesIn(path.dirname(fixedFile)), now });
+    title = title.replace(path.basename(created.file), path.basename(placed));
+    return { ...created, file: placed };
+  });
+  return { ...fix, title, newFiles };
+}
+
+/**
+ * The fixes for the findings of `file` that touch the offsets `start`…`end` (inclusive, as an editor
+ * selection): each rule's own fix first; then at most one "Ignore <rule> for this statement" per
+ * rule and statement; then one "for this file" entry naming every rule there. A statement with six
+ * findings of three rules offered six ignores before; ESLint offers its disables per rule, and an
+ * editor has no submenu for the rest, so the file-wide ones share a single entry.
+ */
+export function quickFixesAt(core: CheckEngine, checked: CheckedFile, findings: readonly Finding[], file: string, start: number, end: number,
+  failures: readonly ProvedFailure[] = [], now = new Date()): OfferedFix[] {
+  const fixes: OfferedFix[] = [];
+  const touches = (offsets: { start: number; end: number }) => offsets.start <= end && start <= offsets.end;
+  const failed = failures.filter((f) => touches(f.offsets));
+  const ignores: OfferedFix[] = [];
   // Two findings of one rule on one statement (two int columns) need one ignore, not two.
-  const ignores = new Set<string>();
+  const seen = new Set<string>();
+  const fileWide: { finding: Finding; ruleIds: string[] } = { finding: findings[0]!, ruleIds: [] };
   for (const finding of findings) {
     if (finding.file !== file || finding.offsets.start > end || start > finding.offsets.end) continue;
-    if (finding.fix && offerable(finding.fix, file)) offered.push({ finding, fix: finding.fix, preferred: true });
+    const proved = failed.find((f) => f.offsets.start <= finding.offsets.start && finding.offsets.start <= f.offsets.end);
+    const own = finding.fix && proved ? withCleanupBeforeValidate(finding.fix, proved) : finding.fix;
+    const fix = own ? placeFollowingMigrations(own, file, now) : null;
+    if (fix && offerable(fix, file)) fixes.push({ finding, fix, preferred: true });
     if (!ignorable(core, finding)) continue;
-    for (const fix of core.ignoreFixes.ignoreFixes(finding, checked.analysis)) {
-      const key = `${fix.title}@${fix.edits[0]?.offsets.start ?? 0}`;
-      if (ignores.has(key)) continue;
-      ignores.add(key);
-      offered.push({ finding, fix, preferred: false });
-    }
+    const statement = core.ignoreFixes.statementIgnoreFix(finding, checked.analysis);
+    const key = `${finding.ruleId}@${statement?.edits[0]?.offsets.start ?? -1}`;
+    if (statement && !seen.has(key)) ignores.push({ finding, fix: statement, preferred: false });
+    seen.add(key);
+    if (fileWide.ruleIds.length === 0) fileWide.finding = finding;
+    if (!fileWide.ruleIds.includes(finding.ruleId)) fileWide.ruleIds.push(finding.ruleId);
   }
-  return offered;
+  // What the last run proved comes first: the rows its fix query found, deleted before the statement.
+  const proven = failed.flatMap((f) => {
+    const fix = cleanupFix(checked.analysis.file, f);
+    const finding: Finding = {
+      ruleId: f.error.sqlstate, severity: 'error', message: f.error.message, help: f.error.hint ?? '', file, offsets: f.offsets,
+      range: f.error.range ?? checked.analysis.file.lines.rangeOf(f.offsets),
+    };
+    return fix ? [{ finding, fix, preferred: false, failure: f }] : [];
+  });
+  fixes.unshift(...proven);
+  if (fileWide.ruleIds.length > 0) {
+    ignores.push({ finding: fileWide.finding, fix: core.ignoreFixes.fileIgnoreFix(fileWide.ruleIds, checked.analysis), preferred: false });
+  }
+  return [...fixes, ...ignores];
 }
 
 /**

@@ -13,7 +13,7 @@ const drydock = (args: string[], env: Record<string, string> = {}): Promise<CliR
 test('check without a database: gcc-style lines, exit 1 for error findings (the examples build indexes without CONCURRENTLY), 0 when clean, 2 for parse errors', async () => {
   const examplesRun = await drydock(['check', '--no-color', ...examples()]);
   assert.equal(examplesRun.code, 1, examplesRun.stderr);
-  assert.match(examplesRun.stdout, /^\S*001_add_missing_indexes\.sql:2:1: error: CREATE INDEX without CONCURRENTLY\. Takes SHARE on conversation_messages \(blocks writes\).* \[require-concurrent-index-creation\]$/m);
+  assert.match(examplesRun.stdout, /^\S*001_add_missing_indexes\.sql:2:1: error: Use CREATE INDEX CONCURRENTLY: writes to conversation_messages wait for this whole build\. Takes SHARE on conversation_messages \(blocks writes\).* \[require-concurrent-index-creation\]$/m);
   assert.match(examplesRun.stdout, /19 statements in 5 file\(s\), \d+ error\(s\)/);
   const folder = await drydock(['check', '--no-color', path.join(repoRoot, 'examples', 'seed-app', 'migrations')]);
   assert.equal(folder.stdout, examplesRun.stdout, 'a folder is walked in name order, like the files given one by one');

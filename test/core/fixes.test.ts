@@ -8,6 +8,7 @@ import type { Finding, Fix } from '../../src/core/model/findings';
 import { loadParser, parseMigrationSync } from '../../src/core/parse/parseMigration';
 import { checkFiles, type CheckedFile } from '../../src/core/rules/checkMigration';
 import { applyEdits } from '../../src/core/rules/fixes/edits';
+import { cleanupFix, withCleanupBeforeValidate } from '../../src/core/rules/fixes/evidenceFixes';
 import { ignoreFixes } from '../../src/core/rules/fixes/ignoreFixes';
 import { runMigrations, type MigrationFile } from '../../src/core/run/runner';
 import { describeEachServer, seededDatabase, sql } from '../support/database';
@@ -49,6 +50,10 @@ function applyFix(file: MigrationFile, fix: Fix): MigrationFile[] {
   const fixed = { path: file.path, text: applyEdits(file.text, fix.edits) };
   const created = (fix.newFiles ?? []).map((f) => ({ path: f.file, text: f.text }));
   return [fixed, ...created].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+function dryRunWith(url: string, files: MigrationFile[]) {
+  return runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
 }
 
 function check(files: MigrationFile[]): CheckedFile[] {
@@ -112,6 +117,87 @@ describeEachServer('fixes', (server) => {
       assert.equal(report.outcome, 'succeeded', `${JSON.stringify(report.error)}\n${files.map((f) => `${f.path}:\n${f.text}`).join('\n')}`);
     });
   }
+
+  test('adding-required-field on a table with rows: fails 23502 with a hint that promises no fix query; the DEFAULT fix, applied, dry-runs on the same rows', async () => {
+    await loadParser();
+    const url = server().url(await seededDatabase(server()));
+    await sql(url, "INSERT INTO lessons (title) VALUES ('one'), ('two')");
+    const original = { path: FILE, text: 'ALTER TABLE lessons ADD COLUMN total int NOT NULL;\n' };
+    const failed = await runMigrations([original], { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
+    assert.equal(failed.error?.sqlstate, '23502');
+    assert.equal(failed.error?.fixQuery, undefined, 'no column to query yet');
+    assert.doesNotMatch(failed.error?.hint ?? '', /fix query/);
+    assert.match(failed.error?.hint ?? '', /DEFAULT/);
+    const { finding } = findingOf('adding-required-field', original);
+    assert.equal(finding.fix?.title, 'Add DEFAULT 0 (the existing rows get 0)');
+    const files = applyFix(original, finding.fix!);
+    assert.equal(files[0]!.text, 'ALTER TABLE lessons ADD COLUMN total int NOT NULL DEFAULT 0;\n');
+    assertFixed('adding-required-field', files);
+    const report = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+  });
+
+  /** Dry-runs `original` on `url`, expecting it to fail with `sqlstate` at its only statement; returns the failure. */
+  async function provedFailure(url: string, original: MigrationFile, sqlstate: string) {
+    const report = await runMigrations([original], { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
+    const failed = report.statements.find((s) => s.status === 'failed');
+    assert.equal(failed?.error?.sqlstate, sqlstate, JSON.stringify(report.error));
+    return { offsets: failed.offsets, error: failed.error };
+  }
+
+  async function dryRunSucceeds(url: string, files: MigrationFile[]): Promise<void> {
+    const report = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
+    assert.equal(report.outcome, 'succeeded', `${JSON.stringify(report.error)}\n${files.map((f) => `${f.path}:\n${f.text}`).join('\n')}`);
+  }
+
+  test('CHECK failing 23514 on 2 rows: the cleanup the fix query found, applied above the statement, makes the same dry-run succeed; the VALIDATE migration carries it too', async () => {
+    await loadParser();
+    const url = server().url(await seededDatabase(server()));
+    await sql(url, "INSERT INTO lessons (title, difficulty_level) VALUES ('ok', 3), ('too hard', 9), ('too easy', 0)");
+    const original = { path: FILE, text: 'ALTER TABLE lessons ADD CONSTRAINT chk_lessons_level CHECK (difficulty_level BETWEEN 1 AND 5);\n' };
+    const failure = await provedFailure(url, original, '23514');
+    assert.equal(failure.error.fixRows?.length, 2);
+    const fix = cleanupFix(parseMigrationSync(FILE, original.text), failure);
+    assert.equal(fix?.title, 'Delete the 2 rows that violate chk_lessons_level first (found by the last dry-run)');
+    await dryRunSucceeds(url, applyFix(original, fix!));
+    // The split fix alone would move the failure to the VALIDATE migration (23514 again): with the evidence it deletes the rows first.
+    const { finding } = findingOf('constraint-missing-not-valid', original);
+    const split = withCleanupBeforeValidate(finding.fix!, failure);
+    assert.match(split.title, /VALIDATE CONSTRAINT in a later migration .*, deleting the 2 rows that violate chk_lessons_level before it$/);
+    assert.match(split.newFiles![0]!.text, /^-- Found by the last dry-run's fix query.*\nDELETE FROM lessons\nWHERE NOT \(difficulty_level BETWEEN 1 AND 5\);\nALTER TABLE lessons VALIDATE CONSTRAINT chk_lessons_level;\n$/);
+    await dryRunSucceeds(url, applyFix(original, split));
+    const unproved = await dryRunWith(url, applyFix(original, finding.fix!));
+    assert.equal(unproved.error?.sqlstate, '23514', 'without the cleanup, the VALIDATE migration fails on the same rows');
+  });
+
+  test('UNIQUE failing 23505: the dedupe the fix query found (one row per key kept) makes the same dry-run succeed', async () => {
+    await loadParser();
+    const url = server().url(await seededDatabase(server()));
+    await sql(url, "INSERT INTO user_profiles (email) VALUES ('a@x'), ('a@x'), ('a@x'), ('b@x'), ('c@x'), ('c@x')");
+    const original = { path: FILE, text: 'CREATE UNIQUE INDEX uq_user_profiles_email ON user_profiles (email);\n' };
+    const failure = await provedFailure(url, original, '23505');
+    const fix = cleanupFix(parseMigrationSync(FILE, original.text), failure);
+    assert.equal(fix?.title, 'Delete the extra rows of the 2 duplicate keys of uq_user_profiles_email (one row of each kept) first (found by the last dry-run)');
+    const files = applyFix(original, fix!);
+    await dryRunSucceeds(url, files);
+    const kept = await sql<{ email: string }>(url, 'SELECT email FROM user_profiles ORDER BY email');
+    assert.equal(kept.length, 6, 'a dry-run changes nothing');
+  });
+
+  test('no cleanup where the run proved nothing exact: an expression index, a partial index, a fix query with no rows', async () => {
+    await loadParser();
+    const url = server().url(await seededDatabase(server()));
+    await sql(url, "INSERT INTO user_profiles (email) VALUES ('a@x'), ('A@x')");
+    const expression = { path: FILE, text: 'CREATE UNIQUE INDEX uq_user_profiles_email ON user_profiles (lower(email));\n' };
+    const failure = await provedFailure(url, expression, '23505');
+    assert.equal(failure.error.cleanup, undefined);
+    assert.equal(cleanupFix(parseMigrationSync(FILE, expression.text), failure), null);
+    await sql(url, "INSERT INTO user_profiles (email) VALUES ('a@x')");
+    const partial = { path: FILE, text: "CREATE UNIQUE INDEX uq_user_profiles_email ON user_profiles (email) WHERE email <> '';\n" };
+    assert.equal((await provedFailure(url, partial, '23505')).error.cleanup, undefined);
+    // A run that did not find rows (here: made up) proves nothing to delete.
+    assert.equal(cleanupFix(parseMigrationSync(FILE, expression.text), { ...failure, error: { ...failure.error, cleanup: 'DELETE FROM user_profiles', fixRows: [] } }), null);
+  });
 
   test('ignore fixes: for this statement (inside a DO body too) and for this file', async () => {
     await loadParser();

@@ -93,6 +93,9 @@ describeEachServer('runner', (server) => {
     assert.equal(failed.error!.constraint, 'chk_lessons_difficulty_level');
     assert.equal(failed.error!.position!.line, 29);
     assert.deepEqual(failed.error!.fixRows!.map((r) => r.title).sort(), ['too easy', 'too hard']);
+    // The hint says what the fix query found, and does not send the author round in a circle (NOT VALID + VALIDATE fails the same).
+    assert.match(failed.error!.hint!, /The fix query lists the violating rows\.$/);
+    assert.match(failed.error!.hint!, /VALIDATE CONSTRAINT fails on them/);
   });
 
   test('a CHECK violated inside a DO block is placed at the inner ALTER TABLE line', async () => {
@@ -308,6 +311,7 @@ describeEachServer('runner', (server) => {
     assert.equal(nulls.error!.sqlstate, '23502');
     assert.equal(nulls.error!.fixRows!.length, 1);
     assert.equal(nulls.error!.fixRows![0]!.conversation_context, null);
+    assert.match(nulls.error!.hint!, /The fix query lists the rows with NULL\.$/);
     await sql(url, "INSERT INTO lessons (id, title) VALUES (1, 'one')");
     const orphans = await run(url, [fixture('orphans.sql')], 'dry-run');
     assert.equal(orphans.error!.sqlstate, '23503');

@@ -31,6 +31,8 @@ export class LspTestClient {
   traffic = '';
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly notifications: { method: string; params: unknown }[] = [];
+  /** The URIs the server asked to show (window/showDocument). */
+  readonly shownDocuments: string[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly exited: Promise<number | null>;
   private versions = new Map<string, number>();
@@ -55,6 +57,11 @@ export class LspTestClient {
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
     this.connection.onRequest('window/showMessageRequest', () => null);
+    this.connection.onRequest('window/showDocument', (params: { uri: string }) => {
+      this.shownDocuments.push(params.uri);
+      this.wake();
+      return { success: true };
+    });
     this.connection.listen();
   }
 
@@ -72,7 +79,7 @@ export class LspTestClient {
       processId: process.pid, rootUri: uriOf(rootFolder), workspaceFolders: [{ uri: uriOf(rootFolder), name: 'root' }], initializationOptions,
       capabilities: {
         workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
-        window: { workDoneProgress: true },
+        window: { workDoneProgress: true, showDocument: { support: true } },
         textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown'] }, codeAction: {} },
       },
     });

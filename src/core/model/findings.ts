@@ -18,6 +18,13 @@ export interface NewFile {
   /** Path next to the fixed file, in the same form as its `file`. */
   file: string;
   text: string;
+  /**
+   * Set when the file is a migration that runs after the fixed one: the suffix its name adds. `file`
+   * is then provisional (the fixed file's name + suffix): whoever writes the file and can read the
+   * folder names it with the tool's next free version (rules/fixes/followingMigration.ts), and
+   * replaces the provisional name in the fix's title.
+   */
+  following?: string;
 }
 
 /** A change that makes a finding go away, built by the rule that knows the statement. */

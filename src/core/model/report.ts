@@ -48,6 +48,11 @@ export interface ErrorReport {
   fixQuery?: string;
   /** What `fixQuery` returned when the run executed it (at most 100 rows). */
   fixRows?: Record<string, unknown>[];
+  /**
+   * Set when `fixRows` found rows: the statement that removes them (the violating rows of a CHECK,
+   * the extra rows of each duplicate key), for a fix to run before the failing statement.
+   */
+  cleanup?: string;
 }
 
 /** A table-level lock the statement took, measured in pg_locks (locks already held are not repeated). */

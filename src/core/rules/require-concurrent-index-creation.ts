@@ -22,10 +22,14 @@ export const requireConcurrentIndexCreation: Rule = {
       const table = relationName(stmt.relation);
       if (!blocksExistingTable(analysis, at, table)) continue;
       const after = at.nested === null ? afterLeadingKeywords(analysis, at, /^CREATE\s+(UNIQUE\s+)?INDEX\b/i, 'INDEX') : null;
-      const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
+      // A CONCURRENTLY build that fails leaves an invalid index behind, so the retry needs IF NOT
+      // EXISTS (prefer-robust-stmts asks for it, and `drydock new` writes it); an unnamed index has no name to test.
+      const robust = stmt.idxname && !stmt.if_not_exists ? ' IF NOT EXISTS' : '';
+      const edit = after !== null ? insertText(analysis.file, after, ` CONCURRENTLY${robust}`) : null;
       const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit], files) : null;
-      report(at.offsets, `CREATE INDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} Every INSERT, UPDATE and DELETE on ${table} waits until the index is built.`
-        + (at.nested ? ' A DO block always runs in a transaction, so build the index with CREATE INDEX CONCURRENTLY in a migration of its own.' : ' Build it with CREATE INDEX CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and lets writes continue.'),
+      // The action first: the Problems panel shows a message's first line, cut at its width.
+      report(at.offsets, `Use CREATE INDEX CONCURRENTLY: writes to ${table} wait for this whole build${whereItRuns(at)}.${effectsSentence(at)}`
+        + (at.nested ? ' A DO block always runs in a transaction, so build the index in a migration of its own.' : ' CONCURRENTLY takes SHARE UPDATE EXCLUSIVE, which lets writes continue.'),
       fix ? { fix } : {});
     }
   },

@@ -19,8 +19,9 @@ export const requireLockTimeout: Rule = {
       const lock = at.effects.locks.find((l) => blocksExistingTable(analysis, at, l.relation));
       if (!lock) continue;
       const fix = setTimeoutFix(analysis, 'lock_timeout', '5s');
-      report(at.offsets, `This statement needs ${describeLock(lock)}, and no lock_timeout is set before it: while it waits for a running transaction to finish, every later query on ${lockedTable(lock)} queues behind it.`
-        + " Set lock_timeout first (SET lock_timeout = '5s') so it gives up instead, and retry the migration.", fix ? { fix } : {});
+      // The action first: the Problems panel shows a message's first line, cut at its width.
+      report(at.offsets, `Set lock_timeout first (SET lock_timeout = '5s'): this statement needs ${describeLock(lock)}; while it waits for a running transaction to finish, every later query on ${lockedTable(lock)} queues behind it.`
+        + ' With the timeout it gives up instead, and the migration can be retried.', fix ? { fix } : {});
       return; // one finding per file: the fix covers every later statement
     }
   },

@@ -17,8 +17,8 @@ export const requireStatementTimeout: Rule = {
       const long = [...at.effects.rewrites, ...at.effects.scans].find((t) => blocksExistingTable(analysis, at, t));
       if (!long) continue;
       const fix = setTimeoutFix(analysis, 'statement_timeout', '60s');
-      report(at.offsets, `This statement ${at.effects.rewrites.includes(long) ? 'rewrites' : 'reads all of'} ${long} under a lock that blocks its ${at.effects.locks.find((l) => l.relation === long)?.mode === 'AccessExclusiveLock' ? 'reads and writes' : 'writes'}, and no statement_timeout is set before it: it runs for as long as the table is big.`
-        + " Set statement_timeout first (SET statement_timeout = '60s').", fix ? { fix } : {});
+      // The action first: the Problems panel shows a message's first line, cut at its width.
+      report(at.offsets, `Set statement_timeout first (SET statement_timeout = '60s'): this statement ${at.effects.rewrites.includes(long) ? 'rewrites' : 'reads all of'} ${long} under a lock that blocks its ${at.effects.locks.find((l) => l.relation === long)?.mode === 'AccessExclusiveLock' ? 'reads and writes' : 'writes'}, for as long as the table is big.`, fix ? { fix } : {});
       return;
     }
   },

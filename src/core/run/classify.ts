@@ -31,16 +31,17 @@ const HINTS: Record<string, string> = {
   '42710': 'Use IF NOT EXISTS where PostgreSQL offers it, or guard the statement with a catalog check in a DO block.',
   '42701': 'Use ADD COLUMN IF NOT EXISTS so the migration can run again.',
   '25001': 'Give the file a no-transaction directive (e.g. `-- drydock:no-transaction`) and keep such statements in a file of their own.',
-  '55P03': 'Another session holds a conflicting lock. The fix query lists the holders; retry when they finish, or raise lock_timeout deliberately.',
+  '55P03': 'Another session holds a conflicting lock: retry when it finishes, or raise lock_timeout deliberately.',
   '57014': 'The statement ran longer than statement_timeout (or was canceled). Batch the work or raise the timeout deliberately.',
   '2D000': 'A procedure or DO block tried to COMMIT or ROLLBACK; Drydock runs the whole file in one transaction.',
   '55P04': 'PostgreSQL does not let a transaction use an enum value that the same transaction added to a type that already existed. '
     + 'This is an artefact of running several migrations in one transaction (a folder dry-run does): the migration tool commits each migration, '
     + 'so it will not hit this. Dry-run the later migration after the earlier one is applied, or use a shadow dry-run (--shadow), which commits each earlier migration as the tool does.',
-  '23505': 'Rows with the same key already exist. The fix query lists the duplicate groups; resolve them before adding the unique index or constraint.',
-  '23514': 'Existing rows violate the CHECK. The fix query lists them; fix the data, or add the constraint NOT VALID and VALIDATE it later.',
-  '23502': 'Rows with NULL exist in the column. The fix query lists them; backfill before SET NOT NULL.',
-  '23503': 'Rows reference keys that do not exist. The fix query lists the orphans.',
+  // Whether a fix query lists the rows is said by the fix-query probe, only when it built one.
+  '23505': 'Resolve the duplicate keys (merge or delete the extra rows) before adding the unique index or constraint.',
+  '23514': 'Update or delete the rows that violate the CHECK first: NOT VALID only skips them now, and VALIDATE CONSTRAINT fails on them the same way.',
+  '23502': 'A new NOT NULL column needs a DEFAULT, or add it nullable, backfill it, then SET NOT NULL; on an existing column, backfill the NULLs before SET NOT NULL.',
+  '23503': 'Delete the rows whose keys do not exist, or add the missing keys, before adding the foreign key.',
   '28P01': 'Check the user name and password of the connection.',
   '3D000': 'Check the database name of the connection.',
 };

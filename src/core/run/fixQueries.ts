@@ -69,6 +69,35 @@ function lockHoldersQuery(statement: ParsedStatement): string | null {
     + 'ORDER BY a.xact_start';
 }
 
+/** `DELETE` of the rows a CHECK rejects: exactly those the violations query lists. */
+function checkCleanup(statement: ParsedStatement, error: ErrorReport): string | null {
+  const checks = declaredConstraints(statement).filter((d) => d.type === 'check' && d.expression);
+  const check = checks.find((d) => d.name === error.constraint) ?? checks[0];
+  return check?.expression ? `DELETE FROM ${relationSql(check.schema, check.table)}\nWHERE NOT (${check.expression})` : null;
+}
+
+/**
+ * `DELETE` of every row but the first (by physical position) of each duplicate key; only for plain
+ * columns and no partial predicate, where "duplicate" means exactly what the unique index rejects.
+ */
+function duplicatesCleanup(statement: ParsedStatement, error: ErrorReport): string | null {
+  const named = (d: { name: string }) => !error.constraint || d.name === error.constraint;
+  const index = declaredIndexes(statement).find((d) => d.unique && named(d));
+  const constraint = declaredConstraints(statement).find((d) => (d.type === 'unique' || d.type === 'primary-key') && named(d));
+  const source = index ?? constraint;
+  if (!source || index?.predicate || source.columns.length === 0 || !source.columns.every((c) => /^[A-Za-z_][A-Za-z0-9_$]*$/.test(c))) return null;
+  const table = relationSql(source.schema, source.table);
+  const same = source.columns.map((c) => `a.${quoteIdent(c)} = b.${quoteIdent(c)}`).join(' AND ');
+  return `DELETE FROM ${table} a\nUSING ${table} b\nWHERE a.ctid > b.ctid AND ${same}`;
+}
+
+/** The statement that removes what the fix query of `error` lists, where Drydock can write it exactly. */
+export function buildCleanup(statement: ParsedStatement, error: ErrorReport): string | null {
+  if (error.sqlstate === '23514') return checkCleanup(statement, error);
+  if (error.sqlstate === '23505') return duplicatesCleanup(statement, error);
+  return null;
+}
+
 /** The foreign-key declaration whose referenced key must be looked up, if the fix query needs one. */
 export function referencedTableNeedingKey(statement: ParsedStatement): { schema: string | null; table: string } | null {
   const fk = declaredConstraints(statement).find((d) => d.type === 'foreign-key' && d.references && d.references.columns.length === 0);
@@ -76,6 +105,8 @@ export function referencedTableNeedingKey(statement: ParsedStatement): { schema:
 }
 
 interface FixQuery {
+  /** The sentence the error's hint gains when the query was built: what it lists. */
+  lists: string;
   /**
    * The query looks at the data as the failing statement found it (the rows the migration's
    * earlier statements left), not only at other sessions.
@@ -85,17 +116,17 @@ interface FixQuery {
 }
 
 const FIX_QUERIES: Readonly<Record<string, FixQuery>> = {
-  '23505': { needsState: true, build: (s, e) => duplicatesQuery(s, e) },
-  '23514': { needsState: true, build: (s, e) => checkViolationsQuery(s, e) },
-  '23502': { needsState: true, build: (s, e) => nullsQuery(s, e) },
-  '23503': { needsState: true, build: (s, _e, key) => orphansQuery(s, key) },
-  '55P03': { needsState: false, build: (s) => lockHoldersQuery(s) },
+  '23505': { needsState: true, lists: 'The fix query lists the duplicate groups.', build: (s, e) => duplicatesQuery(s, e) },
+  '23514': { needsState: true, lists: 'The fix query lists the violating rows.', build: (s, e) => checkViolationsQuery(s, e) },
+  '23502': { needsState: true, lists: 'The fix query lists the rows with NULL.', build: (s, e) => nullsQuery(s, e) },
+  '23503': { needsState: true, lists: 'The fix query lists the orphan rows.', build: (s, _e, key) => orphansQuery(s, key) },
+  '55P03': { needsState: false, lists: 'The fix query lists the sessions holding the lock.', build: (s) => lockHoldersQuery(s) },
 };
 
-/** Whether a fix query exists for this SQLSTATE, and whether it needs the failing transaction's data. */
-export function fixQueryFor(sqlstate: string): { needsState: boolean } | null {
+/** Whether a fix query exists for this SQLSTATE, whether it needs the failing transaction's data, and what it lists. */
+export function fixQueryFor(sqlstate: string): { needsState: boolean; lists: string } | null {
   const found = FIX_QUERIES[sqlstate];
-  return found ? { needsState: found.needsState } : null;
+  return found ? { needsState: found.needsState, lists: found.lists } : null;
 }
 
 /** A read-only query that finds what made `statement` fail with `error`, or null when none helps. */

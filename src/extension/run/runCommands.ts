@@ -5,6 +5,7 @@
 // run's diagnostics. In Restricted Mode the commands' disabled handlers run instead (commands.ts chooses).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Severity } from '../../core/model/findings';
 import type { RunReport } from '../../core/model/report';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import type { ServerIdentity } from '../../core/db/identity';
@@ -39,6 +40,9 @@ const CONNECTION_ACTIONS = { add: 'Add Connection', select: 'Select Connection' 
 export const DRY_RUN_FIRST = 'Dry-Run First';
 
 /** The server's command for each run mode. */
+/** The log level of a finding of each severity. */
+const LOG_LEVEL = { error: 'error', warning: 'warn', info: 'info' } as const satisfies Record<Severity, 'error' | 'warn' | 'info'>;
+
 const MODE_COMMANDS = { 'dry-run': SERVER_COMMANDS.dryRun, apply: SERVER_COMMANDS.apply, verify: SERVER_COMMANDS.verify } as const satisfies Record<RunMode, string>;
 
 /** A run with everything settled, ready to send to the server. */
@@ -267,7 +271,8 @@ export class MigrationRunner {
       const where = e.file && e.position ? ` at ${path.basename(e.file)}:${e.position.line}:${e.position.column}` : '';
       log.error(`${e.label} ${e.sqlstate} (${e.title})${where}: ${e.message}${e.detail ? ` — ${e.detail}` : ''}`);
     }
-    for (const d of report.diagnostics) log.warn(`${path.basename(d.file)}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}: ${d.message}`);
+    // Each finding at its own level: an info finding logged as [warning] read as a problem it is not.
+    for (const d of report.diagnostics) log[LOG_LEVEL[d.severity]](`${path.basename(d.file)}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}: ${d.message}`);
   }
 }
 

@@ -17,13 +17,13 @@ async function fixed(sql: string): Promise<string | null> {
 
 test('CONCURRENTLY fixes: in each tool\'s own spelling', async () => {
   assert.equal(await fixed('-- +migrate Up\nCREATE INDEX i ON t (x);\n\n-- +migrate Down\nDROP INDEX i;\n'),
-    '-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY i ON t (x);\n\n-- +migrate Down\nDROP INDEX i;\n');
+    '-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);\n\n-- +migrate Down\nDROP INDEX i;\n');
   assert.equal(await fixed('CREATE INDEX i ON t (x);\n\n---- create above / drop below ----\n\nDROP INDEX i;\n'),
-    '---- tern: disable-tx ----\nCREATE INDEX CONCURRENTLY i ON t (x);\n\n---- create above / drop below ----\n\nDROP INDEX i;\n');
+    '---- tern: disable-tx ----\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);\n\n---- create above / drop below ----\n\nDROP INDEX i;\n');
   assert.equal(await fixed('-- atlas:nolint\n\nCREATE INDEX i ON t (x);\n'),
-    '-- atlas:txmode none\n\n-- atlas:nolint\n\nCREATE INDEX i ON t (x);\n'.replace('CREATE INDEX i', 'CREATE INDEX CONCURRENTLY i'));
-  assert.equal(await fixed('-- file: db/V3__index.sql\nCREATE INDEX i ON t (x);\n'), 'CREATE INDEX CONCURRENTLY i ON t (x);\n');
+    '-- atlas:txmode none\n\n-- atlas:nolint\n\nCREATE INDEX i ON t (x);\n'.replace('CREATE INDEX i', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i'));
+  assert.equal(await fixed('-- file: db/V3__index.sql\nCREATE INDEX i ON t (x);\n'), 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);\n');
   assert.equal(await fixed('-- file: migrations/2024-01-01-000000_x/up.sql\nCREATE INDEX i ON t (x);\n'), null);
   // A file no tool's sign is on keeps Drydock's own directive.
-  assert.equal(await fixed('CREATE INDEX i ON t (x);\n'), '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);\n');
+  assert.equal(await fixed('CREATE INDEX i ON t (x);\n'), '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);\n');
 });

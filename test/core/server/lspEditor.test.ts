@@ -80,7 +80,7 @@ describe('drydock lsp: the editor features', () => {
     assert.equal(concurrently.isPreferred, true);
     assert.ok(actions.some((a) => /^Ignore require-concurrent-index-creation/.test(a.title)));
     const fixed = applyEdits(EMAIL_INDEX, editsOf(concurrently.edit, uri));
-    assert.match(fixed, /CREATE INDEX CONCURRENTLY accounts_email ON accounts \(email\);/);
+    assert.match(fixed, /CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_email ON accounts \(email\);/);
     client.change(uri, fixed);
     await client.diagnosticsOf(uri, (d) => !d.some((x) => x.code === 'require-concurrent-index-creation'));
     client.change(uri, EMAIL_INDEX);

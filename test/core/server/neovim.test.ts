@@ -48,7 +48,7 @@ test('Neovim with docs/editors/neovim/drydock.lua: diagnostics with the rule id,
     assert.match(seen.hover, /SHARE/);
     assert.match(seen.hover, /accounts/);
     assert.ok(seen.actions.some((a) => a.startsWith('Add CONCURRENTLY')), `actions: ${seen.actions.join(', ')}`);
-    assert.ok(seen.buffer.some((line) => /CREATE INDEX CONCURRENTLY accounts_email/.test(line)), `buffer: ${seen.buffer.join('\n')}`);
+    assert.ok(seen.buffer.some((line) => /CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_email/.test(line)), `buffer: ${seen.buffer.join('\n')}`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
     fs.rmSync(home, { recursive: true, force: true });

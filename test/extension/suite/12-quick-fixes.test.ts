@@ -26,14 +26,14 @@ const CASES: FixCase[] = [
     family: 'CONCURRENTLY, with the no-transaction directive when the statement is alone',
     file: 'quick-fixes/concurrently-alone/001_index_email.sql', rule: 'require-concurrent-index-creation',
     title: 'Add CONCURRENTLY and run the file outside a transaction',
-    fixed: '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY idx_accounts_email ON accounts (email);\n',
+    fixed: '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS idx_accounts_email ON accounts (email);\n',
   },
   {
-    family: 'CONCURRENTLY, moved to a no-transaction migration of its own that runs right after',
+    family: 'CONCURRENTLY, moved to a no-transaction migration of its own with the next number (002), IF NOT EXISTS for a retry',
     file: 'quick-fixes/concurrently-moved/001_add_note.sql', rule: 'require-concurrent-index-creation',
-    title: 'Add CONCURRENTLY in a migration of its own (001_add_note_concurrently.sql) that runs outside a transaction',
+    title: 'Add CONCURRENTLY in a migration of its own (002_add_note_concurrently.sql) that runs outside a transaction',
     fixed: 'ALTER TABLE accounts ADD COLUMN note text;\n',
-    created: { '001_add_note_concurrently.sql': '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY idx_accounts_note ON accounts (note);\n' },
+    created: { '002_add_note_concurrently.sql': '-- drydock:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS idx_accounts_note ON accounts (note);\n' },
   },
   {
     family: 'IF NOT EXISTS',
@@ -43,9 +43,9 @@ const CASES: FixCase[] = [
   {
     family: 'NOT VALID, then VALIDATE CONSTRAINT in a later migration',
     file: 'quick-fixes/not-valid/001_check_email.sql', rule: 'constraint-missing-not-valid',
-    title: 'Add NOT VALID, and VALIDATE CONSTRAINT in a later migration (001_check_email_validate.sql)',
+    title: 'Add NOT VALID, and VALIDATE CONSTRAINT in a later migration (002_check_email_validate.sql)',
     fixed: "ALTER TABLE accounts ADD CONSTRAINT chk_accounts_email CHECK (email <> '') NOT VALID;\n",
-    created: { '001_check_email_validate.sql': 'ALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_email;\n' },
+    created: { '002_check_email_validate.sql': 'ALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_email;\n' },
   },
   {
     family: 'unique constraint as CREATE UNIQUE INDEX CONCURRENTLY (its own migration, before) + ADD CONSTRAINT … USING INDEX',
@@ -117,9 +117,9 @@ function diagnosticOf(document: vscode.TextDocument, rule: string): Promise<vsco
 }
 
 /** Applies the action titled `title` among those offered on the diagnostic's range, and returns it. */
-async function applyAction(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, title: string): Promise<vscode.CodeAction> {
+async function applyAction(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, title: string | RegExp): Promise<vscode.CodeAction> {
   const actions = await codeActionsAt(document.uri, diagnostic.range);
-  const action = actions.find((a) => a.title === title);
+  const action = actions.find((a) => (typeof title === 'string' ? a.title === title : title.test(a.title)));
   assert.ok(action, `"${title}" is not among ${JSON.stringify(actions.map((a) => a.title))}`);
   assert.ok(action.edit, 'the action carries no edit');
   // As the light bulb applies it: a refactoring, so VS Code saves the files it creates.
@@ -144,6 +144,8 @@ async function expectCreated(folder: string, name: string, text: string, rule: s
   const shown = await settledDiagnostics(document.uri);
   assert.deepEqual(shown.filter((d) => ruleIdOf(d) === 'syntax-error').map((d) => d.message), [], `${name} does not parse`);
   assert.deepEqual(shown.filter((d) => ruleIdOf(d) === rule).map((d) => d.message), [], `${name} still reports ${rule}`);
+  // What `drydock new` writes is not flagged either: a no-transaction file's CREATE INDEX has IF NOT EXISTS.
+  assert.deepEqual(shown.filter((d) => ruleIdOf(d) === 'prefer-robust-stmts').map((d) => d.message), [], `${name} reports prefer-robust-stmts`);
 }
 
 describe('quick fixes', () => {
@@ -168,6 +170,15 @@ describe('quick fixes', () => {
       await saveAndExpectGone(document, c.rule);
       const folder = path.dirname(document.fileName);
       for (const [name, text] of Object.entries(c.created ?? {})) await expectCreated(folder, name, text, c.rule);
+      const [firstCreated] = Object.keys(c.created ?? {});
+      if (firstCreated) {
+        // The light bulb runs the action's command after its edit: the new migration opens in the editor.
+        assert.ok(action.command, 'a fix that writes a migration carries the command that opens it');
+        await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+        await waitFor(`${firstCreated} shown in the editor`, () => path.basename(vscode.window.activeTextEditor?.document.fileName ?? '') === firstCreated);
+      } else {
+        assert.equal(action.command, undefined, 'a fix that writes no file opens nothing');
+      }
       // A fix that writes a second migration is run with it, in the order the folder runs.
       const target = c.created ? vscode.Uri.file(folder) : document.uri;
       const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', target);
@@ -203,16 +214,35 @@ describe('quick fixes', () => {
     assert.equal(report?.outcome, 'succeeded', JSON.stringify(report?.error));
   });
 
-  it('ignore for this file: below graphile-migrate\'s --! header, which must stay first; the finding is gone, no unused-ignore', async () => {
+  it('ignore for this file: one entry for every rule on the statement, below graphile-migrate\'s --! header, which must stay first; the findings are gone, no unused-ignore', async () => {
     await database();
     const document = await open('quick-fixes/ignore-file/001_index_email.sql');
     const rule = 'require-concurrent-index-creation';
-    await applyAction(document, await diagnosticOf(document, rule), `Ignore ${rule} for this file`);
-    assert.equal(document.getText(), `--! no-transaction\n-- drydock-ignore-file ${rule}: why this is safe here\nCREATE INDEX idx_accounts_email ON accounts (email);\n`);
+    // Four rules on the statement: one file-wide entry names them all (a light bulb has no submenu for the rest).
+    const action = await applyAction(document, await diagnosticOf(document, rule), /^Ignore all \d+ rules here for this file \(.*require-concurrent-index-creation/);
+    assert.equal(action.isPreferred, false);
+    assert.match(document.getText(), new RegExp(`^--! no-transaction\n-- drydock-ignore-file [a-z, -]*${rule}[a-z, -]*: why this is safe here\nCREATE INDEX idx_accounts_email ON accounts \\(email\\);\n$`));
     await saveAndExpectGone(document, rule);
     assert.deepEqual(drydockDiagnostics(document.uri).filter((d) => ruleIdOf(d) === 'unused-ignore'), []);
     const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', document.uri);
     assert.equal(report?.outcome, 'succeeded', JSON.stringify(report?.error));
+  });
+
+  it('after a dry-run fails 23514 on 2 rows: nothing offered before it, then the DELETE its fix query found; applied, the same dry-run succeeds', async () => {
+    await database("INSERT INTO accounts VALUES (1, 'ada@example.com'), (2, ''), (3, '')");
+    const document = await open('quick-fixes/check-cleanup/001_check_email.sql');
+    const diagnostic = await diagnosticOf(document, 'constraint-missing-not-valid');
+    const before = (await codeActionsAt(document.uri, diagnostic.range)).map((a) => a.title);
+    assert.deepEqual(before.filter((t) => t.startsWith('Delete ')), [], 'a cleanup offered before any run proved rows');
+    const failed = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', document.uri);
+    assert.equal(failed?.error?.sqlstate, '23514', JSON.stringify(failed?.error));
+    const action = await applyAction(document, diagnostic, 'Delete the 2 rows that violate chk_accounts_email first (found by the last dry-run)');
+    assert.equal(action.isPreferred, false, 'deleting rows is never the preferred fix');
+    assert.match(document.getText(), /^-- Found by the last dry-run's fix query[^\n]*\nDELETE FROM accounts\nWHERE NOT \(email <> ''\);\nALTER TABLE accounts ADD CONSTRAINT chk_accounts_email/);
+    assert.equal(await document.save(), true);
+    const report = await vscode.commands.executeCommand<RunReport>('drydock.dryRunMigration', document.uri);
+    assert.equal(report?.outcome, 'succeeded', JSON.stringify(report?.error));
+    assert.equal((await query(f.database, 'SELECT count(*)::int AS n FROM accounts'))[0]?.n, 3, 'a dry-run deletes nothing');
   });
 
   it('offers no code action on a statement without findings', async () => {

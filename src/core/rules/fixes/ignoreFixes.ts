@@ -24,23 +24,36 @@ function fileIgnoreOffset(text: string): number {
   return offset;
 }
 
-/** Ignore fixes for a finding of the analysed file: [this statement, this file]. */
-export function ignoreFixes(finding: Finding, analysis: FileAnalysis, reason = 'why this is safe here'): Fix[] {
+/** "Ignore <rule> for this statement": a comment above the innermost statement holding the finding, null when none does. */
+export function statementIgnoreFix(finding: Finding, analysis: FileAnalysis, reason = 'why this is safe here'): Fix | null {
   const file = analysis.file;
   const at = finding.offsets.start;
   // The innermost statement holding the finding (a DO block's inner statement before the block itself).
   const holder = analysis.statements
     .filter((s) => s.offsets.start <= at && at <= s.offsets.end && (s.nested === null || analysis.offsetOf(s, 0) !== null))
     .sort((a, b) => b.offsets.start - a.offsets.start)[0];
-  const fixes: Fix[] = [];
-  if (holder) {
-    const start = lineStart(file.text, holder.offsets.start);
-    const indent = indentAt(file.text, holder.offsets.start);
-    fixes.push({ title: `Ignore ${finding.ruleId} for this statement`, edits: [insertText(file, start, `${indent}-- drydock-ignore ${finding.ruleId}: ${reason}\n`)] });
-  }
+  if (!holder) return null;
+  const start = lineStart(file.text, holder.offsets.start);
+  const indent = indentAt(file.text, holder.offsets.start);
+  return { title: `Ignore ${finding.ruleId} for this statement`, edits: [insertText(file, start, `${indent}-- drydock-ignore ${finding.ruleId}: ${reason}\n`)] };
+}
+
+/**
+ * "Ignore <rules> for this file": one `-- drydock-ignore-file` line naming every rule given (the
+ * editor offers one such entry for all the findings under the cursor, not one per rule).
+ */
+export function fileIgnoreFix(ruleIds: readonly string[], analysis: FileAnalysis, reason = 'why this is safe here'): Fix {
+  const file = analysis.file;
   const top = fileIgnoreOffset(file.text);
   // A file of directives only, without a final line break: the ignore needs a line of its own.
   const lineBreak = top === file.text.length && top > 0 && !file.text.endsWith('\n') ? '\n' : '';
-  fixes.push({ title: `Ignore ${finding.ruleId} for this file`, edits: [insertText(file, top, `${lineBreak}-- drydock-ignore-file ${finding.ruleId}: ${reason}\n`)] });
-  return fixes;
+  const named = ruleIds.join(', ');
+  const title = ruleIds.length === 1 ? `Ignore ${named} for this file` : `Ignore all ${ruleIds.length} rules here for this file (${named})`;
+  return { title, edits: [insertText(file, top, `${lineBreak}-- drydock-ignore-file ${named}: ${reason}\n`)] };
+}
+
+/** Ignore fixes for a finding of the analysed file: [this statement, this file]. */
+export function ignoreFixes(finding: Finding, analysis: FileAnalysis, reason = 'why this is safe here'): Fix[] {
+  const statement = statementIgnoreFix(finding, analysis, reason);
+  return [...(statement ? [statement] : []), fileIgnoreFix([finding.ruleId], analysis, reason)];
 }

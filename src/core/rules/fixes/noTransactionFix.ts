@@ -7,6 +7,7 @@ import type { Fix, TextEdit } from '../../model/findings';
 import type { ParsedFile } from '../../parse/parseMigration';
 import { NO_TRANSACTION_CONVENTIONS, noTransactionConventionFor } from '../../parse/toolConventions';
 import { applyEdits, insertText, replaceText } from './edits';
+import { provisionalFollowingPath } from './followingMigration';
 
 interface ToolDirective {
   /** Edits that make this file run outside a transaction. */
@@ -51,20 +52,40 @@ function directiveOf(file: ParsedFile, files: readonly ParsedFile[]): ToolDirect
   return { inPlace: (a) => [insertText(a.file, 0, `${line}\n`)], newFile: (sql) => `${line}\n${sql};\n` };
 }
 
-/** "migrations/007_x.sql" → "migrations/007_x_concurrently.sql": sorts right after it. */
-function siblingPath(path: string): string {
-  const dot = path.lastIndexOf('.');
-  const slash = path.lastIndexOf('/');
-  return dot > slash ? `${path.slice(0, dot)}_concurrently${path.slice(dot)}` : `${path}_concurrently`;
-}
-
-/** The statement's span with its semicolon and line break, for moving it out. */
-function statementSpan(analysis: FileAnalysis, at: AnalysedStatement): { start: number; end: number } {
-  const text = analysis.file.text;
-  let end = at.offsets.end;
+/**
+ * The statement's span with its semicolon and line break, for moving it out; with the blank line
+ * that set it apart when nothing follows it or another blank line would, so no gap is left behind.
+ */
+export function statementSpan(text: string, offsets: { start: number; end: number }): { start: number; end: number } {
+  // Scanned by hand around the statement: a file with thousands of such fixes must not rescan its text for each.
+  const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r';
+  let end = offsets.end;
   if (text[end] === ';') end += 1;
+  while (isBlank(text[end])) end += 1;
   if (text[end] === '\n') end += 1;
-  return { start: at.offsets.start, end };
+  let start = offsets.start;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start -= 1;
+  // Only a statement that starts its line takes the line's indentation and a blank line with it.
+  if (start > 0 && text[start - 1] !== '\n') return { start: offsets.start, end };
+  /** The end of the blank line starting at `at` (past its line break), else -1. */
+  const blankLineEnd = (at: number) => {
+    let i = at;
+    while (isBlank(text[i])) i += 1;
+    return text[i] === '\n' ? i + 1 : -1;
+  };
+  /** The start of the blank line ending just before `at` (a line break at at - 1), else -1. */
+  const blankLineStart = (at: number) => {
+    if (at < 1 || text[at - 1] !== '\n') return -1;
+    let i = at - 1;
+    while (i > 0 && isBlank(text[i - 1])) i -= 1;
+    return i === 0 || text[i - 1] === '\n' ? i : -1;
+  };
+  const before = blankLineStart(start);
+  const after = end >= text.length ? end : blankLineEnd(end);
+  if (before >= 0 && after >= 0) return { start: before, end };
+  // The file's first statement: the blank line after it goes, or the file would start with one.
+  if (start === 0 && after > end) return { start, end: after };
+  return { start, end };
 }
 
 interface FileFacts {
@@ -108,13 +129,13 @@ export function outsideTransactionFix(analysis: FileAnalysis, at: AnalysedStatem
   if (substantive === 1 && !wrapped) {
     return { title: `${title} and run the file outside a transaction`, edits: [...directive.inPlace(analysis), ...edits] };
   }
-  const span = statementSpan(analysis, at);
+  const span = statementSpan(file.text, at.offsets);
   // The edits fall inside the statement: apply them to its text alone.
   const moved = applyEdits(file.text.slice(span.start, span.end), edits.map((e) => ({ ...e, offsets: { start: e.offsets.start - span.start, end: e.offsets.end - span.start } })));
-  const newPath = siblingPath(file.file);
+  const newPath = provisionalFollowingPath(file.file, 'concurrently');
   return {
     title: `${title} in a migration of its own (${newPath.slice(newPath.lastIndexOf('/') + 1)}) that runs outside a transaction`,
     edits: [replaceText(file, span, '')],
-    newFiles: [{ file: newPath, text: directive.newFile(moved.trim().replace(/;$/, '')) }],
+    newFiles: [{ file: newPath, text: directive.newFile(moved.trim().replace(/;$/, '')), following: 'concurrently' }],
   };
 }

@@ -6,11 +6,7 @@ import type { Fix } from '../../model/findings';
 import type { Constraint } from '../../parse/pgTypes';
 import { quoteIdent } from '../../sql/quoting';
 import { insertText } from './edits';
-
-function siblingPath(path: string, suffix: string): string {
-  const dot = path.lastIndexOf('.');
-  return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}_${suffix}${path.slice(dot)}` : `${path}_${suffix}`;
-}
+import { provisionalFollowingPath } from './followingMigration';
 
 /** The split fix, or null for an unnamed constraint (VALIDATE needs its name) or one inside a DO block. */
 export function splitNotValidFix(analysis: FileAnalysis, at: AnalysedStatement, table: string, constraint: Constraint): Fix | null {
@@ -21,10 +17,10 @@ export function splitNotValidFix(analysis: FileAnalysis, at: AnalysedStatement, 
   if (!analysis.inTransaction) {
     return { title: 'Add NOT VALID, then VALIDATE CONSTRAINT', edits: [notValid, insertText(file, at.offsets.end + (file.text[at.offsets.end] === ';' ? 1 : 0), `\n${validate};`)] };
   }
-  const newPath = siblingPath(file.file, 'validate');
+  const newPath = provisionalFollowingPath(file.file, 'validate');
   return {
     title: `Add NOT VALID, and VALIDATE CONSTRAINT in a later migration (${newPath.slice(newPath.lastIndexOf('/') + 1)})`,
     edits: [notValid],
-    newFiles: [{ file: newPath, text: `${validate};\n` }],
+    newFiles: [{ file: newPath, text: `${validate};\n`, following: 'validate' }],
   };
 }
