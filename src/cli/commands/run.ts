@@ -1,7 +1,6 @@
 // `drydock dry-run | apply | verify`: run the files on PostgreSQL through core's runner.
 import path from 'node:path';
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
 import { lintSettingsOf } from '../../core/config/drydockConfig';
 import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, type ConnectionSettings } from '../../core/db/connection';
 import { pgBackend } from '../../core/db/pg/pgBackend';
@@ -20,7 +19,7 @@ import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
 import { expandRunPaths } from '../runPaths';
 import { fileLintSettings } from '../lintConfig';
-import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
+import { OUTPUT_OPTIONS, milliseconds, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
 import type { CommandRun } from './command';
@@ -46,6 +45,37 @@ function nothingConfigured(db: string | undefined, io: Io): boolean {
   return db === undefined && CONNECTION_VARIABLES.every((name) => !io.env[name]);
 }
 
+/** What to say when apply or verify has no database: where one can come from, and that a dry-run needs none. */
+function noDatabaseMessage(mode: RunMode): string {
+  return `${mode} needs a database and none was given: pass --db postgres://user@host:5432/dbname, or set DATABASE_URL or libpq's PG* variables (PGHOST, PGDATABASE, PGUSER; the password in PGPASSWORD or ~/.pgpass). `
+    + 'A dry-run needs none: without a database it runs on the shadow (PGlite, the earlier migrations replayed), as --shadow asks for';
+}
+
+/** Where the run's connection came from, in the words the user configured it with. */
+function connectionSource(db: string | undefined, io: Io): string {
+  if (db !== undefined) return '--db';
+  if (io.env.DATABASE_URL) return 'DATABASE_URL';
+  const set = CONNECTION_VARIABLES.filter((name) => io.env[name]);
+  return set.length > 0 ? set.join(', ') : "libpq's defaults";
+}
+
+/**
+ * A line on stderr for a run that never reached its database: which connection was tried, where it
+ * came from and what to check, beside the classified error the report holds.
+ */
+function connectionAdvice(report: RunReport, connection: ConnectionSettings, source: string): string | null {
+  const e = report.error;
+  if (report.server !== null || !e) return null;
+  const tried = `drydock: could not connect to ${describeConnection(connection)} (from ${source})`;
+  if (e.sqlstate === '28P01' && secretsOf(connection).length === 0) {
+    return `${tried}: the server asks for a password and none was given. Put it in the URL (postgres://user:PASSWORD@host/db), PGPASSWORD or ~/.pgpass`;
+  }
+  if (e.sqlstate.startsWith('28')) return `${tried}: the server refused the user or password`;
+  if (e.sqlstate === '3D000') return `${tried}: that database does not exist on the server`;
+  if (e.sqlstate.startsWith('08')) return `${tried}: no server answered there. Is PostgreSQL running, and are the host and port right?`;
+  return null;
+}
+
 interface ShadowChoice {
   host: ShadowHost;
   secrets: string[];
@@ -68,7 +98,7 @@ function projectDatabases(server: ConnectionSettings, db: string | undefined, io
  */
 function shadowHost(shadowDb: string | undefined, db: string | undefined, io: Io): ShadowChoice {
   if (shadowDb === undefined) return { host: new WorkerShadow({ cacheDir: shadowCacheDir(io.env) }), secrets: [] };
-  const server = resolveCliConnection(shadowDb, io);
+  const server = resolveCliConnection(shadowDb, io, '--shadow-db');
   return { host: new ScratchDatabaseShadow({ server, projectDatabases: projectDatabases(server, db, io) }), secrets: secretsOf(server) };
 }
 
@@ -107,7 +137,7 @@ function progressLine(io: Io, machineReadable: boolean): ((p: RunProgress) => vo
 
 function runCommand(mode: RunMode): CommandRun {
   return async (argv: string[], io: Io): Promise<number> => {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
+    const { values, positionals } = parseCommandArgs(mode, { args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
     const format = outputFormatOf(values);
     if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE or DIR`);
     const settings = {
@@ -117,6 +147,14 @@ function runCommand(mode: RunMode): CommandRun {
     compileWasmForShortRun();
     const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
     if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
+    // Refused rather than one silently winning: whoever types both means two things that cannot
+    // both happen (the run goes to one database). --shadow-db with --db is fine: the scratch
+    // database takes --db's database settings, and the run goes to the scratch database.
+    if (values.shadow === true && values.db !== undefined) {
+      throw new UsageError('--shadow and --db contradict each other: --shadow dry-runs on PGlite (the earlier migrations replayed in this process) and never connects to --db. '
+        + 'Drop --shadow to dry-run on the --db database, or drop --db to use the shadow; --shadow-db URL makes the shadow a scratch database on a server of yours');
+    }
+    if (!wantsShadow && mode !== 'dry-run' && nothingConfigured(values.db, io)) throw new UsageError(noDatabaseMessage(mode));
     const onSkipped = skippedNotes(io);
     const files = readMigrationFiles(expandRunPaths(positionals, onSkipped));
     // Read up front: a bad drydock.json is a usage error before anything connects.
@@ -131,7 +169,7 @@ function runCommand(mode: RunMode): CommandRun {
     }
     const connection = resolveCliConnection(values.db, io);
     // The reference is read-only from its first statement, whatever the URL says.
-    const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io), readOnly: true as const } : null;
+    const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io, '--reference'), readOnly: true as const } : null;
     const secrets = [...environmentSecrets(io, argv), ...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
     if (RUN_MODES[mode].needsDevMark && !values.yes) {
       if (!io.stdin.isTTY) throw new UsageError(`${mode} needs --yes when not run from a terminal`);
@@ -159,6 +197,8 @@ function runCommand(mode: RunMode): CommandRun {
       });
     const color = wantsColor(io, values['no-color'] === true) && format === 'text';
     await writeRunReport(io, report, format, color, secrets);
+    const advice = connectionAdvice(report, connection, connectionSource(values.db, io));
+    if (advice) io.stderr.write(`${maskSecrets(advice, secrets)}\n`);
     return exitCodeOf(report);
   };
 }

@@ -41,7 +41,7 @@ const HINTS: Record<string, string> = {
   '23514': 'Existing rows violate the CHECK. The fix query lists them; fix the data, or add the constraint NOT VALID and VALIDATE it later.',
   '23502': 'Rows with NULL exist in the column. The fix query lists them; backfill before SET NOT NULL.',
   '23503': 'Rows reference keys that do not exist. The fix query lists the orphans.',
-  '28P01': 'Check the user name and password of the connection.',
+  '28P01': 'Check the user name and password of the connection (a URL\'s password, PGPASSWORD or ~/.pgpass).',
   '3D000': 'Check the database name of the connection.',
 };
 
@@ -83,13 +83,16 @@ function fieldsOf(err: unknown): ErrorFields {
   return { message: String(err) };
 }
 
+// The driver refusing to start a password exchange without a password.
+const NO_PASSWORD = /^SASL: .*password|client password must be a string/i;
+
 function sqlstateOf(fields: ErrorFields): string {
   if (fields.code && /^[0-9A-Z]{5}$/.test(fields.code)) return fields.code;
   if (fields.code && NETWORK_CODES[fields.code]) return NETWORK_CODES[fields.code]!;
   if (/connection terminated|terminating connection|server closed the connection|Connection ended/i.test(fields.message ?? '')) return '08006';
   if (/timeout expired|connection timeout/i.test(fields.message ?? '')) return '08001';
   // The driver refuses to start a password exchange it has no password for: the server asked for one.
-  if (/^SASL: .*password|client password must be a string/i.test(fields.message ?? '')) return '28P01';
+  if (NO_PASSWORD.test(fields.message ?? '')) return '28P01';
   return 'XX000';
 }
 
@@ -186,6 +189,12 @@ export function classifyError(err: unknown, where?: StatementLocation): ErrorRep
     message: fields.message ?? 'unknown error',
   };
   if (fields.detail) report.detail = fields.detail;
+  // The driver's words for a password it was never given ("SASL: SCRAM-SERVER-FIRST-MESSAGE: client
+  // password must be a string") say nothing to a person: the server asked for one and none was set.
+  if (sqlstate === '28P01' && fields.code === undefined && NO_PASSWORD.test(report.message)) {
+    report.detail = report.message;
+    report.message = 'The server asks for a password and the connection gives none';
+  }
   // The server's own hint first, then Drydock's when it has one for this SQLSTATE.
   const hint = [fields.hint, HINTS[sqlstate]].filter((h) => h).join(' ');
   if (hint) report.hint = hint;
