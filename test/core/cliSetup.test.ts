@@ -1,6 +1,8 @@
 // The setup mistakes a first run makes, each refused or explained in words a person can act on
 // (never the driver's raw text), and a run's text report that leads with its verdict.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { closestOption } from '../../src/cli/options';
@@ -98,5 +100,40 @@ describeEachServer('CLI setup on a real server', (server) => {
     const sarif = await runCli(['verify', '--format', 'json', '--db', url, files[4]!]);
     assert.equal(JSON.parse(sarif.stdout).error.sqlstate, 'DRY01', 'the JSON contract keeps the code');
     assert.deepEqual(await sql(url, "SELECT 1 FROM pg_indexes WHERE indexname LIKE 'idx\\_%'"), []);
+  });
+}, [defaultServer()]);
+
+describeEachServer('dry-run on a partly migrated database', (server) => {
+  test('the files the tool\'s bookkeeping lists as applied are left out and named; --all runs them (and fails with 42P07, as before); all applied runs nothing', async () => {
+    const url = server().url(await server().createDatabase());
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-pending-'));
+    try {
+      const dir = path.join(root, 'db', 'migration');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'V1__create_notes.sql'), 'CREATE TABLE notes (id bigint PRIMARY KEY);\n');
+      fs.writeFileSync(path.join(dir, 'V2__add_body.sql'), 'ALTER TABLE notes ADD COLUMN body text;\n');
+      const fresh = await runCli(['dry-run', '--no-color', '--db', url, dir]);
+      assert.equal(fresh.code, 0, fresh.stdout + fresh.stderr);
+      assert.doesNotMatch(fresh.stderr, /bookkeeping/, 'a database the tool never migrated: every file runs');
+      await sql(url, `CREATE TABLE notes (id bigint PRIMARY KEY);
+        CREATE TABLE flyway_schema_history (installed_rank integer PRIMARY KEY, version varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL,
+          script varchar(1000) NOT NULL, checksum integer, installed_by varchar(100) NOT NULL, installed_on timestamp NOT NULL DEFAULT now(), execution_time integer NOT NULL, success boolean NOT NULL);
+        INSERT INTO flyway_schema_history VALUES (1, '1', 'create notes', 'SQL', 'V1__create_notes.sql', NULL, 'me', now(), 1, true);`);
+      const pending = await runCli(['dry-run', '--no-color', '--db', url, dir]);
+      assert.equal(pending.code, 0, pending.stdout + pending.stderr);
+      assert.match(pending.stderr, /flyway_schema_history \(flyway's bookkeeping\) lists 1 of these files as applied: \S*V1__create_notes\.sql; dry-running the 1 pending\. --all dry-runs them too/);
+      assert.match(pending.stdout.split('\n')[0]!, /^drydock dry-run: succeeded, rolled back · 1 file, 1 statement \(1 ok\)/);
+      assert.doesNotMatch(pending.stdout + pending.stderr, new RegExp(server().password));
+      const all = await runCli(['dry-run', '--no-color', '--all', '--db', url, dir]);
+      assert.equal(all.code, 1);
+      assert.match(all.stdout, /SQLSTATE 42P07/);
+      await sql(url, "ALTER TABLE notes ADD COLUMN body text; INSERT INTO flyway_schema_history VALUES (2, '2', 'add body', 'SQL', 'V2__add_body.sql', NULL, 'me', now(), 1, true);");
+      const none = await runCli(['dry-run', '--json', '--db', url, dir]);
+      assert.equal(none.code, 0, none.stdout + none.stderr);
+      assert.match(none.stderr, /lists 2 of these files as applied: .*; every file given is applied: nothing is pending, nothing was run/);
+      assert.deepEqual(JSON.parse(none.stdout).statements, []);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 }, [defaultServer()]);

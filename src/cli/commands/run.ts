@@ -4,6 +4,8 @@ import readline from 'node:readline';
 import { lintSettingsOf } from '../../core/config/drydockConfig';
 import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, type ConnectionSettings } from '../../core/db/connection';
 import { pgBackend } from '../../core/db/pg/pgBackend';
+import { withSession } from '../../core/db/withSession';
+import { appliedMigrations } from '../../core/shadow/appliedMigrations';
 import type { LintSettings } from '../../core/model/lintSettings';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import type { RunReport } from '../../core/model/report';
@@ -34,6 +36,7 @@ const RUN_OPTIONS = {
   shadow: { type: 'boolean' },
   'shadow-db': { type: 'string' },
   'shadow-setup': { type: 'string', multiple: true },
+  all: { type: 'boolean' },
 } as const;
 
 // The variables through which libpq (and so the CLI) finds a server: with none of them, and no
@@ -49,6 +52,24 @@ function nothingConfigured(db: string | undefined, io: Io): boolean {
 function noDatabaseMessage(mode: RunMode): string {
   return `${mode} needs a database and none was given: pass --db postgres://user@host:5432/dbname, or set DATABASE_URL or libpq's PG* variables (PGHOST, PGDATABASE, PGUSER; the password in PGPASSWORD or ~/.pgpass). `
     + 'A dry-run needs none: without a database it runs on the shadow (PGlite, the earlier migrations replayed), as --shadow asks for';
+}
+
+/**
+ * The files a dry-run on a database runs: those its migration tool's bookkeeping table does not
+ * list as applied. A dry-run answers "what will the next deploy do", and the tool runs only what
+ * is pending: running the applied ones again fails with "already exists" (42P07) and says nothing
+ * about the deploy. Said on stderr whenever a file is left out; --all runs every file given. A
+ * database that cannot be read here is left for the run to report.
+ */
+async function leaveOutApplied(files: MigrationFile[], connection: ConnectionSettings, io: Io, secrets: readonly string[]): Promise<MigrationFile[]> {
+  const targets = files.map((f) => ({ absolutePath: path.resolve(io.cwd(), f.path), shown: f.path }));
+  const found = await withSession(pgBackend(connection), (session) => appliedMigrations(session, targets)).catch(() => null);
+  if (!found || found.applied.length === 0) return files;
+  const applied = new Set(found.applied);
+  const pending = files.filter((f) => !applied.has(f.path));
+  const left = pending.length === 0 ? 'every file given is applied: nothing is pending, nothing was run' : `dry-running the ${pending.length} pending`;
+  io.stderr.write(maskSecrets(`drydock: ${found.table} (${found.tool}'s bookkeeping) lists ${found.applied.length} of these files as applied: ${found.applied.join(', ')}; ${left}. --all dry-runs them too\n`, secrets));
+  return pending;
 }
 
 /** Where the run's connection came from, in the words the user configured it with. */
@@ -178,11 +199,12 @@ function runCommand(mode: RunMode): CommandRun {
         return EXIT_USAGE;
       }
     }
+    const pending = mode === 'dry-run' && values.all !== true ? await leaveOutApplied(files, connection, io, secrets) : files;
     const progress = progressLine(io, format !== 'text');
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
-    const report = await runMigrations(files, {
+    const report = await runMigrations(pending, {
       mode, backend: pgBackend(connection), settings, lintSettings, signal: abort.signal,
       ...(progress ? { onProgress: progress } : {}), ...(reference ? { reference: pgBackend(reference) } : {}),
     })
