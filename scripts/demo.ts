@@ -62,7 +62,9 @@ async function main(): Promise<void> {
     console.log(`PostgreSQL ${server.major} on port ${server.port}, example schema loaded.\n`);
     for (const mode of ['dry-run', 'apply'] as const) {
       const report = await runMigrations(exampleMigrations(), { mode, backend: pgBackend(connection) });
-      console.log(formatReport(report, color), '\n');
+      // The apply runs the same files: its findings are the dry-run's, counted instead of listed again.
+      if (mode === 'apply') console.log('The same files applied (the findings are the dry-run\'s, so only counted):\n');
+      console.log(formatReport(report, color, { findings: mode === 'apply' ? 'counted' : 'listed' }), '\n');
     }
     const dirty = server.url(await server.createDatabase());
     await exec(dirty, schema);
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
       SELECT s.id, o, 'user', 'hello' FROM conversation_sessions s, (VALUES (1), (2), (2)) v(o);`);
     console.log('And a failure explained: duplicate (session_id, message_order) rows seeded, then a dry-run:\n');
     const failed = await runMigrations(exampleMigrations(), { mode: 'dry-run', backend: pgBackend({ connectionString: dirty }) });
-    console.log(formatReport(failed, color));
+    console.log(formatReport(failed, color, { findings: 'counted' }));
   } finally {
     await server.stop();
   }

@@ -1,5 +1,8 @@
--- CHECK constraint {{name}} on {{table}}: {{predicate}}.
--- Added NOT VALID (no table scan under the exclusive lock), then validated under a lighter lock.
+{{#add}}-- CHECK constraint {{name}} on {{table}}: {{predicate}}.
+-- Added NOT VALID: only new and updated rows are checked, so the ACCESS EXCLUSIVE lock lasts a moment
+-- (no scan of the table under it).{{#validate}} The VALIDATE below scans the table under the same lock,
+-- held until this transaction commits: on its own this migration is only safe on a small table.{{/validate}}{{^validate}}
+-- The next migration validates the existing rows, in a transaction of its own.{{/validate}}
 -- Re-runnable: the constraint is added only when the table does not have it yet.
 DO $drydock$
 BEGIN
@@ -10,6 +13,9 @@ BEGIN
     ALTER TABLE {{table}} ADD CONSTRAINT {{name}} CHECK ({{predicate}}) NOT VALID;
   END IF;
 END
-$drydock$;
+$drydock$;{{/add}}{{#validate}}{{#add}}
 
-ALTER TABLE {{table}} VALIDATE CONSTRAINT {{name}};
+{{/add}}-- Checks the existing rows of {{table}} against {{name}} (added NOT VALID{{#add}} above{{/add}}{{^add}} by the migration before{{/add}}).
+-- VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and writes go on during the scan. A row that
+-- fails the check fails this migration; the constraint stays, NOT VALID, checking new rows.
+ALTER TABLE {{table}} VALIDATE CONSTRAINT {{name}};{{/validate}}

@@ -2,7 +2,7 @@
 // files it reads and the connection it resolves. Commands never touch process.* directly.
 import fs from 'node:fs';
 import { loadConnectionEnvironment, passwordsInFile, resolveConnection } from '../core/db/resolveConnection';
-import { secretsOf, type ConnectionSettings } from '../core/db/connection';
+import { keywordSettings, secretsOf, type ConnectionSettings } from '../core/db/connection';
 import { readToolNoTransaction } from '../core/config/toolNoTransaction';
 import { decodeMigrationText } from '../core/parse/parseMigration';
 import type { MigrationFile } from '../core/run/runner';
@@ -43,15 +43,51 @@ export function readMigrationFiles(paths: readonly string[]): MigrationFile[] {
       bytes = fs.readFileSync(path);
     } catch (err) {
       if (err instanceof UsageError) throw err;
-      throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(`cannot read ${path}: ${unreadableReason(err as NodeJS.ErrnoException)}`);
     }
     // Invalid UTF-8 becomes a NUL so the parser reports the file as binary at its first line.
     return { path, text: decodeMigrationText(bytes) ?? '\u0000', toolNoTransaction: readToolNoTransaction(path) };
   });
 }
 
-/** The connection: --db URL, else DATABASE_URL, else libpq's PG* variables and password file. */
-export function resolveCliConnection(db: string | undefined, io: Io): ConnectionSettings {
+// Why a file could not be read, in words (the code stays in brackets for searching).
+const UNREADABLE: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+};
+
+function unreadableReason(err: NodeJS.ErrnoException): string {
+  const words = err.code ? UNREADABLE[err.code] : undefined;
+  return words ? `${words} (${err.code})` : err.code ?? err.message;
+}
+
+/**
+ * Refuses a connection string the driver would misread: anything but a postgres:// or
+ * postgresql:// URL or libpq's key=value form (the driver reads `not a url` as a path relative to
+ * a host named "base" and fails with ENOTFOUND base). The value is never repeated: it may hold a
+ * password.
+ */
+export function checkConnectionUrl(value: string, source: string): void {
+  const expected = `${source} must be a connection URL such as postgres://user@localhost:5432/mydb (the password in PGPASSWORD or ~/.pgpass, or in the URL) or libpq's key=value form (host=localhost dbname=mydb)`;
+  if (keywordSettings(value) !== null) return;
+  if (!/^\s*postgres(ql)?:\/\//i.test(value)) throw new UsageError(`${expected}; the value given is neither`);
+  try {
+    new URL(value.trim());
+  } catch {
+    throw new UsageError(`${expected}; the value given is not a valid URL (characters such as @ : / # ? in a user name or password must be percent-encoded)`);
+  }
+}
+
+/**
+ * The connection: the URL of `option` (--db, --shadow-db, --reference) when given, else
+ * DATABASE_URL, else libpq's PG* variables and password file.
+ */
+export function resolveCliConnection(db: string | undefined, io: Io, option = '--db'): ConnectionSettings {
+  if (db !== undefined) checkConnectionUrl(db, option);
+  else if (io.env.DATABASE_URL) checkConnectionUrl(io.env.DATABASE_URL, 'DATABASE_URL');
   const url = db ?? io.env.DATABASE_URL;
   return resolveConnection(url ? { connectionString: url } : {}, loadConnectionEnvironment(io.env));
 }

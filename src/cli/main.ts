@@ -30,8 +30,13 @@ options:
   --db URL                  connection URL (else DATABASE_URL, else PG* variables and ~/.pgpass);
                             with none of these, dry-run uses the shadow (PGlite)
   --shadow                  dry-run on a shadow: the migrations before FILE replayed in PGlite
-                            (in-process, snapshots cached in the user's cache dir), then FILE
+                            (in-process, snapshots cached in the user's cache dir), then FILE;
+                            refused with --db (the run goes to one database, never to --db)
   --shadow-db URL           the shadow as a scratch database drydock_shadow_* on that server
+                            (with --db, the scratch database takes --db's database settings)
+  --all                     dry-run on a database: also the files its tool's bookkeeping table
+                            (schema_migrations, flyway_schema_history, …) lists as applied; by
+                            default those are left out, and stderr names them
   --shadow-setup SQL        SQL the project's own migration runner sends first (repeatable)
                             (audit: on a scratch database with --shadow-db, else in PGlite)
   --reference URL           a read-only production or replica connection: estimate what the measured

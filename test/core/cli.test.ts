@@ -60,7 +60,7 @@ test('usage errors exit 2 with a clear message', async () => {
   assert.match(unknown.stderr, /unknown command: launch/);
   const missing = await drydock(['check', 'does-not-exist.sql']);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /cannot read does-not-exist\.sql: ENOENT/);
+  assert.match(missing.stderr, /cannot read does-not-exist\.sql: no such file or directory \(ENOENT\)/);
   const badTimeout = await drydock(['dry-run', '--lock-timeout', 'soon', 'x.sql']);
   assert.equal(badTimeout.code, 2);
   assert.match(badTimeout.stderr, /--lock-timeout must be a number/);

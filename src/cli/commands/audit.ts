@@ -5,7 +5,6 @@
 // that could not be made.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { connectionEndpoint, maskSecrets, secretsOf } from '../../core/db/connection';
 import type { AuditReport } from '../../core/model/auditReport';
 import { auditReportChunks, renderAuditOutcome } from '../../core/output/auditFormats';
@@ -17,7 +16,7 @@ import type { ShadowHost } from '../../core/shadow/shadowHost';
 import { compileWasmForShortRun } from '../baselineWasm';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, resolveCliConnection, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
-import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
+import { OUTPUT_OPTIONS, milliseconds, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
 
@@ -38,7 +37,7 @@ function exitCodeOf(report: AuditReport): number {
 /** The shadow: a scratch database on --shadow-db's server, else PGlite (no snapshot cache: an audit replays from an empty database). */
 function auditHost(shadowDb: string | undefined, io: Io): { host: ShadowHost; secrets: string[] } {
   if (shadowDb === undefined) return { host: new PgliteShadow({ cacheDir: null }), secrets: [] };
-  const server = resolveCliConnection(shadowDb, io);
+  const server = resolveCliConnection(shadowDb, io, '--shadow-db');
   return { host: new ScratchDatabaseShadow({ server, projectDatabases: [connectionEndpoint(server).database] }), secrets: secretsOf(server) };
 }
 
@@ -50,7 +49,7 @@ function progressLine(io: Io, machineReadable: boolean): ((done: number, total: 
 
 /** `drydock audit` with the arguments after the command name. */
 export async function runAudit(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: AUDIT_OPTIONS });
+  const { values, positionals } = parseCommandArgs('audit', { args: argv, allowPositionals: true, strict: true, options: AUDIT_OPTIONS });
   const format = outputFormatOf(values);
   if (positionals.length !== 1) throw new UsageError('audit needs exactly one DIR: the migrations folder whose history it replays');
   const folder = positionals[0]!;

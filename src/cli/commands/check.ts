@@ -1,7 +1,6 @@
 // `drydock check`: the rules without a database, on every file given (folders walked), with each
 // file's drydock.json. Exit 0 when no error finding remains, 1 when one does, 2 on usage, config
 // or parse errors (a file the parser refuses, or that is not text).
-import { parseArgs } from 'node:util';
 import type { LintSettings } from '../../core/model/lintSettings';
 import type { CheckReport } from '../../core/model/checkReport';
 import { checkReportChunks, renderCheckOutcome } from '../../core/output/formats';
@@ -12,7 +11,7 @@ import { keepYoungGenerationSmall } from '../smallYoungGeneration';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { expandMigrationPaths } from '../migrationPaths';
-import { OUTPUT_OPTIONS, outputFormatOf } from '../options';
+import { OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
 
@@ -21,7 +20,7 @@ const PARSE_ERRORS = new Set(['syntax-error', 'binary-file']);
 
 /** `drydock check` with the arguments after the command name. */
 export async function runCheck(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('check', {
     args: argv, allowPositionals: true, strict: true, options: { ...OUTPUT_OPTIONS, 'pg-version': { type: 'string' } },
   });
   const format = outputFormatOf(values);

@@ -1,7 +1,6 @@
 // `drydock new`: renders a migration from the templates into the project's migration tool layout,
 // optionally checking the target against a database first, and prints the paths it wrote.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { maskSecrets, secretsOf } from '../../core/db/connection';
 import { pgBackend } from '../../core/db/pg/pgBackend';
 import { withSession } from '../../core/db/withSession';
@@ -11,6 +10,7 @@ import {
   type GinOperatorClass, type TemplateParams,
 } from '../../core/templates';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, resolveCliConnection, type Io } from '../io';
+import { parseCommandArgs } from '../options';
 
 export const NEW_USAGE = `usage: drydock new <${TEMPLATE_KINDS.join('|')}> --table T [options]
 
@@ -49,7 +49,7 @@ function number(value: string | undefined, flag: string): number | undefined {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
+  return parseCommandArgs('new', {
     args: argv, allowPositionals: true, strict: true,
     options: {
       table: { type: 'string' }, columns: { type: 'string' }, where: { type: 'string' }, values: { type: 'string' },

@@ -1,13 +1,13 @@
 // `drydock rules`: every rule with its default severity, summary and docs page.
-import { parseArgs } from 'node:util';
 import { RULES } from '../../core/rules/registry';
 import { ruleDocsPath } from '../../core/rules/rule';
 import { EXIT_OK, UsageError, type Io } from '../io';
+import { parseCommandArgs } from '../options';
 import { maxOf } from '../../core/model/arrays';
 
 /** `drydock rules` with the arguments after the command name. */
 export async function runRules(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseCommandArgs('rules', { args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
   if (positionals.length > 0) throw new UsageError(`rules takes no arguments, got ${positionals.join(' ')}`);
   const rules = RULES.map((r) => ({ id: r.id, severity: r.defaultSeverity, summary: r.summary, docs: ruleDocsPath(r.id) }));
   if (values.json) {

@@ -1,10 +1,11 @@
 // `drydock dry-run | apply | verify`: run the files on PostgreSQL through core's runner.
 import path from 'node:path';
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
 import { lintSettingsOf } from '../../core/config/drydockConfig';
 import { connectionEndpoint, describeConnection, maskSecrets, secretsOf, type ConnectionSettings } from '../../core/db/connection';
 import { pgBackend } from '../../core/db/pg/pgBackend';
+import { withSession } from '../../core/db/withSession';
+import { appliedMigrations } from '../../core/shadow/appliedMigrations';
 import type { LintSettings } from '../../core/model/lintSettings';
 import { RUN_MODES, type RunMode } from '../../core/model/runModes';
 import type { RunReport } from '../../core/model/report';
@@ -20,7 +21,7 @@ import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
 import { expandRunPaths } from '../runPaths';
 import { fileLintSettings } from '../lintConfig';
-import { OUTPUT_OPTIONS, milliseconds, outputFormatOf } from '../options';
+import { OUTPUT_OPTIONS, milliseconds, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
 import type { CommandRun } from './command';
@@ -35,6 +36,7 @@ const RUN_OPTIONS = {
   shadow: { type: 'boolean' },
   'shadow-db': { type: 'string' },
   'shadow-setup': { type: 'string', multiple: true },
+  all: { type: 'boolean' },
 } as const;
 
 // The variables through which libpq (and so the CLI) finds a server: with none of them, and no
@@ -44,6 +46,55 @@ const CONNECTION_VARIABLES = ['DATABASE_URL', 'PGHOST', 'PGHOSTADDR', 'PGPORT', 
 /** True when no connection is configured at all (no --db, no DATABASE_URL, no PG* variables). */
 function nothingConfigured(db: string | undefined, io: Io): boolean {
   return db === undefined && CONNECTION_VARIABLES.every((name) => !io.env[name]);
+}
+
+/** What to say when apply or verify has no database: where one can come from, and that a dry-run needs none. */
+function noDatabaseMessage(mode: RunMode): string {
+  return `${mode} needs a database and none was given: pass --db postgres://user@host:5432/dbname, or set DATABASE_URL or libpq's PG* variables (PGHOST, PGDATABASE, PGUSER; the password in PGPASSWORD or ~/.pgpass). `
+    + 'A dry-run needs none: without a database it runs on the shadow (PGlite, the earlier migrations replayed), as --shadow asks for';
+}
+
+/**
+ * The files a dry-run on a database runs: those its migration tool's bookkeeping table does not
+ * list as applied. A dry-run answers "what will the next deploy do", and the tool runs only what
+ * is pending: running the applied ones again fails with "already exists" (42P07) and says nothing
+ * about the deploy. Said on stderr whenever a file is left out; --all runs every file given. A
+ * database that cannot be read here is left for the run to report.
+ */
+async function leaveOutApplied(files: MigrationFile[], connection: ConnectionSettings, io: Io, secrets: readonly string[]): Promise<MigrationFile[]> {
+  const targets = files.map((f) => ({ absolutePath: path.resolve(io.cwd(), f.path), shown: f.path }));
+  const found = await withSession(pgBackend(connection), (session) => appliedMigrations(session, targets)).catch(() => null);
+  if (!found || found.applied.length === 0) return files;
+  const applied = new Set(found.applied);
+  const pending = files.filter((f) => !applied.has(f.path));
+  const left = pending.length === 0 ? 'every file given is applied: nothing is pending, nothing was run' : `dry-running the ${pending.length} pending`;
+  io.stderr.write(maskSecrets(`drydock: ${found.table} (${found.tool}'s bookkeeping) lists ${found.applied.length} of these files as applied: ${found.applied.join(', ')}; ${left}. --all dry-runs them too\n`, secrets));
+  return pending;
+}
+
+/** Where the run's connection came from, in the words the user configured it with. */
+function connectionSource(db: string | undefined, io: Io): string {
+  if (db !== undefined) return '--db';
+  if (io.env.DATABASE_URL) return 'DATABASE_URL';
+  const set = CONNECTION_VARIABLES.filter((name) => io.env[name]);
+  return set.length > 0 ? set.join(', ') : "libpq's defaults";
+}
+
+/**
+ * A line on stderr for a run that never reached its database: which connection was tried, where it
+ * came from and what to check, beside the classified error the report holds.
+ */
+function connectionAdvice(report: RunReport, connection: ConnectionSettings, source: string): string | null {
+  const e = report.error;
+  if (report.server !== null || !e) return null;
+  const tried = `drydock: could not connect to ${describeConnection(connection)} (from ${source})`;
+  if (e.sqlstate === '28P01' && secretsOf(connection).length === 0) {
+    return `${tried}: the server asks for a password and none was given. Put it in the URL (postgres://user:PASSWORD@host/db), PGPASSWORD or ~/.pgpass`;
+  }
+  if (e.sqlstate.startsWith('28')) return `${tried}: the server refused the user or password`;
+  if (e.sqlstate === '3D000') return `${tried}: that database does not exist on the server`;
+  if (e.sqlstate.startsWith('08')) return `${tried}: no server answered there. Is PostgreSQL running, and are the host and port right?`;
+  return null;
 }
 
 interface ShadowChoice {
@@ -68,7 +119,7 @@ function projectDatabases(server: ConnectionSettings, db: string | undefined, io
  */
 function shadowHost(shadowDb: string | undefined, db: string | undefined, io: Io): ShadowChoice {
   if (shadowDb === undefined) return { host: new WorkerShadow({ cacheDir: shadowCacheDir(io.env) }), secrets: [] };
-  const server = resolveCliConnection(shadowDb, io);
+  const server = resolveCliConnection(shadowDb, io, '--shadow-db');
   return { host: new ScratchDatabaseShadow({ server, projectDatabases: projectDatabases(server, db, io) }), secrets: secretsOf(server) };
 }
 
@@ -108,7 +159,7 @@ function progressLine(io: Io, machineReadable: boolean): ((p: RunProgress) => vo
 
 function runCommand(mode: RunMode): CommandRun {
   return async (argv: string[], io: Io): Promise<number> => {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
+    const { values, positionals } = parseCommandArgs(mode, { args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
     const format = outputFormatOf(values);
     if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE or DIR`);
     const settings = {
@@ -118,6 +169,14 @@ function runCommand(mode: RunMode): CommandRun {
     compileWasmForShortRun();
     const wantsShadow = values.shadow === true || values['shadow-db'] !== undefined;
     if (wantsShadow && mode !== 'dry-run') throw new UsageError('--shadow and --shadow-db are for dry-run only (a shadow is thrown away)');
+    // Refused rather than one silently winning: whoever types both means two things that cannot
+    // both happen (the run goes to one database). --shadow-db with --db is fine: the scratch
+    // database takes --db's database settings, and the run goes to the scratch database.
+    if (values.shadow === true && values.db !== undefined) {
+      throw new UsageError('--shadow and --db contradict each other: --shadow dry-runs on PGlite (the earlier migrations replayed in this process) and never connects to --db. '
+        + 'Drop --shadow to dry-run on the --db database, or drop --db to use the shadow; --shadow-db URL makes the shadow a scratch database on a server of yours');
+    }
+    if (!wantsShadow && mode !== 'dry-run' && nothingConfigured(values.db, io)) throw new UsageError(noDatabaseMessage(mode));
     const onSkipped = skippedNotes(io);
     const files = readMigrationFiles(expandRunPaths(positionals, onSkipped));
     // Read up front: a bad drydock.json is a usage error before anything connects.
@@ -132,7 +191,7 @@ function runCommand(mode: RunMode): CommandRun {
     }
     const connection = resolveCliConnection(values.db, io);
     // The reference is read-only from its first statement, whatever the URL says.
-    const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io), readOnly: true as const } : null;
+    const reference = values.reference !== undefined ? { ...resolveCliConnection(values.reference, io, '--reference'), readOnly: true as const } : null;
     const secrets = [...environmentSecrets(io, argv), ...secretsOf(connection), ...(reference ? secretsOf(reference) : [])];
     if (RUN_MODES[mode].needsDevMark && !values.yes) {
       if (!io.stdin.isTTY) throw new UsageError(`${mode} needs --yes when not run from a terminal`);
@@ -141,11 +200,12 @@ function runCommand(mode: RunMode): CommandRun {
         return EXIT_USAGE;
       }
     }
+    const pending = mode === 'dry-run' && values.all !== true ? await leaveOutApplied(files, connection, io, secrets) : files;
     const progress = progressLine(io, format !== 'text');
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
-    const report = await runMigrations(files, {
+    const report = await runMigrations(pending, {
       mode, backend: pgBackend(connection), settings, lintSettings, signal: abort.signal,
       ...(progress ? { onProgress: progress } : {}), ...(reference ? { reference: pgBackend(reference) } : {}),
     })
@@ -160,6 +220,8 @@ function runCommand(mode: RunMode): CommandRun {
       });
     const color = wantsColor(io, values['no-color'] === true) && format === 'text';
     await writeRunReport(io, report, format, color, secrets);
+    const advice = connectionAdvice(report, connection, connectionSource(values.db, io));
+    if (advice) io.stderr.write(`${maskSecrets(advice, secrets)}\n`);
     return exitCodeOf(report);
   };
 }

@@ -9,7 +9,7 @@ import { escapeData, findingToGithub, withoutWorkflowCommands } from './github';
 import { jsonChunks } from './jsonChunks';
 import { RUN_RESULT_RULES, runFindings } from './runFindings';
 import { findingsToSarif, type SarifRule } from './sarif';
-import { formatDiagnostic, painter, reportLines, verdictLine } from './text';
+import { errorHeadline, formatDiagnostic, painter, reportLines, verdictLine } from './text';
 import { indentingContinuations, visibleText, withoutRunnerCommands } from './visibleText';
 
 /** The formats, in the order `--help` lists them. */
@@ -143,7 +143,7 @@ export function renderRunOutcome(report: RunReport, format: OutputFormat, given:
   const reason = oneLine(given);
   const note = `drydock could not write the full report (${reason}); the run's outcome is:`;
   const e = report.error;
-  const error = e ? oneLine(`${e.label}: ${e.title} (SQLSTATE ${e.sqlstate})${e.file && e.position ? ` at ${e.file}:${e.position.line}:${e.position.column}` : ''}`) : null;
+  const error = e ? oneLine(`${errorHeadline(e)}${e.file && e.position ? ` at ${e.file}:${e.position.line}:${e.position.column}` : ''}`) : null;
   const outcome = { outcome: report.outcome, committed: report.committed, transactional: report.transactional, ...(error ? { error } : {}) };
   const verdict = verdictLine(report, painter(false));
   switch (format) {

@@ -4,7 +4,7 @@
 import type { Finding } from '../model/findings';
 import type { RunReport } from '../model/report';
 import type { SarifRule } from './sarif';
-import { lockText } from './text';
+import { errorHeadline, lockText } from './text';
 
 /** The two kinds of result a run adds to the rules' findings. */
 export const RUN_RESULT_RULES: readonly SarifRule[] = [
@@ -34,7 +34,7 @@ export function runFindings(report: RunReport): Finding[] {
     const range = e.range ?? s.range;
     findings.push({
       ruleId: 'run-failure', severity: 'error', file: e.file ?? s.file, range, offsets: s.offsets,
-      message: `${e.label}: ${e.title} (SQLSTATE ${e.sqlstate}): ${e.message}${e.detail ? ` (${e.detail})` : ''}`,
+      message: `${errorHeadline(e)}: ${e.message}${e.detail ? ` (${e.detail})` : ''}`,
       help: e.hint ?? '',
     });
   }

@@ -36,13 +36,29 @@ export function errorDetails(e: ErrorReport): { label: 'Detail' | 'Hint' | 'Cont
   return details;
 }
 
+// Failures Drydock itself declares with a title of its own (DRY01: a declared object did not
+// verify; DRY06: a statement reaches beyond the scratch database). No server sent them.
+const DRYDOCK_FAILURES = new Set(['DRY01', 'DRY06']);
+
+/** True for a failure Drydock declared itself: shown by its title, not as a "Database error" with a SQLSTATE. */
+export function isDrydockFailure(e: ErrorReport): boolean {
+  return DRYDOCK_FAILURES.has(e.sqlstate);
+}
+
+/** "Data conflict: Unique violation (SQLSTATE 23505)", or Drydock's own failure by its title alone ("Verification failed"). */
+export function errorHeadline(e: ErrorReport): string {
+  return isDrydockFailure(e) ? e.title : `${e.label}: ${e.title} (SQLSTATE ${e.sqlstate})`;
+}
+
 /** The error as plain text, for the clipboard and logs. */
 export function errorAsText(e: ErrorReport): string {
-  return [`${e.label} — SQLSTATE ${e.sqlstate} (${e.title})`, e.message, ...errorDetails(e).map((d) => `${d.label}: ${d.text}`)].join('\n');
+  const headline = isDrydockFailure(e) ? e.title : `${e.label} — SQLSTATE ${e.sqlstate} (${e.title})`;
+  return [headline, e.message, ...errorDetails(e).map((d) => `${d.label}: ${d.text}`)].join('\n');
 }
 
 function formatError(e: ErrorReport, paint: Paint, indent: string): string[] {
-  const lines = [`${indent}${paint(31, `${e.label}: ${e.title}`)} (SQLSTATE ${e.sqlstate})${e.file && e.position ? ` at ${e.file}:${e.position.line}:${e.position.column}` : ''}`,
+  const headline = isDrydockFailure(e) ? paint(31, e.title) : `${paint(31, `${e.label}: ${e.title}`)} (SQLSTATE ${e.sqlstate})`;
+  const lines = [`${indent}${headline}${e.file && e.position ? ` at ${e.file}:${e.position.line}:${e.position.column}` : ''}`,
     `${indent}  ${e.message}`];
   // The location is already in the headline; a terminal gets the context's first line only.
   for (const d of errorDetails(e)) if (d.label !== 'At') lines.push(`${indent}  ${d.label.toLowerCase()}: ${d.text.split('\n')[0]}`);
@@ -152,14 +168,70 @@ export function verdictLine(report: RunReport, paint: Paint): string {
   return `${verdict}: ${ending}, ${report.timings.totalMs.toFixed(0)} ms${history}`;
 }
 
-/** The lines of a run's readable report (any number of them; its strings as given: the renderers make them visible and mask them first). */
-export function reportLines(report: RunReport, color: boolean): string[] {
+/** How the readable report shows the rules' findings: each one, or only how many (a later run of the same files, as the demo's apply). */
+export interface ReportTextOptions {
+  findings: 'listed' | 'counted';
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "18 errors, 2 warnings, 10 info", or "none". */
+function findingCounts(findings: readonly Finding[]): string {
+  const count = (severity: Finding['severity']) => findings.filter((d) => d.severity === severity).length;
+  const parts = [[count('error'), 'error'], [count('warning'), 'warning']] as const;
+  const shown = parts.filter(([n]) => n > 0).map(([n, word]) => plural(n, word));
+  const info = findings.length - count('error') - count('warning');
+  if (info > 0) shown.push(`${info} info`);
+  return shown.length > 0 ? shown.join(', ') : 'none';
+}
+
+// The order the counts are given in: what ran, what failed, what did not run.
+const STATEMENT_STATUSES: readonly StatementReport['status'][] = ['ok', 'simulated', 'failed', 'skipped'];
+
+/** "19 statements (16 ok, 1 failed, 2 skipped)". */
+function statementCounts(report: RunReport): string {
+  const parts = STATEMENT_STATUSES.map((status) => [status, report.statements.filter((s) => s.status === status).length] as const)
+    .filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
+  return `${plural(report.statements.length, 'statement')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/**
+ * The report's first line, its verdict: what ran where, the outcome and where it failed, and the
+ * counts (statements, declared objects verified, the rules' findings). A rule's error does not make
+ * a run fail (the run's outcome is what PostgreSQL did; `drydock check` is the gate for the rules),
+ * and the line says so whenever both stand in one report.
+ */
+export function summaryLine(report: RunReport, paint: Paint): string {
+  const e = report.error;
+  const where = e?.file ? ` at ${e.file}${e.position ? `:${e.position.line}` : ''}` : '';
+  const cause = e ? ` (${isDrydockFailure(e) ? e.title : `${e.title}, SQLSTATE ${e.sqlstate}`})` : '';
+  const outcome = report.outcome === 'succeeded' ? paint(32, 'succeeded') : paint(31, `${report.outcome}${where}${cause}`);
+  const ended = report.mode === 'verify' ? 'read only' : report.committed ? 'committed'
+    : report.server === null && report.shadow === undefined ? 'nothing sent' : report.mode === 'apply' && !report.transactional ? 'not committed' : 'rolled back';
+  const verified = report.verification.filter((c) => c.status === 'ok').length;
+  const counts = [plural(report.files.length, 'file'), statementCounts(report)];
+  if (report.verification.length > 0) counts.push(`${verified} of ${report.verification.length} declared objects verified`);
+  const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
+  const advice = errors > 0 && report.outcome === 'succeeded' ? ' (rule findings: they did not stop the run; drydock check fails on them)' : '';
+  const findings = `findings: ${findingCounts(report.diagnostics)}${advice}`;
+  // An earlier migration's failure is the history's, not the files' outcome: said next to it.
+  const history = report.historyFailure ? paint(33, ` (the history failed at ${report.historyFailure.file}${report.historyFailure.filesRan ? '; the files ran on the state before it' : ''})`) : '';
+  return `${paint(1, `drydock ${report.mode}`)}: ${outcome}${history}, ${ended} · ${counts.join(', ')} · ${findings} · ${serverLine(report)}`;
+}
+
+/** The lines of a run's readable report, verdict first (any number of them; its strings as given: the renderers make them visible and mask them first). */
+export function reportLines(report: RunReport, color: boolean, options: ReportTextOptions = { findings: 'listed' }): string[] {
   const paint = painter(color);
-  const out: string[] = [];
-  out.push(`${paint(1, `drydock ${report.mode}`)} ${report.files.join(', ')} (${serverLine(report)})`);
+  const out: string[] = [summaryLine(report, paint)];
+  out.push(`files: ${report.files.join(', ')}`);
   if (report.shadow) out.push(shadowLine(report.shadow));
   if (report.historyFailure) pushAll(out, historyLines(report.historyFailure, paint));
-  for (const d of report.diagnostics) out.push(formatDiagnostic(d, paint));
+  if (options.findings === 'listed' && report.diagnostics.length > 0) {
+    out.push('Findings:');
+    for (const d of report.diagnostics) out.push(formatDiagnostic(d, paint));
+  }
   if (report.statements.length > 0) {
     out.push('Statements:');
     for (const s of report.statements) pushAll(out, formatStatement(s, paint));
@@ -175,6 +247,6 @@ export function reportLines(report: RunReport, color: boolean): string[] {
 }
 
 /** A multi-line summary of a run, each value's own line breaks indented under the line it belongs to. */
-export function formatReport(report: RunReport, color: boolean): string {
-  return [...indentingContinuations(reportLines(report, color))].join('\n');
+export function formatReport(report: RunReport, color: boolean, options?: ReportTextOptions): string {
+  return [...indentingContinuations(reportLines(report, color, options))].join('\n');
 }

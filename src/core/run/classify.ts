@@ -42,7 +42,7 @@ const HINTS: Record<string, string> = {
   '23514': 'Update or delete the rows that violate the CHECK first: NOT VALID only skips them now, and VALIDATE CONSTRAINT fails on them the same way.',
   '23502': 'A new NOT NULL column needs a DEFAULT, or add it nullable, backfill it, then SET NOT NULL; on an existing column, backfill the NULLs before SET NOT NULL.',
   '23503': 'Delete the rows whose keys do not exist, or add the missing keys, before adding the foreign key.',
-  '28P01': 'Check the user name and password of the connection.',
+  '28P01': 'Check the user name and password of the connection (a URL\'s password, PGPASSWORD or ~/.pgpass).',
   '3D000': 'Check the database name of the connection.',
 };
 
@@ -84,13 +84,16 @@ function fieldsOf(err: unknown): ErrorFields {
   return { message: String(err) };
 }
 
+// The driver refusing to start a password exchange without a password.
+const NO_PASSWORD = /^SASL: .*password|client password must be a string/i;
+
 function sqlstateOf(fields: ErrorFields): string {
   if (fields.code && /^[0-9A-Z]{5}$/.test(fields.code)) return fields.code;
   if (fields.code && NETWORK_CODES[fields.code]) return NETWORK_CODES[fields.code]!;
   if (/connection terminated|terminating connection|server closed the connection|Connection ended/i.test(fields.message ?? '')) return '08006';
   if (/timeout expired|connection timeout/i.test(fields.message ?? '')) return '08001';
   // The driver refuses to start a password exchange it has no password for: the server asked for one.
-  if (/^SASL: .*password|client password must be a string/i.test(fields.message ?? '')) return '28P01';
+  if (NO_PASSWORD.test(fields.message ?? '')) return '28P01';
   return 'XX000';
 }
 
@@ -187,6 +190,12 @@ export function classifyError(err: unknown, where?: StatementLocation): ErrorRep
     message: fields.message ?? 'unknown error',
   };
   if (fields.detail) report.detail = fields.detail;
+  // The driver's words for a password it was never given ("SASL: SCRAM-SERVER-FIRST-MESSAGE: client
+  // password must be a string") say nothing to a person: the server asked for one and none was set.
+  if (sqlstate === '28P01' && fields.code === undefined && NO_PASSWORD.test(report.message)) {
+    report.detail = report.message;
+    report.message = 'The server asks for a password and the connection gives none';
+  }
   // The server's own hint first, then Drydock's when it has one for this SQLSTATE.
   const hint = [fields.hint, HINTS[sqlstate]].filter((h) => h).join(' ');
   if (hint) report.hint = hint;

@@ -161,7 +161,7 @@ const LISTERS: Readonly<Record<HistoryTool, (root: string, skipped: Skipped) => 
 };
 
 /** The migrations folder a target file implies: one folder per migration, deploy/, committed/, or its own folder. */
-function migrationsRoot(target: string): string {
+export function migrationsRoot(target: string): string {
   const dir = path.dirname(target);
   const base = path.basename(target);
   if (base === 'up.sql' || base === 'migration.sql') return path.dirname(dir);

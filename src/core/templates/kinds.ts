@@ -69,6 +69,12 @@ export interface KindPlan {
    * CONCURRENTLY build cannot share the query with anything): each step is one migration.
    */
   steps?: readonly KindStep[];
+  /**
+   * Steps that are separate migrations for every tool that keeps migrations apart, each in its own
+   * transaction: VALIDATE CONSTRAINT after the ADD … NOT VALID, so that the validation scan does
+   * not run under the lock the ADD took (held until its transaction commits).
+   */
+  transactions?: readonly KindStep[];
 }
 
 /** One step of a kind that can be split: its template values, and a word for its migration name. */
@@ -206,11 +212,17 @@ const PLANNERS: Readonly<Record<TemplateKind, Planner>> = {
   check(table, params) {
     const [column = ''] = requireColumns('check', params, true);
     const name = params.objectName ?? deriveName('chk', table.name, [column]);
+    // add: the NOT VALID constraint; validate: VALIDATE CONSTRAINT, a migration of its own after it.
+    const vars = { ...baseVars(table, name, false), column: quoteIdent(column), predicate: checkPredicate(column, params), add: true, validate: true };
     return {
-      vars: { ...baseVars(table, name, false), column: quoteIdent(column), predicate: checkPredicate(column, params) },
+      vars,
       noTransaction: false,
       declares: [{ kind: 'constraint', name, table: table.name }],
       defaultName: `add_${name}`,
+      transactions: [
+        { vars: { ...vars, validate: false }, noTransaction: false, suffix: '' },
+        { vars: { ...vars, add: false }, noTransaction: false, suffix: 'validate' },
+      ],
     };
   },
   trigger(table, params) {

@@ -115,6 +115,24 @@ function migrationsFor(tool: MigrationTool, whole: MigrationSql, plans: readonly
   return steps.map((step) => migrationSql([{ kind: only.item.kind, vars: step.vars }], step.noTransaction, step.suffix));
 }
 
+/**
+ * The migrations of kinds whose steps need transactions of their own (a CHECK validated after it
+ * is added NOT VALID): the first holds every object's first step, each later one the later steps.
+ * Null when no kind asks for it, or when the tool keeps one file (graphile-migrate's current.sql,
+ * committed as one migration: the steps stay together, and the rules say what that costs).
+ */
+function transactionSteps(tool: MigrationTool, plans: readonly { item: MigrationItem; plan: KindPlan }[]): MigrationSql[] | null {
+  if (TOOL_LAYOUTS[tool].singleFile || !plans.some(({ plan }) => plan.transactions)) return null;
+  const count = Math.max(...plans.map(({ plan }) => plan.transactions?.length ?? 1));
+  return Array.from({ length: count }, (_, i) => {
+    const steps = plans.flatMap(({ item, plan }) => {
+      const step = plan.transactions ? plan.transactions[i] : i === 0 ? { vars: plan.vars, noTransaction: plan.noTransaction, suffix: '' } : undefined;
+      return step ? [{ kind: item.kind, ...step }] : [];
+    });
+    return migrationSql(steps, steps.some((s) => s.noTransaction), steps.find((s) => s.suffix)?.suffix ?? '');
+  });
+}
+
 const RUNNABLE_ROLES: ReadonlySet<string> = new Set(['migration', 'up', 'down']);
 
 /** Renders several objects as one migration in the layout of `tool` (after `loadParser()`). Throws on missing params. */
@@ -129,7 +147,9 @@ export function renderMigration(items: readonly MigrationItem[], tool: Migration
   const layout = TOOL_LAYOUTS[tool];
   const now = options.now ?? new Date();
   const files: RenderedFile[] = [];
-  migrationsFor(tool, whole, plans).forEach((migration, i) => {
+  const stepped = transactionSteps(tool, plans);
+  const migrations = stepped ? [...migrationsFor(tool, stepped[0]!, plans), ...stepped.slice(1)] : migrationsFor(tool, whole, plans);
+  migrations.forEach((migration, i) => {
     const written = layout.files({
       slug: migration.suffix ? `${slug}_${migration.suffix}` : slug,
       dir: options.dir ?? layout.defaultDir,

@@ -64,10 +64,18 @@ export function writeRenderedFiles(root: string, files: readonly RenderedFile[],
     if (file.mode === 'create' && fs.existsSync(full)) throw new Error(`${file.path} already exists; not overwriting it`);
   }
   // Every text is worked out before anything is written: a refused merge leaves the project as it was.
-  const texts = targets.map(({ file, full }) => mergeInto(file, file.mode === 'append' && fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null));
-  targets.forEach(({ file, full }, i) => {
+  // Appends to one file (a sqitch plan line per migration of a kind split in two) build on each other.
+  const merged = new Map<string, string>();
+  for (const { file, full } of targets) {
+    const existing = file.mode !== 'append' ? null : merged.get(full) ?? (fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null);
+    merged.set(full, mergeInto(file, existing));
+  }
+  for (const { file, full } of targets) {
+    const text = merged.get(full);
+    if (text === undefined) continue; // written already, with every append to it
     fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, texts[i] ?? '', { flag: file.mode === 'create' ? 'wx' : 'w' });
-  });
+    fs.writeFileSync(full, text, { flag: file.mode === 'create' ? 'wx' : 'w' });
+    merged.delete(full);
+  }
   return targets.map((t) => t.full);
 }

@@ -22,7 +22,7 @@ test('dry-run with no connection configured runs on the PGlite shadow, names it,
   });
   const first = await drydock(['dry-run', '--no-color', 'migrations/002_email.sql'], root);
   assert.equal(first.code, 0, first.stdout + first.stderr);
-  assert.match(first.stdout, /\(server: PGlite 18\.\d+ \(shadow\)\)/);
+  assert.match(first.stdout.split('\n')[0]!, / · server: PGlite 18\.\d+ \(shadow\)$/, 'the verdict line names the shadow');
   assert.match(first.stdout, /shadow: 1 earlier plain migration\(s\) applied first \(1 replayed/);
   // PGlite runs in a worker the CLI ends to cancel or to enforce statement_timeout: only the second session is missing.
   assert.match(first.stdout, /this shadow cannot open a second session \(lock contention\)$/m);
