@@ -166,6 +166,6 @@ describe('postgres-migrations directive in the rules (issue 19, D3)', () => {
     const finding = (await findingsOf(sql)).find((f) => f.ruleId === 'require-concurrent-index-creation' && f.file === '0002-index.sql');
     assert.ok(finding?.fix, 'a fix for the plain CREATE INDEX');
     const fixed = applyEdits('CREATE INDEX j ON t (y);\n', finding.fix.edits.map((e) => ({ ...e })));
-    assert.equal(fixed, '-- postgres-migrations disable-transaction\nCREATE INDEX CONCURRENTLY j ON t (y);\n');
+    assert.equal(fixed, '-- postgres-migrations disable-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS j ON t (y);\n');
   });
 });

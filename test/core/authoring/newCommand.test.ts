@@ -70,8 +70,10 @@ describe('drydock new (no database)', () => {
     const dir = project({ 'sql/001_init.sql': 'SELECT 1;', 'sql/002_more.sql': 'SELECT 1;' });
     const { code, out } = await drydockNew(dir, 'check', '--table', 'lessons', '--columns', 'difficulty_level', '--min', '1', '--max', '5', '--name', 'Difficulty 1-5');
     assert.equal(code, 0);
-    assert.equal(out, 'sql/003_difficulty_1_5.sql\n');
+    // The CHECK NOT VALID, then its VALIDATE as a migration of its own (its own transaction, a lighter lock).
+    assert.equal(out, 'sql/003_difficulty_1_5.sql\nsql/004_difficulty_1_5_validate.sql\n');
     assert.match(fs.readFileSync(path.join(dir, 'sql/003_difficulty_1_5.sql'), 'utf8'), /CHECK \(difficulty_level BETWEEN 1 AND 5\) NOT VALID/);
+    assert.match(fs.readFileSync(path.join(dir, 'sql/004_difficulty_1_5_validate.sql'), 'utf8'), /VALIDATE CONSTRAINT/);
   });
 
   test('--dir takes an absolute path, even outside the project, numbered after the migrations already there', async () => {
@@ -137,7 +139,7 @@ describe('drydock new (no database)', () => {
       [['check', '--table', 't', '--columns', 'a', '--min', 'five'], /--min must be a number/],
       [['index', '--table', 't', '--columns', 'a', '--tool', 'liquibase'], /--tool must be one of/],
       [['gin', '--table', 't', '--columns', 'a', '--opclass', 'gin_trgm_ops'], /--opclass/],
-      [['index', '--table', 't', '--colums', 'a'], /Unknown option/],
+      [['index', '--table', 't', '--colums', 'a'], /unknown option --colums for new: did you mean --columns\?/],
       [['check', '--table', 't', '--columns', 'a', '--values', 'x,y', '--max', '5'], /either --values or --min\/--max, not both/],
       [['index', '--table', 't', '--columns', 'a', '--where', 'x > 0; DROP TABLE t'], /not one SQL expression/],
     ];
