@@ -74,7 +74,9 @@ export class RunNode extends vscode.TreeItem {
       newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     const ending = endingOf(report);
     const history = report.historyFailure ? ' · history failed' : '';
-    this.description = `${stale ? 'stale · ' : ''}${report.mode} ${report.outcome}${history} · ${duration(report.timings.totalMs)}`;
+    // A refusal says why (a syntax error is not a missing connection); how other runs ended is in the tooltip.
+    const reason = report.outcome === 'refused' ? ` · ${ending}` : '';
+    this.description = `${stale ? 'stale · ' : ''}${report.mode} ${report.outcome}${reason}${history} · ${duration(report.timings.totalMs)}`;
     this.iconPath = stale ? icon('history') : OUTCOME_ICONS[report.outcome];
     // The id changes once a newer run arrives: VS Code then forgets that this run was expanded, and only the newest stays open.
     this.id = `run-${entry.id}-${newest ? 'newest' : 'older'}`;

@@ -119,7 +119,9 @@ describe('dry-run on save on the shadow: the user\'s saves of a file that parses
     await editAndSave('save/001_save_table.sql');
     assert.equal(await decided, 'ran');
     const [run] = api._private.tree.getChildren();
-    assert.match(String(run?.description), /succeeded · rolled back .* shadow/);
+    assert.match(String(run?.description), /^dry-run succeeded · /);
+    assert.match(String(run?.tooltip), /rolled back/);
+    assert.match(String(run?.tooltip), /shadow/i);
   });
 
   it('a manual save of half-typed SQL runs nothing until the file parses, and the check still shows the syntax error', async () => {
@@ -134,7 +136,7 @@ describe('dry-run on save on the shadow: the user\'s saves of a file that parses
     const ran = nextDecision(api, saved);
     assert.ok(await document.save());
     assert.equal(await ran, 'ran');
-    assert.match(String(api._private.tree.getChildren()[0]?.description), /^succeeded/);
+    assert.match(String(api._private.tree.getChildren()[0]?.description), /^dry-run succeeded/);
   });
 
   it('a run refused for a syntax error is labelled "syntax error", not "not connected"', async () => {
@@ -142,7 +144,7 @@ describe('dry-run on save on the shadow: the user\'s saves of a file that parses
     assert.ok(await document.save());
     await vscode.commands.executeCommand('drydock.dryRunMigration', saved);
     const [run] = api._private.tree.getChildren();
-    assert.match(String(run?.description), /^refused · syntax error ·/);
+    assert.match(String(run?.description), /^dry-run refused · syntax error ·/);
     assert.doesNotMatch(String(run?.description), /not connected/);
   });
 
@@ -161,7 +163,7 @@ describe('dry-run on save on the shadow: the user\'s saves of a file that parses
     const ran = nextDecision(api, saved);
     await replaceText(saved, `-- typed again\n${original}`);
     assert.equal(await ran, 'ran');
-    assert.match(String(api._private.tree.getChildren()[0]?.description), /succeeded · rolled back .* shadow/);
+    assert.match(String(api._private.tree.getChildren()[0]?.description), /^dry-run succeeded · /);
   });
 });
 
