@@ -74,7 +74,7 @@ function benchWorkspace() {
 
 function printTable(rows, rss, frozen, turns) {
   const profiled = turns.size > 0;
-  console.log(`\n| scenario | max delay | p99 delay |${profiled ? ' longest turn | longest turn running Drydock |' : ''} took | outcome |\n|---|---|---|${profiled ? '---|---|' : ''}---|---|`);
+  console.log(`\n| scenario | max delay | p99 delay |${profiled ? ' longest busy stretch | longest busy stretch with Drydock code |' : ''} took | outcome |\n|---|---|---|${profiled ? '---|---|' : ''}---|---|`);
   for (const [name, max, p99, took, outcome] of rows) {
     const [longest, withDrydock] = turns.get(name) ?? [];
     const profile = profiled ? ` ${longest ?? '—'} ms | ${withDrydock ?? '—'} ms |` : '';
@@ -95,7 +95,7 @@ async function main() {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-bench-host-'));
   const rows = [];
   const rss = [];
-  /** With DRYDOCK_BENCH_PROFILE_DIR: per scenario, the longest turn and the longest one that ran Drydock's code. */
+  /** With DRYDOCK_BENCH_PROFILE_DIR: per scenario, the longest busy stretch of the thread and the longest one that ran Drydock's code. */
   const turns = new Map();
   let endless;
   const frozen = new Promise((resolve) => (endless = resolve));

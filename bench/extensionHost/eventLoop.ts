@@ -79,10 +79,10 @@ interface CpuProfile {
 }
 
 /**
- * The longest stretch of samples without an idle one (a turn of the thread, near enough), and the
- * longest of those in which any of Drydock's code ran (the extension's bundle, the language client
- * in it included): what the thread spent that Drydock can be blamed for, apart from VS Code's own
- * work and the machine's.
+ * The longest stretch of samples without an idle one, and the longest of those in which any of
+ * Drydock's code ran (the extension's bundle, the language client in it included). A stretch can
+ * span several turns of the loop back to back (the sampler need not see the loop idle between
+ * them), so it bounds the longest turn from above; the event-loop delay is the measure of a turn.
  */
 function longestTurns(profile: CpuProfile): { longest: number; longestWithDrydock: number } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
