@@ -6,20 +6,13 @@ import { before, test } from 'node:test';
 import { CHUNKED_PARSE_MIN_BYTES, parseInChunks } from '../../src/core/parse/chunkedParse';
 import { loadParser, parseMigrationSync } from '../../src/core/parse/parseMigration';
 import { parseSql } from '../../src/core/parse/pgParser';
+import { HIDDEN_SEMICOLONS } from '../support/hiddenSemicolons';
 
 before(() => loadParser());
 
-const TRICKY = [
-  "INSERT INTO t (note) VALUES ('a;\nb ünï');",
-  "INSERT INTO t (note) VALUES (E'it\\'s;\n');",
-  'CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\nBEGIN\n  PERFORM 1;\n  RETURN 2;\nEND;\n$body$;',
-  'DO $$ BEGIN\n  UPDATE t SET a = 1;\nEND $$;',
-  '/* a comment; with /* nesting;\n */ still; */ SELECT 1;',
-  '-- a line comment;\nSELECT (1\n);',
-  'CREATE TABLE "semi;\ncolon" (a int);',
-];
+const TRICKY = HIDDEN_SEMICOLONS;
 
-function bigText(statements: string[], bytes: number): string {
+function bigText(statements: readonly string[], bytes: number): string {
   const out: string[] = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
