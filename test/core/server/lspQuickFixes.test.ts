@@ -10,9 +10,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import type { RunResult, WireConnection } from '../../../src/server/protocol';
-import { sql } from '../../support/database';
 import { applyEdits, LspTestClient, uriOf } from '../../support/lspClient';
-import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
+import { startLspOnPostgres, stopLspOnPostgres, type LspOnPostgres } from '../../support/lspOnPostgres';
 import { writeFolder } from '../shadow/folders';
 
 const ACCOUNTS = 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n';
@@ -103,26 +102,18 @@ describe('drydock lsp: quick fixes that write migrations, and the ignores offere
 });
 
 describe('drydock lsp: fixes from what a dry-run proved, on a real PostgreSQL', () => {
-  let server: ThrowawayPostgres;
+  let started: LspOnPostgres;
   let client: LspTestClient;
   let root: string;
   let connection: WireConnection;
   const CHECK = 'ALTER TABLE accounts ADD CONSTRAINT chk_level CHECK (level BETWEEN 1 AND 5);\n';
   before(async () => {
-    server = await startPostgres();
-    const url = server.url(await server.createDatabase());
-    await sql(url, 'CREATE TABLE accounts (id bigint PRIMARY KEY, level int)');
-    await sql(url, 'INSERT INTO accounts VALUES (1, 3), (2, 9), (3, 0)');
-    root = writeFolder({ 'migrations/002_level_check.sql': CHECK });
-    client = LspTestClient.start();
-    await client.initialize(root, { dryRunOnSave: false });
-    connection = { name: 'dev', settings: { connectionString: url } };
+    started = await startLspOnPostgres({ 'migrations/002_level_check.sql': CHECK }, [
+      'CREATE TABLE accounts (id bigint PRIMARY KEY, level int)', 'INSERT INTO accounts VALUES (1, 3), (2, 9), (3, 0)',
+    ]);
+    ({ client, root, connection } = started);
   });
-  after(async () => {
-    await client?.stop();
-    await server?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  after(() => stopLspOnPostgres(started));
 
   async function actionsAt(uri: string): Promise<CodeAction[]> {
     return client.request<CodeAction[]>('textDocument/codeAction', {

@@ -14,7 +14,8 @@ import type { FixQueryResult, IdentifyResult, PlanRunResult, RunFinishedParams, 
 import { sql } from '../../support/database';
 import { fingerprint, fingerprintDiff } from '../../support/fingerprint';
 import { LspTestClient, uriOf } from '../../support/lspClient';
-import { startPostgres, type ThrowawayPostgres } from '../../support/throwawayPostgres';
+import { startLspOnPostgres, stopLspOnPostgres, type LspOnPostgres } from '../../support/lspOnPostgres';
+import type { ThrowawayPostgres } from '../../support/throwawayPostgres';
 import { writeFolder } from '../shadow/folders';
 
 const ACCOUNTS = 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n';
@@ -165,27 +166,18 @@ test('an earlier migration that fails on the shadow: the run says it is the hist
 });
 
 describe('drydock lsp runs on a real PostgreSQL', () => {
+  let started: LspOnPostgres;
   let server: ThrowawayPostgres;
   let client: LspTestClient;
   let root: string;
   let url: string;
   let connection: WireConnection;
   before(async () => {
-    server = await startPostgres();
-    const db = await server.createDatabase();
-    url = server.url(db);
-    await sql(url, ACCOUNTS);
-    root = writeFolder({ 'migrations/002_email_index.sql': EMAIL_INDEX, 'migrations/003_sleep.sql': SLEEP });
-    client = LspTestClient.start();
-    await client.initialize(root, { dryRunOnSave: false });
     // The password travels in the request, in memory: nowhere in what the server sends back.
-    connection = { name: 'dev', settings: { connectionString: url } };
+    started = await startLspOnPostgres({ 'migrations/002_email_index.sql': EMAIL_INDEX, 'migrations/003_sleep.sql': SLEEP }, [ACCOUNTS]);
+    ({ server, client, root, url, connection } = started);
   });
-  after(async () => {
-    await client?.stop();
-    await server?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  after(() => stopLspOnPostgres(started));
 
   test('dry-run returns the report with the server, and the database is unchanged', async () => {
     const before = await fingerprint(url);
