@@ -146,8 +146,8 @@ function historyLines(h: HistoryFailure, paint: Paint): string[] {
   ];
 }
 
-/** True when the report's error is the history's failure (the files were not run), said already. */
-function isHistoryError(report: RunReport): boolean {
+/** True when the report's error is the history's failure (the files were not run): shown as the history's, not again as the run's. */
+export function isHistoryError(report: RunReport): boolean {
   const h = report.historyFailure;
   return h !== undefined && report.error !== undefined && report.error.message === h.error.message && report.error.sqlstate === h.error.sqlstate;
 }

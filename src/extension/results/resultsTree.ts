@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/model/findings';
 import type { CheckStatus, ErrorReport, HistoryFailure, MeasuredLock, NoticeReport, RunOutcome, RunReport, StatementReport, StatementStatus, VerificationCheck } from '../../core/model/report';
-import { historyFailureOutcome } from '../../core/output/text';
+import { historyFailureOutcome, isHistoryError } from '../../core/output/text';
 import { durationText } from '../../core/model/quantities';
 import { isLockMode, lockModeSql } from '../../core/sql/lockModes';
 import { strongestLockWord } from '../../server/measurement';
@@ -96,8 +96,7 @@ export class RunNode extends vscode.TreeItem {
     const { report } = this.entry;
     const nodes: ResultNode[] = report.statements.map((s) => new StatementNode(s, this.entry));
     const statementError = report.statements.some((s) => s.error);
-    const historyError = report.historyFailure && report.error?.message === report.historyFailure.error.message;
-    if (report.error && !statementError && !historyError) nodes.unshift(new ErrorNode(report.error, this.entry));
+    if (report.error && !statementError && !isHistoryError(report)) nodes.unshift(new ErrorNode(report.error, this.entry));
     if (report.historyFailure) nodes.unshift(new HistoryNode(report.historyFailure, this.entry));
     for (const d of report.diagnostics) {
       nodes.push(new DetailNode(findingLabel(d), `${path.basename(d.file)}:${d.range.start.line} ${d.message}`,
