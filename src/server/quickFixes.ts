@@ -47,12 +47,12 @@ function namesIn(dir: string): string[] {
  * The fix with each migration it writes to run after the fixed one named by the folder's own
  * scheme (the next free number or timestamp), and its title naming that file.
  */
-export function placeFollowingMigrations(fix: Fix, fixedFile: string, now: Date): Fix {
+function placeFollowingMigrations(fix: Fix, fixedFile: string, now: Date, siblings: () => readonly string[]): Fix {
   if (!(fix.newFiles ?? []).some((f) => f.following !== undefined)) return fix;
   let title = fix.title;
   const newFiles = fix.newFiles!.map((created): NewFile => {
     if (created.following === undefined) return created;
-    const placed = followingMigrationPath({ file: fixedFile, suffix: created.following, siblings: namesIn(path.dirname(fixedFile)), now });
+    const placed = followingMigrationPath({ file: fixedFile, suffix: created.following, siblings: siblings(), now });
     title = title.replace(path.basename(created.file), path.basename(placed));
     return { ...created, file: placed };
   });
@@ -71,15 +71,18 @@ export function quickFixesAt(core: CheckEngine, checked: CheckedFile, findings: 
   const fixes: OfferedFix[] = [];
   const touches = (offsets: { start: number; end: number }) => offsets.start <= end && start <= offsets.end;
   const failed = failures.filter((f) => touches(f.offsets));
+  // The folder is read once per request, and only when a fix writes a migration to follow this one.
+  let names: string[] | undefined;
+  const siblings = () => (names ??= namesIn(path.dirname(file)));
   const ignores: OfferedFix[] = [];
   // Two findings of one rule on one statement (two int columns) need one ignore, not two.
   const seen = new Set<string>();
   const fileWide: { finding: Finding; ruleIds: string[] } = { finding: findings[0]!, ruleIds: [] };
   for (const finding of findings) {
-    if (finding.file !== file || finding.offsets.start > end || start > finding.offsets.end) continue;
+    if (finding.file !== file || !touches(finding.offsets)) continue;
     const proved = failed.find((f) => f.offsets.start <= finding.offsets.start && finding.offsets.start <= f.offsets.end);
     const own = finding.fix && proved ? withCleanupBeforeValidate(finding.fix, proved) : finding.fix;
-    const fix = own ? placeFollowingMigrations(own, file, now) : null;
+    const fix = own ? placeFollowingMigrations(own, file, now, siblings) : null;
     if (fix && offerable(fix, file)) fixes.push({ finding, fix, preferred: true });
     if (!ignorable(core, finding)) continue;
     const statement = core.ignoreFixes.statementIgnoreFix(finding, checked.analysis);
