@@ -6,15 +6,16 @@ import type { ConnectionSettings } from '../core/db/connection';
 import type { ServerIdentity } from '../core/db/identity';
 import type { FormatOptions, FormatOutcome } from '../core/format/formatSql';
 import type { RunReport, ServerInfo } from '../core/model/report';
-import type { CheckedFile } from '../core/rules/checkMigration';
+import type { ParsedFile } from '../core/parse/parseMigration';
 import type { MigrationFile, RunOptions } from '../core/run/runner';
 import type { ShadowHost } from '../core/shadow/shadowHost';
 import type { ShadowRunOptions, ShadowTarget } from '../core/shadow/shadowRun';
 
-/** Parses one file with the real PostgreSQL parser (loaded on first use) and runs the rules over it with default settings. */
-export async function checkFile(file: string, text: string): Promise<CheckedFile> {
-  const rules = await import('../core/rules/checkMigration');
-  return rules.checkMigration(file, text);
+/** Parses one file with the real PostgreSQL parser (loaded on first use): its statements and syntax error, no rules judged. */
+export async function parseFile(file: string, text: string): Promise<ParsedFile> {
+  const parser = await import('../core/parse/parseMigration');
+  await parser.loadParser();
+  return parser.parseMigrationSync(file, text);
 }
 
 /** The core modules the editor's check, hover and code actions use, with the parser loaded. */

@@ -17,7 +17,7 @@ import type { ShadowHost } from '../core/shadow/shadowHost';
 import type { ServerContext } from './context';
 import type { Diagnostics } from './diagnostics';
 import { filePathOf } from './documents';
-import { checkFile, createShadowHost, identify, pgBackendFor, readOnlyQueryOnShadow, runFiles, runShadow, type ShadowChoice } from './engine';
+import { createShadowHost, identify, parseFile, pgBackendFor, readOnlyQueryOnShadow, runFiles, runShadow, type ShadowChoice } from './engine';
 import { filesToRun, readMigrationFiles } from './migrationFiles';
 import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type PlanRunParams, type PlanRunResult, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
 import type { ServerSettings } from './settings';
@@ -83,9 +83,10 @@ export class Runs {
   async plan(params: PlanRunParams): Promise<PlanRunResult> {
     const selected = await this.select({ targets: params.targets, upTo: params.upTo === true });
     if (selected.status === 'refused') return selected;
-    const checked = await Promise.all(selected.files.map((f) => checkFile(f.path, f.text)));
-    const statements = checked.reduce((n, c) => n + c.statements.filter((s) => s.role === 'statement').length, 0);
-    const syntaxErrors = checked.flatMap((c) => (c.syntaxError
+    // Parsed only: how many statements and whether each file parses need no rule judged.
+    const parsed = await Promise.all(selected.files.map((f) => parseFile(f.path, f.text)));
+    const statements = parsed.reduce((n, c) => n + c.statements.filter((s) => s.role === 'statement').length, 0);
+    const syntaxErrors = parsed.flatMap((c) => (c.syntaxError
       ? [{ file: c.file, line: c.lines.positionAt(c.syntaxError.offsets.start).line, message: c.syntaxError.message }] : []));
     return { status: 'planned', files: selected.files.map((f) => f.path), statements, syntaxErrors };
   }
