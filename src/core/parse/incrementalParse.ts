@@ -31,23 +31,29 @@ interface LastParse {
 export class ReparseCache {
   private readonly last = new Map<string, LastParse>();
 
-  /** The statements of `text`, reusing the last parse of `key`; null when the text must be parsed whole. */
+  /**
+   * The statements of `text`, reusing the last parse of `key` (and kept as its last parse now);
+   * null when the text must be parsed whole.
+   */
   reparse(key: string, text: string): RawStmt[] | null {
     const last = this.last.get(key);
-    return last ? reparsed(last, Buffer.from(text, 'utf8')) : null;
+    if (!last) return null;
+    const bytes = Buffer.from(text, 'utf8');
+    const stmts = reparsed(last, bytes);
+    if (stmts) this.keep(key, bytes, stmts);
+    return stmts;
   }
 
   /** Remembers a text's whole parse (its statements are shared with the caller's result: never changed in place). */
   remember(key: string, text: string, stmts: readonly RawStmt[]): void {
+    this.keep(key, Buffer.from(text, 'utf8'), stmts);
+  }
+
+  private keep(key: string, bytes: Buffer, stmts: readonly RawStmt[]): void {
     this.last.delete(key);
-    const bytes = Buffer.from(text, 'utf8');
     if (bytes.length < MIN_BYTES) return;
     if (this.last.size >= MAX_FILES) this.last.delete(this.last.keys().next().value!);
     this.last.set(key, { bytes, stmts });
-  }
-
-  forget(key: string): void {
-    this.last.delete(key);
   }
 }
 

@@ -122,10 +122,7 @@ type TextParse = { stmts: RawStatement[]; error?: undefined } | { stmts?: undefi
  */
 function parseText(text: string, reuse?: ReuseOf): TextParse {
   const again = reuse?.cache.reparse(reuse.key, text);
-  if (again) {
-    reuse!.cache.remember(reuse!.key, text, again);
-    return { stmts: again };
-  }
+  if (again) return { stmts: again };
   try {
     const stmts = parseSql(text).stmts ?? [];
     reuse?.cache.remember(reuse.key, text, stmts);
