@@ -69,10 +69,8 @@ function replayPlanFor(targets: readonly ShadowTarget[], options: Omit<ShadowRun
 export async function onPreparedShadow<T>(targets: readonly ShadowTarget[], options: ShadowRunOptions, use: (backend: DatabaseBackend) => Promise<T>): Promise<T> {
   await loadParser();
   const { plan } = replayPlanFor(targets, options);
-  let prepared = await options.host.prepare(plan);
-  const earlier = prepared.failure;
   // The run's targets dry-ran on the state before a failing earlier migration: so does the query.
-  if (earlier && runsAfter(earlier) && !earlier.rolledBack && !prepared.cancelled) prepared = await preparedBefore(earlier, prepared, plan, options.host);
+  const { prepared } = await preparedForTargets(plan, options.host);
   try {
     if (prepared.failure && !runsAfter(prepared.failure)) throw new Error(`the shadow's history could not be replayed: ${prepared.failure.error.message}`);
     if (prepared.cancelled) throw new Error('cancelled');
@@ -91,9 +89,7 @@ export async function runShadowDryRun(targets: readonly ShadowTarget[], options:
   let prepared: PreparedShadow;
   let earlier: ReplayFailure | null;
   try {
-    prepared = await options.host.prepare(plan);
-    earlier = prepared.failure;
-    if (earlier && runsAfter(earlier) && !earlier.rolledBack && !prepared.cancelled) prepared = await preparedBefore(earlier, prepared, plan, options.host);
+    ({ prepared, earlier } = await preparedForTargets(plan, options.host));
   } catch (err) {
     // The shadow itself could not be made (no server, a wrong password, no CREATEDB): a report, not a crash.
     const report = await unpreparedReport(targets, err, options.now);
@@ -137,14 +133,18 @@ function failingIndex(failure: ReplayFailure, history: readonly { file: string }
 }
 
 /**
- * The shadow at the state before a failing migration that left part of itself applied (its own
- * COMMIT, or statements that commit by themselves): released, and prepared again with the history
- * cut before it (PGlite restores or replays that prefix; a scratch database replays it).
+ * The shadow at the state the targets run on, and the earlier migration that failed (null when
+ * none). A failure that left part of its migration applied (its own COMMIT, or statements that
+ * commit by themselves) is released and prepared again with the history cut before it (PGlite
+ * restores or replays that prefix; a scratch database replays it).
  */
-async function preparedBefore(failure: ReplayFailure, prepared: PreparedShadow, plan: ReplayPlan, host: ShadowRunOptions['host']): Promise<PreparedShadow> {
+async function preparedForTargets(plan: ReplayPlan, host: ShadowRunOptions['host']): Promise<{ prepared: PreparedShadow; earlier: ReplayFailure | null }> {
+  const prepared = await host.prepare(plan);
+  const earlier = prepared.failure;
+  if (!earlier || !runsAfter(earlier) || earlier.rolledBack || prepared.cancelled) return { prepared, earlier };
   await prepared.release();
-  const index = failingIndex(failure, plan.migrations);
-  return host.prepare({ ...plan, migrations: plan.migrations.slice(0, Math.max(index, 0)) });
+  const index = failingIndex(earlier, plan.migrations);
+  return { prepared: await host.prepare({ ...plan, migrations: plan.migrations.slice(0, Math.max(index, 0)) }), earlier };
 }
 
 /** The history's failure as the report says it: its error, what was applied before it, and what was not. */
