@@ -53,9 +53,15 @@ const OWN_SIGNS: readonly { tool: ConventionTool; text?: RegExp; path?: RegExp }
 
 /** The tool a file's own text or name shows, or null. */
 function ownTool(file: { file: string; text: string }): ConventionTool | null {
-  const sign = OWN_SIGNS.find((s) => (s.text ? s.text.test(file.text) : s.path!.test(file.file)));
-  return sign?.tool ?? null;
+  // Asked once per finding that names a directive, and a file can have hundreds: its signs are read once.
+  const known = ownTools.get(file);
+  if (known !== undefined && known.text === file.text && known.file === file.file) return known.tool;
+  const tool = OWN_SIGNS.find((s) => (s.text ? s.text.test(file.text) : s.path!.test(file.file)))?.tool ?? null;
+  ownTools.set(file, { file: file.file, text: file.text, tool });
+  return tool;
 }
+
+const ownTools = new WeakMap<object, { file: string; text: string; tool: ConventionTool | null }>();
 
 /**
  * How the file's own tool runs a migration outside a transaction: its tool as its text and name
