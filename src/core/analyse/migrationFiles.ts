@@ -23,8 +23,18 @@ export function leadingVersion(name: string): string | null {
 
 /** The leading version for comparing: without leading zeros (`007` and `7` are the same number). */
 function versionOf(name: string): string | null {
-  return leadingVersion(name)?.replace(/^0+(?=\d)/, '') ?? null;
+  // A folder of hundreds of migrations is sorted on every editor check: each name's version is worked out once.
+  let version = versions.get(name);
+  if (version === undefined) {
+    version = leadingVersion(name)?.replace(/^0+(?=\d)/, '') ?? null;
+    if (versions.size >= MAX_VERSIONS) versions.clear();
+    versions.set(name, version);
+  }
+  return version;
 }
+
+const versions = new Map<string, string | null>();
+const MAX_VERSIONS = 20_000;
 
 /**
  * Two leading versions in the order the tools apply them. Sequence numbers compare as numbers

@@ -49,31 +49,43 @@ const texts = new Map<string, { size: number; mtimeNs: bigint; text: string }>()
 const MAX_CACHED_TEXTS = 5000;
 
 /**
- * A file's text. A long-lived process (the extension host dry-running on every save) rereads only
- * the files whose size or nanosecond modification time changed since it last read them. Bytes that
- * are not UTF-8 read as U+FFFD (and a NUL stays a NUL): the replay refuses such a file at that place.
+ * A file's text. A long-lived process (the editor's language server listing the folder on every
+ * check) rereads only the files whose size or nanosecond modification time changed since it last
+ * read them. Bytes that are not UTF-8 read as U+FFFD (and a NUL stays a NUL): the replay refuses
+ * such a file at that place. `stat` is the caller's own of the file, when it took one.
  */
-function read(file: string): string {
-  const stat = fs.statSync(file, { bigint: true });
+function read(file: string, stat: fs.BigIntStats = fs.statSync(file, { bigint: true })): string {
+  return entryOf(file, stat).text;
+}
+
+function entryOf(file: string, stat: fs.BigIntStats): { size: number; mtimeNs: bigint; text: string } {
   const known = texts.get(file);
-  if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known.text;
+  if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known;
   const bytes = fs.readFileSync(file);
-  const text = decodeMigrationText(bytes) ?? bytes.toString('utf8');
+  const entry = { size: Number(stat.size), mtimeNs: stat.mtimeNs, text: decodeMigrationText(bytes) ?? bytes.toString('utf8') };
   if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
-  texts.set(file, { size: Number(stat.size), mtimeNs: stat.mtimeNs, text });
-  return text;
+  texts.set(file, entry);
+  return entry;
 }
 
 /** Where a listing notes the files it leaves out. */
 type Skipped = SkippedFile[];
 
-/** True when the file exists as a regular file; a FIFO, socket or device there is noted as skipped (one stat, no open). */
-function regularFile(file: string, skipped: Skipped): boolean {
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat) return false;
+/** The file's stat when it exists as a regular file, else null; a FIFO, socket or device there is noted as skipped (one stat, no open). */
+function regularFile(file: string, skipped: Skipped): fs.BigIntStats | null {
+  const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  if (!stat) return null;
   const kind = specialFileKind(stat);
   if (kind) skipped.push({ file, kind });
-  return stat.isFile();
+  return stat.isFile() ? stat : null;
+}
+
+function unsortedEntries(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
 function listDir(dir: string): fs.Dirent[] {
@@ -87,7 +99,17 @@ function listDir(dir: string): fs.Dirent[] {
 // Every directive that means "outside a transaction" names it so; most files hold none, and
 // reading the directives line by line over a long history would cost every save.
 const MAY_HOLD_NO_TRANSACTION = /no[-\s]?transaction|transaction:false|disable-tx|disable-transaction|txmode/i;
-const directiveSaysNoTransaction = (text: string) => MAY_HOLD_NO_TRANSACTION.test(text) && readDirectives(text).noTransaction !== null;
+function directiveSaysNoTransaction(text: string): boolean {
+  // The editor lists the folder on every check: a text already judged (the same string, from `texts`) is not searched again.
+  let says = noTransactionByText.get(text);
+  if (says === undefined) {
+    says = MAY_HOLD_NO_TRANSACTION.test(text) && readDirectives(text).noTransaction !== null;
+    if (noTransactionByText.size >= MAX_CACHED_TEXTS) noTransactionByText.clear();
+    noTransactionByText.set(text, says);
+  }
+  return says;
+}
+const noTransactionByText = new Map<string, boolean>();
 
 // The version the tool records: the name's leading version, else the name itself.
 const versionOfName = (name: string) => leadingVersion(name) ?? name;
@@ -111,20 +133,23 @@ function foldersIn(root: string, script: string, noTransaction: (folder: string,
   return listDir(root).filter((e) => e.isDirectory()).flatMap((e) => {
     const folder = path.join(root, e.name);
     const file = path.join(folder, script);
-    if (!regularFile(file, skipped)) return [];
-    const text = read(file);
+    const stat = regularFile(file, skipped);
+    if (!stat) return [];
+    const text = read(file, stat);
     return [{ file, version: versionOfName(e.name), text, noTransaction: noTransaction(folder, text) }];
   });
 }
 
 /** The changes a sqitch plan lists, in order (tags and pragmas skipped). */
 function sqitchChanges(root: string, skipped: Skipped): HistoryMigration[] {
-  const plan = regularFile(path.join(root, 'sqitch.plan'), skipped) ? read(path.join(root, 'sqitch.plan')) : '';
+  const planStat = regularFile(path.join(root, 'sqitch.plan'), skipped);
+  const plan = planStat ? read(path.join(root, 'sqitch.plan'), planStat) : '';
   return plan.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[%#@]/.test(l)).flatMap((line) => {
     const name = line.split(/\s+/)[0]!;
     const file = path.join(root, 'deploy', `${name}.sql`);
-    if (!regularFile(file, skipped)) return [];
-    const text = read(file);
+    const stat = regularFile(file, skipped);
+    if (!stat) return [];
+    const text = read(file, stat);
     return [{ file, version: name, text, noTransaction: directiveSaysNoTransaction(text) }];
   });
 }
@@ -173,17 +198,24 @@ export function migrationsRoot(target: string): string {
 const MANIFESTS = ['package.json', 'Cargo.toml'];
 const MANIFEST_BYTES = 64 * 1024;
 
-/** Tool configuration files in the folders above the migrations (diesel.toml, sqitch.plan, .gmrc, …), and the manifests there with their text. */
+/** The tools' configuration files whose presence is evidence of the tool. */
+const TOOL_CONFIGS = ['diesel.toml', 'sqitch.plan', '.gmrc', '.gmrc.js', 'flyway.conf', 'flyway.toml', 'tern.conf', 'dbconfig.yml'];
+
+/**
+ * Tool configuration files in the folders above the migrations (diesel.toml, sqitch.plan, .gmrc, …), and the manifests there with their text.
+ * One listing per folder rather than a lookup per name: the editor asks on every check.
+ */
 function configAbove(root: string): WorkspaceEntry[] {
   const found: WorkspaceEntry[] = [];
   let dir = root;
   for (let depth = 0; depth < 3; depth++) {
-    for (const name of ['diesel.toml', 'sqitch.plan', '.gmrc', '.gmrc.js', 'flyway.conf', 'flyway.toml', 'tern.conf', 'dbconfig.yml']) {
-      if (fs.existsSync(path.join(dir, name))) found.push({ path: name });
-    }
+    const names = new Map(unsortedEntries(dir).map((entry) => [entry.name, entry]));
+    for (const name of TOOL_CONFIGS) if (names.has(name)) found.push({ path: name });
     for (const name of MANIFESTS) {
+      const entry = names.get(name);
       const file = path.join(dir, name);
-      if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) found.push({ path: name, text: headOf(file, MANIFEST_BYTES) });
+      // A symbolic link to a manifest counts as the manifest.
+      if (entry && (entry.isFile() || (entry.isSymbolicLink() && fs.statSync(file, { throwIfNoEntry: false })?.isFile()))) found.push({ path: name, text: headOf(file, MANIFEST_BYTES) });
     }
     const up = path.dirname(dir);
     if (up === dir) break;
@@ -197,14 +229,24 @@ const TEXT_SAMPLE = 20;
 const HEAD_BYTES = 4096;
 
 function headOf(file: string, bytes: number): string {
+  const stat = fs.statSync(file, { bigint: true });
+  const key = `${bytes}:${file}`;
+  const known = heads.get(key);
+  if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known.text;
   const fd = fs.openSync(file, 'r');
   try {
     const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
+    const text = buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
+    if (heads.size >= MAX_CACHED_TEXTS) heads.clear();
+    heads.set(key, { size: Number(stat.size), mtimeNs: stat.mtimeNs, text });
+    return text;
   } finally {
     fs.closeSync(fd);
   }
 }
+
+/** The starts of files already read (detection's evidence), as `texts` keeps whole files: reread when size or time changed. */
+const heads = new Map<string, { size: number; mtimeNs: bigint; text: string }>();
 
 const head = (file: string) => headOf(file, HEAD_BYTES);
 
