@@ -6,13 +6,14 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerInfo } from '../core/model/report';
 import { filePathOf, type OpenDocuments } from './documents';
 import type { ServerLog } from './log';
-import { MigrationChecker, type CheckOutcome } from './migrationChecker';
+import { MigrationChecker, type CheckOutcome, type FolderListing } from './migrationChecker';
 
 /** Checks open documents and remembers the outcome of each document's current version. */
 export class FileChecks {
   readonly checker: MigrationChecker;
   private readonly latest = new Map<string, { version: number; outcome: Promise<CheckOutcome> }>();
   private readonly majors = new Map<string, number>();
+  private folderListener: ((file: string) => void) | null = null;
 
   constructor(documents: OpenDocuments, log: ServerLog, private readonly activeConnection: () => string | undefined) {
     this.checker = new MigrationChecker({
@@ -22,14 +23,20 @@ export class FileChecks {
         return name === undefined ? undefined : this.majors.get(name);
       },
       warn: (message) => log.warn(message),
+      folderChanged: (file) => this.folderListener?.(file),
     });
   }
 
-  /** Checks the document's text now and remembers the outcome for its version. */
-  check(document: TextDocument): Promise<CheckOutcome> {
+  /** Who checks a file again when its folder turned out to have changed since an edit's check (one listener). */
+  onFolderChanged(listener: (file: string) => void): void {
+    this.folderListener = listener;
+  }
+
+  /** Checks the document's text now and remembers the outcome for its version; an edit's check reuses the folder's last listing. */
+  check(document: TextDocument, listing: FolderListing = 'fresh'): Promise<CheckOutcome> {
     const file = filePathOf(document.uri);
     if (file === null) return Promise.reject(new Error(`not a file on disk: ${document.uri}`));
-    const outcome = this.checker.check(file, document.getText());
+    const outcome = this.checker.check(file, document.getText(), listing);
     this.latest.set(document.uri, { version: document.version, outcome });
     // A failed check is not remembered: the next ask tries again.
     outcome.catch(() => this.latest.delete(document.uri));

@@ -13,7 +13,7 @@ import type { ServerContext } from './context';
 import { filePathOf, isConfigUri } from './documents';
 import { lastRunOf, withRunEvidence } from './lastRun';
 import { configProblemToDiagnostic, errorToDiagnostic, fileUri, findingToDiagnostic } from './lspConvert';
-import type { ConfigProblem } from './migrationChecker';
+import type { ConfigProblem, FolderListing } from './migrationChecker';
 
 /** How long after the last edit a document is checked again (each edit pushes the check back). */
 export const EDIT_SETTLE_MS = 300;
@@ -47,7 +47,7 @@ export class Diagnostics {
     this.timers.set(document.uri, setTimeout(() => {
       this.timers.delete(document.uri);
       const current = this.ctx.documents.get(document.uri);
-      if (current) void this.check(current);
+      if (current) void this.check(current, true, 'reuse');
       this.wakeIfSettled(document.uri);
     }, EDIT_SETTLE_MS));
   }
@@ -73,11 +73,11 @@ export class Diagnostics {
    * Checks a migration file and publishes its diagnostics; validates a drydock.json on its own.
    * `again: false` shows the remembered outcome of the document's version (after a run, for its evidence).
    */
-  async check(document: TextDocument, again = true): Promise<void> {
+  async check(document: TextDocument, again = true, listing: FolderListing = 'fresh'): Promise<void> {
     const uri = document.uri;
     this.running.set(uri, (this.running.get(uri) ?? 0) + 1);
     try {
-      await this.checkNow(document, again);
+      await this.checkNow(document, again, listing);
     } finally {
       this.running.set(uri, (this.running.get(uri) ?? 1) - 1);
       if (this.running.get(uri) === 0) this.running.delete(uri);
@@ -85,7 +85,7 @@ export class Diagnostics {
     }
   }
 
-  private async checkNow(document: TextDocument, again: boolean): Promise<void> {
+  private async checkNow(document: TextDocument, again: boolean, listing: FolderListing): Promise<void> {
     const uri = document.uri;
     const settings = await this.ctx.settings.current();
     if (isConfigUri(uri)) {
@@ -99,7 +99,7 @@ export class Diagnostics {
     const generation = (this.generation.get(uri) ?? 0) + 1;
     this.generation.set(uri, generation);
     try {
-      const outcome = await (again ? this.ctx.checks.check(document) : this.ctx.checks.current(document));
+      const outcome = await (again ? this.ctx.checks.check(document, listing) : this.ctx.checks.current(document));
       // A newer check started, the document closed, or it was edited since (the check of that edit is scheduled).
       if (this.generation.get(uri) !== generation || this.ctx.documents.get(uri)?.version !== document.version) return;
       if (outcome.kind === 'checked') {

@@ -11,7 +11,7 @@ import { readToolNoTransaction } from '../core/config/toolNoTransaction';
 import type { LintSettings } from '../core/model/lintSettings';
 import type { ParsedFile, ReparseCache } from '../core/parse/parseMigration';
 import type { CheckedFile } from '../core/rules/checkMigration';
-import type { HistoryMigration } from '../core/shadow/history';
+import type { History, HistoryMigration } from '../core/shadow/history';
 import { checkEngine, type CheckEngine } from './engine';
 
 /** A drydock.json that cannot be used, at the place it is wrong (1-based line and column). */
@@ -38,12 +38,30 @@ export interface MigrationCheckerHost {
   serverMajor?(): number | undefined;
   /** Something went wrong that is not the file's fault (a context file vanished mid-read). */
   warn?(message: string): void;
+  /**
+   * The folder around a file changed on disk since an edit's check reused its listing (a migration
+   * added, removed or rewritten): the file's diagnostics need checking again.
+   */
+  folderChanged?(file: string): void;
 }
+
+/** How a check reads the migrations around the file. */
+export type FolderListing =
+  /** Listed now (open, save, a run): what is on disk at this moment. */
+  | 'fresh'
+  /**
+   * The last listing, when there is one, listed again just after the check (an edit's check: the
+   * folder is not what the user is changing, and listing a history of hundreds of migrations on
+   * every keystroke costs ~1,000 file stats); if that listing differs, folderChanged says so.
+   */
+  | 'reuse';
 
 /** How many parsed context files are kept (a few long histories open at once). */
 const MAX_CACHED_CONTEXT = 5000;
 /** How many files' learned contexts are kept (each is the schema of the migrations before one file). */
 const MAX_LEARNED = 50;
+/** How many files' folder listings are kept for their edits' checks. */
+const MAX_LISTINGS = 50;
 
 /** Checks migration files for the editor, with their config and context. */
 export class MigrationChecker {
@@ -52,6 +70,10 @@ export class MigrationChecker {
   private readonly learned = new Map<string, LearnedContext>();
   /** The checked files' last parses: an edit re-parses only the statements around it. */
   private reparse: ReparseCache | null = null;
+  /** Each checked file's last listing of its folder, for its edits' checks. */
+  private readonly listings = new Map<string, History>();
+  /** Files whose folder is to be listed again once the current check is done. */
+  private readonly relisting = new Set<string>();
 
   constructor(private readonly host: MigrationCheckerHost = {}) {}
 
@@ -61,7 +83,7 @@ export class MigrationChecker {
   }
 
   /** Checks `text` as the content of the absolute path `file`. */
-  async check(file: string, text: string): Promise<CheckOutcome> {
+  async check(file: string, text: string, listing: FolderListing = 'fresh'): Promise<CheckOutcome> {
     const core = await checkEngine();
     // At once when the parser is loaded; it is replaced after a statement ran it out of stack (the abandoned parse stays in its memory).
     await core.parser.loadParser();
@@ -69,7 +91,7 @@ export class MigrationChecker {
       const config = this.resolverOf(core).forFile(file);
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
       const settings = this.settingsOf(core, config);
-      const { context, later } = this.folderOf(core, file);
+      const { context, later } = this.folderOf(core, file, listing);
       const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file), this.reparse ??= new core.parser.ReparseCache())], { settings, context: this.learnedOf(core, file, context), later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
     } catch (err) {
@@ -130,16 +152,49 @@ export class MigrationChecker {
    * before and after it in the tool's order, without the ones drydock.json excludes: what `drydock
    * check` of the folder would check together with the file.
    */
-  private folderOf(core: CheckEngine, file: string): { context: ParsedFile[]; later: ParsedFile[] } {
-    let history;
-    try {
-      history = core.history.findHistory([file]);
-    } catch (err) {
-      // A file deleted between listing and reading: judge without context this time.
-      this.host.warn?.(`reading the migrations around ${file} failed: ${err instanceof Error ? err.message : String(err)}`);
-      return { context: [], later: [] };
+  private folderOf(core: CheckEngine, file: string, listing: FolderListing): { context: ParsedFile[]; later: ParsedFile[] } {
+    let history = listing === 'reuse' ? this.listings.get(file) : undefined;
+    if (history) {
+      this.relistSoon(core, file);
+    } else {
+      try {
+        history = this.listed(file, core.history.findHistory([file]));
+      } catch (err) {
+        // A file deleted between listing and reading: judge without context this time.
+        this.listings.delete(file);
+        this.host.warn?.(`reading the migrations around ${file} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return { context: [], later: [] };
+      }
     }
     return { context: this.parsedAll(core, history.migrations), later: this.parsedAll(core, history.later) };
+  }
+
+  private listed(file: string, history: History): History {
+    if (!this.listings.has(file) && this.listings.size >= MAX_LISTINGS) this.listings.clear();
+    this.listings.set(file, history);
+    return history;
+  }
+
+  /**
+   * Lists the file's folder again after the check that reused its last listing: a timer's turn
+   * comes after the check's publish (promise callbacks), so the listing is never in an edit's wait.
+   */
+  private relistSoon(core: CheckEngine, file: string): void {
+    if (this.relisting.has(file)) return;
+    this.relisting.add(file);
+    setTimeout(() => {
+      this.relisting.delete(file);
+      const used = this.listings.get(file);
+      let fresh: History | null = null;
+      try {
+        fresh = core.history.findHistory([file]);
+      } catch {
+        // Vanished mid-read: the next check lists it afresh and says what went wrong.
+      }
+      if (fresh) this.listed(file, fresh);
+      else this.listings.delete(file);
+      if (!fresh || !used || !sameListing(used, fresh)) this.host.folderChanged?.(file);
+    }, 0);
   }
 
   /**
@@ -172,6 +227,13 @@ export class MigrationChecker {
     }
     return parsed;
   }
+}
+
+/** The same migrations, in the same order, with the same texts and settings: a check would read the same context. */
+function sameListing(a: History, b: History): boolean {
+  const same = (x: readonly HistoryMigration[], y: readonly HistoryMigration[]) => x.length === y.length
+    && x.every((m, i) => m.file === y[i]!.file && m.text === y[i]!.text && m.noTransaction === y[i]!.noTransaction && m.version === y[i]!.version);
+  return a.tool === b.tool && same(a.migrations, b.migrations) && same(a.later, b.later);
 }
 
 function knownRules(core: CheckEngine): Set<string> {

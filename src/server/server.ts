@@ -141,6 +141,10 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
 
   const opened = new Map<string, number>();
   const documents = ctx.documents.documents;
+  // An edit's check reused the folder's listing, and the folder has changed on disk since: check again.
+  ctx.checks.onFolderChanged((file) => {
+    for (const document of ctx.documents.all()) if (filePathOf(document.uri) === file) void diagnostics.check(document);
+  });
   ctx.subscribe(
     documents.onDidOpen(({ document }) => {
       opened.set(document.uri, document.version);

@@ -165,3 +165,29 @@ test('edits in the middle of a long migration (re-parsed from its last parse) le
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('an edit\'s check reuses the folder\'s listing, and a migration added on disk since (no notification) is still read: the finding it answers goes', async () => {
+  const FK = 'ALTER TABLE notes ADD CONSTRAINT notes_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) NOT VALID;\n';
+  const root = writeFolder({
+    'migrations/001_tables.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY);\nCREATE TABLE notes (id bigint PRIMARY KEY, account_id bigint);\n',
+    'migrations/002_fk.sql': FK,
+  });
+  const client = LspTestClient.start();
+  try {
+    await client.initialize(root);
+    const uri = client.open(path.join(root, 'migrations', '002_fk.sql'), FK);
+    const missing = (d: { code?: number | string }[]) => d.some((x) => x.code === 'missing-foreign-key-index');
+    await client.diagnosticsOf(uri, missing);
+    // Typing: the edit's check lists the folder (nothing changed yet), the next ones reuse that listing.
+    client.change(uri, `${FK}-- first edit\n`);
+    await client.until('the first edit checked', () => (client.diagnostics.get(uri) ?? []).some((d) => d.range.start.line === 0) && client.diagnostics.get(uri) !== undefined);
+    // A later migration that indexes the key arrives on disk (a git pull), with no didChangeWatchedFiles.
+    fs.writeFileSync(path.join(root, 'migrations', '003_index.sql'), 'CREATE INDEX CONCURRENTLY IF NOT EXISTS notes_account_id ON notes (account_id);\n');
+    client.change(uri, `${FK}-- second edit\n`);
+    const after = await client.diagnosticsOf(uri, (d) => !missing(d));
+    assert.equal(after.some((d) => d.code === 'missing-foreign-key-index'), false);
+  } finally {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
