@@ -29,11 +29,11 @@ export interface PredictedEffects {
   /** The strongest lock per relation, in the order the statement names them. */
   locks: PredictedLock[];
   /** Tables rewritten in full (a new copy of every row and every index). */
-  rewrites: string[];
+  rewrites: readonly string[];
   /** Tables read in full under the lock (validation, an index build). */
-  scans: string[];
+  scans: readonly string[];
   /** Tables whose every row is updated or deleted (no WHERE). */
-  everyRow: string[];
+  everyRow: readonly string[];
 }
 
 /** What the prediction may know besides the statement. */
@@ -52,47 +52,54 @@ export function declaredVolatility(context: PredictionContext): (name: string) =
   return (name) => context.schema?.functionVolatile(name, context.order ?? Number.MAX_SAFE_INTEGER) ?? null;
 }
 
+// The editor predicts every statement of a file on each check, and most statements lock one
+// relation and rewrite, scan or update none: the sets are made when first needed, and the empty
+// lists are shared (frozen, so no reader can change them for everyone).
+const NONE: readonly string[] = Object.freeze([]);
+
 class EffectsBuilder {
   private readonly modes = new Map<string, LockMode>();
-  private readonly indexesOfUnknownTables = new Set<string>();
-  private readonly rewrites = new Set<string>();
-  private readonly scans = new Set<string>();
-  private readonly everyRow = new Set<string>();
+  private indexesOfUnknownTables: Set<string> | null = null;
+  private rewrites: Set<string> | null = null;
+  private scans: Set<string> | null = null;
+  private everyRow: Set<string> | null = null;
 
   lock(relation: string, mode: LockMode): this {
     if (!relation) return this;
-    this.modes.set(relation, strongestLock([mode, ...(this.modes.has(relation) ? [this.modes.get(relation)!] : [])])!);
+    const held = this.modes.get(relation);
+    this.modes.set(relation, held === undefined ? mode : strongestLock([mode, held])!);
     return this;
   }
 
   /** The lock a statement takes on an index and on its table, named when the files say which. */
   lockIndexAndTable(index: string, table: string | null, mode: LockMode): this {
     if (table) return this.lock(table, mode);
-    if (index) this.indexesOfUnknownTables.add(index);
+    if (index) (this.indexesOfUnknownTables ??= new Set()).add(index);
     return this.lock(index, mode);
   }
 
   rewrite(relation: string): this {
-    this.rewrites.add(relation);
+    (this.rewrites ??= new Set()).add(relation);
     return this;
   }
 
   scan(relation: string): this {
-    this.scans.add(relation);
+    (this.scans ??= new Set()).add(relation);
     return this;
   }
 
   allRows(relation: string): this {
-    this.everyRow.add(relation);
+    (this.everyRow ??= new Set()).add(relation);
     return this;
   }
 
   build(): PredictedEffects {
+    const rewrites = this.rewrites;
     return {
-      locks: [...this.modes].map(([relation, mode]) => (this.indexesOfUnknownTables.has(relation) ? { relation, mode, onTableOfIndex: true } : { relation, mode })),
-      rewrites: [...this.rewrites].filter((r) => r),
-      scans: [...this.scans].filter((r) => r && !this.rewrites.has(r)),
-      everyRow: [...this.everyRow].filter((r) => r),
+      locks: [...this.modes].map(([relation, mode]) => (this.indexesOfUnknownTables?.has(relation) ? { relation, mode, onTableOfIndex: true } : { relation, mode })),
+      rewrites: rewrites ? [...rewrites].filter((r) => r) : NONE,
+      scans: this.scans ? [...this.scans].filter((r) => r && !rewrites?.has(r)) : NONE,
+      everyRow: this.everyRow ? [...this.everyRow].filter((r) => r) : NONE,
     };
   }
 }
