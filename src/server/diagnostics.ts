@@ -11,6 +11,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RunReport } from '../core/model/report';
 import type { ServerContext } from './context';
 import { filePathOf, isConfigUri } from './documents';
+import { scavengeWhenIdle } from './idleScavenge';
 import { lastRunOf, withRunEvidence } from './lastRun';
 import { configProblemToDiagnostic, errorToDiagnostic, fileUri, findingToDiagnostic } from './lspConvert';
 import type { ConfigProblem, FolderListing } from './migrationChecker';
@@ -82,6 +83,8 @@ export class Diagnostics {
       this.running.set(uri, (this.running.get(uri) ?? 1) - 1);
       if (this.running.get(uri) === 0) this.running.delete(uri);
       this.wakeIfSettled(uri);
+      // Nothing checking and no edit waiting: the check's garbage goes now, not inside the next check.
+      if (this.running.size === 0 && this.timers.size === 0) scavengeWhenIdle();
     }
   }
 
