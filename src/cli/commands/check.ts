@@ -14,6 +14,7 @@ import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
+import { docsBaseUri } from '../docsBase';
 
 /** Findings that mean a file could not be read as SQL at all. */
 const PARSE_ERRORS = new Set(['syntax-error', 'binary-file']);
@@ -35,6 +36,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     paths.push(file);
   }
   const files = readMigrationFiles(paths);
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const docs = docsBaseUri(io);
   compileWasmForShortRun();
   keepYoungGenerationSmall();
   await loadParser();
@@ -52,7 +55,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   // check connects nowhere, but a migration can quote a password the environment holds.
   const secrets = environmentSecrets(io);
   await writeReport(io, {
-    pieces: () => checkReportChunks(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }),
+    pieces: () => checkReportChunks(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets, docsBaseUri: docs, sourceOf: (file) => texts.get(file) }),
     // The exit code carries the verdict when the findings cannot be written.
     outcome: (reason) => renderCheckOutcome(report, format, reason),
     verdict: () => `${report.diagnostics.filter((d) => d.severity === 'error').length} error(s)`,
