@@ -51,6 +51,9 @@ options:
   --yes                     apply without asking (required when not on a terminal)
   --pg-version N            check, audit: the PostgreSQL major the migrations target (default: drydock.json,
                             else 14 for check, the shadow's for audit)
+  --changed-since REF       check: judge only the files git reports added, changed or renamed since
+                            REF (git diff REF...HEAD, plus uncommitted and untracked files); the
+                            other files given still teach the schema
   --no-color                plain output
   -h, --help                this help
 
