@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isRevertFile } from '../core/analyse/migrationFiles';
 import { UsageError, type Io } from './io';
 
 function git(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): { ok: boolean; stdout: string; stderr: string; missing: boolean } {
@@ -40,26 +41,28 @@ function realPath(file: string): string {
 export function filesChangedSince(ref: string, where: string, io: Pick<Io, 'cwd' | 'env'>): Set<string> {
   const given = path.resolve(io.cwd(), where);
   const cwd = isDirectory(given) ? given : path.dirname(given);
-  const top = git(['rev-parse', '--show-toplevel'], cwd, io.env);
-  if (top.missing) throw new UsageError('--changed-since needs git, which is not on the PATH');
-  if (!top.ok) throw new UsageError(`--changed-since needs a git repository: ${cwd} is not in one`);
-  const root = top.stdout.trim();
-  if (ref.startsWith('-') || !git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], cwd, io.env).ok) {
-    throw new UsageError(`--changed-since ${ref}: no such commit in this repository (in CI, fetch enough history for the base, e.g. fetch-depth: 0)`);
-  }
-  const lists = [
-    // Since the merge base with REF: what the pull request changes. A (added), C, M, R (renamed: the new name).
-    ['diff', '--name-only', '-z', '--diff-filter=ACMR', '--end-of-options', `${ref}...HEAD`],
-    // Not committed yet, staged or not.
-    ['diff', '--name-only', '-z', '--diff-filter=ACMR', 'HEAD'],
-    ['ls-files', '--others', '--exclude-standard', '-z'],
-  ];
+  // Three git calls in all (each a process: the check's time budget counts them): the root, the branch's changes, the pending ones.
+  const probe = git(['rev-parse', '--show-toplevel'], cwd, io.env);
+  if (probe.missing) throw new UsageError('--changed-since needs git, which is not on the PATH');
+  if (!probe.ok) throw new UsageError(`--changed-since needs a git repository: ${cwd} is not in one`);
+  const root = probe.stdout.trim();
+  const noCommit = new UsageError(`--changed-since ${ref}: no such commit in this repository (in CI, fetch enough history for the base, e.g. fetch-depth: 0)`);
+  if (ref.startsWith('-')) throw noCommit;
   const changed = new Set<string>();
-  for (const args of lists) {
-    // Run at the repository's root: every list names paths from there.
-    const listed = git(args, root, io.env);
-    if (!listed.ok) throw new UsageError(`--changed-since ${ref}: git ${args[0]} failed: ${listed.stderr.trim()}`);
-    for (const name of listed.stdout.split('\0')) if (name) changed.add(realPath(path.join(root, name)));
+  const add = (name: string) => changed.add(realPath(path.join(root, name)));
+  // Since the merge base with REF: what the pull request changes. A (added), C, M, R (renamed: the new name).
+  const committed = git(['diff', '--name-only', '-z', '--diff-filter=ACMR', '--end-of-options', `${ref}...HEAD`], root, io.env);
+  if (!committed.ok) {
+    if (!git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], root, io.env).ok) throw noCommit;
+    throw new UsageError(`--changed-since ${ref}: git diff failed: ${committed.stderr.trim()}`);
+  }
+  for (const name of committed.stdout.split('\0')) if (name) add(name);
+  // Not committed yet: staged, unstaged and untracked (not ignored) files; a deleted one is not on disk.
+  const pending = git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], root, io.env);
+  if (!pending.ok) throw new UsageError(`--changed-since ${ref}: git status failed: ${pending.stderr.trim()}`);
+  for (const entry of pending.stdout.split('\0')) {
+    const name = entry.slice(3);
+    if (name && fs.existsSync(path.join(root, name))) add(name);
   }
   return changed;
 }
@@ -81,6 +84,11 @@ export function sliceAroundJudged<T>(files: readonly T[], isJudged: (file: T) =>
   let last = files.length - 1;
   while (!isJudged(files[last]!)) last--;
   return { before: files.slice(0, first), between: files.slice(first, last + 1), after: files.slice(last + 1) };
+}
+
+/** Whether a check with only `judged` files judged needs the file at all: a revert script teaches no schema. */
+export function neededWhenJudging(judged: (file: string) => boolean): (file: string) => boolean {
+  return (file) => judged(file) || !isRevertFile(file);
 }
 
 /** The predicate for the paths a command was given (relative to `cwd`): true when git reports the file as changed. */

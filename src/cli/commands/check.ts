@@ -10,7 +10,7 @@ import { compileWasmForShortRun } from '../baselineWasm';
 import { keepYoungGenerationSmall } from '../smallYoungGeneration';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
-import { changedPredicate, filesChangedSince, sliceAroundJudged } from '../changedSince';
+import { changedPredicate, filesChangedSince, neededWhenJudging, sliceAroundJudged } from '../changedSince';
 import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
@@ -38,7 +38,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   }
   // --changed-since: only what git reports as changed is judged; every other file still teaches the schema.
   const judged = values['changed-since'] === undefined ? () => true : changedPredicate(filesChangedSince(values['changed-since'], positionals[0]!, io), io.cwd());
-  const files = readMigrationFiles(paths);
+  const files = readMigrationFiles(paths.filter(neededWhenJudging(judged)));
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const docs = docsBaseUri(io);
   compileWasmForShortRun();
