@@ -225,3 +225,20 @@ test('a fingerprint changes with what the finding is about: another table, anoth
   const c = fingerprintsOf('CREATE INDEX   idx_users_email\n  ON users (email);').find((f) => f.rule === 'require-concurrent-index-creation')!;
   assert.equal(a.fingerprint, c.fingerprint);
 });
+
+test('audit --format gitlab and junit carry its measured findings (on a real PGlite shadow)', async () => {
+  const history = path.join(dir, 'audited');
+  fs.mkdirSync(history, { recursive: true });
+  fs.writeFileSync(path.join(history, '001_users.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n');
+  fs.writeFileSync(path.join(history, '002_index.sql'), 'CREATE INDEX users_email ON users (email);\n');
+  const gitlab = await runCli(['audit', '--format', 'gitlab', 'audited'], { cwd: dir });
+  const issues = JSON.parse(gitlab.stdout) as unknown;
+  assertGitlabShape(issues);
+  const index = issues.find((i) => i.check_name === 'require-concurrent-index-creation')!;
+  assert.deepEqual([index.location.path, index.location.lines.begin, index.severity], ['audited/002_index.sql', 1, 'major']);
+  assert.match(index.description, /Confirmed by the run/);
+  const junit = await runCli(['audit', '--format', 'junit', 'audited'], { cwd: dir });
+  const xml = (await parseStringPromise(junit.stdout, { strict: true })) as Junit;
+  const failed = xml.testsuites.testsuite.flatMap((s) => s.testcase).filter((c) => c.failure);
+  assert.deepEqual(failed.map((c) => [c.$.classname, c.$.name]), [['audited/002_index.sql', 'require-concurrent-index-creation']]);
+});
