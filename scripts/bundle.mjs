@@ -13,6 +13,8 @@ const entries = [
   { entry: 'src/server/main.ts', out: 'dist/server.js' },
   // The PGlite shadow's worker thread: the bundles above start it from their own folder (core/shadow/worker/workerShadow.ts).
   { entry: 'src/core/shadow/worker/shadowWorkerMain.ts', out: 'dist/shadowWorker.js' },
+  // The GitHub Action's entry (action.yml): runs dist/cli.js next to it.
+  { entry: 'src/cli/githubAction.ts', out: 'dist/action.js' },
 ];
 
 for (const { entry, out, banner } of entries) {

@@ -42,7 +42,8 @@ options:
   --reference URL           a read-only production or replica connection: estimate what the measured
                             rewrites and scans would cost there (only statistics are read, no locks)
   --format FORMAT           ${OUTPUT_FORMATS.join(' | ')} (default text); sarif is SARIF 2.1.0,
-                            github prints GitHub Actions annotations
+                            github prints GitHub Actions annotations, gitlab is GitLab Code Quality
+                            JSON, junit is JUnit XML (a testsuite per file, a testcase per rule)
   --json                    the same as --format json
   --lock-timeout T          lock_timeout: whole milliseconds or 2s, 500ms, 1min (default 5000);
                             0 turns it off, under 1 ms or over 2147483647 ms is refused
@@ -50,6 +51,9 @@ options:
   --yes                     apply without asking (required when not on a terminal)
   --pg-version N            check, audit: the PostgreSQL major the migrations target (default: drydock.json,
                             else 14 for check, the shadow's for audit)
+  --changed-since REF       check: judge only the files git reports added, changed or renamed since
+                            REF (git diff REF...HEAD, plus uncommitted and untracked files); the
+                            other files given still teach the schema
   --no-color                plain output
   -h, --help                this help
 

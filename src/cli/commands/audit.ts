@@ -19,6 +19,8 @@ import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
+import { docsBaseUri } from '../docsBase';
+import { readSource } from '../readSource';
 
 const AUDIT_OPTIONS = {
   ...OUTPUT_OPTIONS,
@@ -90,7 +92,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   }
   const color = wantsColor(io, values['no-color'] === true) && format === 'text';
   await writeReport(io, {
-    pieces: () => auditReportChunks(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }),
+    pieces: () => auditReportChunks(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets, docsBaseUri: docsBaseUri(io), sourceOf: readSource }),
     outcome: (reason) => renderAuditOutcome(report, format, reason),
     verdict: () => `${report.outcome}: ${report.migrations.filter((m) => m.applied).length} of ${report.migrations.length} migration(s) applied`,
   }, secrets);

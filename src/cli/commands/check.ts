@@ -10,10 +10,12 @@ import { compileWasmForShortRun } from '../baselineWasm';
 import { keepYoungGenerationSmall } from '../smallYoungGeneration';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
+import { changedPredicate, filesChangedSince, neededWhenJudging, sliceAroundJudged } from '../changedSince';
 import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
+import { docsBaseUri } from '../docsBase';
 
 /** Findings that mean a file could not be read as SQL at all. */
 const PARSE_ERRORS = new Set(['syntax-error', 'binary-file']);
@@ -21,7 +23,7 @@ const PARSE_ERRORS = new Set(['syntax-error', 'binary-file']);
 /** `drydock check` with the arguments after the command name. */
 export async function runCheck(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('check', {
-    args: argv, allowPositionals: true, strict: true, options: { ...OUTPUT_OPTIONS, 'pg-version': { type: 'string' } },
+    args: argv, allowPositionals: true, strict: true, options: { ...OUTPUT_OPTIONS, 'pg-version': { type: 'string' }, 'changed-since': { type: 'string' } },
   });
   const format = outputFormatOf(values);
   const pgVersion = pgVersionOption(values['pg-version']);
@@ -34,16 +36,25 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     settings.set(file, config.settingsFor(file));
     paths.push(file);
   }
-  const files = readMigrationFiles(paths);
+  // --changed-since: only what git reports as changed is judged; every other file still teaches the schema.
+  const judged = values['changed-since'] === undefined ? () => true : changedPredicate(filesChangedSince(values['changed-since'], positionals[0]!, io), io.cwd());
+  const files = readMigrationFiles(paths.filter(neededWhenJudging(judged)));
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const docs = docsBaseUri(io);
   compileWasmForShortRun();
   keepYoungGenerationSmall();
   await loadParser();
+  const parsed = files.map((f) => parseMigrationSync(f.path, f.text, f.toolNoTransaction));
+  const slice = sliceAroundJudged(parsed, (f) => judged(f.file));
   // Checked together, in order: earlier files teach the schema the later ones are judged by.
-  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text, f.toolNoTransaction)), {
+  const checked = checkFiles(slice.between, {
     settings: (file: ParsedFile) => settings.get(file.file) ?? config.settingsFor(file.file),
-  });
+    ...(slice.before.length > 0 ? { context: slice.before } : {}),
+    ...(slice.after.length > 0 ? { later: slice.after } : {}),
+  }).filter((f) => judged(f.file));
+  if (values['changed-since'] !== undefined && checked.length === 0) io.stderr.write(`drydock: no migration among the files given changed since ${values['changed-since']}\n`);
   const report: CheckReport = {
-    files: paths,
+    files: checked.map((f) => f.file),
     diagnostics: checked.flatMap((p) => p.diagnostics),
     statements: checked.flatMap((p) => p.statements.map((s) => ({ file: s.file, index: s.index, kind: s.kind, range: s.range, role: s.role }))),
   };
@@ -52,7 +63,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   // check connects nowhere, but a migration can quote a password the environment holds.
   const secrets = environmentSecrets(io);
   await writeReport(io, {
-    pieces: () => checkReportChunks(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }),
+    pieces: () => checkReportChunks(report, format, { color: wantsColor(io, values['no-color'] === true) && format === 'text', baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets, docsBaseUri: docs, sourceOf: (file) => texts.get(file) }),
     // The exit code carries the verdict when the findings cannot be written.
     outcome: (reason) => renderCheckOutcome(report, format, reason),
     verdict: () => `${report.diagnostics.filter((d) => d.severity === 'error').length} error(s)`,

@@ -24,6 +24,8 @@ import { fileLintSettings } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
 import { TOOL_VERSION } from '../toolVersion';
+import { docsBaseUri } from '../docsBase';
+import { readSource } from '../readSource';
 import type { CommandRun } from './command';
 
 const RUN_OPTIONS = {
@@ -229,7 +231,7 @@ function runCommand(mode: RunMode): CommandRun {
 /** The report (its outcome alone should rendering it fail: committed or not must reach the user). */
 function writeRunReport(io: Io, report: RunReport, format: OutputFormat, color: boolean, secrets: readonly string[]): Promise<void> {
   return writeReport(io, {
-    pieces: () => runReportChunks(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets }),
+    pieces: () => runReportChunks(report, format, { color, baseDir: io.cwd(), toolVersion: TOOL_VERSION, secrets, docsBaseUri: docsBaseUri(io), sourceOf: readSource }),
     outcome: (reason) => renderRunOutcome(report, format, reason),
     verdict: () => `${report.outcome}: ${report.committed ? 'committed' : 'not committed'}`,
   }, secrets);

@@ -6,7 +6,7 @@ import type { AuditReport, AuditSummary, ClaimCount } from '../model/auditReport
 import type { Finding } from '../model/findings';
 import type { RunReport } from '../model/report';
 import { escapeData, findingToGithub, withoutWorkflowCommands } from './github';
-import { joinedLines, oneLine, sarifOutcome, sarifRules, shownData, type OutputFormat, type RenderOptions } from './formats';
+import { findingsFormatChunks, findingsFormatOutcome, joinedLines, oneLine, sarifOptionsOf, sarifOutcome, sarifRules, shownData, type OutputFormat, type RenderOptions } from './formats';
 import { jsonChunks } from './jsonChunks';
 import { RUN_RESULT_RULES, runFindings } from './runFindings';
 import { findingsToSarif } from './sarif';
@@ -110,13 +110,17 @@ export function* auditReportChunks(given: AuditReport, format: OutputFormat, opt
   switch (format) {
     case 'json': return yield* jsonChunks(report);
     case 'sarif': {
-      const log = findingsToSarif(auditFindings(report), { rules: [...sarifRules(), ...RUN_RESULT_RULES], toolVersion: options.toolVersion, baseDir: options.baseDir });
+      const log = findingsToSarif(auditFindings(report), { rules: [...sarifRules(), ...RUN_RESULT_RULES], ...sarifOptionsOf(options) });
       // The claims per rule travel in the run's property bag (the same names as in JSON).
       const runs = log.runs as Record<string, unknown>[];
       runs[0]!.properties = { audit: { folder: report.folder, tool: report.tool, outcome: report.outcome, judgedFor: report.judgedFor, claims: report.claims, summary: report.summary } };
       return yield* jsonChunks(log);
     }
     case 'github': return yield* joinedLines([...auditFindings(report).map(findingToGithub), ...withoutWorkflowCommands([...indentingContinuations(auditLines(report, false))])]);
+    case 'gitlab': case 'junit': {
+      const findings = auditFindings(report);
+      return yield* findingsFormatChunks(format, [...new Set(findings.map((f) => f.file))], findings, options);
+    }
     case 'text': return yield* joinedLines(indentingContinuations(auditLines(report, options.color)));
   }
 }
@@ -130,6 +134,7 @@ export function renderAuditOutcome(report: AuditReport, format: OutputFormat, gi
     case 'json': return JSON.stringify({ auditVersion: report.auditVersion, folder: report.folder, outcome: report.outcome, claims: report.claims, summary: report.summary, reportError: reason }, null, 2);
     case 'sarif': return sarifOutcome(report.outcome === 'succeeded', note, { outcome: report.outcome });
     case 'github': return `::${report.outcome === 'succeeded' ? 'warning' : 'error'}::${escapeData(note)}\n${verdict}`;
+    case 'gitlab': case 'junit': return findingsFormatOutcome(format, report.outcome === 'succeeded', note);
     case 'text': return note;
   }
 }

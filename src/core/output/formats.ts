@@ -1,11 +1,15 @@
 // The output formats the CLI offers for `check` and the run commands, as one table.
 import type { CheckReport } from '../model/checkReport';
+import type { Finding } from '../model/findings';
 import { mapStringsDeep } from '../model/deepStrings';
 import type { RunReport } from '../model/report';
 import { SecretMask } from '../model/secretMask';
 import { RULES } from '../rules/registry';
 import { ruleDocsPath } from '../rules/rule';
+import type { SourceOf } from './fingerprints';
 import { escapeData, findingToGithub, withoutWorkflowCommands } from './github';
+import { findingsToGitlab } from './gitlab';
+import { findingsToJunit, xmlText } from './junit';
 import { jsonChunks } from './jsonChunks';
 import { RUN_RESULT_RULES, runFindings } from './runFindings';
 import { findingsToSarif, type SarifRule } from './sarif';
@@ -13,7 +17,7 @@ import { errorHeadline, formatDiagnostic, painter, reportLines, verdictLine } fr
 import { indentingContinuations, visibleText, withoutRunnerCommands } from './visibleText';
 
 /** The formats, in the order `--help` lists them. */
-export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** True for a string that names an output format. */
@@ -29,6 +33,39 @@ export interface RenderOptions {
   toolVersion: string;
   /** Every password the shell resolved: masked in the report's data before it is rendered. */
   secrets: readonly string[];
+  /** The absolute URI the rules' docs pages (docs/rules/<id>.md) resolve against: SARIF's helpUri (the shells always give it). */
+  docsBaseUri?: string;
+  /** The files' text as read, for the fingerprints of SARIF and GitLab (without it they hash the messages). */
+  sourceOf?: SourceOf;
+}
+
+/** The options SARIF's renderer takes from the render options. */
+export function sarifOptionsOf(options: RenderOptions): { toolVersion: string; baseDir: string; docsBaseUri?: string; sourceOf?: SourceOf } {
+  return {
+    toolVersion: options.toolVersion, baseDir: options.baseDir,
+    ...(options.docsBaseUri ? { docsBaseUri: options.docsBaseUri } : {}), ...(options.sourceOf ? { sourceOf: options.sourceOf } : {}),
+  };
+}
+
+/** The findings over the files in one of the formats that speak only in findings and files (GitLab, JUnit). */
+export function* findingsFormatChunks(format: 'gitlab' | 'junit', files: readonly string[], findings: readonly Finding[], options: RenderOptions): Generator<string> {
+  if (format === 'gitlab') return yield* jsonChunks(findingsToGitlab(findings, { baseDir: options.baseDir, ...(options.sourceOf ? { sourceOf: options.sourceOf } : {}) }));
+  return yield* joinedLines(findingsToJunit(files, findings, { baseDir: options.baseDir }));
+}
+
+/**
+ * What GitLab and JUnit show when a report could not be rendered: one issue, or one testcase,
+ * saying why, failed unless the outcome was a success.
+ */
+export function findingsFormatOutcome(format: 'gitlab' | 'junit', successful: boolean, note: string): string {
+  if (format === 'gitlab') {
+    return JSON.stringify([{
+      description: note, check_name: 'drydock-report', fingerprint: 'drydock-report-outcome',
+      severity: successful ? 'info' : 'blocker', location: { path: '.', lines: { begin: 1 } },
+    }], null, 2);
+  }
+  const failure = successful ? '/>' : `><failure message="${xmlText(note)}"/></testcase>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="drydock" tests="1" failures="${successful ? 0 : 1}" errors="0"><testsuite name="drydock" tests="1" failures="${successful ? 0 : 1}" errors="0"><testcase classname="drydock" name="report"${failure}</testsuite></testsuites>`;
 }
 
 /** The registry's rules as SARIF describes them. */
@@ -72,7 +109,8 @@ export function* checkReportChunks(given: CheckReport, format: OutputFormat, opt
   const report = shownData(given, format, options.secrets);
   switch (format) {
     case 'json': return yield* jsonChunks(report);
-    case 'sarif': return yield* jsonChunks(findingsToSarif(report.diagnostics, { rules: sarifRules(), toolVersion: options.toolVersion, baseDir: options.baseDir }));
+    case 'sarif': return yield* jsonChunks(findingsToSarif(report.diagnostics, { rules: sarifRules(), ...sarifOptionsOf(options) }));
+    case 'gitlab': case 'junit': return yield* findingsFormatChunks(format, report.files, report.diagnostics, options);
     // Annotations, then the summary line the log shows.
     case 'github': return yield* joinedLines([...report.diagnostics.map(findingToGithub), checkSummary(report)]);
     case 'text': {
@@ -96,6 +134,7 @@ export function renderCheckOutcome(report: CheckReport, format: OutputFormat, gi
     case 'json': return JSON.stringify({ files: report.files, statements: report.statements.length, errors, reportError: reason }, null, 2);
     case 'sarif': return sarifOutcome(errors === 0, note, { errors });
     case 'github': return `::${errors === 0 ? 'warning' : 'error'}::${escapeData(note)}\n${checkSummary(report)}`;
+    case 'gitlab': case 'junit': return findingsFormatOutcome(format, errors === 0, note);
     case 'text': return note;
   }
 }
@@ -121,9 +160,8 @@ export function* runReportChunks(given: RunReport, format: OutputFormat, options
   const report = shownData(given, format, options.secrets);
   switch (format) {
     case 'json': return yield* jsonChunks(report);
-    case 'sarif': return yield* jsonChunks(findingsToSarif(runFindings(report), {
-      rules: [...sarifRules(), ...RUN_RESULT_RULES], toolVersion: options.toolVersion, baseDir: options.baseDir,
-    }));
+    case 'sarif': return yield* jsonChunks(findingsToSarif(runFindings(report), { rules: [...sarifRules(), ...RUN_RESULT_RULES], ...sarifOptionsOf(options) }));
+    case 'gitlab': case 'junit': return yield* findingsFormatChunks(format, report.files, runFindings(report), options);
     // Annotations, then the readable report for the log, where no line of it can be a workflow command.
     case 'github': return yield* joinedLines([...runFindings(report).map(findingToGithub), ...withoutWorkflowCommands([...indentingContinuations(reportLines(report, false))])]);
     case 'text': return yield* joinedLines(indentingContinuations(reportLines(report, options.color)));
@@ -150,6 +188,7 @@ export function renderRunOutcome(report: RunReport, format: OutputFormat, given:
     case 'json': return JSON.stringify({ reportVersion: report.reportVersion, mode: report.mode, files: report.files, ...outcome, reportError: reason }, null, 2);
     case 'sarif': return sarifOutcome(report.outcome === 'succeeded', `${note} ${verdict}`, outcome);
     case 'github': return `::${report.outcome === 'succeeded' ? 'warning' : 'error'}::${escapeData(`${note} ${verdict}`)}\n${error ? `${error}\n` : ''}${verdict}`;
+    case 'gitlab': case 'junit': return findingsFormatOutcome(format, report.outcome === 'succeeded', `${note} ${verdict}${error ? ` ${error}` : ''}`);
     case 'text': return `${note}\n${error ? `${error}\n` : ''}${verdict}`;
   }
 }

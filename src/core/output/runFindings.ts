@@ -8,10 +8,10 @@ import { errorHeadline, lockText } from './text';
 
 /** The two kinds of result a run adds to the rules' findings. */
 export const RUN_RESULT_RULES: readonly SarifRule[] = [
-  { id: 'run-failure', defaultSeverity: 'error', summary: 'A statement failed when the migration ran on PostgreSQL.', help: 'See the SQLSTATE, hint and fix query in the message.' },
-  { id: 'verification-failure', defaultSeverity: 'error', summary: 'An object the migration declares is missing, invalid or different after it ran.', help: 'See the verification detail in the message.' },
-  { id: 'reference-unavailable', defaultSeverity: 'info', summary: 'The reference connection could not be read, so there is no production estimate.', help: 'Check the reference connection.' },
-  { id: 'measured-impact', defaultSeverity: 'info', summary: 'What the statement was measured to lock, rewrite and scan when the migration ran (and, with a reference, what that costs in production).', help: 'See the docs page of the rule that judges the statement for the safe alternative.' },
+  { id: 'run-failure', defaultSeverity: 'error', summary: 'A statement failed when the migration ran on PostgreSQL.', help: 'See the SQLSTATE, hint and fix query in the message.', docsPath: 'README.md' },
+  { id: 'verification-failure', defaultSeverity: 'error', summary: 'An object the migration declares is missing, invalid or different after it ran.', help: 'See the verification detail in the message.', docsPath: 'README.md' },
+  { id: 'reference-unavailable', defaultSeverity: 'info', summary: 'The reference connection could not be read, so there is no production estimate.', help: 'Check the reference connection.', docsPath: 'README.md' },
+  { id: 'measured-impact', defaultSeverity: 'info', summary: 'What the statement was measured to lock, rewrite and scan when the migration ran (and, with a reference, what that costs in production).', help: 'See the docs page of the rule that judges the statement for the safe alternative.', docsPath: 'README.md' },
 ];
 
 /** One line of what was measured for a statement, or null when it touched no existing table. */

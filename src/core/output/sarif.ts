@@ -3,6 +3,7 @@
 // Lines and columns are 1-based and count UTF-16 code units, SARIF's default column kind.
 import type { Finding, Severity } from '../model/findings';
 import type { Range } from '../model/positions';
+import { findingFingerprints, SARIF_FINGERPRINT_KEY, type SourceOf } from './fingerprints';
 
 /** What SARIF needs to know of a rule. */
 export interface SarifRule {
@@ -20,8 +21,10 @@ export interface SarifOptions {
   toolVersion: string;
   /** Absolute directory the relative paths are relative to (the shell's current directory). */
   baseDir: string;
-  /** Where docs paths resolve, e.g. the project's repository URL; omitted: no helpUri. */
+  /** The absolute URI docs paths resolve against (the project's repository at a branch); omitted: no helpUri. */
   docsBaseUri?: string;
+  /** The files' text, for fingerprints of the findings' SQL (else of their messages). */
+  sourceOf?: SourceOf;
 }
 
 type Json = Record<string, unknown>;
@@ -47,16 +50,18 @@ function ruleDescriptor(rule: SarifRule, options: SarifOptions): Json {
     help: { text: rule.help },
     defaultConfiguration: { level: LEVELS[rule.defaultSeverity] },
   };
-  if (options.docsBaseUri && rule.docsPath) descriptor.helpUri = `${options.docsBaseUri.replace(/\/$/, '')}/${rule.docsPath}`;
+  if (options.docsBaseUri && rule.docsPath) descriptor.helpUri = new URL(rule.docsPath, `${options.docsBaseUri.replace(/\/+$/, '')}/`).href;
   return descriptor;
 }
 
-function result(finding: Finding, ruleIndex: number, options: SarifOptions): Json {
+function result(finding: Finding, ruleIndex: number, fingerprint: string, options: SarifOptions): Json {
   const out: Json = {
     ruleId: finding.ruleId,
     level: LEVELS[finding.severity],
     message: { text: finding.help ? `${finding.message}\n${finding.help}` : finding.message },
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(finding.file, options.baseDir), region: region(finding.range) } }],
+    // Code scanning matches a result across commits by these (its own line hash moves with the line).
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: fingerprint },
   };
   if (ruleIndex >= 0) out.ruleIndex = ruleIndex;
   // SARIF's property bag carries what a run measured about the finding (same names as in JSON).
@@ -82,6 +87,7 @@ function groupByFile<T extends { file: string }>(items: readonly T[]): [string, 
 /** A SARIF 2.1.0 log of the findings. */
 export function findingsToSarif(findings: readonly Finding[], options: SarifOptions): Json {
   const index = new Map(options.rules.map((r, i) => [r.id, i]));
+  const fingerprints = findingFingerprints(findings, options.baseDir, options.sourceOf);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -89,7 +95,7 @@ export function findingsToSarif(findings: readonly Finding[], options: SarifOpti
       tool: { driver: { name: 'drydock', version: options.toolVersion, informationUri: 'https://github.com/drydock/drydock', rules: options.rules.map((r) => ruleDescriptor(r, options)) } },
       originalUriBaseIds: { '%SRCROOT%': { uri: `file://${encodeURI(options.baseDir.replace(/\/$/, ''))}/` } },
       columnKind: 'utf16CodeUnits',
-      results: findings.map((f) => result(f, index.get(f.ruleId) ?? -1, options)),
+      results: findings.map((f, i) => result(f, index.get(f.ruleId) ?? -1, fingerprints[i]!, options)),
     }],
   };
 }
