@@ -6,11 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../model/lintSettings';
 import { globToRegExp } from './globs';
+import { PROJECT_SETTING_KEYS, readProjectSettings, type ProjectSettings } from './projectSettings';
 
 export const CONFIG_FILE_NAME = 'drydock.json';
 
 /** The contents of a drydock.json, validated. */
-export interface DrydockConfig {
+export interface DrydockConfig extends ProjectSettings {
   /** Absolute path of the file it was read from. */
   path: string;
   rules: Record<string, RuleSetting>;
@@ -28,7 +29,8 @@ export class ConfigError extends Error {
 }
 
 const SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];
-const KEYS = new Set(['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'exclude']);
+export const CONFIG_KEYS: readonly string[] = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'exclude', ...PROJECT_SETTING_KEYS];
+const KEYS = new Set(CONFIG_KEYS);
 
 function positionOf(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, Math.max(0, offset));
@@ -42,8 +44,11 @@ function keyPosition(text: string, key: string): { line: number; column: number 
   return positionOf(text, at < 0 ? 0 : at);
 }
 
-/** Parses and validates a drydock.json's text; `knownRules` are the rule ids it may name. */
-export function parseConfig(file: string, withBom: string, knownRules: ReadonlySet<string>): DrydockConfig {
+/**
+ * Parses and validates a drydock.json's text; `knownRules` are the rule ids it may name, `readFile`
+ * reads the .sql files its shadowSetup names (null: no such file).
+ */
+export function parseConfig(file: string, withBom: string, knownRules: ReadonlySet<string>, readFile: (file: string) => string | null = readIfExists): DrydockConfig {
   // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it, and no editor counts it as a column.
   const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   const fail = (key: string, detail: string): never => {
@@ -61,7 +66,7 @@ export function parseConfig(file: string, withBom: string, knownRules: ReadonlyS
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(file, 1, 1, 'must be a JSON object');
   const record = raw as Record<string, unknown>;
   for (const key of Object.keys(record)) if (!KEYS.has(key)) fail(key, `unknown setting "${key}" (expected one of ${[...KEYS].join(', ')})`);
-  const config: DrydockConfig = { path: file, rules: {}, pgVersion: null, assumeInTransaction: null, exclude: [] };
+  const config: DrydockConfig = { path: file, rules: {}, pgVersion: null, assumeInTransaction: null, exclude: [], ...readProjectSettings(record, path.dirname(file), fail, readFile) };
   if (record.rules !== undefined) {
     if (typeof record.rules !== 'object' || record.rules === null || Array.isArray(record.rules)) fail('rules', '"rules" must be an object of rule id → "off" | "info" | "warning" | "error"');
     for (const [id, value] of Object.entries(record.rules as Record<string, unknown>)) {
@@ -131,7 +136,7 @@ export class ConfigResolver {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
     const text = this.readFile(candidate);
     const parent = path.dirname(dir);
-    const found = text !== null ? parseConfig(candidate, text, this.knownRules) : parent === dir ? null : this.forDir(parent);
+    const found = text !== null ? parseConfig(candidate, text, this.knownRules, this.readFile) : parent === dir ? null : this.forDir(parent);
     this.byDir.set(dir, found);
     return found;
   }
