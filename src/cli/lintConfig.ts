@@ -1,7 +1,7 @@
 // The drydock.json settings for the files a command was given, read the same way by `check` and
 // by the run commands, so a dry-run reports what `drydock check` reports on the same file.
 import path from 'node:path';
-import { ConfigError, ConfigResolver, isExcluded } from '../core/config/drydockConfig';
+import { ConfigError, ConfigResolver, isExcluded, type DrydockConfig } from '../core/config/drydockConfig';
 import type { LintSettings } from '../core/model/lintSettings';
 import { RULES } from '../core/rules/registry';
 import { UsageError, type Io } from './io';
@@ -10,6 +10,8 @@ import { UsageError, type Io } from './io';
 export interface FileLintSettings {
   settingsFor(file: string): LintSettings;
   excluded(file: string): boolean;
+  /** The drydock.json that applies to the file, or null. */
+  configFor(file: string): DrydockConfig | null;
 }
 
 /** Reads the drydock.json above each file (relative paths from the working directory); a bad one is a usage error. */
@@ -25,6 +27,7 @@ export function fileLintSettings(io: Io, overrides: { pgVersion?: number } = {})
   };
   return {
     settingsFor: (file) => guarded(() => resolver.lintSettingsFor(path.resolve(io.cwd(), file), overrides)),
+    configFor: (file) => guarded(() => resolver.forFile(path.resolve(io.cwd(), file))),
     excluded: (file) => guarded(() => {
       const absolute = path.resolve(io.cwd(), file);
       return isExcluded(resolver.forFile(absolute), absolute);

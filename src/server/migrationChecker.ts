@@ -69,7 +69,7 @@ export class MigrationChecker {
       const config = this.resolverOf(core).forFile(file);
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
       const settings = this.settingsOf(core, config);
-      const { context, later } = this.folderOf(core, file);
+      const { context, later } = this.folderOf(core, file, config);
       const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file), this.reparse ??= new core.parser.ReparseCache())], { settings, context: this.learnedOf(core, file, context), later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
     } catch (err) {
@@ -88,6 +88,17 @@ export class MigrationChecker {
     const resolver = new core.config.ConfigResolver(knownRules(core));
     try {
       return new Map(files.map((file) => [file, this.settingsOf(core, resolver.forFile(file))]));
+    } catch (err) {
+      if (err instanceof core.config.ConfigError) return problemOf(err, this.textOf(err.file));
+      throw err;
+    }
+  }
+
+  /** The drydock.json that applies to a file, read afresh (as for a run's settings); a ConfigProblem when it is broken. */
+  async configFor(file: string): Promise<DrydockConfig | null | ConfigProblem> {
+    const core = await checkEngine();
+    try {
+      return new core.config.ConfigResolver(knownRules(core)).forFile(file);
     } catch (err) {
       if (err instanceof core.config.ConfigError) return problemOf(err, this.textOf(err.file));
       throw err;
@@ -130,10 +141,11 @@ export class MigrationChecker {
    * before and after it in the tool's order, without the ones drydock.json excludes: what `drydock
    * check` of the folder would check together with the file.
    */
-  private folderOf(core: CheckEngine, file: string): { context: ParsedFile[]; later: ParsedFile[] } {
+  private folderOf(core: CheckEngine, file: string, config: DrydockConfig | null): { context: ParsedFile[]; later: ParsedFile[] } {
     let history;
     try {
-      history = core.history.findHistory([file]);
+      // drydock.json's tool and folder, as the shadow replays them.
+      history = core.history.findHistory([file], config?.tool ?? undefined, config?.migrations ?? undefined);
     } catch (err) {
       // A file deleted between listing and reading: judge without context this time.
       this.host.warn?.(`reading the migrations around ${file} failed: ${err instanceof Error ? err.message : String(err)}`);

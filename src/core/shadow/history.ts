@@ -245,24 +245,29 @@ export function migrationsIn(root: string, override?: HistoryTool | 'auto'): { t
 }
 
 /** Where a target stands in the tool's order: the migrations before it and after it. */
-function around(migrations: readonly HistoryMigration[], target: string): { before: HistoryMigration[]; after: HistoryMigration[] } {
+function around(migrations: readonly HistoryMigration[], target: string, root: string): { before: HistoryMigration[]; after: HistoryMigration[] } {
   const at = migrations.findIndex((m) => m.file === target);
   if (at >= 0) return { before: migrations.slice(0, at), after: migrations.slice(at + 1) };
   // A target the tool would not list (graphile's current.sql, a new file): everything listed that sorts before it.
-  const key = (file: string) => path.relative(path.dirname(path.dirname(file)), file);
+  // A target kept outside drydock.json's migrations folder sorts by its name within its own folder.
+  const outside = path.relative(root, target).startsWith('..');
+  const key = (file: string) => (outside ? path.relative(file === target ? migrationsRoot(file) : root, file) : path.relative(path.dirname(path.dirname(file)), file));
   if (path.basename(target) === 'current.sql') return { before: [...migrations], after: [] };
   const sortsBefore = (m: HistoryMigration) => compareMigrationNames(key(m.file), key(target)) < 0;
   return { before: migrations.filter(sortsBefore), after: migrations.filter((m) => !sortsBefore(m)) };
 }
 
-/** Finds the tool and the migrations before the first target (absolute paths). */
-export function findHistory(targets: readonly string[], override?: HistoryTool | 'auto'): History {
+/**
+ * Finds the tool and the migrations before the first target (absolute paths). `folder`: the
+ * migrations folder drydock.json names, instead of the one the first target's place implies.
+ */
+export function findHistory(targets: readonly string[], override?: HistoryTool | 'auto', folder?: string): History {
   const first = targets[0];
   if (!first) throw new Error('a shadow run needs at least one file');
-  const root = migrationsRoot(first);
+  const root = folder ?? migrationsRoot(first);
   const { tool, migrations: listed, skipped } = migrationsIn(root, override);
   const targetSet = new Set(targets);
-  const earlier = around(listed, first).before.filter((m) => !targetSet.has(m.file));
-  const later = around(listed, targets[targets.length - 1] ?? first).after.filter((m) => !targetSet.has(m.file));
+  const earlier = around(listed, first, root).before.filter((m) => !targetSet.has(m.file));
+  const later = around(listed, targets[targets.length - 1] ?? first, root).after.filter((m) => !targetSet.has(m.file));
   return { tool, root, migrations: earlier, later, skipped };
 }

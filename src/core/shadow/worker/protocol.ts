@@ -24,6 +24,7 @@ export interface RunRequest {
   targets: ShadowTarget[];
   settings?: DrydockSettingsInput;
   tool?: HistoryTool | 'auto';
+  migrationsFolder?: string;
   setup: readonly string[];
   /** Each target's lint settings by its path (absent: the defaults). */
   lintSettings?: [string, LintSettings][];
