@@ -68,7 +68,7 @@ export class MigrationChecker {
     try {
       const config = this.resolverOf(core).forFile(file);
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
-      const settings = this.settingsOf(core, config);
+      const settings = this.settingsOf(core, config, file);
       const { context, later } = this.folderOf(core, file, config);
       const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file), this.reparse ??= new core.parser.ReparseCache())], { settings, context: this.learnedOf(core, file, context), later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
@@ -87,7 +87,7 @@ export class MigrationChecker {
     const core = await checkEngine();
     const resolver = new core.config.ConfigResolver(knownRules(core));
     try {
-      return new Map(files.map((file) => [file, this.settingsOf(core, resolver.forFile(file))]));
+      return new Map(files.map((file) => [file, this.settingsOf(core, resolver.forFile(file), file)]));
     } catch (err) {
       if (err instanceof core.config.ConfigError) return problemOf(err, this.textOf(err.file));
       throw err;
@@ -130,10 +130,10 @@ export class MigrationChecker {
     return this.resolver;
   }
 
-  // pgVersion: the config's, else the connected server's major, else core's default.
-  private settingsOf(core: CheckEngine, config: DrydockConfig | null): LintSettings {
+  // pgVersion: the config's, else the connected server's major, else core's default; every rule off at or before startAfter.
+  private settingsOf(core: CheckEngine, config: DrydockConfig | null, file: string): LintSettings {
     const major = config?.pgVersion == null ? this.host.serverMajor?.() : undefined;
-    return core.config.lintSettingsOf(config, major !== undefined ? { pgVersion: major } : {});
+    return core.config.underStartAfter(core.config.lintSettingsOf(config, major !== undefined ? { pgVersion: major } : {}), config, file, knownRules(core));
   }
 
   /**

@@ -10,6 +10,7 @@ import { compileWasmForShortRun } from '../baselineWasm';
 import { keepYoungGenerationSmall } from '../smallYoungGeneration';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
+import { noteStartAfter } from '../startAfterNote';
 import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
@@ -34,6 +35,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     settings.set(file, config.settingsFor(file));
     paths.push(file);
   }
+  noteStartAfter(paths, config, io);
   const files = readMigrationFiles(paths);
   compileWasmForShortRun();
   keepYoungGenerationSmall();

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../model/lintSettings';
 import { globToRegExp } from './globs';
 import { PROJECT_SETTING_KEYS, readProjectSettings, type ProjectSettings } from './projectSettings';
+import { underStartAfter } from './startAfter';
+
+export { isUpToStartAfter, underStartAfter } from './startAfter';
 
 export const CONFIG_FILE_NAME = 'drydock.json';
 
@@ -121,7 +124,8 @@ export class ConfigResolver {
 
   /** The rules' settings for an absolute file path: its drydock.json's, with the shell's overrides. Throws ConfigError. */
   lintSettingsFor(file: string, overrides: { pgVersion?: number } = {}): LintSettings {
-    return lintSettingsOf(this.forFile(file), overrides);
+    const config = this.forFile(file);
+    return underStartAfter(lintSettingsOf(config, overrides), config, file, this.knownRules);
   }
 
   /** The config for an absolute file path, or null when no folder above it has one. Throws ConfigError. */

@@ -52,3 +52,21 @@ test('must not: the editor\'s own drydock.shadowSetup replaces drydock.json\'s (
   assert.notEqual(result.report.outcome, 'succeeded');
   assert.ok(logs.some((l) => /drydock\.shadowSetup \(editor setting\) replaces .*drydock\.json's shadowSetup/.test(l)), logs.join('\n'));
 });
+
+test('startAfter in the editor: an old migration shows no findings, a later one does (judged with the schema the old ones taught)', async () => {
+  const old = 'CREATE TABLE users (id int PRIMARY KEY);\n';
+  const later = 'CREATE INDEX users_id ON users (id);\n';
+  const root = writeFolder({ 'drydock.json': JSON.stringify({ startAfter: 1 }), 'migrations/001_users.sql': old, 'migrations/002_index.sql': later });
+  const client = LspTestClient.start();
+  try {
+    await client.initialize(root, { dryRunOnSave: false });
+    const laterUri = client.open(path.join(root, 'migrations', '002_index.sql'), later);
+    const judged = await client.diagnosticsOf(laterUri, (d) => d.length > 0);
+    assert.ok(judged.some((d) => d.code === 'require-concurrent-index-creation'), JSON.stringify(judged));
+    const oldUri = client.open(path.join(root, 'migrations', '001_users.sql'), old);
+    assert.deepEqual(await client.diagnosticsOf(oldUri, () => true), []);
+  } finally {
+    assert.equal(await client.stop(), 0);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
