@@ -17,17 +17,30 @@ export interface FileLintSettings {
 /** Reads the drydock.json above each file (relative paths from the working directory); a bad one is a usage error. */
 export function fileLintSettings(io: Io, overrides: { pgVersion?: number } = {}): FileLintSettings {
   const resolver = new ConfigResolver(new Set(RULES.map((r) => r.id)));
+  // A .squawk.toml read in place of a drydock.json is said once, with what it mapped and left aside.
+  const said = new Set<string>();
+  const noted = (config: DrydockConfig | null): DrydockConfig | null => {
+    if (config?.squawkNotes && !said.has(config.path)) {
+      said.add(config.path);
+      const shown = path.relative(io.cwd(), config.path) || config.path;
+      io.stderr.write(`drydock: no drydock.json; read ${shown}${config.squawkNotes.map((n) => `\n  ${n}`).join('')}\n`);
+    }
+    return config;
+  };
   const guarded = <T>(read: () => T): T => {
     try {
       return read();
     } catch (err) {
-      if (err instanceof ConfigError) throw new UsageError(`invalid drydock.json: ${err.message}`);
+      if (err instanceof ConfigError) throw new UsageError(`invalid ${path.basename(err.file)}: ${err.message}`);
       throw err;
     }
   };
   return {
-    settingsFor: (file) => guarded(() => resolver.lintSettingsFor(path.resolve(io.cwd(), file), overrides)),
-    configFor: (file) => guarded(() => resolver.forFile(path.resolve(io.cwd(), file))),
+    settingsFor: (file) => guarded(() => {
+      noted(resolver.forFile(path.resolve(io.cwd(), file)));
+      return resolver.lintSettingsFor(path.resolve(io.cwd(), file), overrides);
+    }),
+    configFor: (file) => guarded(() => noted(resolver.forFile(path.resolve(io.cwd(), file)))),
     excluded: (file) => guarded(() => {
       const absolute = path.resolve(io.cwd(), file);
       return isExcluded(resolver.forFile(absolute), absolute);

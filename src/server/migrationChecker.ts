@@ -38,6 +38,8 @@ export interface MigrationCheckerHost {
   serverMajor?(): number | undefined;
   /** Something went wrong that is not the file's fault (a context file vanished mid-read). */
   warn?(message: string): void;
+  /** Something the log should say (a .squawk.toml read in place of a drydock.json). */
+  info?(message: string): void;
 }
 
 /** How many parsed context files are kept (a few long histories open at once). */
@@ -48,6 +50,8 @@ const MAX_LEARNED = 50;
 /** Checks migration files for the editor, with their config and context. */
 export class MigrationChecker {
   private resolver: ConfigResolver | null = null;
+  /** The .squawk.toml files whose reading the log has said (again after a config change). */
+  private readonly squawkSaid = new Set<string>();
   private readonly parsed = new Map<string, ParsedFile>();
   private readonly learned = new Map<string, LearnedContext>();
   /** The checked files' last parses: an edit re-parses only the statements around it. */
@@ -58,6 +62,7 @@ export class MigrationChecker {
   /** Forgets every drydock.json read so far (one was created, changed or deleted). */
   invalidateConfig(): void {
     this.resolver = null;
+    this.squawkSaid.clear();
   }
 
   /** Checks `text` as the content of the absolute path `file`. */
@@ -67,6 +72,10 @@ export class MigrationChecker {
     await core.parser.loadParser();
     try {
       const config = this.resolverOf(core).forFile(file);
+      if (config?.squawkNotes && !this.squawkSaid.has(config.path)) {
+        this.squawkSaid.add(config.path);
+        this.host.info?.(`no drydock.json above ${file}; read ${config.path}: ${config.squawkNotes.join('; ')}`);
+      }
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
       const settings = this.settingsOf(core, config, file);
       const { context, later } = this.folderOf(core, file, config);

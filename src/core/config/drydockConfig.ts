@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../model/lintSettings';
 import { globToRegExp } from './globs';
 import { PROJECT_SETTING_KEYS, readProjectSettings, type ProjectSettings } from './projectSettings';
+import { SQUAWK_CONFIG_FILE_NAME, parseSquawkConfig } from './squawkConfig';
 import { underStartAfter } from './startAfter';
 
 export { isUpToStartAfter, underStartAfter } from './startAfter';
@@ -22,6 +23,8 @@ export interface DrydockConfig extends ProjectSettings {
   assumeInTransaction: boolean | null;
   /** Globs relative to the config file's folder. */
   exclude: string[];
+  /** Read from a .squawk.toml (no drydock.json above the file): what was mapped and what was left aside. */
+  squawkNotes?: string[];
 }
 
 /** A drydock.json that cannot be used: the message names the file, line and column. */
@@ -119,6 +122,7 @@ export function isExcluded(config: DrydockConfig | null, file: string): boolean 
  */
 export class ConfigResolver {
   private readonly byDir = new Map<string, DrydockConfig | null>();
+  private readonly squawkByDir = new Map<string, DrydockConfig | null>();
 
   constructor(private readonly knownRules: ReadonlySet<string>, private readonly readFile: (file: string) => string | null = readIfExists) {}
 
@@ -128,10 +132,31 @@ export class ConfigResolver {
     return underStartAfter(lintSettingsOf(config, overrides), config, file, this.knownRules);
   }
 
-  /** The config for an absolute file path, or null when no folder above it has one. Throws ConfigError. */
+  /**
+   * The config for an absolute file path: the nearest drydock.json above it, else (none anywhere
+   * above) the nearest .squawk.toml, else null. Throws ConfigError.
+   */
   forFile(file: string): DrydockConfig | null {
     if (!path.isAbsolute(file)) throw new Error(`ConfigResolver needs an absolute path, got ${file}`);
-    return this.forDir(path.dirname(file));
+    return this.forDir(path.dirname(file)) ?? this.squawkForDir(path.dirname(file));
+  }
+
+  private squawkForDir(dir: string): DrydockConfig | null {
+    const cached = this.squawkByDir.get(dir);
+    if (cached !== undefined) return cached;
+    const candidate = path.join(dir, SQUAWK_CONFIG_FILE_NAME);
+    const text = this.readFile(candidate);
+    const parent = path.dirname(dir);
+    let found: DrydockConfig | null;
+    if (text !== null) {
+      const read = parseSquawkConfig(candidate, text, this.knownRules);
+      if (!('config' in read)) throw new ConfigError(candidate, read.line, read.column, read.detail);
+      found = { ...read.config, squawkNotes: read.notes };
+    } else {
+      found = parent === dir ? null : this.squawkForDir(parent);
+    }
+    this.squawkByDir.set(dir, found);
+    return found;
   }
 
   private forDir(dir: string): DrydockConfig | null {
