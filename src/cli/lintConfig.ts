@@ -1,7 +1,9 @@
 // The drydock.json settings for the files a command was given, read the same way by `check` and
 // by the run commands, so a dry-run reports what `drydock check` reports on the same file.
 import path from 'node:path';
-import { ConfigError, ConfigResolver, isExcluded, type DrydockConfig } from '../core/config/drydockConfig';
+import { ConfigError, ConfigResolver, isExcluded, projectNoTransaction, type DrydockConfig } from '../core/config/drydockConfig';
+import type { ToolNoTransaction } from '../core/model/toolNoTransaction';
+import type { MigrationFile } from '../core/run/runner';
 import type { LintSettings } from '../core/model/lintSettings';
 import { RULES } from '../core/rules/registry';
 import { UsageError, type Io } from './io';
@@ -12,6 +14,8 @@ export interface FileLintSettings {
   excluded(file: string): boolean;
   /** The drydock.json that applies to the file, or null. */
   configFor(file: string): DrydockConfig | null;
+  /** Whether the file runs outside a transaction by its tool's configuration, or by drydock.json's noTransactionDirective. */
+  noTransactionOf(file: MigrationFile): ToolNoTransaction | null;
 }
 
 /** Reads the drydock.json above each file (relative paths from the working directory); a bad one is a usage error. */
@@ -41,6 +45,7 @@ export function fileLintSettings(io: Io, overrides: { pgVersion?: number } = {})
       return resolver.lintSettingsFor(path.resolve(io.cwd(), file), overrides);
     }),
     configFor: (file) => guarded(() => noted(resolver.forFile(path.resolve(io.cwd(), file)))),
+    noTransactionOf: (file) => file.toolNoTransaction ?? guarded(() => projectNoTransaction(resolver.forFile(path.resolve(io.cwd(), file.path)), file.text)),
     excluded: (file) => guarded(() => {
       const absolute = path.resolve(io.cwd(), file);
       return isExcluded(resolver.forFile(absolute), absolute);

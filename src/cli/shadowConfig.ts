@@ -16,6 +16,7 @@ export interface ShadowConfig {
   shadowDbOption: string;
   tool?: HistoryTool;
   migrationsFolder?: string;
+  noTransactionDirective?: string;
 }
 
 /** The shadow settings from the flags and the config above the files (null: none), with what was used said on stderr. */
@@ -50,5 +51,6 @@ export function shadowConfigOf(config: DrydockConfig | null, flags: { setup: rea
     say(`migration tool ${config.tool} (${shown}'s tool)`);
   }
   if (config?.migrations) result.migrationsFolder = config.migrations;
+  if (config?.noTransactionDirective) result.noTransactionDirective = config.noTransactionDirective;
   return result;
 }

@@ -118,7 +118,7 @@ export async function runShadow(targets: ShadowTarget[], options: ShadowRunOptio
  * (the PGlite worker) lends no backend: the query then goes to a PGlite in this thread, restored
  * from the snapshot the worker's run left in `cacheDir`, and closed after the query.
  */
-export async function readOnlyQueryOnShadow(targets: ShadowTarget[], shadow: { host: ShadowHost; cacheDir: string | null } & Pick<ShadowRunOptions, 'setup' | 'tool' | 'migrationsFolder'>, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
+export async function readOnlyQueryOnShadow(targets: ShadowTarget[], shadow: { host: ShadowHost; cacheDir: string | null } & Pick<ShadowRunOptions, 'setup' | 'tool' | 'migrationsFolder' | 'noTransactionDirective'>, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
   const [runner, { runReadOnlyQuery }] = await Promise.all([import('../core/shadow/shadowRun'), import('../core/db/withSession')]);
   const { host: _host, cacheDir: _cacheDir, ...replay } = shadow;
   const query = (host: ShadowHost) => runner.onPreparedShadow(targets, { ...replay, host }, (backend) => runReadOnlyQuery(backend, sql));

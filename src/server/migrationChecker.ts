@@ -9,6 +9,7 @@ import type { LearnedContext } from '../core/analyse/fileAnalysis';
 import type { ConfigResolver, DrydockConfig } from '../core/config/drydockConfig';
 import { readToolNoTransaction } from '../core/config/toolNoTransaction';
 import type { LintSettings } from '../core/model/lintSettings';
+import type { ToolNoTransaction } from '../core/model/toolNoTransaction';
 import type { ParsedFile, ReparseCache } from '../core/parse/parseMigration';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import type { HistoryMigration } from '../core/shadow/history';
@@ -79,7 +80,7 @@ export class MigrationChecker {
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
       const settings = this.settingsOf(core, config, file);
       const { context, later } = this.folderOf(core, file, config);
-      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file), this.reparse ??= new core.parser.ReparseCache())], { settings, context: this.learnedOf(core, file, context), later });
+      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file) ?? core.config.projectNoTransaction(config, text), this.reparse ??= new core.parser.ReparseCache())], { settings, context: this.learnedOf(core, file, context), later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
     } catch (err) {
       if (err instanceof core.config.ConfigError) return { kind: 'config-error', problem: problemOf(err, this.textOf(err.file)) };
@@ -112,6 +113,13 @@ export class MigrationChecker {
       if (err instanceof core.config.ConfigError) return problemOf(err, this.textOf(err.file));
       throw err;
     }
+  }
+
+  /** drydock.json's noTransactionDirective in the file's text (null when absent, not configured, or the config is broken: a run then refuses on it). */
+  async projectNoTransactionOf(file: string, text: string): Promise<ToolNoTransaction | null> {
+    const config = await this.configFor(file);
+    const core = await checkEngine();
+    return config !== null && 'path' in config ? core.config.projectNoTransaction(config, text) : null;
   }
 
   /** Validates a drydock.json's text on its own (opened or saved in the editor): its problem, or null. */

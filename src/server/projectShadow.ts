@@ -14,6 +14,7 @@ export interface ProjectShadow {
   connection: string;
   tool?: HistoryTool;
   migrationsFolder?: string;
+  noTransactionDirective?: string;
   /** What the log says about where these came from. */
   notes: string[];
 }
@@ -39,5 +40,6 @@ export function projectShadowOf(settings: ServerSettings, config: DrydockConfig 
     notes.push(`migration tool ${config.tool} (${config.path}'s tool)`);
   }
   if (config?.migrations) shadow.migrationsFolder = config.migrations;
+  if (config?.noTransactionDirective) shadow.noTransactionDirective = config.noTransactionDirective;
   return shadow;
 }

@@ -114,7 +114,9 @@ export class Runs {
       ctx.log.error(`run refused: ${reason}`);
       return { status: 'refused', reason, configProblem: lint };
     }
-    return { status: 'selected', files, lintSettings: (file) => lint.get(file) ?? DEFAULT_LINT_SETTINGS };
+    // drydock.json's noTransactionDirective runs a file outside a transaction, as its tool's configuration would.
+    const withDirective = await Promise.all(files.map(async (f) => ({ ...f, toolNoTransaction: f.toolNoTransaction ?? await ctx.checks.checker.projectNoTransactionOf(f.path, f.text) })));
+    return { status: 'selected', files: withDirective, lintSettings: (file) => lint.get(file) ?? DEFAULT_LINT_SETTINGS };
   }
 
   private async claimed(ask: RunAsk, runId: string, signal: AbortSignal, progress: WorkDoneProgressReporter | null): Promise<RunResult> {
@@ -143,6 +145,7 @@ export class Runs {
         report = await runShadow(files.map((f) => ({ ...f, absolutePath: f.path })), {
           host, settings: settings.run, lintSettings, signal, setup: project.setup,
           ...(project.tool ? { tool: project.tool } : {}), ...(project.migrationsFolder ? { migrationsFolder: project.migrationsFolder } : {}),
+          ...(project.noTransactionDirective ? { noTransactionDirective: project.noTransactionDirective } : {}),
           displayPath: (p) => ctx.documents.displayPath(p),
           onReplay: (done, total) => progress?.report(`replaying earlier migration ${done + 1} of ${total}`),
           onProgress,
@@ -249,7 +252,8 @@ export class Runs {
     const project = files[0] ? await this.projectShadow(settings, files[0].path) : projectShadowOf(settings, null, process.env);
     if (typeof project === 'string') throw new Error(project);
     const host = await this.shadowHost(project, { targets: entry.request.targets });
-    const shadow = { host, cacheDir: this.ctx.options.shadowCacheDir, setup: project.setup, ...(project.tool ? { tool: project.tool } : {}), ...(project.migrationsFolder ? { migrationsFolder: project.migrationsFolder } : {}) };
+    const shadow = { host, cacheDir: this.ctx.options.shadowCacheDir, setup: project.setup, ...(project.tool ? { tool: project.tool } : {}), ...(project.migrationsFolder ? { migrationsFolder: project.migrationsFolder } : {}),
+      ...(project.noTransactionDirective ? { noTransactionDirective: project.noTransactionDirective } : {}) };
     return readOnlyQueryOnShadow(files.map((f) => ({ ...f, absolutePath: f.path })), shadow, sql);
   }
 

@@ -79,6 +79,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     report = await auditHistory({
       host: shadow.host, folder: absolute, folderLabel: folder, setup: configured.setup, settings, signal: abort.signal,
       ...(configured.tool ? { tool: configured.tool } : {}),
+      ...(configured.noTransactionDirective ? { noTransactionDirective: configured.noTransactionDirective } : {}),
       displayPath: (p) => path.relative(io.cwd(), p),
       lintSettings: (file) => config.settingsFor(file),
       onSkipped: (file, kind) => io.stderr.write(`drydock: skipped ${path.relative(io.cwd(), file)}: it is ${kind}, not a regular file\n`),

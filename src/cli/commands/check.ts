@@ -41,7 +41,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   keepYoungGenerationSmall();
   await loadParser();
   // Checked together, in order: earlier files teach the schema the later ones are judged by.
-  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text, f.toolNoTransaction)), {
+  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text, config.noTransactionOf(f))), {
     settings: (file: ParsedFile) => settings.get(file.file) ?? config.settingsFor(file.file),
   });
   const report: CheckReport = {

@@ -179,9 +179,9 @@ function runCommand(mode: RunMode): CommandRun {
     }
     if (!wantsShadow && mode !== 'dry-run' && nothingConfigured(values.db, io)) throw new UsageError(noDatabaseMessage(mode));
     const onSkipped = skippedNotes(io);
-    const files = readMigrationFiles(expandRunPaths(positionals, onSkipped));
     // Read up front: a bad drydock.json is a usage error before anything connects.
     const config = fileLintSettings(io);
+    const files = readMigrationFiles(expandRunPaths(positionals, onSkipped)).map((f) => ({ ...f, toolNoTransaction: config.noTransactionOf(f) }));
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
     const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
     if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
@@ -270,6 +270,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
     report = await runShadowDryRun(targets, {
       host, settings: call.settings, lintSettings: call.lintSettings, signal: abort.signal, setup: call.shadow.setup, onSkipped: call.onSkipped,
       ...(call.shadow.tool ? { tool: call.shadow.tool } : {}), ...(call.shadow.migrationsFolder ? { migrationsFolder: call.shadow.migrationsFolder } : {}),
+      ...(call.shadow.noTransactionDirective ? { noTransactionDirective: call.shadow.noTransactionDirective } : {}),
       displayPath: (p) => path.relative(io.cwd(), p),
       ...(progress ? { onProgress: progress, onReplay: (done: number, total: number) => io.stderr.write(`\r\u001b[Kshadow: replaying ${done + 1}/${total}`) } : {}),
     });

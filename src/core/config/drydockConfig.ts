@@ -11,6 +11,7 @@ import { SQUAWK_CONFIG_FILE_NAME, parseSquawkConfig } from './squawkConfig';
 import { underStartAfter } from './startAfter';
 
 export { isUpToStartAfter, underStartAfter } from './startAfter';
+export { projectNoTransaction } from './projectNoTransaction';
 
 export const CONFIG_FILE_NAME = 'drydock.json';
 

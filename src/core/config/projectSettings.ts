@@ -26,9 +26,11 @@ export interface ProjectSettings {
   migrations: string | null;
   /** The version as the tool numbers it, dashes removed, Flyway's `_` as `.` ("42", "20240101120000", "1.2"). */
   startAfter: string | null;
+  /** The comment line with which the project's runner runs a file outside a transaction ("-- runner:no-transaction"). */
+  noTransactionDirective: string | null;
 }
 
-export const PROJECT_SETTING_KEYS = ['shadowSetup', 'shadowConnection', 'tool', 'migrations', 'startAfter'] as const;
+export const PROJECT_SETTING_KEYS = ['shadowSetup', 'shadowConnection', 'tool', 'migrations', 'startAfter', 'noTransactionDirective'] as const;
 
 /** Reports a bad value at its key (drydockConfig's located ConfigError). */
 export type Fail = (key: string, detail: string) => never;
@@ -81,7 +83,7 @@ function readConnection(value: unknown, fail: Fail): string {
 
 /** Reads and validates the runner settings of a drydock.json's object (`dir`: its folder). */
 export function readProjectSettings(record: Record<string, unknown>, dir: string, fail: Fail, readFile: (file: string) => string | null): ProjectSettings {
-  const settings: ProjectSettings = { shadowSetup: [], shadowConnection: null, tool: null, migrations: null, startAfter: null };
+  const settings: ProjectSettings = { shadowSetup: [], shadowConnection: null, tool: null, migrations: null, startAfter: null, noTransactionDirective: null };
   if (record.shadowSetup !== undefined) settings.shadowSetup = readSetup(record.shadowSetup, dir, fail, readFile);
   if (record.shadowConnection !== undefined) settings.shadowConnection = readConnection(record.shadowConnection, fail);
   if (record.tool !== undefined) {
@@ -105,6 +107,13 @@ export function readProjectSettings(record: Record<string, unknown>, dir: string
       fail('startAfter', `"startAfter" must be a migration version as the tool numbers it (42, 20240101120000, 2017-09-23-182408, V1_2), got ${JSON.stringify(written)}`);
     }
     settings.startAfter = version;
+  }
+  if (record.noTransactionDirective !== undefined) {
+    const directive = record.noTransactionDirective;
+    if (typeof directive !== 'string' || !directive.trim().startsWith('--') || directive.trim().replace(/^--\s*/, '') === '' || /[\r\n]/.test(directive)) {
+      fail('noTransactionDirective', `"noTransactionDirective" must be a SQL comment line such as "-- runner:no-transaction", got ${JSON.stringify(directive)}`);
+    }
+    settings.noTransactionDirective = (directive as string).trim();
   }
   return settings;
 }

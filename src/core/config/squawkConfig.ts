@@ -59,7 +59,7 @@ export function parseSquawkConfig(file: string, text: string, knownRules: Readon
   const fail = (key: string, detail: string): SquawkConfigProblem => ({ ...keyPosition(text, key), detail });
   const config: DrydockConfig = {
     path: file, rules: {}, pgVersion: null, assumeInTransaction: null, exclude: [],
-    shadowSetup: [], shadowConnection: null, tool: null, migrations: null, startAfter: null,
+    shadowSetup: [], shadowConnection: null, tool: null, migrations: null, startAfter: null, noTransactionDirective: null,
   };
   const notes: string[] = [];
   const rules = table.excluded_rules;

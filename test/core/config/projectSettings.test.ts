@@ -34,7 +34,7 @@ test('good runner settings: the schema and the reader accept them; paths resolve
   try {
     const config = {
       shadowSetup: ['SET search_path = app, public', 'setup/roles.sql'], shadowConnection: '${env:DRYDOCK_SHADOW_URL}',
-      tool: 'goose', migrations: 'db/migrations', startAfter: '20240101120000',
+      tool: 'goose', migrations: 'db/migrations', startAfter: '20240101120000', noTransactionDirective: '-- runner:no-transaction',
     };
     assert.equal(validate(config), true, JSON.stringify(validate.errors));
     const file = path.join(root, 'drydock.json');
@@ -43,6 +43,7 @@ test('good runner settings: the schema and the reader accept them; paths resolve
     assert.equal(parsed.tool, 'goose');
     assert.equal(parsed.migrations, path.join(root, 'db', 'migrations'));
     assert.equal(parsed.startAfter, '20240101120000');
+    assert.equal(parsed.noTransactionDirective, '-- runner:no-transaction');
     for (const [written, read] of [[42, '42'], ['V1_2', '1.2'], ['2017-09-23-182408', '20170923182408'], ['007', '007']] as const) {
       assert.equal(validate({ startAfter: written }), true, String(written));
       assert.equal(parseConfig(file, JSON.stringify({ startAfter: written }), RULE_IDS).startAfter, read);
@@ -65,6 +66,8 @@ const BAD: [unknown, RegExp][] = [
   [{ startAfter: 'latest' }, /"startAfter" must be a migration version as the tool numbers it/],
   [{ startAfter: -3 }, /"startAfter" must be a migration version/],
   [{ startAfter: '1..2' }, /"startAfter" must be a migration version/],
+  [{ noTransactionDirective: 'runner:no-transaction' }, /"noTransactionDirective" must be a SQL comment line such as "-- runner:no-transaction"/],
+  [{ noTransactionDirective: '--' }, /"noTransactionDirective" must be a SQL comment line/],
 ];
 
 test('bad runner settings: the schema and the reader refuse them; the reader says file:line:column', () => {

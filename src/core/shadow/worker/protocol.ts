@@ -25,6 +25,7 @@ export interface RunRequest {
   settings?: DrydockSettingsInput;
   tool?: HistoryTool | 'auto';
   migrationsFolder?: string;
+  noTransactionDirective?: string;
   setup: readonly string[];
   /** Each target's lint settings by its path (absent: the defaults). */
   lintSettings?: [string, LintSettings][];

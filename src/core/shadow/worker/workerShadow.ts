@@ -144,6 +144,7 @@ export class WorkerShadow implements ShadowHost {
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.tool ? { tool: options.tool } : {}),
       ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+      ...(options.noTransactionDirective ? { noTransactionDirective: options.noTransactionDirective } : {}),
       ...(lintSettings ? { lintSettings: targets.map((t): [string, ReturnType<typeof lintSettings>] => [t.path, lintSettings(t.path)]) } : {}),
     };
     return new Promise<RunReport>((resolve, reject) => {
