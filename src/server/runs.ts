@@ -264,6 +264,15 @@ export class Runs {
     await kept?.host.close();
   }
 
+  /**
+   * True when the file's drydock.json sends the shadow to a server (shadowConnection): a save then
+   * does not dry-run on its own, as with the editor's own drydock.shadowConnection.
+   */
+  async shadowLeavesEditor(file: string): Promise<boolean> {
+    const config = await this.ctx.checks.checker.configFor(file);
+    return config !== null && 'path' in config && config.shadowConnection !== null;
+  }
+
   /** Whether dry-run on save goes ahead for this document: on the shadow, when nothing else is configured. */
   saveRunsAllowed(settings: ServerSettings): boolean {
     const { options } = this.ctx;
