@@ -23,6 +23,7 @@ export class FileChecks {
         return name === undefined ? undefined : this.majors.get(name);
       },
       warn: (message) => log.warn(message),
+      info: (message) => log.info(message),
       folderChanged: (file) => this.folderListener?.(file),
     });
   }

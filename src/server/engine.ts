@@ -118,9 +118,10 @@ export async function runShadow(targets: ShadowTarget[], options: ShadowRunOptio
  * (the PGlite worker) lends no backend: the query then goes to a PGlite in this thread, restored
  * from the snapshot the worker's run left in `cacheDir`, and closed after the query.
  */
-export async function readOnlyQueryOnShadow(targets: ShadowTarget[], shadow: { host: ShadowHost; cacheDir: string | null; setup: readonly string[] }, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
+export async function readOnlyQueryOnShadow(targets: ShadowTarget[], shadow: { host: ShadowHost; cacheDir: string | null } & Pick<ShadowRunOptions, 'setup' | 'tool' | 'migrationsFolder' | 'noTransactionDirective'>, sql: string): Promise<{ fields: string[]; rows: Record<string, unknown>[] }> {
   const [runner, { runReadOnlyQuery }] = await Promise.all([import('../core/shadow/shadowRun'), import('../core/db/withSession')]);
-  const query = (host: ShadowHost) => runner.onPreparedShadow(targets, { host, setup: shadow.setup }, (backend) => runReadOnlyQuery(backend, sql));
+  const { host: _host, cacheDir: _cacheDir, ...replay } = shadow;
+  const query = (host: ShadowHost) => runner.onPreparedShadow(targets, { ...replay, host }, (backend) => runReadOnlyQuery(backend, sql));
   if (!shadow.host.runDryRun) return query(shadow.host);
   const { PgliteShadow } = await import('../core/shadow/pgliteShadow');
   const inThread = new PgliteShadow({ cacheDir: shadow.cacheDir });

@@ -9,6 +9,7 @@ import type { LearnedContext } from '../core/analyse/fileAnalysis';
 import type { ConfigResolver, DrydockConfig } from '../core/config/drydockConfig';
 import { readToolNoTransaction } from '../core/config/toolNoTransaction';
 import type { LintSettings } from '../core/model/lintSettings';
+import type { ToolNoTransaction } from '../core/model/toolNoTransaction';
 import type { ParsedFile, ReparseCache } from '../core/parse/parseMigration';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import type { History, HistoryMigration } from '../core/shadow/history';
@@ -38,6 +39,8 @@ export interface MigrationCheckerHost {
   serverMajor?(): number | undefined;
   /** Something went wrong that is not the file's fault (a context file vanished mid-read). */
   warn?(message: string): void;
+  /** Something the log should say (a .squawk.toml read in place of a drydock.json). */
+  info?(message: string): void;
   /**
    * The folder around a file changed on disk since an edit's check reused its listing (a migration
    * added, removed or rewritten): the file's diagnostics need checking again.
@@ -66,6 +69,8 @@ const MAX_LISTINGS = 50;
 /** Checks migration files for the editor, with their config and context. */
 export class MigrationChecker {
   private resolver: ConfigResolver | null = null;
+  /** The .squawk.toml files whose reading the log has said (again after a config change). */
+  private readonly squawkSaid = new Set<string>();
   private readonly parsed = new Map<string, ParsedFile>();
   private readonly learned = new Map<string, LearnedContext>();
   /** The checked files' last parses: an edit re-parses only the statements around it. */
@@ -80,6 +85,9 @@ export class MigrationChecker {
   /** Forgets every drydock.json read so far (one was created, changed or deleted). */
   invalidateConfig(): void {
     this.resolver = null;
+    this.squawkSaid.clear();
+    // A drydock.json's tool and folder decide the listing.
+    this.listings.clear();
   }
 
   /** Checks `text` as the content of the absolute path `file`. */
@@ -89,10 +97,14 @@ export class MigrationChecker {
     await core.parser.loadParser();
     try {
       const config = this.resolverOf(core).forFile(file);
+      if (config?.squawkNotes && !this.squawkSaid.has(config.path)) {
+        this.squawkSaid.add(config.path);
+        this.host.info?.(`no drydock.json above ${file}; read ${config.path}: ${config.squawkNotes.join('; ')}`);
+      }
       if (config && core.config.isExcluded(config, file)) return { kind: 'excluded', config: config.path };
-      const settings = this.settingsOf(core, config);
-      const { context, later } = this.folderOf(core, file, listing);
-      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file), this.reparse ??= new core.parser.ReparseCache())], { settings, context: this.learnedOf(core, file, context), later });
+      const settings = this.settingsOf(core, config, file);
+      const { context, later } = this.folderOf(core, file, config, listing);
+      const [checked] = core.rules.checkFiles([core.parser.parseMigrationSync(file, text, readToolNoTransaction(file) ?? core.config.projectNoTransaction(config, text), this.reparse ??= new core.parser.ReparseCache())], { settings, context: this.learnedOf(core, file, context), later });
       return { kind: 'checked', checked: checked!, settings, config: config?.path ?? null, contextFiles: context.length };
     } catch (err) {
       if (err instanceof core.config.ConfigError) return { kind: 'config-error', problem: problemOf(err, this.textOf(err.file)) };
@@ -109,11 +121,29 @@ export class MigrationChecker {
     const core = await checkEngine();
     const resolver = new core.config.ConfigResolver(knownRules(core));
     try {
-      return new Map(files.map((file) => [file, this.settingsOf(core, resolver.forFile(file))]));
+      return new Map(files.map((file) => [file, this.settingsOf(core, resolver.forFile(file), file)]));
     } catch (err) {
       if (err instanceof core.config.ConfigError) return problemOf(err, this.textOf(err.file));
       throw err;
     }
+  }
+
+  /** The drydock.json that applies to a file, read afresh (as for a run's settings); a ConfigProblem when it is broken. */
+  async configFor(file: string): Promise<DrydockConfig | null | ConfigProblem> {
+    const core = await checkEngine();
+    try {
+      return new core.config.ConfigResolver(knownRules(core)).forFile(file);
+    } catch (err) {
+      if (err instanceof core.config.ConfigError) return problemOf(err, this.textOf(err.file));
+      throw err;
+    }
+  }
+
+  /** drydock.json's noTransactionDirective in the file's text (null when absent, not configured, or the config is broken: a run then refuses on it). */
+  async projectNoTransactionOf(file: string, text: string): Promise<ToolNoTransaction | null> {
+    const config = await this.configFor(file);
+    const core = await checkEngine();
+    return config !== null && 'path' in config ? core.config.projectNoTransaction(config, text) : null;
   }
 
   /** Validates a drydock.json's text on its own (opened or saved in the editor): its problem, or null. */
@@ -141,10 +171,10 @@ export class MigrationChecker {
     return this.resolver;
   }
 
-  // pgVersion: the config's, else the connected server's major, else core's default.
-  private settingsOf(core: CheckEngine, config: DrydockConfig | null): LintSettings {
+  // pgVersion: the config's, else the connected server's major, else core's default; every rule off at or before startAfter.
+  private settingsOf(core: CheckEngine, config: DrydockConfig | null, file: string): LintSettings {
     const major = config?.pgVersion == null ? this.host.serverMajor?.() : undefined;
-    return core.config.lintSettingsOf(config, major !== undefined ? { pgVersion: major } : {});
+    return core.config.underStartAfter(core.config.lintSettingsOf(config, major !== undefined ? { pgVersion: major } : {}), config, file, knownRules(core));
   }
 
   /**
@@ -152,13 +182,15 @@ export class MigrationChecker {
    * before and after it in the tool's order, without the ones drydock.json excludes: what `drydock
    * check` of the folder would check together with the file.
    */
-  private folderOf(core: CheckEngine, file: string, listing: FolderListing): { context: ParsedFile[]; later: ParsedFile[] } {
+  private folderOf(core: CheckEngine, file: string, config: DrydockConfig | null, listing: FolderListing): { context: ParsedFile[]; later: ParsedFile[] } {
+    // drydock.json's tool and folder, as the shadow replays them.
+    const list = () => core.history.findHistory([file], config?.tool ?? undefined, config?.migrations ?? undefined);
     let history = listing === 'reuse' ? this.listings.get(file) : undefined;
     if (history) {
-      this.relistSoon(core, file);
+      this.relistSoon(file, list);
     } else {
       try {
-        history = this.listed(file, core.history.findHistory([file]));
+        history = this.listed(file, list());
       } catch (err) {
         // A file deleted between listing and reading: judge without context this time.
         this.listings.delete(file);
@@ -179,7 +211,7 @@ export class MigrationChecker {
    * Lists the file's folder again after the check that reused its last listing: a timer's turn
    * comes after the check's publish (promise callbacks), so the listing is never in an edit's wait.
    */
-  private relistSoon(core: CheckEngine, file: string): void {
+  private relistSoon(file: string, list: () => History): void {
     if (this.relisting.has(file)) return;
     this.relisting.add(file);
     setTimeout(() => {
@@ -187,7 +219,7 @@ export class MigrationChecker {
       const used = this.listings.get(file);
       let fresh: History | null = null;
       try {
-        fresh = core.history.findHistory([file]);
+        fresh = list();
       } catch {
         // Vanished mid-read: the next check lists it afresh and says what went wrong.
       }

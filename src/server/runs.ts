@@ -21,6 +21,7 @@ import { createShadowHost, identify, parseFile, pgBackendFor, readOnlyQueryOnSha
 import { filesToRun, readMigrationFiles } from './migrationFiles';
 import { NOTIFICATIONS, SHADOW_CONNECTION_NAME, type PlanRunParams, type PlanRunResult, type RunFinishedParams, type RunParams, type RunRequestSummary, type RunResult, type WireConnection } from './protocol';
 import type { ServerSettings } from './settings';
+import { projectShadowOf, type ProjectShadow } from './projectShadow';
 import { throttledProgress } from './throttledProgress';
 
 /** A run as a command (or a save) asked for it. */
@@ -113,7 +114,9 @@ export class Runs {
       ctx.log.error(`run refused: ${reason}`);
       return { status: 'refused', reason, configProblem: lint };
     }
-    return { status: 'selected', files, lintSettings: (file) => lint.get(file) ?? DEFAULT_LINT_SETTINGS };
+    // drydock.json's noTransactionDirective runs a file outside a transaction, as its tool's configuration would.
+    const withDirective = await Promise.all(files.map(async (f) => ({ ...f, toolNoTransaction: f.toolNoTransaction ?? await ctx.checks.checker.projectNoTransactionOf(f.path, f.text) })));
+    return { status: 'selected', files: withDirective, lintSettings: (file) => lint.get(file) ?? DEFAULT_LINT_SETTINGS };
   }
 
   private async claimed(ask: RunAsk, runId: string, signal: AbortSignal, progress: WorkDoneProgressReporter | null): Promise<RunResult> {
@@ -135,10 +138,14 @@ export class Runs {
     try {
       if (!params.connection) {
         if (mode !== 'dry-run') return refused(`${RUN_MODES[mode].title} needs a connection (only a dry-run can go to the shadow).`);
-        const host = await this.shadowHost(settings, params);
+        const project = await this.projectShadow(settings, files[0]!.path);
+        if (typeof project === 'string') return refused(project);
+        const host = await this.shadowHost(project, params);
         ctx.log.info(`dry-run ${names} on the shadow (${host.kind === 'pglite' ? 'PGlite' : 'scratch database'})`);
         report = await runShadow(files.map((f) => ({ ...f, absolutePath: f.path })), {
-          host, settings: settings.run, lintSettings, signal, setup: settings.shadowSetup,
+          host, settings: settings.run, lintSettings, signal, setup: project.setup,
+          ...(project.tool ? { tool: project.tool } : {}), ...(project.migrationsFolder ? { migrationsFolder: project.migrationsFolder } : {}),
+          ...(project.noTransactionDirective ? { noTransactionDirective: project.noTransactionDirective } : {}),
           displayPath: (p) => ctx.documents.displayPath(p),
           onReplay: (done, total) => progress?.report(`replaying earlier migration ${done + 1} of ${total}`),
           onProgress,
@@ -198,8 +205,8 @@ export class Runs {
   }
 
   /** The shadow for a dry-run: a scratch database on the shadow server when one is given or set, else PGlite (kept between runs). */
-  private async shadowHost(settings: ServerSettings, params: RunParams): Promise<ShadowHost> {
-    const choice = this.shadowChoice(settings, params);
+  private async shadowHost(project: ProjectShadow, params: RunParams): Promise<ShadowHost> {
+    const choice = this.shadowChoice(project, params);
     const key = JSON.stringify(choice);
     if (this.shadow?.key === key) return this.shadow.host;
     await this.closeShadow();
@@ -208,10 +215,27 @@ export class Runs {
     return host;
   }
 
-  private shadowChoice(settings: ServerSettings, params: RunParams): ShadowChoice {
+  /**
+   * The shadow as the files' drydock.json describes the runner (the editor's settings winning), its
+   * sources logged; a refusal's reason when drydock.json is broken or names an unset variable.
+   */
+  private async projectShadow(settings: ServerSettings, firstFile: string): Promise<ProjectShadow | string> {
+    const config = await this.ctx.checks.checker.configFor(firstFile);
+    if (config !== null && !('path' in config)) return `invalid drydock.json: ${this.ctx.documents.displayPath(config.file)}:${config.line}:${config.column}: ${config.message}`;
+    let project: ProjectShadow;
+    try {
+      project = projectShadowOf(settings, config, process.env);
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+    for (const note of project.notes) this.ctx.log.info(note);
+    return project;
+  }
+
+  private shadowChoice(project: ProjectShadow, params: RunParams): ShadowChoice {
     const given = params.shadowConnection?.settings;
     // The setting holds no password: the server's environment (PG* variables, ~/.pgpass) supplies it, as libpq would.
-    const server = given ?? (settings.shadowConnection ? resolveConnection({ connectionString: settings.shadowConnection, applicationName: 'drydock shadow (lsp)' }, loadConnectionEnvironment(process.env)) : null);
+    const server = given ?? (project.connection ? resolveConnection({ connectionString: project.connection, applicationName: 'drydock shadow (lsp)' }, loadConnectionEnvironment(process.env)) : null);
     if (!server) return { kind: 'pglite', cacheDir: this.ctx.options.shadowCacheDir };
     this.ctx.log.addConnection(server);
     const projectDatabases = [connectionEndpoint(server).database, ...(params.connection ? [connectionEndpoint(params.connection.settings).database] : [])];
@@ -225,8 +249,11 @@ export class Runs {
     if (this.busy) throw new Error('A Drydock run is in progress; run the fix query once it ends.');
     const settings = await this.ctx.settings.current();
     const files = await readMigrationFiles(entry.report.files, (file) => this.ctx.documents.openText(file));
-    const host = await this.shadowHost(settings, { targets: entry.request.targets });
-    const shadow = { host, cacheDir: this.ctx.options.shadowCacheDir, setup: settings.shadowSetup };
+    const project = files[0] ? await this.projectShadow(settings, files[0].path) : projectShadowOf(settings, null, process.env);
+    if (typeof project === 'string') throw new Error(project);
+    const host = await this.shadowHost(project, { targets: entry.request.targets });
+    const shadow = { host, cacheDir: this.ctx.options.shadowCacheDir, setup: project.setup, ...(project.tool ? { tool: project.tool } : {}), ...(project.migrationsFolder ? { migrationsFolder: project.migrationsFolder } : {}),
+      ...(project.noTransactionDirective ? { noTransactionDirective: project.noTransactionDirective } : {}) };
     return readOnlyQueryOnShadow(files.map((f) => ({ ...f, absolutePath: f.path })), shadow, sql);
   }
 
@@ -235,6 +262,15 @@ export class Runs {
     const kept = this.shadow;
     this.shadow = null;
     await kept?.host.close();
+  }
+
+  /**
+   * True when the file's drydock.json sends the shadow to a server (shadowConnection): a save then
+   * does not dry-run on its own, as with the editor's own drydock.shadowConnection.
+   */
+  async shadowLeavesEditor(file: string): Promise<boolean> {
+    const config = await this.ctx.checks.checker.configFor(file);
+    return config !== null && 'path' in config && config.shadowConnection !== null;
   }
 
   /** Whether dry-run on save goes ahead for this document: on the shadow, when nothing else is configured. */

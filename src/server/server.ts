@@ -167,7 +167,8 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
     const settings = await ctx.settings.current();
     if (!ctx.documents.isMigration(document, settings.run.migrationsGlobs)) return;
     diagnostics.checkOthers(document);
-    if (!runs.saveRunsAllowed(settings) || filePathOf(document.uri) === null) return;
+    const file = filePathOf(document.uri);
+    if (!runs.saveRunsAllowed(settings) || file === null || await runs.shadowLeavesEditor(file)) return;
     // Half-typed SQL is not dry-run: the check's syntax error already says what is wrong.
     const plan = await runs.plan({ targets: [document.uri] });
     if (plan.status === 'planned' && plan.syntaxErrors.length > 0) return;

@@ -18,6 +18,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, resol
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
+import { shadowConfigOf } from '../shadowConfig';
 import { TOOL_VERSION } from '../toolVersion';
 import { docsBaseUri } from '../docsBase';
 import { readSource } from '../readSource';
@@ -37,9 +38,9 @@ function exitCodeOf(report: AuditReport): number {
 }
 
 /** The shadow: a scratch database on --shadow-db's server, else PGlite (no snapshot cache: an audit replays from an empty database). */
-function auditHost(shadowDb: string | undefined, io: Io): { host: ShadowHost; secrets: string[] } {
+function auditHost(shadowDb: string | undefined, io: Io, option: string): { host: ShadowHost; secrets: string[] } {
   if (shadowDb === undefined) return { host: new PgliteShadow({ cacheDir: null }), secrets: [] };
-  const server = resolveCliConnection(shadowDb, io, '--shadow-db');
+  const server = resolveCliConnection(shadowDb, io, option);
   return { host: new ScratchDatabaseShadow({ server, projectDatabases: [connectionEndpoint(server).database] }), secrets: secretsOf(server) };
 }
 
@@ -64,7 +65,9 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   const pgVersion = pgVersionOption(values['pg-version']);
   // Read up front: a bad drydock.json is a usage error before anything starts.
   const config = fileLintSettings(io, pgVersion !== undefined ? { pgVersion } : {});
-  const shadow = auditHost(values['shadow-db'], io);
+  // The drydock.json that applies to the folder's files (the folder itself is the history: its `migrations` is not needed).
+  const configured = shadowConfigOf(config.configFor(path.join(absolute, 'drydock.json')), { setup: values['shadow-setup'], shadowDb: values['shadow-db'] }, io);
+  const shadow = auditHost(configured.shadowDb, io, configured.shadowDbOption);
   const secrets = [...environmentSecrets(io, argv), ...shadow.secrets];
   const progress = progressLine(io, format !== 'text');
   const abort = new AbortController();
@@ -76,7 +79,9 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   let report: AuditReport;
   try {
     report = await auditHistory({
-      host: shadow.host, folder: absolute, folderLabel: folder, setup: values['shadow-setup'] ?? [], settings, signal: abort.signal,
+      host: shadow.host, folder: absolute, folderLabel: folder, setup: configured.setup, settings, signal: abort.signal,
+      ...(configured.tool ? { tool: configured.tool } : {}),
+      ...(configured.noTransactionDirective ? { noTransactionDirective: configured.noTransactionDirective } : {}),
       displayPath: (p) => path.relative(io.cwd(), p),
       lintSettings: (file) => config.settingsFor(file),
       onSkipped: (file, kind) => io.stderr.write(`drydock: skipped ${path.relative(io.cwd(), file)}: it is ${kind}, not a regular file\n`),

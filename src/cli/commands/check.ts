@@ -11,6 +11,7 @@ import { keepYoungGenerationSmall } from '../smallYoungGeneration';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, wantsColor, type Io } from '../io';
 import { fileLintSettings, pgVersionOption } from '../lintConfig';
 import { changedPredicate, filesChangedSince, neededWhenJudging, sliceAroundJudged } from '../changedSince';
+import { noteStartAfter } from '../startAfterNote';
 import { expandMigrationPaths } from '../migrationPaths';
 import { OUTPUT_OPTIONS, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
@@ -38,13 +39,14 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   }
   // --changed-since: only what git reports as changed is judged; every other file still teaches the schema.
   const judged = values['changed-since'] === undefined ? () => true : changedPredicate(filesChangedSince(values['changed-since'], positionals[0]!, io), io.cwd());
+  noteStartAfter(paths.filter(judged), config, io);
   const files = readMigrationFiles(paths.filter(neededWhenJudging(judged)));
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const docs = docsBaseUri(io);
   compileWasmForShortRun();
   keepYoungGenerationSmall();
   await loadParser();
-  const parsed = files.map((f) => parseMigrationSync(f.path, f.text, f.toolNoTransaction));
+  const parsed = files.map((f) => parseMigrationSync(f.path, f.text, config.noTransactionOf(f)));
   const slice = sliceAroundJudged(parsed, (f) => judged(f.file));
   // Checked together, in order: earlier files teach the schema the later ones are judged by.
   const checked = checkFiles(slice.between, {

@@ -20,6 +20,7 @@ import { compileWasmForShortRun } from '../baselineWasm';
 import { shadowCacheDir } from '../cacheDir';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, resolveCliConnection, wantsColor, type Io } from '../io';
 import { expandRunPaths } from '../runPaths';
+import { shadowConfigOf, type ShadowConfig } from '../shadowConfig';
 import { fileLintSettings } from '../lintConfig';
 import { OUTPUT_OPTIONS, milliseconds, outputFormatOf, parseCommandArgs } from '../options';
 import { writeReport } from '../reportOutput';
@@ -119,9 +120,9 @@ function projectDatabases(server: ConnectionSettings, db: string | undefined, io
  * The shadow a dry-run goes to: a scratch database on --shadow-db's server, else PGlite in a worker
  * thread with the user's cache (so Ctrl-C and statement_timeout stop even an endless statement).
  */
-function shadowHost(shadowDb: string | undefined, db: string | undefined, io: Io): ShadowChoice {
+function shadowHost(shadowDb: string | undefined, db: string | undefined, io: Io, option = '--shadow-db'): ShadowChoice {
   if (shadowDb === undefined) return { host: new WorkerShadow({ cacheDir: shadowCacheDir(io.env) }), secrets: [] };
-  const server = resolveCliConnection(shadowDb, io, '--shadow-db');
+  const server = resolveCliConnection(shadowDb, io, option);
   return { host: new ScratchDatabaseShadow({ server, projectDatabases: projectDatabases(server, db, io) }), secrets: secretsOf(server) };
 }
 
@@ -180,14 +181,16 @@ function runCommand(mode: RunMode): CommandRun {
     }
     if (!wantsShadow && mode !== 'dry-run' && nothingConfigured(values.db, io)) throw new UsageError(noDatabaseMessage(mode));
     const onSkipped = skippedNotes(io);
-    const files = readMigrationFiles(expandRunPaths(positionals, onSkipped));
     // Read up front: a bad drydock.json is a usage error before anything connects.
     const config = fileLintSettings(io);
+    const files = readMigrationFiles(expandRunPaths(positionals, onSkipped)).map((f) => ({ ...f, toolNoTransaction: config.noTransactionOf(f) }));
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
     const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
     if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
+      const first = files[0];
+      const shadow = shadowConfigOf(first ? config.configFor(first.path) : null, { setup: values['shadow-setup'], shadowDb: values['shadow-db'] }, io);
       return shadowDryRun(files, {
-        shadowDb: values['shadow-db'], db: values.db, setup: values['shadow-setup'] ?? [], settings, format, noColor: values['no-color'] === true, lintSettings, onSkipped,
+        shadow, db: values.db, settings, format, noColor: values['no-color'] === true, lintSettings, onSkipped,
         secrets: environmentSecrets(io, argv),
       }, io);
     }
@@ -238,10 +241,10 @@ function writeRunReport(io: Io, report: RunReport, format: OutputFormat, color: 
 }
 
 interface ShadowCall {
-  shadowDb: string | undefined;
+  /** The shadow's server, setup SQL, tool and folder (flags over drydock.json). */
+  shadow: ShadowConfig;
   /** The development connection (--db), if given: its database is the project's too. */
   db: string | undefined;
-  setup: readonly string[];
   settings: { lockTimeoutMs: number | undefined; statementTimeoutMs: number | undefined };
   format: ReturnType<typeof outputFormatOf>;
   noColor: boolean;
@@ -253,7 +256,7 @@ interface ShadowCall {
 
 /** dry-run on a shadow: the history before the files replayed first, in PGlite or a scratch database. */
 async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): Promise<number> {
-  const shadow = shadowHost(call.shadowDb, call.db, io);
+  const shadow = shadowHost(call.shadow.shadowDb, call.db, io, call.shadow.shadowDbOption);
   const host = shadow.host;
   const secrets = [...call.secrets, ...shadow.secrets];
   const progress = progressLine(io, call.format !== 'text');
@@ -267,7 +270,9 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   let report: RunReport;
   try {
     report = await runShadowDryRun(targets, {
-      host, settings: call.settings, lintSettings: call.lintSettings, signal: abort.signal, setup: call.setup, onSkipped: call.onSkipped,
+      host, settings: call.settings, lintSettings: call.lintSettings, signal: abort.signal, setup: call.shadow.setup, onSkipped: call.onSkipped,
+      ...(call.shadow.tool ? { tool: call.shadow.tool } : {}), ...(call.shadow.migrationsFolder ? { migrationsFolder: call.shadow.migrationsFolder } : {}),
+      ...(call.shadow.noTransactionDirective ? { noTransactionDirective: call.shadow.noTransactionDirective } : {}),
       displayPath: (p) => path.relative(io.cwd(), p),
       ...(progress ? { onProgress: progress, onReplay: (done: number, total: number) => io.stderr.write(`\r\u001b[Kshadow: replaying ${done + 1}/${total}`) } : {}),
     });

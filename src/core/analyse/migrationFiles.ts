@@ -9,17 +9,11 @@ export function isRevertFile(path: string): boolean {
   return REVERT_FILE.test(path.replace(/\\/g, '/'));
 }
 
+import { compareVersions, leadingVersion } from '../model/migrationVersion';
+
+export { leadingVersion };
+
 const byName = new Intl.Collator('en', { numeric: true });
-
-// The version a name starts with: digits, and the dashes of diesel's 2017-09-23-182408 form.
-const LEADING_VERSION = /^\d[\d-]*/;
-// Versions this long are timestamps (YYYYMMDDHHMMSS and longer).
-const TIMESTAMP_DIGITS = 14;
-
-/** The version a migration's name starts with, without its dashes (diesel records `2017-09-23-182408_x` as 20170923182408), or null. */
-export function leadingVersion(name: string): string | null {
-  return LEADING_VERSION.exec(name)?.[0].replace(/-/g, '') ?? null;
-}
 
 /** The leading version for comparing: without leading zeros (`007` and `7` are the same number). */
 function versionOf(name: string): string | null {
@@ -35,20 +29,6 @@ function versionOf(name: string): string | null {
 
 const versions = new Map<string, string | null>();
 const MAX_VERSIONS = 20_000;
-
-/**
- * Two leading versions in the order the tools apply them. Sequence numbers compare as numbers
- * (`9_x` before `10_x`). Timestamps compare digit by digit, as diesel compares its versions: a longer
- * one adds precision, it is not a larger number (crates.io's `2026-07-30-140000-0000_x` comes after
- * `20260101000000_y` and before `20261201000000_z`). Dashes are not part of the version: diesel
- * records `2017-09-23-182408_x` as 20170923182408, after `20170820000000_y` (compared with its
- * dashes, every dashed name of a year came before every undashed one: crates.io's history then
- * altered its `emails` table before creating it).
- */
-function compareVersions(a: string, b: string): number {
-  if (a.length !== b.length && Math.min(a.length, b.length) < TIMESTAMP_DIGITS) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * The order migration files run in, by name: first by the version a name starts with (above), then

@@ -6,11 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_LINT_SETTINGS, type LintSettings, type RuleSetting } from '../model/lintSettings';
 import { globToRegExp } from './globs';
+import { PROJECT_SETTING_KEYS, readProjectSettings, type ProjectSettings } from './projectSettings';
+import { SQUAWK_CONFIG_FILE_NAME, parseSquawkConfig } from './squawkConfig';
+import { underStartAfter } from './startAfter';
+
+export { isUpToStartAfter, underStartAfter } from './startAfter';
+export { projectNoTransaction } from './projectNoTransaction';
 
 export const CONFIG_FILE_NAME = 'drydock.json';
 
 /** The contents of a drydock.json, validated. */
-export interface DrydockConfig {
+export interface DrydockConfig extends ProjectSettings {
   /** Absolute path of the file it was read from. */
   path: string;
   rules: Record<string, RuleSetting>;
@@ -18,6 +24,8 @@ export interface DrydockConfig {
   assumeInTransaction: boolean | null;
   /** Globs relative to the config file's folder. */
   exclude: string[];
+  /** Read from a .squawk.toml (no drydock.json above the file): what was mapped and what was left aside. */
+  squawkNotes?: string[];
 }
 
 /** A drydock.json that cannot be used: the message names the file, line and column. */
@@ -28,7 +36,8 @@ export class ConfigError extends Error {
 }
 
 const SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];
-const KEYS = new Set(['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'exclude']);
+export const CONFIG_KEYS: readonly string[] = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'exclude', ...PROJECT_SETTING_KEYS];
+const KEYS = new Set(CONFIG_KEYS);
 
 function positionOf(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, Math.max(0, offset));
@@ -42,8 +51,11 @@ function keyPosition(text: string, key: string): { line: number; column: number 
   return positionOf(text, at < 0 ? 0 : at);
 }
 
-/** Parses and validates a drydock.json's text; `knownRules` are the rule ids it may name. */
-export function parseConfig(file: string, withBom: string, knownRules: ReadonlySet<string>): DrydockConfig {
+/**
+ * Parses and validates a drydock.json's text; `knownRules` are the rule ids it may name, `readFile`
+ * reads the .sql files its shadowSetup names (null: no such file).
+ */
+export function parseConfig(file: string, withBom: string, knownRules: ReadonlySet<string>, readFile: (file: string) => string | null = readIfExists): DrydockConfig {
   // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it, and no editor counts it as a column.
   const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   const fail = (key: string, detail: string): never => {
@@ -61,7 +73,7 @@ export function parseConfig(file: string, withBom: string, knownRules: ReadonlyS
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(file, 1, 1, 'must be a JSON object');
   const record = raw as Record<string, unknown>;
   for (const key of Object.keys(record)) if (!KEYS.has(key)) fail(key, `unknown setting "${key}" (expected one of ${[...KEYS].join(', ')})`);
-  const config: DrydockConfig = { path: file, rules: {}, pgVersion: null, assumeInTransaction: null, exclude: [] };
+  const config: DrydockConfig = { path: file, rules: {}, pgVersion: null, assumeInTransaction: null, exclude: [], ...readProjectSettings(record, path.dirname(file), fail, readFile) };
   if (record.rules !== undefined) {
     if (typeof record.rules !== 'object' || record.rules === null || Array.isArray(record.rules)) fail('rules', '"rules" must be an object of rule id → "off" | "info" | "warning" | "error"');
     for (const [id, value] of Object.entries(record.rules as Record<string, unknown>)) {
@@ -111,18 +123,41 @@ export function isExcluded(config: DrydockConfig | null, file: string): boolean 
  */
 export class ConfigResolver {
   private readonly byDir = new Map<string, DrydockConfig | null>();
+  private readonly squawkByDir = new Map<string, DrydockConfig | null>();
 
   constructor(private readonly knownRules: ReadonlySet<string>, private readonly readFile: (file: string) => string | null = readIfExists) {}
 
   /** The rules' settings for an absolute file path: its drydock.json's, with the shell's overrides. Throws ConfigError. */
   lintSettingsFor(file: string, overrides: { pgVersion?: number } = {}): LintSettings {
-    return lintSettingsOf(this.forFile(file), overrides);
+    const config = this.forFile(file);
+    return underStartAfter(lintSettingsOf(config, overrides), config, file, this.knownRules);
   }
 
-  /** The config for an absolute file path, or null when no folder above it has one. Throws ConfigError. */
+  /**
+   * The config for an absolute file path: the nearest drydock.json above it, else (none anywhere
+   * above) the nearest .squawk.toml, else null. Throws ConfigError.
+   */
   forFile(file: string): DrydockConfig | null {
     if (!path.isAbsolute(file)) throw new Error(`ConfigResolver needs an absolute path, got ${file}`);
-    return this.forDir(path.dirname(file));
+    return this.forDir(path.dirname(file)) ?? this.squawkForDir(path.dirname(file));
+  }
+
+  private squawkForDir(dir: string): DrydockConfig | null {
+    const cached = this.squawkByDir.get(dir);
+    if (cached !== undefined) return cached;
+    const candidate = path.join(dir, SQUAWK_CONFIG_FILE_NAME);
+    const text = this.readFile(candidate);
+    const parent = path.dirname(dir);
+    let found: DrydockConfig | null;
+    if (text !== null) {
+      const read = parseSquawkConfig(candidate, text, this.knownRules);
+      if (!('config' in read)) throw new ConfigError(candidate, read.line, read.column, read.detail);
+      found = { ...read.config, squawkNotes: read.notes };
+    } else {
+      found = parent === dir ? null : this.squawkForDir(parent);
+    }
+    this.squawkByDir.set(dir, found);
+    return found;
   }
 
   private forDir(dir: string): DrydockConfig | null {
@@ -131,7 +166,7 @@ export class ConfigResolver {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
     const text = this.readFile(candidate);
     const parent = path.dirname(dir);
-    const found = text !== null ? parseConfig(candidate, text, this.knownRules) : parent === dir ? null : this.forDir(parent);
+    const found = text !== null ? parseConfig(candidate, text, this.knownRules, this.readFile) : parent === dir ? null : this.forDir(parent);
     this.byDir.set(dir, found);
     return found;
   }

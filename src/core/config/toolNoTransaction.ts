@@ -18,7 +18,7 @@ function configFileOf(migration: string): ToolNoTransaction | null {
   return null;
 }
 
-const SAYS_NO_TRANSACTION: Record<ToolNoTransaction['tool'], RegExp> = {
+const SAYS_NO_TRANSACTION: Record<Exclude<ToolNoTransaction['tool'], 'drydock.json'>, RegExp> = {
   diesel: /^\s*run_in_transaction\s*=\s*false\b/m,
   flyway: /^\s*executeInTransaction\s*=\s*false\b/m,
 };
@@ -35,5 +35,5 @@ export function readToolNoTransaction(migration: string): ToolNoTransaction | nu
   } catch {
     return null;
   }
-  return SAYS_NO_TRANSACTION[config.tool].test(text) ? config : null;
+  return config.tool !== 'drydock.json' && SAYS_NO_TRANSACTION[config.tool].test(text) ? config : null;
 }

@@ -4,7 +4,10 @@
  * false`), Flyway's `<migration>.sql.conf` (`executeInTransaction=false`).
  */
 export interface ToolNoTransaction {
-  tool: 'diesel' | 'flyway';
+  /** 'drydock.json': the project's own runner's directive, named there (noTransactionDirective), is in the file. */
+  tool: 'diesel' | 'flyway' | 'drydock.json';
   /** The configuration file that says so. */
   configFile: string;
+  /** Where the file holds the project's directive (1-based), for 'drydock.json'. */
+  line?: number;
 }

@@ -373,7 +373,7 @@ export function parseMigrationSync(file: string, text: string, toolNoTransaction
   if (text.includes('\u0000') || text.includes('\uFFFD')) return { ...parsed, binary: true };
   const directives = readDirectives(text);
   const raw = parseAllowingMetaCommands(directives.runnableText, lines, reparse ? { cache: reparse, key: file } : undefined);
-  parsed.noTransaction = directives.noTransaction ?? (toolNoTransaction ? { tool: toolNoTransaction.tool, line: null, configFile: toolNoTransaction.configFile } : null);
+  parsed.noTransaction = directives.noTransaction ?? (toolNoTransaction ? { tool: toolNoTransaction.tool, line: toolNoTransaction.line ?? null, configFile: toolNoTransaction.configFile } : null);
   parsed.metaCommandLines = raw.metaCommandLines;
   if (raw.syntaxError) {
     const { message, offset } = raw.syntaxError;

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compareMigrationNames, isRevertFile, leadingVersion, specialFileKind } from '../analyse/migrationFiles';
+import { directiveLine } from '../config/projectNoTransaction';
 import { readToolNoTransaction } from '../config/toolNoTransaction';
 import { readDirectives } from '../parse/directives';
 import { flywayRunsOutsideTransaction } from '../parse/flywayDetection';
@@ -280,31 +281,39 @@ function folderEntries(root: string): WorkspaceEntry[] {
  * in the tool's order: only what runs forward, and nothing the tool would not run (a diesel
  * folder's loose top-level .sql files, a README).
  */
-export function migrationsIn(root: string, override?: HistoryTool | 'auto'): { tool: HistoryTool; migrations: HistoryMigration[]; skipped: SkippedFile[] } {
+export function migrationsIn(root: string, override?: HistoryTool | 'auto', noTransactionDirective?: string): { tool: HistoryTool; migrations: HistoryMigration[]; skipped: SkippedFile[] } {
   const tool = detectHistoryTool([...folderEntries(root), ...configAbove(root)], override);
   const skipped: SkippedFile[] = [];
-  return { tool, migrations: LISTERS[tool](root, skipped), skipped };
+  const migrations = LISTERS[tool](root, skipped);
+  // The project's own runner's directive (drydock.json) runs a file outside a transaction too.
+  if (noTransactionDirective) for (const m of migrations) m.noTransaction ||= directiveLine(m.text, noTransactionDirective) !== null;
+  return { tool, migrations, skipped };
 }
 
 /** Where a target stands in the tool's order: the migrations before it and after it. */
-function around(migrations: readonly HistoryMigration[], target: string): { before: HistoryMigration[]; after: HistoryMigration[] } {
+function around(migrations: readonly HistoryMigration[], target: string, root: string): { before: HistoryMigration[]; after: HistoryMigration[] } {
   const at = migrations.findIndex((m) => m.file === target);
   if (at >= 0) return { before: migrations.slice(0, at), after: migrations.slice(at + 1) };
   // A target the tool would not list (graphile's current.sql, a new file): everything listed that sorts before it.
-  const key = (file: string) => path.relative(path.dirname(path.dirname(file)), file);
+  // A target kept outside drydock.json's migrations folder sorts by its name within its own folder.
+  const outside = path.relative(root, target).startsWith('..');
+  const key = (file: string) => (outside ? path.relative(file === target ? migrationsRoot(file) : root, file) : path.relative(path.dirname(path.dirname(file)), file));
   if (path.basename(target) === 'current.sql') return { before: [...migrations], after: [] };
   const sortsBefore = (m: HistoryMigration) => compareMigrationNames(key(m.file), key(target)) < 0;
   return { before: migrations.filter(sortsBefore), after: migrations.filter((m) => !sortsBefore(m)) };
 }
 
-/** Finds the tool and the migrations before the first target (absolute paths). */
-export function findHistory(targets: readonly string[], override?: HistoryTool | 'auto'): History {
+/**
+ * Finds the tool and the migrations before the first target (absolute paths). `folder`: the
+ * migrations folder drydock.json names, instead of the one the first target's place implies.
+ */
+export function findHistory(targets: readonly string[], override?: HistoryTool | 'auto', folder?: string, noTransactionDirective?: string): History {
   const first = targets[0];
   if (!first) throw new Error('a shadow run needs at least one file');
-  const root = migrationsRoot(first);
-  const { tool, migrations: listed, skipped } = migrationsIn(root, override);
+  const root = folder ?? migrationsRoot(first);
+  const { tool, migrations: listed, skipped } = migrationsIn(root, override, noTransactionDirective);
   const targetSet = new Set(targets);
-  const earlier = around(listed, first).before.filter((m) => !targetSet.has(m.file));
-  const later = around(listed, targets[targets.length - 1] ?? first).after.filter((m) => !targetSet.has(m.file));
+  const earlier = around(listed, first, root).before.filter((m) => !targetSet.has(m.file));
+  const later = around(listed, targets[targets.length - 1] ?? first, root).after.filter((m) => !targetSet.has(m.file));
   return { tool, root, migrations: earlier, later, skipped };
 }

@@ -10,7 +10,9 @@ import type { LintSettings } from '../model/lintSettings';
 import { DEFAULT_LINT_SETTINGS } from '../model/lintSettings';
 import type { ErrorReport, RunReport } from '../model/report';
 import type { DrydockSettingsInput } from '../model/settings';
+import { directiveLine } from '../config/projectNoTransaction';
 import { readToolNoTransaction } from '../config/toolNoTransaction';
+import type { ToolNoTransaction } from '../model/toolNoTransaction';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../parse/parseMigration';
 import { checkFiles, type CheckedFile } from '../rules/checkMigration';
 import { RULES } from '../rules/registry';
@@ -34,6 +36,8 @@ export interface AuditOptions {
   folderLabel?: string;
   /** The tool, when the shell knows better than detection ("auto" detects). */
   tool?: HistoryTool | 'auto';
+  /** drydock.json's noTransactionDirective: a migration holding it is dry-run and applied outside a transaction. */
+  noTransactionDirective?: string;
   /** How files are named in the report (default: their absolute path). */
   displayPath?: DisplayPath;
   /** SQL the project's own runner sends first on its session (see ReplayPlan.setup); the dry-runs share that session. */
@@ -77,10 +81,15 @@ export async function auditHistory(options: AuditOptions): Promise<AuditReport> 
   const startedAt = (options.now ?? (() => new Date()))().toISOString();
   await loadParser();
   const display = options.displayPath ?? ((p: string) => p);
-  const { tool, migrations, skipped } = migrationsIn(options.folder, options.tool);
+  const { tool, migrations, skipped } = migrationsIn(options.folder, options.tool, options.noTransactionDirective);
   for (const s of skipped) options.onSkipped?.(s.file, s.kind);
   const lintSettings = options.lintSettings ?? (() => DEFAULT_LINT_SETTINGS);
-  const files = migrations.map((m) => ({ path: display(m.file), text: m.text, toolNoTransaction: readToolNoTransaction(m.file) }));
+  const directive = options.noTransactionDirective;
+  const projectDirective = (text: string): ToolNoTransaction | null => {
+    const line = directive ? directiveLine(text, directive) : null;
+    return line === null ? null : { tool: 'drydock.json', configFile: 'drydock.json', line };
+  };
+  const files = migrations.map((m) => ({ path: display(m.file), text: m.text, toolNoTransaction: readToolNoTransaction(m.file) ?? projectDirective(m.text) }));
   const dryRuns: (DryRun | undefined)[] = [];
   const plan: ReplayPlan = {
     tool, style: REPLAY_STYLES[tool], migrations, targets: [], extensions: extensionsCreatedIn(migrations.map((m) => m.text)),
@@ -144,7 +153,7 @@ export async function auditHistory(options: AuditOptions): Promise<AuditReport> 
  * context), each measurable one compared with its migration's dry-run; the dry-runs' statements
  * and verification gathered in order.
  */
-function judge(report: AuditReport, files: readonly { path: string; text: string; toolNoTransaction: ReturnType<typeof readToolNoTransaction> }[],
+function judge(report: AuditReport, files: readonly { path: string; text: string; toolNoTransaction: ToolNoTransaction | null }[],
   dryRuns: readonly (DryRun | undefined)[], settingsFor: (file: string) => LintSettings): void {
   const parsed: ParsedFile[] = files.map((f) => parseMigrationSync(f.path, f.text, f.toolNoTransaction));
   const checked: CheckedFile[] = checkFiles(parsed, { settings: (f) => settingsFor(f.file) });

@@ -4,9 +4,9 @@
 // detect them, with the evidence only one tool leaves first (its folders look like another's
 // otherwise: sqlx's NNN_x.up.sql are golang-migrate's names, Prisma's folders diesel's).
 import { detectMigrationTool, type WorkspaceEntry } from '../templates/detect';
-import { MIGRATION_TOOLS } from '../templates/toolNames';
+import { HISTORY_TOOL_NAMES } from '../model/migrationToolNames';
 
-export const HISTORY_TOOLS = [...MIGRATION_TOOLS, 'prisma', 'golang-migrate', 'postgres-migrations', 'sqlx', 'atlas', 'tern', 'sql-migrate', 'node-pg-migrate'] as const;
+export const HISTORY_TOOLS = HISTORY_TOOL_NAMES;
 /** A tool whose history the shadow can replay. */
 export type HistoryTool = (typeof HISTORY_TOOLS)[number];
 

@@ -47,7 +47,9 @@ export class PgliteShadow implements ShadowHost {
     await this.pendingWrite;
     // An instance whose backend ran out of stack (a statement nested too deeply for PGlite) is not trusted again.
     if (this.instance?.broken) await this.discard();
-    const keys = prefixKeys(pgliteEngineId(), plan.tool, plan.migrations);
+    // The runner's setup is part of the state a history leaves (a schema it creates, a search_path the
+    // migrations' unqualified names follow): a snapshot made with one setup is no state of another.
+    const keys = prefixKeys(pgliteEngineId(), plan.setup.length > 0 ? `${plan.tool}\0setup\0${plan.setup.join('\0')}` : plan.tool, plan.migrations);
     // A plan that looks at every migration before it is applied (an audit) starts from an empty database.
     const everyMigration = plan.beforeEach !== undefined;
     const live = !everyMigration && this.instance && !this.instance.closed && this.instance.canCreate(plan.extensions) && this.appliedKey

@@ -24,6 +24,10 @@ export interface ShadowRunOptions extends Pick<RunOptions, 'settings' | 'signal'
   host: ShadowHost;
   /** The tool, when the shell knows better than detection ("auto" detects). */
   tool?: HistoryTool | 'auto';
+  /** The migrations folder, when the shell knows it (drydock.json's `migrations`); else the targets' place implies it. */
+  migrationsFolder?: string;
+  /** drydock.json's noTransactionDirective: an earlier migration holding it is replayed outside a transaction. */
+  noTransactionDirective?: string;
   /** How history files are named in messages (default: their absolute path). */
   displayPath?: DisplayPath;
   /** SQL run on the replay's session first (see ReplayPlan.setup). */
@@ -45,7 +49,7 @@ export function extensionsCreatedIn(texts: readonly string[]): Set<string> {
 
 /** The history before the targets and the plan that replays it. */
 function replayPlanFor(targets: readonly ShadowTarget[], options: Omit<ShadowRunOptions, 'host'>): { history: History; plan: ReplayPlan } {
-  const history: History = findHistory(targets.map((t) => t.absolutePath), options.tool);
+  const history: History = findHistory(targets.map((t) => t.absolutePath), options.tool, options.migrationsFolder, options.noTransactionDirective);
   for (const skipped of history.skipped) options.onSkipped?.(skipped.file, skipped.kind);
   const plan: ReplayPlan = {
     tool: history.tool,

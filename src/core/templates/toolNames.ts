@@ -1,7 +1,9 @@
 // The migration tools Drydock knows, by name only: light enough for settings code that must not
 // load the parser (tools.ts, with the layouts, does).
 
-export const MIGRATION_TOOLS = ['plain', 'dbmate', 'goose', 'sqitch', 'flyway', 'graphile', 'diesel'] as const;
+import { TEMPLATE_TOOL_NAMES } from '../model/migrationToolNames';
+
+export const MIGRATION_TOOLS = TEMPLATE_TOOL_NAMES;
 /** A migration tool whose layout and directives the renderer follows. */
 export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
 

@@ -24,6 +24,8 @@ export interface RunRequest {
   targets: ShadowTarget[];
   settings?: DrydockSettingsInput;
   tool?: HistoryTool | 'auto';
+  migrationsFolder?: string;
+  noTransactionDirective?: string;
   setup: readonly string[];
   /** Each target's lint settings by its path (absent: the defaults). */
   lintSettings?: [string, LintSettings][];

@@ -56,8 +56,8 @@ function announcing(id: number): ShadowHost {
 }
 
 /** The display names the owner gives the history's files (its displayPath is a function: it stays there). */
-function namesOf(id: number, tool: RunRequest['tool'], targets: RunRequest['targets']): Promise<Map<string, string>> {
-  const history = findHistory(targets.map((t) => t.absolutePath), tool);
+function namesOf(id: number, request: RunRequest): Promise<Map<string, string>> {
+  const history = findHistory(request.targets.map((t) => t.absolutePath), request.tool, request.migrationsFolder, request.noTransactionDirective);
   const files = history.migrations.map((m) => m.file);
   return new Promise((resolve) => {
     waitingForNames.set(id, (names) => resolve(new Map(files.map((file, i) => [file, names[i] ?? file]))));
@@ -74,7 +74,7 @@ function thrown(err: unknown): ThrownError {
 async function run(request: RunRequest): Promise<void> {
   const { id } = request;
   try {
-    const names = await namesOf(id, request.tool, request.targets);
+    const names = await namesOf(id, request);
     const lint = request.lintSettings ? new Map(request.lintSettings) : null;
     const startedAt = new Date(request.startedAt);
     const report = await runShadowDryRun(request.targets, {
@@ -84,6 +84,8 @@ async function run(request: RunRequest): Promise<void> {
       displayPath: (file) => names.get(file) ?? file,
       ...(request.settings ? { settings: request.settings } : {}),
       ...(request.tool ? { tool: request.tool } : {}),
+      ...(request.migrationsFolder ? { migrationsFolder: request.migrationsFolder } : {}),
+      ...(request.noTransactionDirective ? { noTransactionDirective: request.noTransactionDirective } : {}),
       ...(lint ? { lintSettings: (file: string) => lint.get(file) ?? DEFAULT_LINT_SETTINGS } : {}),
       onReplay: (index, total) => post({ type: 'replay', id, index, total }),
       onProgress: (progress) => post({ type: 'progress', id, progress }),

@@ -143,6 +143,8 @@ export class WorkerShadow implements ShadowHost {
       type: 'run', targets: targets.map((t) => ({ ...t })), setup: options.setup ?? [], startedAt: startedAt.toISOString(),
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.tool ? { tool: options.tool } : {}),
+      ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+      ...(options.noTransactionDirective ? { noTransactionDirective: options.noTransactionDirective } : {}),
       ...(lintSettings ? { lintSettings: targets.map((t): [string, ReturnType<typeof lintSettings>] => [t.path, lintSettings(t.path)]) } : {}),
     };
     return new Promise<RunReport>((resolve, reject) => {
