@@ -1,11 +1,16 @@
 // `drydock check`: the rules without a database, on every file given (folders walked), with each
 // file's drydock.json. Exit 0 when no error finding remains, 1 when one does, 2 on usage, config
-// or parse errors (a file the parser refuses, or that is not text).
+// or parse errors (a file the parser refuses, or that is not text). `-` reads the SQL from standard
+// input (stdinInput.ts); --fix and --diff apply the safe fixes first (checkFixes.ts).
 import type { LintSettings } from '../../core/model/lintSettings';
 import type { CheckReport } from '../../core/model/checkReport';
 import { checkReportChunks, renderCheckOutcome } from '../../core/output/formats';
 import { loadParser, parseMigrationSync, type ParsedFile } from '../../core/parse/parseMigration';
-import { checkFiles } from '../../core/rules/checkMigration';
+import { checkFiles, type CheckedFile } from '../../core/rules/checkMigration';
+import type { SourceText } from '../../core/rules/fixes/fixUntilStable';
+import type { MigrationFile } from '../../core/run/runner';
+import { applyCheckFixes } from '../checkFixes';
+import { STDIN_OPTIONS, readStdinMigration, readsStdin } from '../stdinInput';
 import { compileWasmForShortRun } from '../baselineWasm';
 import { keepYoungGenerationSmall } from '../smallYoungGeneration';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, environmentSecrets, readMigrationFiles, wantsColor, type Io } from '../io';
@@ -21,29 +26,59 @@ const PARSE_ERRORS = new Set(['syntax-error', 'binary-file']);
 /** `drydock check` with the arguments after the command name. */
 export async function runCheck(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('check', {
-    args: argv, allowPositionals: true, strict: true, options: { ...OUTPUT_OPTIONS, 'pg-version': { type: 'string' } },
+    args: argv, allowPositionals: true, strict: true,
+    options: { ...OUTPUT_OPTIONS, ...STDIN_OPTIONS, 'pg-version': { type: 'string' }, fix: { type: 'boolean' }, diff: { type: 'boolean' } },
   });
   const format = outputFormatOf(values);
   const pgVersion = pgVersionOption(values['pg-version']);
-  if (positionals.length === 0) throw new UsageError('check needs at least one FILE or DIR');
+  if (positionals.length === 0) throw new UsageError('check needs at least one FILE or DIR, or - for SQL on standard input');
+  if (values.fix && values.diff) throw new UsageError('--fix writes the fixed files and --diff only prints the changes: give one of them');
+  const stdinFilename = values['stdin-filename'];
+  const stdin = readsStdin(positionals, stdinFilename, 'check');
   const config = fileLintSettings(io, pgVersion !== undefined ? { pgVersion } : {});
   const settings = new Map<string, LintSettings>();
   const paths: string[] = [];
-  for (const file of expandMigrationPaths(positionals)) {
+  for (const file of stdin ? [] : expandMigrationPaths(positionals)) {
     if (config.excluded(file)) continue;
     settings.set(file, config.settingsFor(file));
     paths.push(file);
   }
-  const files = readMigrationFiles(paths);
+  let files: MigrationFile[] = stdin ? [await readStdinMigration(io, stdinFilename)] : readMigrationFiles(paths);
+  if (stdin && stdinFilename !== undefined && config.excluded(stdinFilename)) {
+    io.stderr.write(`drydock: ${stdinFilename} is excluded by its drydock.json: nothing checked\n`);
+    if (values.fix) io.stdout.write(files[0]!.text);
+    return EXIT_OK;
+  }
   compileWasmForShortRun();
   keepYoungGenerationSmall();
   await loadParser();
+  // Standard input named as a file of a folder is judged with that folder's other migrations around it, as the editor judges it.
+  const around = stdin && stdinFilename !== undefined ? await (await import('../stdinContext')).folderAround(io, stdinFilename, config) : {};
+  const toolNoTransaction = new Map(files.map((f) => [f.path, f.toolNoTransaction]));
   // Checked together, in order: earlier files teach the schema the later ones are judged by.
-  const checked = checkFiles(files.map((f) => parseMigrationSync(f.path, f.text, f.toolNoTransaction)), {
-    settings: (file: ParsedFile) => settings.get(file.file) ?? config.settingsFor(file.file),
+  const judge = (texts: readonly SourceText[]): CheckedFile[] => checkFiles(texts.map((f) => parseMigrationSync(f.path, f.text, toolNoTransaction.get(f.path))), {
+    settings: (file: ParsedFile) => settings.get(file.file) ?? config.settingsFor(file.file), ...around,
   });
+  if (values.fix || values.diff) {
+    const fixed = applyCheckFixes(files, judge, { diff: values.diff === true, stdin }, io);
+    if (values.diff) {
+      io.stdout.write(fixed.stdout);
+      return fixed.outcome.changed.length > 0 ? EXIT_FAILED : EXIT_OK;
+    }
+    files = fixed.outcome.files.map((f) => ({ ...f, toolNoTransaction: toolNoTransaction.get(f.path) ?? null }));
+    if (stdin) {
+      // The fixed SQL is the output, as formatters print theirs: the findings that remain go to stderr.
+      io.stdout.write(fixed.stdout);
+      io = { ...io, stdout: io.stderr };
+    }
+  }
+  const checked = judge(files);
+  if (stdin && values.fix) {
+    const moving = checked.flatMap((c) => c.diagnostics).filter((d) => (d.fix?.newFiles ?? []).length > 0).length;
+    if (moving > 0) io.stderr.write(`drydock: ${moving} fix(es) that write a new migration left out: SQL from standard input has no folder to write it in; run drydock check --fix on the file\n`);
+  }
   const report: CheckReport = {
-    files: paths,
+    files: files.map((f) => f.path),
     diagnostics: checked.flatMap((p) => p.diagnostics),
     statements: checked.flatMap((p) => p.statements.map((s) => ({ file: s.file, index: s.index, kind: s.kind, range: s.range, role: s.role }))),
   };
