@@ -5,7 +5,7 @@
 // the caller checks (with each file's drydock.json and the folder around it), reads the folder's
 // names for the numbering of a migration a fix writes, and writes the outcome.
 import { compareMigrationNames } from '../../analyse/migrationFiles';
-import type { Finding, Fix, NewFile } from '../../model/findings';
+import type { Finding, Fix, NewFile, TextEdit } from '../../model/findings';
 import type { CheckedFile } from '../checkMigration';
 import { applyEdits } from './edits';
 import { fixAllOf } from './fixAll';
@@ -65,6 +65,16 @@ function dirOf(file: string): string {
 
 function baseOf(file: string): string {
   return file.slice(dirOf(file).length);
+}
+
+/**
+ * The edits with their line breaks as the file writes its own (CRLF when its first line ends so),
+ * as an editor does when it applies an edit: the fix builders write "\n".
+ */
+function inFileLineEnds(text: string, edits: readonly TextEdit[]): TextEdit[] {
+  const first = text.indexOf('\n');
+  if (first <= 0 || text[first - 1] !== '\r') return [...edits];
+  return edits.map((e) => ({ ...e, newText: e.newText.replace(/\r?\n/g, '\r\n') }));
 }
 
 /** Where a new migration goes in the run order: after the last file of its folder that sorts before it. */
@@ -131,7 +141,7 @@ export function fixUntilStable(input: readonly SourceText[], options: FixUntilSt
       if (selection.fixes.length === 0) return;
       const at = next.findIndex((f) => f.path === file.path);
       changedNow.set(file.path, file.text);
-      next[at] = { ...file, text: applyEdits(file.text, selection.edits) };
+      next[at] = { ...file, text: applyEdits(file.text, inFileLineEnds(file.text, selection.edits)) };
       const list = titles.get(file.path) ?? [];
       for (const { fix } of selection.fixes) list.push({ round, title: fix.title });
       titles.set(file.path, list);
