@@ -34,13 +34,16 @@ function shownPath(io: Io, file: string): string {
 }
 
 /** The fixes per file, for stderr. */
-function summary(io: Io, outcome: FixOutcome, verb: string): string {
+function summary(io: Io, outcome: FixOutcome, verb: string, stdin: boolean): string {
   const lines: string[] = [];
   for (const file of outcome.changed) {
     lines.push(`${shownPath(io, file.path)}: ${file.before === null ? 'new migration, ' : ''}${file.fixes.length} fix(es) ${verb}`);
     for (const title of file.fixes) lines.push(`  - ${title}`);
   }
   for (const skipped of outcome.untouched) lines.push(`${shownPath(io, skipped.path)}: not fixed: ${skipped.reason}`);
+  for (const left of outcome.leftOut) {
+    lines.push(`${shownPath(io, left.path)}:${left.line}: left out: ${left.title}: it writes a migration ${stdin ? 'and standard input has no folder for it (run drydock check --fix on the file)' : 'that would not follow this one in the tool\'s numbering (an unnumbered name such as diesel\'s up.sql, or one that must run before it): the editor offers it as a quick fix'}`);
+  }
   if (outcome.changed.length === 0) lines.push('drydock: nothing to fix');
   if (!outcome.stable) lines.push(`drydock: stopped after ${outcome.rounds} rounds of fixes and some fixes are still left; run it again, or look at what keeps changing`);
   return lines.map((l) => `${l}\n`).join('');
@@ -52,11 +55,11 @@ export function applyCheckFixes(files: readonly SourceText[], check: (files: rea
     check, namesIn, now: new Date(), newFiles: !request.stdin, ...(request.maxRounds !== undefined ? { maxRounds: request.maxRounds } : {}),
   });
   if (request.diff) {
-    io.stderr.write(summary(io, outcome, 'in the diff'));
+    io.stderr.write(summary(io, outcome, 'in the diff', request.stdin));
     return { outcome, stdout: unifiedDiffs(outcome.changed.map((f) => ({ path: shownPath(io, f.path), oldText: f.before, newText: f.after }))) };
   }
   if (request.stdin) {
-    io.stderr.write(summary(io, outcome, 'applied'));
+    io.stderr.write(summary(io, outcome, 'applied', request.stdin));
     return { outcome, stdout: outcome.files[0]?.text ?? '' };
   }
   // New migrations first, without overwriting: a name taken since the folder was read stops before any file changes.
@@ -68,6 +71,6 @@ export function applyCheckFixes(files: readonly SourceText[], check: (files: rea
     }
   }
   for (const file of outcome.changed.filter((f) => f.before !== null)) fs.writeFileSync(file.path, file.after);
-  io.stderr.write(summary(io, outcome, 'applied'));
+  io.stderr.write(summary(io, outcome, 'applied', request.stdin));
   return { outcome, stdout: '' };
 }

@@ -102,3 +102,16 @@ test('the bound: a fix that needs two rounds stops after one with maxRounds 1, s
   assert.equal(one.rounds, 1);
   assert.ok(one.changed.flatMap((c) => c.fixes).length < full.changed.flatMap((c) => c.fixes).length);
 });
+
+test('must not: a fix that writes a migration the tool would not run (next to diesel\'s up.sql, or one that must run before the fixed file) is left out and listed, while the file\'s other fixes are made', () => {
+  const diesel = fixUntilStable([
+    { path: 'migrations/2020-01-01-000000_accounts/up.sql', text: TABLES.text },
+    { path: 'migrations/2020-02-01-000000_check/up.sql', text: 'ALTER TABLE accounts ADD CONSTRAINT id_positive CHECK (id > 0);\nALTER TABLE accounts ADD COLUMN c int;\n' },
+  ], options({ 'require-lock-timeout': 'off', 'require-statement-timeout': 'off' }));
+  assert.equal(diesel.files.length, 2, 'no up_validate.sql that diesel never runs');
+  assert.equal(diesel.files[1]!.text, 'ALTER TABLE accounts ADD CONSTRAINT id_positive CHECK (id > 0);\nALTER TABLE accounts ADD COLUMN c bigint;\n');
+  assert.deepEqual(diesel.leftOut.map((l) => [l.path, l.line]), [['migrations/2020-02-01-000000_check/up.sql', 1]]);
+  const unique = fixUntilStable([TABLES, { path: 'db/002_unique.sql', text: 'ALTER TABLE accounts ADD CONSTRAINT email_unique UNIQUE (email);\nSELECT 1;\n' }], options({ 'require-lock-timeout': 'off' }));
+  assert.equal(unique.files.length, 2, 'the index build would go to a migration before this one: left to the editor');
+  assert.match(unique.leftOut[0]!.title, /Build the unique index CONCURRENTLY/);
+});

@@ -73,10 +73,6 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     }
   }
   const checked = judge(files);
-  if (stdin && values.fix) {
-    const moving = checked.flatMap((c) => c.diagnostics).filter((d) => (d.fix?.newFiles ?? []).length > 0).length;
-    if (moving > 0) io.stderr.write(`drydock: ${moving} fix(es) that write a new migration left out: SQL from standard input has no folder to write it in; run drydock check --fix on the file\n`);
-  }
   const report: CheckReport = {
     files: files.map((f) => f.path),
     diagnostics: checked.flatMap((p) => p.diagnostics),

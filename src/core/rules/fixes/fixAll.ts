@@ -18,8 +18,12 @@ export interface FixAllSelection {
 export interface FixAllOptions {
   /** Take fixes that write a new file too (the CLI can; the editor's fix all edits one document). */
   newFiles: boolean;
-  /** The fix as applied (a following migration named by the folder and the files `taken` so far), before it is judged for overlaps. */
-  place?(fix: Fix, taken: readonly NewFile[]): Fix;
+  /**
+   * The fix as applied (a following migration named by the folder and the files `taken` so far),
+   * before it is judged for overlaps; null when it cannot be applied here (the file it would write
+   * exists, or the tool would not run it).
+   */
+  place?(fix: Fix, taken: readonly NewFile[]): Fix | null;
 }
 
 const same = (a: TextEdit, b: TextEdit) => a.offsets.start === b.offsets.start && a.offsets.end === b.offsets.end && a.newText === b.newText;
@@ -39,6 +43,7 @@ export function fixAllOf(findings: readonly Finding[], file: string, options: Fi
   for (const finding of findings) {
     if (!finding.fix || finding.file !== file || !isFixAllFix(finding.fix, file, options.newFiles)) continue;
     const fix = options.place ? options.place(finding.fix, selection.newFiles) : finding.fix;
+    if (!fix) continue;
     const fresh = fix.edits.filter((e) => !selection.edits.some((t) => same(t, e)));
     if (fresh.some((e) => selection.edits.some((t) => overlaps(t, e)))) continue;
     // Two fixes writing the same new file (a name the folder's numbering gave both) would clash: the second waits.

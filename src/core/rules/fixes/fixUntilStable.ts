@@ -3,13 +3,14 @@
 // findings), within a bound. Files a fix must not touch are left as they are: a file the parser
 // refuses, and a file a round left unparsable (its round undone: that would be a fix's bug). Pure:
 // the caller checks (with each file's drydock.json and the folder around it), reads the folder's
-// names for the numbering of a migration a fix writes, and writes the outcome.
+// names for the numbering of a migration a fix writes, and writes the outcome. A fix that writes a
+// migration is applied only when that migration follows the fixed one in the tool's numbering.
 import { compareMigrationNames } from '../../analyse/migrationFiles';
 import type { Finding, Fix, NewFile, TextEdit } from '../../model/findings';
 import type { CheckedFile } from '../checkMigration';
 import { applyEdits } from './edits';
-import { fixAllOf } from './fixAll';
-import { placeFollowingMigrations } from './followingMigration';
+import { fixAllOf, isFixAllFix } from './fixAll';
+import { hasMigrationVersion, placeFollowingMigrations } from './followingMigration';
 
 /** A file's path and text, in the order the files run. */
 export interface SourceText {
@@ -50,6 +51,11 @@ export interface FixOutcome {
   stable: boolean;
   /** Files no fix touched, and why. */
   untouched: { path: string; reason: string }[];
+  /**
+   * Fixes of the result fix all would take but could not apply: a migration it would write that
+   * does not follow in the tool's numbering, or that standard input has no folder for.
+   */
+  leftOut: { path: string; line: number; title: string }[];
 }
 
 export const DEFAULT_MAX_FIX_ROUNDS = 10;
@@ -99,6 +105,7 @@ export function fixUntilStable(input: readonly SourceText[], options: FixUntilSt
   const writtenBy = new Map<string, string>();
   let rounds = 0;
   let stable = false;
+  let leftOut: FixOutcome['leftOut'] = [];
   for (let round = 1; ; round++) {
     const checked = options.check(files);
     // A file the last round left unparsable: that round undone for it, and the file left alone from now on.
@@ -136,7 +143,15 @@ export function fixUntilStable(input: readonly SourceText[], options: FixUntilSt
       ];
       const selection = fixAllOf(findings, file.path, {
         newFiles: options.newFiles,
-        place: (fix: Fix, taken: readonly NewFile[]) => placeFollowingMigrations(fix, file.path, options.now, () => [...names(), ...taken.map((t) => baseOf(t.file))]),
+        place: (fix: Fix, taken: readonly NewFile[]) => {
+          if ((fix.newFiles ?? []).length === 0) return fix;
+          // Only a migration that follows this one in the tool's numbering: one named otherwise (before it, or
+          // next to a diesel up.sql) the tool might never run, or would reject as a second file of one version.
+          if (!hasMigrationVersion(file.path) || fix.newFiles!.some((f) => f.following === undefined)) return null;
+          const placed = placeFollowingMigrations(fix, file.path, options.now, () => [...names(), ...taken.map((t) => baseOf(t.file))]);
+          const existing = new Set([...names(), ...taken.map((t) => baseOf(t.file))]);
+          return placed.newFiles!.some((f) => existing.has(baseOf(f.file))) ? null : placed;
+        },
       });
       if (selection.fixes.length === 0) return;
       const at = next.findIndex((f) => f.path === file.path);
@@ -155,6 +170,9 @@ export function fixUntilStable(input: readonly SourceText[], options: FixUntilSt
     });
     if (changedNow.size === 0) {
       stable = true;
+      leftOut = files.flatMap((file, i) => (untouched.has(file.path) ? [] : checked[i]!.diagnostics
+        .filter((d) => d.fix !== undefined && d.file === file.path && isFixAllFix(d.fix, file.path, true))
+        .map((d) => ({ path: file.path, line: d.range.start.line, title: d.fix!.title }))));
       break;
     }
     // The bound: this round's fixes are found but not applied, and the outcome says so.
@@ -171,5 +189,5 @@ export function fixUntilStable(input: readonly SourceText[], options: FixUntilSt
     if (before === f.text) return [];
     return [{ path: f.path, before, after: f.text, fixes: (titles.get(f.path) ?? []).map((t) => t.title) }];
   });
-  return { files, changed, rounds, stable, untouched: [...untouched].map(([path, reason]) => ({ path, reason })) };
+  return { files, changed, rounds, stable, untouched: [...untouched].map(([path, reason]) => ({ path, reason })), leftOut };
 }

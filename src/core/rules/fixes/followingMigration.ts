@@ -62,6 +62,17 @@ const SCHEMES: readonly Scheme[] = [
   },
 ];
 
+/**
+ * True when the file's name carries a version of a numbering scheme (001_x.sql, V3__x.sql, a
+ * timestamp): a migration written to follow it gets the next version and the tool runs it. A
+ * name without one (diesel's up.sql, a folder per migration) gets no such file: the tool would
+ * never run it.
+ */
+export function hasMigrationVersion(file: string): boolean {
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  return SCHEMES.some((scheme) => scheme.pattern.test(base));
+}
+
 /** "name.sql" + "concurrently" → "name_concurrently.sql". */
 function withSuffix(base: string, suffix: string): string {
   const dot = base.lastIndexOf('.');
