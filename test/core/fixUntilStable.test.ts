@@ -115,3 +115,14 @@ test('must not: a fix that writes a migration the tool would not run (next to di
   assert.equal(unique.files.length, 2, 'the index build would go to a migration before this one: left to the editor');
   assert.match(unique.leftOut[0]!.title, /Build the unique index CONCURRENTLY/);
 });
+
+test('golang-migrate and sqlx pairs: the moved statement\'s migration keeps ".up.sql" (name_concurrently.up.sql), and a down script never gets a following migration', () => {
+  const outcome = fixUntilStable([
+    { path: 'm/001_accounts.up.sql', text: TABLES.text },
+    { path: 'm/002_index.up.sql', text: 'CREATE INDEX accounts_email ON accounts (email);\nSELECT 1;\n' },
+    { path: 'm/002_index.down.sql', text: 'DROP INDEX accounts_email;\nSELECT 1;\n' },
+  ], options({ 'require-lock-timeout': 'off', 'require-statement-timeout': 'off' }));
+  assert.ok(outcome.files.some((f) => f.path === 'm/003_index_concurrently.up.sql'), outcome.files.map((f) => f.path).join());
+  assert.ok(!outcome.files.some((f) => /down_concurrently|concurrently\.down/.test(f.path)), outcome.files.map((f) => f.path).join());
+  assert.deepEqual(outcome.leftOut.map((l) => l.path), ['m/002_index.down.sql']);
+});

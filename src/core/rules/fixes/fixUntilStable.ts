@@ -5,7 +5,7 @@
 // the caller checks (with each file's drydock.json and the folder around it), reads the folder's
 // names for the numbering of a migration a fix writes, and writes the outcome. A fix that writes a
 // migration is applied only when that migration follows the fixed one in the tool's numbering.
-import { compareMigrationNames } from '../../analyse/migrationFiles';
+import { compareMigrationNames, isRevertFile } from '../../analyse/migrationFiles';
 import type { Finding, Fix, NewFile, TextEdit } from '../../model/findings';
 import type { CheckedFile } from '../checkMigration';
 import { applyEdits } from './edits';
@@ -147,7 +147,8 @@ export function fixUntilStable(input: readonly SourceText[], options: FixUntilSt
           if ((fix.newFiles ?? []).length === 0) return fix;
           // Only a migration that follows this one in the tool's numbering: one named otherwise (before it, or
           // next to a diesel up.sql) the tool might never run, or would reject as a second file of one version.
-          if (!hasMigrationVersion(file.path) || fix.newFiles!.some((f) => f.following === undefined)) return null;
+          // A down script has no "next" migration: what it undoes runs in it or not at all.
+          if (!hasMigrationVersion(file.path) || isRevertFile(file.path) || fix.newFiles!.some((f) => f.following === undefined)) return null;
           const placed = placeFollowingMigrations(fix, file.path, options.now, () => [...names(), ...taken.map((t) => baseOf(t.file))]);
           const existing = new Set([...names(), ...taken.map((t) => baseOf(t.file))]);
           return placed.newFiles!.some((f) => existing.has(baseOf(f.file))) ? null : placed;

@@ -73,9 +73,11 @@ export function hasMigrationVersion(file: string): boolean {
   return SCHEMES.some((scheme) => scheme.pattern.test(base));
 }
 
-/** "name.sql" + "concurrently" → "name_concurrently.sql". */
+/** "name.sql" + "concurrently" → "name_concurrently.sql"; "name.up.sql" → "name_concurrently.up.sql". */
 function withSuffix(base: string, suffix: string): string {
-  const dot = base.lastIndexOf('.');
+  // golang-migrate's and sqlx's "name.up.sql": the tool reads ".up.sql" as one extension.
+  const pair = /\.up\.sql$/i.exec(base);
+  const dot = pair ? pair.index : base.lastIndexOf('.');
   return dot > 0 ? `${base.slice(0, dot)}_${suffix}${base.slice(dot)}` : `${base}_${suffix}`;
 }
 
