@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { repoRoot } from '../support/database';
+import { describeEachServer, repoRoot } from '../support/database';
 import { runCli } from '../support/cli';
 
 const FROM_TOOLS = path.join(repoRoot, 'test', 'fixtures', 'from-tools');
@@ -117,4 +117,23 @@ test('usage: - with other paths, and --stdin-filename without -, are refused (ex
   const orphan = await runCli(['check', '--stdin-filename', 'a.sql', 'x.sql']);
   assert.equal(orphan.code, 2);
   assert.match(orphan.stderr, /give - as the FILE/);
+});
+
+describeEachServer('SQL on standard input, on a database', (server) => {
+  test('dry-run - --db rolls back, apply - --yes commits, verify - finds what it declared; apply - without --yes is refused (stdin holds the SQL, not an answer)', async () => {
+    const url = server().url(await server().createDatabase());
+    const sql = 'CREATE TABLE piped (id bigint PRIMARY KEY);\n';
+    const dry = await runCli(['dry-run', '--db', url, '-'], { input: sql });
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /succeeded, rolled back/);
+    const refused = await runCli(['apply', '--db', url, '-'], { input: sql });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /apply needs --yes/);
+    const applied = await runCli(['apply', '--yes', '--db', url, '-', '--stdin-filename', 'db/001_piped.sql'], { input: sql });
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+    assert.match(applied.stdout, /succeeded, committed/);
+    assert.match(applied.stdout, /^files: db\/001_piped\.sql$/m);
+    const verified = await runCli(['verify', '--db', url, '-'], { input: sql });
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  });
 });
