@@ -22,6 +22,7 @@ export const COMMANDS: readonly CliCommand[] = [
 ];
 
 const USAGE = `usage: drydock <command> [options] FILE...
+       drydock check|dry-run|apply|verify [options] - [--stdin-filename PATH]   (SQL on standard input)
 
 commands:
 ${COMMANDS.map((c) => `  ${c.synopsis.padEnd(18)}${c.summary}`).join('\n')}
@@ -49,6 +50,14 @@ options:
                             0 turns it off, under 1 ms or over 2147483647 ms is refused
   --statement-timeout T     statement_timeout, likewise (default 60000)
   --yes                     apply without asking (required when not on a terminal)
+  --fix                     check: apply the safe fixes (each rule's own, as the editor's fix all),
+                            round after round until none is left (at most 10), write the files and
+                            the new migrations a fix writes (named by the folder's numbering), list
+                            them on stderr, then check the result; with -, print the fixed SQL
+  --diff                    check: print those fixes as a unified diff (git apply takes it) and
+                            change nothing; exit 1 when there is something to fix
+  --stdin-filename PATH     with -: the path the SQL stands for (its drydock.json, the earlier
+                            migrations of its folder, the name in messages); else <stdin>
   --pg-version N            check, audit: the PostgreSQL major the migrations target (default: drydock.json,
                             else 14 for check, the shadow's for audit)
   --changed-since REF       check: judge only the files git reports added, changed or renamed since
@@ -62,7 +71,7 @@ exit codes: 0 all good, 1 migration, verification or check failed (an error find
             2 usage, config, parse or connection error (audit: the shadow could not be made)`;
 
 // Options that take a value, so the command name can be found among options given before it.
-const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--shadow-db', '--shadow-setup', '--reference', '--pg-version']);
+const OPTIONS_WITH_VALUES = new Set(['--db', '--format', '--lock-timeout', '--statement-timeout', '--shadow-db', '--shadow-setup', '--reference', '--pg-version', '--stdin-filename']);
 
 /** The command name's position: the first argument that is neither an option nor an option's value. */
 function commandIndex(argv: readonly string[]): number {

@@ -10,7 +10,8 @@ import { checkEngine } from './engine';
 import { errorToDiagnostic, fileUri, findingToDiagnostic, fixToWorkspaceEdit, toLspTextEdit } from './lspConvert';
 import { lastRunOf } from './lastRun';
 import { FIX_ALL_KIND, SERVER_COMMANDS, type ShowFileParams } from './protocol';
-import { fixAllEdits, quickFixesAt } from './quickFixes';
+import { quickFixesAt } from './quickFixes';
+import { fixAllOf } from '../core/rules/fixes/fixAll';
 
 /** True when the client asked for kinds that include `kind` (or for any). */
 function wanted(only: readonly string[] | undefined, kind: string): boolean {
@@ -79,7 +80,8 @@ export async function codeActionsFor(ctx: ServerContext, params: CodeActionParam
     }
   }
   if (fixAll) {
-    const edits = fixAllEdits(findings, file);
+    // One document's edits: a fix that writes a new migration is left to its quick fix (and to `drydock check --fix`).
+    const edits = fixAllOf(findings, file, { newFiles: false }).edits;
     if (edits.length > 0) {
       actions.push({ title: 'Drydock: fix all safe findings', kind: FIX_ALL_KIND, edit: { changes: { [document.uri]: edits.map(toLspTextEdit) } } });
     }

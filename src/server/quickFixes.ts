@@ -3,13 +3,13 @@
 // ignoreFixes, so the comment is the one core's ignore reader honours); a migration a fix writes to
 // run after this one is named by the folder's numbering. Built from the document's latest check, never from
 // another file's findings; a fix that would create a file that already exists is not offered
-// (applying it would fail half-way). Also the safe mechanical fixes "fix all" applies at once.
+// (applying it would fail half-way). "Fix all" is core's (rules/fixes/fixAll.ts), shared with `drydock check --fix`.
 // Plain data (core's Fix and TextEdit): the language server and the VS Code extension convert it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Finding, Fix, NewFile, TextEdit } from '../core/model/findings';
+import type { Finding, Fix } from '../core/model/findings';
 import { cleanupFix, withCleanupBeforeValidate, type ProvedFailure } from '../core/rules/fixes/evidenceFixes';
-import { followingMigrationPath } from '../core/rules/fixes/followingMigration';
+import { placeFollowingMigrations } from '../core/rules/fixes/followingMigration';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import type { CheckEngine } from './engine';
 
@@ -41,22 +41,6 @@ function namesIn(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-/**
- * The fix with each migration it writes to run after the fixed one named by the folder's own
- * scheme (the next free number or timestamp), and its title naming that file.
- */
-function placeFollowingMigrations(fix: Fix, fixedFile: string, now: Date, siblings: () => readonly string[]): Fix {
-  if (!(fix.newFiles ?? []).some((f) => f.following !== undefined)) return fix;
-  let title = fix.title;
-  const newFiles = fix.newFiles!.map((created): NewFile => {
-    if (created.following === undefined) return created;
-    const placed = followingMigrationPath({ file: fixedFile, suffix: created.following, siblings: siblings(), now });
-    title = title.replace(path.basename(created.file), path.basename(placed));
-    return { ...created, file: placed };
-  });
-  return { ...fix, title, newFiles };
 }
 
 /**
@@ -106,24 +90,4 @@ export function quickFixesAt(core: CheckEngine, checked: CheckedFile, findings: 
     ignores.push({ finding: fileWide.finding, fix: core.ignoreFixes.fileIgnoreFix(fileWide.ruleIds, checked.analysis), preferred: false });
   }
   return [...fixes, ...ignores];
-}
-
-/**
- * The edits of "fix all": every rule fix that only edits this file (none that creates a file, none
- * that overlaps an edit already taken); an edit two fixes share (the same no-transaction directive
- * at the top) is made once. Ignore comments are never applied wholesale.
- */
-export function fixAllEdits(findings: readonly Finding[], file: string): TextEdit[] {
-  const taken: TextEdit[] = [];
-  const same = (a: TextEdit, b: TextEdit) => a.offsets.start === b.offsets.start && a.offsets.end === b.offsets.end && a.newText === b.newText;
-  const overlaps = (a: TextEdit, b: TextEdit) => a.offsets.start < b.offsets.end && b.offsets.start < a.offsets.end
-    || (a.offsets.start === b.offsets.start && (a.offsets.start === a.offsets.end || b.offsets.start === b.offsets.end));
-  for (const finding of findings) {
-    const fix = finding.fix;
-    if (!fix || finding.file !== file || (fix.newFiles ?? []).length > 0 || !fix.edits.every((e) => e.file === file)) continue;
-    const fresh = fix.edits.filter((e) => !taken.some((t) => same(t, e)));
-    if (fresh.some((e) => taken.some((t) => overlaps(t, e)))) continue;
-    taken.push(...fresh);
-  }
-  return taken.sort((a, b) => a.offsets.start - b.offsets.start);
 }

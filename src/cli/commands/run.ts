@@ -1,4 +1,6 @@
 // `drydock dry-run | apply | verify`: run the files on PostgreSQL through core's runner.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { lintSettingsOf } from '../../core/config/drydockConfig';
@@ -28,6 +30,7 @@ import { TOOL_VERSION } from '../toolVersion';
 import { docsBaseUri } from '../docsBase';
 import { readSource } from '../readSource';
 import type { CommandRun } from './command';
+import { STDIN_NAME, STDIN_OPTIONS, readStdinMigration, readsStdin } from '../stdinInput';
 
 const RUN_OPTIONS = {
   ...OUTPUT_OPTIONS,
@@ -40,6 +43,7 @@ const RUN_OPTIONS = {
   'shadow-db': { type: 'string' },
   'shadow-setup': { type: 'string', multiple: true },
   all: { type: 'boolean' },
+  ...STDIN_OPTIONS,
 } as const;
 
 // The variables through which libpq (and so the CLI) finds a server: with none of them, and no
@@ -164,7 +168,8 @@ function runCommand(mode: RunMode): CommandRun {
   return async (argv: string[], io: Io): Promise<number> => {
     const { values, positionals } = parseCommandArgs(mode, { args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
     const format = outputFormatOf(values);
-    if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE or DIR`);
+    if (positionals.length === 0) throw new UsageError(`${mode} needs at least one FILE or DIR, or - for SQL on standard input`);
+    const stdin = readsStdin(positionals, values['stdin-filename'], mode);
     const settings = {
       lockTimeoutMs: milliseconds(values['lock-timeout'], '--lock-timeout'),
       statementTimeoutMs: milliseconds(values['statement-timeout'], '--statement-timeout'),
@@ -183,7 +188,8 @@ function runCommand(mode: RunMode): CommandRun {
     const onSkipped = skippedNotes(io);
     // Read up front: a bad drydock.json is a usage error before anything connects.
     const config = fileLintSettings(io);
-    const files = readMigrationFiles(expandRunPaths(positionals, onSkipped)).map((f) => ({ ...f, toolNoTransaction: config.noTransactionOf(f) }));
+    const read = stdin ? [await readStdinMigration(io, values['stdin-filename'])] : readMigrationFiles(expandRunPaths(positionals, onSkipped));
+    const files = read.map((f) => ({ ...f, toolNoTransaction: config.noTransactionOf(f) }));
     const lint = new Map(files.map((f) => [f.path, config.settingsFor(f.path)]));
     const lintSettings = (file: string) => lint.get(file) ?? lintSettingsOf(null);
     if (wantsShadow || (mode === 'dry-run' && nothingConfigured(values.db, io))) {
@@ -266,7 +272,9 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   // thread ends, a scratch database's statement is cancelled and the database dropped. A second
   // Ctrl-C ends the process at once.
   process.once('SIGINT', onSigint);
-  const targets = files.map((f) => ({ ...f, absolutePath: path.resolve(io.cwd(), f.path) }));
+  // SQL from standard input without --stdin-filename has no folder: its history is an empty one.
+  const noFolder = files.some((f) => f.path === STDIN_NAME) ? fs.mkdtempSync(path.join(os.tmpdir(), 'drydock-stdin-')) : null;
+  const targets = files.map((f) => ({ ...f, absolutePath: noFolder !== null && f.path === STDIN_NAME ? path.join(noFolder, 'stdin.sql') : path.resolve(io.cwd(), f.path) }));
   let report: RunReport;
   try {
     report = await runShadowDryRun(targets, {
@@ -283,6 +291,7 @@ async function shadowDryRun(files: MigrationFile[], call: ShadowCall, io: Io): P
   } finally {
     process.off('SIGINT', onSigint);
     if (progress) io.stderr.write('\r\u001b[K');
+    if (noFolder !== null) fs.rmSync(noFolder, { recursive: true, force: true });
   }
   const color = wantsColor(io, call.noColor) && call.format === 'text';
   await writeRunReport(io, report, call.format, color, secrets);

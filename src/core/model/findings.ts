@@ -34,6 +34,11 @@ export interface Fix {
   edits: TextEdit[];
   /** Files to create, when the fix moves a statement out of its file. */
   newFiles?: NewFile[];
+  /**
+   * Set when the fix makes a choice the author should see before it is made (the value every
+   * existing row gets): offered as a quick fix, never applied by fix all or `drydock check --fix`.
+   */
+  reviewFirst?: string;
 }
 
 /**

@@ -28,7 +28,10 @@ function defaultFix(analysis: FileAnalysis, at: AnalysedStatement, cmd: AlterTab
   const name = def.typeName?.names?.map((n) => ('String' in n ? n.String.sval : '')).pop() ?? '';
   const value = NEUTRAL_DEFAULTS[name];
   if (value === undefined) return null;
-  return { title: `Add DEFAULT ${value} (the existing rows get ${value})`, edits: [insertText(analysis.file, at.offsets.end, ` DEFAULT ${value}`)] };
+  return {
+    title: `Add DEFAULT ${value} (the existing rows get ${value})`, edits: [insertText(analysis.file, at.offsets.end, ` DEFAULT ${value}`)],
+    reviewFirst: `the existing rows get ${value}, and later inserts that leave the column out too`,
+  };
 }
 
 export const addingRequiredField: Rule = {

@@ -6,6 +6,7 @@ import { fixOf, replaceText } from './fixes/edits';
 import type { Rule } from './rule';
 import { typeSpan, writtenTypes, type WrittenType } from './columnDefinitions';
 import { whereItRuns } from './statementFacts';
+import { isToolBookkeepingTable } from './toolTables';
 
 /** What a type rule needs to say. */
 export interface TypeRuleSpec {
@@ -31,7 +32,7 @@ export function typeRule(spec: TypeRuleSpec): Rule {
     check({ analysis, report }) {
       for (const at of analysis.statements) {
         for (const written of writtenTypes(at)) {
-          if (!spec.reports(written.type)) continue;
+          if (!spec.reports(written.type) || isToolBookkeepingTable(written.table)) continue;
           const span = typeSpan(analysis, at, written);
           const replacement = spec.replacement(written.type);
           const fix = span && replacement ? fixOf(`Use ${replacement}`, replaceText(analysis.file, span, replacement + (written.type.array ? '[]' : ''))) : null;

@@ -2,7 +2,8 @@
 // scheme: the next free sequence number (002 → 003, or after the folder's highest), the next
 // timestamp (dbmate, goose), Flyway's next V number. Tools with numeric versions reject a duplicate
 // number, and a suffix on the same number sorts before the file in a file list.
-// Pure: the caller (the language server, which reads the folder and the clock) passes both in.
+// Pure: the caller (the language server or the CLI, which read the folder and the clock) passes both in.
+import type { Fix, NewFile } from '../../model/findings';
 
 /** What the new migration is named after: the fixed file, the folder's other names, and the time. */
 export interface FollowingMigrationInput {
@@ -61,9 +62,22 @@ const SCHEMES: readonly Scheme[] = [
   },
 ];
 
-/** "name.sql" + "concurrently" → "name_concurrently.sql". */
+/**
+ * True when the file's name carries a version of a numbering scheme (001_x.sql, V3__x.sql, a
+ * timestamp): a migration written to follow it gets the next version and the tool runs it. A
+ * name without one (diesel's up.sql, a folder per migration) gets no such file: the tool would
+ * never run it.
+ */
+export function hasMigrationVersion(file: string): boolean {
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  return SCHEMES.some((scheme) => scheme.pattern.test(base));
+}
+
+/** "name.sql" + "concurrently" → "name_concurrently.sql"; "name.up.sql" → "name_concurrently.up.sql". */
 function withSuffix(base: string, suffix: string): string {
-  const dot = base.lastIndexOf('.');
+  // golang-migrate's and sqlx's "name.up.sql": the tool reads ".up.sql" as one extension.
+  const pair = /\.up\.sql$/i.exec(base);
+  const dot = pair ? pair.index : base.lastIndexOf('.');
   return dot > 0 ? `${base.slice(0, dot)}_${suffix}${base.slice(dot)}` : `${base}_${suffix}`;
 }
 
@@ -97,4 +111,26 @@ export function followingMigrationPath(input: FollowingMigrationInput): string {
     return `${dir}${name}`;
   }
   return `${dir}${withSuffix(base, input.suffix)}`;
+}
+
+/** The base name of a path with "/" or "\" separators. */
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+}
+
+/**
+ * The fix with each migration it writes to run after the fixed one named by the folder's own
+ * scheme (the next free number or timestamp), and its title naming that file. `siblings` is asked
+ * only when the fix writes such a migration (reading the folder is the caller's).
+ */
+export function placeFollowingMigrations(fix: Fix, fixedFile: string, now: Date, siblings: () => readonly string[]): Fix {
+  if (!(fix.newFiles ?? []).some((f) => f.following !== undefined)) return fix;
+  let title = fix.title;
+  const newFiles = fix.newFiles!.map((created): NewFile => {
+    if (created.following === undefined) return created;
+    const placed = followingMigrationPath({ file: fixedFile, suffix: created.following, siblings: siblings(), now });
+    title = title.replace(baseName(created.file), baseName(placed));
+    return { ...created, file: placed };
+  });
+  return { ...fix, title, newFiles };
 }
