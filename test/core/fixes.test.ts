@@ -118,15 +118,16 @@ describeEachServer('fixes', (server) => {
     });
   }
 
-  test('adding-required-field on a table with rows: fails 23502 with a hint that promises no fix query; the DEFAULT fix, applied, dry-runs on the same rows', async () => {
+  test('adding-required-field on a table with rows: fails 23502, its fix query counts the rows to fill; the DEFAULT fix, applied, dry-runs on the same rows', async () => {
     await loadParser();
     const url = server().url(await seededDatabase(server()));
     await sql(url, "INSERT INTO lessons (title) VALUES ('one'), ('two')");
     const original = { path: FILE, text: 'ALTER TABLE lessons ADD COLUMN total int NOT NULL;\n' };
     const failed = await runMigrations([original], { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
     assert.equal(failed.error?.sqlstate, '23502');
-    assert.equal(failed.error?.fixQuery, undefined, 'no column to query yet');
-    assert.doesNotMatch(failed.error?.hint ?? '', /fix query/);
+    // No column to query yet: the query counts the rows each needing a value (the evidence a backfill plan sizes itself by).
+    assert.equal(failed.error?.fixQuery, 'SELECT count(*) AS rows_to_fill\nFROM public.lessons');
+    assert.match(failed.error?.hint ?? '', /The fix query counts the rows the new column must fill\.$/);
     assert.match(failed.error?.hint ?? '', /DEFAULT/);
     const { finding } = findingOf('adding-required-field', original);
     assert.equal(finding.fix?.title, 'Add DEFAULT 0 (the existing rows get 0)');

@@ -98,3 +98,9 @@ export function followingMigrationPath(input: FollowingMigrationInput): string {
   }
   return `${dir}${withSuffix(base, input.suffix)}`;
 }
+
+/** Whether a following migration of `file` gets a version that orders it after the file (not only a suffix). */
+export function numbersFollowing(file: string): boolean {
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  return SCHEMES.some((scheme) => scheme.pattern.test(base));
+}
