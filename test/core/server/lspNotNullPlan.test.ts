@@ -62,4 +62,15 @@ describe('drydock lsp: the NOT NULL plan after a dry-run failed 23502, on a real
     const at = client.shownSelections.get(backfill)!.start;
     assert.ok(text.split('\n')[at.line]!.slice(at.character).startsWith('"TODO: the value for existing rows"'), `cursor at ${JSON.stringify(at)}`);
   });
+
+  test('the hover of a batched backfill after a dry-run says the run did not execute it, not that it took no lock', async () => {
+    const { client, root, connection } = started;
+    const batched = '-- drydock:no-transaction\nDO $$\nBEGIN\n  UPDATE orders SET id = id WHERE id < 0;\n  COMMIT;\nEND $$;\n';
+    const uri = client.open(path.join(root, 'migrations', '003_other.sql'), batched);
+    const ran = await client.executeCommand<RunResult>('drydock.server.dryRun', { targets: [uri], connection });
+    assert.equal(ran.status === 'ran' && ran.report.statements[0]?.status, 'simulated', JSON.stringify(ran));
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
+    assert.match(hover.contents.value, /^\*\*Not run by the last dry-run\*\* \(not executed: a DO block that runs COMMIT[^\n]*: nothing was measured/);
+    assert.doesNotMatch(hover.contents.value, /No lock on an existing table/);
+  });
 });
