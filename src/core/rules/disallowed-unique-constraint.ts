@@ -14,7 +14,7 @@ export const disallowedUniqueConstraint: Rule = {
   claims: 'scan',
   summary: 'ADD CONSTRAINT … UNIQUE on an existing table builds its index while reads and writes wait.',
   help: 'CREATE UNIQUE INDEX CONCURRENTLY first, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX.',
-  check({ analysis, report }) {
+  check({ analysis, report, files }) {
     for (const at of analysis.statements) {
       const commands = alterCommands(at);
       for (const { table, cmd, constraint } of commands) {
@@ -29,7 +29,7 @@ export const disallowedUniqueConstraint: Rule = {
         if (constraint?.contype !== 'CONSTR_UNIQUE' || constraint.indexname) continue;
         if (!blocksExistingTable(analysis, at, table)) continue;
         const name = constraint.conname ?? `${table.replace(/^.*\./, '')}_key`;
-        const fix = commands.length === 1 ? uniqueViaIndexFix(analysis, at, table, constraint) : null;
+        const fix = commands.length === 1 ? uniqueViaIndexFix(analysis, at, table, constraint, files) : null;
         report(at.offsets, `ADD CONSTRAINT … UNIQUE${whereItRuns(at)}.${effectsSentence(at)} The unique index is built while every read and write of ${table} waits.`
           + ` Build it first with CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} …, then ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}, which only takes the lock for a moment.`,
         fix ? { fix } : {});

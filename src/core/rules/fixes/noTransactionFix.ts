@@ -155,3 +155,14 @@ export function newMigrationText(file: ParsedFile, body: string, noTransaction: 
   const line = (noTransactionConventionFor(file) ?? NO_TRANSACTION_CONVENTIONS.drydock).firstLine;
   return line === null ? null : `${line}\n${body}`;
 }
+
+/**
+ * How this file is made to run outside a transaction in place: the edits (none when its tool does
+ * so by itself for a file holding only CONCURRENTLY, as Flyway), or null when no directive can be
+ * written into it; with its count of statements other than SET and whether BEGIN … COMMIT wraps them.
+ */
+export function noTransactionInPlace(analysis: FileAnalysis, files: readonly ParsedFile[] = []): { edits: TextEdit[] | null; substantive: number; wrapped: boolean } {
+  const { directive, substantive, wrapped } = factsOf(analysis.file, files);
+  const edits = directive === 'tool-detects' ? [] : directive === null ? null : directive.inPlace(analysis);
+  return { edits, substantive, wrapped };
+}
