@@ -38,7 +38,7 @@ test('check without a database: gcc-style lines, exit 1 for error findings (the 
     fs.writeFileSync(path.join(dir, '002_drop.sql'), 'DROP TABLE lessons;\n');
     const excluded = await drydock(['check', dir]);
     assert.match(excluded.stdout, /1 statements in 1 file\(s\)/);
-    assert.match(excluded.stdout, /002_drop\.sql:1:1: warning: DROP TABLE lessons/);
+    assert.match(excluded.stdout, /002_drop\.sql:1:1: warning: .*DROP TABLE lessons/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -45,7 +45,8 @@ export const BACKFILL_PLACEHOLDER = '"TODO: the value for existing rows"';
 /** The rows the last run counted in the table (the 23502 fix query of an ADD COLUMN), or null. */
 function countedRows(failure: ProvedFailure): number | null {
   const counted = failure.error.fixRows?.[0]?.[ROWS_TO_FILL];
-  const n = typeof counted === 'number' ? counted : typeof counted === 'string' ? Number(counted) : NaN;
+  // count(*) is a bigint: a string from pg, a number or a BigInt from other drivers.
+  const n = typeof counted === 'number' ? counted : typeof counted === 'string' || typeof counted === 'bigint' ? Number(counted) : NaN;
   return Number.isSafeInteger(n) ? n : null;
 }
 
