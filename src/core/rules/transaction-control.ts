@@ -13,7 +13,7 @@ export const transactionControl: Rule = {
   check({ file, report }) {
     const wrapper = file.statements.find((s) => s.role === 'wrapper');
     if (wrapper && file.noTransaction) {
-      report(wrapper.offsets, `Remove BEGIN … COMMIT, or the no-transaction directive: the file asks to run outside a transaction (${describeNoTransaction(file.noTransaction)}) but wraps itself in one.`);
+      report(wrapper.offsets, `Remove BEGIN … COMMIT, or let the file run in a transaction: it asks to run outside a transaction (${describeNoTransaction(file.noTransaction)}) but wraps itself in BEGIN … COMMIT.`);
     }
     for (const s of file.statements) {
       if (s.role === 'wrapper') continue;
