@@ -131,13 +131,21 @@ export async function driveWorkbench(serverUrl, extensionPath, folder, { testsEn
   }
 }
 
-/** Takes the screenshot the screenshot test requested (request/done files beside the target). */
+/**
+ * Takes the screenshot a screenshot test requested (request/done files beside the target). A request
+ * that names a file (its content: a path ending in .png) goes there, so one run can take several.
+ */
 async function captureWhenAsked(page) {
-  const target = process.env.DRYDOCK_EXT_SCREENSHOT;
-  if (!target || !fs.existsSync(`${target}.request`)) return;
-  fs.rmSync(`${target}.request`);
-  await page.screenshot({ path: target });
-  fs.writeFileSync(`${target}.done`, '');
+  const configured = process.env.DRYDOCK_EXT_SCREENSHOT;
+  if (!configured || !fs.existsSync(`${configured}.request`)) return;
+  // "<file.png> [x y width height]": where to save it, and the part of the page to keep.
+  const [named = '', ...box] = fs.readFileSync(`${configured}.request`, 'utf8').trim().split(/\s+/);
+  fs.rmSync(`${configured}.request`);
+  const target = named.endsWith('.png') ? named : configured;
+  const [x, y, width, height] = box.map(Number);
+  const clip = box.length === 4 && [x, y, width, height].every(Number.isFinite) ? { x, y, width, height } : undefined;
+  await page.screenshot({ path: target, ...(clip ? { clip } : {}) });
+  fs.writeFileSync(`${configured}.done`, '');
   console.log(`screenshot saved to ${target}`);
 }
 

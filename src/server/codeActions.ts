@@ -42,6 +42,13 @@ function runDiagnosticFor(failure: ProvedFailure, file: string, finding: Finding
     && d.range.start.line === made.range.start.line && d.range.start.character === made.range.start.character) ?? made;
 }
 
+/** The LSP position (0-based line, UTF-16 character) of `offset` in `text`. */
+function positionIn(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
 /** The code actions for a range of a migration file. */
 export async function codeActionsFor(ctx: ServerContext, params: CodeActionParams): Promise<CodeAction[]> {
   const document = ctx.documents.get(params.textDocument.uri);
@@ -67,9 +74,11 @@ export async function codeActionsFor(ctx: ServerContext, params: CodeActionParam
       // A fix that moves a statement to a new file needs a client that creates files; half of it would lose the statement.
       if ((fix.newFiles ?? []).length > 0 && !ctx.client.createFiles) continue;
       // The migration the fix writes is opened after the edit (as the git extension opens what it creates).
-      const created = fix.newFiles?.[0];
+      // The one the author must complete opens at that place (a plan's backfill value), else the first.
+      const created = fix.newFiles?.find((f) => f.cursor !== undefined) ?? fix.newFiles?.[0];
+      const at = created?.cursor !== undefined ? positionIn(created.text, created.cursor) : undefined;
       const show: Command | undefined = created && ctx.client.showDocument
-        ? { title: 'Open the new migration', command: SERVER_COMMANDS.showFile, arguments: [{ uri: fileUri(created.file) } satisfies ShowFileParams] }
+        ? { title: 'Open the new migration', command: SERVER_COMMANDS.showFile, arguments: [{ uri: fileUri(created.file), ...(at ? { selection: { start: at, end: at } } : {}) } satisfies ShowFileParams] }
         : undefined;
       actions.push({
         title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: preferred,

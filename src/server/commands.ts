@@ -116,7 +116,8 @@ export function commandHandlers(ctx: ServerContext, runs: Runs, onForget: () => 
     [SERVER_COMMANDS.showFile]: async (argument) => {
       if (!isObject(argument) || typeof argument.uri !== 'string' || !argument.uri.startsWith('file:')) throw invalid('expected { uri } (a file: URI)');
       // The client shows it (LSP window/showDocument): every editor that supports it, not only VS Code.
-      await ctx.connection.window.showDocument({ uri: (argument as unknown as ShowFileParams).uri, takeFocus: true });
+      const { uri, selection } = argument as unknown as ShowFileParams;
+      await ctx.connection.window.showDocument({ uri, takeFocus: true, ...(selection ? { selection } : {}) });
       return null;
     },
     [SERVER_COMMANDS.noop]: async () => null,

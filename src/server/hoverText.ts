@@ -73,7 +73,9 @@ function measuredSection(measured: Measured, style: HoverStyle): string {
     const why = s.error ? ` (SQLSTATE ${s.error.sqlstate}, ${s.error.title})` : '';
     return `${style.themeIcons ? '$(error) ' : ''}**Failed in the last ${run}**${plainMarkdown(why)}: nothing was measured; what follows is predicted from the text.\n\n---\n\n`;
   }
-  if (s.status === 'skipped') {
+  // A statement a dry-run cannot run and roll back (a DO block that COMMITs) is 'simulated' without
+  // having run: nothing was measured, and "no lock, no rewrite" would be a claim about nothing.
+  if (s.status === 'skipped' || (s.status === 'simulated' && s.note?.startsWith('not executed'))) {
     return `**Not run by the last ${run}**${s.note ? ` (${plainMarkdown(s.note)})` : ''}: nothing was measured.\n\n---\n\n`;
   }
   const lines = [

@@ -227,6 +227,8 @@ export interface CancelRunResult {
 /** The file to show (a file: URI). */
 export interface ShowFileParams {
   uri: string;
+  /** Where to put the cursor (LSP positions): the place a fix left for the author to complete. */
+  selection?: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
 export interface ForgetReportsParams {

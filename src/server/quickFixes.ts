@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Finding, Fix } from '../core/model/findings';
 import { cleanupFix, withCleanupBeforeValidate, type ProvedFailure } from '../core/rules/fixes/evidenceFixes';
 import { placeFollowingMigrations } from '../core/rules/fixes/followingMigration';
+import { notNullPlanFix } from '../core/rules/fixes/notNullPlanFix';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import type { CheckEngine } from './engine';
 
@@ -77,13 +78,15 @@ export function quickFixesAt(core: CheckEngine, checked: CheckedFile, findings: 
     if (!fileWide.ruleIds.includes(finding.ruleId)) fileWide.ruleIds.push(finding.ruleId);
   }
   // What the last run proved comes first: the rows its fix query found, deleted before the statement.
+  // After 23502 on a table with rows: the plan (add nullable, backfill, SET NOT NULL without a scan), beside the rule's DEFAULT.
   const proven = failed.flatMap((f) => {
-    const fix = cleanupFix(checked.analysis.file, f);
     const finding: Finding = {
       ruleId: f.error.sqlstate, severity: 'error', message: f.error.message, help: f.error.hint ?? '', file, offsets: f.offsets,
       range: f.error.range ?? checked.analysis.file.lines.rangeOf(f.offsets),
     };
-    return fix ? [{ finding, fix, preferred: false, failure: f }] : [];
+    const plan = notNullPlanFix(checked.analysis, f);
+    const fixes = [cleanupFix(checked.analysis.file, f), plan ? placeFollowingMigrations(plan, file, now, siblings) : null];
+    return fixes.flatMap((fix) => (fix && offerable(fix, file) ? [{ finding, fix, preferred: false, failure: f }] : []));
   });
   fixes.unshift(...proven);
   if (fileWide.ruleIds.length > 0) {

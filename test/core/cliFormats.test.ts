@@ -59,7 +59,7 @@ test('the schema check can fail: a log without its version is refused', () => {
 
 test('check --format github prints workflow annotations; --json equals --format json; contradicting formats are a usage error', async () => {
   const github = await drydock(['check', '--format', 'github', metaCommand]);
-  assert.match(github.stdout, /^::error file=test\/fixtures\/meta-command\.sql,line=1,endLine=1,col=1,endColumn=\d+,title=drydock psql-meta-command::psql meta-command, not SQL/m);
+  assert.match(github.stdout, /^::error file=test\/fixtures\/meta-command\.sql,line=1,endLine=1,col=1,endColumn=\d+,title=drydock psql-meta-command::Write the SQL this stands for: it is a psql meta-command, not SQL/m);
   assert.match(github.stdout, /statements in 1 file\(s\), \d+ error\(s\)$/m);
   const json = await drydock(['check', '--json', metaCommand]);
   const format = await drydock(['check', '--format', 'json', metaCommand]);

@@ -34,7 +34,8 @@ const CASES: FixCase[] = [
   { rule: 'prefer-robust-stmts', setup: 'ALTER TABLE lessons ADD COLUMN legacy text', sql: '-- drydock:no-transaction\nALTER TABLE lessons DROP COLUMN legacy;\n', title: /Add IF EXISTS/ },
   { rule: 'constraint-missing-not-valid', sql: 'ALTER TABLE lessons ADD CONSTRAINT chk_lessons_title CHECK (length(title) > 0);\n', title: /VALIDATE CONSTRAINT in a later migration \(007_change_validate\.sql\)/ },
   { rule: 'constraint-missing-not-valid', sql: '-- drydock:no-transaction\nALTER TABLE lesson_sessions ADD CONSTRAINT fk_x FOREIGN KEY (user_id) REFERENCES user_profiles (id);\n', title: /^Add NOT VALID, then VALIDATE CONSTRAINT$/ },
-  { rule: 'disallowed-unique-constraint', sql: 'ALTER TABLE user_profiles ADD CONSTRAINT uq_user_profiles_email UNIQUE (email);\n', title: /Build the unique index CONCURRENTLY in 007_0_change_index\.sql/ },
+  { rule: 'disallowed-unique-constraint', sql: 'ALTER TABLE user_profiles ADD CONSTRAINT uq_user_profiles_email UNIQUE (email);\n', title: /Build the unique index CONCURRENTLY here \(outside a transaction\), then attach it in a later migration \(007_change_attach\.sql\)/ },
+  { rule: 'disallowed-unique-constraint', sql: 'ALTER TABLE lessons ADD COLUMN note text;\nALTER TABLE user_profiles ADD CONSTRAINT uq_user_profiles_email UNIQUE (email);\n', title: /CONCURRENTLY in a later migration \(007_change_index\.sql, outside a transaction\), then attach it in the one after \(007_change_attach\.sql\)/ },
   { rule: 'require-lock-timeout', sql: 'ALTER TABLE lessons ADD COLUMN note text;\n', title: /Set lock_timeout/ },
   { rule: 'require-lock-timeout', sql: 'BEGIN;\nALTER TABLE lessons ADD COLUMN note text;\nCOMMIT;\n', title: /Set lock_timeout/ },
   { rule: 'require-statement-timeout', sql: 'ALTER TABLE lessons ALTER COLUMN title TYPE varchar(300);\n', title: /Set statement_timeout/ },
@@ -49,7 +50,8 @@ function applyFix(file: MigrationFile, fix: Fix): MigrationFile[] {
   for (const edit of fix.edits) assert.equal(edit.file, file.path, 'a fix edits the finding\'s own file');
   const fixed = { path: file.path, text: applyEdits(file.text, fix.edits) };
   const created = (fix.newFiles ?? []).map((f) => ({ path: f.file, text: f.text }));
-  return [fixed, ...created].sort((a, b) => (a.path < b.path ? -1 : 1));
+  // Every migration a fix writes runs after the fixed file, in the order the fix lists them (the language server numbers them so).
+  return [fixed, ...created];
 }
 
 function dryRunWith(url: string, files: MigrationFile[]) {
@@ -118,15 +120,16 @@ describeEachServer('fixes', (server) => {
     });
   }
 
-  test('adding-required-field on a table with rows: fails 23502 with a hint that promises no fix query; the DEFAULT fix, applied, dry-runs on the same rows', async () => {
+  test('adding-required-field on a table with rows: fails 23502, its fix query counts the rows to fill; the DEFAULT fix, applied, dry-runs on the same rows', async () => {
     await loadParser();
     const url = server().url(await seededDatabase(server()));
     await sql(url, "INSERT INTO lessons (title) VALUES ('one'), ('two')");
     const original = { path: FILE, text: 'ALTER TABLE lessons ADD COLUMN total int NOT NULL;\n' };
     const failed = await runMigrations([original], { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
     assert.equal(failed.error?.sqlstate, '23502');
-    assert.equal(failed.error?.fixQuery, undefined, 'no column to query yet');
-    assert.doesNotMatch(failed.error?.hint ?? '', /fix query/);
+    // No column to query yet: the query counts the rows each needing a value (the evidence a backfill plan sizes itself by).
+    assert.equal(failed.error?.fixQuery, 'SELECT count(*) AS rows_to_fill\nFROM public.lessons');
+    assert.match(failed.error?.hint ?? '', /The fix query counts the rows the new column must fill\.$/);
     assert.match(failed.error?.hint ?? '', /DEFAULT/);
     const { finding } = findingOf('adding-required-field', original);
     assert.equal(finding.fix?.title, 'Add DEFAULT 0 (the existing rows get 0)');

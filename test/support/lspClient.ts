@@ -33,6 +33,8 @@ export class LspTestClient {
   readonly notifications: { method: string; params: unknown }[] = [];
   /** The URIs the server asked to show (window/showDocument). */
   readonly shownDocuments: string[] = [];
+  /** Where the server asked to put the cursor in each shown document (absent: no selection asked). */
+  readonly shownSelections = new Map<string, { start: { line: number; character: number } }>();
   private readonly waiters: (() => void)[] = [];
   private readonly exited: Promise<number | null>;
   private versions = new Map<string, number>();
@@ -57,8 +59,9 @@ export class LspTestClient {
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
     this.connection.onRequest('window/showMessageRequest', () => null);
-    this.connection.onRequest('window/showDocument', (params: { uri: string }) => {
+    this.connection.onRequest('window/showDocument', (params: { uri: string; selection?: { start: { line: number; character: number } } }) => {
       this.shownDocuments.push(params.uri);
+      if (params.selection) this.shownSelections.set(params.uri, params.selection);
       this.wake();
       return { success: true };
     });

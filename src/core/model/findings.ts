@@ -25,6 +25,8 @@ export interface NewFile {
    * replaces the provisional name in the fix's title.
    */
   following?: string;
+  /** Where in `text` the author has to write something (a value the fix cannot know): the editor opens the file there. */
+  cursor?: number;
 }
 
 /** A change that makes a finding go away, built by the rule that knows the statement. */

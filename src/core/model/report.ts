@@ -55,6 +55,9 @@ export interface ErrorReport {
   cleanup?: string;
 }
 
+/** The column the 23502 fix query of an ADD COLUMN names its count of the table's rows (each one a NULL to fill). */
+export const ROWS_TO_FILL = 'rows_to_fill';
+
 /** A table-level lock the statement took, measured in pg_locks (locks already held are not repeated). */
 export interface MeasuredLock {
   relation: string;

@@ -28,8 +28,8 @@ export const addingFieldWithDefault: Rule = {
           : generated ? 'a stored generated column is computed for every existing row'
             : dflt ? `before PostgreSQL 11 (target: ${analysis.settings.pgVersion}) every default is written into every existing row`
               : 'the column gets a value per row (serial or identity)';
-        report(at.offsets, `ADD COLUMN on ${table}${whereItRuns(at)}: ${why}.${effectsSentence(at)}`
-          + ' Add the column without a per-row default, set the default for new rows with ALTER COLUMN … SET DEFAULT, and backfill existing rows in batches.');
+        report(at.offsets, `Add the column without this default, then backfill in batches: ADD COLUMN on ${table}${whereItRuns(at)} rewrites it, since ${why}.${effectsSentence(at)}`
+          + ' Set the default for new rows with ALTER COLUMN … SET DEFAULT once the column exists.');
       }
     }
   },

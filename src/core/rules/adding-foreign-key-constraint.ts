@@ -24,9 +24,10 @@ export const addingForeignKeyConstraint: Rule = {
         const fk = inline ?? (constraint?.contype === 'CONSTR_FOREIGN' ? constraint : undefined);
         if (!fk || fk.skip_validation || analysis.isNewTable(table, at)) continue;
         const referenced = relationName(fk.pktable);
-        report(at.offsets, `${inline ? 'ADD COLUMN … REFERENCES' : 'ADD FOREIGN KEY'} on ${table}${whereItRuns(at)}.${effectsSentence(at)} Writes to ${table} and ${referenced} wait while existing rows are checked against ${referenced}.`
-          + (inline ? ' Add the column without REFERENCES, then ADD CONSTRAINT … FOREIGN KEY … NOT VALID and VALIDATE CONSTRAINT in a later transaction.'
-            : ' Add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction (SHARE UPDATE EXCLUSIVE: writes go on).'));
+        report(at.offsets, (inline ? 'Add the column without REFERENCES, then the foreign key NOT VALID: ' : 'Add the foreign key NOT VALID, then VALIDATE it later: ')
+          + `${inline ? 'ADD COLUMN … REFERENCES' : 'ADD FOREIGN KEY'} on ${table}${whereItRuns(at)}.${effectsSentence(at)} Writes to ${table} and ${referenced} wait while existing rows are checked against ${referenced}.`
+          + (inline ? ' ADD CONSTRAINT … FOREIGN KEY … NOT VALID, then VALIDATE CONSTRAINT in a later transaction (SHARE UPDATE EXCLUSIVE: writes go on).'
+            : ' VALIDATE CONSTRAINT in a later transaction takes SHARE UPDATE EXCLUSIVE: writes go on.'));
       }
     }
   },

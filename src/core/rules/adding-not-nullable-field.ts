@@ -17,9 +17,10 @@ export const addingNotNullableField: Rule = {
       for (const { table, cmd } of alterCommands(at)) {
         if (cmd.subtype !== 'AT_SetNotNull' || !blocksExistingTable(analysis, at, table) || !setNotNullScans(table, cmd, predictionContext(analysis, at))) continue;
         const column = cmd.name ?? '';
-        report(at.offsets, `SET NOT NULL on ${table}.${column}${whereItRuns(at)}.${effectsSentence(at)} Every row is checked for NULL while reads and writes wait.`
+        report(at.offsets, (analysis.settings.pgVersion >= 12 ? `Prove it with a validated CHECK (${column} IS NOT NULL) first: ` : 'Run it at a quiet time, with a short lock_timeout: ')
+          + `SET NOT NULL on ${table}.${column}${whereItRuns(at)}.${effectsSentence(at)} Every row is checked for NULL while reads and writes wait.`
           + (analysis.settings.pgVersion >= 12
-            ? ` First ADD CONSTRAINT … CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in a later transaction: PostgreSQL then sets NOT NULL without scanning.`
+            ? ` ADD CONSTRAINT … CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in a later transaction: PostgreSQL then sets NOT NULL without scanning.`
             : ` PostgreSQL ${analysis.settings.pgVersion} always scans here; on 12 and later a validated CHECK (${column} IS NOT NULL) avoids the scan.`));
       }
     }

@@ -17,8 +17,8 @@ export const addingSerialPrimaryKeyField: Rule = {
         const inline = cmd.subtype === 'AT_AddColumn' && columnConstraints(cmd).some((c) => c.contype === 'CONSTR_PRIMARY');
         const added = constraint?.contype === 'CONSTR_PRIMARY' && !constraint.indexname;
         if ((!inline && !added) || analysis.isNewTable(table, at)) continue;
-        report(at.offsets, `${inline ? 'ADD COLUMN … PRIMARY KEY' : 'ADD PRIMARY KEY'} on ${table}${whereItRuns(at)}.${effectsSentence(at)} The primary key's index is built while every read and write of ${table} waits.`
-          + ' Build a unique index CONCURRENTLY on the key columns (after adding and filling the column), then ADD CONSTRAINT … PRIMARY KEY USING INDEX.');
+        report(at.offsets, `Build the key's unique index CONCURRENTLY, then attach it: ${inline ? 'ADD COLUMN … PRIMARY KEY' : 'ADD PRIMARY KEY'} on ${table}${whereItRuns(at)}.${effectsSentence(at)} The primary key's index is built while every read and write of ${table} waits.`
+          + ' CREATE UNIQUE INDEX CONCURRENTLY on the key columns (after adding and filling the column), then ADD CONSTRAINT … PRIMARY KEY USING INDEX.');
       }
     }
   },

@@ -7,6 +7,7 @@ export const banCharField = typeRule({
   summary: 'char(n) pads values with spaces and is never faster than text.',
   help: 'Use text (with a CHECK on length(…) if the length matters).',
   reports: (t) => t.name === 'char',
-  message: () => 'char(n) pads every value with spaces to its length, and comparisons ignore them; in PostgreSQL it is stored like text and never faster. Use text, with CHECK (length(…) <= n) if the length matters.',
+  action: () => 'Use text',
+  why: () => 'char(n) pads every value with spaces to its length, and comparisons ignore them; in PostgreSQL it is stored like text and never faster. Where the length matters, add CHECK (length(…) <= n).',
   replacement: () => 'text',
 });

@@ -16,8 +16,8 @@ export const banConcurrentIndexCreationInTransaction: Rule = {
       if (!at.inExplicitTransaction && !toolWraps) continue;
       const why = at.inExplicitTransaction ? 'inside the BEGIN … COMMIT of this file' : 'in a file the migration tool runs in a transaction (assumeInTransaction)';
       const convention = noTransactionConventionFor(analysis.file, files);
-      report(at.offsets, `CREATE INDEX CONCURRENTLY ${why}: PostgreSQL refuses it with SQLSTATE 25001, so the migration fails.`
-        + ` Remove the transaction and run the file outside one (${convention ? convention.how : 'its tool\'s no-transaction directive, e.g. `-- drydock:no-transaction`'}), or move the statement to a migration of its own.`);
+      report(at.offsets, `Run this outside a transaction: CREATE INDEX CONCURRENTLY ${why}, and PostgreSQL refuses it there (SQLSTATE 25001), so the migration fails.`
+        + ` Remove the transaction (${convention ? convention.how : 'its tool\'s no-transaction directive, e.g. `-- drydock:no-transaction`'}), or move the statement to a migration of its own.`);
     }
   },
 };

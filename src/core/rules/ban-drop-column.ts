@@ -13,8 +13,7 @@ export const banDropColumn: Rule = {
     for (const at of analysis.statements) {
       for (const { table, cmd } of alterCommands(at)) {
         if (cmd.subtype !== 'AT_DropColumn' || analysis.isNewTable(table, at)) continue;
-        report(at.offsets, `DROP COLUMN ${cmd.name ?? ''} on ${table}${whereItRuns(at)}.${effectsSentence(at)} Its data is gone for good, and running clients that still use it fail.`
-          + ' Remove every use from deployed code first, and drop it in a later release.');
+        report(at.offsets, `Drop it in a release after no deployed code uses it: DROP COLUMN ${cmd.name ?? ''} on ${table}${whereItRuns(at)}.${effectsSentence(at)} Its data is gone for good, and running clients that still use it fail.`);
       }
     }
   },

@@ -10,7 +10,7 @@ export const banDropDatabase: Rule = {
   check({ analysis, report }) {
     for (const at of analysis.statements) {
       if (!('DropdbStmt' in at.node)) continue;
-      report(at.offsets, `DROP DATABASE ${at.node.DropdbStmt.dbname ?? ''}: every table and row in it is destroyed, and every session connected to it ends. It has no place in a migration.`);
+      report(at.offsets, `Remove DROP DATABASE ${at.node.DropdbStmt.dbname ?? ''}: it has no place in a migration. Every table and row in the database is destroyed, and every session connected to it ends.`);
     }
   },
 };

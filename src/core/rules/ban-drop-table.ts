@@ -14,8 +14,7 @@ export const banDropTable: Rule = {
       if (!('DropStmt' in at.node) || at.node.DropStmt.removeType !== 'OBJECT_TABLE') continue;
       const tables = (at.node.DropStmt.objects ?? []).map((o) => ('List' in o ? qualifiedListName(o.List.items) : '')).filter((t) => !analysis.isNewTable(t, at));
       if (tables.length === 0) continue;
-      report(at.offsets, `DROP TABLE ${tables.join(', ')}${whereItRuns(at)}.${effectsSentence(at)} The data is gone for good, and running clients that still use it fail.`
-        + ' Remove every use from deployed code first, and drop it in a later release.');
+      report(at.offsets, `Drop it in a release after no deployed code uses it: DROP TABLE ${tables.join(', ')}${whereItRuns(at)}.${effectsSentence(at)} The data is gone for good, and running clients that still use it fail.`);
     }
   },
 };

@@ -14,8 +14,7 @@ export const banTruncateCascade: Rule = {
     for (const at of analysis.statements) {
       if (!('TruncateStmt' in at.node) || at.node.TruncateStmt.behavior !== 'DROP_CASCADE') continue;
       const tables = (at.node.TruncateStmt.relations ?? []).map((r) => ('RangeVar' in r ? relationName(r.RangeVar) : ''));
-      report(at.offsets, `TRUNCATE ${tables.join(', ')} CASCADE${whereItRuns(at)}: every table with a foreign key to these (and to those, recursively) is emptied too, under ACCESS EXCLUSIVE (blocks reads and writes).${effectsSentence(at)}`
-        + ' Name each table to empty explicitly, without CASCADE.');
+      report(at.offsets, `Name each table to empty, without CASCADE: TRUNCATE ${tables.join(', ')} CASCADE${whereItRuns(at)} also empties every table with a foreign key to these (and to those, recursively), under ACCESS EXCLUSIVE (blocks reads and writes).${effectsSentence(at)}`);
     }
   },
 };

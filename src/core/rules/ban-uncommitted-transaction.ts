@@ -15,8 +15,8 @@ export const banUncommittedTransaction: Rule = {
       else if (s.transactionControl === 'commit' || s.transactionControl === 'rollback') open = null;
     }
     if (open) {
-      report(open.offsets, 'BEGIN without a COMMIT later in the file: the transaction is still open when the file ends, holding its locks,'
-        + ' and whether the work is committed depends on what runs next on the connection. Add COMMIT at the end.');
+      report(open.offsets, 'Add COMMIT at the end: this BEGIN has no COMMIT later in the file. The transaction is still open when the file ends, holding its locks,'
+        + ' and whether the work is committed depends on what runs next on the connection.');
     }
   },
 };

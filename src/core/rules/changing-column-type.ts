@@ -18,8 +18,8 @@ export const changingColumnType: Rule = {
       for (const { table, cmd } of alterCommands(at)) {
         if (cmd.subtype !== 'AT_AlterColumnType' || analysis.isNewTable(table, at) || !typeChangeRewrites(table, cmd, predictionContext(analysis, at))) continue;
         const from = analysis.schema.columnType(table, cmd.name ?? '', at.order);
-        report(at.offsets, `ALTER COLUMN ${cmd.name ?? ''} TYPE on ${table}${from ? ` (from ${columnTypeText(from)})` : ''}${whereItRuns(at)}.${effectsSentence(at)} Its indexes are rebuilt too.`
-          + ' Add a new column of the new type, backfill it in batches, move reads and writes to it, then drop the old one.');
+        report(at.offsets, `Add a column of the new type and move to it in steps: ALTER COLUMN ${cmd.name ?? ''} TYPE on ${table}${from ? ` (from ${columnTypeText(from)})` : ''}${whereItRuns(at)}.${effectsSentence(at)} Its indexes are rebuilt too.`
+          + ' Backfill the new column in batches, move reads and writes to it, then drop the old one.');
       }
     }
   },

@@ -24,8 +24,8 @@ export const constraintMissingNotValid: Rule = {
         if (!blocksExistingTable(analysis, at, table)) continue;
         const kind = constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY';
         const fix = commands.length === 1 ? splitNotValidFix(analysis, at, table, constraint) : null;
-        report(at.offsets, `ADD CONSTRAINT … ${kind} without NOT VALID${whereItRuns(at)}.${effectsSentence(at)} Every existing row is checked while the lock is held.`
-          + ` ${constraint.conname ? 'Add it' : 'Name it (ADD CONSTRAINT name …) and add it'} NOT VALID (only new rows are checked, the lock is brief), then VALIDATE CONSTRAINT ${constraint.conname ? quoteIdent(constraint.conname) : 'with that name'} in a later transaction, which takes SHARE UPDATE EXCLUSIVE and lets reads and writes go on.`,
+        report(at.offsets, `${constraint.conname ? 'Add it' : 'Name it and add it'} NOT VALID, then VALIDATE it later: ADD CONSTRAINT … ${kind} without NOT VALID${whereItRuns(at)}.${effectsSentence(at)} Every existing row is checked while the lock is held.`
+          + ` NOT VALID checks only new rows and holds the lock briefly; VALIDATE CONSTRAINT ${constraint.conname ? quoteIdent(constraint.conname) : '(with the name given in ADD CONSTRAINT name …)'} in a later transaction takes SHARE UPDATE EXCLUSIVE and lets reads and writes go on.`,
         fix ? { fix } : {});
       }
       // NOT VALID then VALIDATE in the same transaction holds the first lock through the scan.
@@ -33,8 +33,8 @@ export const constraintMissingNotValid: Rule = {
         if (cmd.subtype !== 'AT_ValidateConstraint' || !analysis.inTransaction || at.nested !== null) continue;
         const added = analysis.statements.find((s) => s.order < at.order && alterCommands(s).some((c) => c.table === table && c.constraint?.conname === cmd.name && c.constraint?.skip_validation === true));
         if (!added || analysis.isNewTable(table, at)) continue;
-        report(at.offsets, `VALIDATE CONSTRAINT ${quoteIdent(cmd.name ?? '')} in the same transaction that added it NOT VALID (line ${analysis.file.lines.positionAt(added.offsets.start).line}):`
-          + ` the lock the ADD took on ${table} is held until COMMIT, so the validation scan runs under it and NOT VALID gains nothing. Validate in a later migration (or give this file a no-transaction directive).`);
+        report(at.offsets, `Validate in a later migration: VALIDATE CONSTRAINT ${quoteIdent(cmd.name ?? '')} runs in the same transaction that added it NOT VALID (line ${analysis.file.lines.positionAt(added.offsets.start).line}).`
+          + ` The lock the ADD took on ${table} is held until COMMIT, so the validation scan runs under it and NOT VALID gains nothing (a no-transaction directive on this file also avoids it).`);
       }
     }
   },

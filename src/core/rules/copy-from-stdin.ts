@@ -11,7 +11,7 @@ export const copyFromStdin: Rule = {
   check({ file, report }) {
     for (const s of file.statements) {
       if (copiesFromStdin(s)) {
-        report(s.offsets, 'COPY … FROM STDIN needs a client that streams data (psql); it cannot run from a migration file here.');
+        report(s.offsets, 'Load the data with INSERT, or COPY from a file on the server: COPY … FROM STDIN needs a client that streams data (psql), and cannot run from a migration file here.');
       }
     }
   },

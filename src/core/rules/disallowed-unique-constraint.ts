@@ -14,7 +14,7 @@ export const disallowedUniqueConstraint: Rule = {
   claims: 'scan',
   summary: 'ADD CONSTRAINT … UNIQUE on an existing table builds its index while reads and writes wait.',
   help: 'CREATE UNIQUE INDEX CONCURRENTLY first, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX.',
-  check({ analysis, report }) {
+  check({ analysis, report, files }) {
     for (const at of analysis.statements) {
       const commands = alterCommands(at);
       for (const { table, cmd, constraint } of commands) {
@@ -22,16 +22,16 @@ export const disallowedUniqueConstraint: Rule = {
         const inline = cmd.subtype === 'AT_AddColumn' && columnConstraints(cmd).some((c) => c.contype === 'CONSTR_UNIQUE');
         if (inline && blocksExistingTable(analysis, at, table)) {
           const column = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef.colname ?? '' : '';
-          report(at.offsets, `ADD COLUMN ${column} … UNIQUE${whereItRuns(at)}.${effectsSentence(at)} The unique index is built while every read and write of ${table} waits.`
-            + ` Add the column without UNIQUE, then CREATE UNIQUE INDEX CONCURRENTLY on ${table} (${column}) and ADD CONSTRAINT … UNIQUE USING INDEX, which only takes the lock for a moment.`);
+          report(at.offsets, `Add the column without UNIQUE, then build its index CONCURRENTLY: ADD COLUMN ${column} … UNIQUE${whereItRuns(at)}.${effectsSentence(at)} The unique index is built while every read and write of ${table} waits.`
+            + ` CREATE UNIQUE INDEX CONCURRENTLY on ${table} (${column}), then ADD CONSTRAINT … UNIQUE USING INDEX, which only takes the lock for a moment.`);
           continue;
         }
         if (constraint?.contype !== 'CONSTR_UNIQUE' || constraint.indexname) continue;
         if (!blocksExistingTable(analysis, at, table)) continue;
         const name = constraint.conname ?? `${table.replace(/^.*\./, '')}_key`;
-        const fix = commands.length === 1 ? uniqueViaIndexFix(analysis, at, table, constraint) : null;
-        report(at.offsets, `ADD CONSTRAINT … UNIQUE${whereItRuns(at)}.${effectsSentence(at)} The unique index is built while every read and write of ${table} waits.`
-          + ` Build it first with CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} …, then ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}, which only takes the lock for a moment.`,
+        const fix = commands.length === 1 ? uniqueViaIndexFix(analysis, at, table, constraint, files) : null;
+        report(at.offsets, `Build the unique index CONCURRENTLY, then attach it: ADD CONSTRAINT … UNIQUE${whereItRuns(at)}.${effectsSentence(at)} The unique index is built while every read and write of ${table} waits.`
+          + ` CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} …, then ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}, which only takes the lock for a moment.`,
         fix ? { fix } : {});
       }
     }

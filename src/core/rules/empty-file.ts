@@ -9,6 +9,6 @@ export const emptyFile: Rule = {
   help: 'Add the migration\'s statements, or remove the file if it is not needed.',
   check({ file, report }) {
     if (file.binary || file.syntaxError || file.statements.length > 0 || file.metaCommandLines.length > 0) return;
-    report({ start: 0, end: Math.min(file.text.length, file.lines.lineOffsets(1).end) }, 'No SQL statements in this file.');
+    report({ start: 0, end: Math.min(file.text.length, file.lines.lineOffsets(1).end) }, 'Add the migration\'s SQL, or remove the file: it holds no SQL statements.');
   },
 };

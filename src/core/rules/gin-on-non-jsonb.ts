@@ -57,8 +57,8 @@ export const ginOnNonJsonb: Rule = {
         const opclass = stringList(p.IndexElem.opclass).pop() ?? null;
         const fails = opclass === null ? noDefaultOpclass(type, btreeGin) : JSONB_OPCLASSES.has(opclass) && knownNotJsonb(type);
         if (!fails) continue;
-        report(at.offsets, `GIN index on ${table}.${column}, which the migrations declare as ${columnTypeText(type)}${whereItRuns(at)}: ${opclass ? `the operator class ${opclass} only fits jsonb` : `${columnTypeText(type)} has no default operator class for GIN${BTREE_GIN_TYPES.has(type.name) ? ' (the files do not create btree_gin before it)' : ''}`},`
-          + ' so CREATE INDEX fails (SQLSTATE 42704). Convert the column to jsonb first, name an operator class for its type (gin_trgm_ops for text, with pg_trgm), or create the index only where the column is jsonb.');
+        report(at.offsets, `Name an operator class for ${columnTypeText(type)}, or make the column jsonb first: this GIN index fails (SQLSTATE 42704). ${table}.${column} is ${columnTypeText(type)} in the migrations${whereItRuns(at)}, and ${opclass ? `the operator class ${opclass} only fits jsonb` : `${columnTypeText(type)} has no default operator class for GIN${BTREE_GIN_TYPES.has(type.name) ? ' (the files do not create btree_gin before it)' : ''}`}.`
+          + ' For text, gin_trgm_ops (with pg_trgm); or create the index only where the column is jsonb.');
       }
     }
   },

@@ -43,8 +43,8 @@ export const identifierTooLong: Rule = {
         const bytes = Buffer.byteLength(name, 'utf8');
         if (bytes <= MAX_BYTES) continue;
         const offsets = { start: tokens!.base + token.start, end: tokens!.base + token.end };
-        report(offsets, `The identifier ${name.slice(0, 20)}… is ${bytes} bytes: PostgreSQL cuts it to its first 63 bytes with only a NOTICE,`
-          + ' so the catalog holds a different name than the migration, and two names sharing those 63 bytes collide. Shorten it.');
+        report(offsets, `Shorten ${name.slice(0, 20)}… to 63 bytes or fewer (it has ${bytes}): PostgreSQL cuts it with only a NOTICE,`
+          + ' so the catalog holds a different name than the migration, and two names sharing those 63 bytes collide.');
       }
     }
   },

@@ -72,8 +72,8 @@ export const lockHeldAcrossStatements: Rule = {
       if (!next) continue;
       const line = analysis.file.lines.positionAt(next.at.offsets.start).line;
       const kind = next.at.nested === null ? next.at.statement.kind : statementKind(next.at.node);
-      report(at.offsets, `${describeLock(held)} is taken here and held until the transaction ends, so every read and write of ${lockedTable(held)} waits while line ${line} (${kind} …) ${next.slow}.`
-        + ' Move the slow statement to a migration of its own, or order the file so the exclusive lock is taken last.');
+      report(at.offsets, `Move line ${line} to a migration of its own, or take this lock last: ${describeLock(held)} is taken here and held until the transaction ends,`
+        + ` so every read and write of ${lockedTable(held)} waits while line ${line} (${kind} …) ${next.slow}.`);
     }
   },
 };

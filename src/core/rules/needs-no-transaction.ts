@@ -20,12 +20,12 @@ export const needsNoTransaction: Rule = {
     for (const s of file.statements) {
       if (!s.outsideTransaction) continue;
       if (refuses) {
-        report(s.offsets, `${s.outsideTransaction.reason}: applying it inside Drydock's transaction would fail with 25001. `
-          + `Run the file outside a transaction with ${directive}, and apply it on its own.`, { severity: 'error' });
+        report(s.offsets, `Run the file outside a transaction, and apply it on its own: ${s.outsideTransaction.reason}, so applying it inside Drydock's transaction would fail with 25001. `
+          + `Use ${directive}.`, { severity: 'error' });
       } else {
         // What the simulation strips, not its text: building the text scans the statement.
-        report(s.offsets, `${s.outsideTransaction.reason}. A dry-run ${s.outsideTransaction.withoutConcurrently ? 'runs it without CONCURRENTLY (simulated)' : 'does not run it (simulated)'}; `
-          + `Apply refuses the file unless it runs outside a transaction: ${convention ? convention.how : 'a no-transaction directive (e.g. `-- drydock:no-transaction`)'}.`);
+        report(s.offsets, `Mark the file to run outside a transaction (${convention ? convention.how : 'a no-transaction directive, e.g. `-- drydock:no-transaction`'}): ${s.outsideTransaction.reason}.`
+          + ` Apply refuses the file until then; a dry-run ${s.outsideTransaction.withoutConcurrently ? 'runs it without CONCURRENTLY (simulated)' : 'does not run it (simulated)'}.`);
       }
     }
   },

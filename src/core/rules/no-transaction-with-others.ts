@@ -12,6 +12,6 @@ export const noTransactionWithOthers: Rule = {
   check({ file, files, mode, report }) {
     if (mode === null || !mode.executes || mode.simulatesOutsideTransaction || !file.noTransaction || files.length < 2) return;
     const first = file.statements.find((s) => s.outsideTransaction);
-    if (first) report(first.offsets, 'A no-transaction file cannot share an atomic apply with other files: apply it on its own.');
+    if (first) report(first.offsets, 'Apply this file on its own: a file that runs outside a transaction cannot share an all-or-nothing apply with other files.');
   },
 };

@@ -6,6 +6,7 @@ export const preferBigintOverInt = typeRule({
   summary: 'integer (and serial) columns run out at 2^31; widening them later rewrites the table.',
   help: 'Use bigint (bigserial, or bigint GENERATED … AS IDENTITY) for ids and counters.',
   reports: (t) => t.name === 'integer' || t.name === 'serial',
-  message: (w) => `${w.type.name} holds at most 2,147,483,647; widening it later is an ALTER COLUMN TYPE that rewrites the table under ACCESS EXCLUSIVE (blocks reads and writes). Use ${w.type.name === 'serial' ? 'bigserial' : 'bigint'}: 8 bytes instead of 4.`,
+  action: (w) => `Use ${w.type.name === 'serial' ? 'bigserial' : 'bigint'}`,
+  why: (w) => `${w.type.name} holds at most 2,147,483,647, and widening it later is an ALTER COLUMN TYPE that rewrites the table under ACCESS EXCLUSIVE (blocks reads and writes). bigint takes 8 bytes instead of 4.`,
   replacement: (t) => (t.name === 'serial' ? 'bigserial' : 'bigint'),
 });

@@ -68,7 +68,7 @@ export const preferRobustStmts: Rule = {
       for (const part of fragileParts(at, analysis)) {
         const edit = clauseEdit(analysis, at, part);
         const advice = part.what === 'ADD CONSTRAINT' ? 'Drop it IF EXISTS first (ADD CONSTRAINT has no IF NOT EXISTS).' : `Add ${part.clause}.`;
-        report(at.offsets, `${part.what} without ${part.clause} in a migration that runs outside a transaction: if a later statement fails, a re-run fails here on what this one already did. ${advice}`,
+        report(at.offsets, `${advice} ${part.what} without ${part.clause}, in a migration that runs outside a transaction: if a later statement fails, a re-run fails here on what this one already did.`,
           edit ? { fix: fixOf(`Add ${part.clause}`, edit) } : {});
       }
     }

@@ -7,6 +7,7 @@ export const preferTimestampTz = typeRule({
   summary: 'timestamp without time zone records no zone: instants depend on each session\'s TimeZone.',
   help: 'Use timestamptz: it stores an instant and shows it in each session\'s zone.',
   reports: (t) => t.name === 'timestamp',
-  message: () => 'timestamp without time zone stores a wall-clock reading without its zone, so the same instant written by sessions in different TimeZone settings reads differently, and daylight-saving changes make values ambiguous. Use timestamptz (also 8 bytes).',
+  action: () => 'Use timestamptz',
+  why: () => 'timestamp without time zone stores a wall-clock reading without its zone, so the same instant written by sessions in different TimeZone settings reads differently, and daylight-saving changes make values ambiguous. timestamptz takes the same 8 bytes.',
   replacement: (t) => (t.modifiers.length ? `timestamptz(${t.modifiers[0]})` : 'timestamptz'),
 });

@@ -9,7 +9,7 @@ export const psqlMetaCommand: Rule = {
   help: 'Inline the SQL the meta-command stands for (the included file, the variable\'s value).',
   check({ file, report }) {
     for (const line of file.metaCommandLines) {
-      report(file.lines.lineOffsets(line), 'psql meta-command, not SQL: only psql understands it. Inline the SQL it stands for.');
+      report(file.lines.lineOffsets(line), 'Write the SQL this stands for: it is a psql meta-command, not SQL, and only psql understands it.');
     }
   },
 };

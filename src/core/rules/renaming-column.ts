@@ -15,8 +15,8 @@ export const renamingColumn: Rule = {
       if (!('RenameStmt' in at.node) || at.node.RenameStmt.renameType !== 'OBJECT_COLUMN') continue;
       const table = relationName(at.node.RenameStmt.relation);
       if (analysis.isNewTable(table, at)) continue;
-      report(at.offsets, `RENAME COLUMN ${at.node.RenameStmt.subname ?? ''} TO ${at.node.RenameStmt.newname ?? ''} on ${table}${whereItRuns(at)}.${effectsSentence(at)} Queries of running clients that use the old name fail from the moment it commits.`
-        + ' Add the new column and migrate clients to it in steps, then drop the old one.');
+      report(at.offsets, `Add the new column and move clients to it in steps, then drop the old one: RENAME COLUMN ${at.node.RenameStmt.subname ?? ''} TO ${at.node.RenameStmt.newname ?? ''} on ${table}${whereItRuns(at)}.${effectsSentence(at)}`
+        + ' Queries of running clients that use the old name fail from the moment it commits.');
     }
   },
 };

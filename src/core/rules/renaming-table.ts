@@ -14,8 +14,8 @@ export const renamingTable: Rule = {
       if (!('RenameStmt' in at.node) || at.node.RenameStmt.renameType !== 'OBJECT_TABLE') continue;
       const table = relationName(at.node.RenameStmt.relation);
       if (analysis.isNewTable(table, at)) continue;
-      report(at.offsets, `RENAME ${table} TO ${at.node.RenameStmt.newname ?? ''}${whereItRuns(at)}.${effectsSentence(at)} Queries of running clients that use ${table} fail from the moment it commits.`
-        + ` Keep a view named ${table} for them until they are redeployed.`);
+      report(at.offsets, `Keep a view named ${table} until clients are redeployed: RENAME ${table} TO ${at.node.RenameStmt.newname ?? ''}${whereItRuns(at)}.${effectsSentence(at)}`
+        + ` Queries of running clients that use ${table} fail from the moment it commits.`);
     }
   },
 };

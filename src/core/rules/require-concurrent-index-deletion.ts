@@ -24,8 +24,8 @@ export const requireConcurrentIndexDeletion: Rule = {
       const after = at.nested === null && single ? afterLeadingKeywords(analysis, at, /^DROP\s+INDEX\b/i, 'INDEX') : null;
       const edit = after !== null ? insertText(analysis.file, after, ' CONCURRENTLY') : null;
       const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit], files) : null;
-      report(at.offsets, `DROP INDEX without CONCURRENTLY${whereItRuns(at)}. Takes ${locks.map(describeLock).join(' and ')}: every read and write of ${locks.map(lockedTable).join(' and ')} waits until the transaction ends, and the drop itself first waits for every running query there.`
-        + ' Use DROP INDEX CONCURRENTLY (one index per statement), which waits for running queries instead of blocking them.', fix ? { fix } : {});
+      report(at.offsets, `Use DROP INDEX CONCURRENTLY (one index per statement)${whereItRuns(at)}: it waits for running queries instead of blocking them. This takes ${locks.map(describeLock).join(' and ')}:`
+        + ` every read and write of ${locks.map(lockedTable).join(' and ')} waits until the transaction ends, and the drop itself first waits for every running query there.`, fix ? { fix } : {});
     }
   },
 };

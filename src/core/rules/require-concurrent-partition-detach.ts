@@ -18,9 +18,10 @@ export const requireConcurrentPartitionDetach: Rule = {
       const detach = (at.node.AlterTableStmt.cmds ?? []).some((c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_DetachPartition'
         && !(c.AlterTableCmd.def && 'PartitionCmd' in c.AlterTableCmd.def && c.AlterTableCmd.def.PartitionCmd.concurrent));
       if (!detach || analysis.isNewTable(table, at)) continue;
-      report(at.offsets, `DETACH PARTITION without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)}`
-        + (analysis.settings.pgVersion >= 14 ? ' Use DETACH PARTITION … CONCURRENTLY, which takes SHARE UPDATE EXCLUSIVE and waits for running queries instead.'
-          : ` PostgreSQL ${analysis.settings.pgVersion} cannot detach concurrently (14 and later can): run it at a quiet time with a short lock_timeout.`));
+      report(at.offsets, (analysis.settings.pgVersion >= 14 ? 'Use DETACH PARTITION … CONCURRENTLY: ' : 'Run it at a quiet time, with a short lock_timeout: ')
+        + `DETACH PARTITION without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)}`
+        + (analysis.settings.pgVersion >= 14 ? ' CONCURRENTLY takes SHARE UPDATE EXCLUSIVE and waits for running queries instead.'
+          : ` PostgreSQL ${analysis.settings.pgVersion} cannot detach concurrently (14 and later can).`));
     }
   },
 };

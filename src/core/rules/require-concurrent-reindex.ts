@@ -24,8 +24,9 @@ export const requireConcurrentReindex: Rule = {
       const kind = tokens?.text.findToken(at.node.ReindexStmt.kind === 'REINDEX_OBJECT_INDEX' ? 'INDEX' : 'TABLE') ?? -1;
       const edit = tokens && kind >= 0 && analysis.settings.pgVersion >= 12 ? insertText(analysis.file, tokens.base + tokens.text.tokens[kind]!.end, ' CONCURRENTLY') : null;
       const fix = edit ? outsideTransactionFix(analysis, at, 'Add CONCURRENTLY', [edit], files) : null;
-      report(at.offsets, `REINDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} Writes wait for the whole rebuild, and so do reads that use the index.`
-        + (analysis.settings.pgVersion >= 12 ? ' Use REINDEX … CONCURRENTLY, which builds a new index beside the old one and swaps them.' : ` PostgreSQL ${analysis.settings.pgVersion} has no REINDEX CONCURRENTLY: create a new index CONCURRENTLY, then drop the old one CONCURRENTLY.`),
+      report(at.offsets, (analysis.settings.pgVersion >= 12 ? 'Use REINDEX … CONCURRENTLY: ' : 'Create a new index CONCURRENTLY, then drop the old one CONCURRENTLY: ')
+        + `REINDEX without CONCURRENTLY${whereItRuns(at)}.${effectsSentence(at)} Writes wait for the whole rebuild, and so do reads that use the index.`
+        + (analysis.settings.pgVersion >= 12 ? ' CONCURRENTLY builds a new index beside the old one and swaps them.' : ` PostgreSQL ${analysis.settings.pgVersion} has no REINDEX CONCURRENTLY.`),
       fix ? { fix } : {});
     }
   },

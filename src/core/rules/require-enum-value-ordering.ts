@@ -14,8 +14,8 @@ export const requireEnumValueOrdering: Rule = {
     for (const at of analysis.statements) {
       if (!('AlterEnumStmt' in at.node) || !at.node.AlterEnumStmt.newVal || at.node.AlterEnumStmt.newValNeighbor || at.node.AlterEnumStmt.oldVal) continue;
       const type = qualifiedListName(at.node.AlterEnumStmt.typeName);
-      report(at.offsets, `ADD VALUE '${at.node.AlterEnumStmt.newVal}' to ${type} without BEFORE or AFTER${whereItRuns(at)}: it is appended, and enum values sort and compare by their declared order,`
-        + ` so ORDER BY and < / > on ${type} columns put it last. Say where it belongs with BEFORE '…' or AFTER '…'.`
+      report(at.offsets, `Say where '${at.node.AlterEnumStmt.newVal}' belongs with BEFORE '…' or AFTER '…': without them ADD VALUE appends it to ${type}${whereItRuns(at)},`
+        + ` and enum values sort and compare by their declared order, so ORDER BY and < / > on ${type} columns put it last.`
         + (analysis.settings.pgVersion < 12 && analysis.inTransaction ? ` On PostgreSQL ${analysis.settings.pgVersion} ADD VALUE also cannot run inside a transaction block.` : ''));
     }
   },

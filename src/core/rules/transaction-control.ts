@@ -13,19 +13,19 @@ export const transactionControl: Rule = {
   check({ file, report }) {
     const wrapper = file.statements.find((s) => s.role === 'wrapper');
     if (wrapper && file.noTransaction) {
-      report(wrapper.offsets, `The file asks to run outside a transaction (${describeNoTransaction(file.noTransaction)}) but wraps itself in BEGIN … COMMIT.`);
+      report(wrapper.offsets, `Remove BEGIN … COMMIT, or let the file run in a transaction: it asks to run outside a transaction (${describeNoTransaction(file.noTransaction)}) but wraps itself in BEGIN … COMMIT.`);
     }
     for (const s of file.statements) {
       if (s.role === 'wrapper') continue;
       const modes = transactionModesOf(s.node);
       if (modes.length > 0) {
-        report(s.offsets, `${s.kind === 'SET' ? 'SET TRANSACTION' : s.kind} sets the transaction's ${modes.join(' and ')}: Drydock runs the files in one transaction of its own, whose modes a file `
-          + 'cannot choose, so it cannot run this as PostgreSQL would, and nothing runs. Remove the modes (a plain BEGIN … COMMIT block is fine).');
+        report(s.offsets, `Remove the transaction modes (a plain BEGIN … COMMIT block is fine): ${s.kind === 'SET' ? 'SET TRANSACTION' : s.kind} sets the transaction's ${modes.join(' and ')}.`
+          + ' Drydock runs the files in one transaction of its own, whose modes a file cannot choose, so it cannot run this as PostgreSQL would, and nothing runs.');
         continue;
       }
       if (s.transactionControl === null || s.transactionControl === 'savepoint') continue;
-      report(s.offsets, `${s.kind} here would end or replace the transaction Drydock runs the file in, so nothing runs: `
-        + 'a dry-run must never commit and an apply must be all-or-nothing. Remove it (a BEGIN … COMMIT block is fine).');
+      report(s.offsets, `Remove this ${s.kind} (a BEGIN … COMMIT block is fine): it would end or replace the transaction Drydock runs the file in, so nothing runs.`
+        + ' A dry-run must never commit, and an apply must be all-or-nothing.');
     }
   },
 };

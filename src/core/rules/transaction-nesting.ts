@@ -14,8 +14,8 @@ export const transactionNesting: Rule = {
     for (const s of analysis.file.statements) {
       if (s.transactionControl === 'begin') {
         if (open || toolWraps) {
-          report(s.offsets, `BEGIN while a transaction is already open (${open ? 'the file\'s own BEGIN above' : 'the migration tool runs this file in a transaction'}):`
-            + ' PostgreSQL only warns and carries on, and the matching COMMIT then commits the outer transaction early, so a later failure no longer rolls everything back. Remove the inner BEGIN … COMMIT.');
+          report(s.offsets, `Remove the inner BEGIN … COMMIT: a transaction is already open here (${open ? 'the file\'s own BEGIN above' : 'the migration tool runs this file in a transaction'}).`
+            + ' PostgreSQL only warns and carries on, and the matching COMMIT then commits the outer transaction early, so a later failure no longer rolls everything back.');
         }
         open = true;
       } else if (s.transactionControl === 'commit' || s.transactionControl === 'rollback') {

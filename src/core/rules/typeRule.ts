@@ -16,7 +16,10 @@ export interface TypeRuleSpec {
   help: string;
   /** True for the types the rule reports. */
   reports(type: ColumnType): boolean;
-  message(written: WrittenType): string;
+  /** What to write instead, first in the message ("Use bigint"): the Problems panel cuts the rest. */
+  action(written: WrittenType): string;
+  /** Why, after the column it is about. */
+  why(written: WrittenType): string;
   /** The type to write instead, or null for no fix. */
   replacement(type: ColumnType): string | null;
 }
@@ -36,7 +39,7 @@ export function typeRule(spec: TypeRuleSpec): Rule {
           const span = typeSpan(analysis, at, written);
           const replacement = spec.replacement(written.type);
           const fix = span && replacement ? fixOf(`Use ${replacement}`, replaceText(analysis.file, span, replacement + (written.type.array ? '[]' : ''))) : null;
-          report(span ?? at.offsets, `${written.table}.${written.column}${whereItRuns(at)}: ${spec.message(written)}`, fix ? { fix } : {});
+          report(span ?? at.offsets, `${spec.action(written)} for ${written.table}.${written.column}${whereItRuns(at)}. ${spec.why(written)}`, fix ? { fix } : {});
         }
       }
     },

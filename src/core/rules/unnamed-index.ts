@@ -11,7 +11,7 @@ export const unnamedIndex: Rule = {
   check({ file, report }) {
     for (const s of file.statements) {
       if ('IndexStmt' in s.node && !s.node.IndexStmt.idxname) {
-        report(s.offsets, 'Unnamed index: PostgreSQL picks its name, so re-runs create duplicates and it cannot be verified. Name it (idx_<table>_<columns>).');
+        report(s.offsets, 'Name the index (idx_<table>_<columns>): without a name PostgreSQL picks one, so re-runs create duplicates and it cannot be verified.');
       }
     }
   },

@@ -9,14 +9,14 @@ export const UNUSED_IGNORE_ID = 'unused-ignore';
 export function unusedIgnoreMessage(ruleId: string, ignore: IgnoreComment, known: boolean): string {
   const where = ignore.scope === 'file' ? 'in this file' : ignore.target ? 'on the next statement' : 'here (no statement follows)';
   return known
-    ? `This ignore silences nothing: ${ruleId} reports nothing ${where}. Remove it, or it will hide a future finding.`
-    : `This ignore names ${ruleId}, which is not a Drydock rule (see \`drydock rules\`): it silences nothing.`;
+    ? `Remove this ignore of ${ruleId}: the rule reports nothing ${where}, and left in place it would hide a future finding.`
+    : `Correct or remove ${ruleId} in this ignore: it is not a Drydock rule (see \`drydock rules\`), so it silences nothing.`;
 }
 
 /** The message for an ignore comment that names no rule. */
 export function bareIgnoreMessage(ignore: IgnoreComment): string {
   const form = ignore.scope === 'file' ? '-- drydock-ignore-file' : '-- drydock-ignore';
-  return `This ignore names no rule, so it silences nothing. Name the rules it is for (\`${form} <rule-id>: reason\`; \`drydock rules\` lists them), or remove it.`;
+  return `Name the rules this ignore is for, or remove it: it names no rule, so it silences nothing (\`${form} <rule-id>: reason\`; \`drydock rules\` lists them).`;
 }
 
 export const unusedIgnore: Rule = {

@@ -17,9 +17,10 @@ export const updateWithoutWhere: Rule = {
       const target = 'UpdateStmt' in n && !n.UpdateStmt.whereClause ? { verb: 'UPDATE', table: relationName(n.UpdateStmt.relation) }
         : 'DeleteStmt' in n && !n.DeleteStmt.whereClause ? { verb: 'DELETE', table: relationName(n.DeleteStmt.relation) } : null;
       if (!target || analysis.isNewTable(target.table, at)) continue;
-      report(at.offsets, `${target.verb} without WHERE on ${target.table}${whereItRuns(at)}: it ${target.verb === 'UPDATE' ? 'writes a new version of every row' : 'deletes every row'} in one transaction,`
+      report(at.offsets, (target.verb === 'UPDATE' ? 'Backfill in batches, outside the schema migration: ' : 'Use TRUNCATE to empty the table, or delete in batches: ')
+        + `${target.verb} without WHERE on ${target.table}${whereItRuns(at)} ${target.verb === 'UPDATE' ? 'writes a new version of every row' : 'deletes every row'} in one transaction,`
         + ` and each row stays locked against other UPDATEs and DELETEs until the migration commits (ROW EXCLUSIVE on ${target.table}, row locks on all of it).`
-        + (target.verb === 'UPDATE' ? ' Backfill in batches (a bounded WHERE per transaction), outside the schema migration.' : ' Use TRUNCATE if the table must be emptied, or delete in batches.'));
+        + (target.verb === 'UPDATE' ? ' A bounded WHERE per transaction keeps each batch short.' : ''));
     }
   },
 };

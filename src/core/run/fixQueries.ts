@@ -2,7 +2,7 @@
 // CHECK, the NULLs, the orphans, or the sessions holding the lock the migration waited for.
 import type { ConstraintDeclaration, IndexDeclaration } from '../parse/declarations';
 import type { ParsedStatement } from '../parse/parseMigration';
-import type { ErrorReport } from '../model/report';
+import { ROWS_TO_FILL, type ErrorReport } from '../model/report';
 import { indexColumnSql, qualifiedSql, quoteIdent, quoteLiteral, relationSql } from '../sql/quoting';
 
 const LIMIT = 100;
@@ -41,11 +41,17 @@ function checkViolationsQuery(statement: ParsedStatement, error: ErrorReport): s
   return `SELECT *\nFROM ${relationSql(check.schema, check.table)}\nWHERE NOT (${check.expression})\nLIMIT ${LIMIT}`;
 }
 
+function addsColumn(statement: ParsedStatement): boolean {
+  return 'AlterTableStmt' in statement.node && (statement.node.AlterTableStmt.cmds ?? []).some(
+    (c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_AddColumn');
+}
+
 function nullsQuery(statement: ParsedStatement, error: ErrorReport): string | null {
   if (!error.table || !error.column) return null;
-  const addsThatColumn = 'AlterTableStmt' in statement.node && (statement.node.AlterTableStmt.cmds ?? []).some(
-    (c) => 'AlterTableCmd' in c && c.AlterTableCmd.subtype === 'AT_AddColumn');
-  if (addsThatColumn) return null; // the column does not exist yet: the fix is a DEFAULT, not a query
+  const addsThatColumn = addsColumn(statement);
+  // The new column does not exist yet: every row of the table is one to fill, so the query counts
+  // them (the evidence a backfill plan sizes itself by: one UPDATE for a few rows, batches otherwise).
+  if (addsThatColumn) return `SELECT count(*) AS ${ROWS_TO_FILL}\nFROM ${relationSql(error.schema ?? null, error.table)}`;
   return `SELECT *\nFROM ${relationSql(error.schema ?? null, error.table)}\nWHERE ${quoteIdent(error.column)} IS NULL\nLIMIT ${LIMIT}`;
 }
 
@@ -113,12 +119,17 @@ interface FixQuery {
    */
   needsState: boolean;
   build(statement: ParsedStatement, error: ErrorReport, referencedKey: string[] | null): string | null;
+  /** What this statement's query does, when it is not what `lists` says. */
+  listsFor?(statement: ParsedStatement): string | null;
 }
 
 const FIX_QUERIES: Readonly<Record<string, FixQuery>> = {
   '23505': { needsState: true, lists: 'The fix query lists the duplicate groups.', build: (s, e) => duplicatesQuery(s, e) },
   '23514': { needsState: true, lists: 'The fix query lists the violating rows.', build: (s, e) => checkViolationsQuery(s, e) },
-  '23502': { needsState: true, lists: 'The fix query lists the rows with NULL.', build: (s, e) => nullsQuery(s, e) },
+  '23502': {
+    needsState: true, lists: 'The fix query lists the rows with NULL.', build: (s, e) => nullsQuery(s, e),
+    listsFor: (s) => (addsColumn(s) ? 'The fix query counts the rows the new column must fill.' : null),
+  },
   '23503': { needsState: true, lists: 'The fix query lists the orphan rows.', build: (s, _e, key) => orphansQuery(s, key) },
   '55P03': { needsState: false, lists: 'The fix query lists the sessions holding the lock.', build: (s) => lockHoldersQuery(s) },
 };
@@ -127,6 +138,12 @@ const FIX_QUERIES: Readonly<Record<string, FixQuery>> = {
 export function fixQueryFor(sqlstate: string): { needsState: boolean; lists: string } | null {
   const found = FIX_QUERIES[sqlstate];
   return found ? { needsState: found.needsState, lists: found.lists } : null;
+}
+
+/** The sentence the hint gains for the fix query built for `statement`. */
+export function fixQueryListing(statement: ParsedStatement, sqlstate: string): string {
+  const found = FIX_QUERIES[sqlstate];
+  return found?.listsFor?.(statement) ?? found?.lists ?? '';
 }
 
 /** A read-only query that finds what made `statement` fail with `error`, or null when none helps. */

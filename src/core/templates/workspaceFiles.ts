@@ -55,7 +55,7 @@ function isInside(dir: string, full: string): boolean {
  * Writes rendered files under `root` (or under one of `alsoUnder`, folders the user named
  * explicitly): new files are created (an existing one is an error, checked before anything is
  * written), append files are merged into what is there (see `mergeInto`, which may refuse).
- * Returns absolute paths.
+ * Returns absolute paths, each once.
  */
 export function writeRenderedFiles(root: string, files: readonly RenderedFile[], alsoUnder: readonly string[] = []): string[] {
   const targets = files.map((file) => ({ file, full: path.resolve(root, ...file.path.split('/')) }));
@@ -77,5 +77,6 @@ export function writeRenderedFiles(root: string, files: readonly RenderedFile[],
     fs.writeFileSync(full, text, { flag: file.mode === 'create' ? 'wx' : 'w' });
     merged.delete(full);
   }
-  return targets.map((t) => t.full);
+  // Each file once: a kind split in two migrations appends two lines to one sqitch.plan.
+  return [...new Set(targets.map((t) => t.full))];
 }

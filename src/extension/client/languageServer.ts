@@ -112,6 +112,8 @@ export class DrydockServer implements vscode.Disposable {
       middleware: {
         // The server names a lens's file by its URI string; the run commands take a vscode.Uri, as the Explorer passes it.
         provideCodeLenses: async (document, token, next) => (await next(document, token))?.map(withUriArguments),
+        // The server writes theme icons ($(pulse)) into hovers for this client; a converted MarkdownString shows them only when told to.
+        provideHover: async (document, position, token, next) => withThemeIcons(await next(document, position, token)),
         handleDiagnostics: (uri, diagnostics) => this.diagnostics.set(uri, diagnostics),
       },
     };
@@ -245,4 +247,10 @@ function withUriArguments(lens: vscode.CodeLens): vscode.CodeLens {
   const [first, ...rest] = lens.command?.arguments ?? [];
   if (lens.command && typeof first === 'string' && first.startsWith('file:')) lens.command.arguments = [vscode.Uri.parse(first), ...rest];
   return lens;
+}
+
+/** The hover with its markdown allowed to show theme icons (the language client converts it with them off). */
+function withThemeIcons(hover: vscode.Hover | null | undefined): vscode.Hover | null | undefined {
+  for (const content of hover?.contents ?? []) if (content instanceof vscode.MarkdownString) content.supportThemeIcons = true;
+  return hover;
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ErrorReport, RunReport } from '../../core/model/report';
 import { RUN_MODES } from '../../core/model/runModes';
+import { errorLine } from '../../core/output/errorLine';
 import { COMMANDS } from '../commands';
 import type { DrydockContext } from '../context';
 import type { NotificationKind } from '../prompts';
@@ -47,7 +48,7 @@ export class RunNotices implements vscode.Disposable {
     if (report.outcome === 'succeeded') {
       this.notify('info', `Drydock: ${title} succeeded (${endingOf(report)}).`, entry, [RUN_ACTIONS.showRun]);
     } else if (error) {
-      this.notify('error', `Drydock: ${title} ${report.outcome} (${endingOf(report)}): ${error.label}: ${this.ctx.log.mask(error.message)}`, entry, this.failureActions(error));
+      this.notify('error', `Drydock: ${title} ${report.outcome} (${endingOf(report)}): ${this.ctx.log.mask(errorLine(error))}`, entry, this.failureActions(error));
     } else {
       this.notify('warning', `Drydock: ${title} ${report.outcome} (${endingOf(report)}).`, entry, [RUN_ACTIONS.showRun, RUN_ACTIONS.showOutput]);
     }
@@ -69,7 +70,7 @@ export class RunNotices implements vscode.Disposable {
     this.render();
     if (before?.key === key) return;
     const error = failureOf(report);
-    const what = error ? `${error.label}: ${this.ctx.log.mask(error.message)}` : endingOf(report);
+    const what = error ? this.ctx.log.mask(errorLine(error)) : endingOf(report);
     this.notify('warning', `Drydock: dry-run on save of ${path.basename(file)} ${report.outcome}: ${what}`, entry, error ? this.failureActions(error) : [RUN_ACTIONS.showRun]);
   }
 

@@ -111,6 +111,17 @@ describe('drydock new (no database)', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'sqitch.plan'), 'utf8'), plan, 'the plan was appended to although nothing was written');
   });
 
+  test('--tool sqitch, a kind written as two migrations (check: ADD NOT VALID, then VALIDATE): --json lists sqitch.plan once, holding both lines', async () => {
+    const dir = project({ 'sqitch.plan': '%syntax-version=1.0.0\n%project=app\n\n' });
+    const { code, out, err } = await drydockNew(dir, 'check', '--table', 'lessons', '--columns', 'difficulty_level', '--min', '1', '--max', '5', '--tool', 'sqitch', '--json');
+    assert.equal(code, 0, err);
+    const files = (JSON.parse(out) as { files: string[] }).files;
+    assert.equal(files.filter((f) => f === 'sqitch.plan').length, 1, JSON.stringify(files));
+    assert.equal(new Set(files).size, files.length, JSON.stringify(files));
+    const lines = fs.readFileSync(path.join(dir, 'sqitch.plan'), 'utf8').split('\n').filter((l) => /^\w/.test(l));
+    assert.equal(lines.length, 2, 'one plan line per migration');
+  });
+
   test('graphile project: appended to migrations/current.sql, --! no-transaction at the top of a file with no statements yet', async () => {
     const dir = project({ '.gmrc': '{}', 'migrations/current.sql': '-- Enter migration here\n', 'migrations/committed/000001.sql': '--! Previous: -\n' });
     const { code, out, err } = await drydockNew(dir, 'gin', '--table', 'user_profiles', '--columns', 'learning_goals');

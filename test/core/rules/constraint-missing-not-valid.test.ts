@@ -32,10 +32,10 @@ test('constraint-missing-not-valid: an unnamed constraint is told to get a name,
   const found = await expectRanges('constraint-missing-not-valid', sql, [spanOf(sql, 'ALTER TABLE orders ADD CHECK (total >= 0)'), spanOf(sql, 'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id)')]);
   for (const f of found) {
     assert.doesNotMatch(f.message, /CONSTRAINT {2}/);
-    assert.match(f.message, /Name it \(ADD CONSTRAINT name …\) and add it NOT VALID .* then VALIDATE CONSTRAINT with that name in a later transaction/);
+    assert.match(f.message, /^Name it and add it NOT VALID, then VALIDATE it later: .*VALIDATE CONSTRAINT \(with the name given in ADD CONSTRAINT name …\) in a later transaction/);
     assert.equal(f.fix, undefined, 'VALIDATE needs a name the fix does not know');
   }
   const quoted = 'ALTER TABLE orders ADD CONSTRAINT "Chk_Total" CHECK (total >= 0);';
   const [named] = await expectRanges('constraint-missing-not-valid', quoted, [spanOf(quoted, quoted.slice(0, -1))]);
-  assert.match(named!.message, /then VALIDATE CONSTRAINT "Chk_Total" in a later transaction/);
+  assert.match(named!.message, /; VALIDATE CONSTRAINT "Chk_Total" in a later transaction/);
 });

@@ -5,7 +5,7 @@ import { expectFindings, expectNoFindings, expectRanges, spanOf } from './expect
 test('require-concurrent-index-deletion: DROP INDEX without CONCURRENTLY, one finding per statement', async () => {
   const sql = 'DROP INDEX idx_a;\nDROP INDEX IF EXISTS app.idx_b, idx_c;';
   const found = await expectRanges('require-concurrent-index-deletion', sql, [spanOf(sql, 'DROP INDEX idx_a'), spanOf(sql, 'DROP INDEX IF EXISTS app.idx_b, idx_c')]);
-  assert.match(found[0]!.message, /Takes ACCESS EXCLUSIVE on index idx_a and on its table \(blocks reads and writes\): every read and write of the table of index idx_a waits/);
+  assert.match(found[0]!.message, /This takes ACCESS EXCLUSIVE on index idx_a and on its table \(blocks reads and writes\): every read and write of the table of index idx_a waits/);
   assert.match(found[1]!.message, /index app\.idx_b and on its table .* and ACCESS EXCLUSIVE on index idx_c and on its table/);
   assert.ok(found[0]!.fix);
   assert.equal(found[1]!.fix, undefined, 'CONCURRENTLY drops one index per statement: no fix for two');
@@ -20,7 +20,7 @@ test('require-concurrent-index-deletion: not for CONCURRENTLY, other DROPs, or a
 test('require-concurrent-index-deletion: names the table the files built the index on, never the index as the table', async () => {
   const sql = '-- file: 001.sql\nCREATE TABLE orders (id bigint, a int);\nCREATE INDEX orders_a ON orders (a);\n-- file: 002.sql\nDROP INDEX orders_a;\n';
   const [found] = await expectRanges('require-concurrent-index-deletion', sql, [[1, 1, 1, 20]]);
-  assert.match(found!.message, /Takes ACCESS EXCLUSIVE on orders \(blocks reads and writes\): every read and write of orders waits until the transaction ends/);
+  assert.match(found!.message, /This takes ACCESS EXCLUSIVE on orders \(blocks reads and writes\): every read and write of orders waits until the transaction ends/);
   assert.doesNotMatch(found!.message, /on orders_a/);
   // Schema-qualified: the index of app.orders, not the one of public.orders.
   const qualified = '-- file: 001.sql\nCREATE TABLE orders (id bigint);\nCREATE INDEX orders_id ON orders (id);\nCREATE INDEX orders_id ON app.orders (id);\n-- file: 002.sql\nDROP INDEX app.orders_id;\n';

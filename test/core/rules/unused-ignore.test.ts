@@ -5,8 +5,8 @@ import { expectNoFindings, expectRanges, findingsOf } from './expect';
 test('unused-ignore: an ignore that silences nothing, and an id that is no rule, at the comment', async () => {
   const sql = '-- drydock-ignore require-concurrent-index-creation: already concurrent\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n-- drydock-ignore-file no-such-rule\n';
   const found = await expectRanges('unused-ignore', sql, [[1, 1, 1, 72], [3, 1, 3, 36]]);
-  assert.match(found[0]!.message, /silences nothing: require-concurrent-index-creation reports nothing on the next statement/);
-  assert.match(found[1]!.message, /no-such-rule, which is not a Drydock rule/);
+  assert.match(found[0]!.message, /^Remove this ignore of require-concurrent-index-creation: the rule reports nothing on the next statement/);
+  assert.match(found[1]!.message, /^Correct or remove no-such-rule in this ignore: it is not a Drydock rule/);
 });
 
 test('drydock-ignore silences the named rules on the next statement only; -ignore-file on the whole file; squawk-ignore for shared names', async () => {
@@ -31,7 +31,7 @@ test('unused-ignore: not for used ignores, ignores of rules turned off, or squaw
 test('unused-ignore: a bare -- drydock-ignore (or -ignore-file, or one with only a reason) names no rule and silences nothing', async () => {
   const sql = '-- drydock-ignore\nCREATE INDEX i1 ON t (a);\n-- drydock-ignore: the table is empty\nCREATE INDEX i2 ON t (b);\n-- drydock-ignore-file\n';
   const found = await expectRanges('unused-ignore', sql, [[1, 1, 1, 18], [3, 1, 3, 38], [5, 1, 5, 23]]);
-  assert.match(found[0]!.message, /names no rule, so it silences nothing/);
+  assert.match(found[0]!.message, /^Name the rules this ignore is for, or remove it: it names no rule, so it silences nothing/);
   assert.match(found[2]!.message, /-- drydock-ignore-file <rule-id>: reason/);
   // It silences nothing indeed.
   assert.deepEqual((await findingsOf(sql)).filter((f) => f.ruleId === 'require-concurrent-index-creation').map((f) => f.range.start.line), [2, 4]);

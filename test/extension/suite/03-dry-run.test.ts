@@ -178,7 +178,7 @@ describe('dry-run and the Migration Runs view', () => {
     const children = run!.children();
     assert.ok(children.some((c) => c.contextValue === 'drydock.statement.skipped'), 'no skipped statement');
     const problem = children.find((c) => labelOf(c) === 'Problem');
-    assert.match(String(problem?.description), /meta_command\.sql:1 psql meta-command/);
+    assert.match(String(problem?.description), /meta_command\.sql:1 Write the SQL this stands for: it is a psql meta-command/);
     assert.equal(await tableExists(f.database, 'with_meta'), false);
   });
 });

@@ -48,11 +48,11 @@ const CASES: FixCase[] = [
     created: { '002_check_email_validate.sql': 'ALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_email;\n' },
   },
   {
-    family: 'unique constraint as CREATE UNIQUE INDEX CONCURRENTLY (its own migration, before) + ADD CONSTRAINT … USING INDEX',
+    family: 'unique constraint as CREATE UNIQUE INDEX CONCURRENTLY (the file, outside a transaction) + ADD CONSTRAINT … USING INDEX (the next number)',
     file: 'quick-fixes/unique/001_unique_email.sql', rule: 'disallowed-unique-constraint',
-    title: 'Build the unique index CONCURRENTLY in 001_0_unique_email_index.sql (outside a transaction), then attach it here',
-    fixed: 'ALTER TABLE accounts ADD CONSTRAINT uq_accounts_email UNIQUE USING INDEX uq_accounts_email;\n',
-    created: { '001_0_unique_email_index.sql': '-- drydock:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_accounts_email ON accounts (email);\n' },
+    title: 'Build the unique index CONCURRENTLY here (outside a transaction), then attach it in a later migration (002_unique_email_attach.sql)',
+    fixed: '-- drydock:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_accounts_email ON accounts (email);\n',
+    created: { '002_unique_email_attach.sql': 'ALTER TABLE accounts ADD CONSTRAINT uq_accounts_email UNIQUE USING INDEX uq_accounts_email;\n' },
   },
   {
     family: 'DROP INDEX CONCURRENTLY, with the no-transaction directive',

@@ -126,11 +126,19 @@ function baseName(file: string): string {
 export function placeFollowingMigrations(fix: Fix, fixedFile: string, now: Date, siblings: () => readonly string[]): Fix {
   if (!(fix.newFiles ?? []).some((f) => f.following !== undefined)) return fix;
   let title = fix.title;
+  // A plan of several migrations numbers them in order: each takes the version after the one before.
+  const placedSoFar: string[] = [];
   const newFiles = fix.newFiles!.map((created): NewFile => {
     if (created.following === undefined) return created;
-    const placed = followingMigrationPath({ file: fixedFile, suffix: created.following, siblings: siblings(), now });
+    const placed = followingMigrationPath({ file: fixedFile, suffix: created.following, siblings: [...siblings(), ...placedSoFar], now });
+    placedSoFar.push(baseName(placed));
     title = title.replace(baseName(created.file), baseName(placed));
     return { ...created, file: placed };
   });
   return { ...fix, title, newFiles };
+}
+
+/** Whether a following migration of `file` gets a version that orders it after the file (not only a suffix). */
+export function numbersFollowing(file: string): boolean {
+  return SCHEMES.some((scheme) => scheme.pattern.test(baseName(file)));
 }

@@ -139,3 +139,30 @@ export function outsideTransactionFix(analysis: FileAnalysis, at: AnalysedStatem
     newFiles: [{ file: newPath, text: directive.newFile(moved.trim().replace(/;$/, '')), following: 'concurrently' }],
   };
 }
+
+/**
+ * A new migration holding `body` (statements ending in ";\n") in the fixed file's own layout (dbmate's,
+ * goose's, sql-migrate's up and down markers), marked to run outside a transaction when
+ * `noTransaction`; null when it must and the tool has no directive a fix can write into the file
+ * (Flyway's is a config file of its own, and Flyway detects only CONCURRENTLY by itself).
+ */
+export function newMigrationText(file: ParsedFile, body: string, noTransaction: boolean): string | null {
+  const text = file.text;
+  if (DBMATE_UP.test(text)) return `-- migrate:up${noTransaction ? ' transaction:false' : ''}\n${body}\n-- migrate:down\n`;
+  if (GOOSE_UP.test(text)) return `${noTransaction ? '-- +goose NO TRANSACTION\n' : ''}-- +goose Up\n${body}`;
+  if (SQL_MIGRATE_UP.test(text)) return `-- +migrate Up${noTransaction ? ' notransaction' : ''}\n${body}\n-- +migrate Down\n`;
+  if (!noTransaction) return body;
+  const line = (noTransactionConventionFor(file) ?? NO_TRANSACTION_CONVENTIONS.drydock).firstLine;
+  return line === null ? null : `${line}\n${body}`;
+}
+
+/**
+ * How this file is made to run outside a transaction in place: the edits (none when its tool does
+ * so by itself for a file holding only CONCURRENTLY, as Flyway), or null when no directive can be
+ * written into it; with its count of statements other than SET and whether BEGIN … COMMIT wraps them.
+ */
+export function noTransactionInPlace(analysis: FileAnalysis, files: readonly ParsedFile[] = []): { edits: TextEdit[] | null; substantive: number; wrapped: boolean } {
+  const { directive, substantive, wrapped } = factsOf(analysis.file, files);
+  const edits = directive === 'tool-detects' ? [] : directive === null ? null : directive.inPlace(analysis);
+  return { edits, substantive, wrapped };
+}

@@ -2,7 +2,7 @@
 // orphans, lock holders), run for the user with its rows attached to the error.
 import type { Session } from '../../db/backend';
 import { relationSql } from '../../sql/quoting';
-import { buildCleanup, buildFixQuery, fixQueryFor, referencedTableNeedingKey } from '../fixQueries';
+import { buildCleanup, buildFixQuery, fixQueryFor, fixQueryListing, referencedTableNeedingKey } from '../fixQueries';
 import type { ProbeFactory } from './probe';
 
 const FIX_ROW_LIMIT = 100;
@@ -29,8 +29,9 @@ export const fixQueryProbe: ProbeFactory = ({ session, settings, report: run, re
     const fixQuery = buildFixQuery(statement, error, key);
     if (!fixQuery) return;
     error.fixQuery = fixQuery;
-    // Only now does the hint promise a fix query: an ADD COLUMN … NOT NULL has none (no column to query yet).
-    error.hint = error.hint ? `${error.hint} ${plan.lists}` : plan.lists;
+    // Only now does the hint promise a fix query, saying what this one does.
+    const lists = fixQueryListing(statement, error.sqlstate);
+    error.hint = error.hint ? `${error.hint} ${lists}` : lists;
     if (run.transactional) {
       await session.query('SET LOCAL transaction_read_only = on');
       error.fixRows = (await session.query(`SELECT * FROM (${fixQuery}) AS fix LIMIT ${FIX_ROW_LIMIT}`)).rows;
