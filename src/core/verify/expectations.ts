@@ -37,6 +37,12 @@ export interface Expectation {
   name: string;
   /** The name it has after the files' renames. */
   currentName: string;
+  /**
+   * For a dropped object, the name a dry-run sees it go under: its name before the statement that
+   * dropped it. A DO block that renames and then drops it is one statement to the measurement, so
+   * the rename inside it is not seen, and the prediction says what the measurement says.
+   */
+  droppedAs: string | null;
   /** Its table after the files' renames (null for functions). */
   table: string | null;
   schema: string | null;
@@ -134,6 +140,17 @@ class Reading {
     return renames;
   }
 
+  /** The object's name before the top-level statement that dropped it (renames by that same statement not counted); null unless dropped. */
+  droppedAs(o: SchemaObject): string | null {
+    const drop = this.model.fateOf(o.id);
+    if (drop?.action !== 'dropped') return null;
+    let first = drop;
+    for (let earlier = this.model.fateOf(o.id, first.order); earlier?.action === 'renamed' && earlier.by !== null && earlier.by === drop.by; earlier = this.model.fateOf(o.id, first.order)) {
+      first = earlier;
+    }
+    return this.model.displayName(o.id, first.order);
+  }
+
   fate(o: SchemaObject): Fate | null {
     const fate = this.model.fateOf(o.id);
     return fate?.by ? { action: fate.action, by: placeOf(fate.by), how: fate.how, explicit: fate.explicit } : null;
@@ -149,7 +166,7 @@ class Reading {
     // The last one before it: the likeliest to have freed or taken the name.
     const codeBefore = d && 'autoNamed' in d && d.autoNamed ? this.model.codeRunsBetween(-1, declaredAt).at(-1) ?? null : null;
     return {
-      kind: o.kind as DeclaredKind, name: d?.name ?? this.model.displayName(o.id), currentName: this.model.displayName(o.id),
+      kind: o.kind as DeclaredKind, name: d?.name ?? this.model.displayName(o.id), currentName: this.model.displayName(o.id), droppedAs: this.droppedAs(o),
       table: o.kind === 'function' ? null : this.tableName(o, schema), schema, present,
       guardedDrop: !present && fate?.conditional === true, declaration: d,
       validated: o.kind !== 'constraint' || this.model.isValidated(o.id), file: place.file, statementIndex: place.statementIndex,

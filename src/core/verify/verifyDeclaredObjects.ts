@@ -35,7 +35,8 @@ export async function verifyDeclaredObjects(session: Session, files: ParsedFile[
     const m = measured[i];
     const verdict = verdictFor(e, String(i), answer, m, e.codeNamingItAfter ? laterCodeRan(e.codeNamingItAfter) : undefined);
     const check: VerificationCheck = { kind: e.kind, name: e.name, table: e.table, status: verdict.status, detail: verdict.detail, file: e.file, statementIndex: e.statementIndex };
-    const currentName = verdict.foundAs ?? (m ? m.name : e.currentName);
+    // Without a measurement, a dropped object is named as a dry-run would have seen it go.
+    const currentName = verdict.foundAs ?? (m ? m.name : verdict.status === 'dropped' && e.droppedAs !== null ? e.droppedAs : e.currentName);
     if (currentName !== e.name) check.currentName = currentName;
     const changedBy = m ? m.droppedBy ?? m.renamedBy : e.fate?.by;
     if (changedBy) check.changedBy = { ...changedBy };
