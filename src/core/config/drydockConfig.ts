@@ -143,31 +143,26 @@ export class ConfigResolver {
   }
 
   private squawkForDir(dir: string): DrydockConfig | null {
-    const cached = this.squawkByDir.get(dir);
-    if (cached !== undefined) return cached;
-    const candidate = path.join(dir, SQUAWK_CONFIG_FILE_NAME);
-    const text = this.readFile(candidate);
-    const parent = path.dirname(dir);
-    let found: DrydockConfig | null;
-    if (text !== null) {
-      const read = parseSquawkConfig(candidate, text, this.knownRules);
-      if (!('config' in read)) throw new ConfigError(candidate, read.line, read.column, read.detail);
-      found = { ...read.config, squawkNotes: read.notes };
-    } else {
-      found = parent === dir ? null : this.squawkForDir(parent);
-    }
-    this.squawkByDir.set(dir, found);
-    return found;
+    return this.nearest(dir, SQUAWK_CONFIG_FILE_NAME, this.squawkByDir, (file, text) => {
+      const read = parseSquawkConfig(file, text, this.knownRules);
+      if (!('config' in read)) throw new ConfigError(file, read.line, read.column, read.detail);
+      return { ...read.config, squawkNotes: read.notes };
+    });
   }
 
   private forDir(dir: string): DrydockConfig | null {
-    const cached = this.byDir.get(dir);
+    return this.nearest(dir, CONFIG_FILE_NAME, this.byDir, (file, text) => parseConfig(file, text, this.knownRules, this.readFile));
+  }
+
+  /** The file named `name` in `dir` or the nearest folder above it, read by `parse`; each folder's answer kept in `cache`. */
+  private nearest(dir: string, name: string, cache: Map<string, DrydockConfig | null>, parse: (file: string, text: string) => DrydockConfig): DrydockConfig | null {
+    const cached = cache.get(dir);
     if (cached !== undefined) return cached;
-    const candidate = path.join(dir, CONFIG_FILE_NAME);
+    const candidate = path.join(dir, name);
     const text = this.readFile(candidate);
     const parent = path.dirname(dir);
-    const found = text !== null ? parseConfig(candidate, text, this.knownRules, this.readFile) : parent === dir ? null : this.forDir(parent);
-    this.byDir.set(dir, found);
+    const found = text !== null ? parse(candidate, text) : parent === dir ? null : this.nearest(parent, name, cache, parse);
+    cache.set(dir, found);
     return found;
   }
 }
