@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { compareMigrationNames, isRevertFile, leadingVersion, specialFileKind } from '../analyse/migrationFiles';
 import { directiveLine } from '../config/projectNoTransaction';
+import type { ProjectSettings } from '../config/projectSettings';
 import { readToolNoTransaction } from '../config/toolNoTransaction';
 import { readDirectives } from '../parse/directives';
 import { flywayRunsOutsideTransaction } from '../parse/flywayDetection';
@@ -45,28 +46,40 @@ export interface History {
 }
 
 
-/** File texts already read, by path, with the size and modification time they were read at. */
-const texts = new Map<string, { size: number; mtimeNs: bigint; text: string }>();
+/** Text read from a file, with the size and modification time it was read at. */
+interface ReadText {
+  size: number;
+  mtimeNs: bigint;
+  text: string;
+}
+
+/** File texts already read, by path. */
+const texts = new Map<string, ReadText>();
 const MAX_CACHED_TEXTS = 5000;
 
 /**
- * A file's text. A long-lived process (the editor's language server listing the folder on every
- * check) rereads only the files whose size or nanosecond modification time changed since it last
- * read them. Bytes that are not UTF-8 read as U+FFFD (and a NUL stays a NUL): the replay refuses
- * such a file at that place. `stat` is the caller's own of the file, when it took one.
+ * The text `cache` holds under `key` when the file's size and nanosecond modification time are
+ * still those it was read at, else `readText()`'s, kept. A long-lived process (the editor's
+ * language server listing the folder on every check) rereads only the files that changed.
  */
-function read(file: string, stat: fs.BigIntStats = fs.statSync(file, { bigint: true })): string {
-  return entryOf(file, stat).text;
+function cachedText(cache: Map<string, ReadText>, key: string, stat: fs.BigIntStats, readText: () => string): string {
+  const known = cache.get(key);
+  if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known.text;
+  const text = readText();
+  if (cache.size >= MAX_CACHED_TEXTS) cache.clear();
+  cache.set(key, { size: Number(stat.size), mtimeNs: stat.mtimeNs, text });
+  return text;
 }
 
-function entryOf(file: string, stat: fs.BigIntStats): { size: number; mtimeNs: bigint; text: string } {
-  const known = texts.get(file);
-  if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known;
-  const bytes = fs.readFileSync(file);
-  const entry = { size: Number(stat.size), mtimeNs: stat.mtimeNs, text: decodeMigrationText(bytes) ?? bytes.toString('utf8') };
-  if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
-  texts.set(file, entry);
-  return entry;
+/**
+ * A file's text (cachedText). Bytes that are not UTF-8 read as U+FFFD (and a NUL stays a NUL): the
+ * replay refuses such a file at that place. `stat` is the caller's own of the file, when it took one.
+ */
+function read(file: string, stat: fs.BigIntStats = fs.statSync(file, { bigint: true })): string {
+  return cachedText(texts, file, stat, () => {
+    const bytes = fs.readFileSync(file);
+    return decodeMigrationText(bytes) ?? bytes.toString('utf8');
+  });
 }
 
 /** Where a listing notes the files it leaves out. */
@@ -230,24 +243,19 @@ const TEXT_SAMPLE = 20;
 const HEAD_BYTES = 4096;
 
 function headOf(file: string, bytes: number): string {
-  const stat = fs.statSync(file, { bigint: true });
-  const key = `${bytes}:${file}`;
-  const known = heads.get(key);
-  if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) return known.text;
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const text = buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
-    if (heads.size >= MAX_CACHED_TEXTS) heads.clear();
-    heads.set(key, { size: Number(stat.size), mtimeNs: stat.mtimeNs, text });
-    return text;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return cachedText(heads, `${bytes}:${file}`, fs.statSync(file, { bigint: true }), () => {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(bytes);
+      return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
 }
 
-/** The starts of files already read (detection's evidence), as `texts` keeps whole files: reread when size or time changed. */
-const heads = new Map<string, { size: number; mtimeNs: bigint; text: string }>();
+/** The starts of files already read (detection's evidence), kept as `texts` keeps whole files. */
+const heads = new Map<string, ReadText>();
 
 const head = (file: string) => headOf(file, HEAD_BYTES);
 
@@ -301,6 +309,11 @@ function around(migrations: readonly HistoryMigration[], target: string, root: s
   if (path.basename(target) === 'current.sql') return { before: [...migrations], after: [] };
   const sortsBefore = (m: HistoryMigration) => compareMigrationNames(key(m.file), key(target)) < 0;
   return { before: migrations.filter(sortsBefore), after: migrations.filter((m) => !sortsBefore(m)) };
+}
+
+/** The history around one file as its drydock.json (if any) sets the tool, the folder and the no-transaction directive: how the editor and `check -` list it. */
+export function findHistoryFor(file: string, config: Pick<ProjectSettings, 'tool' | 'migrations' | 'noTransactionDirective'> | null): History {
+  return findHistory([file], config?.tool ?? undefined, config?.migrations ?? undefined, config?.noTransactionDirective ?? undefined);
 }
 
 /**
