@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { CheckedFile } from '../core/rules/checkMigration';
 import { fixUntilStable, type FixOutcome, type SourceText } from '../core/rules/fixes/fixUntilStable';
 import { unifiedDiffs } from '../core/output/unifiedDiff';
+import { namesIn } from '../core/templates/workspaceFiles';
 import { UsageError, type Io } from './io';
 
 export interface FixRequest {
@@ -17,15 +18,6 @@ export interface FixRequest {
   /** The SQL came from standard input (fixed SQL to stdout; no new migrations). */
   stdin: boolean;
   maxRounds?: number;
-}
-
-/** The base names in a folder, none when it cannot be read. */
-function namesIn(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir === '' ? '.' : dir);
-  } catch {
-    return [];
-  }
 }
 
 /** A path as a diff or a list names it: relative to the working directory, with "/". */

@@ -12,6 +12,7 @@ import { cleanupFix, withCleanupBeforeValidate, type ProvedFailure } from '../co
 import { placeFollowingMigrations } from '../core/rules/fixes/followingMigration';
 import { notNullPlanFix } from '../core/rules/fixes/notNullPlanFix';
 import type { CheckedFile } from '../core/rules/checkMigration';
+import { namesIn } from '../core/templates/workspaceFiles';
 import type { CheckEngine } from './engine';
 
 /** A fix offered for a finding. */
@@ -33,15 +34,6 @@ function ignorable(core: CheckEngine, finding: Finding): boolean {
 /** Only edits of this file, and no file to create that is already there. */
 function offerable(fix: Fix, file: string): boolean {
   return fix.edits.every((e) => e.file === file) && (fix.newFiles ?? []).every((f) => !fs.existsSync(f.file));
-}
-
-/** The names in the folder (none when it cannot be read: the provisional name is then as good as any). */
-function namesIn(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 /**

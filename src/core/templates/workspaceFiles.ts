@@ -36,6 +36,15 @@ export function scanWorkspace(root: string, maxFiles = 5000): WorkspaceEntry[] {
   return entries;
 }
 
+/** The names in a folder (the current one for ''), none when it cannot be read: what a new migration is numbered among. */
+export function namesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir === '' ? '.' : dir);
+  } catch {
+    return [];
+  }
+}
+
 function readStart(file: string): string {
   const fd = fs.openSync(file, 'r');
   try {
