@@ -93,5 +93,11 @@ export function neededWhenJudging(judged: (file: string) => boolean): (file: str
 
 /** The predicate for the paths a command was given (relative to `cwd`): true when git reports the file as changed. */
 export function changedPredicate(changed: ReadonlySet<string>, cwd: string): (file: string) => boolean {
-  return (file) => changed.has(realPath(path.resolve(cwd, file)));
+  // Asked several times per file (which to read, note, slice and report): each path is resolved once.
+  const answers = new Map<string, boolean>();
+  return (file) => {
+    let answer = answers.get(file);
+    if (answer === undefined) answers.set(file, answer = changed.has(realPath(path.resolve(cwd, file))));
+    return answer;
+  };
 }

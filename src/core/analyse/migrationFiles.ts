@@ -1,6 +1,7 @@
 // Which files are forward migrations: their statements build the schema the later files see.
 // Down, revert and undo scripts (diesel down.sql, sqitch revert/, Flyway U…__, *.down.sql) are
 // checked like any file but never teach the schema, or a down that drops a table would hide it.
+import { compareVersions, leadingVersion } from '../model/migrationVersion';
 
 const REVERT_FILE = /(^|\/)(down|revert|rollback)\.sql$|[._-]down\.sql$|(^|\/)(revert|rollback)\/|(^|\/)U\d+(_\d+)*__[^/]*\.sql$/i;
 
@@ -8,8 +9,6 @@ const REVERT_FILE = /(^|\/)(down|revert|rollback)\.sql$|[._-]down\.sql$|(^|\/)(r
 export function isRevertFile(path: string): boolean {
   return REVERT_FILE.test(path.replace(/\\/g, '/'));
 }
-
-import { compareVersions, leadingVersion } from '../model/migrationVersion';
 
 export { leadingVersion };
 
