@@ -4,7 +4,7 @@
 // files does not list histories.
 import path from 'node:path';
 import { parseMigrationSync, type ParsedFile } from '../core/parse/parseMigration';
-import { findHistory } from '../core/shadow/history';
+import { findHistoryFor } from '../core/shadow/history';
 import type { Io } from './io';
 import type { FileLintSettings } from './lintConfig';
 
@@ -12,7 +12,8 @@ import type { FileLintSettings } from './lintConfig';
 export function folderAround(io: Io, stdinFilename: string, config: FileLintSettings): { context?: ParsedFile[]; later?: ParsedFile[] } {
   let history;
   try {
-    history = findHistory([path.resolve(io.cwd(), stdinFilename)]);
+    // Listed as the editor lists that file's folder: drydock.json's tool and migrations folder count.
+    history = findHistoryFor(path.resolve(io.cwd(), stdinFilename), config.configFor(stdinFilename));
   } catch {
     return {};
   }

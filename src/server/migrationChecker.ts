@@ -184,7 +184,7 @@ export class MigrationChecker {
    */
   private folderOf(core: CheckEngine, file: string, config: DrydockConfig | null, listing: FolderListing): { context: ParsedFile[]; later: ParsedFile[] } {
     // drydock.json's tool and folder, as the shadow replays them.
-    const list = () => core.history.findHistory([file], config?.tool ?? undefined, config?.migrations ?? undefined);
+    const list = () => core.history.findHistoryFor(file, config);
     let history = listing === 'reuse' ? this.listings.get(file) : undefined;
     if (history) {
       this.relistSoon(file, list);

@@ -66,6 +66,20 @@ test('--stdin-filename: the name in messages, the earlier migrations of its fold
   }
 });
 
+test('--stdin-filename outside the migrations folder drydock.json names: that folder is learned, as the editor learns it', async () => {
+  const gin = 'CREATE INDEX CONCURRENTLY customer_name_gin ON shop_customer USING gin (name);\n';
+  fs.mkdirSync(path.join(dir, 'shop', 'drafts'), { recursive: true });
+  const unconfigured = await runCli(['check', '-', '--stdin-filename', 'shop/drafts/0002_gin.sql'], { input: gin, cwd: dir });
+  assert.ok(!rulesOf(unconfigured.stdout).includes('gin-on-non-jsonb'), `drafts/ holds no earlier migration: ${unconfigured.stdout}`);
+  fs.writeFileSync(path.join(dir, 'shop', 'drydock.json'), JSON.stringify({ migrations: 'migrations' }));
+  try {
+    const configured = await runCli(['check', '-', '--stdin-filename', 'shop/drafts/0002_gin.sql'], { input: gin, cwd: dir });
+    assert.match(configured.stdout, /^shop\/drafts\/0002_gin\.sql:1:1: warning: .*shop_customer\.name is varchar\(100\) in the migrations.*\[gin-on-non-jsonb\]$/m);
+  } finally {
+    fs.rmSync(path.join(dir, 'shop', 'drydock.json'));
+  }
+});
+
 test('dry-run - --shadow: Alembic\'s offline SQL (its BEGIN/COMMIT, alembic_version created and updated) runs and is rolled back', async () => {
   const result = await runCli(['dry-run', '--shadow', '-'], { input: fixture('alembic_offline_base_to_head.sql'), cwd: dir });
   assert.equal(result.code, 0, result.stdout + result.stderr);
