@@ -58,6 +58,12 @@ function dryRunWith(url: string, files: MigrationFile[]) {
   return runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
 }
 
+/** Dry-runs the files on the database and asserts they succeed (the error and the files in the message). */
+async function dryRunSucceeds(url: string, files: MigrationFile[]): Promise<void> {
+  const report = await dryRunWith(url, files);
+  assert.equal(report.outcome, 'succeeded', `${JSON.stringify(report.error)}\n${files.map((f) => `${f.path}:\n${f.text}`).join('\n')}`);
+}
+
 function check(files: MigrationFile[]): CheckedFile[] {
   return checkFiles(files.map((f) => parseMigrationSync(f.path, f.text)));
 }
@@ -115,8 +121,7 @@ describeEachServer('fixes', (server) => {
       assertFixed(c.rule, files);
       const url = server().url(await seededDatabase(server()));
       if (c.setup) await sql(url, c.setup);
-      const report = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
-      assert.equal(report.outcome, 'succeeded', `${JSON.stringify(report.error)}\n${files.map((f) => `${f.path}:\n${f.text}`).join('\n')}`);
+      await dryRunSucceeds(url, files);
     });
   }
 
@@ -125,7 +130,7 @@ describeEachServer('fixes', (server) => {
     const url = server().url(await seededDatabase(server()));
     await sql(url, "INSERT INTO lessons (title) VALUES ('one'), ('two')");
     const original = { path: FILE, text: 'ALTER TABLE lessons ADD COLUMN total int NOT NULL;\n' };
-    const failed = await runMigrations([original], { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
+    const failed = await dryRunWith(url, [original]);
     assert.equal(failed.error?.sqlstate, '23502');
     // No column to query yet: the query counts the rows each needing a value (the evidence a backfill plan sizes itself by).
     assert.equal(failed.error?.fixQuery, 'SELECT count(*) AS rows_to_fill\nFROM public.lessons');
@@ -136,21 +141,15 @@ describeEachServer('fixes', (server) => {
     const files = applyFix(original, finding.fix!);
     assert.equal(files[0]!.text, 'ALTER TABLE lessons ADD COLUMN total int NOT NULL DEFAULT 0;\n');
     assertFixed('adding-required-field', files);
-    const report = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
-    assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+    await dryRunSucceeds(url, files);
   });
 
   /** Dry-runs `original` on `url`, expecting it to fail with `sqlstate` at its only statement; returns the failure. */
   async function provedFailure(url: string, original: MigrationFile, sqlstate: string) {
-    const report = await runMigrations([original], { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
+    const report = await dryRunWith(url, [original]);
     const failed = report.statements.find((s) => s.status === 'failed');
     assert.equal(failed?.error?.sqlstate, sqlstate, JSON.stringify(report.error));
     return { offsets: failed.offsets, error: failed.error };
-  }
-
-  async function dryRunSucceeds(url: string, files: MigrationFile[]): Promise<void> {
-    const report = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
-    assert.equal(report.outcome, 'succeeded', `${JSON.stringify(report.error)}\n${files.map((f) => `${f.path}:\n${f.text}`).join('\n')}`);
   }
 
   test('CHECK failing 23514 on 2 rows: the cleanup the fix query found, applied above the statement, makes the same dry-run succeed; the VALIDATE migration carries it too', async () => {
@@ -215,8 +214,7 @@ describeEachServer('fixes', (server) => {
         assertFixed('require-concurrent-index-creation', files);
         assert.deepEqual(check(files).flatMap((f) => f.diagnostics).filter((d) => d.ruleId === 'unused-ignore'), []);
         const url = server().url(await seededDatabase(server()));
-        const report = await runMigrations(files, { mode: 'dry-run', backend: pgBackend({ connectionString: url }) });
-        assert.equal(report.outcome, 'succeeded', JSON.stringify(report.error));
+        await dryRunSucceeds(url, files);
       }
       assert.match(applyFix(original, statement!)[0]!.text, /^ *-- drydock-ignore require-concurrent-index-creation: the table is small\n *CREATE INDEX/m);
     }
